@@ -1,0 +1,15 @@
+"""wechat_study: virality and censorship on Chinese social media, against the 2013 thresholds.
+
+>>> import wechat_study as ws
+>>> corpus = ws.load("ced")          # doctest: +SKIP
+"""
+
+from .corpus import Corpus, load, prepare
+from .datasets.edgelist import load_edgelist
+from .datasets.catalog import CATALOG
+from .errors import DataError, FetchError, NotPreparedError, WechatStudyError
+from .fetch import fetch
+
+__version__ = "0.1.0"
+__all__ = ["CATALOG", "Corpus", "DataError", "FetchError", "NotPreparedError", "WechatStudyError", "fetch", "load", "load_edgelist",
+           "prepare"]

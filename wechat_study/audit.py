@@ -1,0 +1,105 @@
+"""The data-set audit: published figures next to what the loaded data give.
+
+Each row is one figure from a data set's paper or README (``PUBLISHED``), the value measured
+on the pinned raw data, the convention used to measure it, and whether the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from .corpus import Corpus
+
+
+@dataclass(frozen=True)
+class Figure:
+    dataset: str
+    figure: str
+    published: float
+    source: str
+    measure: Callable[[Corpus], float]
+    convention: str
+
+
+def _sizes(c: Corpus) -> pd.Series:
+    return c.posts.groupby("cascade_id", sort=False).size()
+
+
+def _label(name: str) -> Callable[[Corpus], int]:
+    return lambda c: int((c.cascades["label"] == name).sum())
+
+
+def _hours(c: Corpus) -> float:
+    span = c.cascades["observed_until"] - c.cascades["created_at"]
+    return float(span.dt.total_seconds().mean() / 3600)
+
+
+def _reason(name: str) -> Callable[[Corpus], int]:
+    return lambda c: int((c.removals["reason"] == name).sum())
+
+
+SONG = "Song et al. 2018"
+WU = "Wb-MSF sample README"
+MA = "Ma et al. 2017, Table 1"
+WCS = "WeChatscope archive"
+
+PUBLISHED = [
+    Figure("ced", "rumours", 1538, SONG, _label("rumour"), "cascades in rumor-repost/"),
+    Figure("ced", "non-rumours", 1849, SONG, _label("non-rumour"), "cascades in non-rumor-repost/"),
+    Figure("ced", "records, duplicates dropped", 1_274_456, "data README", lambda c: int((~c.posts["is_root"]).sum()),
+           "repost/comment records, first of each mid"),
+    Figure("ced", "duplicate records", 724, "data README", lambda c: c.quality.count("duplicate_records"),
+           "same mid again in a file"),
+    Figure("ced", "dates without a year", 74, "data README",
+           lambda c: c.quality.count("dates_without_year_resolved") + c.quality.count("dates_without_year_quarantined"),
+           "MM月DD日 HH:MM dates"),
+    Figure("ced", '"user": "empty" sources', 87, "data README", lambda c: c.quality.count("source_user_empty"), ""),
+    Figure("wbmsf", "cascades", 521, WU, lambda c: len(c.cascades), "one CSV per cascade"),
+    Figure("wbmsf", '"#repost"', 114_152, WU, lambda c: len(c.posts) + len(c.cascades),
+           "rows + 1 per cascade (the README's convention); rows alone: see posts"),
+    Figure("wbmsf", "max cascade size", 5254, WU, lambda c: int(_sizes(c).max()) + 1, "rows + 1"),
+    Figure("wbmsf", "min cascade size", 52, WU, lambda c: int(_sizes(c).min()) + 1, "rows + 1"),
+    Figure("wbmsf", "mean cascade size", 219, WU, lambda c: round(float(_sizes(c).mean()) + 1, 1), "rows + 1"),
+    Figure("twitter15", "source tweets", 1490, MA, lambda c: len(c.cascades), "tree files"),
+    Figure("twitter15", "users", 276_663, MA, lambda c: int(c.posts["user_id"].nunique()),
+           "distinct users in the raw trees"),
+    Figure("twitter15", "threads", 331_612, MA, lambda c: int((~c.posts["is_root"]).sum()),
+           "distinct (user, tweet) nodes other than the root; the raw trees have more than the paper"),
+    Figure("twitter15", "average time length (h)", 1337, MA, lambda c: round(_hours(c), 1),
+           "mean of last node time - root time"),
+    Figure("twitter15", "posts per tree, average", 223, MA, lambda c: round(float(_sizes(c).mean()), 1),
+           "distinct nodes, root included"),
+    Figure("twitter15", "posts per tree, max", 1768, MA, lambda c: int(_sizes(c).max()), "distinct nodes, root included"),
+    Figure("twitter15", "posts per tree, min", 55, MA, lambda c: int(_sizes(c).min()), "distinct nodes, root included"),
+    Figure("twitter15", "non-rumour labels", 374, MA, _label("non-rumour"), "label.txt"),
+    Figure("twitter15", "false labels", 370, MA, _label("false"), "label.txt"),
+    Figure("twitter15", "true labels", 372, MA, _label("true"), "label.txt"),
+    Figure("twitter15", "unverified labels", 374, MA, _label("unverified"), "label.txt"),
+    Figure("wechatscope", "articles", 17_411, WCS, lambda c: len(c.removals), "rows of ceninfo.csv"),
+    Figure("wechatscope", "accounts", 1852, WCS, lambda c: int(c.removals["account"].nunique()), "distinct names"),
+    Figure("wechatscope", "author deleted", 12_450, "data README", _reason("author_deleted"), "Chinese + English notices"),
+    Figure("wechatscope", "rule violation", 4234, "data README", _reason("violation"), "Chinese + English notices"),
+    Figure("wechatscope", "account blocked", 455, "data README", _reason("account_blocked"), ""),
+    Figure("wechatscope", "complaint", 231, "data README", _reason("complaint"), "both complaint notices"),
+    Figure("wechatscope", "account migrated", 41, "data README", _reason("migrated"), ""),
+]
+
+AUDITED = tuple(dict.fromkeys(f.dataset for f in PUBLISHED))
+
+
+def audit(corpora: dict[str, Corpus]) -> pd.DataFrame:
+    """One row per published figure: ``dataset, figure, published, measured, agrees, source, convention``."""
+    rows = []
+    for f in PUBLISHED:
+        if f.dataset not in corpora:
+            continue
+        measured = f.measure(corpora[f.dataset])
+        rows.append({"dataset": f.dataset, "figure": f.figure, "published": f.published, "measured": measured,
+                     "agrees": bool(round(float(measured)) == f.published), "source": f.source,
+                     "convention": f.convention})
+    table = pd.DataFrame(rows)
+    table["measured"] = pd.Series([r["measured"] for r in rows], dtype=object)
+    return table

@@ -1,0 +1,108 @@
+"""The ``wechat-study`` command.
+
+    wechat-study data list
+    wechat-study data fetch NAME... [--mirror DIR] [--force]
+    wechat-study data prepare NAME... [--mirror DIR] [--force]
+    wechat-study audit
+    wechat-study reproduce [--mirror DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from . import corpus as corpus_mod
+from .datasets.catalog import CATALOG
+from .errors import WechatStudyError
+from .fetch import fetch, is_verified
+
+#: The data sets the investigation uses; ``twitter16`` is catalogued for users who download it.
+INVESTIGATED = ("ced", "wbmsf", "wechatscope", "twitter15", "citizenlab")
+
+
+def _names(values: list[str]) -> list[str]:
+    if values == ["all"]:
+        return list(INVESTIGATED)
+    for v in values:
+        if v not in CATALOG:
+            raise WechatStudyError(f"unknown data set {v!r}; the catalog has: {', '.join(sorted(CATALOG))}")
+    return values
+
+
+def cmd_list(args) -> None:
+    for ds in CATALOG.values():
+        state = "prepared" if corpus_mod.is_prepared(ds.name) else ("fetched" if is_verified(ds) else "-")
+        print(f"{ds.name:<12} {state:<9} {len(ds.manifest):>5} files  {ds.owner}/{ds.repo}@{ds.commit[:10]}  {ds.licence}")
+        print(f"{'':<12} {ds.title}")
+
+
+def cmd_fetch(args) -> None:
+    for name in _names(args.names):
+        t = time.perf_counter()
+        path = fetch(name, mirror=args.mirror, force=args.force)
+        print(f"{name}: {len(CATALOG[name].manifest):,} files verified in {path} ({time.perf_counter() - t:.1f} s)")
+
+
+def cmd_prepare(args) -> None:
+    for name in _names(args.names):
+        t = time.perf_counter()
+        report = corpus_mod.prepare(name, mirror=args.mirror, force=args.force)
+        print(report.format())
+        print(f"{name}: prepared in {time.perf_counter() - t:.1f} s\n")
+
+
+def cmd_audit(args) -> None:
+    from .audit import AUDITED, audit
+
+    table = audit({name: corpus_mod.load(name, mirror=getattr(args, "mirror", None)) for name in AUDITED})
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500):
+        print(table.to_string(index=False))
+
+
+def cmd_reproduce(args) -> None:
+    for name in INVESTIGATED:
+        t = time.perf_counter()
+        report = corpus_mod.prepare(name, mirror=args.mirror)
+        print(f"{name}: ready ({report.facts.get('posts', report.facts.get('removals', report.facts.get('keywords', 0))):,} rows, "
+              f"{time.perf_counter() - t:.1f} s)")
+    print()
+    cmd_audit(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wechat-study", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    data = sub.add_parser("data", help="fetch and prepare the public data sets").add_subparsers(dest="action", required=True)
+    data.add_parser("list", help="the catalog and the state of each data set").set_defaults(func=cmd_list)
+    for action, func, what in (("fetch", cmd_fetch, "download (or copy from a mirror) and verify"),
+                               ("prepare", cmd_prepare, "build the canonical Parquet tables")):
+        a = data.add_parser(action, help=what)
+        a.add_argument("names", nargs="+", metavar="NAME", help=f"{', '.join(CATALOG)}, or all")
+        a.add_argument("--mirror", help="a folder laid out as MIRROR/NAME/REPO-COMMIT.tar.gz (default: $WECHAT_STUDY_MIRROR)")
+        a.add_argument("--force", action="store_true", help="redo it even when a verified copy exists")
+        a.set_defaults(func=func)
+    sub.add_parser("audit", help="published figures against the loaded data").set_defaults(func=cmd_audit)
+    r = sub.add_parser("reproduce", help="fetch and prepare every data set, then print the audit")
+    r.add_argument("--mirror", help="a mirror folder (default: $WECHAT_STUDY_MIRROR)")
+    r.set_defaults(func=cmd_reproduce)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.func(args)
+    except WechatStudyError as e:
+        print(f"wechat-study: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

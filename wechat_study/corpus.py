@@ -1,0 +1,120 @@
+"""Prepare a data set into canonical Parquet tables, and load them back.
+
+``prepare(NAME)`` fetches (if needed), runs the data set's loader, validates every table
+against its schema and writes ``data/processed/NAME/`` atomically: one ``TABLE.parquet``
+per table, ``quality.json`` (the quality report) and ``.prepared.json`` (what it was built
+from). ``load(NAME)`` reads them, preparing first when they are missing or stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+from functools import lru_cache
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .atomic import staged_dir
+from .datasets.catalog import get
+from .errors import NotPreparedError
+from .fetch import fetch
+from .quality import QualityReport
+
+STAMP = ".prepared.json"
+#: The code a processed table depends on; a change to any of it makes ``load`` rebuild.
+LOADER_CODE = ("datasets", "schema.py", "privacy.py", "quality.py")
+
+
+@lru_cache(maxsize=1)
+def loader_digest() -> str:
+    """SHA-256 over the source of the loaders, the schema and the pseudonyms."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for entry in LOADER_CODE:
+        for f in sorted((here / entry).rglob("*.py")) if (here / entry).is_dir() else [here / entry]:
+            h.update(f.relative_to(here).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class Corpus:
+    """The canonical tables of one data set. Tables the data set lacks are None."""
+
+    name: str
+    posts: pd.DataFrame | None = None
+    cascades: pd.DataFrame | None = None
+    removals: pd.DataFrame | None = None
+    keywords: pd.DataFrame | None = None
+    quality: QualityReport | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{t}={len(getattr(self, t)):,}" for t in ("posts", "cascades", "removals", "keywords")
+                          if getattr(self, t) is not None)
+        return f"Corpus({self.name!r}: {sizes})"
+
+
+def _stamp(name: str) -> dict:
+    ds = get(name)
+    return {"dataset": name, "commit": ds.commit, "manifest_sha256": ds.manifest_digest, "code": loader_digest(),
+            "pseudonym_key": "custom" if os.environ.get("WECHAT_STUDY_PSEUDONYM_KEY") else "default"}
+
+
+def is_prepared(name: str) -> bool:
+    """True when ``data/processed/NAME`` was built from the pinned data by the current loader code."""
+    stamp = paths.processed_dir(name) / STAMP
+    try:
+        return json.loads(stamp.read_text("utf-8")) == _stamp(name)
+    except (OSError, ValueError):
+        return False
+
+
+def build(name: str, mirror=None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
+    """Fetch if needed, then run the loader and validate; returns (tables, quality report)."""
+    from .schema import validate
+
+    ds = get(name)
+    root = fetch(name, mirror=mirror)
+    loader = importlib.import_module(f"{__package__}.datasets.{ds.loader}")
+    tables, report = loader.load(root, name)
+    for table, df in tables.items():
+        validate(table, df, f"{name}: {table}")
+    return tables, report
+
+
+def prepare(name: str, mirror=None, force: bool = False) -> QualityReport:
+    """Write ``data/processed/NAME/*.parquet`` atomically and return the quality report."""
+    target = paths.processed_dir(name)
+    if not force and is_prepared(name):
+        return QualityReport.from_dict(json.loads((target / "quality.json").read_text("utf-8")))
+    tables, report = build(name, mirror=mirror)
+    with staged_dir(target) as staging:
+        for table, df in tables.items():
+            df.to_parquet(staging / f"{table}.parquet", index=False, compression="zstd")
+        (staging / "quality.json").write_text(report.to_json(), "utf-8")
+        (staging / STAMP).write_text(json.dumps(_stamp(name), indent=2) + "\n", "utf-8")
+    return report
+
+
+def load(name: str, mirror=None) -> Corpus:
+    """The canonical tables of a catalogued data set, fetching and preparing first if needed.
+
+    >>> corpus = load("ced")            # doctest: +SKIP
+    >>> corpus.posts, corpus.cascades   # doctest: +SKIP
+    """
+    ds = get(name)
+    if not is_prepared(name):
+        prepare(name, mirror=mirror)
+    folder = paths.processed_dir(name)
+    corpus = Corpus(name)
+    for table in ds.tables:
+        path = folder / f"{table}.parquet"
+        if not path.is_file():
+            raise NotPreparedError(f"{path} is missing; run `wechat-study data prepare {name} --force`")
+        setattr(corpus, table, pd.read_parquet(path))
+    corpus.quality = QualityReport.from_dict(json.loads((folder / "quality.json").read_text("utf-8")))
+    return corpus

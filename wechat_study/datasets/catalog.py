@@ -1,0 +1,161 @@
+"""The catalog: every public data set the package knows, pinned to an upstream commit.
+
+Each entry names the upstream GitHub repository and commit, the files that make up the
+data set (with their sizes and git-blob SHA-1s, in ``manifests/NAME.tsv``), the licence,
+the citation and the loader. The manifests list upstream paths as upstream named them; a
+few of those names embed a raw user id, which is why loaders never carry file names into
+the tables they return.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+
+
+GITHUB = "https://github.com"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One upstream file: its path under the archive's top folder, size in bytes, git-blob SHA-1."""
+
+    path: str
+    size: int
+    blob_sha1: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A catalogued data set. ``loader`` is the module under ``wechat_study.datasets``."""
+
+    name: str
+    owner: str
+    repo: str
+    commit: str
+    title: str
+    licence: str
+    citation: str
+    loader: str
+    tables: tuple[str, ...]
+
+    def archive_url(self, base: str = GITHUB) -> str:
+        """The upstream archive of the pinned commit (``base`` stands in for GitHub)."""
+        return f"{base.rstrip('/')}/{self.owner}/{self.repo}/archive/{self.commit}.tar.gz"
+
+    @property
+    def url(self) -> str:
+        return self.archive_url()
+
+    @property
+    def archive_name(self) -> str:
+        """The archive's file name, as the download and a mirror both name it."""
+        return f"{self.repo}-{self.commit}.tar.gz"
+
+    @property
+    def top_folder(self) -> str:
+        return f"{self.repo}-{self.commit}"
+
+    @cached_property
+    def manifest_text(self) -> str:
+        return resources.files(__package__).joinpath("manifests", f"{self.name}.tsv").read_text("utf-8")
+
+    @cached_property
+    def manifest(self) -> dict[str, ManifestEntry]:
+        """Path → entry, for every file of the data set."""
+        entries = {}
+        for line in self.manifest_text.splitlines():
+            if not line.strip():
+                continue
+            path, size, sha, *_ = line.split("\t")
+            entries[path] = ManifestEntry(path, int(size), sha)
+        return entries
+
+    @property
+    def manifest_digest(self) -> str:
+        """SHA-256 of the manifest; a verified copy records it."""
+        return hashlib.sha256(self.manifest_text.encode("utf-8")).hexdigest()
+
+
+CATALOG: dict[str, Dataset] = {
+    d.name: d
+    for d in [
+        Dataset(
+            name="ced",
+            owner="thunlp",
+            repo="Chinese_Rumor_Dataset",
+            commit="c1178d8cfd4c245c296889a51fc252b17c9037c5",
+            title="CED: 3,387 Sina Weibo source posts (1,538 rumours, 1,849 non-rumours) with their repost/comment trees",
+            licence="No licence file upstream; research use",
+            citation="Song, Tu, Yang, Liu & Sun (2018). CED: Credible Early Detection of Social Media Rumors. arXiv:1811.04175",
+            loader="ced",
+            tables=("posts", "cascades"),
+        ),
+        Dataset(
+            name="wbmsf",
+            owner="Les1ie",
+            repo="HERI-GCN",
+            commit="82277e86891fdaef07ecc0a66aa7f9331c43575d",
+            title="Wb-MSF 5% sample (Sina Weibo, 2020): 521 repost cascades",
+            licence="No licence file upstream; research use",
+            citation="Wu et al. (2022). HERI-GCN: Hierarchical influence graph convolution for cascade popularity prediction. ICDE 2022",
+            loader="wbmsf",
+            tables=("posts", "cascades"),
+        ),
+        Dataset(
+            name="wechatscope",
+            owner="Terminus2049",
+            repo="Wechatscope",
+            commit="65bcd538015ea1e1f97b07ef82940a8112dcb185",
+            title="WeChatscope daily archive: 17,411 removed WeChat public-account articles (2018-07 to 2020-09)",
+            licence="MPL-2.0",
+            citation="Terminus2049/Wechatscope, a daily archive of HKU JMSC's WeChatscope (wechatscope.jmsc.hku.hk); see Tai & Fu (2020), Journal of Communication 70(6)",
+            loader="wechatscope",
+            tables=("removals",),
+        ),
+        Dataset(
+            name="twitter15",
+            owner="gszswork",
+            repo="Twitter15_16_dataset",
+            commit="6a33ebd91d4cafeb5a42eabc5727226fec7bb0e5",
+            title="Twitter15 propagation trees with 4-class labels (1,490 source tweets)",
+            licence="No licence file upstream; Twitter's terms apply to tweet ids",
+            citation="Ma, Gao & Wong (2017). Detect Rumors in Microblog Posts Using Propagation Structure via Kernel Learning. ACL 2017",
+            loader="twitter",
+            tables=("posts", "cascades"),
+        ),
+        Dataset(
+            name="twitter16",
+            owner="gszswork",
+            repo="Twitter15_16_dataset",
+            commit="6a33ebd91d4cafeb5a42eabc5727226fec7bb0e5",
+            title="Twitter16 propagation trees with 4-class labels (818 source tweets)",
+            licence="No licence file upstream; Twitter's terms apply to tweet ids",
+            citation="Ma, Gao & Wong (2017). Detect Rumors in Microblog Posts Using Propagation Structure via Kernel Learning. ACL 2017",
+            loader="twitter",
+            tables=("posts", "cascades"),
+        ),
+        Dataset(
+            name="citizenlab",
+            owner="citizenlab",
+            repo="chat-censorship",
+            commit="1eeb5e679ec952926b8291b5980dd6fb4c329c9a",
+            title="Citizen Lab: keywords found blocked in WeChat tests, 2016-2017",
+            licence="CC BY-NC-SA 4.0",
+            citation="Citizen Lab, chat-censorship: One App, Two Systems (2016); We (Can't) Chat (2017); Remembering Liu Xiaobo (2017); Managing the Message (2017)",
+            loader="citizenlab",
+            tables=("keywords",),
+        ),
+    ]
+}
+
+
+def get(name: str) -> Dataset:
+    """The catalog entry for ``name``; a clear error lists the known names."""
+    try:
+        return CATALOG[name]
+    except KeyError:
+        known = ", ".join(sorted(CATALOG))
+        raise KeyError(f"unknown data set {name!r}; the catalog has: {known}") from None

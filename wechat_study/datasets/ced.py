@@ -1,0 +1,281 @@
+"""CED (Song et al. 2018): Sina Weibo source posts and their repost/comment trees.
+
+Layout under ``data/raw/ced/CED_Dataset/``:
+- ``original-microblog/<i>_<mid>_<uid>.json``: the source post (no id inside; the mid and the
+  author's uid are in the file name).
+- ``rumor-repost/`` and ``non-rumor-repost/``, same file names: JSON lists of records
+  ``{mid, uid, parent, kids, text, date}``; ``parent == ""`` hangs off the source post.
+
+Conventions:
+- ``cascade_id`` and the root's ``post_id`` are the source post's mid.
+- Record dates are Beijing time (UTC+8). A date shown without a year (``MM月DD日 HH:MM``) is
+  Weibo's form for the crawl's own year. That year is taken as the year after the latest fully
+  dated record in the data set; a resolved time earlier than the cascade's root is
+  quarantined (left null). Both are counted.
+- The data do not tell reposts from comments: ``kind`` is ``unknown``.
+- ``parent`` is the tree; ``kids`` is only cross-checked and counted.
+- File names embed raw uids, so files are named here with the uid replaced by ``*``.
+- Texts are not loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pandas as pd
+
+from ..errors import DataError
+from ..quality import QualityReport
+from ..privacy import pseudonymize
+from .trees import NAT, Rows, assemble_posts, cascade_table
+
+TOP = "CED_Dataset"
+FOLDERS = {"rumor-repost": "rumour", "non-rumor-repost": "non-rumour"}
+BEIJING_OFFSET_NS = 8 * 3600 * 10**9  # Beijing time is UTC+8 all year (no DST since 1991)
+NO_YEAR = re.compile(r"^(\d{2})月(\d{2})日 (\d{2}):(\d{2})$")
+FILE_NAME = re.compile(r"^(\d+)_([0-9A-Za-z]+)_(\d+)\.json$")
+RECORD_FIELDS = ("mid", "uid", "parent", "date")
+
+
+def shown_name(folder: str, fname: str) -> str:
+    """The file's path with its raw uid replaced by ``*`` (a glob that finds it)."""
+    m = FILE_NAME.match(fname)
+    return f"{TOP}/{folder}/{m.group(1)}_{m.group(2)}_*.json" if m else f"{TOP}/{folder}/{fname}"
+
+
+def _read_json(path: Path, shown: str):
+    try:
+        return orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as e:
+        raise DataError(shown, f"malformed JSON: {e}") from None
+
+
+def _source_time(value, shown: str) -> tuple[int | None, bool]:
+    """The source post's time as unix seconds, and whether it came as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, False
+    if isinstance(value, str):
+        try:
+            return int(pd.Timestamp(pd.to_datetime(value, format="%a %b %d %H:%M:%S %z %Y")).timestamp()), True
+        except ValueError:
+            pass
+    raise DataError(shown, f"unparseable source time {value!r}", record="time")
+
+
+def _optional_int(value, shown: str, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise DataError(shown, f"{field} is {value!r}, not a count", record=field)
+
+
+def _texts(records: list, field: str, shown: str) -> list[str]:
+    """One field of every record, checked to be text."""
+    try:
+        values = [r[field] for r in records]
+    except (KeyError, TypeError):
+        for i, r in enumerate(records):
+            if not isinstance(r, dict):
+                raise DataError(shown, "not a JSON object", record=i) from None
+            if field not in r:
+                raise DataError(shown, f"missing field {field!r}", record=i) from None
+        raise
+    if not all(type(v) is str for v in values):
+        i = next(i for i, v in enumerate(values) if type(v) is not str)
+        raise DataError(shown, f"field {field!r} is {values[i]!r}, not text", record=i)
+    return values
+
+
+def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
+    """Read a batch of cascades (run in worker processes); user ids come back as pseudonyms."""
+    base = Path(root) / TOP
+    cas = {k: [] for k in CASCADE_FIELDS}
+    rec = {k: [] for k in ("cascade_id", "mid", "parent", "uid", "date", "record", "source")}
+    kids = {"total": 0, "absent": 0, "other_parent": 0}
+    for index, folder, fname in items:
+        shown = shown_name(folder, fname)
+        m = FILE_NAME.match(fname)
+        if not m:
+            raise DataError(f"{TOP}/{folder}/{fname}", "file name is not <index>_<mid>_<uid>.json")
+        _, mid, uid = m.groups()
+        src_shown = shown.replace(folder, "original-microblog", 1)
+        src_path = base / "original-microblog" / fname
+        if not src_path.is_file():
+            raise DataError(src_shown, "source post file is missing for this repost file")
+        src = _read_json(src_path, src_shown)
+        if not isinstance(src, dict):
+            raise DataError(src_shown, "expected a JSON object")
+        t, as_text = _source_time(src.get("time"), src_shown)
+        user = src.get("user")
+        cas["cascade_id"].append(mid)
+        cas["label"].append(FOLDERS[folder])
+        cas["uid"].append(uid)
+        cas["time"].append(t)
+        cas["time_was_text"].append(as_text)
+        cas["reposts"].append(_optional_int(src.get("reposts"), src_shown, "reposts"))
+        cas["comments"].append(_optional_int(src.get("comments"), src_shown, "comments"))
+        cas["followers"].append(
+            _optional_int(user.get("followers"), src_shown, "followers") if isinstance(user, dict) else None)
+        cas["user_empty"].append(user == "empty")
+        cas["source"].append(src_shown)
+
+        records = _read_json(base / folder / fname, shown)
+        if not isinstance(records, list):
+            raise DataError(shown, "expected a JSON list of records")
+        mids = _texts(records, "mid", shown)
+        if "" in mids:
+            raise DataError(shown, "empty mid", record=mids.index(""))
+        parents = _texts(records, "parent", shown)
+        rec["mid"] += mids
+        rec["parent"] += parents
+        rec["uid"] += _texts(records, "uid", shown)
+        rec["date"] += _texts(records, "date", shown)
+        rec["record"] += range(len(records))
+        rec["cascade_id"] += [mid] * len(records)
+        rec["source"] += [index] * len(records)
+        parent_of = dict(zip(mids, parents))
+        for r in records:
+            for k in r.get("kids") or ():
+                kids["total"] += 1
+                if k not in parent_of:
+                    kids["absent"] += 1
+                elif parent_of[k] != r["mid"]:
+                    kids["other_parent"] += 1
+    rec["uid"] = pseudonymize(rec["uid"])
+    cas["uid"] = pseudonymize(cas["uid"])
+    return {"cascades": cas, "records": {k: np.asarray(v, dtype=object if k != "record" and k != "source" else np.int64)
+                                         for k, v in rec.items()}, "kids": kids}
+
+
+CASCADE_FIELDS = ("cascade_id", "label", "uid", "time", "time_was_text", "reposts", "comments", "followers",
+                  "user_empty", "source")
+
+
+def _list_files(root: Path) -> list[tuple[int, str, str]]:
+    items = []
+    for folder in FOLDERS:
+        d = root / TOP / folder
+        if not d.is_dir():
+            raise DataError(d, "folder is missing", hint="run `wechat-study data fetch ced`")
+        items += [(len(items) + i, folder, f) for i, f in enumerate(sorted(x for x in os.listdir(d) if x.endswith(".json")))]
+    return items
+
+
+def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: QualityReport) -> np.ndarray:
+    """Beijing-time record dates → int64 ns UTC; resolve or quarantine dates with no year."""
+    dates = rec["date"]
+    full = np.char.str_len(dates.astype(str)) == 19
+    parsed = np.full(len(dates), NAT, np.int64)
+    try:
+        parsed[full] = np.array(dates[full], dtype="datetime64[s]").astype("datetime64[ns]").astype(np.int64)
+    except ValueError:
+        for i in np.flatnonzero(full):
+            try:
+                np.datetime64(dates[i], "s")
+            except ValueError:
+                raise DataError(sources[rec["source"][i]], f"unparseable date {dates[i]!r}",
+                                record=f"{rec['record'][i]} ({rec['mid'][i]})") from None
+    no_year = np.zeros(len(dates), bool)
+    no_year[~full] = [bool(NO_YEAR.match(d)) for d in dates[~full]]
+    unknown = ~full & ~no_year
+    if unknown.any():
+        i = int(np.flatnonzero(unknown)[0])
+        raise DataError(sources[rec["source"][i]], f"unparseable date {dates[i]!r}",
+                        record=f"{rec['record'][i]} ({rec['mid'][i]})")
+    latest_local = parsed[full].max() if full.any() else NAT
+    parsed[full] -= BEIJING_OFFSET_NS
+    if not no_year.any():
+        report.quirk("dates_without_year_resolved", 0, "none found")
+        return parsed
+    if latest_local == NAT:
+        i = int(np.flatnonzero(no_year)[0])
+        raise DataError(sources[rec["source"][i]], f"date {dates[i]!r} has no year and no record has a full date "
+                        "to place it by", record=f"{rec['record'][i]} ({rec['mid'][i]})")
+    crawl_year = int(np.datetime64(int(latest_local), "ns").astype("datetime64[Y]").astype(int) + 1970) + 1
+    parts = pd.Series(dates[no_year]).str.extract(NO_YEAR.pattern).astype(int)
+    guessed = pd.to_datetime(
+        pd.DataFrame({"year": crawl_year, "month": parts[0], "day": parts[1], "hour": parts[2], "minute": parts[3]}),
+        errors="coerce",
+    ).to_numpy("datetime64[ns]").astype(np.int64)
+    guessed = np.where(guessed == NAT, NAT, guessed - BEIJING_OFFSET_NS)
+    root_time = roots.reindex(rec["cascade_id"][no_year]).to_numpy(np.int64)
+    ok = (guessed != NAT) & (guessed >= root_time)
+    where = np.flatnonzero(no_year)
+    files = len(np.unique(rec["source"][no_year]))
+    examples = [f"{sources[rec['source'][i]]}: record {rec['record'][i]} ({rec['mid'][i]})" for i in where[:3]]
+    report.quirk("dates_without_year_resolved", int(ok.sum()),
+                 f"Weibo's MM月DD日 form for the crawl's year ({files:,} files), taken as {crawl_year} "
+                 "(the year after the latest dated record)",
+                 examples)
+    report.quirk("dates_without_year_quarantined", int((~ok).sum()),
+                 f"resolving to {crawl_year} would put the post before its source; created_at left null",
+                 [examples[i] for i in np.flatnonzero(~ok)[:3] if i < len(examples)])
+    parsed[no_year] = np.where(ok, guessed, NAT)
+    return parsed
+
+
+def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
+    """Read ``data/raw/ced`` into the canonical ``posts`` and ``cascades`` tables."""
+    report = QualityReport(name)
+    items = _list_files(root)
+    sources = [shown_name(folder, fname) for _, folder, fname in items]
+    workers = workers or min(8, os.cpu_count() or 1)
+    n_batches = max(1, workers * 4)
+    batches = [items[i::n_batches] for i in range(n_batches)]
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            parts = list(pool.map(_read_files, [str(root)] * len(batches), batches))
+    else:
+        parts = [_read_files(str(root), b) for b in batches]
+    cas = pd.DataFrame({k: np.concatenate([np.asarray(p["cascades"][k], dtype=object) for p in parts])
+                        for k in CASCADE_FIELDS})
+    rec = {k: np.concatenate([p["records"][k] for p in parts]) for k in parts[0]["records"]}
+    kids = {k: sum(p["kids"][k] for p in parts) for k in parts[0]["kids"]}
+    cas = cas.sort_values("cascade_id", kind="stable").reset_index(drop=True)
+
+    report.fact("files", 2 * len(cas))
+    report.fact("records_read", len(rec["mid"]))
+    created = pd.to_datetime(cas["time"].astype(np.int64), unit="s", utc=True).astype("datetime64[ns, UTC]")
+    empty = cas["user_empty"].to_numpy(bool)
+    report.quirk("source_user_empty", int(empty.sum()),
+                 'source post has "user": "empty"; author_followers left null (the author id comes from the file name)',
+                 cas.loc[empty, "source"].head(3))
+    report.quirk("source_time_as_text", int(cas["time_was_text"].sum()),
+                 "source time given as text with a UTC offset instead of unix seconds; parsed")
+    report.quirk("reported_reposts_at_cap", int((cas["reposts"] == 999).sum()),
+                 "reported repost count is 999, the crawl's cap; the true count may be higher")
+    report.quirk("kids_references_absent", kids["absent"],
+                 f"of {kids['total']:,} 'kids' references, these name no record in the file; the tree uses 'parent'")
+    report.quirk("kids_references_other_parent", kids["other_parent"],
+                 "'kids' names a record whose 'parent' is another record; the tree uses 'parent'")
+
+    root_ns = created.to_numpy("datetime64[ns]").astype(np.int64)
+    roots = pd.Series(root_ns, index=cas["cascade_id"].to_numpy())
+    rec_time = _parse_dates(rec, roots, sources, report)
+    n_src, n_rec = len(cas), len(rec["mid"])
+    report.quirk("records_without_user", int(pd.isna(rec["uid"]).sum()), "record has an empty uid; user_id left null")
+    source_names = sources + list(cas["source"])
+    rows = Rows(
+        cascade_id=np.concatenate([cas["cascade_id"].to_numpy(object), rec["cascade_id"]]),
+        post_id=np.concatenate([cas["cascade_id"].to_numpy(object), rec["mid"]]),
+        parent_id=np.concatenate([np.full(n_src, None, object), np.where(rec["parent"] == "", None, rec["parent"])]),
+        user_id=np.concatenate([cas["uid"].to_numpy(object), rec["uid"]]),
+        created_at=np.concatenate([root_ns, rec_time]),
+        is_root=np.concatenate([np.ones(n_src, bool), np.zeros(n_rec, bool)]),
+        kind=np.concatenate([np.full(n_src, "source", object), np.full(n_rec, "unknown", object)]),
+        source=np.concatenate([np.arange(len(sources), len(sources) + n_src), rec["source"]]),
+        record=np.concatenate([np.full(n_src, "source", object), rec["record"].astype(object)]),
+        sources=source_names,
+    )
+    posts = assemble_posts(rows, name, report)
+
+    by_id = cas.set_index("cascade_id")
+    cascades = cascade_table(posts, name, label=by_id["label"], reported_reposts=by_id["reposts"],
+                             reported_comments=by_id["comments"], author_followers=by_id["followers"])
+    return {"posts": posts, "cascades": cascades}, report

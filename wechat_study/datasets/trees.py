@@ -1,0 +1,208 @@
+"""Turn rows of (cascade, post, parent, user, time) into the canonical posts table.
+
+Every loader ends here, so every source gets the same checks:
+- duplicate ``post_id``: the first record is kept, the rest are counted and set aside;
+- a missing parent (``parent_id`` absent from the cascade): the post is attached to the root
+  and flagged ``is_orphan``;
+- a parent cycle: a ``DataError`` naming the file and the record;
+- a child timed before its parent: counted, kept as recorded.
+
+Rows come as a dict of equal-length numpy arrays; user ids must already be pseudonyms
+(``privacy.pseudonymize``), which the schema checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..quality import QualityReport
+
+POST_COLUMNS = ["dataset", "cascade_id", "post_id", "parent_id", "user_id", "created_at", "is_root", "kind", "is_orphan"]
+NAT = np.iinfo(np.int64).min
+
+
+@dataclass
+class Rows:
+    """Raw rows, one per record, in the order read.
+
+    ``parent_id`` None means "hangs off the root". ``created_at`` is int64 nanoseconds since
+    the epoch, UTC, with ``NAT`` for unknown. ``source`` indexes ``sources`` (the file names)
+    and ``record`` says where in that file the row was read.
+    """
+
+    cascade_id: np.ndarray
+    post_id: np.ndarray
+    parent_id: np.ndarray
+    user_id: np.ndarray
+    created_at: np.ndarray
+    is_root: np.ndarray
+    kind: np.ndarray
+    source: np.ndarray
+    record: np.ndarray
+    sources: list[str]
+
+    def where(self, i: int) -> tuple[str, str]:
+        """(file, record) of row ``i``, for messages."""
+        return self.sources[int(self.source[i])], f"{self.record[i]} ({self.post_id[i]})"
+
+    def examples(self, mask: np.ndarray, k: int = 3) -> list[str]:
+        return ["{}: record {}".format(*self.where(i)) for i in np.flatnonzero(mask)[:k]]
+
+    def take(self, keep: np.ndarray) -> "Rows":
+        return Rows(**{f: getattr(self, f)[keep] for f in
+                       ("cascade_id", "post_id", "parent_id", "user_id", "created_at", "is_root", "kind", "source",
+                        "record")}, sources=self.sources)
+
+
+def str_array(values) -> pd.arrays.ArrowStringArray:
+    """Object array of str/None → pandas' ``str`` array, without a slow per-element pass."""
+    import pyarrow as pa
+
+    return pd.array(pa.array(values, type=pa.string(), from_pandas=True), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def constant_str(value: str, n: int) -> pd.arrays.ArrowStringArray:
+    """A ``str`` array of ``n`` copies of ``value``."""
+    import pyarrow as pa
+
+    return pd.array(pa.repeat(pa.scalar(value, pa.string()), n), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFrame:
+    """Build the canonical posts table from raw rows, recording every quirk in ``report``.
+
+    The table is sorted by cascade, root first, then time (unknown times last), then the
+    order read.
+    """
+    codes, _ = pd.factorize(np.concatenate([rows.post_id, rows.parent_id]))
+    post_code = codes[: len(rows.post_id)]
+    dup = pd.Series(post_code).duplicated(keep="first").to_numpy()
+    dup_files = len(np.unique(rows.source[dup]))
+    report.quirk("duplicate_records", int(dup.sum()),
+                 f"same post id again in a cascade ({dup_files:,} files); the first record is kept",
+                 rows.examples(dup))
+    parent_code = codes[len(rows.post_id):]
+    if dup.any():
+        rows = rows.take(~dup)
+        post_code, parent_code = post_code[~dup], parent_code[~dup]
+    n = len(rows.post_id)
+
+    is_root = rows.is_root.astype(bool)
+    cascade_code, cascade_names = pd.factorize(rows.cascade_id, sort=True)
+    root_row = np.full(len(cascade_names), -1, np.int64)
+    roots = np.flatnonzero(is_root)
+    counts = np.bincount(cascade_code[roots], minlength=len(cascade_names))
+    if (counts > 1).any():
+        c = int(np.flatnonzero(counts > 1)[0])
+        i = int(roots[np.flatnonzero(cascade_code[roots] == c)[1]])
+        raise DataError(*_file_record(rows, i, f"a second root in cascade {cascade_names[c]!r}"))
+    root_row[cascade_code[roots]] = roots
+    if (root_row < 0).any():
+        c = int(np.flatnonzero(root_row < 0)[0])
+        i = int(np.flatnonzero(cascade_code == c)[0])
+        raise DataError(*_file_record(rows, i, f"cascade {cascade_names[c]!r} has no root post"))
+    root_of = root_row[cascade_code]
+
+    row_of_code = np.full(codes.max() + 1 if len(codes) else 0, -1, np.int64)  # first records only, after dedup
+    row_of_code[post_code] = np.arange(n)
+    named = (parent_code >= 0) & ~is_root
+    parent = np.where(named, row_of_code[np.maximum(parent_code, 0)], -1)
+    orphan = named & ((parent < 0) | (cascade_code[np.maximum(parent, 0)] != cascade_code))
+    report.quirk("orphans", int(orphan.sum()), "parent not in the data; attached to the root and flagged is_orphan",
+                 rows.examples(orphan))
+    parent = np.where(is_root, -1, np.where(named & ~orphan, parent, root_of))
+    _check_acyclic(rows, parent, is_root)
+
+    t = rows.created_at.astype(np.int64)
+    known = t != NAT
+    pt = t[np.maximum(parent, 0)]
+    early = (parent >= 0) & known & (pt != NAT) & (t < pt)
+    report.quirk("child_before_parent", int(early.sum()), "a post timed before its parent; kept as recorded",
+                 rows.examples(early))
+    report.quirk("missing_times", int((~known).sum()), "no usable time; created_at left null", rows.examples(~known))
+
+    order = np.lexsort((np.where(known, t, np.iinfo(np.int64).max), ~is_root, cascade_code))
+    inverse = np.empty(n, np.int64)
+    inverse[order] = np.arange(n)
+    parent_sorted = parent[order]
+    post_ids = rows.post_id[order]
+    posts = pd.DataFrame(
+        {
+            "dataset": constant_str(dataset, n),
+            "cascade_id": str_array(rows.cascade_id[order]),
+            "post_id": str_array(post_ids),
+            "parent_id": str_array(np.where(parent_sorted >= 0, rows.post_id[np.maximum(parent_sorted, 0)], None)),
+            "user_id": str_array(rows.user_id[order]),
+            "created_at": pd.to_datetime(np.where(known, t, NAT)[order].view("datetime64[ns]")).tz_localize("UTC"),
+            "is_root": is_root[order],
+            "kind": str_array(rows.kind[order]),
+            "is_orphan": orphan[order],
+        }
+    )
+    report.fact("posts", n)
+    report.fact("cascades", len(cascade_names))
+    return posts
+
+
+def _file_record(rows: Rows, i: int, problem: str) -> tuple[str, str, str]:
+    src, rec = rows.where(i)
+    return src, problem, rec
+
+
+def _check_acyclic(rows: Rows, parent: np.ndarray, is_root: np.ndarray) -> None:
+    """Raise a ``DataError`` if following parents from some post never reaches a root."""
+    n = len(parent)
+    if n == 0:
+        return
+    up = np.where(parent >= 0, parent, np.arange(n))
+    for _ in range(int(np.ceil(np.log2(n + 1))) + 1):
+        up = up[up]
+    stuck = ~is_root[up]
+    if not stuck.any():
+        return
+    i = int(np.flatnonzero(stuck)[0])
+    path, seen = [], set()
+    while i not in seen:
+        seen.add(i)
+        path.append(i)
+        i = int(parent[i])
+    loop = path[path.index(i):]
+    ids = " -> ".join(str(rows.post_id[j]) for j in loop + [i])
+    src, rec = rows.where(loop[0])
+    raise DataError(src, f"parent cycle: {ids}", record=rec, hint="every post's parents must lead back to the root")
+
+
+def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_reposts=None, reported_comments=None,
+                  author_followers=None) -> pd.DataFrame:
+    """The canonical cascades table for ``posts``, one row per root, sorted by ``cascade_id``.
+
+    The optional columns are mappings (dict or Series) from ``cascade_id``; absent ids are null.
+    """
+    roots = posts.loc[posts["is_root"].to_numpy()].set_index("cascade_id").sort_index()
+    ids = roots.index.to_numpy(object)
+    last = posts.groupby("cascade_id", sort=False)["created_at"].max()
+
+    def column(values, dtype):
+        if values is None:
+            return pd.array([None] * len(ids), dtype=dtype) if dtype == "Int64" else str_array(np.full(len(ids), None, object))
+        s = pd.Series(values).reindex(ids)
+        return pd.array(s.to_numpy(object), dtype="Int64") if dtype == "Int64" else str_array(s.to_numpy(object))
+
+    return pd.DataFrame(
+        {
+            "dataset": constant_str(dataset, len(ids)),
+            "cascade_id": str_array(ids),
+            "root_post_id": str_array(roots["post_id"].to_numpy(object)),
+            "author_id": str_array(roots["user_id"].to_numpy(object)),
+            "created_at": roots["created_at"].to_numpy(),
+            "label": column(label, "str"),
+            "reported_reposts": column(reported_reposts, "Int64"),
+            "reported_comments": column(reported_comments, "Int64"),
+            "author_followers": column(author_followers, "Int64"),
+            "observed_until": last.reindex(ids).to_numpy(),
+        }
+    )

@@ -1,0 +1,148 @@
+"""Twitter15 and Twitter16 propagation trees (Ma, Gao & Wong, ACL 2017).
+
+Layout: ``data/raw/NAME/NAME/tree/<source_tweet_id>.txt``, one edge a line,
+``['parent_uid', 'parent_tweet_id', 'parent_delay_min']->['child_uid', 'child_tweet_id', 'child_delay_min']``,
+the first line's parent being ``['ROOT', 'ROOT', '0.0']``; and ``NAME/label.txt``, lines of
+``label:source_tweet_id``.
+
+Conventions:
+- A node is a (user, tweet id) pair: a retweet carries the source tweet's id. Its ``post_id``
+  is ``<cascade>:<tweet id>:<user pseudonym>``, since one node can appear in several trees.
+- A node whose tweet id is the root's is a retweet (``kind = "repost"``); one with a tweet
+  id of its own is a reply (``kind = "comment"``).
+- ``cascade_id`` is the file's tweet id. The root is the child of the ``ROOT`` edge, which in a
+  few trees is an earlier tweet than the file's (counted).
+- The root's time comes from its tweet id (Twitter's snowflake ids carry milliseconds since
+  2010-11-04T01:42:54.657Z); every other time is the root's plus the node's delay minus the
+  root's delay, in minutes.
+- A node listed as a child more than once keeps its first edge; an edge from a node to
+  itself is dropped; a negative delay is set to 0 (the source's time). All are counted.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..privacy import pseudonymize
+from ..quality import QualityReport
+from .trees import Rows, assemble_posts, cascade_table
+
+EDGE = re.compile(r"\['([^']*)', '([^']*)', '([^']*)'\]->\['([^']*)', '([^']*)', '([^']*)'\]")
+LABELS = {"non-rumor": "non-rumour", "false": "false", "true": "true", "unverified": "unverified"}
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def snowflake_time_ns(tweet_id: int) -> int:
+    """UTC nanoseconds since the epoch encoded in a snowflake tweet id (ids from late 2010 on)."""
+    return ((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) * 10**6
+
+
+def _labels(path: Path, shown: str) -> dict[str, str]:
+    if not path.is_file():
+        raise DataError(shown, "label file is missing", hint="run `wechat-study data fetch` for this data set")
+    labels = {}
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        label, _, tid = line.strip().partition(":")
+        if label not in LABELS or not tid.isdigit():
+            raise DataError(shown, f"expected 'label:tweet_id' with a label in {sorted(LABELS)}, got {line!r}",
+                            record=f"line {n}")
+        labels[tid] = LABELS[label]
+    return labels
+
+
+def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]:
+    """Read ``data/raw/NAME`` (twitter15 or twitter16) into ``posts`` and ``cascades``."""
+    report = QualityReport(name)
+    labels = _labels(root / name / "label.txt", f"{name}/label.txt")
+    tree_dir = root / name / "tree"
+    files = sorted(tree_dir.glob("*.txt"))
+    if not files:
+        raise DataError(f"{name}/tree", "no tree files", hint=f"run `wechat-study data fetch {name}`")
+    cols = {k: [] for k in ("cascade", "puid", "ptid", "cuid", "ctid", "delay", "line", "source")}
+    sources = []
+    for k, path in enumerate(files):
+        shown = f"{name}/tree/{path.name}"
+        sources.append(shown)
+        sid = path.stem
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            m = EDGE.fullmatch(line.strip())
+            if not m:
+                raise DataError(shown, f"not an edge of the form ['uid', 'tweet', 'delay']->[...]: {line[:80]!r}",
+                                record=f"line {n}")
+            pu, pt, _, cu, ct, cd = m.groups()
+            cols["cascade"].append(sid)
+            cols["puid"].append(pu)
+            cols["ptid"].append(pt)
+            cols["cuid"].append(cu)
+            cols["ctid"].append(ct)
+            cols["delay"].append(cd)
+            cols["line"].append(n)
+            cols["source"].append(k)
+    e = pd.DataFrame(cols)
+    report.fact("files", len(files))
+    report.fact("edges_read", len(e))
+    try:
+        delay = e["delay"].astype(float).to_numpy()
+    except ValueError:
+        bad = pd.to_numeric(e["delay"], errors="coerce").isna().to_numpy()
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(sources[e["source"].iat[i]], f"delay {e['delay'].iat[i]!r} is not a number",
+                        record=f"line {e['line'].iat[i]}") from None
+
+    is_root_line = (e["puid"] == "ROOT").to_numpy()
+    other_root = is_root_line & (e["ctid"] != e["cascade"]).to_numpy()
+    report.quirk("root_is_not_file_tweet", int(other_root.sum()),
+                 "the ROOT edge's child is an earlier tweet than the one the file is named after; it is the root",
+                 [f"{sources[s]}: record line {ln}" for s, ln in e.loc[other_root, ["source", "line"]].head(3).itertuples(index=False)])
+    root_delay = pd.Series(delay[is_root_line], index=e.loc[is_root_line, "cascade"]).groupby(level=0).first()
+    root_tid = e.loc[is_root_line].groupby("cascade")["ctid"].first()
+    delay = delay - root_delay.reindex(e["cascade"]).to_numpy()
+    loop_edge = ((e["puid"] == e["cuid"]) & (e["ptid"] == e["ctid"])).to_numpy()
+    node = e["cascade"] + ":" + e["ctid"] + ":" + e["cuid"]
+    lone = loop_edge & ~node.isin(node[~loop_edge]).to_numpy()
+    e.loc[lone, ["puid", "ptid"]] = ["", "missing"]
+    self_loop = loop_edge & ~lone
+    report.quirk("self_loops", int(self_loop.sum()), "edge from a node to itself; dropped where the node has another edge, else the node is an orphan",
+                 [f"{sources[s]}: record line {ln}" for s, ln in e.loc[self_loop, ["source", "line"]].head(3).itertuples(index=False)])
+    neg = delay < 0
+    report.quirk("negative_delays", int(neg.sum()), "node timed before the root; set to the root's time",
+                 [f"{sources[s]}: record line {ln}" for s, ln in e.loc[neg, ["source", "line"]].head(3).itertuples(index=False)])
+    keep = ~self_loop
+    e, delay = e.loc[keep].reset_index(drop=True), np.maximum(delay[keep], 0.0)
+    is_root_line = is_root_line[keep]
+
+    cu = pseudonymize(e["cuid"].to_numpy(object))
+    pu = pseudonymize(np.where(is_root_line, None, e["puid"].to_numpy(object)))
+    cascade = e["cascade"].to_numpy(object)
+    post_id = _node_ids(cascade, e["ctid"].to_numpy(object), cu)
+    parent_id = np.where(is_root_line, None, _node_ids(cascade, e["ptid"].to_numpy(object), pu))
+    anchor = {c: snowflake_time_ns(int(t)) for c, t in root_tid.items()}
+    root_ns = np.array([anchor[c] for c in cascade], dtype=np.int64)
+    t = root_ns + np.round(delay * 60e9).astype(np.int64)
+    kind = np.where(is_root_line, "source", np.where(e["ctid"].to_numpy(object) == root_tid.reindex(cascade).to_numpy(object), "repost", "comment"))
+    rows = Rows(cascade_id=cascade, post_id=post_id, parent_id=parent_id, user_id=cu, created_at=t,
+                is_root=is_root_line, kind=kind.astype(object), source=e["source"].to_numpy(),
+                record=np.array([f"line {n}" for n in e["line"]], dtype=object), sources=sources)
+    posts = assemble_posts(rows, name, report)
+
+    roots = posts.loc[posts["is_root"].to_numpy()].set_index("cascade_id")
+    ids = roots.index.to_numpy(object)
+    unlabelled = [i for i in ids if i not in labels]
+    report.quirk("trees_without_label", len(unlabelled), "no line in label.txt; label left null", unlabelled[:3])
+    report.quirk("labels_without_tree", len(set(labels) - set(ids)), "label.txt names a tweet with no tree file")
+    report.fact("users", int(posts["user_id"].nunique()))
+    cascades = cascade_table(posts, name, label={i: labels.get(i) for i in ids})
+    return {"posts": posts, "cascades": cascades}, report
+
+
+def _node_ids(cascade: np.ndarray, tweet: np.ndarray, user: np.ndarray) -> np.ndarray:
+    return np.array([f"{c}:{t}:{u}" for c, t, u in zip(cascade, tweet, user)], dtype=object)

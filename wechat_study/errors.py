@@ -1,0 +1,34 @@
+"""Errors that name the file, the record and the problem, and say what to do next."""
+
+from __future__ import annotations
+
+
+class WechatStudyError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+
+class DataError(WechatStudyError, ValueError):
+    """Input data that cannot be read as the format promises.
+
+    ``path`` is the file, ``record`` says which record (an index, a key or a line number),
+    ``problem`` says what is wrong and ``hint`` what to do about it.
+    """
+
+    def __init__(self, path, problem: str, record=None, hint: str | None = None):
+        self.path = str(path)
+        self.record = record
+        self.problem = problem
+        self.hint = hint
+        where = self.path if record is None else f"{self.path}: record {record}"
+        message = f"{where}: {problem}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class FetchError(WechatStudyError, RuntimeError):
+    """A download, mirror archive or verification failed; ``data/raw/NAME`` was left as it was."""
+
+
+class NotPreparedError(WechatStudyError, FileNotFoundError):
+    """A processed table is missing; run ``wechat-study data prepare NAME``."""

@@ -1,0 +1,113 @@
+"""The canonical tables, declared as pandera schemas, and their validation.
+
+- ``posts``: one row per post or repost, roots included. ``post_id`` is unique within a data
+  set; ``parent_id`` is null exactly for the root; ``created_at`` is UTC (null only where a
+  time could not be recovered, which the quality report counts); ``user_id`` is a pseudonym.
+- ``cascades``: one row per source post.
+- ``removals``: one row per removed WeChat article (WeChatscope).
+- ``keywords``: one row per keyword of a Citizen Lab list.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import DataError
+
+UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
+KINDS = ("source", "repost", "comment", "unknown")
+LABELS = ("rumour", "non-rumour", "true", "false", "unverified")
+REASONS = ("author_deleted", "violation", "account_blocked", "complaint", "migrated")
+
+
+def _pseudonyms(s: pd.Series) -> pd.Series:
+    return s.isna() | ((s.str.len() == 17) & s.str.startswith("u"))
+
+
+def _account_pseudonyms(s: pd.Series) -> pd.Series:
+    return (s.str.len() == 17) & s.str.startswith("a")
+
+
+POSTS = pa.DataFrameSchema(
+    {
+        "dataset": pa.Column("str"),
+        "cascade_id": pa.Column("str"),
+        "post_id": pa.Column("str", unique=True),
+        "parent_id": pa.Column("str", nullable=True),
+        "user_id": pa.Column("str", nullable=True, checks=pa.Check(_pseudonyms, error="not a pseudonym")),
+        "created_at": pa.Column(UTC_NS, nullable=True),
+        "is_root": pa.Column(bool),
+        "kind": pa.Column("str", checks=pa.Check.isin(KINDS)),
+        "is_orphan": pa.Column(bool),
+    },
+    checks=[
+        pa.Check(lambda df: df["parent_id"].isna() == df["is_root"], error="parent_id must be null exactly for roots"),
+    ],
+    strict=True,
+    ordered=True,
+    name="posts",
+)
+
+CASCADES = pa.DataFrameSchema(
+    {
+        "dataset": pa.Column("str"),
+        "cascade_id": pa.Column("str", unique=True),
+        "root_post_id": pa.Column("str", unique=True),
+        "author_id": pa.Column("str", nullable=True, checks=pa.Check(_pseudonyms, error="not a pseudonym")),
+        "created_at": pa.Column(UTC_NS, nullable=True),
+        "label": pa.Column("str", nullable=True, checks=pa.Check.isin(LABELS)),
+        "reported_reposts": pa.Column("Int64", nullable=True, checks=pa.Check.ge(0)),
+        "reported_comments": pa.Column("Int64", nullable=True, checks=pa.Check.ge(0)),
+        "author_followers": pa.Column("Int64", nullable=True, checks=pa.Check.ge(0)),
+        "observed_until": pa.Column(UTC_NS, nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    name="cascades",
+)
+
+REMOVALS = pa.DataFrameSchema(
+    {
+        "account": pa.Column("str", checks=pa.Check(_account_pseudonyms, error="not an account pseudonym")),
+        "title": pa.Column("str"),
+        "published_on": pa.Column("datetime64[ms]"),
+        "removal_seen_at": pa.Column(UTC_NS),
+        "reason": pa.Column("str", checks=pa.Check.isin(REASONS)),
+        "reason_raw": pa.Column("str"),
+    },
+    strict=True,
+    ordered=True,
+    name="removals",
+)
+
+KEYWORDS = pa.DataFrameSchema(
+    {
+        "keyword": pa.Column("str"),
+        "translation": pa.Column("str", nullable=True),
+        "list": pa.Column("str"),
+        "date_tested": pa.Column("datetime64[ms]", nullable=True),
+        "date_resolution": pa.Column("str", checks=pa.Check.isin(("day", "month"))),
+    },
+    strict=True,
+    ordered=True,
+    name="keywords",
+)
+
+SCHEMAS = {"posts": POSTS, "cascades": CASCADES, "removals": REMOVALS, "keywords": KEYWORDS}
+
+
+def validate(table: str, df: pd.DataFrame, source) -> pd.DataFrame:
+    """Validate ``df`` as the canonical ``table``; a failure is a ``DataError`` naming ``source``.
+
+    The error names the first failing row and the rule it breaks.
+    """
+    try:
+        return SCHEMAS[table].validate(df)
+    except pa.errors.SchemaError as e:
+        cases = e.failure_cases
+        record = None
+        if isinstance(cases, pd.DataFrame) and "index" in cases and len(cases):
+            record = cases["index"].iloc[0]
+        first = e.args[0].splitlines()[0] if e.args else str(e)
+        raise DataError(source, f"the {table} table breaks its schema: {first}", record=record) from None
