@@ -32,11 +32,11 @@ import pandas as pd
 from ..errors import DataError
 from ..quality import QualityReport
 from ..privacy import pseudonymize
+from .readers import BEIJING_OFFSET_NS
 from .trees import NAT, Rows, assemble_posts, cascade_table
 
 TOP = "CED_Dataset"
 FOLDERS = {"rumor-repost": "rumour", "non-rumor-repost": "non-rumour"}
-BEIJING_OFFSET_NS = 8 * 3600 * 10**9  # Beijing time is UTC+8 all year (no DST since 1991)
 NO_YEAR = re.compile(r"^(\d{2})月(\d{2})日 (\d{2}):(\d{2})$")
 FILE_NAME = re.compile(r"^(\d+)_([0-9A-Za-z]+)_(\d+)\.json$")
 RECORD_FIELDS = ("mid", "uid", "parent", "date")

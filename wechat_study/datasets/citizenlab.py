@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..quality import QualityReport
+from .readers import read_csv
 from .trees import str_array
 
 LISTS = {
@@ -49,14 +50,7 @@ def load(root: Path, name: str = "citizenlab") -> tuple[dict[str, pd.DataFrame],
         path = root / rel
         if not path.is_file():
             raise DataError(rel, "file is missing", hint="run `wechat-study data fetch citizenlab`")
-        try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (pd.errors.ParserError, UnicodeDecodeError) as e:
-            raise DataError(rel, f"malformed CSV: {e}") from None
-        df.columns = [c.strip() for c in df.columns]
-        missing = [c for c in (kw, tr, date) if c not in df.columns]
-        if missing:
-            raise DataError(rel, f"missing column(s) {', '.join(missing)}")
+        df = read_csv(path, rel, (kw, tr, date), encoding="utf-8-sig")
         dates, resolutions = [], []
         for i, v in enumerate(df[date]):
             d, res = parse_date_tested(v) if v.strip() else (None, "day")

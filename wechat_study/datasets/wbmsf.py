@@ -23,22 +23,11 @@ import pandas as pd
 from ..errors import DataError
 from ..privacy import pseudonymize
 from ..quality import QualityReport
+from .readers import BEIJING_OFFSET_NS, read_csv
 from .trees import NAT, Rows, assemble_posts, cascade_table
 
 FOLDER = "data/repost_cascades"
 COLUMNS = ["origin_id", "origin_uid", "id", "uid", "created_at"]
-BEIJING_OFFSET_NS = 8 * 3600 * 10**9
-
-
-def _read(path: Path, shown: str) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise DataError(shown, f"malformed CSV: {e}") from None
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError(shown, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
-    return df
 
 
 def load(root: Path, name: str = "wbmsf") -> tuple[dict[str, pd.DataFrame], QualityReport]:
@@ -51,7 +40,7 @@ def load(root: Path, name: str = "wbmsf") -> tuple[dict[str, pd.DataFrame], Qual
     frames, sources, extra_columns = [], [], []
     for k, path in enumerate(files):
         shown = f"{FOLDER}/{path.name}"
-        df = _read(path, shown)
+        df = read_csv(path, shown, COLUMNS)
         is_source = (df["origin_id"] == "").to_numpy()
         if is_source.sum() != 1:
             raise DataError(shown, f"{int(is_source.sum())} source rows (empty origin_id); expected exactly 1")

@@ -23,11 +23,12 @@ import pandas as pd
 from ..errors import DataError
 from ..privacy import pseudonymize
 from ..quality import QualityReport
+from .readers import BEIJING_OFFSET_NS, read_csv
 from .trees import str_array
 
 FILE = "ceninfo.csv"
 COLUMNS = ["title", "nickname", "created_at", "archive", "censored_date", "censored_msg"]
-BEIJING_OFFSET = pd.Timedelta(hours=8)
+BEIJING_OFFSET = pd.Timedelta(BEIJING_OFFSET_NS, unit="ns")
 REASONS = {
     "该内容已被发布者删除": "author_deleted",
     "The content has been deleted by the author.": "author_deleted",
@@ -67,13 +68,7 @@ def load(root: Path, name: str = "wechatscope") -> tuple[dict[str, pd.DataFrame]
     path = root / FILE
     if not path.is_file():
         raise DataError(FILE, "file is missing", hint="run `wechat-study data fetch wechatscope`")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise DataError(FILE, f"malformed CSV: {e}") from None
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError(FILE, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+    df = read_csv(path, FILE, COLUMNS)
     report.fact("rows_read", len(df))
     reason = df["censored_msg"].map(classify_reason)
     unknown = reason.isna().to_numpy()
