@@ -9,7 +9,10 @@ from .datasets.edgelist import load_edgelist
 from .datasets.catalog import CATALOG
 from .errors import DataError, FetchError, NotPreparedError, WechatStudyError
 from .fetch import fetch
+from .graph import repost_graph, user_graph
+from .metrics import cascade_metrics
+from .synthetic import synthetic_posts
 
 __version__ = "0.1.0"
-__all__ = ["CATALOG", "Corpus", "DataError", "FetchError", "NotPreparedError", "WechatStudyError", "fetch", "load", "load_edgelist",
-           "prepare"]
+__all__ = ["CATALOG", "Corpus", "DataError", "FetchError", "NotPreparedError", "WechatStudyError", "cascade_metrics",
+           "fetch", "load", "load_edgelist", "prepare", "repost_graph", "synthetic_posts", "user_graph"]

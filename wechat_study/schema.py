@@ -35,6 +35,7 @@ POSTS = pa.DataFrameSchema(
         "cascade_id": pa.Column("str"),
         "post_id": pa.Column("str", unique=True),
         "parent_id": pa.Column("str", nullable=True),
+        "parent_node": pa.Column("int32", checks=pa.Check.ge(-1)),
         "user_id": pa.Column("str", nullable=True, checks=pa.Check(_pseudonyms, error="not a pseudonym")),
         "created_at": pa.Column(UTC_NS, nullable=True),
         "is_root": pa.Column(bool),
@@ -43,6 +44,7 @@ POSTS = pa.DataFrameSchema(
     },
     checks=[
         pa.Check(lambda df: df["parent_id"].isna() == df["is_root"], error="parent_id must be null exactly for roots"),
+        pa.Check(lambda df: (df["parent_node"] == -1) == df["is_root"], error="parent_node must be -1 exactly for roots"),
     ],
     strict=True,
     ordered=True,

@@ -21,7 +21,8 @@ import pandas as pd
 from ..errors import DataError
 from ..quality import QualityReport
 
-POST_COLUMNS = ["dataset", "cascade_id", "post_id", "parent_id", "user_id", "created_at", "is_root", "kind", "is_orphan"]
+POST_COLUMNS = ["dataset", "cascade_id", "post_id", "parent_id", "parent_node", "user_id", "created_at", "is_root", "kind",
+                "is_orphan"]
 NAT = np.iinfo(np.int64).min
 
 
@@ -76,7 +77,8 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     """Build the canonical posts table from raw rows, recording every quirk in ``report``.
 
     The table is sorted by cascade, root first, then time (unknown times last), then the
-    order read.
+    order read. ``parent_node`` is the parent's position within its cascade (-1 for the root):
+    an integer pointer so that metrics need no lookups by id.
     """
     codes, _ = pd.factorize(np.concatenate([rows.post_id, rows.parent_id]))
     post_code = codes[: len(rows.post_id)]
@@ -130,12 +132,17 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     inverse[order] = np.arange(n)
     parent_sorted = parent[order]
     post_ids = rows.post_id[order]
+    code_sorted = cascade_code[order]
+    first_row = np.r_[True, code_sorted[1:] != code_sorted[:-1]]
+    start_of_row = np.maximum.accumulate(np.where(first_row, np.arange(n), 0))
+    parent_node = np.where(parent_sorted >= 0, inverse[np.maximum(parent_sorted, 0)] - start_of_row, -1)
     posts = pd.DataFrame(
         {
             "dataset": constant_str(dataset, n),
             "cascade_id": str_array(rows.cascade_id[order]),
             "post_id": str_array(post_ids),
             "parent_id": str_array(np.where(parent_sorted >= 0, rows.post_id[np.maximum(parent_sorted, 0)], None)),
+            "parent_node": parent_node.astype(np.int32),
             "user_id": str_array(rows.user_id[order]),
             "created_at": pd.to_datetime(np.where(known, t, NAT)[order].view("datetime64[ns]")).tz_localize("UTC"),
             "is_root": is_root[order],
