@@ -190,3 +190,9 @@ def test_synthetic_posts_are_canonical_deterministic_and_heavy_tailed():
     pd.testing.assert_frame_equal(m.set_index("cascade_id").sort_index(), slow)
     with pytest.raises(ValueError, match="branching"):
         ws.synthetic_posts(10, branching=1.2)
+
+
+def test_threads_give_the_same_table():
+    posts = ws.synthetic_posts(1_200_000, seed=1)
+    pd.testing.assert_frame_equal(ws.cascade_metrics(posts, threads=3, depths=(2,)),
+                                  ws.cascade_metrics(posts, threads=1, depths=(2,)))

@@ -15,12 +15,16 @@ Conventions (science.md §2):
 - ``n_orphans``: posts whose parent is missing from the data and which hang off the root.
 
 Everything is vectorised with numpy over all cascades at once; there is no Python loop over
-nodes or cascades. Depth uses pointer jumping; subtree sizes are accumulated bottom-up over
+nodes or cascades. Large tables are cut into a few blocks of whole cascades, computed in
+threads of one process. Depth uses pointer jumping; subtree sizes are accumulated bottom-up over
 the depths of branching nodes only, after chains of single-child nodes are collapsed, so a
 path of any length costs no more passes than a star.
 """
 
 from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -30,16 +34,30 @@ import pyarrow.compute as pc
 NAT = np.iinfo(np.int64).min
 
 
-def cascade_metrics(posts: pd.DataFrame, thresholds=(500,), depths=()) -> pd.DataFrame:
+def cascade_metrics(posts: pd.DataFrame, thresholds=(500,), depths=(), threads: int | None = None) -> pd.DataFrame:
     """One row per cascade: size, reposts, depth, max_breadth, structural_virality, times.
 
-    ``posts`` is a canonical posts table (see ``wechat_study.schema``). ``thresholds`` are
-    repost counts N for ``time_to_<N>_s``; ``depths`` are depths d for ``time_to_depth_<d>_s``.
-    Rows are in the order the cascades first appear in ``posts``.
+    ``posts`` is a canonical posts table (see ``wechat_study.schema``); any other row order
+    works too, only slower. ``thresholds`` are repost counts N for ``time_to_<N>_s``;
+    ``depths`` are depths d for ``time_to_depth_<d>_s``. Rows come in the order the cascades
+    first appear in ``posts``. Large tables are cut at cascade boundaries and computed in
+    ``threads`` threads (default: one per core; numpy releases the GIL), in one process.
     """
-    f = Forest.from_posts(posts)
+    forest = Forest.from_posts(posts, structure=False)
+    threads = threads or os.cpu_count() or 1
+    if threads == 1 or forest.n < THREADED_FROM:
+        return _metrics(forest.build(), thresholds, depths)
+    parts = forest.split(threads)
+    with ThreadPoolExecutor(len(parts)) as pool:
+        frames = list(pool.map(lambda f: _metrics(f.build(), thresholds, depths), parts))
+    return pd.concat(frames, ignore_index=True)
+
+
+THREADED_FROM = 1_000_000
+
+
+def _metrics(f: "Forest", thresholds, depths) -> pd.DataFrame:
     size = f.sizes_per_cascade
-    t, t_root = f.times, f.root_times
     out = {
         "cascade_id": f.cascade_ids,
         "size": size,
@@ -47,7 +65,7 @@ def cascade_metrics(posts: pd.DataFrame, thresholds=(500,), depths=()) -> pd.Dat
         "depth": f.max_depth,
         "max_breadth": f.max_breadth(),
         "structural_virality": f.structural_virality(),
-        "lifetime_s": _seconds(_reduce_known(np.maximum, t, f.starts, NAT), t_root),
+        "lifetime_s": _seconds(_reduce_known(np.maximum, f.times, f.starts, NAT), f.root_times),
         "n_orphans": np.add.reduceat(f.is_orphan.astype(np.int64), f.starts[:-1]) if f.n else size * 0,
     }
     for n_reposts in thresholds:
@@ -76,7 +94,7 @@ class Forest:
     the cascades (length C + 1). ``times``: int64 ns since the epoch, ``NAT`` when unknown.
     """
 
-    def __init__(self, parent, starts, times, is_orphan, cascade_ids, order=None):
+    def __init__(self, parent, starts, times, is_orphan, cascade_ids, order=None, structure=True):
         self.parent = np.asarray(parent, np.int64)
         self.starts = np.asarray(starts, np.int64)
         self.times = np.asarray(times, np.int64)
@@ -84,15 +102,35 @@ class Forest:
         self.cascade_ids = cascade_ids
         self.order = order  # rows of the source table in forest order (None: as they were)
         self.n = len(self.parent)
-        self.sizes_per_cascade = np.diff(self.starts)
-        self.cascade_of = np.repeat(np.arange(len(self.sizes_per_cascade)), self.sizes_per_cascade)
-        self.depth = node_depths(self.parent)
-        self.max_depth = np.maximum.reduceat(self.depth, self.starts[:-1]) if self.n else np.zeros(0, np.int32)
-        self.root_times = self.times[self.starts[:-1]]
-        self._levels = None
+        if structure:
+            self.build()
+
+    def build(self) -> "Forest":
+        """Compute depths and per-cascade layout (done once)."""
+        if not hasattr(self, "depth"):
+            self.sizes_per_cascade = np.diff(self.starts)
+            self.cascade_of = np.repeat(np.arange(len(self.sizes_per_cascade)), self.sizes_per_cascade)
+            self.depth = node_depths(self.parent)
+            self.max_depth = np.maximum.reduceat(self.depth, self.starts[:-1]) if self.n else np.zeros(0, np.int32)
+            self.root_times = self.times[self.starts[:-1]]
+            self._levels = None
+        return self
+
+    def split(self, k: int) -> list["Forest"]:
+        """Up to ``k`` forests of about equal rows, cut at cascade boundaries."""
+        c = len(self.starts) - 1
+        cuts = np.unique(np.searchsorted(self.starts, np.linspace(0, self.n, k + 1).astype(np.int64)[1:-1]))
+        bounds = np.r_[0, cuts[(cuts > 0) & (cuts < c)], c]
+        parts = []
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            lo, hi = self.starts[a], self.starts[b]
+            p = self.parent[lo:hi]
+            parts.append(Forest(np.where(p >= 0, p - lo, -1), self.starts[a:b + 1] - lo, self.times[lo:hi],
+                                self.is_orphan[lo:hi], self.cascade_ids[a:b], structure=False))
+        return parts
 
     @classmethod
-    def from_posts(cls, posts: pd.DataFrame) -> "Forest":
+    def from_posts(cls, posts: pd.DataFrame, structure: bool = True) -> "Forest":
         """Use the table's ``parent_node`` pointers when its layout allows; else rebuild them from ids."""
         parent, starts, order = _pointers(posts)
         t = posts["created_at"].to_numpy("datetime64[ns]").view(np.int64)
@@ -101,7 +139,7 @@ class Forest:
         if order is not None:
             t, orphan, cid = t[order], orphan[order], cid.iloc[order]
         ids = cid.iloc[starts[:-1]].to_numpy() if len(cid) else np.array([], object)
-        return cls(parent, starts, t, orphan, ids, order)
+        return cls(parent, starts, t, orphan, ids, order, structure)
 
     # -- structure -----------------------------------------------------------------------
     # -- structure -----------------------------------------------------------------------
