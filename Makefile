@@ -23,6 +23,7 @@ test: $(SYNCED)
 
 bench: $(SYNCED)
 	$(VENV)/bin/python benchmarks/bench_prepare.py
+	$(VENV)/bin/python benchmarks/bench_metrics.py
 
 env: $(SYNCED)
 

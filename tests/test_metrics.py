@@ -196,3 +196,9 @@ def test_threads_give_the_same_table():
     posts = ws.synthetic_posts(1_200_000, seed=1)
     pd.testing.assert_frame_equal(ws.cascade_metrics(posts, threads=3, depths=(2,)),
                                   ws.cascade_metrics(posts, threads=1, depths=(2,)))
+
+
+def test_an_empty_table_gives_an_empty_result():
+    m = ws.cascade_metrics(table([]).reindex(columns=["cascade_id", "post_id", "parent_id", "created_at", "is_root",
+                                                      "is_orphan"]))
+    assert len(m) == 0 and "time_to_500_s" in m.columns
