@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import wechat_study as ws
-from wechat_study.cli import INVESTIGATED
+from wechat_study.datasets.catalog import INVESTIGATED
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -100,3 +100,34 @@ def test_texts_are_not_loaded(corpora):
     assert "text" not in corpora["ced"].posts.columns
     quality = json.dumps([c.quality.to_dict() for c in corpora.values()], ensure_ascii=False)
     assert "转发微博" not in quality
+
+
+COMMITTED = [p for d in ("reports", "investigations") for p in (paths.CHECKOUT / d).rglob("*") if p.is_file()]
+
+
+def ced_texts() -> str:
+    parts = []
+    for folder in ("rumor-repost", "non-rumor-repost"):
+        for f in (paths.raw_dir("ced") / "CED_Dataset" / folder).glob("*.json"):
+            parts += [r["text"] for r in orjson.loads(f.read_bytes()) if r.get("text")]
+    return "\n".join(parts)
+
+
+def test_committed_reports_and_notebooks_carry_no_raw_ids_and_no_repost_text(corpora, raw_ids):
+    assert COMMITTED
+    coded = {i for ids in raw_ids.values() for i in ids if any(ch.isdigit() for ch in i) and len(i) >= 5}
+    nicknames = {n for n in raw_ids["wechatscope"] if len(n) >= 3}
+    blob = ced_texts()
+    for f in COMMITTED:
+        text = f.read_text("utf-8", errors="ignore")
+        leaked = set(TOKEN.findall(text)) & coded
+        assert not leaked, f"{f.name} carries raw ids, e.g. {sorted(leaked)[:3]}"
+        assert not [n for n in nicknames if n in text and not n.isascii()], f"{f.name} names a WeChat account"
+        runs = re.findall(r"[^\x00-\x7f]{8,}", text)
+        quoted = _windows(blob, runs)
+        assert not quoted, f"{f.name} quotes repost text: {sorted(quoted)[:2]}"
+
+
+def _windows(blob: str, runs: list[str]) -> set[str]:
+    """The 8-character pieces of ``runs`` that occur in ``blob``."""
+    return {r[i:i + 8] for r in runs for i in range(len(r) - 7) if r[i:i + 8] in blob}

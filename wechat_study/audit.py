@@ -103,3 +103,35 @@ def audit(corpora: dict[str, Corpus]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table["measured"] = pd.Series([r["measured"] for r in rows], dtype=object)
     return table
+
+
+def corpora_for(dataset: str) -> dict[str, Corpus]:
+    """The corpora an audit reads: every investigated data set for ``"all"``, else just ``dataset``."""
+    from .corpus import load
+    from .datasets.catalog import INVESTIGATED
+
+    names = INVESTIGATED if dataset == "all" else (dataset,)
+    return {name: load(name) for name in names}
+
+
+def quality_table(corpora: dict[str, Corpus]) -> pd.DataFrame:
+    """Every fact and quirk of every corpus: ``dataset, item, count, what was done``."""
+    rows = []
+    for name, c in corpora.items():
+        q = c.quality
+        rows += [{"dataset": name, "item": k, "count": v, "what was done": ""} for k, v in sorted(q.facts.items())]
+        rows += [{"dataset": name, "item": k, "count": x.count, "what was done": x.action} for k, x in sorted(q.quirks.items())]
+    return pd.DataFrame(rows, columns=["dataset", "item", "count", "what was done"])
+
+
+def record_audit(table: pd.DataFrame, quality: pd.DataFrame) -> None:
+    """Findings ``audit.<dataset>.<figure>`` (measured values) and ``quality.<dataset>.<item>`` (counts)."""
+    from .findings import record_finding, slug
+
+    for row in table.itertuples(index=False):
+        value = row.measured
+        record_finding(f"audit.{row.dataset}.{slug(row.figure)}", value,
+                       tolerance=1e-9 if isinstance(value, float) else None,
+                       note=f"published: {row.published:,} ({row.source}); measured as {row.convention or row.figure}")
+    for row in quality.itertuples(index=False):
+        record_finding(f"quality.{row.dataset}.{slug(row.item)}", int(row.count), note=row[3] or None)

@@ -1,9 +1,15 @@
 """Altair chart builders and the house theme (the one place that defines how charts look).
 
-Importing this module registers and enables the ``wechat_study`` theme.
+Importing this module registers and enables the ``wechat_study`` theme. When notebooks run for
+the reports (``WECHAT_STUDY_REPORT=1``), charts render as a ``<div>`` and a ``vegaEmbed`` call
+with counter-based ids; the report page carries the Vega libraries once.
 """
 
 from __future__ import annotations
+
+import itertools
+import json
+import os
 
 import altair as alt
 import networkx as nx
@@ -32,6 +38,23 @@ def house_theme() -> alt.theme.ThemeConfig:
             "mark": {"color": PALETTE[0]},
         }
     }
+
+
+_chart_ids = itertools.count(1)
+
+
+def report_renderer(spec: dict, **kwargs) -> dict:
+    """Render a chart for an offline report: a div and a ``vegaEmbed`` call, SVG, no actions menu."""
+    div = f"chart-{next(_chart_ids)}"
+    body = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    html = (f'<div id="{div}" class="ws-chart"></div>\n<script>vegaEmbed("#{div}", {body}, '
+            '{"actions": false, "renderer": "svg"});</script>')
+    return {"text/html": html}
+
+
+alt.renderers.register("wechat_study_report", report_renderer)
+if os.environ.get("WECHAT_STUDY_REPORT"):
+    alt.renderers.enable("wechat_study_report")
 
 
 def tree_layout(g: nx.DiGraph) -> pd.DataFrame:
@@ -82,3 +105,32 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
     )
     title = f"Cascade {cascade_id}: {g.number_of_nodes():,} posts, depth {depth}"
     return alt.layer(links, dots).properties(title=title, height=height)
+
+
+def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Chart:
+    """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default."""
+    scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
+    return alt.Chart(ccdfs).mark_line(interpolate="step-after", strokeWidth=1.6).encode(
+        x=alt.X("value:Q", title=x_title, scale=scale),
+        y=alt.Y("share:Q", title="share of cascades with at least this value", scale=alt.Scale(type="log")),
+        color=alt.Color("group:N", title=None),
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("value:Q", title=x_title, format=",.3~f"),
+                 alt.Tooltip("share:Q", title="share at least", format=".3~%")],
+    ).properties(height=320)
+
+
+def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), measure_title: str = "structural virality") -> alt.Chart:
+    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output)."""
+    a, b = (g.replace("-", "_") for g in groups)
+    long = pd.concat([
+        pd.DataFrame({"size_bin": table["size_bin"], "group": g, "median": table[f"median_{s}"], "n": table[f"n_{s}"]})
+        for g, s in zip(groups, (a, b), strict=True)
+    ]).dropna(subset=["median"])
+    order = list(table["size_bin"])
+    return alt.Chart(long).mark_point(filled=True, size=70).encode(
+        x=alt.X("size_bin:N", title="cascade size (nodes)", sort=order),
+        y=alt.Y("median:Q", title=f"median {measure_title}"),
+        color=alt.Color("group:N", title=None),
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("size_bin:N", title="size"), alt.Tooltip("n:Q", title="cascades"),
+                 alt.Tooltip("median:Q", format=".3f")],
+    ).properties(height=300)

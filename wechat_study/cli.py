@@ -4,7 +4,8 @@
     wechat-study data fetch NAME... [--mirror DIR] [--force]
     wechat-study data prepare NAME... [--mirror DIR] [--force]
     wechat-study audit
-    wechat-study reproduce [--mirror DIR]
+    wechat-study reproduce [NOTEBOOK...] [--force] [--mirror DIR]
+    wechat-study verify [--mirror DIR]
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import sys
 import time
 
 from . import corpus as corpus_mod
-from .datasets.catalog import CATALOG
+from .datasets.catalog import CATALOG, INVESTIGATED
 from .errors import WechatStudyError
 from .fetch import fetch, is_verified
 
-#: The data sets the investigation uses; ``twitter16`` is catalogued for users who download it.
-INVESTIGATED = ("ced", "wbmsf", "wechatscope", "twitter15", "citizenlab")
 
 
 def _names(values: list[str]) -> list[str]:
@@ -64,13 +63,31 @@ def cmd_audit(args) -> None:
 
 
 def cmd_reproduce(args) -> None:
+    from . import reporting
+
     for name in INVESTIGATED:
-        t = time.perf_counter()
-        report = corpus_mod.prepare(name, mirror=args.mirror)
-        print(f"{name}: ready ({report.facts.get('posts', report.facts.get('removals', report.facts.get('keywords', 0))):,} rows, "
-              f"{time.perf_counter() - t:.1f} s)")
-    print()
-    cmd_audit(args)
+        corpus_mod.prepare(name, mirror=args.mirror)
+    runs = reporting.reproduce(args.notebooks or None, force=args.force, mirror=args.mirror)
+    print(f"reports/: {len(runs)} report(s), findings.json, index.html")
+
+
+def cmd_verify(args) -> int:
+    from . import reporting
+
+    diff, differing = reporting.verify(mirror=args.mirror)
+    if not diff.empty:
+        import pandas as pd
+
+        with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500):
+            print(diff.to_string(index=False))
+        print(f"verify: {len(diff)} finding(s) drifted from reports/{reporting.LEDGER.name}", file=sys.stderr)
+    if differing:
+        print(f"verify: these reports differ from the committed ones: {', '.join(differing)} "
+              "(run `wechat-study reproduce` and commit reports/)", file=sys.stderr)
+    if diff.empty and not differing:
+        print(f"verify: all {len(reporting.load_ledger(reporting.LEDGER))} findings and every report reproduced")
+        return 0
+    return 1
 
 
 def parser() -> argparse.ArgumentParser:
@@ -86,22 +103,27 @@ def parser() -> argparse.ArgumentParser:
         a.add_argument("--force", action="store_true", help="redo it even when a verified copy exists")
         a.set_defaults(func=func)
     sub.add_parser("audit", help="published figures against the loaded data").set_defaults(func=cmd_audit)
-    r = sub.add_parser("reproduce", help="fetch and prepare every data set, then print the audit")
+    r = sub.add_parser("reproduce", help="fetch and prepare the data, run the notebooks, render reports/")
+    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="notebook names (default: all, in params.yaml order)")
+    r.add_argument("--force", action="store_true", help="run notebooks even when their cached run is current")
     r.add_argument("--mirror", help="a mirror folder (default: $WECHAT_STUDY_MIRROR)")
     r.set_defaults(func=cmd_reproduce)
+    v = sub.add_parser("verify", help="re-run every notebook and compare its findings with reports/findings.json")
+    v.add_argument("--mirror", help="a mirror folder (default: $WECHAT_STUDY_MIRROR)")
+    v.set_defaults(func=cmd_verify)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        args.func(args)
+        code = args.func(args)
     except WechatStudyError as e:
         print(f"wechat-study: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

@@ -103,9 +103,15 @@ def prepare(name: str, mirror=None, force: bool = False) -> QualityReport:
 def load(name: str, mirror=None) -> Corpus:
     """The canonical tables of a catalogued data set, fetching and preparing first if needed.
 
+    ``"synthetic"`` gives ``synthetic_corpus()`` (no data needed), for offline runs.
+
     >>> corpus = load("ced")            # doctest: +SKIP
     >>> corpus.posts, corpus.cascades   # doctest: +SKIP
     """
+    if name == "synthetic":
+        from .synthetic import synthetic_corpus
+
+        return synthetic_corpus()
     ds = get(name)
     if not is_prepared(name):
         prepare(name, mirror=mirror)

@@ -143,3 +143,20 @@ def _labels(prefix: str, numbers: np.ndarray) -> pa.Array:
 
 def _str(arr) -> pd.arrays.ArrowStringArray:
     return pd.array(arr, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def synthetic_corpus(n_posts: int = 200_000, seed: int = 0, rumour_share: float = 0.45):
+    """A ``Corpus`` of ``synthetic_posts`` with a cascades table; labels are drawn at random
+    (``rumour`` with probability ``rumour_share``), so they carry no signal by construction."""
+    from .corpus import Corpus
+    from .datasets.trees import cascade_table
+    from .quality import QualityReport
+
+    posts = synthetic_posts(n_posts, seed=seed)
+    ids = posts.loc[posts["is_root"].to_numpy(), "cascade_id"].to_numpy(object)
+    labels = np.where(np.random.default_rng(seed + 1).random(len(ids)) < rumour_share, "rumour", "non-rumour")
+    report = QualityReport("synthetic")
+    report.fact("posts", len(posts))
+    report.fact("cascades", len(ids))
+    return Corpus("synthetic", posts=posts, cascades=cascade_table(posts, "synthetic", label=dict(zip(ids, labels, strict=True))),
+                  quality=report)

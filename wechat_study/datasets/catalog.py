@@ -152,6 +152,10 @@ CATALOG: dict[str, Dataset] = {
 }
 
 
+#: The data sets the investigation reads; ``twitter16`` is catalogued for users who download it.
+INVESTIGATED = ("ced", "wbmsf", "wechatscope", "twitter15", "citizenlab")
+
+
 def get(name: str) -> Dataset:
     """The catalog entry for ``name``; a clear error lists the known names."""
     try:

@@ -1,0 +1,77 @@
+"""Every notebook runs for real under papermill, offline, with dataset="synthetic"; findings and the ledger."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import wechat_study as ws
+from wechat_study import reporting
+from wechat_study.findings import compare, dump_ledger, matches
+
+SYNTHETIC = {"01-data-audit": {"dataset": "synthetic"}, "02-repost-cascades": {"dataset": "synthetic", "compare": []}}
+
+
+def test_every_notebook_has_a_synthetic_mode():
+    assert set(reporting.notebooks()) == set(SYNTHETIC)
+
+
+@pytest.mark.parametrize("stem", sorted(SYNTHETIC))
+def test_notebook_runs_offline_on_synthetic_data(stem, tmp_path, tmp_data):
+    r = reporting.run(stem, overrides=SYNTHETIC[stem], force=True, cache_root=tmp_path)
+    assert not r.cached and r.findings
+    assert all(f["notebook"] == stem for f in r.findings.values())
+    assert not list((tmp_data / "raw").glob("*")) if (tmp_data / "raw").exists() else True  # no data fetched
+    nb = nbformat.read(r.executed, as_version=4)
+    assert "papermill" not in nb.metadata
+    assert [c.id for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])] == ["injected-parameters"]
+    page = reporting.render(r.executed, stem)
+    assert page == reporting.render(r.executed, stem)
+    assert "<script src=" not in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("stem", sorted(SYNTHETIC))
+def test_notebook_structure(stem):
+    nb = nbformat.read(reporting.INVESTIGATIONS / f"{stem}.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert max(len(s.splitlines()) for s in code) <= 12, "logic belongs in the library"
+
+
+def test_record_finding_rules(monkeypatch, tmp_path):
+    sink = tmp_path / "f.jsonl"
+    monkeypatch.setenv("WECHAT_STUDY_FINDINGS", str(sink))
+    monkeypatch.setenv("WECHAT_STUDY_NOTEBOOK", "99-test")
+    assert ws.record_finding("t.count", 3) == 3
+    ws.record_finding("t.share", 0.25, tolerance=0.001, note="a share")
+    with pytest.raises(ValueError, match="state tolerance"):
+        ws.record_finding("t.float", 0.5)
+    with pytest.raises(ValueError, match="compared exactly"):
+        ws.record_finding("t.int", 5, tolerance=0.1)
+    with pytest.raises(ValueError, match="dotted lowercase"):
+        ws.record_finding("Bad Name", 1)
+    lines = [json.loads(x) for x in sink.read_text().splitlines()]
+    assert lines[1] == {"name": "t.share", "value": 0.25, "tolerance": 0.001, "note": "a share", "notebook": "99-test"}
+
+
+def test_compare_ledgers():
+    old = {"a.int": {"value": 3, "tolerance": 0}, "a.float": {"value": 0.5, "tolerance": 0.01},
+           "a.gone": {"value": "x", "tolerance": 0}, "a.table": {"value": [{"k": 1.0}], "tolerance": 0.1}}
+    new = {"a.int": {"value": 3, "tolerance": 0}, "a.float": {"value": 0.505, "tolerance": 0.01},
+           "a.new": {"value": 1, "tolerance": 0}, "a.table": {"value": [{"k": 1.2}], "tolerance": 0.1}}
+    diff = compare(old, new).set_index("name")["status"].to_dict()
+    assert diff == {"a.gone": "missing", "a.new": "new", "a.table": "changed"}
+    assert matches(2, 2, 0) and not matches(2, 3, 0) and not matches("a", "b", 0)
+    assert dump_ledger(new).index('"a.float"') < dump_ledger(new).index('"a.int"')
+
+
+def test_the_committed_ledger_covers_every_notebook():
+    ledger = json.loads(Path(reporting.LEDGER).read_text("utf-8"))
+    assert {f["notebook"] for f in ledger.values()} == set(reporting.notebooks())
+    assert ledger["audit.ced.rumours"]["value"] == 1538
+    assert ledger["cascades.ced.posts"]["value"] == 1_277_843
