@@ -90,5 +90,5 @@ def test_ced_times_are_beijing_time_converted_to_utc(corpora):
 
 def test_load_is_fast_enough_to_call_in_every_notebook(corpora):
     corpus = ws.load("ced")
-    assert corpus.posts.shape == (1_277_843, 9)
+    assert corpus.posts.shape == (1_277_843, 10)
     assert np.isin(corpus.posts["kind"].unique(), ["source", "unknown"]).all()
