@@ -6,6 +6,8 @@
     wechat-study audit
     wechat-study reproduce [NOTEBOOK...] [--force] [--mirror DIR]
     wechat-study verify [--mirror DIR]
+    wechat-study synth --posts N --out DIR [--seed S]
+    wechat-study metrics DIR --out FILE.parquet [--workers K | --scheduler ADDRESS]
 """
 
 from __future__ import annotations
@@ -90,6 +92,24 @@ def cmd_verify(args) -> int:
     return 1
 
 
+def cmd_synth(args) -> None:
+    from .scaleout import write_synthetic
+
+    t = time.perf_counter()
+    files = write_synthetic(args.out, args.posts, seed=args.seed, posts_per_file=args.posts_per_file)
+    print(f"{args.out}: {len(files)} Parquet file(s), about {args.posts:,} posts ({time.perf_counter() - t:.1f} s)")
+
+
+def cmd_metrics(args) -> None:
+    from .scaleout import metrics_to_parquet
+
+    t = time.perf_counter()
+    table = metrics_to_parquet(args.dir, args.out, workers=args.workers, scheduler=args.scheduler,
+                               thresholds=tuple(args.threshold or (500,)))
+    print(f"{args.out}: metrics of {len(table):,} cascades, {int(table['size'].sum()):,} posts "
+          f"({time.perf_counter() - t:.1f} s)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wechat-study", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -111,6 +131,19 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="re-run every notebook and compare its findings with reports/findings.json")
     v.add_argument("--mirror", help="a mirror folder (default: $WECHAT_STUDY_MIRROR)")
     v.set_defaults(func=cmd_verify)
+    sy = sub.add_parser("synth", help="write a synthetic corpus as partitioned Parquet (whole cascades per file)")
+    sy.add_argument("--posts", type=int, required=True, help="about how many posts")
+    sy.add_argument("--out", required=True, help="the folder to write (replaced whole)")
+    sy.add_argument("--seed", type=int, default=0)
+    sy.add_argument("--posts-per-file", type=int, default=1_000_000)
+    sy.set_defaults(func=cmd_synth)
+    me = sub.add_parser("metrics", help="cascade metrics of a partitioned Parquet corpus, with Dask")
+    me.add_argument("dir", help="a folder of Parquet files, each holding whole cascades")
+    me.add_argument("--out", required=True, help="the metrics Parquet file to write")
+    me.add_argument("--workers", type=int, help="start a local Dask cluster of this many worker processes")
+    me.add_argument("--scheduler", help="the address of an existing Dask scheduler (tcp://host:8786)")
+    me.add_argument("--threshold", type=int, action="append", help="repost count N for time_to_N_s (repeatable)")
+    me.set_defaults(func=cmd_metrics)
     return p
 
 

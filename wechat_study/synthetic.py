@@ -48,8 +48,11 @@ def synthetic_posts(n_posts: int, seed: int = 0, *, root_mu: float = 1.5, root_s
                     branching: float = 0.6, influence_sigma: float = 1.0, max_depth: int = 200,
                     max_delay_days: float = 30.0,
                     n_users: int | None = None, user_zipf: float = 1.6, start: str = "2013-09-10",
-                    span_days: float = 365.0, dataset: str = "synthetic") -> pd.DataFrame:
-    """A canonical posts table of about ``n_posts`` rows from the branching process above."""
+                    span_days: float = 365.0, dataset: str = "synthetic", id_prefix: str = "") -> pd.DataFrame:
+    """A canonical posts table of about ``n_posts`` rows from the branching process above.
+
+    Cascade ids are ``{id_prefix}c<n>`` and post ids ``{id_prefix}p<n>``.
+    """
     if n_posts < 1:
         raise ValueError("n_posts must be at least 1")
     if not 0 <= branching < 1:
@@ -68,7 +71,7 @@ def synthetic_posts(n_posts: int, seed: int = 0, *, root_mu: float = 1.5, root_s
         next_cascade += n_casc
         gen_total += len(c)
     return _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_zipf, start, span_days,
-                  dataset)
+                  dataset, id_prefix)
 
 
 def _grow(rng, n_casc, root_mu, root_sigma, branching, sigma, max_depth, max_delay_s):
@@ -93,7 +96,8 @@ def _grow(rng, n_casc, root_mu, root_sigma, branching, sigma, max_depth, max_del
     return np.concatenate(cascade), np.concatenate(parent), np.concatenate(since_root)
 
 
-def _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_zipf, start, span_days, dataset):
+def _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_zipf, start, span_days, dataset,
+           id_prefix):
     sizes = [len(c) for c in cascade_parts]
     base = np.r_[0, np.cumsum(sizes)[:-1]]
     cascade = np.concatenate(cascade_parts)
@@ -118,14 +122,14 @@ def _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_
     par_global = np.where(parent[order] >= 0, new_pos[np.maximum(parent[order], 0)], -1)
     parent_node = np.where(par_global >= 0, par_global - start_of_row, -1).astype(np.int32)
     cascade_no = np.cumsum(first_row) - 1
-    post_id = _labels("p", np.arange(n))
+    post_id = _labels(f"{id_prefix}p", np.arange(n))
     n_users = n_users or max(100, n // 5)
     ranks = np.minimum(rng.zipf(user_zipf, n), n_users) - 1
     users = pa.array(pseudonymize(np.arange(n_users).astype(str)))
     is_root = par_global < 0
     return pd.DataFrame({
         "dataset": pd.array(pa.repeat(pa.scalar(dataset, pa.string()), n), dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
-        "cascade_id": _str(_labels("c", cascade_no)),
+        "cascade_id": _str(_labels(f"{id_prefix}c", cascade_no)),
         "post_id": _str(post_id),
         "parent_id": _str(post_id.take(pa.array(np.where(is_root, 0, par_global), mask=is_root))),
         "parent_node": parent_node,

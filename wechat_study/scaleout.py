@@ -1,0 +1,133 @@
+"""Cascade metrics past one machine's memory: partitioned Parquet, computed with Dask.
+
+A corpus on disk is a folder of Parquet files, each holding whole cascades in the canonical
+posts layout (each cascade's rows together, root first, with ``parent_node``). Dask reads one
+file per partition and runs ``cascade_metrics`` on it: no shuffle, memory bounded by the
+largest file. Without a client the work runs on Dask's local threads; with ``workers`` a
+``distributed.LocalCluster`` on 127.0.0.1 is started; with a scheduler address an existing
+cluster is used. The output file is written only once every partition has been computed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm.auto import tqdm
+
+from .atomic import staged_dir, write_bytes
+from .errors import WechatStudyError
+from .metrics import cascade_metrics
+from .synthetic import synthetic_posts
+
+COLUMNS = ["cascade_id", "parent_node", "created_at", "is_root", "is_orphan"]
+POSTS_PER_FILE = 1_000_000
+
+
+def write_synthetic(out: str | Path, n_posts: int, seed: int = 0, posts_per_file: int = POSTS_PER_FILE) -> list[Path]:
+    """Write about ``n_posts`` synthetic posts as ``out/part-NNNNN.parquet``, whole cascades per file.
+
+    File i holds ``synthetic_posts(posts_per_file, seed=[seed, i])`` with its ids prefixed
+    ``fNNNNN-`` so that they are unique across files. The folder appears only when complete.
+    """
+    out = Path(out)
+    n_files = max(1, math.ceil(n_posts / posts_per_file))
+    sizes = [posts_per_file] * (n_files - 1) + [n_posts - posts_per_file * (n_files - 1)]
+    names = []
+    with staged_dir(out) as staging:
+        for i, size in enumerate(tqdm(sizes, desc="synthetic files", unit="file", disable=None)):
+            part = synthetic_posts(size, seed=int(np.random.SeedSequence([seed, i]).generate_state(1)[0]),
+                                   id_prefix=f"f{i:05d}-")
+            table = pa.Table.from_pandas(part, preserve_index=False)
+            name = f"part-{i:05d}.parquet"
+            pq.write_table(table, staging / name, compression="zstd")
+            names.append(out / name)
+    return names
+
+
+def _files(path: Path) -> list[Path]:
+    path = Path(path)
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    if not files or not files[0].is_file():
+        raise WechatStudyError(f"{path}: no Parquet files; expected a folder of part-*.parquet holding whole cascades")
+    return files
+
+
+def _meta(thresholds, depths) -> pd.DataFrame:
+    empty = pd.DataFrame({"cascade_id": pd.Series([], dtype="str"), "parent_node": pd.Series([], dtype="int32"),
+                          "created_at": pd.Series([], dtype="datetime64[ns, UTC]"),
+                          "is_root": pd.Series([], dtype=bool), "is_orphan": pd.Series([], dtype=bool)})
+    return cascade_metrics(empty, thresholds=thresholds, depths=depths)
+
+
+def _partition_metrics(part: pd.DataFrame, thresholds, depths) -> pd.DataFrame:
+    return cascade_metrics(part, thresholds=thresholds, depths=depths, threads=1)
+
+
+def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), progress: bool = False) -> pd.DataFrame:
+    """``cascade_metrics`` for every cascade of a partitioned Parquet corpus, one file per task.
+
+    ``client`` is a ``distributed.Client`` (None: Dask's local threads). Rows come file by
+    file, in each file's cascade order. A failed task raises ``WechatStudyError``.
+    """
+    import dask
+    import dask.dataframe as dd
+
+    files = _files(Path(path))
+    ddf = dd.read_parquet([str(f) for f in files], columns=COLUMNS, split_row_groups=False, aggregate_files=False)
+    if ddf.npartitions != len(files):
+        raise WechatStudyError(f"{path}: Dask made {ddf.npartitions} partitions of {len(files)} files; "
+                               "each file must be one partition")
+    result = ddf.map_partitions(_partition_metrics, thresholds, depths, meta=_meta(thresholds, depths))
+    try:
+        if client is None:
+            with dask.config.set(scheduler="threads"):
+                return result.compute().reset_index(drop=True)
+        future = client.compute(result)
+        if progress:
+            from distributed import progress as show
+
+            show(future)
+        return future.result().reset_index(drop=True)
+    except Exception as e:  # a worker lost, a task failed: say which and what to do
+        if isinstance(e, WechatStudyError):
+            raise
+        raise WechatStudyError(f"{path}: the cascade metrics job failed ({type(e).__name__}: {e}); nothing was "
+                               "written. Re-run it; check the workers' logs if it fails again") from e
+
+
+@contextlib.contextmanager
+def cluster(workers: int | None = None, scheduler: str | None = None):
+    """A ``distributed.Client``: on a new ``LocalCluster`` of ``workers`` processes on 127.0.0.1,
+    or on the scheduler at ``scheduler``; None when neither is given (local threads)."""
+    if workers and scheduler:
+        raise WechatStudyError("give --workers or --scheduler, not both")
+    if not workers and not scheduler:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler, timeout="30s") as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, memory_limit=0) as local, Client(local) as client:
+        yield client
+
+
+def metrics_to_parquet(path, out, workers: int | None = None, scheduler: str | None = None, thresholds=(500,),
+                       depths=(), progress: bool = True) -> pd.DataFrame:
+    """Compute metrics for a partitioned corpus and write them to ``out`` (atomically)."""
+    with cluster(workers, scheduler) as client:
+        table = cascade_metrics_parquet(path, client=client, thresholds=thresholds, depths=depths,
+                                        progress=progress and client is not None)
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), sink, compression="zstd")
+    write_bytes(Path(out), sink.getvalue().to_pybytes())
+    return table
