@@ -1,0 +1,1 @@
+"""Prediction models for cascades: SEISMIC (``seismic``) and Hawkes processes (``hawkes``)."""
