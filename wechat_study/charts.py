@@ -134,3 +134,72 @@ def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), mea
         tooltip=[alt.Tooltip("group:N"), alt.Tooltip("size_bin:N", title="size"), alt.Tooltip("n:Q", title="cascades"),
                  alt.Tooltip("median:Q", format=".3f")],
     ).properties(height=300)
+
+
+def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source post") -> alt.LayerChart:
+    """Kaplan-Meier curves with their 95% bands (``thresholds.kaplan_meier`` curves), log time axis."""
+    d = curves[curves["hours"] > 0]
+    base = alt.Chart(d).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")),
+                               color=alt.Color("group:N", title=None))
+    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(y="ci_low:Q", y2="ci_high:Q")
+    line = base.mark_line(interpolate="step-after").encode(
+        y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("hours:Q", format=",.1f"), alt.Tooltip("survival:Q", format=".3f")])
+    return alt.layer(band, line).properties(height=320)
+
+
+def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_title: str = "share of cascades",
+                log_x: bool = False) -> alt.LayerChart:
+    """Shares (with ``ci_low``/``ci_high`` bands when present) against ``x``, one line per ``group``."""
+    base = alt.Chart(table).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
+                                   color=alt.Color("group:N", title=None))
+    line = base.mark_line(point=True).encode(
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+                 alt.Tooltip(f"{y}:Q", format=".1%")])
+    if {"ci_low", "ci_high"} <= set(table.columns):
+        return alt.layer(base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q"), line).properties(height=300)
+    return alt.layer(line).properties(height=300)
+
+
+def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
+    """A grid of shares (e.g. the views sweep), labelled with their values."""
+    base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
+    cells = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues"),
+                                                    legend=alt.Legend(format="%")),
+                                    tooltip=[f"{x}:O", f"{y}:O", alt.Tooltip(f"{value}:Q", format=".1%")])
+    text = base.mark_text(fontSize=11).encode(text=alt.Text(f"{value}:Q", format=".0%"),
+                                              color=alt.condition(f"datum.{value} > 0.6", alt.value("white"),
+                                                                  alt.value("black")))
+    return alt.layer(cells, text).properties(height=220)
+
+
+def bars(table: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
+         value_format: str = ",") -> alt.Chart:
+    """Horizontal bars, largest first."""
+    return alt.Chart(table).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=category_title, sort="-x"), x=alt.X(f"{value}:Q", title=value_title),
+        tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=value_format)]).properties(height=alt.Step(22))
+
+
+def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "reason") -> alt.Chart:
+    """Counts per month (``month`` as YYYY-MM), one line per ``color`` value."""
+    return alt.Chart(table).mark_line(point=True).encode(
+        x=alt.X("month:T", title="month (Beijing time)", timeUnit="yearmonth"),
+        y=alt.Y(f"{value}:Q", title=value), color=alt.Color(f"{color}:N", title=None),
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), f"{color}:N", f"{value}:Q"],
+    ).properties(height=300)
+
+
+def histogram(values: pd.DataFrame, value: str, group: str, value_title: str, max_value: int | None = None) -> alt.Chart:
+    """Shares of each whole-number value within each group (e.g. days to removal by reason)."""
+    d = values[[value, group]].copy()
+    if max_value is not None:
+        d[value] = d[value].clip(upper=max_value)
+    counts = d.groupby([group, value]).size().rename("n").reset_index()
+    counts["share"] = counts["n"] / counts.groupby(group)["n"].transform("sum")
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X(f"{value}:O", title=value_title), y=alt.Y("share:Q", title="share", axis=alt.Axis(format="%")),
+        color=alt.Color(f"{group}:N", title=None, legend=None), column=alt.Column(f"{group}:N", title=None),
+        tooltip=[f"{group}:N", f"{value}:O", "n:Q", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width=110, height=180)

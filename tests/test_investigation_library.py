@@ -1,0 +1,114 @@
+"""The library under notebooks 03-06: thresholds, survival, exposure, censorship, counterfactuals, early warning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import wechat_study as ws
+from wechat_study import censorship as cz
+from wechat_study import counterfactual as cf
+from wechat_study import early_warning as ew
+from wechat_study import exposure
+from wechat_study import thresholds as th
+
+
+def test_wilson_interval_known_values():
+    lo, hi = th.wilson_interval([0, 5], [10, 10])
+    assert lo[0] == pytest.approx(0.0, abs=1e-12) and hi[0] == pytest.approx(0.27753, abs=1e-4)
+    assert lo[1] == pytest.approx(0.23659, abs=1e-4) and hi[1] == pytest.approx(0.76341, abs=1e-4)
+
+
+def test_thresholds_are_inclusive():
+    t = th.share_crossing(pd.Series([499, 500, 501, 10]), 500, pd.Series(["a", "a", "b", "b"]))
+    assert t.set_index("group")["crossing"].to_dict() == {"all": 2, "a": 1, "b": 1}
+    assert th.difference_test(t, "a", "b")["difference"] == 0.0
+
+
+def test_durations_are_censored_at_the_last_post():
+    m = pd.DataFrame({"cascade_id": ["x", "y"], "time_to_500_s": [7200.0, np.nan], "lifetime_s": [9000.0, 3600.0]})
+    d = th.crossing_durations(m)
+    assert d["duration_h"].tolist() == [2.0, 1.0] and d["crossed"].tolist() == [True, False]
+
+
+def test_kaplan_meier_matches_a_hand_computation():
+    d = pd.DataFrame({"cascade_id": list("abcd"), "duration_h": [1.0, 2.0, 3.0, 4.0], "crossed": [True, False, True, True]})
+    curves, medians = th.kaplan_meier(d)
+    s = th.survival_at(curves, [1.0, 2.5, 3.0, 4.0])["survival"].tolist()
+    assert s == pytest.approx([0.75, 0.75, 0.375, 0.0])  # 1 - 1/4, then x(1 - 1/2) at 3 h, then 0
+    assert medians["median_h"].iloc[0] == 3.0
+
+
+def test_nth_repost_position_and_time():
+    posts = pd.DataFrame({"cascade_id": ["c"] * 4, "post_id": list("rabx"), "parent_id": [None, "r", "a", "r"],
+                          "created_at": pd.to_datetime(["2020-01-01 00:00", "2020-01-01 01:00", "2020-01-01 02:00",
+                                                        "2020-01-01 03:00"], utc=True),
+                          "is_root": [True, False, False, False], "is_orphan": [False] * 4})
+    n = th.nth_repost(posts, 2).iloc[0]
+    assert (n["hours"], n["depth"]) == (2.0, 2)
+    assert th.nth_repost(posts, 4).empty
+
+
+def test_views_model_and_band():
+    cascades = pd.DataFrame({"cascade_id": ["a", "b"], "author_followers": pd.array([100_000, None], dtype="Int64")})
+    metrics = pd.DataFrame({"cascade_id": ["a", "b"], "reposts": [0, 1000]})
+    sweep = exposure.views_sweep(metrics, cascades, [0.05], [10])
+    # a: 0.05 * 100,000 = 5,000 (inclusive); b: median source 100,000 -> 0.05 * (100,000 + 10,000)
+    assert sweep["share"].tolist() == [1.0]
+    sweep = exposure.views_sweep(metrics, cascades, [0.01, 0.05], [10])
+    assert exposure.band(sweep)["low"] == 0.0 and exposure.band(sweep)["high"] == 1.0
+
+
+def test_days_to_removal_uses_the_beijing_date():
+    r = pd.DataFrame({"published_on": pd.to_datetime(["2019-01-01", "2019-01-01"]).astype("datetime64[ms]"),
+                      "removal_seen_at": pd.to_datetime(["2019-01-01 15:59:00", "2019-01-01 16:01:00"], utc=True)})
+    assert cz.days_to_removal(r).tolist() == [0, 1]  # 23:59 and 00:01 in Beijing
+
+
+def test_keyword_combinations_need_every_part():
+    kw = pd.DataFrame({"keyword": ["甲乙", "丙+丁"], "list": ["x", "y"]})
+    hits = cz.keyword_hits(pd.Series(["甲乙在此", "只有丙", "丙和丁", "无"]), kw)
+    assert hits["any"].tolist() == [True, False, True, False]
+    assert hits["y"].tolist() == [False, False, True, False]
+    assert hits["any_part"].tolist() == [True, False, False, False]  # single-character parts are too weak
+
+
+def test_concentration_of_removals():
+    r = pd.DataFrame({"account": ["a"] * 6 + ["b", "c", "d", "e"], "reason": ["violation"] * 10})
+    c = cz.concentration(r)
+    assert c["accounts"] == 5 and c["accounts_for_half"] == 1 and c["share_top_10_accounts"] == 1.0
+    assert c["gini"] == pytest.approx(0.4)
+
+
+def test_deletion_counterfactual_and_scenario():
+    d = pd.DataFrame({"duration_h": [0.5, 2.0, 30.0, 5.0], "crossed": [True, True, True, False]})
+    by = cf.share_if_deleted(d, [1.0, 24.0])
+    assert by["share"].tolist() == [0.25, 0.5]
+    assert cf.scenario_cdf([0.5, 24.0, 1000.0]).tolist() == pytest.approx([0.35, 0.9, 1.0])
+    expected = ((1 - 0.35) + (1 - cf.scenario_cdf([2.0])[0]) + (1 - cf.scenario_cdf([30.0])[0])) / 4
+    assert cf.share_under_scenario(d) == pytest.approx(expected)
+
+
+def test_auc_equals_the_pairwise_definition():
+    rng = np.random.default_rng(0)
+    s, y = rng.integers(0, 5, 60).astype(float), rng.random(60) < 0.4
+    pairs = [(1.0 if a > b else 0.5 if a == b else 0.0) for a in s[y] for b in s[~y]]
+    assert ew.auc(s, y) == pytest.approx(np.mean(pairs))
+    assert np.isnan(ew.auc([1, 2], [True, True]))
+
+
+def test_time_split_and_count_baseline():
+    cascades = pd.DataFrame({"cascade_id": list("abcd"), "created_at": pd.to_datetime(["2020-01-04", "2020-01-01",
+                                                                                        "2020-01-03", "2020-01-02"])})
+    assert ew.split_by_time(cascades, 0.5) == (["b", "d"], ["c", "a"])
+    base = ew.count_baseline({"a": np.array([0.0, 10.0, 700.0])}, [600, 3600])
+    assert base["predicted"].tolist() == [1, 2]
+
+
+def test_share_times_from_a_corpus():
+    corpus = ws.synthetic_corpus(5_000, seed=2)
+    times, followers, final = ew.share_times(corpus.posts, corpus.cascades, 100)
+    cid = corpus.cascades["cascade_id"].iloc[0]
+    assert times[cid][0] == 0 and (np.diff(times[cid]) >= 0).all() and len(followers[cid]) == len(times[cid])
+    assert final[cid] == len(times[cid]) - 1
