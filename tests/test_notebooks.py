@@ -12,7 +12,15 @@ import wechat_study as ws
 from wechat_study import reporting
 from wechat_study.findings import compare, dump_ledger, matches
 
-SYNTHETIC = {"01-data-audit": {"dataset": "synthetic"}, "02-repost-cascades": {"dataset": "synthetic", "compare": []}}
+SYNTHETIC = {
+    "01-data-audit": {"dataset": "synthetic"},
+    "02-repost-cascades": {"dataset": "synthetic", "compare": []},
+    "03-legal-thresholds": {"dataset": "synthetic", "compare": []},
+    "04-wechat-censorship": {"dataset": "synthetic", "keywords": "synthetic"},
+    "05-early-warning": {"dataset": "synthetic", "observation_minutes": [60], "follower_sweep": [100],
+                         "clock_minutes": [30, 60, 180]},
+    "06-deletion-counterfactual": {"dataset": "synthetic"},
+}
 
 
 def test_every_notebook_has_a_synthetic_mode():
@@ -75,3 +83,20 @@ def test_the_committed_ledger_covers_every_notebook():
     assert {f["notebook"] for f in ledger.values()} == set(reporting.notebooks())
     assert ledger["audit.ced.rumours"]["value"] == 1538
     assert ledger["cascades.ced.posts"]["value"] == 1_277_843
+
+
+REQUIRED = """thresholds.ced.share_reaching_500_reposts.rumour thresholds.ced.share_reaching_500_reposts.non_rumour
+thresholds.ced.median_hours_to_500_reposts thresholds.wbmsf.share_reaching_500_reposts
+thresholds.twitter15.share_reaching_500_reposts views.ced.share_reaching_5000_views.low
+views.ced.share_reaching_5000_views.high censorship.wechatscope.removals.author_deleted
+censorship.wechatscope.removals.violation censorship.wechatscope.removals.account_blocked
+censorship.wechatscope.median_days_to_removal.violation censorship.wechatscope.median_days_to_removal.author_deleted
+early_warning.ced.auc_at_60min.count_baseline early_warning.ced.auc_at_60min.seismic
+early_warning.ced.auc_at_60min.hawkes counterfactual.ced.share_reaching_500_if_deleted_at_1h""".split()
+
+
+def test_the_ledger_has_every_required_finding():
+    ledger = json.loads(Path(reporting.LEDGER).read_text("utf-8"))
+    assert not [name for name in REQUIRED if name not in ledger]
+    shares = [v["value"] for k, v in ledger.items() if ".share" in k and isinstance(v["value"], float)]
+    assert all(0 <= s <= 1 for s in shares)

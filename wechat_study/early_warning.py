@@ -25,6 +25,8 @@ def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: f
     negative delays dropped/clipped), aligned follower counts, and the final repost counts."""
     f = Forest.from_posts(posts)
     roots = cascades.set_index("cascade_id")["author_followers"].astype("Float64")
+    if roots.notna().sum() == 0:
+        raise ValueError("no source author has a follower count; these models need them (CED records them)")
     roots = roots.fillna(roots.median()).astype(float)
     times, followers = {}, {}
     rel = np.where(f.times == NAT, np.nan, (f.times - np.repeat(f.root_times, f.sizes_per_cascade)) / 1e9)
@@ -151,21 +153,35 @@ def hawkes_predictions(times: dict, followers: dict, at_s, kernel: str = "exp", 
 
 def fit_status(fits: pd.DataFrame) -> pd.DataFrame:
     """Hawkes fits counted by observation time and status: ``at_min, status, fits``."""
-    return fits.assign(at_min=fits["at_s"] / 60).groupby(["at_min", "status"]).size().rename("fits").reset_index()
+    return fits.assign(at_min=(fits["at_s"] // 60).astype(int)).groupby(["at_min", "status"]).size().rename("fits").reset_index()
 
 
-def follower_sweep(times_of, values, at_s: float, final: pd.Series, train, test, n_star: float = 100) -> pd.DataFrame:
-    """ROC-AUC at ``at_s`` of SEISMIC and of the marked exponential Hawkes model under each assumed
-    reposter follower count: ``repost_followers, model, auc``. ``times_of(value)`` returns
-    (times, followers) for an assumed value."""
+def follower_sweep(times_of, values, at_s: float, final: pd.Series, test, n_star: float = 100) -> pd.DataFrame:
+    """ROC-AUC on the test cascades at ``at_s`` of SEISMIC and of the marked exponential Hawkes model
+    under each assumed reposter follower count: ``repost_followers, model, auc``. ``times_of(value)``
+    returns (times, followers) for an assumed value."""
     from .models import seismic
 
     rows = []
+    reached = (final >= 500).reindex(test).to_numpy()
     for v in values:
         times, followers = times_of(v)
-        s = seismic.predict_cascades(times, followers, [at_s], n_star=n_star).assign(model="seismic")
-        h = hawkes_predictions(times, followers, [at_s], kernel="exp", marked=True).assign(model="hawkes_marked")
-        scores = evaluate(pd.concat([s[["model", "cascade_id", "at_s", "predicted"]],
-                                     h[["model", "cascade_id", "at_s", "predicted"]]]), final, train, test)
-        rows += [{"repost_followers": v, "model": r.model, "auc": r.auc} for r in scores.itertuples()]
+        times, followers = {c: times[c] for c in test}, {c: followers[c] for c in test}  # AUC needs the test set only
+        s = seismic.predict_cascades(times, followers, [at_s], n_star=n_star).set_index("cascade_id")
+        h = hawkes_predictions(times, followers, [at_s], kernel="exp", marked=True).set_index("cascade_id")
+        rows += [{"repost_followers": v, "model": "seismic", "auc": auc(s["predicted"].reindex(test), reached)},
+                 {"repost_followers": v, "model": "hawkes_marked", "auc": auc(h["predicted"].reindex(test), reached)}]
     return pd.DataFrame(rows)
+
+
+def all_predictions(times: dict, followers: dict, at_s, n_star: float = 100) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The three predictors at each time: (``model, cascade_id, at_s, predicted`` for ``count_baseline``,
+    ``seismic`` and ``hawkes`` (exponential, unmarked), and the Hawkes fits with their statuses)."""
+    from .models import seismic
+
+    fits = hawkes_predictions(times, followers, at_s, kernel="exp", marked=False)
+    cols = ["cascade_id", "at_s", "predicted"]
+    predictions = pd.concat([count_baseline(times, at_s).assign(model="count_baseline"),
+                             seismic.predict_cascades(times, followers, at_s, n_star=n_star)[cols].assign(model="seismic"),
+                             fits[cols].assign(model="hawkes")], ignore_index=True)
+    return predictions[["model", *cols]], fits

@@ -151,16 +151,24 @@ def _str(arr) -> pd.arrays.ArrowStringArray:
 
 def synthetic_corpus(n_posts: int = 200_000, seed: int = 0, rumour_share: float = 0.45):
     """A ``Corpus`` of ``synthetic_posts`` with a cascades table; labels are drawn at random
-    (``rumour`` with probability ``rumour_share``), so they carry no signal by construction."""
+    (``rumour`` with probability ``rumour_share``), so they carry no signal by construction, and source
+    authors' follower counts from LogNormal(7, 1.5) (a median of about 1,100); it also carries
+    ``censorship.synthetic_removals`` and ``synthetic_keywords`` for the censorship notebook."""
     from .corpus import Corpus
     from .datasets.trees import cascade_table
     from .quality import QualityReport
 
     posts = synthetic_posts(n_posts, seed=seed)
     ids = posts.loc[posts["is_root"].to_numpy(), "cascade_id"].to_numpy(object)
-    labels = np.where(np.random.default_rng(seed + 1).random(len(ids)) < rumour_share, "rumour", "non-rumour")
+    rng = np.random.default_rng(seed + 1)
+    labels = np.where(rng.random(len(ids)) < rumour_share, "rumour", "non-rumour")
+    followers = np.round(rng.lognormal(7.0, 1.5, len(ids))).astype(np.int64)
     report = QualityReport("synthetic")
     report.fact("posts", len(posts))
     report.fact("cascades", len(ids))
-    return Corpus("synthetic", posts=posts, cascades=cascade_table(posts, "synthetic", label=dict(zip(ids, labels, strict=True))),
-                  quality=report)
+    cascades = cascade_table(posts, "synthetic", label=dict(zip(ids, labels, strict=True)),
+                             author_followers=dict(zip(ids, followers, strict=True)))
+    from .censorship import synthetic_keywords, synthetic_removals
+
+    return Corpus("synthetic", posts=posts, cascades=cascades, removals=synthetic_removals(seed=seed),
+                  keywords=synthetic_keywords(), quality=report)
