@@ -112,3 +112,12 @@ def test_share_times_from_a_corpus():
     cid = corpus.cascades["cascade_id"].iloc[0]
     assert times[cid][0] == 0 and (np.diff(times[cid]) >= 0).all() and len(followers[cid]) == len(times[cid])
     assert final[cid] == len(times[cid]) - 1
+
+
+def test_competing_risk_of_deletion_matches_a_hand_computation():
+    # three cascades: crosses at 1 h (deleted at 5 h), deleted at 2 h (would cross at 3 h), censored at 4 h
+    d = pd.DataFrame({"duration_h": [1.0, 3.0, 4.0], "crossed": [True, True, False]})
+    cif = cf.crossed_before_deleted(d, [5.0, 2.0, 10.0], [0.5, 1.0, 2.0, 10.0])
+    assert cif["crossed_before_deleted"].tolist() == pytest.approx([0.0, 1 / 3, 1 / 3, 1 / 3])
+    delays = cf.deletion_delays(20_000, seed=1)
+    assert np.mean(delays <= 24) == pytest.approx(0.9, abs=0.01) and np.mean(delays <= 0.5) == pytest.approx(0.35, abs=0.01)

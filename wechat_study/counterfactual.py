@@ -42,3 +42,28 @@ def share_under_scenario(durations: pd.DataFrame, scenario=ZHU_SCENARIO) -> floa
     delay drawn from the scenario: P(T_500 < D) = E[1 - F_D(T_500)] over crossing cascades."""
     crossed_at = durations.loc[durations["crossed"], "duration_h"].to_numpy()
     return float((1.0 - scenario_cdf(crossed_at, scenario)).sum() / len(durations))
+
+
+def deletion_delays(n: int, scenario=ZHU_SCENARIO, seed: int = 0) -> np.ndarray:
+    """``n`` deletion delays in hours drawn from the scenario (inverse CDF, log-linear between points)."""
+    h, f = np.array([p[0] for p in scenario]), np.array([p[1] for p in scenario])
+    u = np.random.default_rng(seed).uniform(f[0], f[-1], n)
+    return np.exp(np.interp(u, f, np.log(h)))
+
+
+def crossed_before_deleted(durations: pd.DataFrame, deleted_h, hours) -> pd.DataFrame:
+    """Aalen-Johansen cumulative incidence (lifelines) of crossing before deletion, deletion being a
+    competing risk: each cascade ends at its crossing (event 1), its deletion (event 2) or its last
+    observed post (censored), whichever comes first. Columns: ``hours, crossed_before_deleted``."""
+    from lifelines import AalenJohansenFitter
+
+    crossing = np.where(durations["crossed"], durations["duration_h"], np.inf)
+    censor = np.where(durations["crossed"], np.inf, durations["duration_h"])
+    deleted = np.asarray(deleted_h, float)
+    end = np.minimum(np.minimum(crossing, deleted), censor)
+    event = np.where(end == crossing, 1, np.where(end == deleted, 2, 0))
+    aj = AalenJohansenFitter(calculate_variance=False, seed=0).fit(end, event, event_of_interest=1)
+    cif = aj.cumulative_density_.iloc[:, 0]
+    idx = np.searchsorted(cif.index.to_numpy(), hours, side="right") - 1
+    return pd.DataFrame({"hours": list(hours), "crossed_before_deleted": [float(cif.iloc[i]) if i >= 0 else 0.0
+                                                                          for i in idx]})
