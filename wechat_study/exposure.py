@@ -10,7 +10,6 @@ number. The threshold is inclusive (views >= 5,000).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .thresholds import VIEWS
