@@ -67,8 +67,6 @@ def cmd_audit(args) -> None:
 def cmd_reproduce(args) -> None:
     from . import reporting
 
-    for name in INVESTIGATED:
-        corpus_mod.prepare(name, mirror=args.mirror)
     runs = reporting.reproduce(args.notebooks or None, force=args.force, mirror=args.mirror)
     print(f"reports/: {len(runs)} report(s), findings.json, index.html")
 

@@ -8,13 +8,11 @@ from). ``load(NAME)`` reads them, preparing first when they are missing or stale
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
 from functools import lru_cache
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -33,12 +31,9 @@ LOADER_CODE = ("datasets", "schema.py", "privacy.py", "quality.py")
 @lru_cache(maxsize=1)
 def loader_digest() -> str:
     """SHA-256 over the source of the loaders, the schema and the pseudonyms."""
-    here = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for entry in LOADER_CODE:
-        for f in sorted((here / entry).rglob("*.py")) if (here / entry).is_dir() else [here / entry]:
-            h.update(f.relative_to(here).as_posix().encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
+    here = paths.PACKAGE
+    return paths.source_digest(f for entry in LOADER_CODE
+                               for f in (sorted((here / entry).rglob("*.py")) if (here / entry).is_dir() else [here / entry]))
 
 
 @dataclass

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def mirror_dir(mirror: str | os.PathLike | None = None) -> Path | None:
     """The mirror folder given, else ``WECHAT_STUDY_MIRROR``, else None (download)."""
     value = mirror if mirror is not None else os.environ.get("WECHAT_STUDY_MIRROR")
     return Path(value).expanduser().resolve() if value else None
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def source_digest(files) -> str:
+    """SHA-256 over package files, in the order given: each file's path (relative to the package) and bytes."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.relative_to(PACKAGE).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()

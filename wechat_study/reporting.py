@@ -33,7 +33,7 @@ from .atomic import write_text
 from .datasets.catalog import CATALOG, INVESTIGATED
 from .findings import FINDINGS_ENV, NOTEBOOK_ENV, compare, dump_ledger, load_ledger, read_recorded
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = paths.PACKAGE
 INVESTIGATIONS = paths.CHECKOUT / "investigations"
 REPORTS = paths.CHECKOUT / "reports"
 LEDGER = REPORTS / "findings.json"
@@ -73,10 +73,7 @@ def datasets_used(params: dict) -> list[str]:
 
 @lru_cache(maxsize=1)
 def library_digest() -> str:
-    h = hashlib.sha256()
-    for f in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json", ".tsv"}):
-        h.update(f.relative_to(PACKAGE).as_posix().encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
+    return paths.source_digest(sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json", ".tsv"}))
 
 
 def cache_key(stem: str, params: dict) -> str:
