@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 import wechat_study as ws
-from wechat_study import reporting
+from wechat_study import pages, reporting
 from wechat_study.findings import compare, dump_ledger, matches
 
 SYNTHETIC = {
@@ -36,8 +36,8 @@ def test_notebook_runs_offline_on_synthetic_data(stem, tmp_path, tmp_data):
     nb = nbformat.read(r.executed, as_version=4)
     assert "papermill" not in nb.metadata
     assert [c.id for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])] == ["injected-parameters"]
-    page = reporting.render(r.executed, stem)
-    assert page == reporting.render(r.executed, stem)
+    page = pages.render(r.executed, stem)
+    assert page == pages.render(r.executed, stem)
     assert "<script src=" not in page and "cdn" not in page.lower()
 
 

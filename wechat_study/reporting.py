@@ -5,8 +5,7 @@
   the findings it records. An executed notebook is cached under ``data/cache/notebooks/`` by a
   key over everything that can change it (see ``cache_key``), and is not run again unless
   ``force``.
-- ``render(executed)`` turns it into a self-contained HTML page: no code, no network requests,
-  the Vega libraries inlined once, stable bytes for the same inputs.
+- ``pages.render(executed)`` turns it into a self-contained HTML page (see ``pages``).
 - ``reproduce()`` does both for every notebook and writes ``reports/`` (the pages, ``index.html``
   and the ledger ``findings.json``); ``verify()`` re-runs everything and compares the findings
   with the committed ledger.
@@ -16,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import html
 import json
 import os
 import tempfile
@@ -31,6 +29,7 @@ import yaml
 from . import paths
 from .atomic import write_text
 from .datasets.catalog import CATALOG, INVESTIGATED
+from .pages import index_page, render
 from .findings import FINDINGS_ENV, NOTEBOOK_ENV, compare, dump_ledger, load_ledger, read_recorded
 
 PACKAGE = paths.PACKAGE
@@ -144,38 +143,6 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-@lru_cache(maxsize=1)
-def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one script that defines ``window.vegaEmbed``."""
-    import altair as alt
-    import vl_convert as vlc
-
-    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return vlc.javascript_bundle(snippet="window.vegaEmbed = vegaEmbed;", vl_version=version).replace("</script",
-                                                                                                  "<\\/script")
-
-
-def render(executed: Path, stem: str) -> str:
-    """The report page for an executed notebook: markdown and outputs, no code, no prompts."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(PACKAGE / "templates")],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    nb = nbformat.read(executed, as_version=4)
-    nb.metadata["title"] = title(nb, stem)
-    body, _ = exporter.from_notebook_node(nb, resources={"vega_bundle": vega_bundle(), "metadata": {"name": stem}})
-    return body
-
-
-def title(nb: nbformat.NotebookNode, stem: str) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return stem
-
-
 def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None) -> list[Run]:
     """Run (or take from the cache) each notebook, write its report, the ledger and the index."""
     stems = stems or notebooks()
@@ -193,7 +160,7 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None) 
     for r in runs:
         ledger.update(r.findings)
     write_text(LEDGER, dump_ledger(ledger))
-    write_text(REPORTS / "index.html", index_page(ledger))
+    write_text(REPORTS / "index.html", index_page(ledger, notebooks()))
     return runs
 
 
@@ -214,49 +181,3 @@ def verify(mirror=None) -> tuple[pd.DataFrame, list[str]]:
             if not committed.is_file() or committed.read_text("utf-8") != render(r.executed, stem):
                 differing.append(f"{stem}.html")
     return compare(load_ledger(LEDGER), fresh), differing
-
-
-def _shown(value) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return f"table of {len(value)} rows" if isinstance(value, list) else "table"
-
-
-def index_page(ledger: dict[str, dict]) -> str:
-    """``reports/index.html``: each investigation, its findings, a link to its report. No scripts."""
-    out = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-           "<title>wechat_study: reports</title>",
-           "<style>body{font:15px/1.5 system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',sans-serif;max-width:980px;"
-           "margin:0 auto;padding:1.5em 1em 4em;color:#222}table{border-collapse:collapse;width:100%;margin:.5em 0 2em}"
-           "td,th{border-bottom:1px solid #e3e3e3;padding:.3em .5em;text-align:left;vertical-align:top}"
-           "td.v{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:13px}</style>",
-           "</head>", "<body>", "<h1>wechat_study: reports</h1>",
-           "<p>Each investigation below is a notebook run by <code>wechat-study reproduce</code>; its findings are "
-           "the ledger (<a href=\"findings.json\">findings.json</a>) that <code>wechat-study verify</code> re-checks.</p>"]
-    for stem in notebooks():
-        report = REPORTS / f"{stem}.html"
-        mine = {k: v for k, v in sorted(ledger.items()) if v.get("notebook") == stem}
-        heading = html.escape(_report_title(report) or stem)
-        out.append(f'<h2><a href="{html.escape(stem)}.html">{heading}</a></h2>')
-        out.append("<table><thead><tr><th>finding</th><th>value</th><th>note</th></tr></thead><tbody>")
-        for name, f in mine.items():
-            out.append(f"<tr><td><code>{html.escape(name)}</code></td><td class=\"v\">{html.escape(_shown(f['value']))}"
-                       f"</td><td>{html.escape(f.get('note') or '')}</td></tr>")
-        out.append("</tbody></table>")
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
-
-
-def _report_title(report: Path) -> str | None:
-    if not report.is_file():
-        return None
-    text = report.read_text("utf-8")
-    a, b = text.find("<title>"), text.find("</title>")
-    return html.unescape(text[a + 7:b]) if a >= 0 and b > a else None

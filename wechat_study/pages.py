@@ -1,0 +1,97 @@
+"""The HTML pages: one self-contained report per executed notebook, and the index.
+
+- ``render(executed, stem)`` turns an executed notebook into a page: no code, no network requests,
+  the Vega libraries inlined once, stable bytes for the same inputs.
+- ``index_page(ledger)`` is ``reports/index.html``.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+from . import paths
+
+PACKAGE = paths.PACKAGE
+REPORTS = paths.CHECKOUT / "reports"
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script that defines ``window.vegaEmbed``."""
+    import altair as alt
+    import vl_convert as vlc
+
+    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return vlc.javascript_bundle(snippet="window.vegaEmbed = vegaEmbed;", vl_version=version).replace("</script",
+                                                                                                  "<\\/script")
+
+
+def render(executed: Path, stem: str) -> str:
+    """The report page for an executed notebook: markdown and outputs, no code, no prompts."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(PACKAGE / "templates")],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["title"] = title(nb, stem)
+    body, _ = exporter.from_notebook_node(nb, resources={"vega_bundle": vega_bundle(), "metadata": {"name": stem}})
+    return body
+
+
+def title(nb: nbformat.NotebookNode, stem: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return stem
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, str):
+        return value
+    return f"table of {len(value)} rows" if isinstance(value, list) else "table"
+
+
+def index_page(ledger: dict[str, dict], stems: list[str]) -> str:
+    """``reports/index.html``: each investigation, its findings, a link to its report. No scripts."""
+    out = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+           "<title>wechat_study: reports</title>",
+           "<style>body{font:15px/1.5 system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',sans-serif;max-width:980px;"
+           "margin:0 auto;padding:1.5em 1em 4em;color:#222}table{border-collapse:collapse;width:100%;margin:.5em 0 2em}"
+           "td,th{border-bottom:1px solid #e3e3e3;padding:.3em .5em;text-align:left;vertical-align:top}"
+           "td.v{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:13px}</style>",
+           "</head>", "<body>", "<h1>wechat_study: reports</h1>",
+           "<p>Each investigation below is a notebook run by <code>wechat-study reproduce</code>; its findings are "
+           "the ledger (<a href=\"findings.json\">findings.json</a>) that <code>wechat-study verify</code> re-checks.</p>"]
+    for stem in stems:
+        report = REPORTS / f"{stem}.html"
+        mine = {k: v for k, v in sorted(ledger.items()) if v.get("notebook") == stem}
+        heading = html.escape(_report_title(report) or stem)
+        out.append(f'<h2><a href="{html.escape(stem)}.html">{heading}</a></h2>')
+        out.append("<table><thead><tr><th>finding</th><th>value</th><th>note</th></tr></thead><tbody>")
+        for name, f in mine.items():
+            out.append(f"<tr><td><code>{html.escape(name)}</code></td><td class=\"v\">{html.escape(_shown(f['value']))}"
+                       f"</td><td>{html.escape(f.get('note') or '')}</td></tr>")
+        out.append("</tbody></table>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def _report_title(report: Path) -> str | None:
+    if not report.is_file():
+        return None
+    text = report.read_text("utf-8")
+    a, b = text.find("<title>"), text.find("</title>")
+    return html.unescape(text[a + 7:b]) if a >= 0 and b > a else None
