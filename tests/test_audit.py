@@ -48,7 +48,7 @@ def test_ced_counts(corpora):
     assert "(42 files)" in q.quirks["dates_without_year_resolved"].action
     assert q.count("source_user_empty") == 87
     assert q.count("orphans") == 0
-    assert q.count("kids_references_other_parent") == 188_372  # about 28% of 678,180
+    assert q.count("kids_references_descendant") == 187_728 and q.count("kids_references_conflict") == 644
     sizes = c.posts.groupby("cascade_id").size()
     assert sizes.max() == 962 and sizes.min() == 4  # 961 / 3 records + the root
     assert c.cascades["reported_reposts"].max() == 999

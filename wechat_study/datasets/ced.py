@@ -97,7 +97,7 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
     base = Path(root) / TOP
     cas = {k: [] for k in CASCADE_FIELDS}
     rec = {k: [] for k in ("cascade_id", "mid", "parent", "uid", "date", "record", "source")}
-    kids = {"total": 0, "absent": 0, "other_parent": 0}
+    kids = {"total": 0, "absent": 0, "descendant": 0, "conflict": 0}
     for index, folder, fname in items:
         shown = shown_name(folder, fname)
         m = FILE_NAME.match(fname)
@@ -139,18 +139,34 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
         rec["record"] += range(len(records))
         rec["cascade_id"] += [mid] * len(records)
         rec["source"] += [index] * len(records)
-        parent_of = dict(zip(mids, parents))
-        for r in records:
-            for k in r.get("kids") or ():
-                kids["total"] += 1
-                if k not in parent_of:
-                    kids["absent"] += 1
-                elif parent_of[k] != r["mid"]:
-                    kids["other_parent"] += 1
+        _count_kids(records, dict(zip(mids, parents)), kids)
     rec["uid"] = pseudonymize(rec["uid"])
     cas["uid"] = pseudonymize(cas["uid"])
     return {"cascades": cas, "records": {k: np.asarray(v, dtype=object if k != "record" and k != "source" else np.int64)
                                          for k, v in rec.items()}, "kids": kids}
+
+
+def _count_kids(records: list[dict], parent_of: dict[str, str], kids: dict[str, int]) -> None:
+    """Classify each ``kids`` reference of a file: absent from the file, agreeing with ``parent``, naming a
+    deeper descendant of the record (a grandchild listed as a kid), or a true conflict (another branch)."""
+    for r in records:
+        for k in r.get("kids") or ():
+            kids["total"] += 1
+            if k not in parent_of:
+                kids["absent"] += 1
+            elif parent_of[k] != r["mid"]:
+                kids["descendant" if _is_ancestor(r["mid"], k, parent_of) else "conflict"] += 1
+
+
+def _is_ancestor(mid: str, node: str, parent_of: dict[str, str]) -> bool:
+    """Whether ``mid`` lies on ``node``'s chain of ``parent`` links (cycle-safe, bounded by the file's size)."""
+    for _ in range(len(parent_of)):
+        node = parent_of.get(node, "")
+        if node == "":
+            return False
+        if node == mid:
+            return True
+    return False
 
 
 CASCADE_FIELDS = ("cascade_id", "label", "uid", "time", "time_was_text", "reposts", "comments", "followers",
@@ -252,8 +268,12 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
                  "reported repost count is 999, the crawl's cap; the true count may be higher")
     report.quirk("kids_references_absent", kids["absent"],
                  f"of {kids['total']:,} 'kids' references, these name no record in the file; the tree uses 'parent'")
-    report.quirk("kids_references_other_parent", kids["other_parent"],
-                 "'kids' names a record whose 'parent' is another record; the tree uses 'parent'")
+    report.quirk("kids_references_descendant", kids["descendant"],
+                 "'kids' names a deeper descendant of the record (its 'parent' chain leads back to it), not a direct "
+                 "child; consistent with the tree, which uses 'parent'")
+    report.quirk("kids_references_conflict", kids["conflict"],
+                 "'kids' names a record on another branch: its 'parent' chain does not pass through the record; "
+                 "the tree uses 'parent'")
 
     root_ns = created.to_numpy("datetime64[ns]").astype(np.int64)
     roots = pd.Series(root_ns, index=cas["cascade_id"].to_numpy())
