@@ -90,7 +90,7 @@ thresholds.ced.median_hours_to_500_reposts thresholds.wbmsf.share_reaching_500_r
 thresholds.twitter15.share_reaching_500_reposts views.ced.share_reaching_5000_views.low
 views.ced.share_reaching_5000_views.high censorship.wechatscope.removals.author_deleted
 censorship.wechatscope.removals.violation censorship.wechatscope.removals.account_blocked
-censorship.wechatscope.median_days_to_removal.violation censorship.wechatscope.median_days_to_removal.author_deleted
+censorship.wechatscope.share_seen_by_day_1.violation censorship.wechatscope.share_seen_by_day_1.author_deleted
 early_warning.ced.auc_at_60min.count_baseline early_warning.ced.auc_at_60min.seismic
 early_warning.ced.auc_at_60min.hawkes counterfactual.ced.share_reaching_500_if_deleted_at_1h""".split()
 
