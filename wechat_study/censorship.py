@@ -139,7 +139,7 @@ def concentration_intervals(removals: pd.DataFrame, reason: str = "violation", n
     rng = np.random.default_rng(seed)
     measures = ["gini", "share_top_10_accounts", "accounts_for_half"]
     boot = np.array([[_concentration(rng.choice(counts, len(counts)))[m] for m in measures] for _ in range(n_boot)])
-    lo, hi = np.quantile(boot, [(1 - level) / 2, 1 - (1 - level) / 2], axis=0)
+    lo, hi = np.quantile(boot, [(1 - level) / 2, 1 - (1 - level) / 2], axis=0, method="inverted_cdf")
     return pd.DataFrame({"measure": measures, "value": [point[m] for m in measures], "ci_low": lo, "ci_high": hi})
 
 
@@ -191,6 +191,93 @@ def keyword_matches(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
     out["share"] = out["matching"] / out["titles"]
     out["ci_low"], out["ci_high"] = wilson_interval(out["matching"], out["titles"])
     return out
+
+
+def _record_share(name: str, k: int, n: int, note: str) -> None:
+    """A share finding ``name`` with its 95% Wilson interval beside it (``name.ci_low``, ``name.ci_high``)."""
+    from .findings import record_finding
+
+    lo, hi = wilson_interval(k, n)
+    record_finding(name, k / n if n else float("nan"), tolerance=1e-12, note=f"{k:,} of {n:,}; {note}")
+    record_finding(f"{name}.ci_low", float(lo), tolerance=1e-12, note="95% Wilson interval")
+    record_finding(f"{name}.ci_high", float(hi), tolerance=1e-12, note="95% Wilson interval")
+
+
+def record_reasons(removals: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Findings ``<prefix>.removals.<reason>`` (counts), ``.removals.total`` and ``.share_of_removals.<reason>``
+    (with Wilson intervals); returns ``by_reason``."""
+    from .findings import record_finding
+
+    table = by_reason(removals)
+    record_finding(f"{prefix}.removals.total", len(removals), note="removed articles in the archive")
+    for row in table.itertuples():
+        record_finding(f"{prefix}.removals.{row.reason}", int(row.removals), note=f"from {row.accounts:,} accounts")
+        _record_share(f"{prefix}.share_of_removals.{row.reason}", int(row.removals), len(removals),
+                      "a share of removals, not of published articles")
+    return table
+
+
+def record_window(removals: pd.DataFrame, prefix: str, coverage: float = 0.99, by_day: int = 1) -> pd.DataFrame:
+    """Findings on the archive's watch window: ``<prefix>.window.days`` (with its interval), ``.window.beyond``,
+    ``.window.max_days``, ``.window.by_reason`` (quantiles), and per reason (and ``all``)
+    ``.seen_within_window.<reason>``, ``.seen_by_day_<by_day>.<reason>`` (counts) and
+    ``.share_seen_by_day_<by_day>.<reason>`` (Wilson intervals). Returns ``seen_by_day``."""
+    from .findings import record_finding
+
+    w = window_days(removals, coverage)
+    record_finding(f"{prefix}.window.days", w["days"],
+                   note=f"whole days by which {coverage:.0%} of the {w['removals']:,} removals were seen")
+    record_finding(f"{prefix}.window.days.ci_low", w["ci_low"], note="distribution-free 95% interval of the quantile")
+    record_finding(f"{prefix}.window.days.ci_high", w["ci_high"], note="distribution-free 95% interval of the quantile")
+    record_finding(f"{prefix}.window.beyond", w["beyond"], note=f"removals seen more than {w['days']} days after publication")
+    record_finding(f"{prefix}.window.max_days", w["max_days"], note="the longest publication-to-removal-seen span")
+    record_finding(f"{prefix}.window.by_reason", watch_window(removals), tolerance=0,
+                   note="quantiles of whole days from publication to removal seen (day resolution)")
+    table = seen_by_day(removals, w["days"], by_day)
+    for row in table.itertuples():
+        record_finding(f"{prefix}.seen_within_window.{row.reason}", int(row.seen_within),
+                       note=f"removals seen within {w['days']} days of publication")
+        record_finding(f"{prefix}.seen_by_day_{by_day}.{row.reason}", int(row.seen_by_day),
+                       note=f"removals seen by day {by_day} (0 = the publication date)")
+        _record_share(f"{prefix}.share_seen_by_day_{by_day}.{row.reason}", int(row.seen_by_day), int(row.seen_within),
+                      f"of removals seen within {w['days']} days; describes the archive's watch, not a speed")
+    return table
+
+
+def record_concentration(removals: pd.DataFrame, prefix: str, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Findings ``<prefix>.violation.{gini, share_top_10_accounts, accounts_for_half}`` with bootstrap intervals,
+    ``.violation.accounts`` and ``.blocked_accounts``; returns ``concentration_intervals``."""
+    from .findings import record_finding
+
+    table = concentration_intervals(removals, "violation", n_boot, seed)
+    accounts = concentration(removals, "violation")["accounts"]
+    record_finding(f"{prefix}.violation.accounts", accounts, note="accounts with at least one rule-violation removal")
+    for row in table.itertuples():
+        integer = row.measure == "accounts_for_half"
+        for suffix, v in (("", row.value), (".ci_low", row.ci_low), (".ci_high", row.ci_high)):
+            record_finding(f"{prefix}.violation.{row.measure}{suffix}", int(v) if integer else float(v),
+                           tolerance=None if integer else 1e-12,
+                           note=f"of {accounts:,} accounts" if not suffix else
+                           f"95% bootstrap interval over accounts ({n_boot:,} resamples, seed {seed})")
+    record_finding(f"{prefix}.blocked_accounts", concentration(removals, "account_blocked")["accounts"],
+                   note="accounts whose articles show 'account blocked'")
+    return table
+
+
+def record_keywords(titles: pd.Series, keywords: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Findings ``<prefix>.titles_with_blocked_keyword`` (as written), ``..._unified`` (script unified) and the
+    share with its Wilson interval; returns ``keyword_matches``."""
+    from .findings import record_finding
+
+    table = keyword_matches(titles, keywords).set_index(["script", "list"])
+    written, unified = table.loc[("as written", "all")], table.loc[("unified", "all")]
+    record_finding(f"{prefix}.titles_with_blocked_keyword", int(written["matching"]),
+                   note=f"titles holding a whole keyword of {int(written['keywords']):,}, of {len(titles):,}")
+    record_finding(f"{prefix}.titles_with_blocked_keyword_unified", int(unified["matching"]),
+                   note="the same with titles and keywords converted to simplified script")
+    _record_share(f"{prefix}.share_with_blocked_keyword", int(unified["matching"]), len(titles),
+                  "script unified; Citizen Lab tested these keywords on chat messages in 2016-17")
+    return table.reset_index()
 
 
 SYNTHETIC_WORDS = ("经济", "学校", "医院", "政策", "城市", "环境", "历史", "科技", "文化", "健康", "旅游", "电影",

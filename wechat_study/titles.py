@@ -161,3 +161,32 @@ def prior_sensitivity(tokens: pd.Series, groups: pd.Series, accounts: pd.Series,
     ref = set(distinctive_words(tokens, groups, accounts, group, reference, min_accounts, top)["word"])
     return pd.DataFrame([{"prior_tokens": p, "shared": len(ref & set(
         distinctive_words(tokens, groups, accounts, group, p, min_accounts, top)["word"])), "of": top} for p in priors])
+
+
+def record_distinctive(tokens: pd.Series, removals: pd.DataFrame, prefix: str, reasons, prior_tokens: float = 1000.0,
+                       min_accounts: int = 5, top: int = 10, priors=(100.0, 10_000.0)) -> pd.DataFrame:
+    """Findings ``<prefix>.titles.<reason>.top_words`` (the ``top`` distinctive words with log-odds, interval,
+    z), ``.words_tested``, ``.words_distinctive`` (past the Bonferroni line) and ``.top_words_shared`` (how many
+    of the top words stay the top words under each prior weight in ``priors``), for each reason in ``reasons``
+    that has titles. Returns the top words of every reason, stacked (``reason`` first)."""
+    from .findings import record_finding
+
+    groups, accounts = removals["reason"], removals["account"]
+    summary = distinctive_summary(tokens, groups, accounts, prior_tokens, min_accounts).set_index("group")
+    frames = []
+    for reason in [r for r in reasons if r in summary.index]:
+        name = f"{prefix}.titles.{reason}"
+        words_ = distinctive_words(tokens, groups, accounts, reason, prior_tokens, min_accounts, top)
+        s = summary.loc[reason]
+        record_finding(f"{name}.words_tested", int(s["words_tested"]),
+                       note=f"words in titles of at least {min_accounts} accounts with this reason")
+        record_finding(f"{name}.words_distinctive", int(s["words_distinctive"]),
+                       note=f"words with z > {s['z_bonferroni']:.2f} (one-sided 5%, Bonferroni over the words tested)")
+        record_finding(f"{name}.top_words", words_.drop(columns=["titles_other"]), tolerance=1e-9,
+                       note=f"log-odds against other removals' titles, informative Dirichlet prior of {prior_tokens:,.0f}")
+        shared = prior_sensitivity(tokens, groups, accounts, reason, priors, prior_tokens, min_accounts, top)
+        record_finding(f"{name}.top_words_shared", shared, tolerance=0,
+                       note=f"of the top {top} words, how many stay the top words under another prior weight")
+        frames.append(words_.assign(reason=reason, z_bonferroni=s["z_bonferroni"]))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out[["reason", *[c for c in out.columns if c != "reason"]]] if frames else out
