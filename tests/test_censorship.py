@@ -81,7 +81,7 @@ def test_synthetic_titles_have_words_and_no_planted_signal():
     tokens = tt.title_words(r["title"])
     assert tokens.map(len).min() >= 1
     assert "学生" in set(tokens.explode())  # 學生 unified
-    summary = tt.distinctive_summary(tokens, r["reason"], r["account"], min_accounts=5)
+    summary = tt.distinctive_summary(tt.word_table(tokens, r["reason"], r["account"]), min_accounts=5)
     assert summary["words_distinctive"].sum() == 0
 
 

@@ -49,46 +49,44 @@ def _corpus(seed: int, planted: str | None):
         for i in range(0, n // 2, 3):
             tokens[i].append(planted)
     accounts = [f"{g}{rng.integers(40)}" for g in group]
-    return pd.Series(tokens), pd.Series(group), pd.Series(accounts)
+    return tt.word_table(pd.Series(tokens), pd.Series(group), pd.Series(accounts))
 
 
 def test_a_planted_word_is_found_in_its_group_and_only_there():
-    tokens, group, accounts = _corpus(0, "植入")
-    top = tt.distinctive_words(tokens, group, accounts, "a", prior_tokens=100.0, min_accounts=5, top=5)
+    table = _corpus(0, "植入")
+    top = tt.distinctive_words(table, "a", prior_tokens=100.0, min_accounts=5, top=5)
     assert top["word"].iloc[0] == "植入"
     assert top["z"].iloc[0] > 5 and top["ci_low"].iloc[0] > 0 and top["z_accounts"].iloc[0] > 3
-    every = tt.distinctive_words(tokens, group, accounts, "a", prior_tokens=100.0, min_accounts=1, top=None)
+    every = tt.distinctive_words(table, "a", prior_tokens=100.0, min_accounts=1, top=None)
     others = every[every["word"] != "植入"]
     assert (others["z"].abs() < tt.bonferroni_z(len(every), 0.05 / 2)).all()  # no false discovery among the rest
-    assert "植入" not in set(tt.distinctive_words(tokens, group, accounts, "b", 100.0, 1, top=None).head(20)["word"])
+    assert "植入" not in set(tt.distinctive_words(table, "b", 100.0, 1, top=None).head(20)["word"])
 
 
 def test_without_a_planted_word_nothing_passes_the_bonferroni_line():
-    tokens, group, accounts = _corpus(1, None)
-    summary = tt.distinctive_summary(tokens, group, accounts, prior_tokens=100.0, min_accounts=1)
+    summary = tt.distinctive_summary(_corpus(1, None), prior_tokens=100.0, min_accounts=1)
     assert summary["words_distinctive"].tolist() == [0, 0]
     assert summary["titles"].tolist() == [300, 300]
 
 
 def test_min_accounts_keeps_one_accounts_series_name_out():
-    tokens, group, accounts = _corpus(2, None)
-    for i in range(40):
-        tokens[i].append("专栏")
-    accounts = accounts.copy()
-    accounts.iloc[:40] = "a_single"
-    shown = tt.distinctive_words(tokens, group, accounts, "a", prior_tokens=100.0, min_accounts=5, top=None)
+    table = _corpus(2, None)
+    series = pd.DataFrame({"title": range(40), "group": "a", "account": "a_single", "word": "专栏"})
+    table = pd.concat([table, series], ignore_index=True)
+    shown = tt.distinctive_words(table, "a", prior_tokens=100.0, min_accounts=5, top=None)
     assert "专栏" not in set(shown["word"])
-    assert "专栏" in set(tt.distinctive_words(tokens, group, accounts, "a", 100.0, 1, top=None)["word"])
+    assert "专栏" in set(tt.distinctive_words(table, "a", 100.0, 1, top=None)["word"])
 
 
 def test_word_counts_by_account_count_each_account_once():
     tokens = pd.Series([["甲", "乙"], ["甲", "甲"], ["甲"]])
-    groups, accounts = pd.Series(["g", "g", "g"]), pd.Series(["x", "x", "y"])
-    assert tt.word_counts(tokens, groups)["g"].to_dict() == {"乙": 1, "甲": 3}
-    assert tt.word_counts(tokens, groups, accounts, unit="account")["g"].to_dict() == {"乙": 1, "甲": 2}
+    table = tt.word_table(tokens, pd.Series(["g", "g", "g"]), pd.Series(["x", "x", "y"]))
+    assert tt.word_counts(table)["g"].to_dict() == {"乙": 1, "甲": 3}
+    assert tt.word_counts(table, unit="account")["g"].to_dict() == {"乙": 1, "甲": 2}
+    with pytest.raises(ValueError, match="unit"):
+        tt.word_counts(table, unit="word")
 
 
 def test_prior_sensitivity_reports_shared_top_words():
-    tokens, group, accounts = _corpus(0, "植入")
-    s = tt.prior_sensitivity(tokens, group, accounts, "a", [10.0, 100.0], reference=100.0, min_accounts=1, top=5)
+    s = tt.prior_sensitivity(_corpus(0, "植入"), "a", [10.0, 100.0], reference=100.0, min_accounts=1, top=5)
     assert s.loc[s["prior_tokens"] == 100.0, "shared"].item() == 5

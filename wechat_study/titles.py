@@ -71,19 +71,27 @@ def title_words(titles: pd.Series) -> pd.Series:
     return to_simplified(titles).map(words)
 
 
-def word_counts(tokens: pd.Series, groups: pd.Series, accounts: pd.Series | None = None,
-                unit: str = "title") -> pd.DataFrame:
-    """A words x groups table of counts: titles (``unit="title"``) or accounts (``unit="account"``) of each
-    group whose titles hold the word."""
+def word_table(tokens: pd.Series, groups: pd.Series, accounts: pd.Series) -> pd.DataFrame:
+    """One row per title and distinct word of it: ``title`` (the title's position), ``group``, ``account``,
+    ``word``. Titles without a content word have no row."""
+    rows = pd.DataFrame({"title": np.arange(len(tokens)), "group": groups.astype(str).to_numpy(),
+                         "account": np.asarray(accounts, dtype=object), "word": [sorted(set(w)) for w in tokens]})
+    return rows.explode("word").dropna(subset=["word"]).reset_index(drop=True)
+
+
+def word_counts(table: pd.DataFrame, unit: str = "title") -> pd.DataFrame:
+    """A words x groups table of counts (from ``word_table``): titles (``unit="title"``) or accounts
+    (``unit="account"``) of each group whose titles hold the word."""
     if unit not in ("title", "account"):
         raise ValueError(f"unit must be 'title' or 'account', not {unit!r}")
-    rows = pd.DataFrame({"group": groups.to_numpy(), "word": [sorted(set(w)) for w in tokens]})
-    if unit == "account":
-        rows["account"] = accounts.to_numpy()
-    long = rows.explode("word").dropna(subset=["word"])
-    if unit == "account":
-        long = long.drop_duplicates(["group", "account", "word"])
+    long = table if unit == "title" else table.drop_duplicates(["group", "account", "word"])
     return long.groupby(["word", "group"]).size().unstack(fill_value=0).sort_index().astype(np.int64)
+
+
+def _against_rest(table: pd.DataFrame, group: str, unit: str) -> pd.DataFrame:
+    """Counts of each word in ``group`` (column ``a``) and in every other group pooled (``b``)."""
+    pooled = table.assign(group=np.where(table["group"] == group, "a", "b"))
+    return word_counts(pooled, unit).reindex(columns=["a", "b"], fill_value=0)
 
 
 def log_odds(y_a, y_b, prior_tokens: float = 1000.0) -> pd.DataFrame:
@@ -107,19 +115,16 @@ def log_odds(y_a, y_b, prior_tokens: float = 1000.0) -> pd.DataFrame:
     return pd.DataFrame({"delta": delta, "se": se, "z": delta / se}, index=index)
 
 
-def distinctive_words(tokens: pd.Series, groups: pd.Series, accounts: pd.Series, group: str,
-                      prior_tokens: float = 1000.0, min_accounts: int = 5, top: int | None = 15) -> pd.DataFrame:
-    """The words most typical of ``group``'s titles against all other titles, by z-score.
+def distinctive_words(table: pd.DataFrame, group: str, prior_tokens: float = 1000.0, min_accounts: int = 5,
+                      top: int | None = 15) -> pd.DataFrame:
+    """The words most typical of ``group``'s titles against all other titles (``word_table``), by z-score.
 
     A word is shown only when titles of at least ``min_accounts`` accounts in the group hold it (so no word
     is one account's series name). Columns: ``word, titles`` (in the group), ``titles_other``, ``accounts``,
     ``delta, ci_low, ci_high`` (95% normal interval of the log-odds), ``z``, and ``z_accounts`` (the same
     estimate on account counts, a check against prolific accounts). ``top=None`` keeps every word.
     """
-    in_group = groups.astype(str) == group
-    labels = pd.Series(np.where(in_group, "a", "b"), index=groups.index)
-    by_title = word_counts(tokens, labels).reindex(columns=["a", "b"], fill_value=0)
-    by_account = word_counts(tokens, labels, accounts, unit="account").reindex(columns=["a", "b"], fill_value=0)
+    by_title, by_account = _against_rest(table, group, "title"), _against_rest(table, group, "account")
     est = log_odds(by_title["a"], by_title["b"], prior_tokens)
     est_acc = log_odds(by_account["a"], by_account["b"], prior_tokens)
     out = pd.DataFrame({"word": by_title.index.to_numpy(), "titles": by_title["a"].to_numpy(),
@@ -140,53 +145,57 @@ def bonferroni_z(vocabulary: int, level: float = 0.05) -> float:
     return float(stats.norm.isf(level / max(vocabulary, 1)))
 
 
-def distinctive_summary(tokens: pd.Series, groups: pd.Series, accounts: pd.Series, prior_tokens: float = 1000.0,
-                        min_accounts: int = 5, level: float = 0.05) -> pd.DataFrame:
-    """Per group: ``titles``, ``words_tested`` (words held by titles of at least ``min_accounts`` of its
-    accounts), ``z_bonferroni`` (the one-sided z for ``level`` over those words) and ``words_distinctive``
-    (words past it)."""
+def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_accounts: int = 5,
+                        level: float = 0.05) -> pd.DataFrame:
+    """Per group of ``word_table``: ``titles`` (with at least one content word), ``words_tested`` (words held by
+    titles of at least ``min_accounts`` of its accounts), ``z_bonferroni`` (the one-sided z for ``level`` over
+    those words) and ``words_distinctive`` (words past it)."""
     rows = []
-    for g in sorted(groups.astype(str).unique()):
-        d = distinctive_words(tokens, groups, accounts, g, prior_tokens, min_accounts, top=None)
+    titles = table.drop_duplicates("title").groupby("group").size()
+    for g in sorted(titles.index):
+        d = distinctive_words(table, g, prior_tokens, min_accounts, top=None)
         z = bonferroni_z(len(d), level)
-        rows.append({"group": g, "titles": int((groups.astype(str) == g).sum()), "words_tested": len(d),
-                     "z_bonferroni": z, "words_distinctive": int((d["z"] > z).sum())})
+        rows.append({"group": g, "titles": int(titles[g]), "words_tested": len(d), "z_bonferroni": z,
+                     "words_distinctive": int((d["z"] > z).sum())})
     return pd.DataFrame(rows)
 
 
-def prior_sensitivity(tokens: pd.Series, groups: pd.Series, accounts: pd.Series, group: str, priors,
-                      reference: float = 1000.0, min_accounts: int = 5, top: int = 10) -> pd.DataFrame:
+def prior_sensitivity(table: pd.DataFrame, group: str, priors, reference: float = 1000.0, min_accounts: int = 5,
+                      top: int = 10) -> pd.DataFrame:
     """How much the top ``top`` words of ``group`` depend on the prior's weight: for each ``prior_tokens`` in
-    ``priors``, how many of its top words are among the top words under ``reference``: ``prior_tokens, shared``."""
-    ref = set(distinctive_words(tokens, groups, accounts, group, reference, min_accounts, top)["word"])
+    ``priors``, how many of its top words are among the top words under ``reference``: ``prior_tokens, shared, of``."""
+    ref = set(distinctive_words(table, group, reference, min_accounts, top)["word"])
     return pd.DataFrame([{"prior_tokens": p, "shared": len(ref & set(
-        distinctive_words(tokens, groups, accounts, group, p, min_accounts, top)["word"])), "of": top} for p in priors])
+        distinctive_words(table, group, p, min_accounts, top)["word"])), "of": top} for p in priors])
 
 
-def record_distinctive(tokens: pd.Series, removals: pd.DataFrame, prefix: str, reasons, prior_tokens: float = 1000.0,
+def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: float = 1000.0,
                        min_accounts: int = 5, top: int = 10, priors=(100.0, 10_000.0)) -> pd.DataFrame:
     """Findings ``<prefix>.titles.<reason>.top_words`` (the ``top`` distinctive words with log-odds, interval,
     z), ``.words_tested``, ``.words_distinctive`` (past the Bonferroni line) and ``.top_words_shared`` (how many
     of the top words stay the top words under each prior weight in ``priors``), for each reason in ``reasons``
-    that has titles. Returns the top words of every reason, stacked (``reason`` first)."""
+    that has titles (``word_table`` grouped by reason). Returns the top words of every reason, stacked."""
     from .findings import record_finding
 
-    groups, accounts = removals["reason"], removals["account"]
-    summary = distinctive_summary(tokens, groups, accounts, prior_tokens, min_accounts).set_index("group")
+    summary = distinctive_summary(table, prior_tokens, min_accounts).set_index("group")
     frames = []
     for reason in [r for r in reasons if r in summary.index]:
-        name = f"{prefix}.titles.{reason}"
-        words_ = distinctive_words(tokens, groups, accounts, reason, prior_tokens, min_accounts, top)
-        s = summary.loc[reason]
+        name, s = f"{prefix}.titles.{reason}", summary.loc[reason]
         record_finding(f"{name}.words_tested", int(s["words_tested"]),
                        note=f"words in titles of at least {min_accounts} accounts with this reason")
+        if not s["words_tested"]:
+            continue
+        words_ = distinctive_words(table, reason, prior_tokens, min_accounts, top)
         record_finding(f"{name}.words_distinctive", int(s["words_distinctive"]),
                        note=f"words with z > {s['z_bonferroni']:.2f} (one-sided 5%, Bonferroni over the words tested)")
         record_finding(f"{name}.top_words", words_.drop(columns=["titles_other"]), tolerance=1e-9,
                        note=f"log-odds against other removals' titles, informative Dirichlet prior of {prior_tokens:,.0f}")
-        shared = prior_sensitivity(tokens, groups, accounts, reason, priors, prior_tokens, min_accounts, top)
+        shared = prior_sensitivity(table, reason, priors, prior_tokens, min_accounts, top)
         record_finding(f"{name}.top_words_shared", shared, tolerance=0,
                        note=f"of the top {top} words, how many stay the top words under another prior weight")
         frames.append(words_.assign(reason=reason, z_bonferroni=s["z_bonferroni"]))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return out[["reason", *[c for c in out.columns if c != "reason"]]] if frames else out
+    if not frames:
+        return pd.DataFrame(columns=["reason", "word", "titles", "titles_other", "accounts", "delta", "ci_low",
+                                     "ci_high", "z", "z_accounts", "z_bonferroni"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["reason", *[c for c in out.columns if c != "reason"]]]
