@@ -7,6 +7,7 @@ with counter-based ids; the report page carries the Vega libraries once.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -16,40 +17,184 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import narrative as nv
 from .graph import repost_graph
 
 THEME = "wechat_study"
-PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3", "#2e4057"]
+FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3", "#2e4057", "#9b5de5"]
+INK, MUTED = "#222222", "#666666"
+
+#: One palette per concept, the same in every chart: code -> colour.
+PALETTES: dict[str, dict[str, str]] = {
+    "group": {"rumour": "#d1495b", "non-rumour": "#1f5f8b", "false": "#d1495b", "true": "#1f5f8b",
+              "unverified": "#edae49", "all": "#555555"},
+    "dataset": {"ced": "#2e4057", "wbmsf": "#00798c", "twitter15": "#edae49", "twitter16": "#c77d00",
+                "wechatscope": "#66a182", "synthetic": "#8d96a3"},
+    "reason": {"author_deleted": "#8d96a3", "violation": "#d1495b", "rule_violation": "#d1495b",
+               "account_blocked": "#6a040f", "complaint": "#edae49", "migrated": "#00798c",
+               "account_migrated": "#00798c"},
+    "model": {"count_baseline": "#8d96a3", "seismic": "#1f5f8b", "hawkes": "#00798c", "hawkes_marked": "#66a182",
+              "logistic": "#d1495b", "features": "#edae49"},
+}
+
+#: Legend and axis words for the codes the library uses.
+WORDS: dict[str, str] = {
+    "ced": "CED (Weibo)", "wbmsf": "Wb-MSF (Weibo)", "twitter15": "Twitter15", "twitter16": "Twitter16",
+    "wechatscope": "WeChatscope", "citizenlab": "Citizen Lab", "synthetic": "synthetic",
+    "author_deleted": "deleted by the author", "violation": "removed for a rule violation",
+    "rule_violation": "removed for a rule violation", "account_blocked": "account blocked",
+    "complaint": "removed after a complaint", "migrated": "account migrated", "account_migrated": "account migrated",
+    "count_baseline": "count baseline", "seismic": "SEISMIC", "hawkes": "Hawkes", "hawkes_marked": "marked Hawkes",
+    "logistic": "logistic regression", "rho": "ρ", "non_rumour": "non-rumour",
+}
+
+
+def word(code) -> str:
+    """The reader's word for a code (``author_deleted`` → "deleted by the author")."""
+    return WORDS.get(str(code), str(code).replace("_", " "))
+
+
+def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of ``table`` with the codes in ``columns`` replaced by words (for legends and tooltips)."""
+    out = table.copy()
+    for c in columns:
+        out[c] = out[c].map(word)
+    return out
+
+
+def palette(concept: str, codes) -> alt.Scale:
+    """A colour scale for ``concept`` over the ``codes`` present (as words), fixed colours per code."""
+    colours = PALETTES[concept]
+    present = list(dict.fromkeys(str(c) for c in codes))
+    extra = iter(c for c in PALETTE if c not in colours.values())
+    return alt.Scale(domain=[word(c) for c in present],
+                     range=[colours.get(c) or next(extra, "#555555") for c in present])
+
+
+def colour(field: str, concept: str, codes, title: str | None = None, legend: bool = True) -> alt.Color:
+    """Colour by ``field`` (already in words, see ``readable``) with the concept's palette; full-opacity swatches."""
+    return alt.Color(f"{field}:N", title=title, scale=palette(concept, codes),
+                     legend=alt.Legend(symbolOpacity=1, symbolStrokeWidth=3) if legend else None)
 
 
 @alt.theme.register(THEME, enable=True)
 def house_theme() -> alt.theme.ThemeConfig:
-    """Plain, legible defaults: one font, a muted palette, light grid, 640 px wide."""
-    font = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+    """Plain, legible defaults: one font, muted palette, light grid, legends on top, full-opacity swatches."""
     return {
         "config": {
-            "font": font,
-            "view": {"continuousWidth": 640, "continuousHeight": 360, "stroke": None},
+            "font": FONT,
+            "view": {"continuousWidth": 600, "continuousHeight": 320, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6",
-                     "domainColor": "#888888", "tickColor": "#888888"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal"},
-            "title": {"fontSize": 14, "fontWeight": "normal", "anchor": "start"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#ececec",
+                     "domainColor": "#888888", "tickColor": "#888888", "labelColor": INK, "titleColor": INK,
+                     "labelOverlap": "greedy", "labelLimit": 160, "titlePadding": 8},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "orient": "top",
+                       "direction": "horizontal", "columns": 2, "symbolOpacity": 1, "labelLimit": 220,
+                       "labelColor": INK},
+            "title": {"fontSize": 15, "fontWeight": "bold", "anchor": "start", "color": INK,
+                      "subtitleColor": MUTED, "subtitleFontSize": 12},
+            "header": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": INK},
+            "text": {"font": FONT, "fontSize": 12},
             "mark": {"color": PALETTE[0]},
         }
     }
 
 
+def source_line(*names: str) -> str:
+    """"Data: ..." for the data sets ``names``: each with its citation and the pinned upstream commit."""
+    from .datasets.catalog import CATALOG
+
+    parts = []
+    for name in dict.fromkeys(names):
+        d = CATALOG.get(name)
+        if d is None:
+            parts.append("synthetic data made by ws.synthetic_posts (no real posts)" if name == "synthetic" else name)
+        else:
+            parts.append(f"{word(name)}: {d.citation}; archive {d.owner}/{d.repo} at {d.commit[:7]}")
+    return "Data: " + "; ".join(parts) + "."
+
+
+def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, source: str | None = None,
+           anchor: str | None = None, data: str | None = None) -> alt.TopLevelMixin:
+    """A chart ready for a report: a title that states its point, a caption, a source line and an anchor.
+
+    The report shows the title and caption as HTML above and below the chart (so they wrap on a
+    phone), numbered "Figure N", with a button that downloads the chart's data as CSV; the renderer
+    also writes that data to ``reports/data/STEM/ANCHOR.csv``. ``data`` names the CSV columns'
+    source when the chart holds several data sets (default: the largest). Single and layered charts
+    are made as wide as the page (``width="container"``).
+    """
+    anchor = anchor or nv.slug(title)
+    label = nv.register_anchor(anchor, "Figure")
+    meta = {"anchor": anchor, "label": label, "title": title, "caption": caption or "", "source": source or ""}
+    if data:
+        meta["data"] = data
+    out = chart.properties(title=alt.TitleParams(f"{label}. {title}", subtitle=caption or alt.Undefined),
+                           usermeta={"wechat_study": meta})
+    if isinstance(out, alt.Chart | alt.LayerChart) and "facet" not in out.to_dict(validate=False):
+        out = out.properties(width="container")
+    return out
+
+
+def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None) -> alt.LayerChart:
+    """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold)."""
+    if (x is None) == (y is None):
+        raise ValueError("give the reference line one position: x=... or y=...")
+    where = {"x": alt.datum(x)} if x is not None else {"y": alt.datum(y)}
+    rule = alt.Chart().mark_rule(strokeDash=[5, 4], color=MUTED, strokeWidth=1.2).encode(**where)
+    layers = [chart, rule]
+    if label:
+        pos = ({"x": alt.datum(x), "y": alt.value(2)} if x is not None else {"y": alt.datum(y), "x": alt.value(2)})
+        layers.append(alt.Chart().mark_text(align="left", baseline="top" if x is not None else "bottom", dx=4, dy=-2 if y is not None else 0,
+                                            color=MUTED, fontSize=11).encode(text=alt.value(label), **pos))
+    return alt.layer(*layers)
+
+
+def diagonal(chart: alt.TopLevelMixin, x: str, y: str, label: str = "perfect calibration",
+             start: float = 0.0, end: float = 1.0) -> alt.LayerChart:
+    """The line y = x under ``chart`` (fields ``x`` and ``y``), e.g. perfect calibration."""
+    line = pd.DataFrame({x: [start, end], y: [start, end], "reference": [label, label]})
+    ref = alt.Chart(line).mark_line(strokeDash=[5, 4], color=MUTED, strokeWidth=1.2).encode(
+        x=f"{x}:Q", y=f"{y}:Q", tooltip=[alt.Tooltip("reference:N", title="line")])
+    return alt.layer(ref, chart)
+
+
 _chart_ids = itertools.count(1)
 
 
+def _safe_json(value) -> str:
+    """JSON that can sit inside a ``<script>`` element: no ``<``, ``>`` or ``&`` characters at all,
+    so no ``</script``, ``<!--`` or ``<script`` in the data can end or hide the element."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
 def report_renderer(spec: dict, **kwargs) -> dict:
-    """Render a chart for an offline report: a div and a ``vegaEmbed`` call, SVG, no actions menu."""
+    """A chart in an offline report: its figure (title, chart, caption, source, data download).
+
+    The spec sits in a ``<script type="application/json">`` element; ``wsChart`` (defined by the report
+    template) draws it with vega-embed (SVG) and wires the CSV download.
+    """
     div = f"chart-{next(_chart_ids)}"
-    body = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    html = (f'<div id="{div}" class="ws-chart"></div>\n<script>vegaEmbed("#{div}", {body}, '
-            '{"actions": false, "renderer": "svg"});</script>')
-    return {"text/html": html}
+    spec = dict(spec)
+    meta = (spec.pop("usermeta", None) or {}).get("wechat_study") or {}
+    if meta:
+        spec.pop("title", None)
+    anchor = html.escape(meta.get("anchor") or div)
+    head = f'<h3 class="ws-figure-title">{html.escape(meta["label"] + ". " + meta["title"])}</h3>' if meta else ""
+    notes = " ".join(x for x in (html.escape(meta.get("caption", "")),
+                                  f'<span class="ws-source">{html.escape(meta["source"])}</span>' if meta.get("source")
+                                  else "") if x)
+    download = (f'<button type="button" class="ws-download" data-chart="{div}" data-file="{anchor}.csv"'
+                f'{" data-dataset=" + chr(34) + html.escape(meta["data"]) + chr(34) if meta.get("data") else ""}>'
+                "Download the data (CSV)</button>")
+    html_text = (f'<figure class="ws-figure" id="{anchor}">{head}<div id="{div}" class="ws-chart"></div>'
+                 f'<script type="application/json" id="{div}-spec">{_safe_json(spec)}</script>'
+                 f'<script>wsChart("{div}");</script><figcaption>{notes} {download}</figcaption></figure>')
+    return {"text/html": html_text}
 
 
 alt.renderers.register("wechat_study_report", report_renderer)
