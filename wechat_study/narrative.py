@@ -335,5 +335,7 @@ def _plain(v):
 
 def sentences_in(page_html: str) -> list[dict]:
     """The sentence templates stored in a page's findings box ([] when it has none)."""
-    m = re.search(r'data-ws-findings="([^"]*)"', page_html)
-    return json.loads(html.unescape(m.group(1))) if m else []
+    m = re.search(r"""data-ws-findings=(?:"([^"]*)"|'([^']*)')""", page_html)
+    if not m:
+        return []
+    return json.loads(html.unescape(m.group(1) if m.group(1) is not None else m.group(2)))
