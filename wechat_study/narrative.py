@@ -103,12 +103,12 @@ def number(x, lo=None, hi=None, digits: int = 3) -> str:
     return _sig(x, digits) + _interval(lo, hi, lambda v: _sig(v, digits))
 
 
-def _sig(x: float, digits: int) -> str:
+def _sig(x: float, digits: int, strip: bool = True) -> str:
     if x == 0:
         return "0"
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
     text = f"{x:,.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return text.rstrip("0").rstrip(".") if strip and "." in text else text
 
 
 def hours(h, lo=None, hi=None) -> str:
@@ -142,7 +142,7 @@ def p_value(p, lo=None, hi=None) -> str:
         return NOT_REACHED
     if p < 0.001:
         return "p < 0.001"
-    return f"p = {_sig(p, 2)}"
+    return f"p = {_sig(p, 2, strip=False)}"
 
 
 def ratio(x, lo=None, hi=None) -> str:

@@ -8,12 +8,16 @@
 from __future__ import annotations
 
 import html
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from . import paths
+from .atomic import write_text
 
 PACKAGE = paths.PACKAGE
 REPORTS = paths.CHECKOUT / "reports"
@@ -153,3 +157,41 @@ def _report_title(report: Path) -> str | None:
     text = report.read_text("utf-8")
     a, b = text.find("<title>"), text.find("</title>")
     return html.unescape(text[a + 7:b]) if a >= 0 and b > a else None
+
+
+_FIGURE = re.compile(r'<figure class="ws-figure" id="([^"]+)">.*?<script type="application/json" id="([^"]+)-spec">'
+                     r"(.*?)</script>.*?<button[^>]*class=\"ws-download\"[^>]*?(?:data-dataset=\"([^\"]*)\")?[^>]*>",
+                     re.S)
+
+
+def chart_data(executed: Path) -> dict[str, pd.DataFrame]:
+    """The data behind each chart of an executed notebook, by its anchor: the data set the figure names,
+    else the largest one in its Vega-Lite spec (the same rows the page's CSV button downloads)."""
+    nb = nbformat.read(executed, as_version=4)
+    out: dict[str, pd.DataFrame] = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            text = o.get("data", {}).get("text/html", "")
+            text = "".join(text) if isinstance(text, list) else text
+            for anchor, _div, body, name in _FIGURE.findall(text):
+                sets = json.loads(body).get("datasets") or {}
+                rows = sets.get(name) if name else None
+                if rows is None and sets:
+                    rows = max((sets[k] for k in sorted(sets)), key=len)
+                out[anchor] = pd.DataFrame(rows or [])
+    return out
+
+
+def write_chart_data(executed: Path, stem: str, folder: Path | None = None) -> list[Path]:
+    """Write each chart's data as ``reports/data/STEM/ANCHOR.csv`` (UTF-8, stable bytes); remove CSVs of
+    charts the report no longer has. ``reporting.reproduce`` calls this next to ``render``."""
+    folder = (folder or REPORTS / "data") / stem
+    written = []
+    for anchor, frame in chart_data(executed).items():
+        path = folder / f"{anchor}.csv"
+        write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        written.append(path)
+    for old in folder.glob("*.csv") if folder.is_dir() else []:
+        if old not in written:
+            old.unlink()
+    return written
