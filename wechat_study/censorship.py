@@ -102,6 +102,17 @@ def seen_by_day(removals: pd.DataFrame, within: int, by_day: int = 1) -> pd.Data
         ["reason", "seen_within", "seen_by_day", "share", "ci_low", "ci_high", "seen_later"]]
 
 
+def cumulative_days(removals: pd.DataFrame, max_days: int = 10) -> pd.DataFrame:
+    """Per reason, the share of its removals seen by each day 0..``max_days`` after publication (of all its
+    removals, so the curve flattens where the archive stopped watching): ``reason, day, seen, removals, share``."""
+    d = removals.assign(days=days_to_removal(removals))
+    rows = [{"reason": r, "day": day, "seen": int((g["days"] <= day).sum()), "removals": len(g)}
+            for r in REASONS if len(g := d[d["reason"] == r]) for day in range(max_days + 1)]
+    out = pd.DataFrame(rows, columns=["reason", "day", "seen", "removals"])
+    out["share"] = out["seen"] / out["removals"]
+    return out
+
+
 def monthly(removals: pd.DataFrame) -> pd.DataFrame:
     """Removals per calendar month (of the removal, Beijing time) and reason: ``month, reason, removals``."""
     month = removals["removal_seen_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m")

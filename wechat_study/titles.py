@@ -199,3 +199,10 @@ def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: 
                                      "ci_high", "z", "z_accounts", "z_bonferroni"])
     out = pd.concat(frames, ignore_index=True)
     return out[["reason", *[c for c in out.columns if c != "reason"]]]
+
+
+def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True) -> str:
+    """The first ``n`` words of ``reason`` in ``record_distinctive``'s table, with their z, for a sentence:
+    ``中国 (z = 13.6), 美国 (z = 9.0)``; only words past the Bonferroni line when ``past_line``; "none" if empty."""
+    rows = top[(top["reason"] == reason) & ((top["z"] > top["z_bonferroni"]) | (not past_line))].head(n)
+    return ", ".join(f"{r.word} (z = {r.z:.1f})" for r in rows.itertuples()) or "none"
