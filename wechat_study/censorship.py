@@ -139,10 +139,15 @@ def concentration(removals: pd.DataFrame, reason: str = "violation") -> dict:
     return _concentration(counts)
 
 
+MEASURES = {"gini": "Gini coefficient over accounts", "share_top_10_accounts": "share carried by the 10 largest accounts",
+            "accounts_for_half": "accounts carrying half the removals"}
+
+
 def concentration_intervals(removals: pd.DataFrame, reason: str = "violation", n_boot: int = 1000,
                             seed: int = 0, level: float = 0.95) -> pd.DataFrame:
     """``concentration`` with percentile bootstrap intervals, resampling accounts (with their removals) with
-    replacement: ``measure, value, ci_low, ci_high`` for the Gini, the top-10 share and the accounts for half."""
+    replacement: ``measure, value, ci_low, ci_high`` for the Gini, the top-10 share and the accounts for half
+    (``MEASURES`` has them in words)."""
     counts = removals.loc[removals["reason"] == reason, "account"].value_counts().to_numpy()
     if len(counts) == 0:
         return pd.DataFrame(columns=["measure", "value", "ci_low", "ci_high"])
@@ -229,7 +234,8 @@ def record_reasons(removals: pd.DataFrame, prefix: str) -> pd.DataFrame:
 
 
 def record_window(removals: pd.DataFrame, prefix: str, coverage: float = 0.99, by_day: int = 1) -> pd.DataFrame:
-    """Findings on the archive's watch window: ``<prefix>.window.days`` (with its interval), ``.window.beyond``,
+    """Findings on the archive's watch window: ``<prefix>.window.days`` (with its interval), ``.window.share_within``
+    (the share of all removals seen within it, Wilson interval), ``.window.beyond``,
     ``.window.max_days``, ``.window.by_reason`` (quantiles), and per reason (and ``all``)
     ``.seen_within_window.<reason>``, ``.seen_by_day_<by_day>.<reason>`` (counts) and
     ``.share_seen_by_day_<by_day>.<reason>`` (Wilson intervals). Returns ``seen_by_day``."""
@@ -240,6 +246,8 @@ def record_window(removals: pd.DataFrame, prefix: str, coverage: float = 0.99, b
                    note=f"whole days by which {coverage:.0%} of the {w['removals']:,} removals were seen")
     record_finding(f"{prefix}.window.days.ci_low", w["ci_low"], note="distribution-free 95% interval of the quantile")
     record_finding(f"{prefix}.window.days.ci_high", w["ci_high"], note="distribution-free 95% interval of the quantile")
+    _record_share(f"{prefix}.window.share_within", w["removals"] - w["beyond"], w["removals"],
+                  f"removals seen within {w['days']} days of publication")
     record_finding(f"{prefix}.window.beyond", w["beyond"], note=f"removals seen more than {w['days']} days after publication")
     record_finding(f"{prefix}.window.max_days", w["max_days"], note="the longest publication-to-removal-seen span")
     record_finding(f"{prefix}.window.by_reason", watch_window(removals), tolerance=0,

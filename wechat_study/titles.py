@@ -37,6 +37,24 @@ the a an of to in on for and or is are was be with by at as from this that it it
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
+#: English glosses of some words, for readers of the reports (a small dictionary, not data; words not here
+#: are shown without a gloss).
+GLOSSARY = {
+    "中国": "China", "中": "China (short form)", "美国": "the United States", "美": "the US (short form)",
+    "特朗普": "Trump", "贸易战": "trade war", "疫苗": "vaccine", "崔永元": "Cui Yongyuan (TV host)",
+    "任志强": "Ren Zhiqiang (property tycoon)", "教授": "professor", "香港": "Hong Kong", "台湾": "Taiwan",
+    "日本": "Japan", "经济": "economy", "黑人": "Black people", "评价": "appraisal", "心服口服": "utterly convinced",
+    "双十": "Double Ten (10 October)", "震撼": "shocking", "名单": "list of names", "全球": "global",
+    "公布": "announce", "出来": "come out", "逃犯": "fugitive", "判决": "court verdict", "演唱会": "concert",
+    "疯": "crazy", "揭露": "expose", "科学": "science", "崔": "Cui (a surname)", "小时": "hour", "一件": "one thing",
+    "工作": "work, job", "招聘": "hiring", "求职": "job seeking", "信息": "information", "公众": "public",
+    "后": "after", "买": "buy", "身份": "identity", "发现": "discover", "老公": "husband", "离婚": "divorce",
+    "回家": "go home", "政府": "government", "警察": "police", "人民": "the people", "官员": "official",
+    "腐败": "corruption", "抗议": "protest", "武汉": "Wuhan", "疫情": "epidemic", "肺炎": "pneumonia",
+    "病毒": "virus", "共产党": "Communist Party", "党": "the Party", "民主": "democracy", "自由": "freedom",
+    "习近平": "Xi Jinping", "学生": "student", "曝光": "exposed", "网友": "netizens", "视频": "video",
+}
+
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z]")
 _NUMBER = re.compile(r"^[0-9０-９.,%．·\-+第〇零一二两三四五六七八九十百千万亿几余年月日号岁元次个点分秒天届]+$")
 
@@ -120,7 +138,8 @@ def distinctive_words(table: pd.DataFrame, group: str, prior_tokens: float = 100
     """The words most typical of ``group``'s titles against all other titles (``word_table``), by z-score.
 
     A word is shown only when titles of at least ``min_accounts`` accounts in the group hold it (so no word
-    is one account's series name). Columns: ``word, titles`` (in the group), ``titles_other``, ``accounts``,
+    is one account's series name). Columns: ``word``, ``gloss`` (English, from ``GLOSSARY``, else empty),
+    ``titles`` (in the group), ``titles_other``, ``accounts``,
     ``delta, ci_low, ci_high`` (95% normal interval of the log-odds), ``z``, and ``z_accounts`` (the same
     estimate on account counts, a check against prolific accounts). ``top=None`` keeps every word.
     """
@@ -133,8 +152,9 @@ def distinctive_words(table: pd.DataFrame, group: str, prior_tokens: float = 100
                         **{k: est[k].to_numpy() for k in est.columns}})
     out["z_accounts"] = est_acc["z"].reindex(by_title.index).to_numpy()
     out["ci_low"], out["ci_high"] = out["delta"] - 1.96 * out["se"], out["delta"] + 1.96 * out["se"]
+    out["gloss"] = out["word"].map(GLOSSARY).fillna("")
     out = out[out["accounts"] >= min_accounts].sort_values(["z", "word"], ascending=[False, True])
-    cols = ["word", "titles", "titles_other", "accounts", "delta", "ci_low", "ci_high", "z", "z_accounts"]
+    cols = ["word", "gloss", "titles", "titles_other", "accounts", "delta", "ci_low", "ci_high", "z", "z_accounts"]
     return (out if top is None else out.head(top))[cols].reset_index(drop=True)
 
 
@@ -195,14 +215,15 @@ def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: 
                        note=f"of the top {top} words, how many stay the top words under another prior weight")
         frames.append(words_.assign(reason=reason, z_bonferroni=s["z_bonferroni"]))
     if not frames:
-        return pd.DataFrame(columns=["reason", "word", "titles", "titles_other", "accounts", "delta", "ci_low",
+        return pd.DataFrame(columns=["reason", "word", "gloss", "titles", "titles_other", "accounts", "delta", "ci_low",
                                      "ci_high", "z", "z_accounts", "z_bonferroni"])
     out = pd.concat(frames, ignore_index=True)
     return out[["reason", *[c for c in out.columns if c != "reason"]]]
 
 
 def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True) -> str:
-    """The first ``n`` words of ``reason`` in ``record_distinctive``'s table, with their z, for a sentence:
-    ``中国 (z = 13.6), 美国 (z = 9.0)``; only words past the Bonferroni line when ``past_line``; "none" if empty."""
+    """The first ``n`` words of ``reason`` in ``record_distinctive``'s table, with gloss and z, for a sentence:
+    ``中国 'China' (z = 13.6); 美国 'the United States' (z = 9.0)``. Only words past the Bonferroni line when
+    ``past_line``; "none" when there are none."""
     rows = top[(top["reason"] == reason) & ((top["z"] > top["z_bonferroni"]) | (not past_line))].head(n)
-    return ", ".join(f"{r.word} (z = {r.z:.1f})" for r in rows.itertuples()) or "none"
+    return "; ".join(f"{r.word}{f' {r.gloss!r}' if r.gloss else ''} (z = {r.z:.1f})" for r in rows.itertuples()) or "none"
