@@ -90,3 +90,17 @@ def test_word_counts_by_account_count_each_account_once():
 def test_prior_sensitivity_reports_shared_top_words():
     s = tt.prior_sensitivity(_corpus(0, "植入"), "a", [10.0, 100.0], reference=100.0, min_accounts=1, top=5)
     assert s.loc[s["prior_tokens"] == 100.0, "shared"].item() == 5
+
+
+def test_word_list_and_chart_show_single_words_with_their_gloss():
+    from wechat_study import charts
+
+    top = pd.DataFrame({"reason": "violation", "word": ["中国", "某词"], "gloss": ["China", ""], "titles": [9, 6],
+                        "accounts": [7, 5], "delta": [1.2, 0.4], "ci_low": [0.8, -0.1], "ci_high": [1.6, 0.9],
+                        "z": [6.0, 1.5], "z_accounts": [5.0, 1.2], "z_bonferroni": 3.0})
+    assert tt.word_list(top, "violation") == "中国 'China' (z = 6.0)"
+    assert tt.word_list(top, "violation", past_line=False).endswith("某词 (z = 1.5)")
+    assert tt.word_list(top, "complaint") == "none"
+    spec = charts.distinctive_words_chart(top, "violation").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert [v["word"] for v in values] == ["中国 (China)", "某词"]

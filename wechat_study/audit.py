@@ -225,7 +225,7 @@ def findings_box(corpora: dict[str, Corpus], published_anchor: str = "published"
                 "repeat a post id already in the same file and {quality.ced.dates_without_year_resolved:count} carry a "
                 "date without a year; {quality.ced.source_user_empty:count} of its {quality.ced.cascades:count} source "
                 "posts have no user record.", see=quirks_anchor)
-        box.add("CED's `kids` lists hardly contradict its `parent` links: of {.ced.kids_references.total:count} "
+        box.add("CED's \"kids\" lists hardly contradict its \"parent\" links: of {.ced.kids_references.total:count} "
                 "references, {.ced.kids_references.descendant:count} ({.ced.kids_references.descendant.share:share}) "
                 "name a deeper descendant, which is consistent with the tree, and only {.ced.kids_references.conflict:count} "
                 "({.ced.kids_references.conflict.share:share}) a record on another branch.", see=kids_anchor)
