@@ -101,7 +101,8 @@ def cmd_list(args) -> None:
 
     for ds in CATALOG.values():
         state = "prepared" if is_prepared(ds.name) else ("fetched" if is_verified(ds) else "-")
-        print(f"{ds.name:<12} {state:<9} {len(ds.manifest):>5} files  {ds.owner}/{ds.repo}@{ds.commit[:10]}  {ds.licence}")
+        print(f"{ds.name:<12} {state:<9} {len(ds.manifest):>5} files  {ds.owner}/{ds.repo}@{ds.commit[:10]}  "
+              f"{ds.licence}")
         print(f"{'':<12} {ds.title}")
 
 

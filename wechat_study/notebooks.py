@@ -217,7 +217,8 @@ def check(stem: str, overrides: dict) -> dict:
     out = {}
     for name, value in overrides.items():
         if name not in base:
-            raise NotebookError(f"{stem} has no parameter {name!r}; its parameters (with defaults) are: {describe(stem)}")
+            raise NotebookError(f"{stem} has no parameter {name!r}; its parameters (with defaults) are: "
+                                f"{describe(stem)}")
         default = base[name]
         if isinstance(default, list) and not isinstance(value, list):
             value = [value]

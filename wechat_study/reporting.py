@@ -21,6 +21,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ REPORTS = paths.CHECKOUT / "reports"
 LEDGER = REPORTS / "findings.json"
 KERNEL = "python3"  # the running Python's own kernel (jupyter_client maps it to sys.executable)
 RUN_MARKER = ".wechat-study-run.json"  # marks a folder written by ``run_one``
+
+
+class NotebookFailed(WechatStudyError, RuntimeError):
+    """A notebook stopped with an error; the message names the cell, the error and the partial notebook."""
 
 
 @dataclass
@@ -71,7 +76,8 @@ def datasets_used(params: dict) -> list[str]:
 
 @lru_cache(maxsize=1)
 def library_digest() -> str:
-    return paths.source_digest(sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json", ".tsv"}))
+    suffixes = {".py", ".j2", ".json", ".tsv"}
+    return paths.source_digest(sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in suffixes))
 
 
 def cache_dir() -> Path:
@@ -118,6 +124,16 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
     try:
         _execute(stem, params, staging)
         _swap_into_place(staging, folder)
+    except Exception as e:
+        if type(e).__name__ != "PapermillExecutionError":
+            raise
+        partial = folder.parent / f"{key}.failed.ipynb"
+        if (staging / "executing.ipynb").is_file():
+            os.replace(staging / "executing.ipynb", partial)
+        evalue = " ".join(str(e.evalue).split())
+        raise NotebookFailed(f"{stem} stopped at cell [{e.exec_count}] with {e.ename}: {evalue[:500]} "
+                             f"(parameters {json.dumps(overrides or {}, ensure_ascii=False)}; the notebook as far "
+                             f"as it ran: {partial})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Run(stem, folder / "executed.ipynb", read_recorded(folder / "findings.jsonl"), cached=False, params=params)
@@ -262,21 +278,23 @@ def runs_dir() -> Path:
     return paths.CHECKOUT / "runs" if (paths.CHECKOUT / "pyproject.toml").is_file() else Path.cwd() / "runs"
 
 
-def default_out(stem: str, overrides: dict) -> Path:
-    """``runs/STEM`` plus ``-NAME-VALUE`` for each override, e.g. ``runs/03-legal-thresholds-threshold_reposts-1000``."""
-    from .findings import slug
+def _slug_value(value) -> str:
+    if isinstance(value, list):
+        return "_".join(_slug_value(v) for v in value) or "none"
+    return re.sub(r"[^a-z0-9.]+", "_", str(value).lower()).strip("_") or "x"
 
-    parts = [stem] + [f"{k}-{slug(json.dumps(v) if isinstance(v, list) else v).replace('_', '.')}"
-                      for k, v in sorted(overrides.items())]
-    name = "-".join(parts)
+
+def default_out(stem: str, overrides: dict) -> Path:
+    """``runs/STEM`` plus ``-NAME-VALUE`` for each override (``runs/03-legal-thresholds-threshold_reposts-1000``)."""
+    name = "-".join([stem] + [f"{k}-{_slug_value(v)}" for k, v in sorted(overrides.items())])
     if len(name) > 120:
         name = f"{stem}-{hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:12]}"
     return runs_dir() / name
 
 
-def claim_folder(out: Path) -> dict:
-    """Make ``out`` ready for ``run_one``: a new folder, or an existing one that is empty or holds
-    a run's marker. Returns the old marker (``{}`` if none). Never deletes anything."""
+def check_folder(out: Path) -> dict:
+    """Check that ``run_one`` may write ``out``: a new folder, or an existing one that is empty or holds
+    a run's marker. Returns the old marker (``{}`` if none). Writes and deletes nothing."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise WechatStudyError(f"{out} is a file; --out must name a folder (new, empty, or from an earlier run)")
@@ -284,13 +302,16 @@ def claim_folder(out: Path) -> dict:
     if out.is_dir() and any(out.iterdir()) and not marker.is_file():
         raise WechatStudyError(f"{out} is not empty and was not written by `wechat-study run`; "
                                "choose a new or empty folder (nothing was written)")
-    if out.resolve().parent == runs_dir().resolve() and not (runs_dir() / ".gitignore").is_file():
-        write_text(runs_dir() / ".gitignore", "# written by `wechat-study run`: runs are not committed\n*\n")
-    out.mkdir(parents=True, exist_ok=True)
     try:
         return json.loads(marker.read_text("utf-8")) if marker.is_file() else {}
     except ValueError:
         return {}
+
+
+def _make_folder(out: Path) -> None:
+    if out.resolve().parent == runs_dir().resolve() and not (runs_dir() / ".gitignore").is_file():
+        write_text(runs_dir() / ".gitignore", "# written by `wechat-study run`: runs are not committed\n*\n")
+    out.mkdir(parents=True, exist_ok=True)
 
 
 def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | None = None, force: bool = False,
@@ -310,8 +331,10 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
     stem = resolve(notebook)
     overrides = check(stem, params or {})
     out = Path(out) if out is not None else default_out(stem, overrides)
-    previous = claim_folder(out)
+    previous = check_folder(out)
     r = run(stem, overrides=overrides, force=force, mirror=mirror)
+    check_folder(out)  # again: something may have appeared while the notebook ran
+    _make_folder(out)
     files = {f"{stem}.ipynb": r.executed.read_text("utf-8"), f"{stem}.html": render(r.executed, stem),
              "findings.json": dump_ledger(r.findings),
              "params.yaml": yaml.safe_dump({stem: r.params}, sort_keys=False, allow_unicode=True)}
