@@ -115,11 +115,11 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
         prepare(name, mirror=mirror)
     key = cache_key(stem, params)
     folder = Path(cache_root or cache_dir()) / stem / key
+    _remove_stale_staging(folder.parent)
     if (folder / "executed.ipynb").is_file() and (folder / "findings.jsonl").is_file() and not force:
         return Run(stem, folder / "executed.ipynb", read_recorded(folder / "findings.jsonl"), cached=True,
                    params=params)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(folder.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{key}.tmp-{os.getpid()}-", dir=folder.parent))
     try:
         _execute(stem, params, staging)
