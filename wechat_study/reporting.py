@@ -228,7 +228,7 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
     every notebook has run, so an interrupted or failed reproduce leaves the reports as they were.
     ``reports``, ``overrides`` (stem -> parameters) and ``cache_root`` exist for tests.
     """
-    from .pages import index_page, render
+    from .pages import index_page, render, write_chart_data
 
     reports = Path(reports or REPORTS)
     stems = list(dict.fromkeys(resolve(s) for s in stems)) if stems else notebooks()
@@ -243,8 +243,9 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
     ledger = {k: v for k, v in load_ledger(ledger_path).items() if v.get("notebook") not in stems}
     for r in runs:
         ledger.update(r.findings)
-    for stem, page in pages.items():
-        write_text(reports / f"{stem}.html", page)
+    for r in runs:
+        write_text(reports / f"{r.stem}.html", pages[r.stem])
+        write_chart_data(r.executed, r.stem, reports / "data")
     write_text(ledger_path, dump_ledger(ledger))
     write_text(reports / "index.html", index_page(ledger, notebooks()))
     return runs
@@ -320,13 +321,14 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
 
     ``notebook`` may be short (``03``, ``legal-thresholds``). ``params`` are checked against
     the notebook's parameters (``notebooks.check``). ``out`` (default ``default_out``) receives
-    ``STEM.ipynb`` (executed), ``STEM.html`` (the report), ``findings.json`` (its findings, in
-    the ledger's format), ``params.yaml`` (every parameter of the run) and a marker file.
+    ``STEM.ipynb`` (executed), ``STEM.html`` (the report), ``data/STEM/*.csv`` (each chart's data),
+    ``findings.json`` (its findings, in the ledger's format), ``params.yaml`` (every parameter of
+    the run) and a marker file.
     ``reports/`` is never touched; the run is cached like any other.
     """
     import yaml
 
-    from .pages import render
+    from .pages import render, write_chart_data
 
     stem = resolve(notebook)
     overrides = check(stem, params or {})
@@ -340,6 +342,7 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
              "params.yaml": yaml.safe_dump({stem: r.params}, sort_keys=False, allow_unicode=True)}
     for name, text in files.items():
         write_text(out / name, text)
+    write_chart_data(r.executed, stem, out / "data")
     for name in previous.get("files", []):
         if name not in files and "/" not in name and not name.startswith("."):
             (out / name).unlink(missing_ok=True)  # a file an earlier run wrote here, not rewritten now
