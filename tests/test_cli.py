@@ -205,3 +205,9 @@ def test_help_is_quick():
         subprocess.run(CLI + ["--help"], capture_output=True, check=True, cwd=ROOT)
         times.append(time.perf_counter() - t)
     assert min(times) < 0.5, f"wechat-study --help took {min(times):.2f} s at best"
+
+
+def test_help_names_every_catalogued_data_set():
+    from wechat_study.datasets.catalog import CATALOG
+
+    assert cli._catalog_names() == sorted(CATALOG)

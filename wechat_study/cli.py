@@ -13,8 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-from .datasets.catalog import CATALOG, INVESTIGATED
+from . import __version__
 from .errors import WechatStudyError
+
+
+def _catalog_names() -> list[str]:
+    """The catalogued data sets' names, for help texts: one manifest each (importing the catalog costs more)."""
+    return sorted(p.stem for p in (Path(__file__).parent / "datasets" / "manifests").glob("*.tsv"))
+
 
 DESCRIPTION = ("Virality and censorship on Chinese social media, against China's 2013 thresholds (500 reposts, "
                "5,000 views): fetch and prepare the public data sets, run the investigation's notebooks, render "
@@ -29,7 +35,7 @@ EPILOG = """examples:
   wechat-study verify                  re-run every notebook and compare with reports/findings.json
   wechat-study cache prune             delete notebook runs cached for old code, data or parameters
 
-Run `wechat-study COMMAND --help` for a command's options. Data sets: """ + ", ".join(CATALOG) + "."
+Run `wechat-study COMMAND --help` for a command's options. Data sets: """ + ", ".join(_catalog_names()) + "."
 
 
 class UsageError(WechatStudyError):
@@ -79,6 +85,8 @@ def _mirror_from_env(args) -> None:
 
 def _names(values: list[str]) -> list[str]:
     """Data-set names, case-folded; ``all`` is every data set the investigation uses."""
+    from .datasets.catalog import CATALOG, INVESTIGATED
+
     names = [v.lower() for v in values]
     if "all" in names:
         return list(INVESTIGATED)
@@ -97,6 +105,7 @@ def _shown_path(path: Path) -> str:
 
 def cmd_list(args) -> None:
     from .corpus import is_prepared
+    from .datasets.catalog import CATALOG
     from .fetch import is_verified
 
     for ds in CATALOG.values():
@@ -107,6 +116,7 @@ def cmd_list(args) -> None:
 
 
 def cmd_fetch(args) -> None:
+    from .datasets.catalog import CATALOG
     from .fetch import fetch
 
     for name in _names(args.names):
@@ -214,22 +224,13 @@ def cmd_metrics(args) -> None:
           f"({time.perf_counter() - t:.1f} s)")
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("wechat_study")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 MIRROR_HELP = "a folder laid out as MIRROR/NAME/REPO-COMMIT.tar.gz (default: $WECHAT_STUDY_MIRROR, else download)"
 
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="wechat-study", description=DESCRIPTION, epilog=EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     data = sub.add_parser("data", help="fetch and prepare the public data sets",
@@ -240,7 +241,7 @@ def parser() -> argparse.ArgumentParser:
     for action, func, what in (("fetch", cmd_fetch, "download (or copy from a mirror) and verify"),
                                ("prepare", cmd_prepare, "build the canonical Parquet tables")):
         a = acts.add_parser(action, help=what, description=f"{what[0].upper()}{what[1:]}.")
-        a.add_argument("names", nargs="+", metavar="NAME", help=f"{', '.join(CATALOG)}, or all (any case)")
+        a.add_argument("names", nargs="+", metavar="NAME", help=f"{', '.join(_catalog_names())}, or all (any case)")
         a.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
         a.add_argument("--force", action="store_true", help="redo it even when a verified copy exists")
         a.set_defaults(func=func)
