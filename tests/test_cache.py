@@ -123,3 +123,14 @@ def test_prune_keeps_only_current_entries(tmp_data, capsys):
     assert all(f.is_dir() for f in keep.values()) and live.is_dir()
     assert not old.exists() and not gone.parent.exists() and not dead.exists() and not failed.exists()
     assert reporting.prune_cache() == []
+
+
+def test_an_entry_moved_aside_by_a_killed_run_comes_back(tmp_path):
+    stem_dir = tmp_path / STEM
+    aside = stem_dir / ".0123456789abcdef0123.old-999999999-abc"  # killed between the two renames
+    aside.mkdir(parents=True)
+    (aside / "executed.ipynb").write_text("{}")
+    (aside / "findings.jsonl").write_text("")
+    reporting._remove_stale_staging(stem_dir)
+    assert [p.name for p in stem_dir.iterdir()] == ["0123456789abcdef0123"]
+    assert (stem_dir / "0123456789abcdef0123" / "executed.ipynb").read_text() == "{}"

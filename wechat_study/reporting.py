@@ -167,13 +167,20 @@ def _execute(stem: str, params: dict, staging: Path) -> None:
 def _swap_into_place(staging: Path, folder: Path) -> None:
     """Rename ``staging`` to ``folder``, moving an old ``folder`` aside first and deleting it after.
 
-    Between the two renames there is no entry at all (a cache miss), never a partial one.
+    Between the two renames there is no entry at all (a cache miss), never a partial one; a run killed
+    there leaves the old entry aside, and the next run puts it back (``_remove_stale_staging``).
     """
-    old = None
-    if folder.exists():
-        old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}-{staging.name.rsplit('-', 1)[-1]}"
+    try:
         os.replace(folder, old)
-    os.replace(staging, folder)
+    except FileNotFoundError:
+        old = None
+    try:
+        os.replace(staging, folder)
+    except OSError:
+        if not (folder / "executed.ipynb").is_file():
+            raise
+        # a concurrent run of the same key has just put its entry in place: keep that one
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -198,9 +205,14 @@ def _stale(entry: Path) -> bool:
 
 
 def _remove_stale_staging(stem_dir: Path) -> list[Path]:
+    """Delete what killed runs left in ``stem_dir``; an old entry moved aside and never replaced goes back."""
     gone = [p for p in stem_dir.iterdir() if p.is_dir() and _stale(p)] if stem_dir.is_dir() else []
     for p in gone:
-        shutil.rmtree(p, ignore_errors=True)
+        entry = stem_dir / p.name.split(".")[1]
+        if ".old-" in p.name and not entry.exists():
+            os.replace(p, entry)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
     return gone
 
 
