@@ -114,16 +114,13 @@ def _cascade(parent, times, orphan, shift, thresholds, depths, depth, size, leve
     breadth = 0
     for d in range(max_depth + 1):
         breadth = max(breadth, level[d])
-    nf = float(n)
-    w = 0.0
     if ordered:
         for j in range(n - 1, 0, -1):
-            s = size[j]
-            size[parent[j] - shift] += s
-            w += float(s) * (nf - float(s))
+            size[parent[j] - shift] += size[j]
     else:
-        w = _sizes_by_level(parent, n, shift, depth, size, level, max_depth, nf)
-    floats[VIRALITY, c] = 2.0 * w / (nf * (nf - 1.0)) if n > 1 else np.nan
+        _sizes_by_level(parent, n, shift, depth, size, level, max_depth)
+    nf = float(n)
+    floats[VIRALITY, c] = 2.0 * _wiener(size, n) / (nf * (nf - 1.0)) if n > 1 else np.nan
     floats[LIFETIME, c] = _seconds(last, t_root)
     ints[DEPTH, c] = max_depth
     ints[BREADTH, c] = breadth
@@ -163,8 +160,8 @@ def _unordered(parent, n, shift, depth, stack, level):
 
 
 @njit(nogil=True, cache=True)
-def _sizes_by_level(parent, n, shift, depth, size, level, max_depth, nf):
-    """Subtree sizes (deepest level first) and the Wiener index, for a cascade not in parent-first order."""
+def _sizes_by_level(parent, n, shift, depth, size, level, max_depth):
+    """Subtree sizes, deepest level first, for a cascade not in parent-first order."""
     order = np.empty(n, np.int32)
     at = np.empty(max_depth + 2, np.int64)
     at[0] = 0
@@ -173,13 +170,30 @@ def _sizes_by_level(parent, n, shift, depth, size, level, max_depth, nf):
     for j in range(n):
         order[at[depth[j]]] = j
         at[depth[j]] += 1
-    w = 0.0
     for k in range(n - 1, 0, -1):
         j = order[k]
-        s = size[j]
-        size[parent[j] - shift] += s
-        w += float(s) * (nf - float(s))
-    return w
+        size[parent[j] - shift] += size[j]
+
+
+EXACT_WIENER_BELOW = 3_000_000  # W <= n**3/4 fits int64 below this size
+
+
+@njit(nogil=True, cache=True)
+def _wiener(size, n):
+    """W = Σ s_v (n - s_v) over non-root nodes, as a float: summed exactly in int64 (then rounded once)
+    for cascades under 3M nodes, else compensated (Kahan) in float64."""
+    if n < EXACT_WIENER_BELOW:
+        w = 0
+        for j in range(1, n):
+            w += np.int64(size[j]) * (n - size[j])
+        return float(w)
+    total, carry = 0.0, 0.0
+    for j in range(1, n):
+        term = float(size[j]) * float(n - size[j]) - carry
+        t = total + term
+        carry = (t - total) - term
+        total = t
+    return total
 
 
 @njit(nogil=True, cache=True)
