@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,8 @@ import orjson
 import pandas as pd
 
 from ..errors import DataError
-from ..quality import QualityReport
 from ..privacy import pseudonymize
+from ..quality import QualityReport
 from .readers import BEIJING_OFFSET_NS
 from .trees import NAT, Rows, assemble_posts, cascade_table
 
@@ -92,11 +93,31 @@ def _texts(records: list, field: str, shown: str) -> list[str]:
     return values
 
 
+def _fields(records: list, shown: str) -> list[tuple]:
+    """(mid, uid, parent, date) of every record, each checked to be text (a clear error naming the record if not)."""
+    try:
+        rows = list(map(_RECORD, records))
+    except (KeyError, TypeError):
+        rows = None
+    if rows is None or not all(type(v) is str for row in rows for v in row):
+        for field in ("mid", "parent", "uid", "date"):
+            _texts(records, field, shown)
+    return rows
+
+
+_RECORD = itemgetter(*RECORD_FIELDS)
+
+
 def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
-    """Read a batch of cascades (run in worker processes); user ids come back as pseudonyms."""
+    """Read a batch of cascades (run in worker processes); user ids come back as pseudonyms.
+
+    Record fields come back as Arrow string arrays, which cross processes as flat buffers.
+    """
+    import pyarrow as pa
+
     base = Path(root) / TOP
     cas = {k: [] for k in CASCADE_FIELDS}
-    rec = {k: [] for k in ("cascade_id", "mid", "parent", "uid", "date", "record", "source")}
+    rows, counts, numbers = [], [], []
     kids = {"total": 0, "absent": 0, "descendant": 0, "conflict": 0}
     for index, folder, fname in items:
         shown = shown_name(folder, fname)
@@ -128,34 +149,50 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
         records = _read_json(base / folder / fname, shown)
         if not isinstance(records, list):
             raise DataError(shown, "expected a JSON list of records")
-        mids = _texts(records, "mid", shown)
-        if "" in mids:
-            raise DataError(shown, "empty mid", record=mids.index(""))
-        parents = _texts(records, "parent", shown)
-        rec["mid"] += mids
-        rec["parent"] += parents
-        rec["uid"] += _texts(records, "uid", shown)
-        rec["date"] += _texts(records, "date", shown)
-        rec["record"] += range(len(records))
-        rec["cascade_id"] += [mid] * len(records)
-        rec["source"] += [index] * len(records)
-        _count_kids(records, dict(zip(mids, parents)), kids)
-    rec["uid"] = pseudonymize(rec["uid"])
+        fields = _fields(records, shown)
+        parent_of = {r[0]: r[2] for r in fields}
+        if "" in parent_of:
+            raise DataError(shown, "empty mid", record=next(i for i, r in enumerate(fields) if r[0] == ""))
+        rows += fields
+        counts.append(len(fields))
+        numbers.append(index)
+        _count_kids(records, parent_of, kids)
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    rec = {k: pa.array(v, pa.string()) for k, v in zip(("mid", "uid", "parent", "date"), columns, strict=True)}
+    rec["uid"] = pa.array(pseudonymize(rec["uid"].to_numpy(zero_copy_only=False)), pa.string(), from_pandas=True)
+    counts = np.asarray(counts, np.int64)
+    rec["source"] = np.repeat(np.asarray(numbers, np.int64), counts)
+    rec["record"] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    rec["cascade_id"] = pa.array(np.repeat(np.asarray(cas["cascade_id"], object), counts), pa.string())
     cas["uid"] = pseudonymize(cas["uid"])
-    return {"cascades": cas, "records": {k: np.asarray(v, dtype=object if k != "record" and k != "source" else np.int64)
-                                         for k, v in rec.items()}, "kids": kids}
+    return {"cascades": cas, "records": rec, "kids": kids}
 
 
 def _count_kids(records: list[dict], parent_of: dict[str, str], kids: dict[str, int]) -> None:
     """Classify each ``kids`` reference of a file: absent from the file, agreeing with ``parent``, naming a
-    deeper descendant of the record (a grandchild listed as a kid), or a true conflict (another branch)."""
+    deeper descendant of the record (a grandchild listed as a kid), or a true conflict (another branch).
+
+    ``parent_of`` maps each mid of the file to its ``parent`` (the last record wins for a repeated mid)."""
+    total = absent = descendant = conflict = 0
     for r in records:
-        for k in r.get("kids") or ():
-            kids["total"] += 1
-            if k not in parent_of:
-                kids["absent"] += 1
-            elif parent_of[k] != r["mid"]:
-                kids["descendant" if _is_ancestor(r["mid"], k, parent_of) else "conflict"] += 1
+        listed = r.get("kids")
+        if not listed:
+            continue
+        mid = r["mid"]
+        for k in listed:
+            total += 1
+            parent = parent_of.get(k)
+            if parent is None:
+                absent += 1
+            elif parent != mid:
+                if _is_ancestor(mid, k, parent_of):
+                    descendant += 1
+                else:
+                    conflict += 1
+    kids["total"] += total
+    kids["absent"] += absent
+    kids["descendant"] += descendant
+    kids["conflict"] += conflict
 
 
 def _is_ancestor(mid: str, node: str, parent_of: dict[str, str]) -> bool:
@@ -236,22 +273,70 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
     return parsed
 
 
+BATCHES = 8  # fixed, so the row order (and the quality report's examples) does not depend on the core count
+
+
+def _read_all(root: Path, items: list[tuple[int, str, str]], workers: int) -> list[dict]:
+    """``_read_files`` over fixed batches of files, in ``workers`` processes, with a progress bar."""
+    from tqdm.auto import tqdm
+
+    batches = [items[i::BATCHES] for i in range(BATCHES)]
+    with tqdm(total=len(items), desc="CED: reading files", unit="file", disable=None, leave=False) as bar:
+        if workers <= 1:
+            parts = []
+            for b in batches:
+                parts.append(_read_files(str(root), b))
+                bar.update(len(b))
+            return parts
+        with ProcessPoolExecutor(workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(_read_files, str(root), b): len(b) for b in batches}
+            for done in as_completed(futures):
+                bar.update(futures[done])
+            return [f.result() for f in futures]
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end the worker when its parent dies, even by SIGKILL (Linux: PR_SET_PDEATHSIG;
+    elsewhere, and as a backstop, a thread that watches the parent id)."""
+    import ctypes
+    import signal
+    import threading
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _concat(parts: list):
+    """One numpy array from the workers' pieces (Arrow strings become object arrays of str)."""
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    import pyarrow as pa
+
+    return pa.chunked_array(parts, pa.string()).to_numpy()
+
+
 def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
     """Read ``data/raw/ced`` into the canonical ``posts`` and ``cascades`` tables."""
     report = QualityReport(name)
     items = _list_files(root)
     sources = [shown_name(folder, fname) for _, folder, fname in items]
-    workers = workers or min(8, os.cpu_count() or 1)
-    n_batches = max(1, workers * 4)
-    batches = [items[i::n_batches] for i in range(n_batches)]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_read_files, [str(root)] * len(batches), batches))
-    else:
-        parts = [_read_files(str(root), b) for b in batches]
+    parts = _read_all(root, items, workers or min(8, os.cpu_count() or 1))
     cas = pd.DataFrame({k: np.concatenate([np.asarray(p["cascades"][k], dtype=object) for p in parts])
                         for k in CASCADE_FIELDS})
-    rec = {k: np.concatenate([p["records"][k] for p in parts]) for k in parts[0]["records"]}
+    rec = {k: _concat([p["records"][k] for p in parts]) for k in parts[0]["records"]}
     kids = {k: sum(p["kids"][k] for p in parts) for k in parts[0]["kids"]}
     cas = cas.sort_values("cascade_id", kind="stable").reset_index(drop=True)
 
