@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataError
 from ..privacy import pseudonymize
@@ -113,8 +115,6 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
 
     Record fields come back as Arrow string arrays, which cross processes as flat buffers.
     """
-    import pyarrow as pa
-
     base = Path(root) / TOP
     cas = {k: [] for k in CASCADE_FIELDS}
     rows, counts, numbers = [], [], []
@@ -223,24 +223,28 @@ def _list_files(root: Path) -> list[tuple[int, str, str]]:
 def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: QualityReport) -> np.ndarray:
     """Beijing-time record dates → int64 ns UTC; resolve or quarantine dates with no year."""
     dates = rec["date"]
-    full = np.char.str_len(dates.astype(str)) == 19
+    full = np.asarray(pc.equal(pc.utf8_length(dates), 19).to_numpy(zero_copy_only=False), bool)
     parsed = np.full(len(dates), NAT, np.int64)
+    full_text = dates.filter(pa.array(full)).to_numpy(zero_copy_only=False)
     try:
-        parsed[full] = np.array(dates[full], dtype="datetime64[s]").astype("datetime64[ns]").astype(np.int64)
+        parsed[full] = np.array(full_text, dtype="datetime64[s]").astype("datetime64[ns]").astype(np.int64)
     except ValueError:
-        for i in np.flatnonzero(full):
+        for i, text in zip(np.flatnonzero(full), full_text, strict=True):
             try:
-                np.datetime64(dates[i], "s")
+                np.datetime64(text, "s")
             except ValueError:
-                raise DataError(sources[rec["source"][i]], f"unparseable date {dates[i]!r}",
-                                record=f"{rec['record'][i]} ({rec['mid'][i]})") from None
-    no_year = np.zeros(len(dates), bool)
-    no_year[~full] = [bool(NO_YEAR.match(d)) for d in dates[~full]]
+                raise DataError(sources[rec["source"][i]], f"unparseable date {text!r}",
+                                record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})") from None
+    short = np.flatnonzero(~full)
+    dates = np.full(len(full), "", object)
+    dates[short] = dates_short = rec["date"].take(pa.array(short, pa.int64())).to_numpy(zero_copy_only=False)
+    no_year = np.zeros(len(full), bool)
+    no_year[short] = [bool(NO_YEAR.match(d)) for d in dates_short]
     unknown = ~full & ~no_year
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
         raise DataError(sources[rec["source"][i]], f"unparseable date {dates[i]!r}",
-                        record=f"{rec['record'][i]} ({rec['mid'][i]})")
+                        record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})")
     latest_local = parsed[full].max() if full.any() else NAT
     parsed[full] -= BEIJING_OFFSET_NS
     if not no_year.any():
@@ -249,7 +253,7 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
     if latest_local == NAT:
         i = int(np.flatnonzero(no_year)[0])
         raise DataError(sources[rec["source"][i]], f"date {dates[i]!r} has no year and no record has a full date "
-                        "to place it by", record=f"{rec['record'][i]} ({rec['mid'][i]})")
+                        "to place it by", record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})")
     crawl_year = int(np.datetime64(int(latest_local), "ns").astype("datetime64[Y]").astype(int) + 1970) + 1
     parts = pd.Series(dates[no_year]).str.extract(NO_YEAR.pattern).astype(int)
     guessed = pd.to_datetime(
@@ -257,11 +261,11 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
         errors="coerce",
     ).to_numpy("datetime64[ns]").astype(np.int64)
     guessed = np.where(guessed == NAT, NAT, guessed - BEIJING_OFFSET_NS)
-    root_time = roots.reindex(rec["cascade_id"][no_year]).to_numpy(np.int64)
+    root_time = roots.reindex(rec["cascade_id"].filter(pa.array(no_year)).to_numpy(zero_copy_only=False)).to_numpy(np.int64)
     ok = (guessed != NAT) & (guessed >= root_time)
     where = np.flatnonzero(no_year)
     files = len(np.unique(rec["source"][no_year]))
-    examples = [f"{sources[rec['source'][i]]}: record {rec['record'][i]} ({rec['mid'][i]})" for i in where[:3]]
+    examples = [f"{sources[rec['source'][i]]}: record {rec['record'][i]} ({rec['mid'][i].as_py()})" for i in where[:3]]
     report.quirk("dates_without_year_resolved", int(ok.sum()),
                  f"Weibo's MM月DD日 form for the crawl's year ({files:,} files), taken as {crawl_year} "
                  "(the year after the latest dated record)",
@@ -320,12 +324,10 @@ def _watch_parent(parent: int) -> None:
 
 
 def _concat(parts: list):
-    """One numpy array from the workers' pieces (Arrow strings become object arrays of str)."""
+    """One array from the workers' pieces (numpy, or one Arrow string array)."""
     if isinstance(parts[0], np.ndarray):
         return np.concatenate(parts)
-    import pyarrow as pa
-
-    return pa.chunked_array(parts, pa.string()).to_numpy()
+    return pa.concat_arrays(parts)
 
 
 def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
@@ -364,16 +366,18 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     roots = pd.Series(root_ns, index=cas["cascade_id"].to_numpy())
     rec_time = _parse_dates(rec, roots, sources, report)
     n_src, n_rec = len(cas), len(rec["mid"])
-    report.quirk("records_without_user", int(pd.isna(rec["uid"]).sum()), "record has an empty uid; user_id left null")
+    report.quirk("records_without_user", rec["uid"].null_count, "record has an empty uid; user_id left null")
     source_names = sources + list(cas["source"])
+    source_ids = pa.array(cas["cascade_id"].to_numpy(object), pa.string())
     rows = Rows(
-        cascade_id=np.concatenate([cas["cascade_id"].to_numpy(object), rec["cascade_id"]]),
-        post_id=np.concatenate([cas["cascade_id"].to_numpy(object), rec["mid"]]),
-        parent_id=np.concatenate([np.full(n_src, None, object), np.where(rec["parent"] == "", None, rec["parent"])]),
-        user_id=np.concatenate([cas["uid"].to_numpy(object), rec["uid"]]),
+        cascade_id=pa.concat_arrays([source_ids, rec["cascade_id"]]),
+        post_id=pa.concat_arrays([source_ids, rec["mid"]]),
+        parent_id=pa.concat_arrays([pa.nulls(n_src, pa.string()),
+                                    pc.if_else(pc.equal(rec["parent"], ""), pa.scalar(None, pa.string()), rec["parent"])]),
+        user_id=pa.concat_arrays([pa.array(cas["uid"].to_numpy(object), pa.string()), rec["uid"]]),
         created_at=np.concatenate([root_ns, rec_time]),
         is_root=np.concatenate([np.ones(n_src, bool), np.zeros(n_rec, bool)]),
-        kind=np.concatenate([np.full(n_src, "source", object), np.full(n_rec, "unknown", object)]),
+        kind=pa.concat_arrays([pa.repeat(pa.scalar("source"), n_src), pa.repeat(pa.scalar("unknown"), n_rec)]),
         source=np.concatenate([np.arange(len(sources), len(sources) + n_src), rec["source"]]),
         record=np.concatenate([np.full(n_src, "source", object), rec["record"].astype(object)]),
         sources=source_names,
