@@ -29,7 +29,15 @@ from scipy.optimize import minimize
 from threadpoolctl import ThreadpoolController, threadpool_limits
 from tqdm.auto import tqdm
 
-from .hawkes import ALPHA, HawkesFit, _events, _kernel, exp_core, expected_final_size, power_core
+from .hawkes import (
+    ALPHA,
+    HawkesFit,
+    _events,
+    _kernel,
+    exp_core,
+    expected_final_size,
+    power_core,
+)
 
 MIN_REPOSTS = 2               # fewer reposts in [0, T] than this: status too_few_events
 BOUNDARY_TOL = 1e-3           # optimiser coordinates (log units; beta as is)
@@ -232,8 +240,8 @@ def fit_cascades(times_by_cascade: dict, marks_by_cascade: dict | None, T: float
               None if marks_by_cascade.get(cid) is None else np.asarray(marks_by_cascade[cid], dtype=float),
               T, kernel, marked, source) for cid, times in times_by_cascade.items()]
     workers = (os.cpu_count() or 1) if workers is None else int(workers)
-    bar = dict(total=len(tasks), desc=f"Hawkes fits ({kernel}, T = {T:g} s)",
-               disable=None if progress is None else not progress)
+    bar = {"total": len(tasks), "desc": f"Hawkes fits ({kernel}, T = {T:g} s)",
+           "disable": None if progress is None else not progress}
     if workers <= 1 or len(tasks) <= 1:
         rows = [_fit_row(task) for task in tqdm(tasks, **bar)]
     else:

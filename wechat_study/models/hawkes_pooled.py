@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from .hawkes import HawkesFit, _events, exp_core, expected_final_size
+from .hawkes import HawkesFit, _events, expected_final_size
 from .hawkes_fit import BOUNDARY_TOL, BOUNDS, _one_blas_thread
 
 POOLED_BOUNDS = {"a": (np.log(1e-6), np.log(1e6)), "beta0": (-1.0, 2.0)}
