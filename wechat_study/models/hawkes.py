@@ -31,13 +31,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 ALPHA = 2.016                 # exponent of the follower-count power law (marks unknown)
 BLOCK = 1 << 18               # most pairwise (i, j) entries held at once by the power-law likelihood
 KERNELS = ("exp", "power")
 
-__all__ = ["ALPHA", "HawkesFit", "branching_factor", "compensator", "expected_final_size", "kernel_mass",
+__all__ = ["ALPHA", "HawkesFit", "branching_factor", "compensator", "exp_recursion_terms", "expected_final_size", "kernel_mass",
            "log_likelihood", "pareto_marks", "remaining_offspring", "simulate"]
 
 
@@ -205,6 +206,48 @@ def power_core(lw, theta, c, t, T, grad=False):
     g_theta = theta * (-np.sum(s_th) - np.sum(a * dg_th))
     g_c = c * (-(1 + theta) * np.sum(s_c) - np.sum(a * dg_c))
     return loglik, (per_event, g_theta, g_c)
+
+
+@numba.njit(cache=False)
+def exp_recursion_terms(x, t, starts, ell0, T):   # pragma: no cover - compiled
+    """Unmarked exponential kernel, the source's own excitation kappa0_k = exp(a + beta0 * ell0[k]): the summed
+    log L of cascades t[starts[k]:starts[k+1]] (each source first at 0) and its gradient in (a, beta0, log kappa,
+    log theta), O(n) by the recursion
+    R_i = sum_{j<i} a_j exp(-theta (t_i - t_j)), D_i = sum_{j<i} a_j (t_i - t_j) exp(-theta (t_i - t_j))."""
+    a, b0, lk, lth = x[0], x[1], x[2], x[3]
+    theta, kappa = np.exp(lth), np.exp(lk)
+    total, g = 0.0, np.zeros(4)
+    for k in range(starts.size - 1):
+        lo, hi = starts[k], starts[k + 1]
+        k0 = np.exp(a + b0 * ell0[k])
+        r, d, share0, share_r, lag = 0.0, 0.0, 0.0, 0.0, 0.0
+        prev_w = k0
+        for i in range(lo + 1, hi):
+            delta = t[i] - t[i - 1]
+            e = np.exp(-theta * delta)
+            d = e * (d + delta * (r + prev_w))
+            r = e * (r + prev_w)
+            if r <= 0.0:
+                return -np.inf, g
+            total += lth + np.log(r)
+            s0 = k0 * np.exp(-theta * t[i]) / r
+            share0 += s0
+            share_r += 1.0 - s0
+            lag += 1.0 / theta - d / r
+            prev_w = kappa
+        c0 = k0 * -np.expm1(-theta * (T - t[lo]))
+        total -= c0
+        g[0] += share0 - c0
+        g[1] += (share0 - c0) * ell0[k]
+        dcomp = k0 * (T - t[lo]) * np.exp(-theta * (T - t[lo]))
+        cr = 0.0
+        for j in range(lo + 1, hi):
+            cr += kappa * -np.expm1(-theta * (T - t[j]))
+            dcomp += kappa * (T - t[j]) * np.exp(-theta * (T - t[j]))
+        total -= cr
+        g[2] += share_r - cr
+        g[3] += theta * (lag - dcomp)
+    return total, g
 
 
 def log_likelihood(params, times, marks, T, kernel="exp", marked=False) -> float:

@@ -35,6 +35,7 @@ from .hawkes import (
     _events,
     _kernel,
     exp_core,
+    exp_recursion_terms,
     expected_final_size,
     power_core,
 )
@@ -63,6 +64,7 @@ class _Coords:
         if source not in ("own", "shared"):
             raise ValueError(f"source must be 'own' or 'shared', not {source!r}")
         self.kernel, self.marked, self.own = _kernel(kernel), marked, source == "own"
+        self.fast = kernel == "exp" and not marked and self.own
         names = (["s0"] if self.own else []) + ["n0", f"theta_{kernel}"] + (["c"] if kernel == "power" else [])
         self.names = names + (["beta"] if marked else [])
         self.bounds = [(np.log(BOUNDS[k][0]), np.log(BOUNDS[k][1])) for k in names] + (
@@ -93,6 +95,10 @@ class _Coords:
         return lw
 
     def value_and_grad(self, x, t, ell, T):
+        if self.fast:   # unmarked exponential kernel, own source: the compiled O(n) recursion
+            total, g = exp_recursion_terms(np.array([x[0], 0.0, x[1], x[2]]), t, np.array([0, t.size]),
+                                           _NO_MARK, float(T))
+            return total, g[[0, 2, 3]]
         _, _, theta, c, _ = self.split(x)
         lw = self.log_weights(x, ell)
         if self.kernel == "exp":
@@ -112,8 +118,11 @@ class _Coords:
         return value, np.array(g)
 
     def starts(self, n: int) -> list[np.ndarray]:
-        """Fixed starting points: (s0, n0) in {(n/2, 0.5), (0.9 n, 0.1)} times a kernel grid."""
+        """Fixed starting points: (s0, n0) = (n/2, 0.5) (and (0.9 n, 0.1) for the marked exp kernel), times a kernel
+        grid (theta 1/60, 1/600, 1/6000 for exp; theta 0.3, 1.5 x c 5, 100 for power)."""
         pairs = [(0.5 * n, 0.5), (0.9 * n, 0.1)] if self.own else [(None, 0.8), (None, 0.3)]
+        if self.own and self.kernel == "exp":
+            pairs = pairs[:1]
         grid = ([[th] for th in (1 / 60, 1 / 600, 1 / 6000)] if self.kernel == "exp"
                 else [[th, c] for th in (0.3, 1.5) for c in (5.0, 100.0)])
         if self.kernel == "power":
@@ -127,6 +136,7 @@ class _Coords:
 
 
 _CONTROLLER: list = []
+_NO_MARK = np.zeros(1)
 
 
 def _one_blas_thread():

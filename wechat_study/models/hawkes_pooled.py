@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from .hawkes import HawkesFit, _events, expected_final_size
+from .hawkes import HawkesFit, _events, exp_recursion_terms, expected_final_size
 from .hawkes_fit import BOUNDARY_TOL, BOUNDS, _one_blas_thread
 
 POOLED_BOUNDS = {"a": (np.log(1e-6), np.log(1e6)), "beta0": (-1.0, 2.0)}
@@ -67,46 +66,6 @@ def _prepared(times_by_cascade: dict, source_followers: dict, T: float):
     return np.concatenate(parts), starts, np.array(ell0)
 
 
-@numba.njit(cache=False)
-def _pooled_terms(x, t, starts, ell0, T):   # pragma: no cover - compiled
-    """Summed log L and its gradient in (a, beta0, log kappa, log theta), O(n) by the exponential recursion
-    R_i = sum_{j<i} a_j exp(-theta (t_i - t_j)), D_i = sum_{j<i} a_j (t_i - t_j) exp(-theta (t_i - t_j))."""
-    a, b0, lk, lth = x[0], x[1], x[2], x[3]
-    theta, kappa = np.exp(lth), np.exp(lk)
-    total, g = 0.0, np.zeros(4)
-    for k in range(starts.size - 1):
-        lo, hi = starts[k], starts[k + 1]
-        k0 = np.exp(a + b0 * ell0[k])
-        r, d, share0, share_r, lag = 0.0, 0.0, 0.0, 0.0, 0.0
-        prev_w = k0
-        for i in range(lo + 1, hi):
-            delta = t[i] - t[i - 1]
-            e = np.exp(-theta * delta)
-            d = e * (d + delta * (r + prev_w))
-            r = e * (r + prev_w)
-            if r <= 0.0:
-                return -np.inf, g
-            total += lth + np.log(r)
-            s0 = k0 * np.exp(-theta * t[i]) / r
-            share0 += s0
-            share_r += 1.0 - s0
-            lag += 1.0 / theta - d / r
-            prev_w = kappa
-        c0 = k0 * -np.expm1(-theta * (T - t[lo]))
-        total -= c0
-        g[0] += share0 - c0
-        g[1] += (share0 - c0) * ell0[k]
-        dcomp = k0 * (T - t[lo]) * np.exp(-theta * (T - t[lo]))
-        cr = 0.0
-        for j in range(lo + 1, hi):
-            cr += kappa * -np.expm1(-theta * (T - t[j]))
-            dcomp += kappa * (T - t[j]) * np.exp(-theta * (T - t[j]))
-        total -= cr
-        g[2] += share_r - cr
-        g[3] += theta * (lag - dcomp)
-    return total, g
-
-
 def fit_pooled(times_by_cascade: dict, source_followers: dict, T: float) -> PooledHawkes:
     """Maximum likelihood of the shared parameters from every cascade's events in [0, T] (seconds).
 
@@ -118,7 +77,7 @@ def fit_pooled(times_by_cascade: dict, source_followers: dict, T: float) -> Pool
     events = int(t.size)
 
     def objective(x):
-        total, g = _pooled_terms(np.asarray(x, dtype=float), t, starts, ell0, float(T))
+        total, g = exp_recursion_terms(np.asarray(x, dtype=float), t, starts, ell0, float(T))
         if not np.isfinite(total) or not np.all(np.isfinite(g)):
             return 1e300, np.zeros(4)
         return -total / events, -g / events
