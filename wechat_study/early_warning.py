@@ -49,7 +49,7 @@ def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: f
 def split_by_time(cascades: pd.DataFrame, test_share: float = 0.3) -> tuple[list[str], list[str]]:
     """(train ids, test ids): the latest ``test_share`` of cascades by source time are the test set."""
     ordered = cascades.sort_values(["created_at", "cascade_id"])["cascade_id"].tolist()
-    cut = int(round(len(ordered) * (1 - test_share)))
+    cut = round(len(ordered) * (1 - test_share))
     return ordered[:cut], ordered[cut:]
 
 
