@@ -75,6 +75,12 @@ def _optional_int(value, shown: str, field: str) -> int | None:
     raise DataError(shown, f"{field} is {value!r}, not a count", record=field)
 
 
+def _optional_bool(value, shown: str, field: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise DataError(shown, f"{field} is {value!r}, not true or false", record=field)
+
+
 def _texts(records: list, field: str, shown: str) -> list[str]:
     """One field of every record, checked to be text."""
     try:
@@ -122,6 +128,7 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
         cas["comments"].append(_optional_int(src.get("comments"), src_shown, "comments"))
         cas["followers"].append(
             _optional_int(user.get("followers"), src_shown, "followers") if isinstance(user, dict) else None)
+        cas["verified"].append(_optional_bool(user.get("verified"), src_shown, "verified") if isinstance(user, dict) else None)
         cas["user_empty"].append(user == "empty")
         cas["source"].append(src_shown)
 
@@ -170,7 +177,7 @@ def _is_ancestor(mid: str, node: str, parent_of: dict[str, str]) -> bool:
 
 
 CASCADE_FIELDS = ("cascade_id", "label", "uid", "time", "time_was_text", "reposts", "comments", "followers",
-                  "user_empty", "source")
+                  "verified", "user_empty", "source")
 
 
 def _list_files(root: Path) -> list[tuple[int, str, str]]:
@@ -260,7 +267,7 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     created = pd.to_datetime(cas["time"].astype(np.int64), unit="s", utc=True).astype("datetime64[ns, UTC]")
     empty = cas["user_empty"].to_numpy(bool)
     report.quirk("source_user_empty", int(empty.sum()),
-                 'source post has "user": "empty"; author_followers left null (the author id comes from the file name)',
+                 'source post has "user": "empty"; author_followers and author_verified left null (the author id comes from the file name)',
                  cas.loc[empty, "source"].head(3))
     report.quirk("source_time_as_text", int(cas["time_was_text"].sum()),
                  "source time given as text with a UTC offset instead of unix seconds; parsed")
@@ -297,5 +304,6 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
 
     by_id = cas.set_index("cascade_id")
     cascades = cascade_table(posts, name, label=by_id["label"], reported_reposts=by_id["reposts"],
-                             reported_comments=by_id["comments"], author_followers=by_id["followers"])
+                             reported_comments=by_id["comments"], author_followers=by_id["followers"],
+                             author_verified=by_id["verified"])
     return {"posts": posts, "cascades": cascades}, report

@@ -184,7 +184,7 @@ def _check_acyclic(rows: Rows, parent: np.ndarray, is_root: np.ndarray) -> None:
 
 
 def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_reposts=None, reported_comments=None,
-                  author_followers=None) -> pd.DataFrame:
+                  author_followers=None, author_verified=None) -> pd.DataFrame:
     """The canonical cascades table for ``posts``, one row per root, sorted by ``cascade_id``.
 
     The optional columns are mappings (dict or Series) from ``cascade_id``; absent ids are null.
@@ -195,9 +195,9 @@ def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_repost
 
     def column(values, dtype):
         if values is None:
-            return pd.array([None] * len(ids), dtype=dtype) if dtype == "Int64" else str_array(np.full(len(ids), None, object))
+            return pd.array([None] * len(ids), dtype=dtype) if dtype != "str" else str_array(np.full(len(ids), None, object))
         s = pd.Series(values).reindex(ids)
-        return pd.array(s.to_numpy(object), dtype="Int64") if dtype == "Int64" else str_array(s.to_numpy(object))
+        return pd.array(s.to_numpy(object), dtype=dtype) if dtype != "str" else str_array(s.to_numpy(object))
 
     return pd.DataFrame(
         {
@@ -210,6 +210,7 @@ def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_repost
             "reported_reposts": column(reported_reposts, "Int64"),
             "reported_comments": column(reported_comments, "Int64"),
             "author_followers": column(author_followers, "Int64"),
+            "author_verified": column(author_verified, "boolean"),
             "observed_until": last.reindex(ids).to_numpy(),
         }
     )
