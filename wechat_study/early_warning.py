@@ -218,3 +218,60 @@ def follower_sweep(times_of, values, final: pd.Series, train, test, at_s: float,
         rows.append({"repost_followers": v, "n_star": float(n_star["n_star"].iloc[0]),
                      **b[["auc", "ci_low", "ci_high"]].iloc[0].to_dict()})
     return pd.DataFrame(rows)
+
+
+def record(name: str, value, tolerance: float = 1e-9, note: str | None = None, interval=None) -> bool:
+    """Record a finding (with ``NAME.ci_low``/``NAME.ci_high`` from ``interval``) unless it does not exist: a NaN
+    or None value (e.g. no test cascade reached the threshold) is not recorded. Returns whether it was."""
+    from .findings import record_finding
+
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return False
+    exact = isinstance(value, int | np.integer)
+    record_finding(name, int(value) if exact else float(value), tolerance=None if exact else tolerance, note=note)
+    for suffix, bound in zip((".ci_low", ".ci_high"), interval or (), strict=False):
+        if bound is not None and np.isfinite(bound):
+            record_finding(name + suffix, float(bound), tolerance=tolerance)
+    return True
+
+
+def record_aucs(table: pd.DataFrame, prefix: str, baseline: str = "count_baseline") -> list[str]:
+    """Record ``bootstrap_auc`` rows: ``PREFIX.auc.MODEL.Tmin`` and, for the other models, the paired gain over
+    the baseline ``PREFIX.auc_gain.MODEL.Tmin``, each with its interval. Returns the names not recorded."""
+    missing = []
+    for r in table.itertuples():
+        t = f"{r.at_min:g}min"
+        note = f"ROC-AUC on {r.test_cascades:,} later cascades under the threshold at {t} ({r.positives} cross)"
+        name = f"{prefix}.auc.{r.model}.{t}"
+        if not record(name, r.auc, note=note, interval=(r.ci_low, r.ci_high)):
+            missing.append(name)
+        if r.model != baseline and "diff" in table:
+            record(f"{prefix}.auc_gain.{r.model}.{t}", r.diff, interval=(r.diff_low, r.diff_high),
+                   note=f"AUC minus the {baseline}'s, paired bootstrap")
+    return missing
+
+
+def record_rates(prefix: str, row, note: str | None = None) -> None:
+    """Record precision, recall and false-alarm rate of one alarm row (``_rates`` columns) with intervals."""
+    for key, lo, hi in (("precision", "precision_low", "precision_high"), ("recall", "recall_low", "recall_high"),
+                        ("false_alarm_rate", "far_low", "far_high")):
+        record(f"{prefix}.{key}", row[key], interval=(row[lo], row[hi]), note=note)
+
+
+def crossing_hours(times: dict, threshold: int = 500) -> pd.Series:
+    """Hours from the source to the ``threshold``-th repost (NaN when never reached), per cascade."""
+    return pd.Series({cid: ts[threshold] / 3600 if ts.size > threshold else np.nan for cid, ts in times.items()},
+                     dtype=float)
+
+
+def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
+    """``censors_clock`` (with ``deleted_scenario``) in long form for a chart: ``hours, group, share, ci_low,
+    ci_high`` (bands for recall and false-alarm rate only)."""
+    parts = [clock[["hours"]].assign(group="flagged before crossing (recall)", share=clock["recall"],
+                                     ci_low=clock["recall_low"], ci_high=clock["recall_high"]),
+             clock[["hours"]].assign(group="false alarms (share of non-crossers flagged)",
+                                     share=clock["false_alarm_rate"], ci_low=clock["far_low"], ci_high=clock["far_high"]),
+             clock[["hours"]].assign(group="already crossed", share=clock["crossed"])]
+    if "deleted_scenario" in clock:
+        parts.append(clock[["hours"]].assign(group="deleted by then (scenario)", share=clock["deleted_scenario"]))
+    return pd.concat(parts, ignore_index=True)
