@@ -20,7 +20,7 @@ SYNTHETIC = {
     "03-legal-thresholds": {"dataset": "synthetic", "compare": []},
     "04-wechat-censorship": {"dataset": "synthetic", "keywords": "synthetic"},
     "05-early-warning": {"dataset": "synthetic", "observation_minutes": [60], "follower_sweep": [100],
-                         "clock_minutes": [30, 60, 180]},
+                         "clock_minutes": [30, 60, 180], "n_boot": 200},
     "06-deletion-counterfactual": {"dataset": "synthetic"},
 }
 
@@ -141,8 +141,11 @@ thresholds.twitter15.share_reaching_500_reposts views.ced.share_reaching_5000_vi
 views.ced.share_reaching_5000_views.high censorship.wechatscope.removals.author_deleted
 censorship.wechatscope.removals.violation censorship.wechatscope.removals.account_blocked
 censorship.wechatscope.median_days_to_removal.violation censorship.wechatscope.median_days_to_removal.author_deleted
-early_warning.ced.auc_at_60min.count_baseline early_warning.ced.auc_at_60min.seismic
-early_warning.ced.auc_at_60min.hawkes counterfactual.ced.share_reaching_500_if_deleted_at_1h""".split()
+early_warning.ced.auc.count_baseline.60min early_warning.ced.auc.count_baseline.60min.ci_low
+early_warning.ced.auc.count_baseline.60min.ci_high early_warning.ced.auc.seismic.60min early_warning.ced.auc.hawkes.60min
+early_warning.ced.auc_gain.seismic.60min early_warning.ced.hawkes.boundary_share
+counterfactual.ced.share_reaching_500_if_deleted_at_1h counterfactual.ced.share_reaching_500_if_deleted_at_1h.ci_low
+counterfactual.ced.share_reaching_500_under_deletion_scenario.band_low""".split()
 
 
 def test_the_ledger_has_every_required_finding():

@@ -396,3 +396,27 @@ def histogram(values: pd.DataFrame, value: str, group: str, value_title: str, ma
         tooltip=[alt.Tooltip(f"{group}:N", title=word(group)), alt.Tooltip(f"{value}:O", title=value_title),
                  alt.Tooltip("n:Q", title="count", format=","), alt.Tooltip("share:Q", title="share", format=".1%")],
     ).properties(height=260)
+
+
+# Early warning and deletion counterfactuals (models helper): words and colours for the predictors.
+WORDS.setdefault("source_followers", "source's followers")
+WORDS.setdefault("hawkes_pooled", "pooled Hawkes")
+PALETTES["model"].setdefault("source_followers", "#edae49")
+PALETTES["model"].setdefault("hawkes_pooled", "#2e4057")
+
+
+def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes after the source post (log scale)",
+              y: str = "auc", y_title: str = "ROC-AUC") -> alt.LayerChart:
+    """AUC (or any score in [0, 1] that is not a share) with its ``ci_low``/``ci_high`` band, one line per
+    ``model``, against observation time on a log axis."""
+    data, color = _grouped(table.rename(columns={"model": "group"}))
+    _, no_legend = _grouped(table.rename(columns={"model": "group"}), legend=False)
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
+        tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".3f"),
+                 alt.Tooltip("ci_low:Q", title="95% interval, low", format=".3f"),
+                 alt.Tooltip("ci_high:Q", title="95% interval, high", format=".3f")])
+    return alt.layer(band, line).properties(height=320)
