@@ -140,7 +140,7 @@ thresholds.ced.median_hours_to_500_reposts thresholds.wbmsf.share_reaching_500_r
 thresholds.twitter15.share_reaching_500_reposts views.ced.share_reaching_5000_views.low
 views.ced.share_reaching_5000_views.high censorship.wechatscope.removals.author_deleted
 censorship.wechatscope.removals.violation censorship.wechatscope.removals.account_blocked
-censorship.wechatscope.median_days_to_removal.violation censorship.wechatscope.median_days_to_removal.author_deleted
+censorship.wechatscope.share_seen_by_day_1.violation censorship.wechatscope.share_seen_by_day_1.author_deleted
 early_warning.ced.auc.count_baseline.60min early_warning.ced.auc.count_baseline.60min.ci_low
 early_warning.ced.auc.count_baseline.60min.ci_high early_warning.ced.auc.seismic.60min early_warning.ced.auc.hawkes.60min
 early_warning.ced.auc_gain.seismic.60min early_warning.ced.hawkes.boundary_share
