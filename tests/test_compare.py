@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wechat_study import compare as cmp
+from wechat_study import adjust as cmp
 
 
 def confounded(n: int = 6000, log_or: float = 0.0, seed: int = 0) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import compare as cmp
+from . import adjust as cmp
 from .survival import bootstrap_median
 from .thresholds import wilson_interval
 

@@ -51,16 +51,33 @@ def durations(metrics: pd.DataFrame, cascades: pd.DataFrame, end: pd.Timestamp, 
 
 
 def km_end_check(durations: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
-    """Per group: the observed share crossing, 1 - S at the end of its Kaplan-Meier curve, and their gap.
+    """Per group: the observed share crossing against 1 - S of its Kaplan-Meier curve, at the end and at a horizon.
 
-    Columns: ``group, cascades, crossed, observed_share, km_share_at_end, gap``.
+    Columns: ``group, cascades, crossed, observed_share, km_share_at_end, gap`` (KM minus
+    observed), ``censored_before_last_crossing`` (cascades watched for less time than the
+    group's slowest crossing: only they can make the two differ; with none, ``gap`` is 0),
+    ``horizon_h`` (the shortest follow-up of a cascade that never crosses), and
+    ``observed_share_by_horizon`` / ``km_share_by_horizon`` (the share crossing within that
+    horizon, which every cascade was watched for: the two are equal by construction).
     """
-    _, medians = th.kaplan_meier(durations, groups)
+    curves, medians = th.kaplan_meier(durations, groups)
+    labels = pd.Series("all", index=durations.index) if groups is None else groups
     out = medians[["group", "cascades", "crossed"]].copy()
     out["observed_share"] = out["crossed"] / out["cascades"]
     out["km_share_at_end"] = 1.0 - medians["survival_at_end"]
     out["gap"] = out["km_share_at_end"] - out["observed_share"]
-    return out
+    extra = []
+    for name in out["group"]:
+        d = durations[(labels == name).to_numpy()]
+        crossed = d["crossed"].to_numpy(bool)
+        last = d.loc[crossed, "duration_h"].max() if crossed.any() else 0.0
+        horizon = d.loc[~crossed, "duration_h"].min() if (~crossed).any() else d["duration_h"].max()
+        s = th.survival_at(curves[curves["group"] == name], [horizon])["survival"].iloc[0]
+        extra.append({"censored_before_last_crossing": int((d.loc[~crossed, "duration_h"] < last).sum()),
+                      "horizon_h": float(horizon),
+                      "observed_share_by_horizon": float((crossed & (d["duration_h"] <= horizon).to_numpy()).mean()),
+                      "km_share_by_horizon": 1.0 - float(s)})
+    return pd.concat([out.reset_index(drop=True), pd.DataFrame(extra)], axis=1)
 
 
 def how_often(durations: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
