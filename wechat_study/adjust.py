@@ -320,3 +320,17 @@ def side_by_side(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
                          "estimate (95% CI)": table.apply(fmt, axis=1),
                          "p": table["p_value"].map(lambda p: f"{p:.2g}" if np.isfinite(p) else ""),
                          "cascades": table["cascades"], "excluded": table["excluded"]})
+
+
+def reach_table(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
+    """Who the groups are: per group, ``cascades``, ``reach_unknown`` (excluded from adjusted estimates),
+    ``median_followers`` with its quartiles, ``share_verified`` (of those known) and the source posts' years."""
+    g = frame.groupby(group, sort=True)
+    return pd.DataFrame({
+        "cascades": g.size(),
+        "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum())),
+        "median_followers": g["followers"].median(),
+        "followers_q1": g["followers"].quantile(0.25), "followers_q3": g["followers"].quantile(0.75),
+        "share_verified": g["verified"].mean(),
+        "years": g["year"].agg(lambda s: f"{int(s.min())}-{int(s.max())}" if s.notna().any() else ""),
+    }).reset_index()

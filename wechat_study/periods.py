@@ -155,3 +155,40 @@ def intake_drop(cascades: pd.DataFrame, label: str = "rumour", date: str = IN_FO
     before = int(((t >= cut - pd.DateOffset(months=months)) & (t < cut)).sum())
     after = int(((t >= cut) & (t < cut + pd.DateOffset(months=months))).sum())
     return {"before": before, "after": after, "ratio": before / after if after else np.nan}
+
+
+def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, threshold: int) -> list[str]:
+    """Findings ``thresholds.<ds>.period.*``; returns one line each, "not reached" where one cannot exist.
+
+    Per label and period: ``sources``, ``share_reaching_<N>`` (+ Wilson interval), ``median_hours_to_<M>``
+    (+ bootstrap interval) for each time threshold M. Per label, after vs before, and for the difference in
+    differences: ``<outcome>.<crude|adjusted>`` (+ interval), named by outcome (``odds_ratio_reaching_<N>``,
+    ``time_ratio_to_<M>``, ``share_difference_reaching_<N>``).
+    """
+    from .adjust import record_estimate
+    from .findings import record_finding, slug
+
+    base = f"thresholds.{dataset}.period"
+    lines = []
+    for r in summary.to_dict("records"):
+        p = f"{base}.{slug(r['label'])}.{r['period']}"
+        record_finding(f"{p}.sources", int(r["sources"]), note="source posts in the twelve months on this side of 2013-09-10")
+        lines.append(record_estimate(f"{p}.share_reaching_{threshold}", r["share"], r["ci_low"], r["ci_high"],
+                                     f"{r['crossing']:,} of {r['sources']:,} cascades; Wilson 95% CI"))
+        for col in [c for c in r if c.startswith("median_hours_to_") and not c.endswith(("_ci_low", "_ci_high"))]:
+            n = col.removeprefix("median_hours_to_")
+            lines.append(record_estimate(f"{p}.{col}", r[col], r[f"{col}_ci_low"], r[f"{col}_ci_high"],
+                                         f"median among the {r[f'reached_{n}']:,} cascades that reach {n}; bootstrap 95% CI"
+                                         if r[f"reached_{n}"] else f"no cascade reaches {n}"))
+    for r in changes.to_dict("records"):
+        who = "did" if r["contrast"].startswith("difference") else f"{slug(r['contrast'].split(':')[0])}.after_vs_before"
+        n = r["outcome"].split("_")[-1]
+        what = {"odds ratio": f"odds_ratio_reaching_{n}", "ratio of odds ratios": f"odds_ratio_reaching_{n}",
+                "difference of shares": f"share_difference_reaching_{n}",
+                "difference in differences of shares": f"share_difference_reaching_{n}",
+                "ratio of medians": f"time_ratio_to_{n}", "ratio of median ratios": f"time_ratio_to_{n}"}[r["estimand"]]
+        kind = "crude" if r["method"] == "crude" or "no covariates" in r["method"] else "adjusted"
+        note = (f"{r['contrast']}: {r['estimand']}, {r['method']}; {r['cascades']:,} cascades, {r['excluded']:,} excluded"
+                + (f"; {r['note']}" if r["note"] else ""))
+        lines.append(record_estimate(f"{base}.{who}.{what}.{kind}", r["estimate"], r["ci_low"], r["ci_high"], note))
+    return lines

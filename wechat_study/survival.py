@@ -149,3 +149,44 @@ def crawl_sensitivity(metrics: pd.DataFrame, cascades: pd.DataFrame, ends: dict,
 def not_reached(what: str, reason: str) -> str:
     """The sentence printed in place of a finding that cannot exist (e.g. a median when nothing crosses)."""
     return f"{what}: not reached ({reason})."
+
+
+def record_survival(dataset: str, threshold: int, check: pd.DataFrame, fast: pd.DataFrame, test: dict,
+                    a: str = "rumour", b: str = "non-rumour") -> list[str]:
+    """Findings on time to ``threshold``; returns one line per finding, or a "not reached" line for one that
+    cannot exist (no cascade crosses).
+
+    - ``thresholds.<ds>.km_share_crossed_at_end[.<group>]``: 1 - S at the end of the curve (the note gives the
+      observed count, which it equals wherever every cascade was watched longer than the slowest crossing);
+    - ``thresholds.<ds>.median_hours_to_<N>_reposts[.<group>]``: median among the cascades that cross, with its
+      bootstrap interval;
+    - ``thresholds.<ds>.crossers_median_hours_difference``: ``a`` minus ``b``, bootstrap interval; with the
+      Mann-Whitney ``crossers_mann_whitney_p`` and ``crossers_prob_<a>_slower`` (P(T_a > T_b)).
+    """
+    from .adjust import record_estimate
+    from .findings import record_finding, slug
+
+    lines = []
+    for r in check.itertuples(index=False):
+        suffix = "" if r.group == "all" else f".{slug(r.group)}"
+        record_finding(f"thresholds.{dataset}.km_share_crossed_at_end{suffix}", float(r.km_share_at_end), tolerance=1e-9,
+                       note=f"1 - S at the end of the Kaplan-Meier curve, censored at the end of observation; observed: "
+                            f"{r.crossed:,} of {r.cascades:,} cascades; {r.censored_before_last_crossing:,} watched for less "
+                            "than the slowest crossing")
+    for r in fast.itertuples(index=False):
+        suffix = "" if r.group == "all" else f".{slug(r.group)}"
+        lines.append(record_estimate(f"thresholds.{dataset}.median_hours_to_{threshold}_reposts{suffix}", r.median_h,
+                                     r.ci_low_h, r.ci_high_h,
+                                     f"median hours among the {r.crossed:,} cascades that cross; bootstrap 95% CI"
+                                     if r.crossed else "no cascade crosses"))
+    name = f"thresholds.{dataset}.crossers_median_hours_difference"
+    why = (f"{a} minus {b}, among the {test['crossed_a']:,} and {test['crossed_b']:,} cascades that cross; bootstrap 95% CI"
+           if np.isfinite(test["difference_h"]) else f"needs cascades that cross in both {a} and {b}")
+    lines.append(record_estimate(name, test["difference_h"], test["ci_low_h"], test["ci_high_h"], why))
+    if np.isfinite(test["p_value"]):
+        record_finding(f"thresholds.{dataset}.crossers_mann_whitney_p", test["p_value"], tolerance=1e-9,
+                       note=f"two-sided Mann-Whitney U, hours to {threshold} among the cascades that cross, {a} vs {b}")
+        record_finding(f"thresholds.{dataset}.crossers_prob_{slug(a)}_slower", test["prob_a_slower"], tolerance=1e-9,
+                       note=f"P(T_{a} > T_{b}) + P(tie)/2 among crossers (0.5: neither faster); Mann-Whitney effect size")
+        lines.append(f"Mann-Whitney p = {test['p_value']:.2g}; P({a} slower) = {test['prob_a_slower']:.3f}")
+    return lines

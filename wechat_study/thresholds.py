@@ -169,12 +169,16 @@ def crossing_by_dataset(corpora: dict, metrics: dict, threshold: int = REPOSTS) 
 
 
 def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", note: str = "") -> None:
-    """Findings ``thresholds.<dataset>.share_reaching_<N>_<what>[.<group>]`` (shares, exact to 1e-12)."""
+    """Findings ``thresholds.<dataset>.share_reaching_<N>_<what>[.<group>]`` (shares, exact to 1e-12), each with
+    its Wilson 95% interval as ``.ci_low`` / ``.ci_high``; the note states the raw count."""
     from .findings import record_finding, slug
 
     for row in table.itertuples(index=False):
         suffix = "" if row.group == "all" else f".{slug(row.group)}"
-        record_finding(f"thresholds.{row.dataset}.share_reaching_{threshold}_{what}{suffix}", float(row.share),
-                       tolerance=1e-12,
+        name = f"thresholds.{row.dataset}.share_reaching_{threshold}_{what}{suffix}"
+        record_finding(name, float(row.share), tolerance=1e-12,
                        note=f"{row.crossing:,} of {row.cascades:,} cascades; 95% CI {row.ci_low:.3f}-{row.ci_high:.3f}"
                        + (f"; {note}" if note else ""))
+        for part in ("ci_low", "ci_high"):
+            record_finding(f"{name}.{part}", float(getattr(row, part)), tolerance=1e-12,
+                           note=f"Wilson 95% interval of {name}")
