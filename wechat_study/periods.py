@@ -190,5 +190,7 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
         kind = "crude" if r["method"] == "crude" or "no covariates" in r["method"] else "adjusted"
         note = (f"{r['contrast']}: {r['estimand']}, {r['method']}; {r['cascades']:,} cascades, {r['excluded']:,} excluded"
                 + (f"; {r['note']}" if r["note"] else ""))
-        lines.append(record_estimate(f"{base}.{who}.{what}.{kind}", r["estimate"], r["ci_low"], r["ci_high"], note))
+        tolerance = 1e-6 if "regression" in r["method"] else 1e-9
+        lines.append(record_estimate(f"{base}.{who}.{what}.{kind}", r["estimate"], r["ci_low"], r["ci_high"], note,
+                                     tolerance))
     return lines
