@@ -186,7 +186,7 @@ def compare_continuous(frame: pd.DataFrame, outcome: str, group: str = "label", 
     (e.g. ``log_size`` for structural virality) added to the regressions and, cut into the
     ``strata`` given, to the stratification. Rows as ``compare_binary``:
 
-    - ``crude``: median regression on the group alone (the sample difference of medians);
+    - ``crude``: the sample difference of medians, bootstrap interval, Mann-Whitney U p-value;
     - ``crude, known reach``: the same over the cascades the adjusted rows use;
     - ``stratified``: the per-stratum differences of medians, averaged with weights
       n_a·n_b/(n_a + n_b), with a stratified bootstrap interval (``n_boot`` draws, ``seed``);
@@ -217,8 +217,9 @@ def compare_continuous(frame: pd.DataFrame, outcome: str, group: str = "label", 
         return _result(label, est, back(fit.params["_g"]), (back(lo), back(hi)), fit.pvalues["_g"], int(fit.nobs),
                        len(d) - len(data))
 
-    rows.append(qr(d, [], "crude"))
-    rows.append(qr(known, [], "crude, known reach"))
+    rows.append(_crude_medians(d, outcome, group, a, "crude", estimand, back, level, n_boot, seed, 0))
+    rows.append(_crude_medians(known, outcome, group, a, "crude, known reach", estimand, back, level, n_boot, seed,
+                               excluded))
     rows.append(_stratified_medians(known, outcome, group, a, list(strata), estimand, back, level, n_boot, seed, excluded))
     covs = available_covariates(known, covariates) + [k for k in extra if known[k].nunique() > 1]
     rows.append(qr(known, covs, f"median regression ({', '.join(covs) or 'no covariates'})"))
@@ -233,6 +234,20 @@ def compare_continuous(frame: pd.DataFrame, outcome: str, group: str = "label", 
             rows.append(_result(f"OLS ({', '.join(covs) or 'no covariates'})", est, back(fit.params["_g"]),
                                 (back(lo), back(hi)), fit.pvalues["_g"], int(fit.nobs), excluded))
     return pd.DataFrame(rows)
+
+
+def _crude_medians(d, outcome, group, a, name, estimand, back, level, n_boot, seed, excluded) -> dict:
+    from scipy import stats as st
+
+    xa, xb = d.loc[d[group] == a, outcome].to_numpy(float), d.loc[d[group] != a, outcome].to_numpy(float)
+    if not len(xa) or not len(xb):
+        return _result(name, estimand, n=len(d), excluded=excluded, note="only one group present")
+    rng = np.random.default_rng(seed)
+    draws = (np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(rng.choice(xb, (n_boot, len(xb))), axis=1))
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    p = st.mannwhitneyu(xa, xb, alternative="two-sided").pvalue
+    return _result(name, estimand, back(np.median(xa) - np.median(xb)), (back(lo), back(hi)), p, len(d), excluded,
+                   f"bootstrap interval, {n_boot} draws; Mann-Whitney U p")
 
 
 def _stratified_medians(d, outcome, group, a, strata, estimand, back, level, n_boot, seed, excluded) -> dict:

@@ -1,7 +1,7 @@
 """The views model: none of the public data sets records views, so the 5,000-view test needs one.
 
 Expected views by time t = ρ·(F_root + Σ_{reposts i with t_i ≤ t} F_i), where F is a poster's
-follower count and ρ the share of followers who actually see a post (docs/methods.md#5-views). CED
+follower count and ρ the share of followers who actually see a post (docs/methods.md#5-views-the-exposure-model). CED
 records follower counts for source authors only: an unknown source count takes the median of the known
 ones (flagged and counted as ``imputed``, never silently), and every repost takes an assumed constant
 F_repost. Both ρ and F_repost are swept, and the share of cascades crossing 5,000 views is reported as
@@ -69,7 +69,7 @@ def decompose(metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_follow
     ``share_needs_reposts``, ``share_reaching``, with Wilson 95% intervals ``*_ci_low/_ci_high``),
     and the imputed-follower flags: ``imputed`` (sources whose follower count is the median
     stand-in) and ``imputed_source_alone`` / ``imputed_needs_reposts`` (how many of each share
-    rest on an imputed count). docs/methods.md#5-views.
+    rest on an imputed count). docs/methods.md#5-views-the-exposure-model.
     """
     from .thresholds import wilson_interval
 
