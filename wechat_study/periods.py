@@ -149,12 +149,18 @@ def monthly_intake(cascades: pd.DataFrame) -> pd.DataFrame:
 
 
 def intake_drop(cascades: pd.DataFrame, label: str = "rumour", date: str = IN_FORCE, months: int = 12) -> dict:
-    """Source posts of ``label`` per month in the twelve months before and after ``date``, and their ratio."""
+    """Source posts of ``label`` in the ``months`` before and after ``date``, and how many times fewer came after:
+    ``before``, ``after``, ``ratio`` (before / after) with a 95% interval (Wilson interval of before / (before +
+    after), mapped to the ratio; conditional on the total, as for two Poisson counts)."""
     cut = pd.Timestamp(date, tz="Asia/Shanghai").tz_convert("UTC")
     t = cascades.loc[cascades["label"] == label, "created_at"]
     before = int(((t >= cut - pd.DateOffset(months=months)) & (t < cut)).sum())
     after = int(((t >= cut) & (t < cut + pd.DateOffset(months=months))).sum())
-    return {"before": before, "after": after, "ratio": before / after if after else np.nan}
+    if not after or not before:
+        return {"before": before, "after": after, "ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    lo, hi = wilson_interval(before, before + after)
+    return {"before": before, "after": after, "ratio": before / after, "ci_low": float(lo / (1 - lo)),
+            "ci_high": float(hi / (1 - hi))}
 
 
 def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, threshold: int) -> list[str]:

@@ -190,3 +190,12 @@ def record_survival(dataset: str, threshold: int, check: pd.DataFrame, fast: pd.
                        note=f"P(T_{a} > T_{b}) + P(tie)/2 among crossers (0.5: neither faster); Mann-Whitney effect size")
         lines.append(f"Mann-Whitney p = {test['p_value']:.2g}; P({a} slower) = {test['prob_a_slower']:.3f}")
     return lines
+
+
+def steps(curves: pd.DataFrame) -> pd.DataFrame:
+    """The rows of Kaplan-Meier ``curves`` where a group's curve or band moves, plus each group's first and last:
+    the same step functions, drawn with far fewer points (a censoring alone moves neither)."""
+    g = curves.groupby("group", sort=False)
+    moved = (curves[["survival", "ci_low", "ci_high"]] != g[["survival", "ci_low", "ci_high"]].shift()).any(axis=1)
+    last = curves.index.isin(g.tail(1).index)
+    return curves[moved | last].reset_index(drop=True)
