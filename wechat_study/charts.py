@@ -7,6 +7,7 @@ with counter-based ids; the report page carries the Vega libraries once.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -16,40 +17,184 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from . import narrative as nv
 from .graph import repost_graph
 
 THEME = "wechat_study"
-PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3", "#2e4057"]
+FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3", "#2e4057", "#9b5de5"]
+INK, MUTED = "#222222", "#666666"
+
+#: One palette per concept, the same in every chart: code -> colour.
+PALETTES: dict[str, dict[str, str]] = {
+    "group": {"rumour": "#d1495b", "non-rumour": "#1f5f8b", "false": "#d1495b", "true": "#1f5f8b",
+              "unverified": "#edae49", "all": "#555555"},
+    "dataset": {"ced": "#2e4057", "wbmsf": "#00798c", "twitter15": "#edae49", "twitter16": "#c77d00",
+                "wechatscope": "#66a182", "synthetic": "#8d96a3"},
+    "reason": {"author_deleted": "#8d96a3", "violation": "#d1495b", "rule_violation": "#d1495b",
+               "account_blocked": "#6a040f", "complaint": "#edae49", "migrated": "#00798c",
+               "account_migrated": "#00798c"},
+    "model": {"count_baseline": "#8d96a3", "seismic": "#1f5f8b", "hawkes": "#00798c", "hawkes_marked": "#66a182",
+              "logistic": "#d1495b", "features": "#edae49"},
+}
+
+#: Legend and axis words for the codes the library uses.
+WORDS: dict[str, str] = {
+    "ced": "CED (Weibo)", "wbmsf": "Wb-MSF (Weibo)", "twitter15": "Twitter15", "twitter16": "Twitter16",
+    "wechatscope": "WeChatscope", "citizenlab": "Citizen Lab", "synthetic": "synthetic",
+    "author_deleted": "deleted by the author", "violation": "removed for a rule violation",
+    "rule_violation": "removed for a rule violation", "account_blocked": "account blocked",
+    "complaint": "removed after a complaint", "migrated": "account migrated", "account_migrated": "account migrated",
+    "count_baseline": "count baseline", "seismic": "SEISMIC", "hawkes": "Hawkes", "hawkes_marked": "marked Hawkes",
+    "logistic": "logistic regression", "rho": "ρ", "non_rumour": "non-rumour",
+}
+
+
+def word(code) -> str:
+    """The reader's word for a code (``author_deleted`` → "deleted by the author")."""
+    return WORDS.get(str(code), str(code).replace("_", " "))
+
+
+def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of ``table`` with the codes in ``columns`` replaced by words (for legends and tooltips)."""
+    out = table.copy()
+    for c in columns:
+        out[c] = out[c].map(word)
+    return out
+
+
+def palette(concept: str, codes) -> alt.Scale:
+    """A colour scale for ``concept`` over the ``codes`` present (as words), fixed colours per code."""
+    colours = PALETTES[concept]
+    present = list(dict.fromkeys(str(c) for c in codes))
+    extra = iter(c for c in PALETTE if c not in colours.values())
+    return alt.Scale(domain=[word(c) for c in present],
+                     range=[colours.get(c) or next(extra, "#555555") for c in present])
+
+
+def colour(field: str, concept: str, codes, title: str | None = None, legend: bool = True) -> alt.Color:
+    """Colour by ``field`` (already in words, see ``readable``) with the concept's palette; full-opacity swatches."""
+    return alt.Color(f"{field}:N", title=title, scale=palette(concept, codes),
+                     legend=alt.Legend(symbolOpacity=1, symbolStrokeWidth=3) if legend else None)
 
 
 @alt.theme.register(THEME, enable=True)
 def house_theme() -> alt.theme.ThemeConfig:
-    """Plain, legible defaults: one font, a muted palette, light grid, 640 px wide."""
-    font = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+    """Plain, legible defaults: one font, muted palette, light grid, legends on top, full-opacity swatches."""
     return {
         "config": {
-            "font": font,
-            "view": {"continuousWidth": 640, "continuousHeight": 360, "stroke": None},
+            "font": FONT,
+            "view": {"continuousWidth": 600, "continuousHeight": 320, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#e6e6e6",
-                     "domainColor": "#888888", "tickColor": "#888888"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal"},
-            "title": {"fontSize": 14, "fontWeight": "normal", "anchor": "start"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#ececec",
+                     "domainColor": "#888888", "tickColor": "#888888", "labelColor": INK, "titleColor": INK,
+                     "labelOverlap": "greedy", "labelLimit": 160, "titlePadding": 8},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "orient": "top",
+                       "direction": "horizontal", "columns": 2, "symbolOpacity": 1, "labelLimit": 220,
+                       "labelColor": INK},
+            "title": {"fontSize": 15, "fontWeight": "bold", "anchor": "start", "color": INK,
+                      "subtitleColor": MUTED, "subtitleFontSize": 12},
+            "header": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": INK},
+            "text": {"font": FONT, "fontSize": 12},
             "mark": {"color": PALETTE[0]},
         }
     }
 
 
+def source_line(*names: str) -> str:
+    """"Data: ..." for the data sets ``names``: each with its citation and the pinned upstream commit."""
+    from .datasets.catalog import CATALOG
+
+    parts = []
+    for name in dict.fromkeys(names):
+        d = CATALOG.get(name)
+        if d is None:
+            parts.append("synthetic data made by ws.synthetic_posts (no real posts)" if name == "synthetic" else name)
+        else:
+            parts.append(f"{word(name)}: {d.citation}; archive {d.owner}/{d.repo} at {d.commit[:7]}")
+    return "Data: " + "; ".join(parts) + "."
+
+
+def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, source: str | None = None,
+           anchor: str | None = None, data: str | None = None) -> alt.TopLevelMixin:
+    """A chart ready for a report: a title that states its point, a caption, a source line and an anchor.
+
+    The report shows the title and caption as HTML above and below the chart (so they wrap on a
+    phone), numbered "Figure N", with a button that downloads the chart's data as CSV; the renderer
+    also writes that data to ``reports/data/STEM/ANCHOR.csv``. ``data`` names the CSV columns'
+    source when the chart holds several data sets (default: the largest). Single and layered charts
+    are made as wide as the page (``width="container"``).
+    """
+    anchor = anchor or nv.slug(title)
+    label = nv.register_anchor(anchor, "Figure")
+    meta = {"anchor": anchor, "label": label, "title": title, "caption": caption or "", "source": source or ""}
+    if data:
+        meta["data"] = data
+    out = chart.properties(title=alt.TitleParams(f"{label}. {title}", subtitle=caption or alt.Undefined),
+                           usermeta={"wechat_study": meta})
+    if isinstance(out, alt.Chart | alt.LayerChart) and "facet" not in out.to_dict(validate=False):
+        out = out.properties(width="container")
+    return out
+
+
+def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None) -> alt.LayerChart:
+    """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold)."""
+    if (x is None) == (y is None):
+        raise ValueError("give the reference line one position: x=... or y=...")
+    where = {"x": alt.datum(x)} if x is not None else {"y": alt.datum(y)}
+    rule = alt.Chart().mark_rule(strokeDash=[5, 4], color=MUTED, strokeWidth=1.2).encode(**where)
+    layers = [chart, rule]
+    if label:
+        pos = ({"x": alt.datum(x), "y": alt.value(2)} if x is not None else {"y": alt.datum(y), "x": alt.value(2)})
+        layers.append(alt.Chart().mark_text(align="left", baseline="top" if x is not None else "bottom", dx=4, dy=-2 if y is not None else 0,
+                                            color=MUTED, fontSize=11).encode(text=alt.value(label), **pos))
+    return alt.layer(*layers)
+
+
+def diagonal(chart: alt.TopLevelMixin, x: str, y: str, label: str = "perfect calibration",
+             start: float = 0.0, end: float = 1.0) -> alt.LayerChart:
+    """The line y = x under ``chart`` (fields ``x`` and ``y``), e.g. perfect calibration."""
+    line = pd.DataFrame({x: [start, end], y: [start, end], "reference": [label, label]})
+    ref = alt.Chart(line).mark_line(strokeDash=[5, 4], color=MUTED, strokeWidth=1.2).encode(
+        x=f"{x}:Q", y=f"{y}:Q", tooltip=[alt.Tooltip("reference:N", title="line")])
+    return alt.layer(ref, chart)
+
+
 _chart_ids = itertools.count(1)
 
 
+def _safe_json(value) -> str:
+    """JSON that can sit inside a ``<script>`` element: no ``<``, ``>`` or ``&`` characters at all,
+    so no ``</script``, ``<!--`` or ``<script`` in the data can end or hide the element."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
 def report_renderer(spec: dict, **kwargs) -> dict:
-    """Render a chart for an offline report: a div and a ``vegaEmbed`` call, SVG, no actions menu."""
+    """A chart in an offline report: its figure (title, chart, caption, source, data download).
+
+    The spec sits in a ``<script type="application/json">`` element; ``wsChart`` (defined by the report
+    template) draws it with vega-embed (SVG) and wires the CSV download.
+    """
     div = f"chart-{next(_chart_ids)}"
-    body = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    html = (f'<div id="{div}" class="ws-chart"></div>\n<script>vegaEmbed("#{div}", {body}, '
-            '{"actions": false, "renderer": "svg"});</script>')
-    return {"text/html": html}
+    spec = dict(spec)
+    meta = (spec.pop("usermeta", None) or {}).get("wechat_study") or {}
+    if meta:
+        spec.pop("title", None)
+    anchor = html.escape(meta.get("anchor") or div)
+    head = f'<h3 class="ws-figure-title">{html.escape(meta["label"] + ". " + meta["title"])}</h3>' if meta else ""
+    notes = " ".join(x for x in (html.escape(meta.get("caption", "")),
+                                  f'<span class="ws-source">{html.escape(meta["source"])}</span>' if meta.get("source")
+                                  else "") if x)
+    download = (f'<button type="button" class="ws-download" data-chart="{div}" data-file="{anchor}.csv"'
+                f'{" data-dataset=" + chr(34) + html.escape(meta["data"]) + chr(34) if meta.get("data") else ""}>'
+                "Download the data (CSV)</button>")
+    html_text = (f'<figure class="ws-figure" id="{anchor}">{head}<div id="{div}" class="ws-chart"></div>'
+                 f'<script type="application/json" id="{div}-spec">{_safe_json(spec)}</script>'
+                 f'<script>wsChart("{div}");</script><figcaption>{notes} {download}</figcaption></figure>')
+    return {"text/html": html_text}
 
 
 alt.renderers.register("wechat_study_report", report_renderer)
@@ -103,106 +248,154 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
         tooltip=[alt.Tooltip("x:Q", title="depth"), alt.Tooltip("hours:Q", title="hours after the source"),
                  alt.Tooltip("kind:N", title="kind")],
     )
-    title = f"Cascade {cascade_id}: {g.number_of_nodes():,} posts, depth {depth}"
+    title = f"An example cascade: {g.number_of_nodes():,} posts, {depth} hops deep at most"
     return alt.layer(links, dots).properties(title=title, height=height)
+
+
+CONCEPTS = ("group", "dataset", "reason", "model")
+
+
+def concept_of(codes) -> str | None:
+    """The palette concept whose codes include every value in ``codes`` (None when no palette fits)."""
+    present = {str(c) for c in codes}
+    for concept in CONCEPTS:
+        if present <= set(PALETTES[concept]) | {word(c) for c in PALETTES[concept]}:
+            return concept
+    return None
+
+
+def _grouped(table: pd.DataFrame, field: str = "group", legend: bool = True):
+    """``table`` with codes in ``field`` turned to words, and the colour encoding of its concept."""
+    codes = list(dict.fromkeys(table[field].astype(str)))
+    back = {word(c): c for concept in CONCEPTS for c in PALETTES[concept]}
+    codes = [back.get(c, c) for c in codes]
+    concept = concept_of(codes)
+    data = table.assign(**{field: table[field].astype(str).map(lambda c: word(back.get(c, c)))})
+    if concept is None:
+        return data, alt.Color(f"{field}:N", title=None, legend=alt.Legend(symbolOpacity=1) if legend else None)
+    return data, colour(field, concept, codes, legend=legend)
 
 
 def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Chart:
     """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default."""
     scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
-    return alt.Chart(ccdfs).mark_line(interpolate="step-after", strokeWidth=1.6).encode(
+    data, color = _grouped(ccdfs)
+    return alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=2).encode(
         x=alt.X("value:Q", title=x_title, scale=scale),
-        y=alt.Y("share:Q", title="share of cascades with at least this value", scale=alt.Scale(type="log")),
-        color=alt.Color("group:N", title=None),
-        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("value:Q", title=x_title, format=",.3~f"),
-                 alt.Tooltip("share:Q", title="share at least", format=".3~%")],
+        y=alt.Y("share:Q", title="share of cascades at least this large (log scale)", scale=alt.Scale(type="log"),
+                axis=alt.Axis(format="~%")),
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("value:Q", title=x_title, format=",.3~f"),
+                 alt.Tooltip("share:Q", title="share at least this large", format=".3~%")],
     ).properties(height=320)
 
 
 def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), measure_title: str = "structural virality") -> alt.Chart:
-    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output)."""
+    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), with
+    the number of cascades behind each point in its tooltip and as its size."""
     a, b = (g.replace("-", "_") for g in groups)
     long = pd.concat([
         pd.DataFrame({"size_bin": table["size_bin"], "group": g, "median": table[f"median_{s}"], "n": table[f"n_{s}"]})
         for g, s in zip(groups, (a, b), strict=True)
     ]).dropna(subset=["median"])
     order = list(table["size_bin"])
-    return alt.Chart(long).mark_point(filled=True, size=70).encode(
-        x=alt.X("size_bin:N", title="cascade size (nodes)", sort=order),
+    data, color = _grouped(long)
+    return alt.Chart(data).mark_point(filled=True, opacity=1).encode(
+        x=alt.X("size_bin:N", title="cascade size (posts), size bin", sort=order, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("group:N"),
         y=alt.Y("median:Q", title=f"median {measure_title}"),
-        color=alt.Color("group:N", title=None),
-        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("size_bin:N", title="size"), alt.Tooltip("n:Q", title="cascades"),
-                 alt.Tooltip("median:Q", format=".3f")],
+        size=alt.Size("n:Q", title="cascades in the bin", scale=alt.Scale(range=[30, 300]),
+                      legend=alt.Legend(symbolFillColor="#888888", symbolStrokeColor="#888888")),
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("size_bin:N", title="size bin (posts)"),
+                 alt.Tooltip("n:Q", title="cascades", format=","), alt.Tooltip("median:Q", title="median", format=".3f")],
     ).properties(height=300)
 
 
-def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source post") -> alt.LayerChart:
+def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
     """Kaplan-Meier curves with their 95% bands (``thresholds.kaplan_meier`` curves), log time axis."""
-    d = curves[curves["hours"] > 0]
-    base = alt.Chart(d).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")),
-                               color=alt.Color("group:N", title=None))
-    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(y="ci_low:Q", y2="ci_high:Q")
-    line = base.mark_line(interpolate="step-after").encode(
-        y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("hours:Q", format=",.1f"), alt.Tooltip("survival:Q", format=".3f")])
+    data, color = _grouped(curves[curves["hours"] > 0])
+    _, no_legend = _grouped(curves[curves["hours"] > 0], legend=False)
+    base = alt.Chart(data).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+    line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
+        y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("hours:Q", title="hours", format=",.1f"),
+                 alt.Tooltip("survival:Q", title="share not yet there", format=".1%")])
     return alt.layer(band, line).properties(height=320)
 
 
 def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_title: str = "share of cascades",
                 log_x: bool = False) -> alt.LayerChart:
     """Shares (with ``ci_low``/``ci_high`` bands when present) against ``x``, one line per ``group``."""
-    base = alt.Chart(table).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
-                                   color=alt.Color("group:N", title=None))
-    line = base.mark_line(point=True).encode(
+    data, color = _grouped(table) if "group" in table else (table.assign(group="all"), alt.Color("group:N", legend=None))
+    _, no_legend = _grouped(data, legend=False)
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()))
+    line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
-        tooltip=[alt.Tooltip("group:N"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
-                 alt.Tooltip(f"{y}:Q", format=".1%")])
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")])
     if {"ci_low", "ci_high"} <= set(table.columns):
-        return alt.layer(base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q"), line).properties(height=300)
+        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+        return alt.layer(band, line).properties(height=300)
     return alt.layer(line).properties(height=300)
 
 
 def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
-    """A grid of shares (e.g. the views sweep), labelled with their values."""
-    base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
-    cells = base.mark_rect().encode(color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues"),
-                                                    legend=alt.Legend(format="%")),
-                                    tooltip=[f"{x}:O", f"{y}:O", alt.Tooltip(f"{value}:Q", format=".1%")])
-    text = base.mark_text(fontSize=11).encode(text=alt.Text(f"{value}:Q", format=".0%"),
-                                              color=alt.condition(f"datum.{value} > 0.6", alt.value("white"),
+    """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page."""
+    base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+                                   y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(format="%", orient="top", direction="horizontal", gradientLength=200)),
+        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
+                 alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")])
+    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".0%"),
+                                              color=alt.condition(f"datum['{value}'] > 0.55", alt.value("white"),
                                                                   alt.value("black")))
-    return alt.layer(cells, text).properties(height=220)
+    return alt.layer(cells, text).properties(height=alt.Step(34))
 
 
 def bars(table: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
          value_format: str = ",") -> alt.Chart:
-    """Horizontal bars, largest first."""
-    return alt.Chart(table).mark_bar().encode(
-        y=alt.Y(f"{category}:N", title=category_title, sort="-x"), x=alt.X(f"{value}:Q", title=value_title),
-        tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=value_format)]).properties(height=alt.Step(22))
+    """Horizontal bars, largest first; codes in ``category`` shown as words."""
+    data = table.assign(**{category: table[category].map(word)})
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=category_title, sort="-x", axis=alt.Axis(labelLimit=180)),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                 alt.Tooltip(f"{value}:Q", title=value_title, format=value_format)]).properties(height=alt.Step(26))
 
 
 def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "reason") -> alt.Chart:
-    """Counts per month (``month`` as YYYY-MM), one line per ``color`` value."""
-    return alt.Chart(table).mark_line(point=True).encode(
+    """Counts per month (``month`` as YYYY-MM), one line per ``color`` value (codes shown as words)."""
+    data, enc = _grouped(table, color)
+    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20), strokeWidth=2).encode(
         x=alt.X("month:T", title="month (Beijing time)", timeUnit="yearmonth"),
-        y=alt.Y(f"{value}:Q", title=value), color=alt.Color(f"{color}:N", title=None),
-        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), f"{color}:N", f"{value}:Q"],
+        y=alt.Y(f"{value}:Q", title=f"{word(value)} per month"), color=enc,
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), alt.Tooltip(f"{color}:N", title=word(color)),
+                 alt.Tooltip(f"{value}:Q", title=word(value), format=",")],
     ).properties(height=300)
 
 
 def histogram(values: pd.DataFrame, value: str, group: str, value_title: str, max_value: int | None = None) -> alt.Chart:
-    """Shares of each whole-number value within each group (e.g. days to removal by reason)."""
+    """Shares of each whole-number value within each group (e.g. days to removal by reason), bars side by
+    side in one view (no facets, so it fits a phone); the last value collects everything from ``max_value`` up."""
     d = values[[value, group]].copy()
     if max_value is not None:
         d[value] = d[value].clip(upper=max_value)
     counts = d.groupby([group, value]).size().rename("n").reset_index()
     counts["share"] = counts["n"] / counts.groupby(group)["n"].transform("sum")
-    return alt.Chart(counts).mark_bar().encode(
-        x=alt.X(f"{value}:O", title=value_title), y=alt.Y("share:Q", title="share", axis=alt.Axis(format="%")),
-        color=alt.Color(f"{group}:N", title=None, legend=None), column=alt.Column(f"{group}:N", title=None),
-        tooltip=[f"{group}:N", f"{value}:O", "n:Q", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(width=110, height=180)
+    data, enc = _grouped(counts, group)
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{value}:O", title=value_title, axis=alt.Axis(labelAngle=0)), xOffset=alt.XOffset(f"{group}:N"),
+        y=alt.Y("share:Q", title="share within its group", axis=alt.Axis(format="%")), color=enc,
+        tooltip=[alt.Tooltip(f"{group}:N", title=word(group)), alt.Tooltip(f"{value}:O", title=value_title),
+                 alt.Tooltip("n:Q", title="count", format=","), alt.Tooltip("share:Q", title="share", format=".1%")],
+    ).properties(height=260)
 
 
 def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True, x_title: str = "odds ratio") -> alt.LayerChart:

@@ -8,12 +8,16 @@
 from __future__ import annotations
 
 import html
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from . import paths
+from .atomic import write_text
 
 PACKAGE = paths.PACKAGE
 REPORTS = paths.CHECKOUT / "reports"
@@ -31,15 +35,73 @@ def vega_bundle() -> str:
 
 
 def render(executed: Path, stem: str) -> str:
-    """The report page for an executed notebook: markdown and outputs, no code, no prompts."""
+    """The report page for an executed notebook: markdown and outputs, no code, no prompts.
+
+    The findings box ("What we found") moves to just after the question (the first markdown cell),
+    wherever the notebook built it; the page ends with its version line (``version_line``).
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(PACKAGE / "templates")],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    nb = nbformat.read(executed, as_version=4)
+    nb = findings_first(nbformat.read(executed, as_version=4))
     nb.metadata["title"] = title(nb, stem)
-    body, _ = exporter.from_notebook_node(nb, resources={"vega_bundle": vega_bundle(), "metadata": {"name": stem}})
+    resources = {"vega_bundle": vega_bundle(), "metadata": {"name": stem},
+                 "version_line": version_line(executed_parameters(nb))}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+def _has_box(cell) -> bool:
+    return cell.cell_type == "code" and any("data-ws-findings" in str(o.get("data", {}).get("text/html", ""))
+                                            for o in cell.get("outputs", []))
+
+
+def findings_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with the cell that shows the findings box moved right after the first markdown cell."""
+    boxes = [i for i, c in enumerate(nb.cells) if _has_box(c)]
+    first_md = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), None)
+    if not boxes or first_md is None or boxes[0] == first_md + 1:
+        return nb
+    cell = nb.cells.pop(boxes[0])
+    nb.cells.insert(first_md + 1, cell)
+    return nb
+
+
+def executed_parameters(nb: nbformat.NotebookNode) -> dict:
+    """The parameters a notebook ran with: its parameters cell, overridden by papermill's injected cell."""
+    import ast
+
+    params: dict = {}
+    for tag in ("parameters", "injected-parameters"):
+        for cell in nb.cells:
+            if tag in cell.metadata.get("tags", []):
+                for node in ast.parse(cell.source).body:
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                        try:
+                            params[node.targets[0].id] = ast.literal_eval(node.value)
+                        except ValueError:
+                            pass
+    return params
+
+
+def version_line(params: dict) -> str:
+    """Which code and data made a page: the data sets' pinned upstream commits and the library's source
+    digest (the one the run cache uses). No date and no git commit, so unchanged inputs give the same bytes."""
+    from .datasets.catalog import CATALOG
+    from .reporting import datasets_used, library_digest
+
+    used = datasets_used(params)
+    data = "; ".join(f"{CATALOG[n].owner}/{CATALOG[n].repo} at {CATALOG[n].commit[:12]} ({html.escape(n)})"
+                     for n in used) or "synthetic data (no data set)"
+    return (f"Made by wechat_study {html.escape(_version())}, library source digest {library_digest()[:16]}, "
+            f"from {data}.")
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
 
 
 def title(nb: nbformat.NotebookNode, stem: str) -> str:
@@ -95,3 +157,41 @@ def _report_title(report: Path) -> str | None:
     text = report.read_text("utf-8")
     a, b = text.find("<title>"), text.find("</title>")
     return html.unescape(text[a + 7:b]) if a >= 0 and b > a else None
+
+
+_FIGURE = re.compile(r'<figure class="ws-figure" id="([^"]+)">.*?<script type="application/json" id="([^"]+)-spec">'
+                     r"(.*?)</script>.*?<button[^>]*class=\"ws-download\"[^>]*?(?:data-dataset=\"([^\"]*)\")?[^>]*>",
+                     re.S)
+
+
+def chart_data(executed: Path) -> dict[str, pd.DataFrame]:
+    """The data behind each chart of an executed notebook, by its anchor: the data set the figure names,
+    else the largest one in its Vega-Lite spec (the same rows the page's CSV button downloads)."""
+    nb = nbformat.read(executed, as_version=4)
+    out: dict[str, pd.DataFrame] = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            text = o.get("data", {}).get("text/html", "")
+            text = "".join(text) if isinstance(text, list) else text
+            for anchor, _div, body, name in _FIGURE.findall(text):
+                sets = json.loads(body).get("datasets") or {}
+                rows = sets.get(name) if name else None
+                if rows is None and sets:
+                    rows = max((sets[k] for k in sorted(sets)), key=len)
+                out[anchor] = pd.DataFrame(rows or [])
+    return out
+
+
+def write_chart_data(executed: Path, stem: str, folder: Path | None = None) -> list[Path]:
+    """Write each chart's data as ``reports/data/STEM/ANCHOR.csv`` (UTF-8, stable bytes); remove CSVs of
+    charts the report no longer has. ``reporting.reproduce`` calls this next to ``render``."""
+    folder = (folder or REPORTS / "data") / stem
+    written = []
+    for anchor, frame in chart_data(executed).items():
+        path = folder / f"{anchor}.csv"
+        write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        written.append(path)
+    for old in folder.glob("*.csv") if folder.is_dir() else []:
+        if old not in written:
+            old.unlink()
+    return written

@@ -1,0 +1,146 @@
+"""The notebook-facing report API: number formats, sentences from findings, publication tables, chart figures."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+import wechat_study as ws
+from wechat_study import charts, pages, tables
+from wechat_study import narrative as nv
+
+
+@pytest.fixture
+def sink(monkeypatch, tmp_path):
+    path = tmp_path / "findings.jsonl"
+    monkeypatch.setenv("WECHAT_STUDY_FINDINGS", str(path))
+    monkeypatch.setenv("WECHAT_STUDY_NOTEBOOK", "99-test")
+    monkeypatch.setattr(nv, "ANCHORS", {})
+    return path
+
+
+def test_number_formats():
+    assert nv.share(0.292, 0.2771, 0.3084) == "29.2% (27.7–30.8)"
+    assert nv.share(0.0047) == "0.47%" and nv.share(None) == "not reached"
+    assert nv.count(1277843) == "1,277,843"
+    assert nv.hours(0.083333) == "5 minutes" and nv.hours(1.0) == "1 hour" and nv.hours(3.24, 2.1, 4.0) == "3.2 hours (2.1–4)"
+    assert nv.hours(100) == "4.2 days" and nv.days(2.0) == "2 days" and nv.days(1.0) == "1 day"
+    assert nv.p_value(1.731707e-69) == "p < 0.001" and nv.p_value(0.0321) == "p = 0.032"
+    assert nv.ratio(2.314, 1.8, 2.95) == "2.31 (1.80–2.95)"
+    assert nv.points(0.065, -0.01, 0.09) == "+6.5 percentage points (-1.0 to +9.0)"
+    assert nv.number(1288.4) == "1,288" and nv.number(3.307707) == "3.31" and nv.number(float("nan")) == "not reached"
+    with pytest.raises(ValueError, match="unknown format"):
+        nv.formatted(1, "percent")
+
+
+def test_findings_box_fills_from_recorded_findings(sink):
+    ws.record_finding("t.ced.share", 0.292, tolerance=1e-9)
+    ws.record_finding("t.ced.share.ci_low", 0.277, tolerance=1e-9)
+    ws.record_finding("t.ced.share.ci_high", 0.308, tolerance=1e-9)
+    ws.record_finding("t.ced.median_h", None)
+    charts.figure(alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"), "A point", anchor="crossing")
+    box = nv.FindingsBox(prefix="t.ced")
+    box.add("{.share:share} of <rumour> cascades reach {t:count} reposts; median {.median_h:hours}.", see="crossing",
+            t=500)
+    page = box._repr_html_()
+    assert '<span class="ws-value" data-finding="t.ced.share" data-kind="share">29.2% (27.7–30.8)</span>' in page
+    assert "&lt;rumour&gt;" in page and "500 reposts" in page and "not reached" in page
+    assert '<a class="ws-see" href="#crossing">Figure 1</a>' in page
+    assert nv.sentences_in(page)[0]["template"].startswith("{.share:share}")
+    ledger = {"t.ced.share": {"value": 0.5}, "t.ced.median_h": {"value": 30.0}}
+    again = nv.render_sentences(nv.sentences_in(page), ledger, link_prefix="03.html")[0]
+    assert ">50.0%<" in again and "30 hours" in again and 'href="03.html#crossing"' in again
+
+
+def test_findings_box_refuses_unknown_findings_and_links(sink):
+    box = nv.FindingsBox(prefix="t.ced")
+    with pytest.raises(KeyError, match="was not recorded"):
+        box.add("{.nothing:share} of cascades")
+    with pytest.raises(ValueError, match="no chart or table has anchor"):
+        box.add("A sentence.", see="nowhere")
+    with pytest.raises(KeyError, match="has no value"):
+        nv.say("{t:count} reposts")
+
+
+def test_heading_from_parameters(sink):
+    h = nv.heading("How many cascades reach {t:count} reposts", t=1000)
+    assert h._repr_html_() == '<h2 id="how-many-cascades-reach-1-000-reposts">How many cascades reach 1,000 reposts</h2>'
+
+
+def test_publication_table(sink):
+    df = pd.DataFrame({"group": ["rumour", "non-rumour"], "n": [1538, 1849], "share": [0.2919, 0.1],
+                       "ci_low": [0.277, 0.08], "ci_high": [0.308, 0.12], "median_h": [3.2, float("nan")],
+                       "p_value": [1.7e-69, 0.2]}, index=[5, 9])
+    t = tables.publication(df, "Share reaching 500 reposts", source="CED", anchor="crossing-table")
+    assert list(t.data.columns) == ["group", "n", "share", "median_h", "p_value"]
+    assert t.data["share"].tolist() == ["29.2% (27.7–30.8)", "10.0% (8.0–12.0)"]
+    assert t.data["n"].tolist() == ["1,538", "1,849"] and t.data["median_h"].iloc[1] == "–"
+    assert t.data["p_value"].tolist() == ["< 0.001", "0.20"]
+    html = t._repr_html_()
+    assert 'id="crossing-table"' in html and "Table 1. Share reaching 500 reposts" in html and "Source: CED" in html
+    assert 'class="ws-table-scroll"' in html and "median (hours)" in html and "ci_low" not in html
+    assert ">5<" not in html and ">9<" not in html  # no index column
+    assert html == tables.publication(df, "Share reaching 500 reposts", source="CED", anchor="crossing-table").html
+    long = tables.publication(pd.DataFrame({"k": range(40)}), "Forty rows", collapse_after=15)
+    assert long.html.count("<details") == 1 and "40 rows" in long.html
+    with pytest.raises(KeyError, match="no column"):
+        tables.publication(df, "x", columns=["nope"])
+
+
+def test_facts_table_replaces_dict_printouts(sink):
+    t = tables.facts({"gini": 0.52198, "accounts_for_half": 140}, "Concentration of removals")
+    assert t.data.to_dict("list") == {"measure": ["gini", "accounts for half"], "value": ["0.522", "140"]}
+
+
+def test_figure_carries_title_caption_source_and_anchor(sink):
+    chart = charts.share_lines(pd.DataFrame({"threshold": [50, 500], "share": [0.5, 0.2], "group": ["rumour"] * 2}),
+                               "threshold", "repost threshold (reposts)")
+    fig = charts.figure(charts.reference(chart, x=500, label="500 reposts"), "Fewer cross at higher lines",
+                        caption="Share crossing.", source=charts.source_line("ced"))
+    spec = fig.to_dict()
+    meta = spec["usermeta"]["wechat_study"]
+    assert meta["anchor"] == "fewer-cross-at-higher-lines" and meta["label"] == "Figure 1"
+    assert spec["width"] == "container" and "thunlp/Chinese_Rumor_Dataset at c1178d8" in meta["source"]
+    out = charts.report_renderer(spec)["text/html"]
+    assert '<figure class="ws-figure" id="fewer-cross-at-higher-lines">' in out and "Figure 1. Fewer cross" in out
+    assert "Download the data (CSV)" in out and "Share crossing." in out
+
+
+def test_one_palette_per_concept():
+    a = charts.share_lines(pd.DataFrame({"x": [1, 2], "share": [0.1, 0.2], "group": ["non-rumour", "rumour"]}), "x", "x")
+    b = charts.survival_chart(pd.DataFrame({"hours": [1.0, 2.0], "survival": [0.9, 0.8], "ci_low": [0.8, 0.7],
+                                            "ci_high": [1.0, 0.9], "group": ["rumour", "non-rumour"]}))
+    scales = [json.dumps(c.to_dict()) for c in (a, b)]
+    for s in scales:
+        assert '"#d1495b"' in s and '"#1f5f8b"' in s
+    reasons = charts.monthly_lines(pd.DataFrame({"month": ["2019-01"], "removals": [3], "reason": ["author_deleted"]}))
+    assert "deleted by the author" in json.dumps(reasons.to_dict()) and "author_deleted" not in json.dumps(reasons.to_dict())
+
+
+@pytest.mark.parametrize("hostile", ["<!--<script>", "</script><script>alert(1)</script>", "</SCRIPT>", "a&b", "\u2028"])
+def test_renderer_escapes_everything_that_could_end_or_hide_a_script(hostile):
+    spec = alt.Chart(pd.DataFrame({"v": [hostile], "x": [1]})).mark_text().encode(x="x:Q", text="v:N").to_dict()
+    out = charts.report_renderer(spec)["text/html"]
+    body = re.search(r'<script type="application/json" id="chart-\d+-spec">(.*?)</script>', out, re.S).group(1)
+    assert "<" not in body and ">" not in body and "&" not in body and "\u2028" not in body
+    assert json.loads(body)["datasets"].popitem()[1][0]["v"] == hostile
+
+
+def test_chart_data_is_extracted_from_the_page_html(tmp_path, sink):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    fig = charts.figure(alt.Chart(pd.DataFrame({"x": [1, 2], "y": ["<!--", "b"]})).mark_point().encode(x="x:Q"),
+                        "Two points", anchor="two-points")
+    cell = new_code_cell("", outputs=[new_output("display_data", data=charts.report_renderer(fig.to_dict()))])
+    nbformat.write(new_notebook(cells=[cell]), tmp_path / "x.ipynb")
+    (tmp_path / "out" / "99-x").mkdir(parents=True)
+    (tmp_path / "out" / "99-x" / "gone.csv").write_text("stale")
+    written = pages.write_chart_data(tmp_path / "x.ipynb", "99-x", tmp_path / "out")
+    assert [p.name for p in written] == ["two-points.csv"]
+    assert (tmp_path / "out" / "99-x" / "two-points.csv").read_text() == "x,y\n1,<!--\n2,b\n"
+    assert not (tmp_path / "out" / "99-x" / "gone.csv").exists()

@@ -1,0 +1,161 @@
+"""Publication tables: a result table as a reader should see it (great-tables underneath).
+
+``publication(df, title, ...)`` gives readable headers, percentages, thousands separators, intervals
+merged into one cell ("29.2% (27.7–30.8)"), no index column, a numbered title ("Table 2. ..."), a source
+note, an anchor to link to, and a scroller marked ``ws-table-scroll`` so a wide table scrolls inside
+itself on a phone. Tables longer than ``collapse_after`` rows fold into a ``<details>`` element.
+The result displays as HTML in Jupyter and in the rendered report (it is plain ``text/html``).
+Number formats are those of ``narrative`` (docs/methods.md#reporting).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import narrative as nv
+
+MISSING = "–"
+
+#: Readable headers for column names the library uses often; others get their underscores turned to spaces.
+HEADERS = {
+    "n": "cascades", "share": "share", "ci_low": "95% interval, low", "ci_high": "95% interval, high",
+    "median_h": "median (hours)", "mean_h": "mean (hours)", "hours": "hours after the source",
+    "p_value": "p-value", "odds_ratio": "odds ratio", "auc": "AUC", "dataset": "data set", "group": "group",
+    "size_bin": "cascade size (posts)", "reposts": "reposts", "crossed": "crossed", "reason": "removal reason",
+    "median_days": "median (days)", "rho": "ρ (share of followers who see a post)",
+    "repost_followers": "followers per reposter (assumed)", "threshold": "threshold",
+}
+
+_SUFFIX_UNITS = {"_h": "hours", "_hours": "hours", "_d": "days", "_days": "days", "_min": "minutes", "_minutes": "minutes"}
+
+
+def header(column: str) -> str:
+    """A readable header for a column name: ``median_h`` → "median (hours)", ``n_rumour`` → "n rumour"."""
+    if column in HEADERS:
+        return HEADERS[column]
+    for suffix, unit in _SUFFIX_UNITS.items():
+        if column.endswith(suffix):
+            return f"{column[: -len(suffix)].replace('_', ' ')} ({unit})"
+    return column.replace("_", " ")
+
+
+def guess_format(column: str, values: pd.Series) -> str:
+    """The format a column most likely wants, from its name and dtype."""
+    name = column.lower()
+    if name in {"p", "p_value", "pvalue"} or name.startswith("p_value"):
+        return "p"
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return "text"
+    if pd.api.types.is_integer_dtype(values):
+        return "count"
+    if any(w in name for w in ("share", "fraction", "rate", "proportion", "percent")) or name in {"ci_low", "ci_high"}:
+        return "share"
+    if name.endswith(("_h", "_hours")) or name == "hours":
+        return "hours_number"
+    nonnull = values.dropna()
+    if len(nonnull) and np.allclose(nonnull, nonnull.round()) and nonnull.abs().max() >= 10:
+        return "count"
+    return "number"
+
+
+def _cell(value, kind: str, lo=None, hi=None) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return MISSING
+    if kind == "hours_number":
+        return nv.number(float(value), lo, hi, digits=3)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if kind == "p":
+        return nv.p_value(float(value)).removeprefix("p = ").replace("p < ", "< ")
+    if kind == "text":
+        return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    text = nv.formatted(value, kind, lo, hi)
+    return MISSING if text == nv.NOT_REACHED else text
+
+
+class Table:
+    """A publication table: ``_repr_html_`` for Jupyter and the report; ``data`` holds the formatted cells."""
+
+    def __init__(self, html_text: str, data: pd.DataFrame, anchor: str, label: str):
+        self.html, self.data, self.anchor, self.label = html_text, data, anchor, label
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<{self.label}: {self.anchor}, {len(self.data)} rows>"
+
+
+def publication(df: pd.DataFrame, title: str, *, anchor: str | None = None, source: str | None = None,
+                note: str | None = None, labels: Mapping[str, str] | None = None,
+                formats: Mapping[str, str] | None = None, intervals: Mapping[str, tuple[str, str]] | None = None,
+                columns: list[str] | None = None, collapse_after: int = 15) -> Table:
+    """A result table for readers.
+
+    - ``columns``: the columns to show, in order (default: all). The index is never shown; a named
+      index is turned into a column first.
+    - ``formats``: column → a ``narrative.FORMATS`` kind (``share``, ``count``, ``hours``, ``p``, ...);
+      others are guessed from the name and dtype (see ``guess_format``).
+    - ``intervals``: column → (low column, high column), shown in the column's cell as "29.2% (27.7–30.8)";
+      the two bound columns are then hidden. ``ci_low``/``ci_high`` merge into ``share`` by default.
+    - ``labels``: column → header (default: ``HEADERS``, else the name with spaces).
+    - ``source``: the source note (e.g. ``charts.source_line("ced")``); ``note``: a footnote.
+    - Longer than ``collapse_after`` rows: folded into a ``<details>`` element, title as its summary.
+    """
+    import great_tables as gt
+
+    data = df.reset_index() if any(n is not None for n in df.index.names) else df.reset_index(drop=True)
+    intervals = dict(intervals or {})
+    if not intervals and {"ci_low", "ci_high"} <= set(data.columns) and "share" in data.columns:
+        intervals["share"] = ("ci_low", "ci_high")
+    hidden = {c for pair in intervals.values() for c in pair}
+    shown = [c for c in (columns or list(data.columns)) if c not in hidden]
+    missing = [c for c in shown + sorted(hidden) if c not in data.columns]
+    if missing:
+        raise KeyError(f"table {title!r}: no column {missing[0]!r}; the table has {', '.join(map(str, data.columns))}")
+    kinds = {c: (formats or {}).get(c) or guess_format(str(c), data[c]) for c in shown}
+    out = pd.DataFrame(index=range(len(data)))
+    for c in shown:
+        lo_col, hi_col = intervals.get(c, (None, None))
+        out[c] = [_cell(v, kinds[c], data[lo_col].iat[i] if lo_col else None, data[hi_col].iat[i] if hi_col else None)
+                  for i, v in enumerate(data[c])]
+    anchor = anchor or nv.slug(title)
+    label = nv.register_anchor(anchor, "Table")
+    heads = {c: (labels or {}).get(c) or header(str(c)) for c in shown}
+    t = gt.GT(out, id=f"gt-{anchor}").tab_header(title=f"{label}. {title}")
+    t = t.cols_label(**{str(c): heads[c] for c in shown})
+    numeric = [str(c) for c in shown if kinds[c] != "text"]
+    if numeric:
+        t = t.cols_align("right", columns=numeric)
+    for line in (note, f"Source: {source}" if source else None):
+        if line:
+            t = t.tab_source_note(line)
+    t = t.tab_options(table_font_size="14px", heading_title_font_size="16px", heading_align="left",
+                      table_width="100%", column_labels_font_weight="bold")
+    body = _stable(t.as_raw_html())
+    scroller = (f'<div class="ws-table-scroll" role="region" tabindex="0" aria-label="{html.escape(title)}">'
+                f"{body}</div>")
+    if len(out) > collapse_after:
+        scroller = (f"<details class=\"ws-collapsed\"><summary>{html.escape(label)}. {html.escape(title)} "
+                    f"({len(out):,} rows; click to show)</summary>{scroller}</details>")
+    return Table(f'<figure class="ws-table" id="{anchor}">{scroller}</figure>', out, anchor, label)
+
+
+def _stable(text: str) -> str:
+    """great-tables' HTML with trailing spaces removed (its bytes are otherwise stable for the same input)."""
+    return re.sub(r"[ \t]+\n", "\n", text)
+
+
+def facts(mapping: Mapping[str, object], title: str, *, formats: Mapping[str, str] | None = None,
+          anchor: str | None = None, source: str | None = None, note: str | None = None,
+          key_title: str = "measure", value_title: str = "value") -> Table:
+    """A two-column table from a dict of named values (never print a dict in a report)."""
+    rows = [(header(str(k)), _cell(v, (formats or {}).get(k) or nv.formatted_kind(v))) for k, v in mapping.items()]
+    frame = pd.DataFrame(rows, columns=[key_title, value_title])
+    return publication(frame, title, anchor=anchor, source=source, note=note, formats={key_title: "text",
+                       value_title: "text"}, labels={key_title: key_title, value_title: value_title})

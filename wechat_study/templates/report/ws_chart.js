@@ -1,0 +1,36 @@
+/* Draw a chart from its JSON spec (vega-embed, SVG) and wire its "Download the data (CSV)" button. */
+window.wsSpecs = {};
+window.wsChart = function (id) {
+  var el = document.getElementById(id + "-spec");
+  var spec = JSON.parse(el.textContent);
+  window.wsSpecs[id] = spec;
+  vegaEmbed("#" + id, spec, {"actions": false, "renderer": "svg"});
+};
+window.wsChartRows = function (id, name) {
+  var sets = (window.wsSpecs[id] || {}).datasets || {};
+  if (name && sets[name]) return sets[name];
+  var best = [];
+  Object.keys(sets).sort().forEach(function (k) { if (sets[k].length > best.length) best = sets[k]; });
+  return best;
+};
+window.wsCsv = function (rows) {
+  var cols = [];
+  rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (cols.indexOf(k) < 0) cols.push(k); }); });
+  var cell = function (v) {
+    if (v === null || v === undefined) return "";
+    var s = String(v);
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  };
+  return [cols.map(cell).join(",")].concat(rows.map(function (r) { return cols.map(function (c) { return cell(r[c]); }).join(","); })).join("\n") + "\n";
+};
+document.addEventListener("click", function (e) {
+  var b = e.target.closest ? e.target.closest(".ws-download") : null;
+  if (!b) return;
+  var blob = new Blob([wsCsv(wsChartRows(b.dataset.chart, b.dataset.dataset))], {type: "text/csv"});
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = b.dataset.file;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+});
