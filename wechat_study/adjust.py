@@ -351,3 +351,33 @@ def reach_table(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
         "share_verified": g["verified"].mean(),
         "years": g["year"].agg(lambda s: f"{int(s.min())}-{int(s.max())}" if s.notna().any() else ""),
     }).reset_index()
+
+
+def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """``reach_table`` plus, per group, ``<prefix>.median_source_followers.<group>`` with a bootstrap 95% interval
+    (recorded) and ``<prefix>.sources_without_reach`` (the count excluded from adjusted estimates)."""
+    from .findings import record_finding, slug
+    from .survival import bootstrap_median
+
+    table = reach_table(frame)
+    for i, r in enumerate(table.itertuples(index=False)):
+        x = frame.loc[(frame["label"] == r.label) & frame["followers"].notna(), "followers"]
+        m, lo, hi = bootstrap_median(x, n_boot, seed + i)
+        record_estimate(f"{prefix}.median_source_followers.{slug(r.label)}", m, lo, hi,
+                        f"median follower count of the {len(x):,} {r.label} source authors with a known count; bootstrap 95% CI")
+    record_finding(f"{prefix}.sources_without_reach", int(table["reach_unknown"].sum()),
+                   note="sources with no follower count or verified status; excluded from adjusted estimates")
+    return table
+
+
+def box_add(box, template: str, see: str | None = None, **values) -> bool:
+    """Add a sentence to a ``narrative.FindingsBox`` only if every finding it names was recorded (a run with a
+    threshold nothing reaches records fewer); returns whether it was added."""
+    from . import narrative as nv
+
+    found = nv.recorded()
+    names = [m.group(1) for m in nv.FIELD.finditer(template) if "." in m.group(1)]
+    if all((box.prefix + n if n.startswith(".") else n) in found for n in names):
+        box.add(template, see=see, **values)
+        return True
+    return False
