@@ -199,3 +199,10 @@ def steps(curves: pd.DataFrame) -> pd.DataFrame:
     moved = (curves[["survival", "ci_low", "ci_high"]] != g[["survival", "ci_low", "ci_high"]].shift()).any(axis=1)
     last = curves.index.isin(g.tail(1).index)
     return curves[moved | last].reset_index(drop=True)
+
+
+def report_missing(lines: list[str]) -> None:
+    """Print the "not reached" lines among recorded-finding lines (findings that could not exist), and nothing else."""
+    missing = [x for x in lines if "not reached" in x]
+    if missing:
+        print("\n".join(missing))
