@@ -111,7 +111,8 @@ def test_recorded_shares_agree_with_their_counts(monkeypatch, tmp_path):
         if f"c.s.seen_within_window.{reason}" in f:
             share = f[f"c.s.seen_by_day_1.{reason}"] / f[f"c.s.seen_within_window.{reason}"]
             assert f[f"c.s.share_seen_by_day_1.{reason}"] == pytest.approx(share, abs=1e-9)
-            assert f[f"c.s.share_seen_by_day_1.{reason}.ci_low"] <= share <= f[f"c.s.share_seen_by_day_1.{reason}.ci_high"]
+            name = f"c.s.share_seen_by_day_1.{reason}"
+            assert f[f"{name}.ci_low"] <= share <= f[f"{name}.ci_high"]
     assert sum(f[f"c.s.removals.{r_}"] for r_ in cz.REASONS) == f["c.s.removals.total"] == 800
     assert f["c.s.titles_with_blocked_keyword"] == len(range(0, 800, 97))
     assert f["c.s.window.share_within"] == pytest.approx(1 - f["c.s.window.beyond"] / 800, abs=1e-9)
