@@ -420,3 +420,19 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
                  alt.Tooltip("ci_low:Q", title="95% interval, low", format=".3f"),
                  alt.Tooltip("ci_high:Q", title="95% interval, high", format=".3f")])
     return alt.layer(band, line).properties(height=320)
+
+
+def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
+    """Shares by hour, one line per ``group`` (``early_warning.clock_long``), with 95% bands where a row has
+    ``ci_low``/``ci_high``; the legend sits above the plot."""
+    groups = list(dict.fromkeys(long["group"]))
+    color = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=PALETTE[:len(groups)]),
+                      legend=alt.Legend(orient="top", columns=2, symbolOpacity=1, labelLimit=400))
+    base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.transform_filter("isValid(datum.ci_low)").mark_area(opacity=0.15).encode(
+        y="ci_low:Q", y2="ci_high:Q", color=alt.Color("group:N", scale=color.scale, legend=None))
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%")), color=color,
+        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~g"),
+                 alt.Tooltip("share:Q", title="share", format=".1%")])
+    return alt.layer(band, line).properties(height=320)
