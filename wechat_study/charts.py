@@ -426,11 +426,12 @@ def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post 
     """Shares by hour, one line per ``group`` (``early_warning.clock_long``), with 95% bands where a row has
     ``ci_low``/``ci_high``; the legend sits above the plot."""
     groups = list(dict.fromkeys(long["group"]))
-    color = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=PALETTE[:len(groups)]),
+    scale = alt.Scale(domain=groups, range=PALETTE[:len(groups)])
+    color = alt.Color("group:N", title=None, scale=scale,
                       legend=alt.Legend(orient="top", columns=2, symbolOpacity=1, labelLimit=400))
     base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
     band = base.transform_filter("isValid(datum.ci_low)").mark_area(opacity=0.15).encode(
-        y="ci_low:Q", y2="ci_high:Q", color=alt.Color("group:N", scale=color.scale, legend=None))
+        y="ci_low:Q", y2="ci_high:Q", color=alt.Color("group:N", scale=scale, legend=None))
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%")), color=color,
         tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~g"),
