@@ -410,9 +410,8 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
     """AUC (or any score in [0, 1] that is not a share) with its ``ci_low``/``ci_high`` band, one line per
     ``model``, against observation time on a log axis."""
     data, color = _grouped(table.rename(columns={"model": "group"}))
-    _, no_legend = _grouped(table.rename(columns={"model": "group"}), legend=False)
     base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")))
-    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
         tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
@@ -509,3 +508,20 @@ def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
     rule = alt.Chart(pd.DataFrame({"month": [cut]})).mark_rule(strokeDash=[4, 4], color="gray").encode(
         x=alt.X("month:T", timeUnit="yearmonth"))
     return alt.layer(bars, rule).properties(height=280)
+
+
+def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
+    """Shares by hour, one line per ``group`` (``early_warning.clock_long``), with 95% bands where a row has
+    ``ci_low``/``ci_high``; the legend sits above the plot."""
+    groups = list(dict.fromkeys(long["group"]))
+    scale = alt.Scale(domain=groups, range=PALETTE[:len(groups)])
+    color = alt.Color("group:N", title=None, scale=scale,
+                      legend=alt.Legend(orient="top", columns=2, symbolOpacity=1, labelLimit=400))
+    base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.transform_filter("isValid(datum.ci_low)").mark_area(opacity=0.15).encode(
+        y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend, so it is kept
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%")), color=color,
+        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~g"),
+                 alt.Tooltip("share:Q", title="share", format=".1%")])
+    return alt.layer(band, line).properties(height=320)

@@ -307,6 +307,9 @@ def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | No
         (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches {.alarm.seismic.size.T.recall:share} "
          "of the cascades that go on to cross; {.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
          "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
+        (("By {t:number} minutes after posting, SEISMIC (checked at each clock time) has warned of "
+          "{.censors_clock.T.recall:share} of the cascades that eventually cross, each before it crossed, and has "
+          "flagged {.censors_clock.T.false_alarm_rate:share} of those that never do."), "clock"),
         (("Per-cascade Hawkes fits are often undetermined: {.hawkes.boundary_share:share} end on a bound of their "
          "parameters, and {.hawkes.supercritical_share:share} of the fits with values are supercritical."), "hawkes-status"),
     ]
