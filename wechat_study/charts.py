@@ -473,9 +473,13 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
     with a rule at the no-difference value ``reference``."""
     d = table.dropna(subset=["estimate"]).reset_index(drop=True)
-    d = d.assign(row=d["method"] + " · " + d["estimand"])
-    scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
-    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"])))
+    short = d["method"].str.replace(r" \(.*\)$", "", regex=True)
+    d = d.assign(row=short + (" · " + d["estimand"] if d["estimand"].nunique() > 1 else ""))
+    lo, hi = min(d["ci_low"].min(), reference), max(d["ci_high"].max(), reference)
+    pad = (hi / lo) ** 0.08 if log_x and lo > 0 else None
+    domain = [lo / pad, hi * pad] if pad else [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]
+    scale = alt.Scale(type="log" if pad else "linear", domain=domain, nice=False, zero=False)
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=320)))
     bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70).encode(
         x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
@@ -489,11 +493,12 @@ def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.
     """Share of cascades reaching the views line from the source's audience alone, and with reposts, across ρ
     (``exposure.decompose`` rows at one assumed ``repost_followers``), stacked."""
     d = table[table["repost_followers"] == repost_followers]
-    long = pd.concat([pd.DataFrame({"rho": d["rho"], "how": how, "share": d[col]}) for how, col in
-                      [("from the source's audience alone", "share_source_alone"),
-                       ("needs reposts", "share_needs_reposts")]])
+    long = pd.concat([pd.DataFrame({"rho": d["rho"], "how": how, "share": d[col], "order": i}) for i, (how, col) in
+                      enumerate([("from the source's audience alone", "share_source_alone"),
+                                 ("needs reposts", "share_needs_reposts")])])
     return alt.Chart(long).mark_bar().encode(
-        x=alt.X("rho:O", title="rho (share of followers who see a post)"),
+        x=alt.X("rho:O", title="ρ (share of followers who see a post)", axis=alt.Axis(labelAngle=0)),
+        order=alt.Order("order:Q", sort="ascending"),
         y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%"), stack=True),
         color=alt.Color("how:N", title=None, sort=["from the source's audience alone", "needs reposts"]),
         tooltip=["rho:O", "how:N", alt.Tooltip("share:Q", format=".1%")]).properties(height=260)
