@@ -67,7 +67,8 @@ def test_run_writes_its_own_folder(one_run):
     assert findings == r.findings and findings
     assert all(f["notebook"] == "04-wechat-censorship" for f in findings.values())
     params = yaml.safe_load((out / "params.yaml").read_text("utf-8"))
-    assert params == {"04-wechat-censorship": {"dataset": "synthetic", "keywords": "synthetic"}}
+    stem = "04-wechat-censorship"
+    assert params == {stem: {**reporting.parameters()[stem], "dataset": "synthetic", "keywords": "synthetic"}}
     page = (out / "04-wechat-censorship.html").read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<script src=" not in page
 
