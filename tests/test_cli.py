@@ -146,7 +146,7 @@ def test_run_parameter_given_twice(capsys):
 def test_run_into_a_folder_it_must_not_touch(capsys, tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     line = main(capsys, "run", "04", "-p", "dataset", "synthetic", "--out", str(tmp_path), code=1)
-    assert "is not empty and was not written by `wechat-study run`" in line
+    assert "the folder is not empty and was not written by wechat-study run" in line
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
 
 
