@@ -109,7 +109,7 @@ def duckdb_peer(posts) -> pd.DataFrame:
     cascade = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
     table = pd.DataFrame({"cascade": cascade, "node": np.arange(len(pn)),
                           "parent": np.where(pn < 0, -1, starts[cascade] + pn),
-                          "t": pd.array(np.where(t == NAT, 0, t), dtype="Int64").where(t != NAT), "orphan": orphan})
+                          "t": pd.Series(t, dtype="Int64").mask(t == NAT), "orphan": orphan})
     con = duckdb.connect()
     con.execute("SET threads TO 1")
     con.register("p", table)
