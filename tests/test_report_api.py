@@ -125,7 +125,7 @@ def test_one_palette_per_concept():
 def test_renderer_escapes_everything_that_could_end_or_hide_a_script(hostile):
     spec = alt.Chart(pd.DataFrame({"v": [hostile], "x": [1]})).mark_text().encode(x="x:Q", text="v:N").to_dict()
     out = charts.report_renderer(spec)["text/html"]
-    body = re.search(r'<script type="application/json" id="chart-\d+-spec">(.*?)</script>', out, re.S).group(1)
+    body = re.search(r'<script type="application/json" id="chart-\d+-spec">(.*?)</script>', out, re.DOTALL).group(1)
     assert "<" not in body and ">" not in body and "&" not in body and "\u2028" not in body
     assert json.loads(body)["datasets"].popitem()[1][0]["v"] == hostile
 

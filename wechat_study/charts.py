@@ -137,8 +137,11 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
     return out
 
 
-def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None) -> alt.LayerChart:
-    """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold)."""
+def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None, side: str = "right") -> alt.LayerChart:
+    """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold).
+
+    The label sits at the top of a vertical line (on its ``side``: "right" or "left"), or at the left end
+    of a horizontal one; keep it short, it must fit a phone-wide chart."""
     if (x is None) == (y is None):
         raise ValueError("give the reference line one position: x=... or y=...")
     where = {"x": alt.datum(x)} if x is not None else {"y": alt.datum(y)}
@@ -146,8 +149,10 @@ def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = N
     layers = [chart, rule]
     if label:
         pos = ({"x": alt.datum(x), "y": alt.value(2)} if x is not None else {"y": alt.datum(y), "x": alt.value(2)})
-        layers.append(alt.Chart().mark_text(align="left", baseline="top" if x is not None else "bottom", dx=4, dy=-2 if y is not None else 0,
-                                            color=MUTED, fontSize=11).encode(text=alt.value(label), **pos))
+        align, dx = ("right", -4) if (x is not None and side == "left") else ("left", 4)
+        layers.append(alt.Chart().mark_text(align=align, baseline="top" if x is not None else "bottom", dx=dx,
+                                            dy=-2 if y is not None else 0, color=MUTED, fontSize=11)
+                      .encode(text=alt.value(label), **pos))
     return alt.layer(*layers)
 
 
@@ -198,6 +203,7 @@ def report_renderer(spec: dict, **kwargs) -> dict:
 
 
 alt.renderers.register("wechat_study_report", report_renderer)
+alt.data_transformers.enable("default", max_rows=20_000)  # page weight is what limits a report (tested < 2 MB)
 if os.environ.get("WECHAT_STUDY_REPORT"):
     alt.renderers.enable("wechat_study_report")
 
@@ -396,3 +402,39 @@ def histogram(values: pd.DataFrame, value: str, group: str, value_title: str, ma
         tooltip=[alt.Tooltip(f"{group}:N", title=word(group)), alt.Tooltip(f"{value}:O", title=value_title),
                  alt.Tooltip("n:Q", title="count", format=","), alt.Tooltip("share:Q", title="share", format=".1%")],
     ).properties(height=260)
+
+
+def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, threshold_views: int = 5000,
+                       rho: float = 0.05, repost_followers: int = 100) -> alt.LayerChart:
+    """Sliders for the repost threshold (50-1,000), ρ and followers per reposter; bars of the share of
+    cascades crossing each line, by group, recomputed in the browser (``explorer.threshold_explorer_data``).
+
+    Views follow ρ·(F_source + reposts·F_repost); both lines are inclusive (docs/methods.md#views).
+    """
+    t = alt.param(name="repost_threshold", value=threshold_reposts,
+                  bind=alt.binding_range(min=50, max=1000, step=10, name="Repost threshold "))
+    r = alt.param(name="rho", value=rho, bind=alt.binding_range(min=0.01, max=0.2, step=0.01,
+                                                                name="ρ, share of followers who see a post "))
+    f = alt.param(name="repost_followers", value=repost_followers,
+                  bind=alt.binding_range(min=10, max=1000, step=10, name="Followers per reposter (assumed) "))
+    grouped, color = _grouped(data)
+    views = f"rho * (datum.source_followers + datum.reposts * repost_followers) >= {int(threshold_views)}"
+    base = alt.Chart(grouped).transform_calculate(
+        by_reposts="datum.reposts >= repost_threshold ? 1 : 0", by_views=f"{views} ? 1 : 0",
+        w_reposts="datum.by_reposts * datum.cascades", w_views="datum.by_views * datum.cascades",
+    ).transform_aggregate(
+        crossing_reposts="sum(w_reposts)", crossing_views="sum(w_views)", cascades="sum(cascades)", groupby=["group"],
+    ).transform_calculate(
+        reposts_line="datum.crossing_reposts / datum.cascades", views_line="datum.crossing_views / datum.cascades",
+    ).transform_fold(["reposts_line", "views_line"], as_=["line", "share"]).transform_calculate(
+        line=f"datum.line == 'reposts_line' ? 'reposts ≥ threshold' : 'views ≥ {threshold_views:,}'")
+    y = alt.Y("line:N", title=None, axis=alt.Axis(labelLimit=150))
+    bars_ = base.mark_bar().encode(
+        y=y, yOffset=alt.YOffset("group:N"), color=color,
+        x=alt.X("share:Q", title="share of cascades crossing", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("line:N", title="line"),
+                 alt.Tooltip("share:Q", title="share crossing", format=".1%"),
+                 alt.Tooltip("cascades:Q", title="cascades", format=",")])
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"))
+    return alt.layer(bars_, labels).add_params(t, r, f).properties(height=alt.Step(26))
