@@ -409,7 +409,7 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
     """Sliders for the repost threshold (50-1,000), ρ and followers per reposter; bars of the share of
     cascades crossing each line, by group, recomputed in the browser (``explorer.threshold_explorer_data``).
 
-    Views follow ρ·(F_source + reposts·F_repost); both lines are inclusive (docs/methods.md#views).
+    Views follow ρ·(F_source + reposts·F_repost); both lines are inclusive (docs/methods.md#5-views-the-exposure-model).
     """
     t = alt.param(name="repost_threshold", value=threshold_reposts,
                   bind=alt.binding_range(min=50, max=1000, step=10, name="Repost threshold "))

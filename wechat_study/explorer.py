@@ -4,7 +4,7 @@ The explorer (``charts.threshold_explorer``) lets a reader move the repost thres
 assumptions and recomputes, in the browser, the share of cascades crossing each line by group. It
 needs per cascade only its group, its observed reposts and its source author's followers (unknown
 counts take the median of the known, as in ``exposure.source_followers``); the views follow the
-exposure model ρ·(F_source + reposts·F_repost) (docs/methods.md#views).
+exposure model ρ·(F_source + reposts·F_repost) (docs/methods.md#5-views-the-exposure-model).
 """
 
 from __future__ import annotations

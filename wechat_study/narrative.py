@@ -17,7 +17,7 @@ A sentence is a template whose ``{...}`` fields are filled and formatted for rea
 ``tables.publication(..., anchor=)``); a sentence linking to an anchor that was not built yet is an error.
 The report renderer moves the box to the top of the page, after the question (``pages.render``); the
 index page re-renders the same sentences from the ledger (``render_sentences``). Conventions of the
-formats: docs/methods.md#reporting.
+formats: investigations/README.md#writing-a-report.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ merged into one cell ("29.2% (27.7–30.8)"), no index column, a numbered title 
 note, an anchor to link to, and a scroller marked ``ws-table-scroll`` so a wide table scrolls inside
 itself on a phone. Tables longer than ``collapse_after`` rows fold into a ``<details>`` element.
 The result displays as HTML in Jupyter and in the rendered report (it is plain ``text/html``).
-Number formats are those of ``narrative`` (docs/methods.md#reporting).
+Number formats are those of ``narrative`` (investigations/README.md#writing-a-report).
 """
 
 from __future__ import annotations
