@@ -190,21 +190,28 @@ _SESSION_SINK: Path | None = None
 def recorded() -> dict[str, dict]:
     """Every finding recorded so far in this kernel, ``{name: {"value", ...}}``.
 
-    Under ``wechat-study reproduce`` they are read back from the run's findings file; in an interactive
-    session (no findings file) this module points ``record_finding`` at a temporary file of its own.
+    Under ``wechat-study reproduce`` they are read back from the run's findings file. In an interactive
+    IPython session without one, this module points ``record_finding`` at a temporary file of its own
+    (from its import on), so a box built later sees every finding; elsewhere, with no file, it is empty.
     """
     global _SESSION_SINK
     sink = os.environ.get(FINDINGS_ENV)
-    if not sink:
+    if not sink and _in_ipython():
         fd, name = tempfile.mkstemp(prefix="wechat-study-findings-", suffix=".jsonl")
         os.close(fd)
         _SESSION_SINK = Path(name)
-        os.environ[FINDINGS_ENV] = name
-        sink = name
-    return read_recorded(Path(sink))
+        os.environ[FINDINGS_ENV] = sink = name
+    return read_recorded(Path(sink)) if sink else {}
 
 
-recorded()  # an interactive session starts recording now, so a box made later sees every finding
+def _in_ipython() -> bool:
+    import sys
+
+    shell = sys.modules.get("IPython")
+    return bool(shell and getattr(shell, "get_ipython", lambda: None)())
+
+
+recorded()  # an interactive session starts recording at import, so a box made later sees every finding
 
 
 def _fill(template: str, values: dict, findings: dict[str, dict] | None, prefix: str, escape: bool) -> tuple[str, list]:
