@@ -66,7 +66,8 @@ def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def palette(concept: str, codes) -> alt.Scale:
     """A colour scale for ``concept`` over the ``codes`` present (as words), fixed colours per code."""
     colours = PALETTES[concept]
-    present = list(dict.fromkeys(str(c) for c in codes))
+    order = list(colours)
+    present = sorted(dict.fromkeys(str(c) for c in codes), key=lambda c: order.index(c) if c in order else len(order))
     extra = iter(c for c in PALETTE if c not in colours.values())
     return alt.Scale(domain=[word(c) for c in present],
                      range=[colours.get(c) or next(extra, "#555555") for c in present])
@@ -89,6 +90,7 @@ def house_theme() -> alt.theme.ThemeConfig:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#ececec",
                      "domainColor": "#888888", "tickColor": "#888888", "labelColor": INK, "titleColor": INK,
                      "labelOverlap": "greedy", "labelLimit": 160, "titlePadding": 8},
+            "axisQuantitative": {"tickCount": 6},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "orient": "top",
                        "direction": "horizontal", "columns": 2, "symbolOpacity": 1, "labelLimit": 220,
                        "labelColor": INK},
