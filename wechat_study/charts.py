@@ -298,26 +298,37 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
     ).properties(height=320)
 
 
-def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), measure_title: str = "structural virality") -> alt.Chart:
-    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), with
-    the number of cascades behind each point in its tooltip and as its size."""
+def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), measure_title: str = "structural virality") -> alt.LayerChart:
+    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), side by
+    side; point size is the number of cascades behind it (also in the tooltip). Columns
+    ``ci_low_<group>``/``ci_high_<group>``, when present, are drawn as 95% interval bars."""
     a, b = (g.replace("-", "_") for g in groups)
-    long = pd.concat([
-        pd.DataFrame({"size_bin": table["size_bin"], "group": g, "median": table[f"median_{s}"], "n": table[f"n_{s}"]})
-        for g, s in zip(groups, (a, b), strict=True)
-    ]).dropna(subset=["median"])
+
+    def part(g, s):
+        d = {"size_bin": table["size_bin"], "group": g, "median": table[f"median_{s}"], "n": table[f"n_{s}"]}
+        if {f"ci_low_{s}", f"ci_high_{s}"} <= set(table.columns):
+            d |= {"ci_low": table[f"ci_low_{s}"], "ci_high": table[f"ci_high_{s}"]}
+        return pd.DataFrame(d)
+
+    long = pd.concat([part(g, s) for g, s in zip(groups, (a, b), strict=True)]).dropna(subset=["median"])
     order = list(table["size_bin"])
     data, color = _grouped(long)
-    return alt.Chart(data).mark_point(filled=True, opacity=1).encode(
-        x=alt.X("size_bin:N", title="cascade size (posts), size bin", sort=order, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("group:N"),
+    _, no_legend = _grouped(long, legend=False)
+    x = alt.X("size_bin:N", title="cascade size (posts), size bin", sort=order, axis=alt.Axis(labelAngle=0))
+    points = alt.Chart(data).mark_point(filled=True, opacity=1).encode(
+        x=x, xOffset=alt.XOffset("group:N"),
         y=alt.Y("median:Q", title=f"median {measure_title}"),
         size=alt.Size("n:Q", title="cascades in the bin", scale=alt.Scale(range=[30, 300]),
                       legend=alt.Legend(symbolFillColor="#888888", symbolStrokeColor="#888888")),
         color=color,
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("size_bin:N", title="size bin (posts)"),
                  alt.Tooltip("n:Q", title="cascades", format=","), alt.Tooltip("median:Q", title="median", format=".3f")],
-    ).properties(height=300)
+    )
+    layers = [points]
+    if "ci_low" in data:
+        layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=2).encode(
+            x=x, xOffset=alt.XOffset("group:N"), y="ci_low:Q", y2="ci_high:Q", color=no_legend))
+    return alt.layer(*layers).properties(height=300)
 
 
 def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
