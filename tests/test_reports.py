@@ -65,6 +65,17 @@ def test_every_page_says_which_code_and_data_made_it(report):
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", line.group(1)), "a wall-clock date in the version line"
 
 
+@pytest.mark.parametrize("report", NOTEBOOK_REPORTS, ids=lambda p: p.name)
+def test_no_raw_notebook_output_reaches_a_report(report):
+    """Readers meet publication tables and figures, not DataFrame reprs, printed dicts, text or warnings."""
+    text = report.read_text("utf-8")
+    assert 'class="dataframe' not in text, "a raw DataFrame: show it with tables.publication"
+    assert "jp-RenderedText" not in text, "printed text or a repr (dict, list, warning): use tables or narrative"
+    assert not re.search(r"\b\w+Warning\b", re.sub(r"<script.*?</script>", "", text, flags=re.DOTALL))
+    assert text.count('<div class="ws-chart"') == text.count('class="ws-figure-title"'), \
+        "every chart goes through charts.figure (title, caption, source)"
+
+
 # ------------------------------------------------------------------------------------------------- browser
 
 @pytest.fixture(scope="module")
