@@ -190,7 +190,7 @@ def report_renderer(spec: dict, **kwargs) -> dict:
     meta = (spec.pop("usermeta", None) or {}).get("wechat_study") or {}
     if meta:
         spec.pop("title", None)
-    anchor = html.escape(meta.get("anchor") or div)
+    anchor = html.escape(meta.get("anchor") or f"{div}-figure")
     head = f'<h3 class="ws-figure-title">{html.escape(meta["label"] + ". " + meta["title"])}</h3>' if meta else ""
     notes = " ".join(x for x in (html.escape(meta.get("caption", "")),
                                   f'<span class="ws-source">{html.escape(meta["source"])}</span>' if meta.get("source")
@@ -284,6 +284,13 @@ def _grouped(table: pd.DataFrame, field: str = "group", legend: bool = True):
     return data, colour(field, concept, codes, legend=legend)
 
 
+def _unlisted(color: alt.Color, channel):
+    """The same colours on another channel (``alt.Fill`` for bands, ``alt.Stroke`` for interval bars), with
+    no legend of its own: the lines' legend stays the only one, drawn at full opacity."""
+    spec = {k: v for k, v in color.to_dict().items() if k != "legend"}
+    return channel(**spec, legend=None)
+
+
 def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Chart:
     """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default."""
     scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
@@ -327,7 +334,7 @@ def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), mea
     layers = [points]
     if "ci_low" in data:
         layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=2).encode(
-            x=x, xOffset=alt.XOffset("group:N"), y="ci_low:Q", y2="ci_high:Q", color=no_legend))
+            x=x, xOffset=alt.XOffset("group:N"), y="ci_low:Q", y2="ci_high:Q", stroke=_unlisted(no_legend, alt.Stroke)))
     return alt.layer(*layers).properties(height=300)
 
 
@@ -336,7 +343,7 @@ def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source 
     data, color = _grouped(curves[curves["hours"] > 0])
     _, no_legend = _grouped(curves[curves["hours"] > 0], legend=False)
     base = alt.Chart(data).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
-    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
     line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
         y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
@@ -358,7 +365,7 @@ def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_t
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")])
     if {"ci_low", "ci_high"} <= set(table.columns):
-        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
         return alt.layer(band, line).properties(height=300)
     return alt.layer(line).properties(height=300)
 
