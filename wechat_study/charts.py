@@ -134,7 +134,7 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
         meta["data"] = data
     out = chart.properties(title=alt.TitleParams(f"{label}. {title}", subtitle=caption or alt.Undefined),
                            usermeta={"wechat_study": meta})
-    if isinstance(out, alt.Chart | alt.LayerChart) and "facet" not in out.to_dict(validate=False):
+    if isinstance(out, alt.Chart | alt.LayerChart) and _fills_width(out.to_dict(validate=False)):
         out = out.properties(width="container")
     return out
 
@@ -179,6 +179,15 @@ def _safe_json(value) -> str:
     return text
 
 
+def _fills_width(spec: dict) -> bool:
+    """True for a single or layered view without facets (those can be as wide as their container)."""
+    if any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat")):
+        return False
+    if "layer" in spec:
+        return all(_fills_width(v) for v in spec["layer"])
+    return not ({"column", "row", "facet"} & set(spec.get("encoding", {})))
+
+
 def report_renderer(spec: dict, **kwargs) -> dict:
     """A chart in an offline report: its figure (title, chart, caption, source, data download).
 
@@ -190,6 +199,8 @@ def report_renderer(spec: dict, **kwargs) -> dict:
     meta = (spec.pop("usermeta", None) or {}).get("wechat_study") or {}
     if meta:
         spec.pop("title", None)
+    if "width" not in spec and _fills_width(spec):
+        spec["width"] = "container"
     anchor = html.escape(meta.get("anchor") or f"{div}-figure")
     head = f'<h3 class="ws-figure-title">{html.escape(meta["label"] + ". " + meta["title"])}</h3>' if meta else ""
     notes = " ".join(x for x in (html.escape(meta.get("caption", "")),
