@@ -268,8 +268,9 @@ def test_index_is_a_front_page(browser, width):
             assert value.inner_text() == nv.formatted(ledger[name]["value"], kind, lo, hi), name
         ledger_section = page.locator("details.ws-ledger")
         assert ledger_section.count() == 1 and ledger_section.get_attribute("open") is None
-        assert page.locator("#data li").count() == 0 and page.locator(".ws-datasets li").count() >= 5
-        assert "CITATION" in page.locator("main").inner_text() or "Cite" in page.locator("main").inner_text()
+        datasets = page.locator(".ws-datasets li").all_inner_texts()
+        assert len(datasets) >= 5 and all("Citation:" in d and "Licence:" in d for d in datasets)
+        assert page.locator("h2#cite").count() == 1 and page.locator("h2#cite + p").inner_text().strip()
     finally:
         page.close()
 

@@ -23,7 +23,7 @@ MISSING = "–"
 
 #: Readable headers for column names the library uses often; others get their underscores turned to spaces.
 HEADERS = {
-    "n": "cascades", "share": "share", "ci_low": "95% interval, low", "ci_high": "95% interval, high",
+    "n": "count", "share": "share", "ci_low": "95% interval, low", "ci_high": "95% interval, high",
     "median_h": "median (hours)", "mean_h": "mean (hours)", "hours": "hours after the source",
     "p_value": "p-value", "odds_ratio": "odds ratio", "auc": "AUC", "dataset": "data set", "group": "group",
     "size_bin": "cascade size (posts)", "reposts": "reposts", "crossed": "crossed", "reason": "removal reason",
@@ -32,6 +32,16 @@ HEADERS = {
 }
 
 _SUFFIX_UNITS = {"_h": "hours", "_hours": "hours", "_d": "days", "_days": "days", "_min": "minutes", "_minutes": "minutes"}
+
+
+#: Columns whose codes are shown as words (``ced`` → "CED (Weibo)", ``author_deleted`` → "deleted by the author").
+CODED = {"dataset", "reason", "model", "group"}
+
+
+def _word(code):
+    from .charts import word
+
+    return code if code is None or (isinstance(code, float) and np.isnan(code)) else word(code)
 
 
 def header(column: str) -> str:
@@ -119,6 +129,7 @@ def publication(df: pd.DataFrame, title: str, *, anchor: str | None = None, sour
     if missing:
         raise KeyError(f"table {title!r}: no column {missing[0]!r}; the table has {', '.join(map(str, data.columns))}")
     kinds = {c: (formats or {}).get(c) or guess_format(str(c), data[c]) for c in shown}
+    data = data.assign(**{c: data[c].map(_word) for c in shown if c in CODED and kinds[c] == "text"})
     out = pd.DataFrame(index=range(len(data)))
     for c in shown:
         lo_col, hi_col = intervals.get(c, (None, None))
