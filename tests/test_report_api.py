@@ -144,3 +144,20 @@ def test_chart_data_is_extracted_from_the_page_html(tmp_path, sink):
     assert [p.name for p in written] == ["two-points.csv"]
     assert (tmp_path / "out" / "99-x" / "two-points.csv").read_text() == "x,y\n1,<!--\n2,b\n"
     assert not (tmp_path / "out" / "99-x" / "gone.csv").exists()
+
+
+def test_box_moves_after_the_question_and_pages_carry_a_version_line(tmp_path, sink):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    ws.record_finding("t.ced.n", 12)
+    box = nv.FindingsBox().add("{t.ced.n:count} cascades.")
+    cells = [new_markdown_cell("# Title\n\n**Question.** Why?"), new_markdown_cell("## Evidence"),
+             new_code_cell('dataset = "ced"', metadata={"tags": ["parameters"]}),
+             new_code_cell("", outputs=[new_output("display_data", data={"text/html": box._repr_html_()})])]
+    nbformat.write(new_notebook(cells=cells), tmp_path / "b.ipynb")
+    page = pages.render(tmp_path / "b.ipynb", "99-box")
+    assert page.index("Why?") < page.index("What we found") < page.index("Evidence")
+    line = re.search(r'<footer class="ws-version">(.*?)</footer>', page, re.DOTALL).group(1)
+    assert "thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c" in line and "source digest" in line
+    assert not re.search(r"20\d\d-\d\d-\d\d", line)
