@@ -207,26 +207,44 @@ def test_each_report_opens_with_findings_whose_numbers_equal_the_ledger(browser,
         page.close()
 
 
+HOVER_POINTS = """(id) => {
+  const pts = [];
+  document.querySelectorAll('#' + id + ' svg g.role-mark').forEach((g) => {
+    const kind = (g.getAttribute('class').match(/mark-(\\w+)/) || [])[1];
+    if (kind === 'text') return;
+    Array.from(g.querySelectorAll('path, rect, line')).slice(0, 12).forEach((el) => {
+      if (['line', 'area', 'rule', 'trail'].includes(kind) && el.getTotalLength) {
+        const m = el.getScreenCTM(), len = el.getTotalLength();
+        [0.2, 0.5, 0.8].forEach((f) => {
+          const p = el.getPointAtLength(f * len);
+          pts.push([p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f]);
+        });
+      } else {
+        const r = el.getBoundingClientRect();
+        if (r.width * r.height > 0) pts.push([r.left + r.width / 2, r.top + r.height / 2]);
+      }
+    });
+  });
+  return pts.slice(0, 60);
+}"""
+
+
 @pytest.mark.parametrize("report", NOTEBOOK_REPORTS, ids=lambda p: p.name)
 def test_tooltips_appear_on_hover(browser, report):
     page = open_page(browser, report, 1280)
     try:
-        charts = [c for c in page.locator(".ws-chart").all() if '"tooltip"' in
-                  page.locator(f"#{c.get_attribute('id')}-spec").inner_text()]
-        for chart in charts:
+        charts = [c.get_attribute("id") for c in page.locator(".ws-chart").all()]
+        for chart in [c for c in charts if '"tooltip"' in page.locator(f"#{c}-spec").inner_text()]:
+            page.locator(f"#{chart}").scroll_into_view_if_needed()
             shown = False
-            marks = chart.locator("g.role-mark path, g.role-mark rect").all()[:40]
-            for mark in marks:
-                box = mark.bounding_box()
-                if not box or box["width"] * box["height"] == 0:
-                    continue
-                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-                page.wait_for_timeout(60)
+            for x, y in page.evaluate(HOVER_POINTS, chart):
+                page.mouse.move(x, y)
+                page.wait_for_timeout(40)
                 tip = page.locator("#vg-tooltip-element.visible")
                 if tip.count() and tip.inner_text().strip():
                     shown = True
                     break
-            assert shown, f"{report.name}: no tooltip on {chart.get_attribute('id')}"
+            assert shown, f"{report.name}: no tooltip on {chart}"
     finally:
         page.close()
 

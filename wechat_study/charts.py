@@ -385,12 +385,13 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
     """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page."""
     base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
                                    y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
+    tips = [alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues", domain=[0, 1]),
                         legend=alt.Legend(format="%", orient="top", direction="horizontal", gradientLength=200)),
-        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
-                 alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")])
-    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".0%"),
+        tooltip=tips)
+    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".0%"), tooltip=tips,
                                               color=alt.condition(f"datum['{value}'] > 0.55", alt.value("white"),
                                                                   alt.value("black")))
     return alt.layer(cells, text).properties(height=alt.Step(34))
@@ -467,5 +468,6 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
                  alt.Tooltip("share:Q", title="share crossing", format=".1%"),
                  alt.Tooltip("cascades:Q", title="cascades", format=",")])
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
-        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"))
+        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"),
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("share:Q", title="share crossing", format=".1%")])
     return alt.layer(bars_, labels).add_params(t, r, f).properties(height=alt.Step(26))
