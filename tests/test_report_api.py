@@ -161,3 +161,20 @@ def test_box_moves_after_the_question_and_pages_carry_a_version_line(tmp_path, s
     line = re.search(r'<footer class="ws-version">(.*?)</footer>', page, re.DOTALL).group(1)
     assert "thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c" in line and "source digest" in line
     assert not re.search(r"20\d\d-\d\d-\d\d", line)
+
+
+def test_threshold_explorer_data_and_chart():
+    from wechat_study.explorer import threshold_explorer_data
+
+    corpus = ws.synthetic_corpus(n_posts=20000, seed=3)
+    posts, cascades = corpus.posts, corpus.cascades
+    metrics = ws.cascade_metrics(posts)
+    labels = cascades.set_index("cascade_id")["label"].reindex(metrics["cascade_id"]).reset_index(drop=True)
+    data = threshold_explorer_data(metrics, cascades, labels)
+    assert list(data.columns) == ["group", "reposts", "source_followers", "cascades"]
+    assert data["cascades"].sum() == len(metrics) and "cascade_id" not in data
+    spec = charts.threshold_explorer(data).to_dict()
+    names = {p["name"] for p in spec["params"]}
+    assert names == {"repost_threshold", "rho", "repost_followers"}
+    assert all(p["bind"]["input"] == "range" for p in spec["params"])
+    assert next(p for p in spec["params"] if p["name"] == "repost_threshold")["bind"]["min"] == 50
