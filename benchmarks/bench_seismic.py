@@ -12,6 +12,7 @@ Usage: python benchmarks/bench_seismic.py [--repost-followers N].  Writes benchm
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import statistics
@@ -44,7 +45,7 @@ def cascade_inputs(corpus, repost_followers: float = 100.0) -> tuple[dict, dict,
     nulls = int(known.isna().sum())
     src = known.fillna(known.median()).set_axis(corpus.cascades["cascade_id"]).to_dict()
     times, followers = {}, {}
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         key = str(cid[a])
         times[key] = secs[a:b]
         followers[key] = np.full(b - a, float(repost_followers))
@@ -76,16 +77,16 @@ def main() -> None:
         rows.append(f"| {a:,.0f} | {np.median(g['p']):.2e} | {int(np.isinf(pred).sum()):,} | "
                     f"{np.median(err):.1%} |")
     lines = ["# SEISMIC benchmark", "",
-             f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+             (f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
              f"numpy {np.__version__}, pandas {pd.__version__}. Measured {time.strftime('%Y-%m-%d')} by "
-             "`python benchmarks/bench_seismic.py`. Times are wall-clock seconds, one process.", "",
+             "`python benchmarks/bench_seismic.py`. Times are wall-clock seconds, one process."), "",
              "## `predict_cascades` on all CED cascades", "",
              "| cascades | shares | times (s) | seconds (median of 3) | runs |", "|---|---|---|---|---|",
-             f"| {len(times):,} | {shares:,} | {', '.join(f'{a:.0f}' for a in AT)} | **{med:.3f}** | "
-             f"{', '.join(f'{r:.3f}' for r in runs)} |", "",
+             (f"| {len(times):,} | {shares:,} | {', '.join(f'{a:.0f}' for a in AT)} | **{med:.3f}** | "
+             f"{', '.join(f'{r:.3f}' for r in runs)} |"), "",
              f"Target: <= 10 s. Building the inputs from the posts table (not timed above): {prep:.2f} s.", "",
-             f"Inputs: reposts assumed to have {args.repost_followers:g} followers each; {nulls} sources with "
-             "null `author_followers` took the median of the known values.", "",
+             (f"Inputs: reposts assumed to have {args.repost_followers:g} followers each; {nulls} sources with "
+             "null `author_followers` took the median of the known values."), "",
              "## Sanity figures", "",
              "Not a validation: repost followers are assumed, and the final count is the reposts CED holds.", "",
              "| at (s) | median p | predictions = inf | median relative error vs final reposts (finite) |",

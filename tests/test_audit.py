@@ -99,3 +99,26 @@ def test_citizenlab_keyword_lists(corpora):
     assert k.groupby("list").size().to_dict() == {"709crackdown": 860, "lxb": 60, "ncpc19": 241,
                                                   "one_app_two_systems": 177}
     assert corpora["citizenlab"].quality.count("duplicate_keywords_in_a_list") == 6
+
+
+def test_ced_kids_references_split_into_descendants_and_true_conflicts(corpora):
+    from wechat_study.audit import kids_references
+
+    t = kids_references(corpora["ced"].quality).set_index("kind")
+    assert t["references"].to_dict() == {"direct_child": 489_771, "descendant": 187_728, "conflict": 644, "absent": 37}
+    assert (t["total"] == 678_180).all() and t["references"].sum() == 678_180
+    assert t.loc["conflict", "share"] == pytest.approx(644 / 678_180, abs=1e-15)
+    assert kids_references(corpora["wbmsf"].quality).empty
+
+
+def test_kids_total_missing_is_a_clear_error():
+    from wechat_study.audit import kids_references
+    from wechat_study.errors import DataError
+    from wechat_study.quality import QualityReport
+
+    q = QualityReport("ced")
+    q.quirk("kids_references_descendant", 5, "deeper descendant")
+    with pytest.raises(DataError, match="total of 'kids' references"):
+        kids_references(q)
+    q.fact("kids_references", 10)
+    assert kids_references(q).set_index("kind").loc["direct_child", "references"] == 5

@@ -58,9 +58,9 @@ def test_cli_twitter16_from_the_mirror_fails_cleanly(tmp_data, mirror):
     assert out.stderr.startswith("wechat-study: error: twitter16: the mirror has no ")
 
 
-def test_cli_list_and_audit(corpora):
+def test_cli_list_and_audit(corpora, mirror):
     out = run("data", "list")
     assert out.returncode == 0 and "ced" in out.stdout and "prepared" in out.stdout
-    out = run("audit")
+    out = run("audit", *(["--mirror", str(mirror)] if mirror else []))  # --mirror, as audit's own errors advise
     assert out.returncode == 0, out.stderr
     assert "rumours" in out.stdout and "1538" in out.stdout

@@ -6,10 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import wechat_study as ws
 from wechat_study import censorship as cz
-from wechat_study import counterfactual as cf
-from wechat_study import early_warning as ew
 from wechat_study import exposure
 from wechat_study import thresholds as th
 
@@ -79,45 +76,3 @@ def test_concentration_of_removals():
     c = cz.concentration(r)
     assert c["accounts"] == 5 and c["accounts_for_half"] == 1 and c["share_top_10_accounts"] == 1.0
     assert c["gini"] == pytest.approx(0.4)
-
-
-def test_deletion_counterfactual_and_scenario():
-    d = pd.DataFrame({"duration_h": [0.5, 2.0, 30.0, 5.0], "crossed": [True, True, True, False]})
-    by = cf.share_if_deleted(d, [1.0, 24.0])
-    assert by["share"].tolist() == [0.25, 0.5]
-    assert cf.scenario_cdf([0.5, 24.0, 1000.0]).tolist() == pytest.approx([0.35, 0.9, 1.0])
-    expected = ((1 - 0.35) + (1 - cf.scenario_cdf([2.0])[0]) + (1 - cf.scenario_cdf([30.0])[0])) / 4
-    assert cf.share_under_scenario(d) == pytest.approx(expected)
-
-
-def test_auc_equals_the_pairwise_definition():
-    rng = np.random.default_rng(0)
-    s, y = rng.integers(0, 5, 60).astype(float), rng.random(60) < 0.4
-    pairs = [(1.0 if a > b else 0.5 if a == b else 0.0) for a in s[y] for b in s[~y]]
-    assert ew.auc(s, y) == pytest.approx(np.mean(pairs))
-    assert np.isnan(ew.auc([1, 2], [True, True]))
-
-
-def test_time_split_and_count_baseline():
-    cascades = pd.DataFrame({"cascade_id": list("abcd"), "created_at": pd.to_datetime(["2020-01-04", "2020-01-01",
-                                                                                        "2020-01-03", "2020-01-02"])})
-    assert ew.split_by_time(cascades, 0.5) == (["b", "d"], ["c", "a"])
-    base = ew.count_baseline({"a": np.array([0.0, 10.0, 700.0])}, [600, 3600])
-    assert base["predicted"].tolist() == [1, 2]
-
-
-def test_share_times_from_a_corpus():
-    corpus = ws.synthetic_corpus(5_000, seed=2)
-    times, followers, final = ew.share_times(corpus.posts, corpus.cascades, 100)
-    cid = corpus.cascades["cascade_id"].iloc[0]
-    assert times[cid][0] == 0 and (np.diff(times[cid]) >= 0).all() and len(followers[cid]) == len(times[cid])
-    assert final[cid] == len(times[cid]) - 1
-
-
-def test_competing_risk_of_deletion_matches_a_hand_computation():
-    # three cascades: crosses at 1 h (deleted at 5 h), deleted at 2 h (would cross at 3 h), censored at 4 h
-    d = pd.DataFrame({"duration_h": [1.0, 3.0, 4.0], "crossed": [True, True, False]})
-    cif = cf.crossed_before_deleted(d, [5.0, 2.0, 10.0], [0.5, 1.0, 2.0, 10.0])
-    assert cif["crossed_before_deleted"].tolist() == pytest.approx([0.0, 1 / 3, 1 / 3, 1 / 3])
-    delays = cf.deletion_delays(20_000, seed=1)
-    assert np.mean(delays <= 24) == pytest.approx(0.9, abs=0.01) and np.mean(delays <= 0.5) == pytest.approx(0.35, abs=0.01)

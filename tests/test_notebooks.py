@@ -1,8 +1,10 @@
-"""Every notebook runs for real under papermill, offline, with dataset="synthetic"; findings and the ledger."""
+"""Every notebook runs for real under papermill, offline, with dataset="synthetic" (and at an edge: a threshold
+no cascade reaches); findings, findings not reached, and the ledger."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -10,7 +12,7 @@ import pytest
 
 import wechat_study as ws
 from wechat_study import pages, reporting
-from wechat_study.findings import compare, dump_ledger, matches
+from wechat_study.findings import compare, dump_ledger, matches, shown
 
 SYNTHETIC = {
     "01-data-audit": {"dataset": "synthetic"},
@@ -18,8 +20,16 @@ SYNTHETIC = {
     "03-legal-thresholds": {"dataset": "synthetic", "compare": []},
     "04-wechat-censorship": {"dataset": "synthetic", "keywords": "synthetic"},
     "05-early-warning": {"dataset": "synthetic", "observation_minutes": [60], "follower_sweep": [100],
-                         "clock_minutes": [30, 60, 180]},
+                         "clock_minutes": [30, 60, 180], "n_boot": 200},
     "06-deletion-counterfactual": {"dataset": "synthetic"},
+}
+
+
+# Parameters at an edge, on synthetic data: a repost threshold no cascade reaches. Findings that cannot exist
+# there are recorded as not reached (null, with a reason); names and headings follow the threshold.
+EDGE = {
+    "03-legal-thresholds": {"threshold_reposts": 100_000},
+    "06-deletion-counterfactual": {"threshold_reposts": 100_000},
 }
 
 
@@ -39,6 +49,18 @@ def test_notebook_runs_offline_on_synthetic_data(stem, tmp_path, tmp_data):
     page = pages.render(r.executed, stem)
     assert page == pages.render(r.executed, stem)
     assert "<script src=" not in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("stem", sorted(EDGE))
+def test_notebook_runs_at_an_edge(stem, tmp_path, tmp_data):
+    params = {**SYNTHETIC[stem], **EDGE[stem]}
+    r = reporting.run(stem, overrides=params, force=True, cache_root=tmp_path)
+    assert r.findings and all(f["notebook"] == stem for f in r.findings.values())
+    unreached = {k: f for k, f in r.findings.items() if f["value"] is None}
+    assert all(f.get("reason") for f in unreached.values()), "a finding not reached says why"
+    assert not [k for k in r.findings if re.search(r"(?<!\d)500(?!\d)", k)], "finding names follow the threshold"
+    headings = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", pages.render(r.executed, stem), flags=re.S)
+    assert not [h for h in headings if re.search(r"(?<![\d,])500(?![\d,])", h)], "headings follow the threshold"
 
 
 @pytest.mark.parametrize("stem", sorted(SYNTHETIC))
@@ -67,6 +89,34 @@ def test_record_finding_rules(monkeypatch, tmp_path):
     assert lines[1] == {"name": "t.share", "value": 0.25, "tolerance": 0.001, "note": "a share", "notebook": "99-test"}
 
 
+def test_a_finding_not_reached(monkeypatch, tmp_path):
+    sink = tmp_path / "f.jsonl"
+    monkeypatch.setenv("WECHAT_STUDY_FINDINGS", str(sink))
+    monkeypatch.setenv("WECHAT_STUDY_NOTEBOOK", "99-test")
+    reason = "no cascade reaches 100,000 reposts"
+    assert ws.record_finding("t.median_hours", float("nan"), tolerance=0.01, reason=reason) is None
+    assert ws.record_finding("t.count", None, reason=reason) is None
+    assert ws.record_finding("t.share", 0.5, tolerance=0.01, reason=reason) == 0.5  # reason kept only when missing
+    with pytest.raises(ValueError, match="has no value .*reason="):
+        ws.record_finding("t.silent", float("nan"), tolerance=0.01)
+    recorded = reporting.read_recorded(sink)
+    assert recorded["t.median_hours"] == {"value": None, "tolerance": 0.01, "note": None, "notebook": "99-test",
+                                          "reason": reason}
+    assert recorded["t.count"]["reason"] == reason and "reason" not in recorded["t.share"]
+    assert json.loads(dump_ledger(recorded))["t.median_hours"]["value"] is None
+    assert shown(recorded["t.median_hours"]) == f"not reached ({reason})"
+    assert shown({"value": None}) == "not reached" and shown({"value": 1234}) == "1,234"
+
+
+def test_compare_findings_not_reached():
+    null = {"value": None, "tolerance": 0.01, "reason": "none cross"}
+    old = {"a.both_null": null, "a.became_null": {"value": 2.5, "tolerance": 0.01}, "a.became_value": null}
+    new = {"a.both_null": {**null, "reason": "worded otherwise"}, "a.became_null": null,
+           "a.became_value": {"value": 2.5, "tolerance": 0.01}}
+    diff = compare(old, new).set_index("name")["status"].to_dict()
+    assert diff == {"a.became_null": "not reached", "a.became_value": "reached"}
+
+
 def test_compare_ledgers():
     old = {"a.int": {"value": 3, "tolerance": 0}, "a.float": {"value": 0.5, "tolerance": 0.01},
            "a.gone": {"value": "x", "tolerance": 0}, "a.table": {"value": [{"k": 1.0}], "tolerance": 0.1}}
@@ -90,9 +140,12 @@ thresholds.ced.median_hours_to_500_reposts thresholds.wbmsf.share_reaching_500_r
 thresholds.twitter15.share_reaching_500_reposts views.ced.share_reaching_5000_views.low
 views.ced.share_reaching_5000_views.high censorship.wechatscope.removals.author_deleted
 censorship.wechatscope.removals.violation censorship.wechatscope.removals.account_blocked
-censorship.wechatscope.median_days_to_removal.violation censorship.wechatscope.median_days_to_removal.author_deleted
-early_warning.ced.auc_at_60min.count_baseline early_warning.ced.auc_at_60min.seismic
-early_warning.ced.auc_at_60min.hawkes counterfactual.ced.share_reaching_500_if_deleted_at_1h""".split()
+censorship.wechatscope.share_seen_by_day_1.violation censorship.wechatscope.share_seen_by_day_1.author_deleted
+early_warning.ced.auc.count_baseline.60min early_warning.ced.auc.count_baseline.60min.ci_low
+early_warning.ced.auc.count_baseline.60min.ci_high early_warning.ced.auc.seismic.60min early_warning.ced.auc.hawkes.60min
+early_warning.ced.auc_gain.seismic.60min early_warning.ced.hawkes.boundary_share
+counterfactual.ced.share_reaching_500_if_deleted_at_1h counterfactual.ced.share_reaching_500_if_deleted_at_1h.ci_low
+counterfactual.ced.share_reaching_500_under_deletion_scenario.band_low""".split()
 
 
 def test_the_ledger_has_every_required_finding():

@@ -2,21 +2,75 @@
 
 >>> import wechat_study as ws
 >>> corpus = ws.load("ced")          # doctest: +SKIP
+
+Importing the package is light: the public names below are loaded on first use (PEP 562), so
+``import wechat_study`` does not import pandas, pyarrow, networkx, numba or dask.
 """
 
-from .corpus import Corpus, load, prepare
-from .datasets.edgelist import load_edgelist
-from .datasets.catalog import CATALOG
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
+
 from .errors import DataError, FetchError, NotPreparedError, WechatStudyError
-from .fetch import fetch
-from .graph import repost_graph, user_graph
-from .metrics import cascade_metrics
-from .scaleout import cascade_metrics_parquet
-from .findings import record_finding
-from .synthetic import synthetic_corpus, synthetic_posts
 
 __version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_LAZY = {
+    "CATALOG": ".datasets.catalog",
+    "Corpus": ".corpus",
+    "load": ".corpus",
+    "prepare": ".corpus",
+    "load_edgelist": ".datasets.edgelist",
+    "fetch": ".fetch",
+    "repost_graph": ".graph",
+    "user_graph": ".graph",
+    "cascade_metrics": ".metrics",
+    "cascade_metrics_parquet": ".scaleout",
+    "record_finding": ".findings",
+    "synthetic_corpus": ".synthetic",
+    "synthetic_posts": ".synthetic",
+}
+
 __all__ = ["CATALOG", "Corpus", "DataError", "FetchError", "NotPreparedError", "WechatStudyError", "cascade_metrics",
-           "cascade_metrics_parquet",
-           "fetch", "load", "load_edgelist", "prepare", "record_finding", "repost_graph", "synthetic_corpus", "synthetic_posts",
-           "user_graph"]
+           "cascade_metrics_parquet", "fetch", "load", "load_edgelist", "prepare", "record_finding", "repost_graph",
+           "synthetic_corpus", "synthetic_posts", "user_graph"]
+
+if TYPE_CHECKING:
+    from .corpus import Corpus, load, prepare
+    from .datasets.catalog import CATALOG
+    from .datasets.edgelist import load_edgelist
+    from .fetch import fetch
+    from .findings import record_finding
+    from .graph import repost_graph, user_graph
+    from .metrics import cascade_metrics
+    from .scaleout import cascade_metrics_parquet
+    from .synthetic import synthetic_corpus, synthetic_posts
+
+
+class _Package(types.ModuleType):
+    """Keeps a public function (``fetch``) from being replaced by its same-named submodule on import."""
+
+    def __setattr__(self, name, value):
+        if name in _LAZY and isinstance(value, types.ModuleType) and value.__name__ == f"{__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wechat_study' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,17 +1,23 @@
 """The data-set audit: published figures next to what the loaded data give.
 
 Each row is one figure from a data set's paper or README (``PUBLISHED``), the value measured
-on the pinned raw data, the convention used to measure it, and whether the two agree.
+on the pinned raw data, the convention used to measure it, and whether the two agree. Every figure
+is a count over the complete files (a census, not a sample), so it is exact; a share is always shown
+with its denominator. CED's ``kids`` references are split into direct children, deeper descendants,
+true conflicts and absent records (``kids_references``). See docs/methods.md#8-the-data-audit.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
 from .corpus import Corpus
+from .errors import DataError
+from .quality import QualityReport
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,7 @@ def audit(corpora: dict[str, Corpus]) -> pd.DataFrame:
         rows.append({"dataset": f.dataset, "figure": f.figure, "published": f.published, "measured": measured,
                      "agrees": bool(round(float(measured)) == f.published), "source": f.source,
                      "convention": f.convention})
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["dataset", "figure", "published", "measured", "agrees", "source", "convention"])
     table["measured"] = pd.Series([r["measured"] for r in rows], dtype=object)
     return table
 
@@ -135,3 +141,104 @@ def record_audit(table: pd.DataFrame, quality: pd.DataFrame) -> None:
                        note=f"published: {row.published:,} ({row.source}); measured as {row.convention or row.figure}")
     for row in quality.itertuples(index=False):
         record_finding(f"quality.{row.dataset}.{slug(row.item)}", int(row.count), note=row[3] or None)
+
+
+KIDS_KINDS = {
+    "direct_child": "names a record whose 'parent' is this record: agrees with the tree",
+    "descendant": "names a deeper descendant (a grandchild or further): consistent with the tree, not a conflict",
+    "conflict": "names a record on another branch: a true conflict with 'parent' (the tree follows 'parent')",
+    "absent": "names no record in the file",
+}
+
+
+def _kids_total(quality: QualityReport) -> int:
+    """All ``kids`` references the loader checked: the fact ``kids_references`` when recorded, else the total
+    the ``kids_references_absent`` quirk states (``of N 'kids' references``)."""
+    if "kids_references" in quality.facts:
+        return quality.facts["kids_references"]
+    quirk = quality.quirks.get("kids_references_absent")
+    found = re.search(r"of ([\d,]+) 'kids' references", quirk.action if quirk else "")
+    if not found:
+        raise DataError(f"data/processed/{quality.dataset}/quality.json", "the total of 'kids' references is not recorded",
+                        record="kids_references_absent", hint="prepare the data set again with this version "
+                        "(`wechat-study prepare ced --force`)")
+    return int(found.group(1).replace(",", ""))
+
+
+def kids_references(quality: QualityReport) -> pd.DataFrame:
+    """CED's ``kids`` references by kind: ``kind, references, total, share, meaning`` (``share`` of ``total``,
+    every reference the loader checked; exact counts). Empty when the data set has no ``kids`` field."""
+    columns = ["kind", "references", "total", "share", "meaning"]
+    if "kids_references_descendant" not in quality.quirks:
+        return pd.DataFrame(columns=columns)
+    total = _kids_total(quality)
+    counts = {k: quality.count(f"kids_references_{k}") for k in ("descendant", "conflict", "absent")}
+    counts = {"direct_child": total - sum(counts.values()), **counts}
+    rows = [{"kind": k, "references": n, "total": total, "share": n / total, "meaning": KIDS_KINDS[k]}
+            for k, n in counts.items()]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def record_kids(corpora: dict[str, Corpus]) -> pd.DataFrame:
+    """Findings ``audit.<dataset>.kids_references.<kind>`` (exact counts), ``.<kind>.share`` (of ``.total``) and
+    ``.total``; returns the table."""
+    from .findings import record_finding
+
+    tables = []
+    for name, c in corpora.items():
+        t = kids_references(c.quality)
+        if t.empty:
+            continue
+        record_finding(f"audit.{name}.kids_references.total", int(t["total"].iloc[0]),
+                       note="every 'kids' reference checked against the 'parent' links")
+        for row in t.itertuples(index=False):
+            record_finding(f"audit.{name}.kids_references.{row.kind}", int(row.references),
+                           note=f"{row.share:.2%} of {row.total:,} references; {row.meaning}")
+            record_finding(f"audit.{name}.kids_references.{row.kind}.share", row.references / row.total,
+                           tolerance=1e-12, note=f"{row.references:,} of {row.total:,} references (exact counts)")
+        tables.append(t.assign(dataset=name))
+    if not tables:
+        return pd.DataFrame(columns=["dataset", "kind", "references", "total", "share", "meaning"])
+    return pd.concat(tables, ignore_index=True)[["dataset", "kind", "references", "total", "share", "meaning"]]
+
+
+def _published(dataset: str, figure: str) -> float:
+    return next(f.published for f in PUBLISHED if (f.dataset, f.figure) == (dataset, figure))
+
+
+def findings_box(corpora: dict[str, Corpus], published_anchor: str = "published", kids_anchor: str = "kids",
+                 quirks_anchor: str = "quirks"):
+    """The report's "What we found" box: one sentence per audited data set present in ``corpora`` (a plain
+    count sentence for a data set with no published figures, e.g. ``synthetic``). Every number is an exact
+    count from the findings; a share is given with its denominator."""
+    from . import narrative as nv
+
+    box = nv.FindingsBox(prefix="audit")
+    if {"ced", "wbmsf", "wechatscope"} <= set(corpora):
+        box.add("The published headline counts reproduce exactly: CED's {.ced.rumours:count} rumours and "
+                "{.ced.non_rumours:count} non-rumours, the Wb-MSF sample's {.wbmsf.cascades:count} cascades and "
+                "{.wbmsf.repost:count} reposts (rows plus one per cascade, as its README counts), and WeChatscope's "
+                "{.wechatscope.articles:count} removed articles from {.wechatscope.accounts:count} accounts.",
+                see=published_anchor)
+    if "ced" in corpora:
+        box.add("Of CED's {quality.ced.records_read:count} repost/comment records, {quality.ced.duplicate_records:count} "
+                "repeat a post id already in the same file and {quality.ced.dates_without_year_resolved:count} carry a "
+                "date without a year; {quality.ced.source_user_empty:count} of its {quality.ced.cascades:count} source "
+                "posts have no user record.", see=quirks_anchor)
+        box.add("CED's \"kids\" lists hardly contradict its \"parent\" links: of {.ced.kids_references.total:count} "
+                "references, {.ced.kids_references.descendant:count} ({.ced.kids_references.descendant.share:share}) "
+                "name a deeper descendant, which is consistent with the tree, and only {.ced.kids_references.conflict:count} "
+                "({.ced.kids_references.conflict.share:share}) a record on another branch.", see=kids_anchor)
+    if "twitter15" in corpora:
+        box.add("Twitter15's raw trees are not its paper's: {.twitter15.users:count} distinct users (published: {u:count}) "
+                "and {.twitter15.threads:count} non-root nodes (published: {t:count} threads); its four label counts "
+                "match exactly.", see=published_anchor, u=_published("twitter15", "users"),
+                t=_published("twitter15", "threads"))
+    if "wechatscope" in corpora:
+        box.add("WeChatscope's reasons reproduce the data README exactly: {.wechatscope.author_deleted:count} of "
+                "{.wechatscope.articles:count} removals were deleted by the author and {.wechatscope.rule_violation:count} "
+                "removed for violating regulations.", see=published_anchor)
+    for name in sorted(n for n in set(corpora) - set(AUDITED) if {"posts", "cascades"} <= set(corpora[n].quality.facts)):
+        box.add(f"The {name} corpus holds {{quality.{name}.posts:count}} posts in {{quality.{name}.cascades:count}} "
+                "cascades; no published figure applies to it.", see=quirks_anchor)
+    return box

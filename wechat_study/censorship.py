@@ -1,10 +1,16 @@
 """Removals of WeChat public-account articles (WeChatscope), and Citizen Lab's blocked keywords.
 
-Conventions (science.md §8):
+Conventions (docs/methods.md#7-censorship-on-wechat):
 - reasons: ``author_deleted`` (the observable trace of self-censorship), ``violation`` (the
   platform's removal for rule violations), ``account_blocked`` (closures), ``complaint``, ``migrated``;
+- the archive holds removed articles only, so every share here is a share *of removals*: there is no
+  removal rate, and no speed of removal, without the articles that were not removed;
 - days to removal = the Beijing-time date the removal was first seen minus the publication date: whole
-  days, since publication dates have day resolution (0 = seen the day it was published);
+  days, since publication dates have day resolution (0 = seen on the day of publication, 1 = the next
+  calendar day, so up to about 48 hours after publication);
+- the archive watched each article for a limited window after publication; a removal is only seen inside
+  it. ``watch_window`` measures it; ``seen_by_day`` gives, among removals seen within that window, the
+  share seen by a given day, with 95% Wilson intervals;
 - a keyword with ``+`` matches a title only when every part appears in it.
 """
 
@@ -14,15 +20,27 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .thresholds import wilson_interval
+
 REASONS = ("author_deleted", "violation", "account_blocked", "complaint", "migrated")
 
 
+def _ordered(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the order of ``REASONS`` (reasons absent from the data left out), ``all`` last when present."""
+    order = [r for r in (*REASONS, "all") if r in table.index]
+    return table.reindex(order)
+
+
 def by_reason(removals: pd.DataFrame) -> pd.DataFrame:
-    """Counts and shares by reason: ``reason, removals, share, accounts``."""
+    """Counts and shares of removals by reason: ``reason, removals, share, ci_low, ci_high, accounts``.
+
+    ``share`` is of all removals in the table (the denominator is ``len(removals)``), with a 95% Wilson interval.
+    """
     g = removals.groupby("reason")
     out = pd.DataFrame({"removals": g.size(), "accounts": g["account"].nunique()}).reindex(list(REASONS), fill_value=0)
     out["share"] = out["removals"] / len(removals)
-    return out.reset_index()[["reason", "removals", "share", "accounts"]]
+    out["ci_low"], out["ci_high"] = wilson_interval(out["removals"], np.full(len(out), len(removals)))
+    return out.reset_index()[["reason", "removals", "share", "ci_low", "ci_high", "accounts"]]
 
 
 def days_to_removal(removals: pd.DataFrame) -> pd.Series:
@@ -31,13 +49,68 @@ def days_to_removal(removals: pd.DataFrame) -> pd.Series:
     return (seen_local - removals["published_on"]).dt.days
 
 
-def days_summary(removals: pd.DataFrame) -> pd.DataFrame:
-    """Per reason: removals, median and 90th-percentile days, share seen on the day of publication."""
+def quantile_interval(values, q: float, level: float = 0.95) -> tuple[float, float, float]:
+    """The ``q`` quantile of ``values`` (the lower order statistic, no interpolation) and its distribution-free
+    interval: the order statistics whose ranks bracket ``q`` with binomial probability at least ``level``."""
+    x = np.sort(np.asarray(values, float))
+    n = len(x)
+    if n == 0:
+        return (np.nan, np.nan, np.nan)
+    point = x[min(n - 1, max(0, int(np.ceil(q * n)) - 1))]
+    lo = int(stats.binom.ppf((1 - level) / 2, n, q))
+    hi = int(stats.binom.ppf(1 - (1 - level) / 2, n, q)) + 1
+    return float(point), float(x[max(lo - 1, 0)]), float(x[min(hi - 1, n - 1)])
+
+
+def window_days(removals: pd.DataFrame, coverage: float = 0.99, level: float = 0.95) -> dict:
+    """The archive's watch window, measured: the fewest whole days by which ``coverage`` of all removals were
+    seen (the ``coverage`` quantile of days to removal), with its order-statistic interval, and how many
+    removals were seen later than that. Keys: ``days, ci_low, ci_high, coverage, removals, beyond, max_days``."""
+    days = days_to_removal(removals)
+    point, lo, hi = quantile_interval(days, coverage, level)
+    return {"days": int(point), "ci_low": int(lo), "ci_high": int(hi), "coverage": coverage,
+            "removals": len(days), "beyond": int((days > point).sum()), "max_days": int(days.max())}
+
+
+def watch_window(removals: pd.DataFrame, quantiles=(0.5, 0.9, 0.95, 0.99)) -> pd.DataFrame:
+    """Per reason and for ``all``: removals, quantiles of days to removal (``p50``, ``p90``, ... with the
+    lower order statistic), and the maximum. Whole days (day resolution)."""
     d = removals.assign(days=days_to_removal(removals))
-    g = d.groupby("reason")["days"]
-    out = pd.DataFrame({"removals": g.size(), "median_days": g.median(), "p90_days": g.quantile(0.9),
-                        "share_same_day": g.apply(lambda s: float((s <= 0).mean()))})
-    return out.reindex([r for r in REASONS if r in out.index]).reset_index()
+    frames = {r: g["days"] for r, g in d.groupby("reason")} | {"all": d["days"]}
+    rows = {r: {"removals": len(s), **{f"p{round(q * 100)}": quantile_interval(s, q)[0] for q in quantiles},
+                "max_days": int(s.max())} for r, s in frames.items()}
+    out = _ordered(pd.DataFrame.from_dict(rows, orient="index"))
+    return out.rename_axis("reason").reset_index()
+
+
+def seen_by_day(removals: pd.DataFrame, within: int, by_day: int = 1) -> pd.DataFrame:
+    """Among removals seen within ``within`` days of publication, the share seen by day ``by_day``.
+
+    Per reason and ``all``: ``reason, seen_within, seen_by_day, share, ci_low, ci_high, seen_later`` (95% Wilson
+    interval; ``seen_later`` = removals seen after ``within`` days, left out of the denominator). This describes
+    the archive's window, not the speed of removal: it says nothing of articles that were not removed.
+    """
+    d = removals.assign(days=days_to_removal(removals))
+    d = pd.concat([d, d.assign(reason="all")])
+    inside = d["days"] <= within
+    g = d.assign(inside=inside, early=inside & (d["days"] <= by_day)).groupby("reason")
+    out = _ordered(pd.DataFrame({"seen_within": g["inside"].sum(), "seen_by_day": g["early"].sum(),
+                                 "seen_later": g.size() - g["inside"].sum()})).astype(int)
+    out["share"] = out["seen_by_day"] / out["seen_within"]
+    out["ci_low"], out["ci_high"] = wilson_interval(out["seen_by_day"], out["seen_within"])
+    return out.rename_axis("reason").reset_index()[
+        ["reason", "seen_within", "seen_by_day", "share", "ci_low", "ci_high", "seen_later"]]
+
+
+def cumulative_days(removals: pd.DataFrame, max_days: int = 10) -> pd.DataFrame:
+    """Per reason, the share of its removals seen by each day 0..``max_days`` after publication (of all its
+    removals, so the curve flattens where the archive stopped watching): ``reason, day, seen, removals, share``."""
+    d = removals.assign(days=days_to_removal(removals))
+    rows = [{"reason": r, "day": day, "seen": int((g["days"] <= day).sum()), "removals": len(g)}
+            for r in REASONS if len(g := d[d["reason"] == r]) for day in range(max_days + 1)]
+    out = pd.DataFrame(rows, columns=["reason", "day", "seen", "removals"])
+    out["share"] = out["seen"] / out["removals"]
+    return out
 
 
 def monthly(removals: pd.DataFrame) -> pd.DataFrame:
@@ -46,28 +119,52 @@ def monthly(removals: pd.DataFrame) -> pd.DataFrame:
     return removals.assign(month=month).groupby(["month", "reason"]).size().rename("removals").reset_index()
 
 
+def _concentration(counts: np.ndarray) -> dict:
+    """Concentration of removals over accounts, from per-account counts (any order)."""
+    counts = np.sort(np.asarray(counts))[::-1]
+    n, total = len(counts), counts.sum()
+    top1 = max(1, int(np.ceil(0.01 * n)))
+    gini = float((2 * np.arange(1, n + 1) - n - 1) @ counts[::-1] / (n * total))
+    return {"accounts": int(n), "removals": int(total), "share_top_1pct_accounts": float(counts[:top1].sum() / total),
+            "share_top_10_accounts": float(counts[:10].sum() / total),
+            "accounts_for_half": int(np.searchsorted(np.cumsum(counts) / total, 0.5) + 1), "gini": gini}
+
+
 def concentration(removals: pd.DataFrame, reason: str = "violation") -> dict:
     """How few accounts carry the removals of one reason: accounts, top-1%/top-10-account shares,
     accounts holding half the removals, and the Gini coefficient over accounts with at least one."""
     counts = removals.loc[removals["reason"] == reason, "account"].value_counts().to_numpy()
     if len(counts) == 0:
         return {"accounts": 0, "removals": 0}
-    total = counts.sum()
-    top1 = max(1, int(np.ceil(0.01 * len(counts))))
-    cum = np.cumsum(counts) / total
-    sorted_asc = np.sort(counts)
-    n = len(counts)
-    gini = float((2 * np.arange(1, n + 1) - n - 1) @ sorted_asc / (n * total))
-    return {"accounts": int(n), "removals": int(total), "share_top_1pct_accounts": float(counts[:top1].sum() / total),
-            "share_top_10_accounts": float(counts[:10].sum() / total),
-            "accounts_for_half": int(np.searchsorted(cum, 0.5) + 1), "gini": gini}
+    return _concentration(counts)
+
+
+MEASURES = {"gini": "Gini coefficient over accounts", "share_top_10_accounts": "share carried by the 10 largest accounts",
+            "accounts_for_half": "accounts carrying half the removals"}
+
+
+def concentration_intervals(removals: pd.DataFrame, reason: str = "violation", n_boot: int = 1000,
+                            seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+    """``concentration`` with percentile bootstrap intervals, resampling accounts (with their removals) with
+    replacement: ``measure, value, ci_low, ci_high`` for the Gini, the top-10 share and the accounts for half
+    (``MEASURES`` has them in words)."""
+    counts = removals.loc[removals["reason"] == reason, "account"].value_counts().to_numpy()
+    if len(counts) == 0:
+        return pd.DataFrame(columns=["measure", "value", "ci_low", "ci_high"])
+    point = _concentration(counts)
+    rng = np.random.default_rng(seed)
+    measures = ["gini", "share_top_10_accounts", "accounts_for_half"]
+    boot = np.array([[_concentration(rng.choice(counts, len(counts)))[m] for m in measures] for _ in range(n_boot)])
+    lo, hi = np.quantile(boot, [(1 - level) / 2, 1 - (1 - level) / 2], axis=0, method="inverted_cdf")
+    return pd.DataFrame({"measure": measures, "value": [point[m] for m in measures], "ci_low": lo, "ci_high": hi})
 
 
 def keyword_hits(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
     """For each title: whether any keyword (all its ``+`` parts) appears, and in which lists.
 
     Columns: ``any`` (a whole keyword), ``any_part`` (at least one part of two or more characters of
-    some keyword: a weaker test), and one boolean column per keyword list (whole keywords).
+    some keyword: a weak test of topic, not of blocking; not used for claims), and one boolean column per
+    keyword list (whole keywords).
     """
     titles = titles.fillna("").astype(str)
     part_hit: dict[str, np.ndarray] = {}
@@ -91,30 +188,136 @@ def keyword_hits(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=titles.index)
 
 
-def keywords_by_reason(removals: pd.DataFrame, hits: pd.DataFrame, column: str = "any") -> tuple[pd.DataFrame, float]:
-    """Share of titles with a blocked keyword (``column`` of ``keyword_hits``), by reason, and the
-    chi-square test p-value of independence between reason and a hit (NaN when no title has one)."""
-    d = pd.DataFrame({"reason": removals["reason"].to_numpy(), "hit": hits[column].to_numpy()})
-    g = d.groupby("reason")["hit"]
-    table = pd.DataFrame({"removals": g.size(), "with_keyword": g.sum().astype(int)})
-    table = table.reindex([r for r in REASONS if r in table.index])
-    table["share"] = table["with_keyword"] / table["removals"]
-    contingency = np.c_[table["with_keyword"], table["removals"] - table["with_keyword"]]
-    p = float(stats.chi2_contingency(contingency).pvalue) if (contingency.sum(axis=0) > 0).all() else float("nan")
-    return table.reset_index(), p
+def keyword_matches(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
+    """Titles holding a whole keyword, as written and with script unified (both sides traditional ->
+    simplified), per keyword list and for ``all`` lists: ``list, keywords, script, titles, matching, share,
+    ci_low, ci_high`` (95% Wilson interval; the denominator is every title)."""
+    from .titles import to_simplified
+
+    rows = []
+    simple_kw = keywords.assign(keyword=to_simplified(keywords["keyword"].astype(str)))
+    for script, t, kw in (("as written", titles, keywords), ("unified", to_simplified(titles), simple_kw)):
+        hits = keyword_hits(t, kw)
+        sizes = kw.groupby("list").size()
+        for lst in [*sorted(sizes.index), "all"]:
+            col = "any" if lst == "all" else lst
+            rows.append({"list": lst, "keywords": int(sizes.sum() if lst == "all" else sizes[lst]), "script": script,
+                         "titles": len(hits), "matching": int(hits[col].sum())})
+    out = pd.DataFrame(rows)
+    out["share"] = out["matching"] / out["titles"]
+    out["ci_low"], out["ci_high"] = wilson_interval(out["matching"], out["titles"])
+    return out
+
+
+def _record_share(name: str, k: int, n: int, note: str) -> None:
+    """A share finding ``name`` with its 95% Wilson interval beside it (``name.ci_low``, ``name.ci_high``)."""
+    from .findings import record_finding
+
+    lo, hi = wilson_interval(k, n)
+    record_finding(name, k / n if n else float("nan"), tolerance=1e-12, note=f"{k:,} of {n:,}; {note}")
+    record_finding(f"{name}.ci_low", float(lo), tolerance=1e-12, note="95% Wilson interval")
+    record_finding(f"{name}.ci_high", float(hi), tolerance=1e-12, note="95% Wilson interval")
+
+
+def record_reasons(removals: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Findings ``<prefix>.removals.<reason>`` (counts), ``.removals.total`` and ``.share_of_removals.<reason>``
+    (with Wilson intervals); returns ``by_reason``."""
+    from .findings import record_finding
+
+    table = by_reason(removals)
+    record_finding(f"{prefix}.removals.total", len(removals), note="removed articles in the archive")
+    for row in table.itertuples():
+        record_finding(f"{prefix}.removals.{row.reason}", int(row.removals), note=f"from {row.accounts:,} accounts")
+        _record_share(f"{prefix}.share_of_removals.{row.reason}", int(row.removals), len(removals),
+                      "a share of removals, not of published articles")
+    return table
+
+
+def record_window(removals: pd.DataFrame, prefix: str, coverage: float = 0.99, by_day: int = 1) -> pd.DataFrame:
+    """Findings on the archive's watch window: ``<prefix>.window.days`` (with its interval), ``.window.share_within``
+    (the share of all removals seen within it, Wilson interval), ``.window.beyond``,
+    ``.window.max_days``, ``.window.by_reason`` (quantiles), and per reason (and ``all``)
+    ``.seen_within_window.<reason>``, ``.seen_by_day_<by_day>.<reason>`` (counts) and
+    ``.share_seen_by_day_<by_day>.<reason>`` (Wilson intervals). Returns ``seen_by_day``."""
+    from .findings import record_finding
+
+    w = window_days(removals, coverage)
+    record_finding(f"{prefix}.window.days", w["days"],
+                   note=f"whole days by which {coverage:.0%} of the {w['removals']:,} removals were seen")
+    record_finding(f"{prefix}.window.days.ci_low", w["ci_low"], note="distribution-free 95% interval of the quantile")
+    record_finding(f"{prefix}.window.days.ci_high", w["ci_high"], note="distribution-free 95% interval of the quantile")
+    _record_share(f"{prefix}.window.share_within", w["removals"] - w["beyond"], w["removals"],
+                  f"removals seen within {w['days']} days of publication")
+    record_finding(f"{prefix}.window.beyond", w["beyond"], note=f"removals seen more than {w['days']} days after publication")
+    record_finding(f"{prefix}.window.max_days", w["max_days"], note="the longest publication-to-removal-seen span")
+    record_finding(f"{prefix}.window.by_reason", watch_window(removals), tolerance=0,
+                   note="quantiles of whole days from publication to removal seen (day resolution)")
+    table = seen_by_day(removals, w["days"], by_day)
+    for row in table.itertuples():
+        record_finding(f"{prefix}.seen_within_window.{row.reason}", int(row.seen_within),
+                       note=f"removals seen within {w['days']} days of publication")
+        record_finding(f"{prefix}.seen_by_day_{by_day}.{row.reason}", int(row.seen_by_day),
+                       note=f"removals seen by day {by_day} (0 = the publication date)")
+        _record_share(f"{prefix}.share_seen_by_day_{by_day}.{row.reason}", int(row.seen_by_day), int(row.seen_within),
+                      f"of removals seen within {w['days']} days; describes the archive's watch, not a speed")
+    return table
+
+
+def record_concentration(removals: pd.DataFrame, prefix: str, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Findings ``<prefix>.violation.{gini, share_top_10_accounts, accounts_for_half}`` with bootstrap intervals,
+    ``.violation.accounts`` and ``.blocked_accounts``; returns ``concentration_intervals``."""
+    from .findings import record_finding
+
+    table = concentration_intervals(removals, "violation", n_boot, seed)
+    accounts = concentration(removals, "violation")["accounts"]
+    record_finding(f"{prefix}.violation.accounts", accounts, note="accounts with at least one rule-violation removal")
+    for row in table.itertuples():
+        integer = row.measure == "accounts_for_half"
+        for suffix, v in (("", row.value), (".ci_low", row.ci_low), (".ci_high", row.ci_high)):
+            record_finding(f"{prefix}.violation.{row.measure}{suffix}", int(v) if integer else float(v),
+                           tolerance=None if integer else 1e-12,
+                           note=f"of {accounts:,} accounts" if not suffix else
+                           f"95% bootstrap interval over accounts ({n_boot:,} resamples, seed {seed})")
+    record_finding(f"{prefix}.blocked_accounts", concentration(removals, "account_blocked")["accounts"],
+                   note="accounts whose articles show 'account blocked'")
+    return table
+
+
+def record_keywords(titles: pd.Series, keywords: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Findings ``<prefix>.titles_with_blocked_keyword`` (as written), ``..._unified`` (script unified) and the
+    share with its Wilson interval; returns ``keyword_matches``."""
+    from .findings import record_finding
+
+    table = keyword_matches(titles, keywords).set_index(["script", "list"])
+    written, unified = table.loc[("as written", "all")], table.loc[("unified", "all")]
+    record_finding(f"{prefix}.titles_with_blocked_keyword", int(written["matching"]),
+                   note=f"titles holding a whole keyword of {int(written['keywords']):,}, of {len(titles):,}")
+    record_finding(f"{prefix}.titles_with_blocked_keyword_unified", int(unified["matching"]),
+                   note="the same with titles and keywords converted to simplified script")
+    _record_share(f"{prefix}.share_with_blocked_keyword", int(unified["matching"]), len(titles),
+                  "script unified; Citizen Lab tested these keywords on chat messages in 2016-17")
+    return table.reset_index()
+
+
+SYNTHETIC_WORDS = ("经济", "学校", "医院", "政策", "城市", "环境", "历史", "科技", "文化", "健康", "旅游", "电影",
+                   "新聞", "學生", "會議", "發展", "工作", "朋友", "孩子", "老师", "公司", "市场", "天气", "故事")
 
 
 def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
-    """A removals table for offline runs: reasons, delays and accounts drawn at random (no signal)."""
+    """A removals table for offline runs: reasons, delays, accounts and title words drawn at random, so no
+    reason has distinctive words by construction (a few words are in traditional script, to exercise the
+    script unification); every 97th title holds the synthetic keyword ``关键词``."""
     from .privacy import pseudonymize
 
     rng = np.random.default_rng(seed)
     reason = rng.choice(list(REASONS), n, p=[0.7, 0.24, 0.03, 0.02, 0.01])
     published = pd.Timestamp("2018-07-01") + pd.to_timedelta(rng.integers(0, 800, n), unit="D")
     seen = published.tz_localize("Asia/Shanghai") + pd.to_timedelta(rng.geometric(0.5, n) * 86400 - rng.integers(0, 86400, n), unit="s")
+    words = rng.choice(list(SYNTHETIC_WORDS), (n, 4))
+    titles = ["".join(w) + "：" + str(i) + ("关键词" if i % 97 == 0 else "") for i, w in enumerate(words)]
     return pd.DataFrame({
         "account": pseudonymize(rng.zipf(1.8, n).astype(str), prefix="a"),
-        "title": [f"synthetic title {i} {'关键词' if i % 97 == 0 else ''}" for i in range(n)],
+        "title": titles,
         "published_on": published.astype("datetime64[ms]"),
         "removal_seen_at": seen.tz_convert("UTC").astype("datetime64[ns, UTC]"),
         "reason": reason, "reason_raw": reason,

@@ -471,3 +471,116 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
         y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"),
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("share:Q", title="share crossing", format=".1%")])
     return alt.layer(bars_, labels).add_params(t, r, f).properties(height=alt.Step(26))
+
+
+# Early warning and deletion counterfactuals (models helper): words and colours for the predictors.
+WORDS.setdefault("source_followers", "source's followers")
+WORDS.setdefault("hawkes_pooled", "pooled Hawkes")
+PALETTES["model"].setdefault("source_followers", "#edae49")
+PALETTES["model"].setdefault("hawkes_pooled", "#2e4057")
+
+
+def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes after the source post (log scale)",
+              y: str = "auc", y_title: str = "ROC-AUC") -> alt.LayerChart:
+    """AUC (or any score in [0, 1] that is not a share) with its ``ci_low``/``ci_high`` band, one line per
+    ``model``, against observation time on a log axis."""
+    data, color = _grouped(table.rename(columns={"model": "group"}))
+    _, no_legend = _grouped(table.rename(columns={"model": "group"}), legend=False)
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
+        tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".3f"),
+                 alt.Tooltip("ci_low:Q", title="95% interval, low", format=".3f"),
+                 alt.Tooltip("ci_high:Q", title="95% interval, high", format=".3f")])
+    return alt.layer(band, line).properties(height=320)
+
+
+def cumulative_lines(table: pd.DataFrame, x: str, x_title: str, group: str = "reason", y: str = "share",
+                     y_title: str = "share seen by then") -> alt.Chart:
+    """Cumulative shares against a whole-number ``x`` (e.g. days since publication), one stepped line per
+    ``group``, coloured by its concept's palette."""
+    data, enc = _grouped(table, group)
+    return alt.Chart(data).mark_line(interpolate="step-after", point=True).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), color=enc,
+        tooltip=[alt.Tooltip(f"{group}:N", title=word(group)), alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")],
+    ).properties(height=280)
+
+
+def interval_dots(table: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
+                  value_format: str = ".1%", colour_by: str | None = None, extra_tooltips=(),
+                  axis_format: str | None = None) -> alt.LayerChart:
+    """One dot per ``category`` at ``value`` with its 95% interval (``ci_low`` to ``ci_high``) as a bar
+    through it, categories in table order; codes shown as words, coloured by ``colour_by``'s concept.
+    ``value_format`` is for tooltips; the axis uses ``axis_format`` (default: whole percents or plain numbers)."""
+    axis_format = axis_format or ("%" if value_format.endswith("%") else "~g")
+    data = table.assign(**{category: table[category].map(word)})
+    enc = alt.value(PALETTE[0])
+    if colour_by is not None:
+        data, enc = _grouped(data, colour_by, legend=False)
+    y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]), axis=alt.Axis(labelLimit=200))
+    tips = [alt.Tooltip(f"{category}:N", title=category_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+            alt.Tooltip("ci_low:Q", title="95% interval from", format=value_format),
+            alt.Tooltip("ci_high:Q", title="95% interval to", format=value_format), *extra_tooltips]
+    base = alt.Chart(data).encode(y=y, color=enc, tooltip=tips)
+    rules = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        x=alt.X("ci_low:Q", title=value_title, axis=alt.Axis(format=axis_format, tickCount=6)), x2="ci_high:Q")
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=f"{value}:Q")
+    return alt.layer(rules, dots).properties(height=alt.Step(24))
+
+
+def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
+    """The distinctive title words of one removal ``reason`` (``titles.record_distinctive`` rows): log-odds
+    against the other removals with 95% intervals, words labelled with their English gloss, a line at 0."""
+    rows = top[top["reason"] == reason]
+    label = rows["word"] + rows["gloss"].map(lambda g: f" ({g})" if g else "")
+    tips = [alt.Tooltip("titles:Q", title="titles"), alt.Tooltip("accounts:Q", title="accounts"),
+            alt.Tooltip("z:Q", title="z", format=".1f")]
+    dots = interval_dots(rows.assign(word=label), "word", "delta", "word", "log-odds against the other removals",
+                         value_format=".2f", extra_tooltips=tips)
+    return reference(dots, x=0)
+
+
+def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True, x_title: str = "odds ratio") -> alt.LayerChart:
+    """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
+    with a rule at the no-difference value ``reference``."""
+    d = table.dropna(subset=["estimate"]).reset_index(drop=True)
+    d = d.assign(row=d["method"] + " · " + d["estimand"])
+    scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"])))
+    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q")
+    dots = base.mark_point(filled=True, size=70).encode(
+        x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
+                                 alt.Tooltip("ci_low:Q", format=".3f"), alt.Tooltip("ci_high:Q", format=".3f"),
+                                 alt.Tooltip("cascades:Q", format=",")])
+    rule = alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
+    return alt.layer(rule, bars, dots).properties(height=alt.Step(28))
+
+
+def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.Chart:
+    """Share of cascades reaching the views line from the source's audience alone, and with reposts, across ρ
+    (``exposure.decompose`` rows at one assumed ``repost_followers``), stacked."""
+    d = table[table["repost_followers"] == repost_followers]
+    long = pd.concat([pd.DataFrame({"rho": d["rho"], "how": how, "share": d[col]}) for how, col in
+                      [("from the source's audience alone", "share_source_alone"),
+                       ("needs reposts", "share_needs_reposts")]])
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("rho:O", title="rho (share of followers who see a post)"),
+        y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%"), stack=True),
+        color=alt.Color("how:N", title=None, sort=["from the source's audience alone", "needs reposts"]),
+        tooltip=["rho:O", "how:N", alt.Tooltip("share:Q", format=".1%")]).properties(height=260)
+
+
+def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
+    """Source posts per month and label (``periods.monthly_intake``), with a rule at the month ``cut``."""
+    bars = alt.Chart(monthly).mark_line(point=True).encode(
+        x=alt.X("month:T", title="month of the source post (Beijing time)", timeUnit="yearmonth"),
+        y=alt.Y("sources:Q", title="source posts in the collection"), color=alt.Color("label:N", title=None),
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), "label:N", "sources:Q"])
+    rule = alt.Chart(pd.DataFrame({"month": [cut]})).mark_rule(strokeDash=[4, 4], color="gray").encode(
+        x=alt.X("month:T", timeUnit="yearmonth"))
+    return alt.layer(bars, rule).properties(height=280)

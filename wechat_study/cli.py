@@ -1,45 +1,124 @@
-"""The ``wechat-study`` command.
+"""The ``wechat-study`` command: data, notebooks, reports and the ledger, from a shell.
 
-    wechat-study data list
-    wechat-study data fetch NAME... [--mirror DIR] [--force]
-    wechat-study data prepare NAME... [--mirror DIR] [--force]
-    wechat-study audit
-    wechat-study reproduce [NOTEBOOK...] [--force] [--mirror DIR]
-    wechat-study verify [--mirror DIR]
-    wechat-study synth --posts N --out DIR [--seed S]
-    wechat-study metrics DIR --out FILE.parquet [--workers K | --scheduler ADDRESS]
+Every user mistake (an unknown name, a bad value, a missing folder) ends in one line on stderr,
+``wechat-study: error: ...``, and exit status 2 (a wrong argument) or 1 (anything else the
+package refuses). Heavy modules are imported inside the commands, so ``--help`` is quick.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
-from . import corpus as corpus_mod
-from .datasets.catalog import CATALOG, INVESTIGATED
+from . import __version__
 from .errors import WechatStudyError
-from .fetch import fetch, is_verified
 
+
+def _catalog_names() -> list[str]:
+    """The catalogued data sets' names, for help texts: one manifest each (importing the catalog costs more)."""
+    return sorted(p.stem for p in (Path(__file__).parent / "datasets" / "manifests").glob("*.tsv"))
+
+
+DESCRIPTION = ("Virality and censorship on Chinese social media, against China's 2013 thresholds (500 reposts, "
+               "5,000 views): fetch and prepare the public data sets, run the investigation's notebooks, render "
+               "the reports and check the findings.")
+
+EPILOG = """examples:
+  wechat-study data fetch all          download (or copy from $WECHAT_STUDY_MIRROR) and verify every data set
+  wechat-study reproduce               run every notebook and write reports/ (cached runs are reused)
+  wechat-study reproduce 03 --force    run notebook 03-legal-thresholds again
+  wechat-study run 03 -p threshold_reposts 1000
+                                       notebook 03 at a 1,000-repost threshold, into runs/ (reports/ untouched)
+  wechat-study verify                  re-run every notebook and compare with reports/findings.json
+  wechat-study cache prune             delete notebook runs cached for old code, data or parameters
+
+Run `wechat-study COMMAND --help` for a command's options. Data sets: """ + ", ".join(_catalog_names()) + "."
+
+
+class UsageError(WechatStudyError):
+    """A command line argparse cannot parse: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage block
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 1; ``1,000`` and ``1_000`` are fine."""
+    try:
+        n = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {n}")
+    return n
+
+
+def _folder(text: str) -> str:
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: {'is not a folder' if path.exists() else 'no such folder'}")
+    return str(path)
+
+
+def _mirror_from_env(args) -> None:
+    """Call out a ``WECHAT_STUDY_MIRROR`` that names no folder, for commands that may fetch."""
+    value = os.environ.get("WECHAT_STUDY_MIRROR")
+    if hasattr(args, "mirror") and args.mirror is None and value and not Path(value).expanduser().is_dir():
+        raise WechatStudyError(f"WECHAT_STUDY_MIRROR={value}: no such folder; point it at a mirror laid out as "
+                               "MIRROR/NAME/REPO-COMMIT.tar.gz, or unset it to download from GitHub")
 
 
 def _names(values: list[str]) -> list[str]:
-    if values == ["all"]:
+    """Data-set names, case-folded; ``all`` is every data set the investigation uses."""
+    from .datasets.catalog import CATALOG, INVESTIGATED
+
+    names = [v.lower() for v in values]
+    if "all" in names:
         return list(INVESTIGATED)
-    for v in values:
+    for v in names:
         if v not in CATALOG:
             raise WechatStudyError(f"unknown data set {v!r}; the catalog has: {', '.join(sorted(CATALOG))}")
-    return values
+    return list(dict.fromkeys(names))
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_list(args) -> None:
+    from .corpus import is_prepared
+    from .datasets.catalog import CATALOG
+    from .fetch import is_verified
+
     for ds in CATALOG.values():
-        state = "prepared" if corpus_mod.is_prepared(ds.name) else ("fetched" if is_verified(ds) else "-")
-        print(f"{ds.name:<12} {state:<9} {len(ds.manifest):>5} files  {ds.owner}/{ds.repo}@{ds.commit[:10]}  {ds.licence}")
+        state = "prepared" if is_prepared(ds.name) else ("fetched" if is_verified(ds) else "-")
+        print(f"{ds.name:<12} {state:<9} {len(ds.manifest):>5} files  {ds.owner}/{ds.repo}@{ds.commit[:10]}  "
+              f"{ds.licence}")
         print(f"{'':<12} {ds.title}")
 
 
 def cmd_fetch(args) -> None:
+    from .datasets.catalog import CATALOG
+    from .fetch import fetch
+
     for name in _names(args.names):
         t = time.perf_counter()
         path = fetch(name, mirror=args.mirror, force=args.force)
@@ -47,19 +126,22 @@ def cmd_fetch(args) -> None:
 
 
 def cmd_prepare(args) -> None:
+    from .corpus import prepare
+
     for name in _names(args.names):
         t = time.perf_counter()
-        report = corpus_mod.prepare(name, mirror=args.mirror, force=args.force)
+        report = prepare(name, mirror=args.mirror, force=args.force)
         print(report.format())
         print(f"{name}: prepared in {time.perf_counter() - t:.1f} s\n")
 
 
 def cmd_audit(args) -> None:
-    from .audit import AUDITED, audit
-
-    table = audit({name: corpus_mod.load(name, mirror=getattr(args, "mirror", None)) for name in AUDITED})
     import pandas as pd
 
+    from .audit import AUDITED, audit
+    from .corpus import load
+
+    table = audit({name: load(name, mirror=args.mirror) for name in AUDITED})
     with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500):
         print(table.to_string(index=False))
 
@@ -71,13 +153,32 @@ def cmd_reproduce(args) -> None:
     print(f"reports/: {len(runs)} report(s), findings.json, index.html")
 
 
+def cmd_run(args) -> None:
+    from . import notebooks, reporting
+
+    overrides = {}
+    for name, text in args.param or []:
+        if name in overrides:
+            raise UsageError(f"parameter {name!r} is given twice")
+        overrides[name] = notebooks.parse_value(text)
+    r = reporting.run_one(args.notebook, overrides, out=args.out, force=args.force, mirror=args.mirror)
+    out = r.executed.parent
+    unreached = sum(1 for f in r.findings.values() if f["value"] is None)
+    given = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "default parameters"
+    print(f"{r.stem} ({given}): {'cached' if r.cached else 'ran'}, {len(r.findings)} findings"
+          f"{f' ({unreached} not reached)' if unreached else ''}")
+    print(f"  report:    {_shown_path(out / f'{r.stem}.html')}")
+    print(f"  notebook:  {_shown_path(r.executed)}")
+    print(f"  findings:  {_shown_path(out / 'findings.json')}")
+
+
 def cmd_verify(args) -> int:
+    import pandas as pd
+
     from . import reporting
 
     diff, differing = reporting.verify(mirror=args.mirror)
     if not diff.empty:
-        import pandas as pd
-
         with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500):
             print(diff.to_string(index=False))
         print(f"verify: {len(diff)} finding(s) drifted from reports/{reporting.LEDGER.name}", file=sys.stderr)
@@ -88,6 +189,19 @@ def cmd_verify(args) -> int:
         print(f"verify: all {len(reporting.load_ledger(reporting.LEDGER))} findings and every report reproduced")
         return 0
     return 1
+
+
+def cmd_prune(args) -> None:
+    from . import reporting
+
+    removed = reporting.prune_cache(dry_run=args.dry_run)
+    verb = "would remove" if args.dry_run else "removed"
+    root = reporting.cache_dir()
+    for path, size in removed:
+        print(f"{verb} {_shown_path(path)} ({size / 1e6:,.1f} MB)")
+    total = sum(size for _, size in removed)
+    print(f"cache prune: {verb} {len(removed)} entr{'y' if len(removed) == 1 else 'ies'}, {total / 1e6:,.1f} MB; "
+          f"kept the current run of each notebook in {_shown_path(root)}")
 
 
 def cmd_synth(args) -> None:
@@ -101,6 +215,8 @@ def cmd_synth(args) -> None:
 def cmd_metrics(args) -> None:
     from .scaleout import metrics_to_parquet
 
+    if args.workers and args.scheduler:
+        raise UsageError("give --workers (a local cluster) or --scheduler (an existing one), not both")
     t = time.perf_counter()
     table = metrics_to_parquet(args.dir, args.out, workers=args.workers, scheduler=args.scheduler,
                                thresholds=tuple(args.threshold or (500,)))
@@ -108,51 +224,120 @@ def cmd_metrics(args) -> None:
           f"({time.perf_counter() - t:.1f} s)")
 
 
+MIRROR_HELP = "a folder laid out as MIRROR/NAME/REPO-COMMIT.tar.gz (default: $WECHAT_STUDY_MIRROR, else download)"
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="wechat-study", description=__doc__.split("\n\n")[0])
-    sub = p.add_subparsers(dest="command", required=True)
-    data = sub.add_parser("data", help="fetch and prepare the public data sets").add_subparsers(dest="action", required=True)
-    data.add_parser("list", help="the catalog and the state of each data set").set_defaults(func=cmd_list)
+    p = _Parser(prog="wechat-study", description=DESCRIPTION, epilog=EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data = sub.add_parser("data", help="fetch and prepare the public data sets",
+                          description="Fetch, verify and prepare the catalogued public data sets.")
+    acts = data.add_subparsers(dest="action", required=True, metavar="ACTION")
+    acts.add_parser("list", help="the catalog and the state of each data set",
+                    description="The catalog and the state of each data set.").set_defaults(func=cmd_list)
     for action, func, what in (("fetch", cmd_fetch, "download (or copy from a mirror) and verify"),
                                ("prepare", cmd_prepare, "build the canonical Parquet tables")):
-        a = data.add_parser(action, help=what)
-        a.add_argument("names", nargs="+", metavar="NAME", help=f"{', '.join(CATALOG)}, or all")
-        a.add_argument("--mirror", help="a folder laid out as MIRROR/NAME/REPO-COMMIT.tar.gz (default: $WECHAT_STUDY_MIRROR)")
+        a = acts.add_parser(action, help=what, description=f"{what[0].upper()}{what[1:]}.")
+        a.add_argument("names", nargs="+", metavar="NAME", help=f"{', '.join(_catalog_names())}, or all (any case)")
+        a.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
         a.add_argument("--force", action="store_true", help="redo it even when a verified copy exists")
         a.set_defaults(func=func)
-    sub.add_parser("audit", help="published figures against the loaded data").set_defaults(func=cmd_audit)
-    r = sub.add_parser("reproduce", help="fetch and prepare the data, run the notebooks, render reports/")
-    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK", help="notebook names (default: all, in params.yaml order)")
+
+    au = sub.add_parser("audit", help="published figures against the loaded data",
+                        description="Each data set's published headline figures against what the loaded data holds.")
+    au.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
+    au.set_defaults(func=cmd_audit)
+
+    r = sub.add_parser("reproduce", help="fetch and prepare the data, run the notebooks, render reports/",
+                       description="Run every notebook (or those named) with the parameters in "
+                                   "investigations/params.yaml and write reports/: the pages, index.html and "
+                                   "findings.json. A run whose cache key is unchanged is reused.")
+    r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                   help="notebooks to run (default: all, in params.yaml order); short names work: 03, legal-thresholds")
     r.add_argument("--force", action="store_true", help="run notebooks even when their cached run is current")
-    r.add_argument("--mirror", help="a mirror folder (default: $WECHAT_STUDY_MIRROR)")
+    r.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
     r.set_defaults(func=cmd_reproduce)
-    v = sub.add_parser("verify", help="re-run every notebook and compare its findings with reports/findings.json")
-    v.add_argument("--mirror", help="a mirror folder (default: $WECHAT_STUDY_MIRROR)")
+
+    rn = sub.add_parser("run", help="run one notebook with other parameters, into runs/ (reports/ untouched)",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        description="Run one notebook with some parameters changed. The executed notebook, its "
+                                    "report and its findings go to a folder of their own; reports/ and the ledger "
+                                    "are not touched.",
+                        epilog="example:\n  wechat-study run 03 -p threshold_reposts 1000\n"
+                               "      writes runs/03-legal-thresholds-threshold_reposts-1000/"
+                               "03-legal-thresholds.html\n"
+                               "  wechat-study run early-warning -p observation_minutes '[30, 60]' --out my-run/")
+    rn.add_argument("notebook", metavar="NOTEBOOK", help="the notebook: 03, 03-legal-thresholds or legal-thresholds")
+    rn.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                    help="set a parameter (repeatable); VALUE is YAML: 1000, 0.5, ced, [10, 60]")
+    rn.add_argument("--out", metavar="DIR",
+                    help="the folder to write: new, empty, or written by an earlier run "
+                         "(default: runs/NOTEBOOK-NAME-VALUE...)")
+    rn.add_argument("--force", action="store_true", help="run the notebook even when a cached run is current")
+    rn.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
+    rn.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("verify", help="re-run every notebook and compare its findings with reports/findings.json",
+                       description="Re-run every notebook from scratch; compare each finding with the ledger "
+                                   "(within its tolerance) and each page with the committed one. Exit status 1 "
+                                   "on any drift.")
+    v.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
     v.set_defaults(func=cmd_verify)
-    sy = sub.add_parser("synth", help="write a synthetic corpus as partitioned Parquet (whole cascades per file)")
-    sy.add_argument("--posts", type=int, required=True, help="about how many posts")
-    sy.add_argument("--out", required=True, help="the folder to write (replaced whole)")
-    sy.add_argument("--seed", type=int, default=0)
-    sy.add_argument("--posts-per-file", type=int, default=1_000_000)
+
+    ca = sub.add_parser("cache", help="the cache of executed notebooks (data/cache/notebooks/)",
+                        description="The cache of executed notebooks, data/cache/notebooks/NOTEBOOK/KEY/.")
+    cacts = ca.add_subparsers(dest="action", required=True, metavar="ACTION")
+    pr = cacts.add_parser("prune", help="keep only each notebook's current run; say what was removed",
+                          description="Delete every cached run but each notebook's current one (its params.yaml "
+                                      "parameters, today's code and data), and leftovers of interrupted runs.")
+    pr.add_argument("--dry-run", action="store_true", help="only list what would be removed")
+    pr.set_defaults(func=cmd_prune)
+
+    sy = sub.add_parser("synth", help="write a synthetic corpus as partitioned Parquet (whole cascades per file)",
+                        description="Write a synthetic corpus (a branching process) as DIR/part-NNNNN.parquet.")
+    sy.add_argument("--posts", type=_count, required=True, help="about how many posts (at least 1)")
+    sy.add_argument("--out", required=True, metavar="DIR", help="the folder to write")
+    sy.add_argument("--seed", type=_seed, default=0,
+                    help="the random seed (default 0); the same seed gives the same files")
+    sy.add_argument("--posts-per-file", type=_count, default=1_000_000, metavar="N",
+                    help="posts per Parquet file (default 1,000,000)")
     sy.set_defaults(func=cmd_synth)
-    me = sub.add_parser("metrics", help="cascade metrics of a partitioned Parquet corpus, with Dask")
-    me.add_argument("dir", help="a folder of Parquet files, each holding whole cascades")
-    me.add_argument("--out", required=True, help="the metrics Parquet file to write")
-    me.add_argument("--workers", type=int, help="start a local Dask cluster of this many worker processes")
-    me.add_argument("--scheduler", help="the address of an existing Dask scheduler (tcp://host:8786)")
-    me.add_argument("--threshold", type=int, action="append", help="repost count N for time_to_N_s (repeatable)")
+
+    me = sub.add_parser("metrics", help="cascade metrics of a partitioned Parquet corpus, with Dask",
+                        description="Cascade metrics of a folder of Parquet files (each holding whole cascades), "
+                                    "one task per file, written to one Parquet file.")
+    me.add_argument("dir", type=_folder, metavar="DIR", help="a folder of Parquet files, each holding whole cascades")
+    me.add_argument("--out", required=True, metavar="FILE", help="the metrics Parquet file to write")
+    me.add_argument("--workers", type=_count, metavar="K",
+                    help="start a local Dask cluster of K worker processes (at least 1)")
+    me.add_argument("--scheduler", metavar="ADDRESS", help="the address of an existing Dask scheduler (tcp://host:8786)")
+    me.add_argument("--threshold", type=_count, action="append", metavar="N",
+                    help="repost count N for time_to_N_s (repeatable; default 500)")
     me.set_defaults(func=cmd_metrics)
     return p
 
 
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run the command; user mistakes print one line and return 2 (usage) or 1, never a traceback."""
     try:
+        args = parser().parse_args(argv)
+        _mirror_from_env(args)
         code = args.func(args)
+    except UsageError as e:
+        print(f"wechat-study: error: {_one_line(e)}", file=sys.stderr)
+        return 2
     except WechatStudyError as e:
-        print(f"wechat-study: error: {e}", file=sys.stderr)
+        print(f"wechat-study: error: {_one_line(e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        print("wechat-study: interrupted", file=sys.stderr)
         return 130
     return code or 0
 

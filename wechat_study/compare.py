@@ -88,3 +88,4 @@ def example_cascade(metrics: pd.DataFrame, target_size: int = 150) -> str:
     m = metrics.dropna(subset=["structural_virality"]).assign(gap=lambda d: (d["size"] - target_size).abs())
     near = m.sort_values(["gap", "cascade_id"]).head(25).sort_values(["structural_virality", "cascade_id"])
     return str(near["cascade_id"].iloc[len(near) // 2])
+

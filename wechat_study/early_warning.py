@@ -1,14 +1,17 @@
-"""Early warning: at t minutes after the source, will a cascade reach 500 reposts?
+"""Early warning: t minutes after the source, will a cascade reach the repost threshold?
 
-Conventions (science.md §7):
-- the outcome is the observed final repost count (records, size - 1) >= 500;
+Conventions (docs/methods.md#11-early-warning-evaluation):
+- the outcome is the observed final repost count (records, size - 1) >= threshold (500 by default);
 - cascades are split by source-post time: the earliest ``1 - test_share`` train, the latest test;
-- each model gives a score per cascade and time (its predicted final repost count); ROC-AUC uses
-  the scores as they are; precision and recall are at the operating point "predicted >= 500";
-  calibration maps log(1 + score) to a probability with a logistic fit on the training cascades and
-  reports the Brier score and a reliability table on the test cascades;
-- follower counts: the source's from the data (the median where missing), every reposter's an assumed
-  constant (CED does not record them), a parameter whose effect is shown.
+- at observation time t only cascades with fewer than ``threshold`` reposts by t are scored (a cascade already
+  past the threshold is not a prediction), in training and in test alike;
+- each model gives a score per cascade and time; ROC-AUC uses the scores as they are, with a bootstrap 95%
+  interval over test cascades (seeded); model differences are paired (the same resamples);
+- calibration: a logistic fit of the outcome on log(1 + score) over the training cascades, judged on the test
+  cascades (Brier score, reliability table); alarm rules are judged by precision, recall and false-alarm rate;
+- follower counts: the source's from the data (the median where missing), every reposter's an assumed constant
+  (CED records none), a parameter; SEISMIC's n* is tied to it (n* = gamma x the assumed followers, gamma fitted
+  on the training split), so when the assumption moves, n* moves with it.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .metrics import NAT, Forest
+from .thresholds import wilson_interval
+
+MODELS = ("count_baseline", "source_followers", "seismic", "hawkes", "hawkes_pooled")
 
 
 def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: float) -> tuple[dict, dict, pd.Series]:
-    """Per cascade: share times (seconds from the source, source first at 0, sorted; unknown times and
-    negative delays dropped/clipped), aligned follower counts, and the final repost counts."""
+    """Per cascade: share times (seconds from the source, source first at 0, sorted; unknown times dropped,
+    negative delays clipped to 0), aligned follower counts (source first), and the final repost counts."""
     f = Forest.from_posts(posts)
     roots = cascades.set_index("cascade_id")["author_followers"].astype("Float64")
     if roots.notna().sum() == 0:
@@ -43,14 +49,25 @@ def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: f
 def split_by_time(cascades: pd.DataFrame, test_share: float = 0.3) -> tuple[list[str], list[str]]:
     """(train ids, test ids): the latest ``test_share`` of cascades by source time are the test set."""
     ordered = cascades.sort_values(["created_at", "cascade_id"])["cascade_id"].tolist()
-    cut = int(round(len(ordered) * (1 - test_share)))
+    cut = round(len(ordered) * (1 - test_share))
     return ordered[:cut], ordered[cut:]
 
 
-def count_baseline(times: dict, at_s) -> pd.DataFrame:
-    """The count so far as the prediction: ``cascade_id, at_s, predicted``."""
+def observed_counts(times: dict, at_s) -> pd.DataFrame:
+    """Reposts observed by each time (source excluded): ``cascade_id, at_s, observed``."""
     rows = [(cid, t, int(np.searchsorted(ts, t, side="right") - 1)) for cid, ts in times.items() for t in at_s]
-    return pd.DataFrame(rows, columns=["cascade_id", "at_s", "predicted"])
+    return pd.DataFrame(rows, columns=["cascade_id", "at_s", "observed"])
+
+
+def count_baseline(times: dict, at_s) -> pd.DataFrame:
+    """The count so far as the score: ``cascade_id, at_s, predicted``."""
+    return observed_counts(times, at_s).rename(columns={"observed": "predicted"})
+
+
+def source_baseline(followers: dict, at_s) -> pd.DataFrame:
+    """The source author's follower count alone as the score (the same at every time)."""
+    return pd.DataFrame([(cid, t, float(f[0])) for cid, f in followers.items() for t in at_s],
+                        columns=["cascade_id", "at_s", "predicted"])
 
 
 def auc(score, y) -> float:
@@ -66,11 +83,7 @@ def auc(score, y) -> float:
 def logistic(x_train, y_train):
     """A one-feature logistic regression fitted by maximum likelihood; returns p(x)."""
     x, y = np.asarray(x_train, float), np.asarray(y_train, float)
-
-    def loss(w):
-        z = w[0] + w[1] * x
-        return np.sum(np.logaddexp(0, z) - y * z)
-
+    loss = lambda w: np.sum(np.logaddexp(0, w[0] + w[1] * x) - y * (w[0] + w[1] * x))
     w = optimize.minimize(loss, np.zeros(2), method="BFGS").x
     return lambda v: 1 / (1 + np.exp(-(w[0] + w[1] * np.asarray(v, float))))
 
@@ -80,108 +93,185 @@ def _feature(pred) -> np.ndarray:
     return np.log1p(np.where(np.isfinite(p), np.maximum(p, 0), 1e7))
 
 
-def evaluate(predictions: pd.DataFrame, final: pd.Series, train, test, threshold: int = 500) -> pd.DataFrame:
-    """Per model and time: ``model, at_min, auc, precision, recall, brier, test_cascades, positives``.
+def eligible(predictions: pd.DataFrame, threshold: int = 500) -> pd.DataFrame:
+    """Rows whose cascade has fewer than ``threshold`` reposts at the row's time (needs ``observed``)."""
+    return predictions[predictions["observed"] < threshold]
 
-    ``predictions`` has ``model, cascade_id, at_s, predicted``.
-    """
+
+def _frame(predictions, final, ids, model, at, threshold):
+    g = predictions[(predictions["model"] == model) & (predictions["at_s"] == at)].set_index("cascade_id")
+    g = g.reindex([c for c in ids if c in g.index])
+    return g["predicted"].to_numpy(float), (final.reindex(g.index) >= threshold).to_numpy(), g.index
+
+
+def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: int = 500, n_boot: int = 1000,
+                  seed: int = 0, baseline: str = "count_baseline") -> pd.DataFrame:
+    """Per model and time, on the eligible test cascades: ``model, at_min, auc, ci_low, ci_high`` and the paired
+    difference from ``baseline`` (``diff, diff_low, diff_high``), 95% percentile intervals from ``n_boot``
+    resamples of test cascades (the same resamples for every model at a time)."""
     rows = []
-    reached = final >= threshold
-    for (model, at), g in predictions.groupby(["model", "at_s"], sort=True):
-        g = g.set_index("cascade_id")
-        tr, te = g.reindex(train), g.reindex(test)
-        y_tr, y_te = reached.reindex(train).to_numpy(), reached.reindex(test).to_numpy()
-        flag = te["predicted"].to_numpy() >= threshold
-        tp = int((flag & y_te).sum())
-        prob = logistic(_feature(tr["predicted"]), y_tr)(_feature(te["predicted"]))
-        rows.append({"model": model, "at_min": at / 60, "auc": auc(te["predicted"], y_te),
-                     "precision": tp / flag.sum() if flag.sum() else np.nan, "recall": tp / y_te.sum() if y_te.sum() else np.nan,
-                     "brier": float(np.mean((prob - y_te) ** 2)), "test_cascades": len(te), "positives": int(y_te.sum())})
+    for at, g in eligible(predictions, threshold).groupby("at_s", sort=True):
+        wide = g[g["cascade_id"].isin(set(test))].pivot(index="cascade_id", columns="model", values="predicted")
+        y = (final.reindex(wide.index) >= threshold).to_numpy()
+        idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
+        base = wide[baseline].to_numpy(float) if baseline in wide else None
+        for model in [m for m in MODELS if m in wide] + sorted(set(wide) - set(MODELS)):
+            s = wide[model].to_numpy(float)
+            boots = np.array([auc(s[i], y[i]) for i in idx])
+            row = {"model": model, "at_min": at / 60, "auc": auc(s, y), "test_cascades": len(y),
+                   "positives": int(y.sum())}
+            row["ci_low"], row["ci_high"] = np.nanpercentile(boots, [2.5, 97.5])
+            if base is not None:
+                diffs = boots - np.array([auc(base[i], y[i]) for i in idx])
+                row["diff"] = row["auc"] - auc(base, y)
+                row["diff_low"], row["diff_high"] = np.nanpercentile(diffs, [2.5, 97.5])
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
-def reliability(predictions: pd.DataFrame, final: pd.Series, train, test, model: str, at_s: float,
-                threshold: int = 500, bins: int = 10) -> pd.DataFrame:
-    """Calibration on the test set for one model and time: ``bin, predicted, observed, cascades``."""
-    g = predictions[(predictions["model"] == model) & (predictions["at_s"] == at_s)].set_index("cascade_id")
-    reached = final >= threshold
-    prob = logistic(_feature(g.reindex(train)["predicted"]), reached.reindex(train))(_feature(g.reindex(test)["predicted"]))
-    y = reached.reindex(test).to_numpy()
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(prob, edges) - 1, 0, bins - 1)
-    d = pd.DataFrame({"bin": which, "predicted": prob, "observed": y})
-    out = d.groupby("bin").agg(predicted=("predicted", "mean"), observed=("observed", "mean"), cascades=("observed", "size"))
-    return out.reset_index()
+def calibrated(predictions: pd.DataFrame, final: pd.Series, train, test, threshold: int = 500) -> pd.DataFrame:
+    """The eligible test rows with ``probability``: a logistic map of log(1 + score) fitted on the eligible
+    training rows of the same model and time; and ``crossed``, the outcome."""
+    out = []
+    for (model, at), g in eligible(predictions, threshold).groupby(["model", "at_s"], sort=True):
+        tr, te = g[g["cascade_id"].isin(set(train))], g[g["cascade_id"].isin(set(test))]
+        prob = logistic(_feature(tr["predicted"]), final.reindex(tr["cascade_id"]).to_numpy() >= threshold)
+        out.append(te.assign(probability=prob(_feature(te["predicted"])),
+                             crossed=final.reindex(te["cascade_id"]).to_numpy() >= threshold))
+    return pd.concat(out, ignore_index=True)
 
 
-def censors_clock(predictions: pd.DataFrame, durations: pd.DataFrame, model: str, test, hours, threshold: int = 500) -> pd.DataFrame:
-    """For test cascades that cross: by each hour after posting, the share already flagged by ``model``
-    (predicted >= threshold at some observed time up to then) and the share already crossed.
-
-    Columns: ``hours, flagged, crossed``.
-    """
-    d = durations.set_index("cascade_id").reindex(test)
-    crossers = d.index[d["crossed"].to_numpy(bool)]
-    p = predictions[(predictions["model"] == model) & predictions["cascade_id"].isin(crossers)]
-    first_flag = p[p["predicted"] >= threshold].groupby("cascade_id")["at_s"].min() / 3600
-    flag_at = first_flag.reindex(crossers).to_numpy()
-    cross_at = d.loc[crossers, "duration_h"].to_numpy()
-    return pd.DataFrame({"hours": list(hours),
-                         "flagged": [float(np.mean(np.nan_to_num(flag_at, nan=np.inf) <= h)) for h in hours],
-                         "crossed": [float(np.mean(cross_at <= h)) for h in hours]})
+def _rates(flag, y) -> dict:
+    tp, fp = int((flag & y).sum()), int((flag & ~y).sum())
+    (p_lo, r_lo, f_lo), (p_hi, r_hi, f_hi) = wilson_interval([tp, tp, fp], [tp + fp, y.sum(), (~y).sum()])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {"alarms": int(flag.sum()), "hits": tp, "false_alarms": fp,
+                "precision": tp / (tp + fp) if tp + fp else np.nan, "precision_low": p_lo, "precision_high": p_hi,
+                "recall": tp / y.sum() if y.sum() else np.nan, "recall_low": r_lo, "recall_high": r_hi,
+                "false_alarm_rate": fp / (~y).sum() if (~y).sum() else np.nan, "far_low": f_lo, "far_high": f_hi}
 
 
-def _observed(times: dict, followers: dict, t: float) -> tuple[dict, dict]:
-    cut = {cid: int(np.searchsorted(ts, t, side="right")) for cid, ts in times.items()}
-    return ({cid: ts[:cut[cid]] for cid, ts in times.items()}, {cid: f[:cut[cid]] for cid, f in followers.items()})
+def alarm_rules(cal: pd.DataFrame, threshold: int = 500, probability: float = 0.5) -> pd.DataFrame:
+    """Every alarm rule at its operating point, on the eligible test cascades: "p >= probability" (the
+    training-calibrated probability) for every model, and "predicted >= threshold" for the size models (SEISMIC,
+    Hawkes). Columns ``model, at_min, rule`` and ``_rates``' counts and shares with Wilson 95% intervals."""
+    rows = []
+    for (model, at), g in cal.groupby(["model", "at_s"], sort=True):
+        y = g["crossed"].to_numpy(bool)
+        rules = {f"p >= {probability:g}": g["probability"].to_numpy() >= probability}
+        if model.startswith(("seismic", "hawkes")):
+            rules[f"predicted >= {threshold}"] = g["predicted"].to_numpy(float) >= threshold
+        rows += [{"model": model, "at_min": at / 60, "rule": r, **_rates(flag, y)} for r, flag in rules.items()]
+    return pd.DataFrame(rows)
 
 
-def hawkes_predictions(times: dict, followers: dict, at_s, kernel: str = "exp", marked: bool = False,
-                       workers: int | None = None) -> pd.DataFrame:
-    """Hawkes fits on each cascade's events up to each time in ``at_s``:
-    ``cascade_id, at_s, predicted, status, n_events, branching_factor``."""
-    from .models import hawkes
-
-    frames = []
-    for t in at_s:
-        obs_t, obs_f = _observed(times, followers, t)
-        fits = hawkes.fit_cascades(obs_t, obs_f, float(t), kernel=kernel, marked=marked, workers=workers)
-        frames.append(fits.assign(at_s=t).rename(columns={"predicted_final_reposts": "predicted"}))
-    return pd.concat(frames, ignore_index=True)[["cascade_id", "at_s", "predicted", "status", "n_events",
-                                                 "branching_factor"]]
+def calibration(cal: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
+    """Brier score per model and time, and a reliability table: ``model, at_min, bin, predicted, observed,
+    cascades, brier``."""
+    d = cal.assign(at_min=cal["at_s"] / 60, bin=np.clip((cal["probability"] * bins).astype(int), 0, bins - 1),
+                   sq=(cal["probability"] - cal["crossed"]) ** 2)
+    brier = d.groupby(["model", "at_min"])["sq"].mean().rename("brier")
+    table = d.groupby(["model", "at_min", "bin"]).agg(predicted=("probability", "mean"), observed=("crossed", "mean"),
+                                                     cascades=("crossed", "size")).reset_index()
+    return table.merge(brier.reset_index(), on=["model", "at_min"])
 
 
 def fit_status(fits: pd.DataFrame) -> pd.DataFrame:
-    """Hawkes fits counted by observation time and status: ``at_min, status, fits``."""
-    return fits.assign(at_min=(fits["at_s"] // 60).astype(int)).groupby(["at_min", "status"]).size().rename("fits").reset_index()
+    """Per-cascade Hawkes fits counted by observation time and status, with the share supercritical among the
+    fits with values: ``at_min, status, fits, share``."""
+    d = fits.assign(at_min=fits["at_s"] / 60)
+    out = d.groupby(["at_min", "status"]).size().rename("fits").reset_index()
+    return out.assign(share=out["fits"] / out.groupby("at_min")["fits"].transform("sum"))
 
 
-def follower_sweep(times_of, values, at_s: float, final: pd.Series, test, n_star: float = 100) -> pd.DataFrame:
-    """ROC-AUC on the test cascades at ``at_s`` of SEISMIC and of the marked exponential Hawkes model
-    under each assumed reposter follower count: ``repost_followers, model, auc``. ``times_of(value)``
-    returns (times, followers) for an assumed value."""
-    from .models import seismic
-
+def censors_clock(predictions: pd.DataFrame, final: pd.Series, crossing_h: pd.Series, test, hours,
+                  threshold: int = 500) -> pd.DataFrame:
+    """The alarm "predicted >= threshold" raised at the earliest clock time ``at_s`` in ``predictions`` (one
+    model), for the test cascades: by each hour, ``recall`` (crossers flagged before they crossed), ``false_alarm_rate``
+    (non-crossers flagged), ``precision`` (flags that were hits), ``crossed`` (crossers already across). Each with
+    Wilson 95% bounds. ``crossing_h``: hours from the source to the threshold (NaN: never crossed)."""
+    test = list(test)
+    y = (final.reindex(test) >= threshold).to_numpy()
+    cross_at = crossing_h.reindex(test).to_numpy(float)
+    p = predictions[predictions["cascade_id"].isin(set(test)) & (predictions["predicted"] >= threshold)]
+    flag_at = (p.groupby("cascade_id")["at_s"].min() / 3600).reindex(test).to_numpy(float)
+    warned = np.nan_to_num(flag_at, nan=np.inf) < np.nan_to_num(cross_at, nan=np.inf)   # before crossing
     rows = []
-    reached = (final >= 500).reindex(test).to_numpy()
-    for v in values:
-        times, followers = times_of(v)
-        times, followers = {c: times[c] for c in test}, {c: followers[c] for c in test}  # AUC needs the test set only
-        s = seismic.predict_cascades(times, followers, [at_s], n_star=n_star).set_index("cascade_id")
-        h = hawkes_predictions(times, followers, [at_s], kernel="exp", marked=True).set_index("cascade_id")
-        rows += [{"repost_followers": v, "model": "seismic", "auc": auc(s["predicted"].reindex(test), reached)},
-                 {"repost_followers": v, "model": "hawkes_marked", "auc": auc(h["predicted"].reindex(test), reached)}]
+    for h in hours:
+        flag = warned & (flag_at <= h)
+        rows.append({"hours": h, **_rates(flag, y), "crossed": float(np.mean(cross_at[y] <= h)) if y.any() else np.nan})
     return pd.DataFrame(rows)
 
 
-def all_predictions(times: dict, followers: dict, at_s, n_star: float = 100) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The three predictors at each time: (``model, cascade_id, at_s, predicted`` for ``count_baseline``,
-    ``seismic`` and ``hawkes`` (exponential, unmarked), and the Hawkes fits with their statuses)."""
-    from .models import seismic
+def follower_sweep(times_of, values, final: pd.Series, train, test, at_s: float, threshold: int = 500,
+                   n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """SEISMIC's test AUC (bootstrap 95% interval) at ``at_s`` under each assumed reposter follower count, n*
+    refitted on train under each: ``repost_followers, n_star, auc, ci_low, ci_high``. ``times_of(value)`` returns
+    (times, followers) under an assumed value."""
+    from .models import predictors
 
-    fits = hawkes_predictions(times, followers, at_s, kernel="exp", marked=False)
-    cols = ["cascade_id", "at_s", "predicted"]
-    predictions = pd.concat([count_baseline(times, at_s).assign(model="count_baseline"),
-                             seismic.predict_cascades(times, followers, at_s, n_star=n_star)[cols].assign(model="seismic"),
-                             fits[cols].assign(model="hawkes")], ignore_index=True)
-    return predictions[["model", *cols]], fits
+    rows = []
+    for v in values:
+        times, followers = times_of(v)
+        pred, n_star = predictors.seismic_predictions(times, followers, final, train, [at_s], v, threshold)
+        b = bootstrap_auc(pred, final, test, threshold, n_boot, seed, baseline="none")
+        rows.append({"repost_followers": v, "n_star": float(n_star["n_star"].iloc[0]),
+                     **b[["auc", "ci_low", "ci_high"]].iloc[0].to_dict()})
+    return pd.DataFrame(rows)
+
+
+def record(name: str, value, tolerance: float = 1e-9, note: str | None = None, interval=None) -> bool:
+    """Record a finding (with ``NAME.ci_low``/``NAME.ci_high`` from ``interval``) unless it does not exist: a NaN
+    or None value (e.g. no test cascade reached the threshold) is not recorded. Returns whether it was."""
+    from .findings import record_finding
+
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return False
+    exact = isinstance(value, int | np.integer)
+    record_finding(name, int(value) if exact else float(value), tolerance=None if exact else tolerance, note=note)
+    for suffix, bound in zip((".ci_low", ".ci_high"), interval or (), strict=False):
+        if bound is not None and np.isfinite(bound):
+            record_finding(name + suffix, float(bound), tolerance=tolerance)
+    return True
+
+
+def record_aucs(table: pd.DataFrame, prefix: str, baseline: str = "count_baseline") -> list[str]:
+    """Record ``bootstrap_auc`` rows: ``PREFIX.auc.MODEL.Tmin`` and, for the other models, the paired gain over
+    the baseline ``PREFIX.auc_gain.MODEL.Tmin``, each with its interval. Returns the names not recorded."""
+    missing = []
+    for r in table.itertuples():
+        t = f"{r.at_min:g}min"
+        note = f"ROC-AUC on {r.test_cascades:,} later cascades under the threshold at {t} ({r.positives} cross)"
+        name = f"{prefix}.auc.{r.model}.{t}"
+        if not record(name, r.auc, note=note, interval=(r.ci_low, r.ci_high)):
+            missing.append(name)
+        if r.model != baseline and "diff" in table:
+            record(f"{prefix}.auc_gain.{r.model}.{t}", r.diff, interval=(r.diff_low, r.diff_high),
+                   note=f"AUC minus the {baseline}'s, paired bootstrap")
+    return missing
+
+
+def record_rates(prefix: str, row, note: str | None = None) -> None:
+    """Record precision, recall and false-alarm rate of one alarm row (``_rates`` columns) with intervals."""
+    for key, lo, hi in (("precision", "precision_low", "precision_high"), ("recall", "recall_low", "recall_high"),
+                        ("false_alarm_rate", "far_low", "far_high")):
+        record(f"{prefix}.{key}", row[key], interval=(row[lo], row[hi]), note=note)
+
+
+def crossing_hours(times: dict, threshold: int = 500) -> pd.Series:
+    """Hours from the source to the ``threshold``-th repost (NaN when never reached), per cascade."""
+    return pd.Series({cid: ts[threshold] / 3600 if ts.size > threshold else np.nan for cid, ts in times.items()},
+                     dtype=float)
+
+
+def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
+    """``censors_clock`` (with ``deleted_scenario``) in long form for a chart: ``hours, group, share, ci_low,
+    ci_high`` (bands for recall and false-alarm rate only)."""
+    parts = [clock[["hours"]].assign(group="flagged before crossing (recall)", share=clock["recall"],
+                                     ci_low=clock["recall_low"], ci_high=clock["recall_high"]),
+             clock[["hours"]].assign(group="false alarms (share of non-crossers flagged)",
+                                     share=clock["false_alarm_rate"], ci_low=clock["far_low"], ci_high=clock["far_high"]),
+             clock[["hours"]].assign(group="already crossed", share=clock["crossed"])]
+    if "deleted_scenario" in clock:
+        parts.append(clock[["hours"]].assign(group="deleted by then (scenario)", share=clock["deleted_scenario"]))
+    return pd.concat(parts, ignore_index=True)

@@ -1,11 +1,13 @@
 """The views model: none of the public data sets records views, so the 5,000-view test needs one.
 
-Expected views by time t = ρ·(F_root + Σ_{reposts i with t_i ≤ t} F_i) (science.md §4), where F is a
-poster's follower count and ρ the share of followers who actually see a post. CED records follower
-counts for source authors only: an unknown source count takes the median of the known ones, and every
-repost takes an assumed constant F_repost. Both ρ and F_repost are swept, and the share of cascades
-crossing 5,000 views is reported as a band (the lowest and highest share over the grid), never as one
-number. The threshold is inclusive (views >= 5,000).
+Expected views by time t = ρ·(F_root + Σ_{reposts i with t_i ≤ t} F_i), where F is a poster's
+follower count and ρ the share of followers who actually see a post (docs/methods.md#5-views-the-exposure-model). CED
+records follower counts for source authors only: an unknown source count takes the median of the known
+ones (flagged and counted as ``imputed``, never silently), and every repost takes an assumed constant
+F_repost. Both ρ and F_repost are swept, and the share of cascades crossing 5,000 views is reported as
+a band (the lowest and highest share over the grid), never as one number. ``decompose`` splits it into
+cascades that reach the line from the source's own audience alone (ρ·F_root ≥ 5,000, no repost needed)
+and those that need reposts to get there. The threshold is inclusive (views >= 5,000).
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ from .thresholds import VIEWS
 
 def source_followers(cascades: pd.DataFrame) -> tuple[pd.Series, int]:
     """Source authors' follower counts by ``cascade_id``, unknown ones set to the median of the known;
-    and how many were unknown."""
+    and how many were unknown (``imputed_sources`` says which)."""
     f = cascades.set_index("cascade_id")["author_followers"].astype("Float64")
     unknown = int(f.isna().sum())
     return f.fillna(f.median()).astype(float), unknown
+
+
+def imputed_sources(cascades: pd.DataFrame) -> pd.Series:
+    """True, by ``cascade_id``, where the source's follower count is unknown and ``source_followers`` imputes it."""
+    return cascades.set_index("cascade_id")["author_followers"].isna().astype(bool)
 
 
 def expected_views(reposts: pd.Series, followers_root: pd.Series, rho: float, repost_followers: float) -> pd.Series:
@@ -51,3 +58,40 @@ def band(sweep: pd.DataFrame) -> dict:
     return {"low": float(lo["share"]), "high": float(hi["share"]),
             "low_at": f"rho={lo['rho']:g}, F_repost={lo['repost_followers']:g}",
             "high_at": f"rho={hi['rho']:g}, F_repost={hi['repost_followers']:g}"}
+
+
+def decompose(metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS) -> pd.DataFrame:
+    """For every (ρ, F_repost): how the cascades reaching ``threshold`` expected views get there.
+
+    Columns: ``rho, repost_followers, cascades, source_alone`` (ρ·F_root ≥ threshold: the source's
+    own audience suffices, no repost needed), ``needs_reposts`` (below it from the source alone,
+    at or above it with the reposts), ``not_reached``, their shares (``share_source_alone``,
+    ``share_needs_reposts``, ``share_reaching``, with Wilson 95% intervals ``*_ci_low/_ci_high``),
+    and the imputed-follower flags: ``imputed`` (sources whose follower count is the median
+    stand-in) and ``imputed_source_alone`` / ``imputed_needs_reposts`` (how many of each share
+    rest on an imputed count). docs/methods.md#5-views-the-exposure-model.
+    """
+    from .thresholds import wilson_interval
+
+    roots, _ = source_followers(cascades)
+    ids = metrics["cascade_id"]
+    f_root = roots.reindex(ids).to_numpy()
+    imputed = imputed_sources(cascades).reindex(ids).fillna(False).to_numpy(bool)
+    reposts = metrics["reposts"].to_numpy()
+    rows = []
+    for rho in rhos:
+        alone = rho * f_root >= threshold
+        for fr in repost_followers:
+            reach = expected_views(reposts, f_root, rho, fr) >= threshold
+            needs = reach & ~alone
+            rows.append({"rho": rho, "repost_followers": fr, "cascades": len(ids), "source_alone": int(alone.sum()),
+                         "needs_reposts": int(needs.sum()), "not_reached": int((~reach).sum()),
+                         "imputed": int(imputed.sum()), "imputed_source_alone": int((alone & imputed).sum()),
+                         "imputed_needs_reposts": int((needs & imputed).sum())})
+    out = pd.DataFrame(rows)
+    for what, col in [("source_alone", "source_alone"), ("needs_reposts", "needs_reposts"),
+                      ("reaching", None)]:
+        k = out[col] if col else out["source_alone"] + out["needs_reposts"]
+        out[f"share_{what}"] = k / out["cascades"]
+        out[f"share_{what}_ci_low"], out[f"share_{what}_ci_high"] = wilson_interval(k, out["cascades"])
+    return out

@@ -7,6 +7,16 @@ compared within the tolerance). When the notebook runs under ``wechat-study repr
 finding is appended to the file named by ``WECHAT_STUDY_FINDINGS``; the runner gathers them
 into ``reports/findings.json``, a JSON object that maps each name to
 ``{"value", "tolerance", "note", "notebook"}``, sorted and stable.
+
+A finding can be *not reached* by nature: the median time to a threshold no cascade crosses,
+a share among an empty group. Record it with the value it has (None or NaN) and a ``reason``:
+``record_finding("thresholds.ced.median_hours_to_1000_reposts", median, tolerance=0.01,
+reason="no cascade reaches 1,000 reposts")``. The ledger then holds ``"value": null`` and the
+reason (a ``"reason"`` key appears only on such entries); ``compare`` treats null as a value of
+its own (null against null is no drift; a value that became null, or null that became a value,
+is). ``shown(entry)`` writes a ledger entry for readers: ``"not reached"`` for null. A missing
+value without a reason is an error, so nothing goes missing silently. Pass the ``reason``
+whenever a value may be missing: it is stored only when it is.
 """
 
 from __future__ import annotations
@@ -62,24 +72,35 @@ def _has_float(value) -> bool:
     return False
 
 
-def record_finding(name: str, value, tolerance: float | None = None, note: str | None = None):
+def record_finding(name: str, value, tolerance: float | None = None, note: str | None = None,
+                   reason: str | None = None):
     """Record a finding and return its value (as stored).
 
     ``tolerance`` is absolute and required for floats (0 means exact); integers and strings
-    are always exact. ``note`` is a short sentence for readers.
+    are always exact. ``note`` is a short sentence for readers. ``reason`` says why the value
+    may be missing (None or NaN: "not reached", e.g. "no cascade reaches 1,000 reposts"); it is
+    required for a missing value and stored only then.
     """
     if not NAME.match(name):
         raise ValueError(f"finding name {name!r} must be dotted lowercase words, e.g. thresholds.ced.share")
     plain = _plain(value)
     if isinstance(plain, list) and len(plain) > MAX_TABLE_ROWS:
         raise ValueError(f"finding {name!r} is a table of {len(plain)} rows; keep findings to {MAX_TABLE_ROWS} rows")
-    if _has_float(plain):
+    if plain is None:
+        if not reason:
+            raise ValueError(f"finding {name!r} has no value (None or NaN); if that can happen by nature, say why "
+                             "with reason=\"...\" and it is recorded as not reached")
+        if tolerance is not None and tolerance < 0:
+            raise ValueError(f"finding {name!r}: tolerance must be 0 or more")
+    elif _has_float(plain):
         if tolerance is None or tolerance < 0:
             raise ValueError(f"finding {name!r} holds floats: state tolerance= (absolute, 0 for exact)")
     elif tolerance:
         raise ValueError(f"finding {name!r} holds no floats; counts and strings are compared exactly")
-    entry = {"value": plain, "tolerance": float(tolerance) if _has_float(plain) else 0, "note": note,
-             "notebook": os.environ.get(NOTEBOOK_ENV)}
+    entry = {"value": plain, "tolerance": float(tolerance or 0) if plain is None or _has_float(plain) else 0,
+             "note": note, "notebook": os.environ.get(NOTEBOOK_ENV)}
+    if plain is None:
+        entry["reason"] = str(reason)
     sink = os.environ.get(FINDINGS_ENV)
     if sink:
         with open(sink, "a", encoding="utf-8") as f:
@@ -129,8 +150,10 @@ def matches(old, new, tolerance: float) -> bool:
 def compare(committed: dict[str, dict], fresh: dict[str, dict]) -> pd.DataFrame:
     """What differs between two ledgers: ``name, status, committed, fresh, tolerance``.
 
-    ``status`` is ``changed``, ``missing`` (in the committed ledger, not recorded now) or
-    ``new`` (recorded now, not committed). An empty table means no drift.
+    ``status`` is ``changed``, ``missing`` (in the committed ledger, not recorded now),
+    ``new`` (recorded now, not committed), ``not reached`` (a committed value is now null) or
+    ``reached`` (a committed null now has a value). Null against null is no drift. An empty
+    table means no drift.
     """
     rows = []
     for name in sorted(set(committed) | set(fresh)):
@@ -139,9 +162,29 @@ def compare(committed: dict[str, dict], fresh: dict[str, dict]) -> pd.DataFrame:
             rows.append((name, "missing", old["value"], None, old["tolerance"]))
         elif old is None:
             rows.append((name, "new", None, new["value"], new["tolerance"]))
+        elif (old["value"] is None) != (new["value"] is None):
+            status = "not reached" if new["value"] is None else "reached"
+            rows.append((name, status, old["value"], new["value"], old["tolerance"]))
         elif not matches(old["value"], new["value"], old["tolerance"]):
             rows.append((name, "changed", old["value"], new["value"], old["tolerance"]))
     return pd.DataFrame(rows, columns=["name", "status", "committed", "fresh", "tolerance"])
+
+
+def shown(entry: dict, digits: int = 4) -> str:
+    """A ledger entry's value for readers: ``"not reached"`` for null (with the reason, if any, in
+    parentheses), counts with thousands separators, floats to ``digits`` significant digits."""
+    value = entry.get("value")
+    if value is None:
+        return f"not reached ({entry['reason']})" if entry.get("reason") else "not reached"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.{digits}g}"
+    if isinstance(value, str):
+        return value
+    return f"table of {len(value)} rows" if isinstance(value, list) else "table"
 
 
 def slug(text: str) -> str:
@@ -150,11 +193,16 @@ def slug(text: str) -> str:
     return s or "x"
 
 
-def record_rows(prefix: str, table: pd.DataFrame, key: str, columns, tolerance: float = 1e-9, notes=None) -> None:
-    """Record ``prefix.<row key>.<column>`` for each row and column of ``table`` (floats within ``tolerance``)."""
+def record_rows(prefix: str, table: pd.DataFrame, key: str, columns, tolerance: float = 1e-9, notes=None,
+                reason: str = "empty in this row of the table") -> None:
+    """Record ``prefix.<row key>.<column>`` for each row and column of ``table`` (floats within ``tolerance``).
+
+    An empty cell (NaN) is recorded as not reached, with ``reason``.
+    """
     for _, row in table.iterrows():
         for col in columns:
             value = row[col]
-            is_float = isinstance(_plain(value), float)
-            record_finding(f"{prefix}.{slug(row[key])}.{slug(col)}", value, tolerance=tolerance if is_float else None,
-                           note=(notes or {}).get(col))
+            plain = _plain(value)
+            record_finding(f"{prefix}.{slug(row[key])}.{slug(col)}", value,
+                           tolerance=tolerance if plain is None or isinstance(plain, float) else None,
+                           note=(notes or {}).get(col), reason=reason)

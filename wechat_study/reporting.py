@@ -1,14 +1,18 @@
-"""Run the investigation notebooks with papermill, render offline HTML reports, keep the ledger.
+"""Run the investigation notebooks with papermill, keep the ledger, and run one notebook with new parameters.
 
 - ``run(stem)`` executes ``investigations/STEM.ipynb`` with its parameters from
   ``investigations/params.yaml`` (overridable), in a kernel of the running Python, and gathers
-  the findings it records. An executed notebook is cached under ``data/cache/notebooks/`` by a
-  key over everything that can change it (see ``cache_key``), and is not run again unless
-  ``force``.
+  the findings it records. An executed notebook is cached under ``data/cache/notebooks/STEM/KEY/``
+  by a key over everything that can change it (see ``cache_key``), and is not run again unless
+  ``force``. A cache entry appears only once its run has finished (it is built in a temporary
+  folder and renamed into place), so an interrupted run leaves the previous entry as it was.
 - ``pages.render(executed)`` turns it into a self-contained HTML page (see ``pages``).
-- ``reproduce()`` does both for every notebook and writes ``reports/`` (the pages, ``index.html``
+- ``reproduce()`` runs every notebook first, then writes ``reports/`` (the pages, ``index.html``
   and the ledger ``findings.json``); ``verify()`` re-runs everything and compares the findings
   with the committed ledger.
+- ``run_one(name, params, out=DIR)`` runs one notebook with other parameters into a folder of
+  its own (default ``runs/STEM-NAME-VALUE...``), never touching ``reports/``.
+- ``prune_cache()`` deletes every cache entry but the current one of each notebook.
 """
 
 from __future__ import annotations
@@ -17,26 +21,29 @@ import copy
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
-import pandas as pd
-import yaml
-
 from . import paths
 from .atomic import write_text
 from .datasets.catalog import CATALOG, INVESTIGATED
-from .pages import index_page, render
+from .errors import WechatStudyError
 from .findings import FINDINGS_ENV, NOTEBOOK_ENV, compare, dump_ledger, load_ledger, read_recorded
+from .notebooks import INVESTIGATIONS, check, parameters, resolve, stems
 
 PACKAGE = paths.PACKAGE
-INVESTIGATIONS = paths.CHECKOUT / "investigations"
 REPORTS = paths.CHECKOUT / "reports"
 LEDGER = REPORTS / "findings.json"
 KERNEL = "python3"  # the running Python's own kernel (jupyter_client maps it to sys.executable)
+RUN_MARKER = ".wechat-study-run.json"  # marks a folder written by ``run_one``
+
+
+class NotebookFailed(WechatStudyError, RuntimeError):
+    """A notebook stopped with an error; the message names the cell, the error and the partial notebook."""
 
 
 @dataclass
@@ -47,15 +54,12 @@ class Run:
     executed: Path
     findings: dict[str, dict]
     cached: bool
+    params: dict | None = None
 
 
 def notebooks() -> list[str]:
     """Notebook stems in run order: the keys of ``investigations/params.yaml``."""
-    return list(parameters())
-
-
-def parameters() -> dict[str, dict]:
-    return yaml.safe_load((INVESTIGATIONS / "params.yaml").read_text("utf-8")) or {}
+    return stems()
 
 
 def datasets_used(params: dict) -> list[str]:
@@ -72,7 +76,13 @@ def datasets_used(params: dict) -> list[str]:
 
 @lru_cache(maxsize=1)
 def library_digest() -> str:
-    return paths.source_digest(sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json", ".tsv"}))
+    suffixes = {".py", ".j2", ".json", ".tsv"}
+    return paths.source_digest(sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in suffixes))
+
+
+def cache_dir() -> Path:
+    """``data/cache/notebooks``: one folder per notebook, one sub-folder per cache key."""
+    return paths.data_dir() / "cache" / "notebooks"
 
 
 def cache_key(stem: str, params: dict) -> str:
@@ -93,30 +103,58 @@ def cache_key(stem: str, params: dict) -> str:
 
 def run(stem: str, overrides: dict | None = None, force: bool = False, cache_root: Path | None = None,
         mirror=None) -> Run:
-    """Execute one notebook (or take it from the cache) and return what it recorded."""
-    import papermill
+    """Execute one notebook (or take it from the cache) and return what it recorded.
 
+    The run happens in a temporary folder beside the cache entry; only a finished run replaces
+    the entry (by renaming), so a run that is interrupted or fails leaves the old entry whole.
+    """
     from .corpus import prepare
 
     params = {**parameters().get(stem, {}), **(overrides or {})}
     for name in datasets_used(params):
         prepare(name, mirror=mirror)
     key = cache_key(stem, params)
-    folder = (cache_root or paths.data_dir() / "cache" / "notebooks") / stem / key
-    executed, recorded = folder / "executed.ipynb", folder / "findings.jsonl"
-    if executed.is_file() and not force:
-        return Run(stem, executed, read_recorded(recorded), cached=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    recorded.unlink(missing_ok=True)
+    folder = Path(cache_root or cache_dir()) / stem / key
+    _remove_stale_staging(folder.parent)
+    if (folder / "executed.ipynb").is_file() and (folder / "findings.jsonl").is_file() and not force:
+        return Run(stem, folder / "executed.ipynb", read_recorded(folder / "findings.jsonl"), cached=True,
+                   params=params)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{key}.tmp-{os.getpid()}-", dir=folder.parent))
+    try:
+        _execute(stem, params, staging)
+        _swap_into_place(staging, folder)
+    except Exception as e:
+        if type(e).__name__ != "PapermillExecutionError":
+            raise
+        partial = folder.parent / f"{key}.failed.ipynb"
+        if (staging / "executing.ipynb").is_file():
+            os.replace(staging / "executing.ipynb", partial)
+        evalue = " ".join(str(e.evalue).split())
+        raise NotebookFailed(f"{stem} stopped at cell [{e.exec_count}] with {e.ename}: {evalue[:500]} "
+                             f"(parameters {json.dumps(overrides or {}, ensure_ascii=False)}; the notebook as far "
+                             f"as it ran: {partial})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Run(stem, folder / "executed.ipynb", read_recorded(folder / "findings.jsonl"), cached=False, params=params)
+
+
+def _execute(stem: str, params: dict, staging: Path) -> None:
+    """Run the notebook by papermill into ``staging/executed.ipynb`` and ``staging/findings.jsonl``."""
+    import nbformat
+    import papermill
+
+    recorded = staging / "findings.jsonl"
+    recorded.touch()
     env = {FINDINGS_ENV: str(recorded), NOTEBOOK_ENV: stem, "WECHAT_STUDY_REPORT": "1", "PYTHONHASHSEED": "0"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        tmp = folder / "executing.ipynb"
+        tmp = staging / "executing.ipynb"
         papermill.execute_notebook(str(INVESTIGATIONS / f"{stem}.ipynb"), str(tmp), parameters=params,
                                    kernel_name=KERNEL, cwd=str(INVESTIGATIONS), progress_bar=True, log_output=False)
         nb = clean(nbformat.read(tmp, as_version=4))
-        write_text(executed, nbformat.writes(nb))
+        write_text(staging / "executed.ipynb", nbformat.writes(nb))
         tmp.unlink()
     finally:
         for k, v in saved.items():
@@ -124,10 +162,61 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    return Run(stem, executed, read_recorded(recorded), cached=False)
 
 
-def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def _swap_into_place(staging: Path, folder: Path) -> None:
+    """Rename ``staging`` to ``folder``, moving an old ``folder`` aside first and deleting it after.
+
+    Between the two renames there is no entry at all (a cache miss), never a partial one; a run killed
+    there leaves the old entry aside, and the next run puts it back (``_remove_stale_staging``).
+    """
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}-{staging.name.rsplit('-', 1)[-1]}"
+    try:
+        os.replace(folder, old)
+    except FileNotFoundError:
+        old = None
+    try:
+        os.replace(staging, folder)
+    except OSError:
+        if not (folder / "executed.ipynb").is_file():
+            raise
+        # a concurrent run of the same key has just put its entry in place: keep that one
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stale(entry: Path) -> bool:
+    """A ``.KEY.tmp-PID-*`` or ``.KEY.old-PID`` folder whose process is gone."""
+    parts = entry.name.split(".")
+    if not entry.name.startswith(".") or len(parts) < 3 or not parts[2].startswith(("tmp-", "old-")):
+        return False
+    pid = parts[2].split("-")[1]
+    return pid.isdigit() and not _alive(int(pid))
+
+
+def _remove_stale_staging(stem_dir: Path) -> list[Path]:
+    """Delete what killed runs left in ``stem_dir``; an old entry moved aside and never replaced goes back."""
+    gone = [p for p in stem_dir.iterdir() if p.is_dir() and _stale(p)] if stem_dir.is_dir() else []
+    for p in gone:
+        entry = stem_dir / p.name.split(".")[1]
+        if ".old-" in p.name and not entry.exists():
+            os.replace(p, entry)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+    return gone
+
+
+def clean(nb):
     """Drop what changes from run to run: timings, papermill's metadata, random cell ids, stderr."""
     nb = copy.deepcopy(nb)
     nb.metadata.pop("papermill", None)
@@ -143,33 +232,45 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None) -> list[Run]:
-    """Run (or take from the cache) each notebook, write its report, the ledger and the index."""
-    stems = stems or notebooks()
-    unknown = [s for s in stems if s not in parameters()]
-    if unknown:
-        raise KeyError(f"no notebook {unknown[0]!r} in investigations/params.yaml; known: {', '.join(notebooks())}")
+def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, reports: Path | None = None,
+              overrides: dict[str, dict] | None = None, cache_root: Path | None = None) -> list[Run]:
+    """Run (or take from the cache) each notebook; then write its report, the ledger and the index.
+
+    Names may be short (see ``notebooks.resolve``). Nothing under ``reports/`` is written until
+    every notebook has run, so an interrupted or failed reproduce leaves the reports as they were.
+    ``reports``, ``overrides`` (stem -> parameters) and ``cache_root`` exist for tests.
+    """
+    from .pages import index_page, render, write_chart_data
+
+    reports = Path(reports or REPORTS)
+    stems = list(dict.fromkeys(resolve(s) for s in stems)) if stems else notebooks()
     runs = []
     for i, stem in enumerate(stems, 1):
         print(f"[{i}/{len(stems)}] {stem}", flush=True)
-        r = run(stem, force=force, mirror=mirror)
-        print(f"    {'cached' if r.cached else 'ran'}: {len(r.findings)} findings -> reports/{stem}.html", flush=True)
-        write_text(REPORTS / f"{stem}.html", render(r.executed, stem))
+        r = run(stem, overrides=(overrides or {}).get(stem), force=force, mirror=mirror, cache_root=cache_root)
+        print(f"    {'cached' if r.cached else 'ran'}: {len(r.findings)} findings", flush=True)
         runs.append(r)
-    ledger = {k: v for k, v in load_ledger(LEDGER).items() if v.get("notebook") not in stems}
+    pages = {r.stem: render(r.executed, r.stem) for r in runs}
+    ledger_path = reports / LEDGER.name
+    ledger = {k: v for k, v in load_ledger(ledger_path).items() if v.get("notebook") not in stems}
     for r in runs:
         ledger.update(r.findings)
-    write_text(LEDGER, dump_ledger(ledger))
-    write_text(REPORTS / "index.html", index_page(ledger, notebooks()))
+    for r in runs:
+        write_text(reports / f"{r.stem}.html", pages[r.stem])
+        write_chart_data(r.executed, r.stem, reports / "data")
+    write_text(ledger_path, dump_ledger(ledger))
+    write_text(reports / "index.html", index_page(ledger, notebooks()))
     return runs
 
 
-def verify(mirror=None) -> tuple[pd.DataFrame, list[str]]:
+def verify(mirror=None):
     """Re-run every notebook from scratch; compare its findings with ``reports/findings.json`` and
     its rendered page with the committed one.
 
     Returns (``findings.compare`` table of what drifted, names of reports whose bytes differ).
     """
+    from .pages import render
+
     fresh: dict[str, dict] = {}
     differing = []
     with tempfile.TemporaryDirectory(prefix="wechat-study-verify-") as tmp:
@@ -181,3 +282,115 @@ def verify(mirror=None) -> tuple[pd.DataFrame, list[str]]:
             if not committed.is_file() or committed.read_text("utf-8") != render(r.executed, stem):
                 differing.append(f"{stem}.html")
     return compare(load_ledger(LEDGER), fresh), differing
+
+
+# --- one notebook, other parameters ---------------------------------------------------------------
+
+def runs_dir() -> Path:
+    """``runs/`` in a source checkout (git-ignores itself), else ``./runs``."""
+    return paths.CHECKOUT / "runs" if (paths.CHECKOUT / "pyproject.toml").is_file() else Path.cwd() / "runs"
+
+
+def _slug_value(value) -> str:
+    if isinstance(value, list):
+        return "_".join(_slug_value(v) for v in value) or "none"
+    return re.sub(r"[^a-z0-9.]+", "_", str(value).lower()).strip("_") or "x"
+
+
+def default_out(stem: str, overrides: dict) -> Path:
+    """``runs/STEM`` plus ``-NAME-VALUE`` for each override (``runs/03-legal-thresholds-threshold_reposts-1000``)."""
+    name = "-".join([stem] + [f"{k}-{_slug_value(v)}" for k, v in sorted(overrides.items())])
+    if len(name) > 120:
+        name = f"{stem}-{hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:12]}"
+    return runs_dir() / name
+
+
+def check_folder(out: Path) -> dict:
+    """Check that ``run_one`` may write ``out``: a new folder, or an existing one that is empty or holds
+    a run's marker. Returns the old marker (``{}`` if none). Writes and deletes nothing."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise WechatStudyError(f"{out} is a file; --out must name a folder (new, empty, or from an earlier run)")
+    marker = out / RUN_MARKER
+    if out.is_dir() and any(out.iterdir()) and not marker.is_file():
+        raise WechatStudyError(f"{out} is not empty and was not written by `wechat-study run`; "
+                               "choose a new or empty folder (nothing was written)")
+    try:
+        return json.loads(marker.read_text("utf-8")) if marker.is_file() else {}
+    except ValueError:
+        return {}
+
+
+def _make_folder(out: Path) -> None:
+    if out.resolve().parent == runs_dir().resolve() and not (runs_dir() / ".gitignore").is_file():
+        write_text(runs_dir() / ".gitignore", "# written by `wechat-study run`: runs are not committed\n*\n")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | None = None, force: bool = False,
+            mirror=None) -> Run:
+    """Run one notebook with ``params`` overriding its defaults, into its own folder.
+
+    ``notebook`` may be short (``03``, ``legal-thresholds``). ``params`` are checked against
+    the notebook's parameters (``notebooks.check``). ``out`` (default ``default_out``) receives
+    ``STEM.ipynb`` (executed), ``STEM.html`` (the report), ``data/STEM/*.csv`` (each chart's data),
+    ``findings.json`` (its findings, in the ledger's format), ``params.yaml`` (every parameter of
+    the run) and a marker file.
+    ``reports/`` is never touched; the run is cached like any other.
+    """
+    import yaml
+
+    from .pages import render, write_chart_data
+
+    stem = resolve(notebook)
+    overrides = check(stem, params or {})
+    out = Path(out) if out is not None else default_out(stem, overrides)
+    previous = check_folder(out)
+    r = run(stem, overrides=overrides, force=force, mirror=mirror)
+    check_folder(out)  # again: something may have appeared while the notebook ran
+    _make_folder(out)
+    files = {f"{stem}.ipynb": r.executed.read_text("utf-8"), f"{stem}.html": render(r.executed, stem),
+             "findings.json": dump_ledger(r.findings),
+             "params.yaml": yaml.safe_dump({stem: r.params}, sort_keys=False, allow_unicode=True)}
+    for name, text in files.items():
+        write_text(out / name, text)
+    write_chart_data(r.executed, stem, out / "data")
+    for name in previous.get("files", []):
+        if name not in files and "/" not in name and not name.startswith("."):
+            (out / name).unlink(missing_ok=True)  # a file an earlier run wrote here, not rewritten now
+    write_text(out / RUN_MARKER, json.dumps({"notebook": stem, "overrides": overrides, "files": sorted(files)},
+                                            indent=2, sort_keys=True) + "\n")
+    r.executed = out / f"{stem}.ipynb"
+    return r
+
+
+# --- the cache -------------------------------------------------------------------------------------
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() else path.stat().st_size
+
+
+def prune_cache(root: Path | None = None, dry_run: bool = False) -> list[tuple[Path, int]]:
+    """Delete every cache entry but the current key of each notebook (its ``params.yaml`` parameters),
+    and leftovers of interrupted runs. Returns (path, bytes) of what was (or would be) removed."""
+    root = Path(root or cache_dir())
+    if not root.is_dir():
+        return []
+    params = parameters()
+    keep = {stem: cache_key(stem, params[stem]) for stem in params}
+    doomed = []
+    for stem_dir in sorted(p for p in root.iterdir()):
+        if stem_dir.name not in keep:
+            doomed.append(stem_dir)
+            continue
+        for entry in sorted(stem_dir.iterdir()):
+            if entry.name == keep[stem_dir.name]:
+                continue
+            if entry.name.startswith(".") and ".tmp-" in entry.name and not _stale(entry):
+                continue  # a run in progress
+            doomed.append(entry)
+    removed = [(p, _size(p)) for p in doomed]
+    if not dry_run:
+        for p in doomed:
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+    return removed

@@ -62,6 +62,7 @@ CASCADES = pa.DataFrameSchema(
         "reported_reposts": pa.Column("Int64", nullable=True, checks=pa.Check.ge(0)),
         "reported_comments": pa.Column("Int64", nullable=True, checks=pa.Check.ge(0)),
         "author_followers": pa.Column("Int64", nullable=True, checks=pa.Check.ge(0)),
+        "author_verified": pa.Column("boolean", nullable=True),
         "observed_until": pa.Column(UTC_NS, nullable=True),
     },
     strict=True,

@@ -1,10 +1,12 @@
 """The legal thresholds (法释〔2013〕21号, Art. 2(1)): crossing shares, crossing times, survival.
 
-Conventions (science.md §1, §3):
+Conventions (docs/methods.md#1-thresholds and #4-censoring-and-time-to-threshold):
 - thresholds are inclusive (Criminal Law Art. 99: 以上 includes the number): a cascade crosses
   the repost line when ``reposts >= 500``, counted as observed records (``size - 1``);
 - a cascade crosses at the time of its 500th repost in time order (``time_to_500_s``);
-- a cascade that never reaches 500 is right-censored at its last observed post (``lifetime_s``);
+- a cascade that never reaches 500 is right-censored when observation ended (the data set's
+  crawl, ``wechat_study.survival.end_of_observation``), passed as ``followed_h``; censoring at its
+  own last post is informative and is kept only to show the difference;
 - times are seconds in the tables, hours in the summaries.
 """
 
@@ -59,11 +61,23 @@ def sweep(reposts: pd.Series, thresholds, groups: pd.Series | None = None) -> pd
                      ignore_index=True)[["threshold", "group", "cascades", "crossing", "share", "ci_low", "ci_high"]]
 
 
-def crossing_durations(metrics: pd.DataFrame, threshold: int = REPOSTS) -> pd.DataFrame:
-    """Per cascade: ``duration_h`` to the threshold (or to the last observed post, censored) and ``crossed``."""
+def crossing_durations(metrics: pd.DataFrame, threshold: int = REPOSTS, followed_h: pd.Series | None = None) -> pd.DataFrame:
+    """Per cascade: ``duration_h`` to the threshold, or to the censoring time, and ``crossed``.
+
+    ``followed_h`` maps ``cascade_id`` to the hours from the source post to the end of observation
+    (``survival.followed_hours``); a cascade that never crosses is censored there. Without it, the
+    censoring time is the cascade's last observed post: informative censoring (a last post is an
+    outcome), which inflates 1 - S(t); use it only to show that bias.
+    """
     t = metrics[f"time_to_{threshold}_s"]
     crossed = t.notna()
-    duration = np.where(crossed, t, metrics["lifetime_s"]) / 3600.0
+    if followed_h is None:
+        until = metrics["lifetime_s"].to_numpy(float)
+    else:
+        until = followed_h.reindex(metrics["cascade_id"]).to_numpy(float) * 3600.0
+        if np.isnan(until[~crossed.to_numpy()]).any():
+            raise ValueError("followed_h lacks the end of observation of some cascades that never cross")
+    duration = np.where(crossed, t, until) / 3600.0
     return pd.DataFrame({"cascade_id": metrics["cascade_id"], "duration_h": np.maximum(duration, 0.0),
                          "crossed": crossed.to_numpy()})
 
@@ -101,7 +115,11 @@ def _finite(x) -> float:
 
 
 def logrank(durations: pd.DataFrame, groups: pd.Series, a: str, b: str) -> float:
-    """p-value of the log-rank test between groups ``a`` and ``b`` (lifelines)."""
+    """p-value of the log-rank test between groups ``a`` and ``b`` (lifelines).
+
+    It tests whether the whole curves of time to threshold differ, and so mixes how many cascades
+    cross with how fast the crossers cross; it cannot say "slower" on its own
+    (docs/methods.md#4-censoring-and-time-to-threshold)."""
     from lifelines.statistics import logrank_test
 
     da, db = durations[(groups == a).to_numpy()], durations[(groups == b).to_numpy()]
@@ -151,12 +169,16 @@ def crossing_by_dataset(corpora: dict, metrics: dict, threshold: int = REPOSTS) 
 
 
 def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", note: str = "") -> None:
-    """Findings ``thresholds.<dataset>.share_reaching_<N>_<what>[.<group>]`` (shares, exact to 1e-12)."""
+    """Findings ``thresholds.<dataset>.share_reaching_<N>_<what>[.<group>]`` (shares, exact to 1e-12), each with
+    its Wilson 95% interval as ``.ci_low`` / ``.ci_high``; the note states the raw count."""
     from .findings import record_finding, slug
 
     for row in table.itertuples(index=False):
         suffix = "" if row.group == "all" else f".{slug(row.group)}"
-        record_finding(f"thresholds.{row.dataset}.share_reaching_{threshold}_{what}{suffix}", float(row.share),
-                       tolerance=1e-12,
+        name = f"thresholds.{row.dataset}.share_reaching_{threshold}_{what}{suffix}"
+        record_finding(name, float(row.share), tolerance=1e-12,
                        note=f"{row.crossing:,} of {row.cascades:,} cascades; 95% CI {row.ci_low:.3f}-{row.ci_high:.3f}"
                        + (f"; {note}" if note else ""))
+        for part in ("ci_low", "ci_high"):
+            record_finding(f"{name}.{part}", float(getattr(row, part)), tolerance=1e-12,
+                           note=f"Wilson 95% interval of {name}")

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
-
 GITHUB = "https://github.com"
 
 
@@ -40,6 +39,11 @@ class Dataset:
     citation: str
     loader: str
     tables: tuple[str, ...]
+    #: When observation of the cascades ended (the crawl): an ISO UTC time, or ``"latest record"``
+    #: to take it from the data (the latest post time in the data set, a lower bound on the crawl).
+    #: Cascades that never cross a threshold are censored here (docs/methods.md#4-censoring-and-time-to-threshold).
+    observation_end: str = ""
+    observation_end_note: str = ""
 
     def archive_url(self, base: str = GITHUB) -> str:
         """The upstream archive of the pinned commit (``base`` stands in for GitHub)."""
@@ -92,6 +96,11 @@ CATALOG: dict[str, Dataset] = {
             citation="Song, Tu, Yang, Liu & Sun (2018). CED: Credible Early Detection of Social Media Rumors. arXiv:1811.04175",
             loader="ced",
             tables=("posts", "cascades"),
+            observation_end="latest record",
+            observation_end_note=("No crawl date is published. The crawl came after the latest record: year-less dates "
+                                  "(Weibo's form for the current year) resolve to September 2016, while every source "
+                                  "post is from April 2014 or earlier. The end is taken as the latest record, a lower "
+                                  "bound; the results are shown not to depend on it."),
         ),
         Dataset(
             name="wbmsf",
@@ -103,6 +112,9 @@ CATALOG: dict[str, Dataset] = {
             citation="Wu et al. (2022). HERI-GCN: Hierarchical influence graph convolution for cascade popularity prediction. ICDE 2022",
             loader="wbmsf",
             tables=("posts", "cascades"),
+            observation_end="latest record",
+            observation_end_note=("The upstream README and paper give no crawl date. The end is taken as the latest "
+                                  "repost in the sample (January 2021), a lower bound on the crawl."),
         ),
         Dataset(
             name="wechatscope",
@@ -125,6 +137,9 @@ CATALOG: dict[str, Dataset] = {
             citation="Ma, Gao & Wong (2017). Detect Rumors in Microblog Posts Using Propagation Structure via Kernel Learning. ACL 2017",
             loader="twitter",
             tables=("posts", "cascades"),
+            observation_end="latest record",
+            observation_end_note=("Ma et al. (2017) give no crawl date for the trees. The end is taken as the latest "
+                                  "record in the data set (October 2016), a lower bound on the crawl."),
         ),
         Dataset(
             name="twitter16",
@@ -136,6 +151,9 @@ CATALOG: dict[str, Dataset] = {
             citation="Ma, Gao & Wong (2017). Detect Rumors in Microblog Posts Using Propagation Structure via Kernel Learning. ACL 2017",
             loader="twitter",
             tables=("posts", "cascades"),
+            observation_end="latest record",
+            observation_end_note=("Ma et al. (2017) give no crawl date for the trees. The end is taken as the latest "
+                                  "record in the data set, a lower bound on the crawl."),
         ),
         Dataset(
             name="citizenlab",

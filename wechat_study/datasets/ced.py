@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataError
-from ..quality import QualityReport
 from ..privacy import pseudonymize
+from ..quality import QualityReport
 from .readers import BEIJING_OFFSET_NS
 from .trees import NAT, Rows, assemble_posts, cascade_table
 
@@ -75,6 +78,12 @@ def _optional_int(value, shown: str, field: str) -> int | None:
     raise DataError(shown, f"{field} is {value!r}, not a count", record=field)
 
 
+def _optional_bool(value, shown: str, field: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise DataError(shown, f"{field} is {value!r}, not true or false", record=field)
+
+
 def _texts(records: list, field: str, shown: str) -> list[str]:
     """One field of every record, checked to be text."""
     try:
@@ -92,11 +101,29 @@ def _texts(records: list, field: str, shown: str) -> list[str]:
     return values
 
 
+def _fields(records: list, shown: str) -> list[tuple]:
+    """(mid, uid, parent, date) of every record, each checked to be text (a clear error naming the record if not)."""
+    try:
+        rows = list(map(_RECORD, records))
+    except (KeyError, TypeError):
+        rows = None
+    if rows is None or not all(type(v) is str for row in rows for v in row):
+        for field in ("mid", "parent", "uid", "date"):
+            _texts(records, field, shown)
+    return rows
+
+
+_RECORD = itemgetter(*RECORD_FIELDS)
+
+
 def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
-    """Read a batch of cascades (run in worker processes); user ids come back as pseudonyms."""
+    """Read a batch of cascades (run in worker processes); user ids come back as pseudonyms.
+
+    Record fields come back as Arrow string arrays, which cross processes as flat buffers.
+    """
     base = Path(root) / TOP
     cas = {k: [] for k in CASCADE_FIELDS}
-    rec = {k: [] for k in ("cascade_id", "mid", "parent", "uid", "date", "record", "source")}
+    rows, counts, numbers = [], [], []
     kids = {"total": 0, "absent": 0, "descendant": 0, "conflict": 0}
     for index, folder, fname in items:
         shown = shown_name(folder, fname)
@@ -122,40 +149,57 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
         cas["comments"].append(_optional_int(src.get("comments"), src_shown, "comments"))
         cas["followers"].append(
             _optional_int(user.get("followers"), src_shown, "followers") if isinstance(user, dict) else None)
+        cas["verified"].append(_optional_bool(user.get("verified"), src_shown, "verified") if isinstance(user, dict) else None)
         cas["user_empty"].append(user == "empty")
         cas["source"].append(src_shown)
 
         records = _read_json(base / folder / fname, shown)
         if not isinstance(records, list):
             raise DataError(shown, "expected a JSON list of records")
-        mids = _texts(records, "mid", shown)
-        if "" in mids:
-            raise DataError(shown, "empty mid", record=mids.index(""))
-        parents = _texts(records, "parent", shown)
-        rec["mid"] += mids
-        rec["parent"] += parents
-        rec["uid"] += _texts(records, "uid", shown)
-        rec["date"] += _texts(records, "date", shown)
-        rec["record"] += range(len(records))
-        rec["cascade_id"] += [mid] * len(records)
-        rec["source"] += [index] * len(records)
-        _count_kids(records, dict(zip(mids, parents)), kids)
-    rec["uid"] = pseudonymize(rec["uid"])
+        fields = _fields(records, shown)
+        parent_of = {r[0]: r[2] for r in fields}
+        if "" in parent_of:
+            raise DataError(shown, "empty mid", record=next(i for i, r in enumerate(fields) if r[0] == ""))
+        rows += fields
+        counts.append(len(fields))
+        numbers.append(index)
+        _count_kids(records, parent_of, kids)
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    rec = {k: pa.array(v, pa.string()) for k, v in zip(("mid", "uid", "parent", "date"), columns, strict=True)}
+    rec["uid"] = pa.array(pseudonymize(rec["uid"].to_numpy(zero_copy_only=False)), pa.string(), from_pandas=True)
+    counts = np.asarray(counts, np.int64)
+    rec["source"] = np.repeat(np.asarray(numbers, np.int64), counts)
+    rec["record"] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    rec["cascade_id"] = pa.array(np.repeat(np.asarray(cas["cascade_id"], object), counts), pa.string())
     cas["uid"] = pseudonymize(cas["uid"])
-    return {"cascades": cas, "records": {k: np.asarray(v, dtype=object if k != "record" and k != "source" else np.int64)
-                                         for k, v in rec.items()}, "kids": kids}
+    return {"cascades": cas, "records": rec, "kids": kids}
 
 
 def _count_kids(records: list[dict], parent_of: dict[str, str], kids: dict[str, int]) -> None:
     """Classify each ``kids`` reference of a file: absent from the file, agreeing with ``parent``, naming a
-    deeper descendant of the record (a grandchild listed as a kid), or a true conflict (another branch)."""
+    deeper descendant of the record (a grandchild listed as a kid), or a true conflict (another branch).
+
+    ``parent_of`` maps each mid of the file to its ``parent`` (the last record wins for a repeated mid)."""
+    total = absent = descendant = conflict = 0
     for r in records:
-        for k in r.get("kids") or ():
-            kids["total"] += 1
-            if k not in parent_of:
-                kids["absent"] += 1
-            elif parent_of[k] != r["mid"]:
-                kids["descendant" if _is_ancestor(r["mid"], k, parent_of) else "conflict"] += 1
+        listed = r.get("kids")
+        if not listed:
+            continue
+        mid = r["mid"]
+        for k in listed:
+            total += 1
+            parent = parent_of.get(k)
+            if parent is None:
+                absent += 1
+            elif parent != mid:
+                if _is_ancestor(mid, k, parent_of):
+                    descendant += 1
+                else:
+                    conflict += 1
+    kids["total"] += total
+    kids["absent"] += absent
+    kids["descendant"] += descendant
+    kids["conflict"] += conflict
 
 
 def _is_ancestor(mid: str, node: str, parent_of: dict[str, str]) -> bool:
@@ -170,7 +214,7 @@ def _is_ancestor(mid: str, node: str, parent_of: dict[str, str]) -> bool:
 
 
 CASCADE_FIELDS = ("cascade_id", "label", "uid", "time", "time_was_text", "reposts", "comments", "followers",
-                  "user_empty", "source")
+                  "verified", "user_empty", "source")
 
 
 def _list_files(root: Path) -> list[tuple[int, str, str]]:
@@ -186,24 +230,28 @@ def _list_files(root: Path) -> list[tuple[int, str, str]]:
 def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: QualityReport) -> np.ndarray:
     """Beijing-time record dates → int64 ns UTC; resolve or quarantine dates with no year."""
     dates = rec["date"]
-    full = np.char.str_len(dates.astype(str)) == 19
+    full = np.asarray(pc.equal(pc.utf8_length(dates), 19).to_numpy(zero_copy_only=False), bool)
     parsed = np.full(len(dates), NAT, np.int64)
+    full_text = dates.filter(pa.array(full)).to_numpy(zero_copy_only=False)
     try:
-        parsed[full] = np.array(dates[full], dtype="datetime64[s]").astype("datetime64[ns]").astype(np.int64)
+        parsed[full] = np.array(full_text, dtype="datetime64[s]").astype("datetime64[ns]").astype(np.int64)
     except ValueError:
-        for i in np.flatnonzero(full):
+        for i, text in zip(np.flatnonzero(full), full_text, strict=True):
             try:
-                np.datetime64(dates[i], "s")
+                np.datetime64(text, "s")
             except ValueError:
-                raise DataError(sources[rec["source"][i]], f"unparseable date {dates[i]!r}",
-                                record=f"{rec['record'][i]} ({rec['mid'][i]})") from None
-    no_year = np.zeros(len(dates), bool)
-    no_year[~full] = [bool(NO_YEAR.match(d)) for d in dates[~full]]
+                raise DataError(sources[rec["source"][i]], f"unparseable date {text!r}",
+                                record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})") from None
+    short = np.flatnonzero(~full)
+    dates = np.full(len(full), "", object)
+    dates[short] = dates_short = rec["date"].take(pa.array(short, pa.int64())).to_numpy(zero_copy_only=False)
+    no_year = np.zeros(len(full), bool)
+    no_year[short] = [bool(NO_YEAR.match(d)) for d in dates_short]
     unknown = ~full & ~no_year
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
         raise DataError(sources[rec["source"][i]], f"unparseable date {dates[i]!r}",
-                        record=f"{rec['record'][i]} ({rec['mid'][i]})")
+                        record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})")
     latest_local = parsed[full].max() if full.any() else NAT
     parsed[full] -= BEIJING_OFFSET_NS
     if not no_year.any():
@@ -212,7 +260,7 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
     if latest_local == NAT:
         i = int(np.flatnonzero(no_year)[0])
         raise DataError(sources[rec["source"][i]], f"date {dates[i]!r} has no year and no record has a full date "
-                        "to place it by", record=f"{rec['record'][i]} ({rec['mid'][i]})")
+                        "to place it by", record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})")
     crawl_year = int(np.datetime64(int(latest_local), "ns").astype("datetime64[Y]").astype(int) + 1970) + 1
     parts = pd.Series(dates[no_year]).str.extract(NO_YEAR.pattern).astype(int)
     guessed = pd.to_datetime(
@@ -220,11 +268,11 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
         errors="coerce",
     ).to_numpy("datetime64[ns]").astype(np.int64)
     guessed = np.where(guessed == NAT, NAT, guessed - BEIJING_OFFSET_NS)
-    root_time = roots.reindex(rec["cascade_id"][no_year]).to_numpy(np.int64)
+    root_time = roots.reindex(rec["cascade_id"].filter(pa.array(no_year)).to_numpy(zero_copy_only=False)).to_numpy(np.int64)
     ok = (guessed != NAT) & (guessed >= root_time)
     where = np.flatnonzero(no_year)
     files = len(np.unique(rec["source"][no_year]))
-    examples = [f"{sources[rec['source'][i]]}: record {rec['record'][i]} ({rec['mid'][i]})" for i in where[:3]]
+    examples = [f"{sources[rec['source'][i]]}: record {rec['record'][i]} ({rec['mid'][i].as_py()})" for i in where[:3]]
     report.quirk("dates_without_year_resolved", int(ok.sum()),
                  f"Weibo's MM月DD日 form for the crawl's year ({files:,} files), taken as {crawl_year} "
                  "(the year after the latest dated record)",
@@ -236,22 +284,68 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
     return parsed
 
 
+BATCHES = 8  # fixed, so the row order (and the quality report's examples) does not depend on the core count
+
+
+def _read_all(root: Path, items: list[tuple[int, str, str]], workers: int) -> list[dict]:
+    """``_read_files`` over fixed batches of files, in ``workers`` processes, with a progress bar."""
+    from tqdm.auto import tqdm
+
+    batches = [items[i::BATCHES] for i in range(BATCHES)]
+    with tqdm(total=len(items), desc="CED: reading files", unit="file", disable=None, leave=False) as bar:
+        if workers <= 1:
+            parts = []
+            for b in batches:
+                parts.append(_read_files(str(root), b))
+                bar.update(len(b))
+            return parts
+        with ProcessPoolExecutor(workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(_read_files, str(root), b): len(b) for b in batches}
+            for done in as_completed(futures):
+                bar.update(futures[done])
+            return [f.result() for f in futures]
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end the worker when its parent dies, even by SIGKILL (Linux: PR_SET_PDEATHSIG;
+    elsewhere, and as a backstop, a thread that watches the parent id)."""
+    import ctypes
+    import signal
+    import threading
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _concat(parts: list):
+    """One array from the workers' pieces (numpy, or one Arrow string array)."""
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return pa.concat_arrays(parts)
+
+
 def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
     """Read ``data/raw/ced`` into the canonical ``posts`` and ``cascades`` tables."""
     report = QualityReport(name)
     items = _list_files(root)
     sources = [shown_name(folder, fname) for _, folder, fname in items]
-    workers = workers or min(8, os.cpu_count() or 1)
-    n_batches = max(1, workers * 4)
-    batches = [items[i::n_batches] for i in range(n_batches)]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_read_files, [str(root)] * len(batches), batches))
-    else:
-        parts = [_read_files(str(root), b) for b in batches]
+    parts = _read_all(root, items, workers or min(8, os.cpu_count() or 1))
     cas = pd.DataFrame({k: np.concatenate([np.asarray(p["cascades"][k], dtype=object) for p in parts])
                         for k in CASCADE_FIELDS})
-    rec = {k: np.concatenate([p["records"][k] for p in parts]) for k in parts[0]["records"]}
+    rec = {k: _concat([p["records"][k] for p in parts]) for k in parts[0]["records"]}
     kids = {k: sum(p["kids"][k] for p in parts) for k in parts[0]["kids"]}
     cas = cas.sort_values("cascade_id", kind="stable").reset_index(drop=True)
 
@@ -260,7 +354,7 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     created = pd.to_datetime(cas["time"].astype(np.int64), unit="s", utc=True).astype("datetime64[ns, UTC]")
     empty = cas["user_empty"].to_numpy(bool)
     report.quirk("source_user_empty", int(empty.sum()),
-                 'source post has "user": "empty"; author_followers left null (the author id comes from the file name)',
+                 'source post has "user": "empty"; author_followers and author_verified left null (the author id comes from the file name)',
                  cas.loc[empty, "source"].head(3))
     report.quirk("source_time_as_text", int(cas["time_was_text"].sum()),
                  "source time given as text with a UTC offset instead of unix seconds; parsed")
@@ -279,16 +373,18 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     roots = pd.Series(root_ns, index=cas["cascade_id"].to_numpy())
     rec_time = _parse_dates(rec, roots, sources, report)
     n_src, n_rec = len(cas), len(rec["mid"])
-    report.quirk("records_without_user", int(pd.isna(rec["uid"]).sum()), "record has an empty uid; user_id left null")
+    report.quirk("records_without_user", rec["uid"].null_count, "record has an empty uid; user_id left null")
     source_names = sources + list(cas["source"])
+    source_ids = pa.array(cas["cascade_id"].to_numpy(object), pa.string())
     rows = Rows(
-        cascade_id=np.concatenate([cas["cascade_id"].to_numpy(object), rec["cascade_id"]]),
-        post_id=np.concatenate([cas["cascade_id"].to_numpy(object), rec["mid"]]),
-        parent_id=np.concatenate([np.full(n_src, None, object), np.where(rec["parent"] == "", None, rec["parent"])]),
-        user_id=np.concatenate([cas["uid"].to_numpy(object), rec["uid"]]),
+        cascade_id=pa.concat_arrays([source_ids, rec["cascade_id"]]),
+        post_id=pa.concat_arrays([source_ids, rec["mid"]]),
+        parent_id=pa.concat_arrays([pa.nulls(n_src, pa.string()),
+                                    pc.if_else(pc.equal(rec["parent"], ""), pa.scalar(None, pa.string()), rec["parent"])]),
+        user_id=pa.concat_arrays([pa.array(cas["uid"].to_numpy(object), pa.string()), rec["uid"]]),
         created_at=np.concatenate([root_ns, rec_time]),
         is_root=np.concatenate([np.ones(n_src, bool), np.zeros(n_rec, bool)]),
-        kind=np.concatenate([np.full(n_src, "source", object), np.full(n_rec, "unknown", object)]),
+        kind=pa.concat_arrays([pa.repeat(pa.scalar("source"), n_src), pa.repeat(pa.scalar("unknown"), n_rec)]),
         source=np.concatenate([np.arange(len(sources), len(sources) + n_src), rec["source"]]),
         record=np.concatenate([np.full(n_src, "source", object), rec["record"].astype(object)]),
         sources=source_names,
@@ -297,5 +393,6 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
 
     by_id = cas.set_index("cascade_id")
     cascades = cascade_table(posts, name, label=by_id["label"], reported_reposts=by_id["reposts"],
-                             reported_comments=by_id["comments"], author_followers=by_id["followers"])
+                             reported_comments=by_id["comments"], author_followers=by_id["followers"],
+                             author_verified=by_id["verified"])
     return {"posts": posts, "cascades": cascades}, report

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataError
 from ..quality import QualityReport
@@ -48,28 +50,48 @@ class Rows:
 
     def where(self, i: int) -> tuple[str, str]:
         """(file, record) of row ``i``, for messages."""
-        return self.sources[int(self.source[i])], f"{self.record[i]} ({self.post_id[i]})"
+        return self.sources[int(self.source[i])], f"{self.record[i]} ({_item(self.post_id, i)})"
 
     def examples(self, mask: np.ndarray, k: int = 3) -> list[str]:
         return ["{}: record {}".format(*self.where(i)) for i in np.flatnonzero(mask)[:k]]
 
-    def take(self, keep: np.ndarray) -> "Rows":
-        return Rows(**{f: getattr(self, f)[keep] for f in
+    def take(self, keep: np.ndarray) -> Rows:
+        return Rows(**{f: _subset(getattr(self, f), keep) for f in
                        ("cascade_id", "post_id", "parent_id", "user_id", "created_at", "is_root", "kind", "source",
                         "record")}, sources=self.sources)
 
 
+STRING_FIELDS = ("cascade_id", "post_id", "parent_id", "user_id", "kind")
+
+
+def _item(values, i: int):
+    return values[int(i)].as_py() if isinstance(values, pa.Array) else values[i]
+
+
+def _subset(values, keep: np.ndarray):
+    return values.filter(pa.array(keep)) if isinstance(values, pa.Array) else values[keep]
+
+
+def _arrow(values) -> pa.Array:
+    """Text as one Arrow string array (None and NaN become null), as ``str_array`` reads it."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
+    return pa.array(values, type=pa.string(), from_pandas=True)
+
+
+def _pandas_str(values: pa.Array) -> pd.arrays.ArrowStringArray:
+    return pd.array(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
 def str_array(values) -> pd.arrays.ArrowStringArray:
     """Object array of str/None → pandas' ``str`` array, without a slow per-element pass."""
-    import pyarrow as pa
-
     return pd.array(pa.array(values, type=pa.string(), from_pandas=True), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def constant_str(value: str, n: int) -> pd.arrays.ArrowStringArray:
     """A ``str`` array of ``n`` copies of ``value``."""
-    import pyarrow as pa
-
     return pd.array(pa.repeat(pa.scalar(value, pa.string()), n), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
@@ -80,7 +102,10 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     order read. ``parent_node`` is the parent's position within its cascade (-1 for the root):
     an integer pointer so that metrics need no lookups by id.
     """
-    codes, _ = pd.factorize(np.concatenate([rows.post_id, rows.parent_id]))
+    rows = Rows(**{f: _arrow(getattr(rows, f)) if f in STRING_FIELDS else getattr(rows, f) for f in
+                   ("cascade_id", "post_id", "parent_id", "user_id", "created_at", "is_root", "kind", "source", "record",
+                    "sources")})
+    codes = _codes(pa.concat_arrays([rows.post_id, rows.parent_id]))
     post_code = codes[: len(rows.post_id)]
     dup = pd.Series(post_code).duplicated(keep="first").to_numpy()
     dup_files = len(np.unique(rows.source[dup]))
@@ -94,7 +119,7 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     n = len(rows.post_id)
 
     is_root = rows.is_root.astype(bool)
-    cascade_code, cascade_names = pd.factorize(rows.cascade_id, sort=True)
+    cascade_code, cascade_names = _sorted_codes(rows.cascade_id)
     root_row = np.full(len(cascade_names), -1, np.int64)
     roots = np.flatnonzero(is_root)
     counts = np.bincount(cascade_code[roots], minlength=len(cascade_names))
@@ -131,28 +156,45 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     inverse = np.empty(n, np.int64)
     inverse[order] = np.arange(n)
     parent_sorted = parent[order]
-    post_ids = rows.post_id[order]
     code_sorted = cascade_code[order]
     first_row = np.r_[True, code_sorted[1:] != code_sorted[:-1]]
     start_of_row = np.maximum.accumulate(np.where(first_row, np.arange(n), 0))
     parent_node = np.where(parent_sorted >= 0, inverse[np.maximum(parent_sorted, 0)] - start_of_row, -1)
+    take = pa.array(order)
     posts = pd.DataFrame(
         {
             "dataset": constant_str(dataset, n),
-            "cascade_id": str_array(rows.cascade_id[order]),
-            "post_id": str_array(post_ids),
-            "parent_id": str_array(np.where(parent_sorted >= 0, rows.post_id[np.maximum(parent_sorted, 0)], None)),
+            "cascade_id": _pandas_str(rows.cascade_id.take(take)),
+            "post_id": _pandas_str(rows.post_id.take(take)),
+            "parent_id": _pandas_str(rows.post_id.take(pa.array(np.maximum(parent_sorted, 0), mask=parent_sorted < 0))),
             "parent_node": parent_node.astype(np.int32),
-            "user_id": str_array(rows.user_id[order]),
+            "user_id": _pandas_str(rows.user_id.take(take)),
             "created_at": pd.to_datetime(np.where(known, t, NAT)[order].view("datetime64[ns]")).tz_localize("UTC"),
             "is_root": is_root[order],
-            "kind": str_array(rows.kind[order]),
+            "kind": _pandas_str(rows.kind.take(take)),
             "is_orphan": orphan[order],
         }
     )
     report.fact("posts", n)
     report.fact("cascades", len(cascade_names))
     return posts
+
+
+def _codes(values: pa.Array) -> np.ndarray:
+    """Integer codes in order of first appearance, -1 for null (as ``pd.factorize``)."""
+    encoded = pc.dictionary_encode(values)
+    return pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
+
+
+def _sorted_codes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, names) with names sorted (as ``pd.factorize(sort=True)``; nulls are not expected)."""
+    encoded = pc.dictionary_encode(values)
+    by_name = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(by_name), np.int64)
+    rank[by_name] = np.arange(len(by_name))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
+    return np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), encoded.dictionary.take(pa.array(by_name)).to_numpy(
+        zero_copy_only=False)
 
 
 def _file_record(rows: Rows, i: int, problem: str) -> tuple[str, str, str]:
@@ -178,13 +220,13 @@ def _check_acyclic(rows: Rows, parent: np.ndarray, is_root: np.ndarray) -> None:
         path.append(i)
         i = int(parent[i])
     loop = path[path.index(i):]
-    ids = " -> ".join(str(rows.post_id[j]) for j in loop + [i])
+    ids = " -> ".join(str(_item(rows.post_id, j)) for j in loop + [i])
     src, rec = rows.where(loop[0])
     raise DataError(src, f"parent cycle: {ids}", record=rec, hint="every post's parents must lead back to the root")
 
 
 def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_reposts=None, reported_comments=None,
-                  author_followers=None) -> pd.DataFrame:
+                  author_followers=None, author_verified=None) -> pd.DataFrame:
     """The canonical cascades table for ``posts``, one row per root, sorted by ``cascade_id``.
 
     The optional columns are mappings (dict or Series) from ``cascade_id``; absent ids are null.
@@ -195,9 +237,9 @@ def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_repost
 
     def column(values, dtype):
         if values is None:
-            return pd.array([None] * len(ids), dtype=dtype) if dtype == "Int64" else str_array(np.full(len(ids), None, object))
+            return pd.array([None] * len(ids), dtype=dtype) if dtype != "str" else str_array(np.full(len(ids), None, object))
         s = pd.Series(values).reindex(ids)
-        return pd.array(s.to_numpy(object), dtype="Int64") if dtype == "Int64" else str_array(s.to_numpy(object))
+        return pd.array(s.to_numpy(object), dtype=dtype) if dtype != "str" else str_array(s.to_numpy(object))
 
     return pd.DataFrame(
         {
@@ -210,6 +252,7 @@ def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_repost
             "reported_reposts": column(reported_reposts, "Int64"),
             "reported_comments": column(reported_comments, "Int64"),
             "author_followers": column(author_followers, "Int64"),
+            "author_verified": column(author_verified, "boolean"),
             "observed_until": last.reindex(ids).to_numpy(),
         }
     )

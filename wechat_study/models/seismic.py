@@ -14,8 +14,8 @@ the post's infectiousness p_t turns exposures into reposts. The model here:
 - the final-size prediction N(t) = R_t + p_t * sum_{t_i <= t} n_i * ccdf(t - t_i) / (1 - p_t * n*),
   n* the network's mean out-degree (100 by default), +inf when p_t >= 1/n* (supercritical).
 
-It is written from the project's specification of these formulas, not from any
-code. The reference implementation is the CRAN package ``seismic`` 1.1 (GPL-3); no R is available here, so
+It is written from the project's methods text (docs/methods.md#9-seismic), not from any
+code; n* and the reposters' assumed followers are tied as described there. The reference implementation is the CRAN package ``seismic`` 1.1 (GPL-3); no R is available here, so
 it was not run against it: the tests check the closed forms against numerical quadrature and a literal
 loop implementation instead. The paper reports a median relative error of about 15% one hour after the
 post on Twitter.
@@ -42,7 +42,7 @@ MIN_COUNT = 5                 # fewer shares than this in [t - w, t) widen the w
 WIDEN_SHARES = 6              # ... back to the earliest of this many last shares before t
 _TAIL = C * S0 ** (1 + THETA)  # phi(s) = _TAIL * s^-(1 + theta) for s >= s0
 
-__all__ = ["memory_pdf", "memory_ccdf", "infectiousness", "predict", "predict_cascades"]
+__all__ = ["infectiousness", "memory_ccdf", "memory_pdf", "predict", "predict_cascades"]
 
 
 def memory_pdf(s) -> np.ndarray:

@@ -1,0 +1,383 @@
+"""Crude and reach-adjusted group comparisons (rumour vs non-rumour, after vs before).
+
+CED's rumours come from Weibo's rumour-refutation reports: their sources have far fewer followers
+than its non-rumours', and few are small. A crude difference between the groups is confounded by that
+reach, so every comparison is given crude and adjusted for the source author's reach (log10(1 +
+followers), verified status) and the year of the source post: by stratification (Mantel-Haenszel over
+follower quintiles for a binary outcome; weighted within-stratum differences of medians for a
+continuous one) and by regression (logistic; median regression and OLS), each with a 95% interval.
+Sources whose reach is unknown (CED's 87 ``"user": "empty"`` sources, all rumours) are excluded from
+the adjusted estimates and counted. docs/methods.md#3-comparisons-and-confounders.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: The source author's reach and the period: what a rumour vs non-rumour comparison is adjusted for.
+REACH = ("log_followers", "verified", "year")
+LEVEL = 0.95
+
+
+def reach_covariates(cascades: pd.DataFrame, min_year_share: float = 0.01) -> pd.DataFrame:
+    """One row per cascade: the confounders a group comparison adjusts for.
+
+    Columns: ``cascade_id``, ``label``, ``followers`` (raw, may be null), ``log_followers``
+    (log10(1 + followers)), ``verified`` (1.0 / 0.0, NaN when unknown), ``year`` (UTC year of the
+    source post; years at either end holding under ``min_year_share`` of the cascades are pooled
+    with their neighbour), ``reach_known`` (every available reach covariate is known) and
+    ``follower_quintile`` (1-5 over the cascades with known reach, null otherwise).
+
+    A covariate the data set does not record at all (all null, e.g. ``verified`` outside CED)
+    is left NaN and dropped from the models by ``available_covariates``; a covariate that is
+    recorded but missing for some cascades makes those cascades ``reach_known = False``: they
+    are excluded from the adjusted estimates and counted (``excluded`` in every result).
+    """
+    c = cascades.reset_index(drop=True)
+    followers = c["author_followers"].astype("Float64").astype(float)
+    verified = (c["author_verified"].astype("Float64").astype(float) if "author_verified" in c
+                else pd.Series(np.nan, index=c.index))
+    year = c["created_at"].dt.year.astype(float)
+    known_years = year.dropna()
+    if len(known_years):
+        lo, hi = known_years.quantile(min_year_share), known_years.quantile(1 - min_year_share)
+        year = year.clip(lo, hi)
+    out = pd.DataFrame({"cascade_id": c["cascade_id"].astype(str), "label": c["label"],
+                        "followers": followers, "log_followers": np.log10(1 + followers),
+                        "verified": verified, "year": year})
+    recorded = [k for k in REACH if out[k].notna().any()]
+    out["reach_known"] = out[recorded].notna().all(axis=1) if recorded else False
+    out["follower_quintile"] = np.nan
+    known = out["reach_known"] & out["followers"].notna()
+    if known.sum() >= 5:
+        out.loc[known, "follower_quintile"] = pd.qcut(out.loc[known, "followers"].rank(method="first"), 5,
+                                                      labels=False) + 1
+    return out
+
+
+def available_covariates(frame: pd.DataFrame, covariates=REACH) -> list[str]:
+    """The covariates that vary in ``frame`` (a constant or unrecorded one cannot be adjusted for)."""
+    return [k for k in covariates if k in frame and frame[k].nunique(dropna=True) > 1]
+
+
+def _term(k: str) -> str:
+    return "C(year)" if k == "year" else k
+
+
+def _result(method, estimand, estimate=np.nan, ci=(np.nan, np.nan), p=np.nan, n=0, excluded=0, note="") -> dict:
+    return {"method": method, "estimand": estimand, "estimate": float(estimate), "ci_low": float(ci[0]),
+            "ci_high": float(ci[1]), "p_value": float(p), "cascades": int(n), "excluded": int(excluded), "note": note}
+
+
+def newcombe_difference(k1, n1, k2, n2, level: float = LEVEL) -> tuple[float, float, float]:
+    """Difference of two proportions k1/n1 - k2/n2 with Newcombe's hybrid-score interval (from Wilson intervals)."""
+    from .thresholds import wilson_interval
+
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, l2), (u1, u2) = wilson_interval([k1, k2], [n1, n2], level)
+    d = p1 - p2
+    return d, d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+
+def _two_by_two(y: np.ndarray, g: np.ndarray) -> np.ndarray:
+    return np.array([[np.sum(y & g), np.sum(~y & g)], [np.sum(y & ~g), np.sum(~y & ~g)]], dtype=float)
+
+
+def compare_binary(frame: pd.DataFrame, outcome: str, group: str = "label", a: str = "rumour", b: str = "non-rumour",
+                   covariates=REACH, strata=("follower_quintile",), level: float = LEVEL) -> pd.DataFrame:
+    """Group ``a`` against group ``b`` on a binary ``outcome``: crude and adjusted, with 95% intervals.
+
+    ``frame`` holds the outcome, the group and the covariates (``reach_covariates`` merged with
+    the outcome). Rows (``method, estimand, estimate, ci_low, ci_high, p_value, cascades,
+    excluded, note``):
+
+    - ``crude``: odds ratio (Woolf interval, Fisher's exact p) and difference of shares (a - b,
+      Newcombe interval), over every cascade of the two groups;
+    - ``crude, known reach``: the same odds ratio over the cascades the adjusted rows use;
+    - ``Mantel-Haenszel``: the odds ratio pooled over the ``strata`` cells (follower quintiles by
+      default; statsmodels ``StratifiedTable``, Robins-Breslow-Greenland interval);
+    - ``logistic regression``: exp of the group coefficient with the covariates that vary
+      (``available_covariates``; ``year`` as categories), Wald interval.
+
+    An estimate that cannot exist (no cascade crosses in a group, a model that does not
+    converge) is NaN with the reason in ``note``. docs/methods.md#3-comparisons-and-confounders.
+    """
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+    from scipy import stats as st
+
+    d = frame[frame[group].isin([a, b])]
+    z = st.norm.ppf(0.5 + level / 2)
+    rows = []
+    for label, sub in [("crude", d), ("crude, known reach", d[d["reach_known"]])]:
+        t = _two_by_two(sub[outcome].to_numpy(bool), (sub[group] == a).to_numpy())
+        if (t == 0).any():
+            rows.append(_result(label, "odds ratio", n=len(sub), excluded=len(d) - len(sub),
+                                note="a cell of the 2x2 table is empty"))
+        else:
+            lor, se = np.log(t[0, 0] * t[1, 1] / (t[0, 1] * t[1, 0])), np.sqrt((1 / t).sum())
+            rows.append(_result(label, "odds ratio", np.exp(lor), np.exp([lor - z * se, lor + z * se]),
+                                st.fisher_exact(t).pvalue, len(sub), len(d) - len(sub)))
+        if label == "crude" and t.sum(axis=1).min() > 0:
+            diff = newcombe_difference(t[0, 0], t[0].sum(), t[1, 0], t[1].sum(), level)
+            rows.append(_result(label, "difference of shares", diff[0], diff[1:], st.fisher_exact(t).pvalue, len(d)))
+    known = d[d["reach_known"]]
+    excluded = len(d) - len(known)
+    cells = known.dropna(subset=list(strata))
+    tables = [_two_by_two(s[outcome].to_numpy(bool), (s[group] == a).to_numpy())
+              for _, s in cells.groupby(list(strata), sort=True)]
+    tables = [x for x in tables if x[0].sum() > 0 and x[1].sum() > 0]
+    name = f"Mantel-Haenszel ({', '.join(s.replace('_', ' ') for s in strata)})"
+    if tables and sum(x[:, 0].sum() for x in tables) > 0 and sum(x[:, 1].sum() for x in tables) > 0:
+        st_table = sm.stats.StratifiedTable([x.astype(float) for x in tables])
+        rows.append(_result(name, "odds ratio", st_table.oddsratio_pooled, st_table.oddsratio_pooled_confint(1 - level),
+                            st_table.test_null_odds().pvalue, sum(x.sum() for x in tables), len(d) - sum(x.sum() for x in tables),
+                            f"{len(tables)} strata with both groups"))
+    else:
+        rows.append(_result(name, "odds ratio", n=len(cells), excluded=excluded, note="no stratum has both outcomes"))
+    covs = available_covariates(known, covariates)
+    name = f"logistic regression ({', '.join(covs) or 'no covariates'})"
+    fit = _fit(lambda: smf.logit(_formula(outcome, covs), known.assign(**{outcome: known[outcome].astype(float)},
+                                                                        _g=(known[group] == a).astype(float))).fit(disp=0))
+    if isinstance(fit, str):
+        rows.append(_result(name, "odds ratio", n=len(known), excluded=excluded, note=fit))
+    else:
+        lo, hi = fit.conf_int(1 - level).loc["_g"]
+        rows.append(_result(name, "odds ratio", np.exp(fit.params["_g"]), (np.exp(lo), np.exp(hi)), fit.pvalues["_g"],
+                            int(fit.nobs), excluded))
+    return pd.DataFrame(rows)
+
+
+def _formula(outcome: str, covs) -> str:
+    return f"Q('{outcome}') ~ _g" + "".join(f" + {_term(k)}" for k in covs)
+
+
+def _fit(build):
+    """A fitted statsmodels model, or the reason it could not be fitted."""
+    import warnings
+
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        PerfectSeparationError,
+        PerfectSeparationWarning,
+    )
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            warnings.simplefilter("error", PerfectSeparationWarning)
+            fit = build()
+    except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError, ConvergenceWarning,
+            ValueError) as e:
+        return f"not estimable: {type(e).__name__}"
+    if not np.all(np.isfinite(fit.params)) or not np.all(np.isfinite(fit.bse)):
+        return "not estimable: infinite coefficient (separation)"
+    return fit
+
+
+def compare_continuous(frame: pd.DataFrame, outcome: str, group: str = "label", a: str = "rumour", b: str = "non-rumour",
+                       covariates=REACH, extra=(), strata=("follower_quintile",), log: bool = False,
+                       level: float = LEVEL, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Group ``a`` against group ``b`` on a continuous ``outcome``: crude and adjusted, with 95% intervals.
+
+    The estimand is the difference of medians (a - b); with ``log=True`` the outcome is logged
+    first and the estimate is the ratio of medians (a / b). ``extra`` are further covariates
+    (e.g. ``log_size`` for structural virality) added to the regressions and, cut into the
+    ``strata`` given, to the stratification. Rows as ``compare_binary``:
+
+    - ``crude``: the sample difference of medians, bootstrap interval, Mann-Whitney U p-value;
+    - ``crude, known reach``: the same over the cascades the adjusted rows use;
+    - ``stratified``: the per-stratum differences of medians, averaged with weights
+      n_a·n_b/(n_a + n_b), with a stratified bootstrap interval (``n_boot`` draws, ``seed``);
+    - ``median regression`` (statsmodels ``QuantReg``, q = 0.5) and ``OLS`` (difference of
+      means, HC3 interval), each with the covariates that vary.
+
+    docs/methods.md#3-comparisons-and-confounders.
+    """
+    import statsmodels.formula.api as smf
+
+    d = frame[frame[group].isin([a, b])].dropna(subset=[outcome])
+    if log:
+        d = d[d[outcome] > 0].assign(**{outcome: np.log(d.loc[d[outcome] > 0, outcome])})
+    back = np.exp if log else (lambda x: x)
+    estimand = "ratio of medians" if log else "difference of medians"
+    known = d[d["reach_known"]]
+    excluded = len(d) - len(known)
+    rows = []
+
+    def qr(data, covs, label, est=estimand):
+        if data[group].nunique() < 2:
+            return _result(label, est, n=len(data), excluded=len(d) - len(data), note="only one group present")
+        fit = _fit(lambda: smf.quantreg(_formula(outcome, covs), data.assign(_g=(data[group] == a).astype(float)))
+                   .fit(q=0.5, max_iter=5000))
+        if isinstance(fit, str):
+            return _result(label, est, n=len(data), excluded=len(d) - len(data), note=fit)
+        lo, hi = fit.conf_int(1 - level).loc["_g"]
+        return _result(label, est, back(fit.params["_g"]), (back(lo), back(hi)), fit.pvalues["_g"], int(fit.nobs),
+                       len(d) - len(data))
+
+    rows.append(_crude_medians(d, outcome, group, a, "crude", estimand, back, level, n_boot, seed, 0))
+    rows.append(_crude_medians(known, outcome, group, a, "crude, known reach", estimand, back, level, n_boot, seed,
+                               excluded))
+    rows.append(_stratified_medians(known, outcome, group, a, list(strata), estimand, back, level, n_boot, seed, excluded))
+    covs = available_covariates(known, covariates) + [k for k in extra if known[k].nunique() > 1]
+    rows.append(qr(known, covs, f"median regression ({', '.join(covs) or 'no covariates'})"))
+    if known[group].nunique() == 2:
+        fit = _fit(lambda: smf.ols(_formula(outcome, covs), known.assign(_g=(known[group] == a).astype(float)))
+                   .fit(cov_type="HC3"))
+        est = "ratio of geometric means" if log else "difference of means"
+        if isinstance(fit, str):
+            rows.append(_result(f"OLS ({', '.join(covs)})", est, n=len(known), excluded=excluded, note=fit))
+        else:
+            lo, hi = fit.conf_int(1 - level).loc["_g"]
+            rows.append(_result(f"OLS ({', '.join(covs) or 'no covariates'})", est, back(fit.params["_g"]),
+                                (back(lo), back(hi)), fit.pvalues["_g"], int(fit.nobs), excluded))
+    return pd.DataFrame(rows)
+
+
+def _crude_medians(d, outcome, group, a, name, estimand, back, level, n_boot, seed, excluded) -> dict:
+    from scipy import stats as st
+
+    xa, xb = d.loc[d[group] == a, outcome].to_numpy(float), d.loc[d[group] != a, outcome].to_numpy(float)
+    if not len(xa) or not len(xb):
+        return _result(name, estimand, n=len(d), excluded=excluded, note="only one group present")
+    rng = np.random.default_rng(seed)
+    draws = (np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(rng.choice(xb, (n_boot, len(xb))), axis=1))
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    p = st.mannwhitneyu(xa, xb, alternative="two-sided").pvalue
+    return _result(name, estimand, back(np.median(xa) - np.median(xb)), (back(lo), back(hi)), p, len(d), excluded,
+                   f"bootstrap interval, {n_boot} draws; Mann-Whitney U p")
+
+
+def _stratified_medians(d, outcome, group, a, strata, estimand, back, level, n_boot, seed, excluded) -> dict:
+    name = f"stratified ({', '.join(s.replace('_', ' ') for s in strata)})"
+    cells = []
+    for _, s in d.dropna(subset=strata).groupby(strata, sort=True):
+        xa, xb = s.loc[s[group] == a, outcome].to_numpy(), s.loc[s[group] != a, outcome].to_numpy()
+        if len(xa) and len(xb):
+            cells.append((xa, xb))
+    if not cells:
+        return _result(name, estimand, n=len(d), excluded=excluded, note="no stratum has both groups")
+    w = np.array([len(xa) * len(xb) / (len(xa) + len(xb)) for xa, xb in cells])
+    w = w / w.sum()
+
+    def estimate(pairs):
+        return float(np.sum(w * [np.median(xa) - np.median(xb) for xa, xb in pairs]))
+
+    rng = np.random.default_rng(seed)
+    draws = [estimate([(rng.choice(xa, len(xa)), rng.choice(xb, len(xb))) for xa, xb in cells]) for _ in range(n_boot)]
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    n = sum(len(xa) + len(xb) for xa, xb in cells)
+    return _result(name, estimand, back(estimate(cells)), (back(lo), back(hi)), np.nan, n, excluded + len(d) - n,
+                   f"{len(cells)} strata with both groups; weights n_a*n_b/(n_a+n_b); {n_boot} bootstrap draws")
+
+
+def headline(table: pd.DataFrame, prefer: str = "regression") -> pd.Series:
+    """The row of a comparison table the wording follows: the first regression row that has an estimate
+    (``median regression`` before ``OLS``; ``logistic regression`` for a binary outcome)."""
+    ok = table[table["method"].str.contains(prefer) & table["estimate"].notna()]
+    return ok.iloc[0] if len(ok) else table[table["method"].str.contains(prefer)].iloc[0]
+
+
+def comparison_frame(cascades: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    """``reach_covariates`` joined with each cascade's measures (``cascade_metrics`` columns), plus ``log_size``
+    (natural log of nodes) and a ``size_bin`` (nodes: [2, 10), [10, 30), [30, 100), [100, 300), [300, 1000), 1000+)."""
+    frame = reach_covariates(cascades).merge(metrics, on="cascade_id", how="inner", validate="one_to_one")
+    frame["log_size"] = np.log(frame["size"].astype(float))
+    frame["size_bin"] = pd.cut(frame["size"], [2, 10, 30, 100, 300, 1000, np.inf], right=False, labels=False)
+    return frame
+
+
+def reach_missing(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
+    """How many cascades lack a reach covariate, by group: ``group, cascades, reach_unknown``."""
+    g = frame.groupby(group, sort=True)
+    return pd.DataFrame({"cascades": g.size(), "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum()))}
+                        ).reset_index()
+
+
+def record_estimate(name: str, estimate, ci_low, ci_high, note: str, tolerance: float = 1e-9) -> str:
+    """Record ``name`` with ``name.ci_low`` / ``name.ci_high`` and return a one-line summary.
+
+    An estimate that does not exist (NaN: nothing crossed, a model not estimable) is not recorded;
+    the returned line says so and why (``note``)."""
+    from .findings import record_finding
+
+    if estimate is None or not np.isfinite(estimate):
+        return f"{name}: not reached ({note})."
+    record_finding(name, float(estimate), tolerance=tolerance, note=note)
+    for part, value in (("ci_low", ci_low), ("ci_high", ci_high)):
+        if value is not None and np.isfinite(value):
+            record_finding(f"{name}.{part}", float(value), tolerance=tolerance, note=f"95% interval of {name}")
+    return f"{name} = {estimate:.4g} (95% CI {ci_low:.4g} to {ci_high:.4g})"
+
+
+def record_row(name: str, table: pd.DataFrame, method: str, note: str = "", estimand: str | None = None) -> str:
+    """``record_estimate`` for the first row of a comparison table whose method starts with ``method``
+    (and whose estimand is ``estimand``, when given); the note names the method and the population."""
+    rows = table[table["method"].str.startswith(method)]
+    if estimand is not None:
+        rows = rows[rows["estimand"] == estimand]
+    r = rows.iloc[0]
+    text = f"{r['estimand']}, {r['method']}; {r['cascades']:,} cascades, {r['excluded']:,} excluded" + (
+        f"; {note}" if note else "") + (f"; {r['note']}" if r["note"] else "")
+    # iterative fits (regressions) are reproducible to about 1e-6, closed forms and seeded bootstraps exactly
+    tolerance = 1e-6 if ("regression" in r["method"] or "OLS" in r["method"]) else 1e-9
+    return record_estimate(name, r["estimate"], r["ci_low"], r["ci_high"], text, tolerance)
+
+
+def side_by_side(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """A comparison table for reading: one row per method, the estimate with its interval as text."""
+    def fmt(r):
+        if not np.isfinite(r["estimate"]):
+            return f"not estimable ({r['note']})"
+        return f"{r['estimate']:.{digits}g} ({r['ci_low']:.{digits}g} to {r['ci_high']:.{digits}g})"
+
+    return pd.DataFrame({"method": table["method"], "estimand": table["estimand"],
+                         "estimate (95% CI)": table.apply(fmt, axis=1),
+                         "p": table["p_value"].map(lambda p: f"{p:.2g}" if np.isfinite(p) else ""),
+                         "cascades": table["cascades"], "excluded": table["excluded"]})
+
+
+def reach_table(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
+    """Who the groups are: per group, ``cascades``, ``reach_unknown`` (excluded from adjusted estimates),
+    ``median_followers`` with its quartiles, ``share_verified`` (of those known) and the source posts' years."""
+    g = frame.groupby(group, sort=True)
+    return pd.DataFrame({
+        "cascades": g.size(),
+        "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum())),
+        "median_followers": g["followers"].median(),
+        "followers_q1": g["followers"].quantile(0.25), "followers_q3": g["followers"].quantile(0.75),
+        "share_verified": g["verified"].mean(),
+        "years": g["year"].agg(lambda s: f"{int(s.min())}-{int(s.max())}" if s.notna().any() else ""),
+    }).reset_index()
+
+
+def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """``reach_table`` plus, per group, ``<prefix>.median_source_followers.<group>`` with a bootstrap 95% interval
+    (recorded) and ``<prefix>.sources_without_reach`` (the count excluded from adjusted estimates)."""
+    from .findings import record_finding, slug
+    from .survival import bootstrap_median
+
+    table = reach_table(frame)
+    for i, r in enumerate(table.itertuples(index=False)):
+        x = frame.loc[(frame["label"] == r.label) & frame["followers"].notna(), "followers"]
+        m, lo, hi = bootstrap_median(x, n_boot, seed + i)
+        record_estimate(f"{prefix}.median_source_followers.{slug(r.label)}", m, lo, hi,
+                        f"median follower count of the {len(x):,} {r.label} source authors with a known count; bootstrap 95% CI")
+    record_finding(f"{prefix}.sources_without_reach", int(table["reach_unknown"].sum()),
+                   note="sources with no follower count or verified status; excluded from adjusted estimates")
+    return table
+
+
+def box_add(box, template: str, see: str | None = None, **values) -> bool:
+    """Add a sentence to a ``narrative.FindingsBox`` only if every finding it names was recorded (a run with a
+    threshold nothing reaches records fewer); returns whether it was added."""
+    from . import narrative as nv
+
+    found = nv.recorded()
+    names = [m.group(1) for m in nv.FIELD.finditer(template) if "." in m.group(1)]
+    if all((box.prefix + n if n.startswith(".") else n) in found for n in names):
+        box.add(template, see=see, **values)
+        return True
+    return False

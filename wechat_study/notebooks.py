@@ -1,0 +1,236 @@
+"""The investigation's notebooks: their names, their parameters, and checks on new parameter values.
+
+- ``stems()`` lists the notebooks in run order (the keys of ``investigations/params.yaml``).
+- ``resolve(name)`` accepts a short name: ``03``, ``3``, ``03-legal-thresholds``, ``legal-thresholds``,
+  ``thresholds`` or ``03-thresholds`` (any case, with or without ``.ipynb``).
+- ``defaults(stem)`` is what a run uses unless told otherwise: the notebook's parameters cell,
+  overridden by its entry in ``params.yaml``.
+- ``check(stem, overrides)`` checks new values against those defaults (name and type) and returns
+  them normalised; ``parse_value(text)`` reads a value written on the command line (a YAML scalar
+  or list: ``1000``, ``0.5``, ``ced``, ``[10, 60]``).
+
+This module imports nothing heavy, so the command line can use it before it loads the library.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import operator
+import re
+from pathlib import Path
+
+from . import paths
+from .errors import WechatStudyError
+
+INVESTIGATIONS = paths.CHECKOUT / "investigations"
+
+
+class NotebookError(WechatStudyError, ValueError):
+    """An unknown notebook, or a parameter it does not have or cannot take."""
+
+
+def parameters() -> dict[str, dict]:
+    """``investigations/params.yaml``: notebook stem -> the parameters ``reproduce`` runs it with."""
+    import yaml
+
+    return yaml.safe_load((INVESTIGATIONS / "params.yaml").read_text("utf-8")) or {}
+
+
+def stems() -> list[str]:
+    """Notebook stems in run order: the keys of ``investigations/params.yaml``."""
+    return list(parameters())
+
+
+def resolve(name: str, known: list[str] | None = None) -> str:
+    """The stem a short name means; a ``NotebookError`` listing the notebooks when none or several fit."""
+    known = stems() if known is None else known
+    text = str(name).strip().lower().removeprefix("investigations/").removesuffix(".ipynb")
+    hits = [s for s in known if s.lower() == text]
+    if not hits:
+        m = re.fullmatch(r"(\d+)(?:[-_ ]+(.*))?", text)
+        if m:
+            rest = m.group(2) or ""
+            hits = [s for s in known if _number(s) == int(m.group(1)) and rest in _topic(s)]
+        elif text:
+            hits = [s for s in known if _topic(s) == text] or [s for s in known if text in _topic(s)]
+    if len(hits) == 1:
+        return hits[0]
+    listed = ", ".join(known)
+    if hits:
+        raise NotebookError(f"{name!r} fits several notebooks ({', '.join(hits)}); name one of: {listed}")
+    raise NotebookError(f"no notebook {name!r}; the notebooks are {listed} "
+                        "(a number such as 03 or a name such as legal-thresholds also works)")
+
+
+def _number(stem: str) -> int | None:
+    head = stem.split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _topic(stem: str) -> str:
+    head, _, rest = stem.lower().partition("-")
+    return rest if head.isdigit() else stem.lower()
+
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+        ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+def _constant(node: ast.AST):
+    """A literal, allowing arithmetic on numbers (``5 / 60``); anything else raises ValueError."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.List | ast.Tuple):
+        return [_constant(e) for e in node.elts]
+    if isinstance(node, ast.Dict):
+        return {_constant(k): _constant(v) for k, v in zip(node.keys, node.values, strict=True)}
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_constant(node.operand))
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_constant(node.left), _constant(node.right))
+    raise ValueError(ast.dump(node))
+
+
+def cell_parameters(stem: str) -> dict:
+    """The assignments of the notebook's cell tagged ``parameters``, in order (name -> value)."""
+    path = INVESTIGATIONS / f"{stem}.ipynb"
+    nb = json.loads(Path(path).read_text("utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise NotebookError(f"{path}: expected one cell tagged 'parameters', found {len(cells)}")
+    source = "".join(cells[0]["source"]) if isinstance(cells[0]["source"], list) else cells[0]["source"]
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                out[node.targets[0].id] = _constant(node.value)
+            except ValueError:
+                out[node.targets[0].id] = None  # not a literal: any value is accepted
+    return out
+
+
+def defaults(stem: str) -> dict:
+    """The parameters a run uses by default: the notebook's cell, overridden by ``params.yaml``."""
+    return {**cell_parameters(stem), **(parameters().get(stem) or {})}
+
+
+def parse_value(text: str):
+    """A command-line value as YAML: ``1000`` -> 1000, ``0.5`` -> 0.5, ``[10, 60]`` -> [10, 60], ``ced`` -> "ced".
+
+    Numbers may carry thousands separators (``100,000``, ``100_000``) and exponents (``1e5``).
+    """
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if isinstance(value, str):
+        number = _number_text(value)
+        return value if number is None else number
+    return value
+
+
+def _number_text(text: str):
+    plain = text.replace(",", "").replace("_", "")
+    if re.fullmatch(r"[+-]?\d+", plain):
+        return int(plain)
+    try:
+        return float(plain) if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", plain) else None
+    except ValueError:
+        return None
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a name"
+    if isinstance(value, list):
+        return f"a list of {_plural(value[0])}" if value else "a list"
+    return type(value).__name__
+
+
+def _plural(value) -> str:
+    for kind, words in ((bool, "true/false values"), (int, "whole numbers"), (float, "numbers"), (str, "names"),
+                        (list, "lists")):
+        if isinstance(value, kind):
+            return words
+    return "values"
+
+
+def _fits(value, default) -> bool:
+    """True when ``value`` has the type of ``default`` (an int where a float is expected is fine)."""
+    if default is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float)
+    if isinstance(default, int):
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(default, list):
+        return isinstance(value, list) and (not default or all(_fits(v, default[0]) for v in value))
+    return isinstance(value, type(default))
+
+
+def _normalised(value, default):
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(default, int) and not isinstance(default, bool) and isinstance(value, float):
+        return int(value)
+    if isinstance(default, list) and default and isinstance(value, list):
+        return [_normalised(v, default[0]) for v in value]
+    return value
+
+
+def _dataset_choices(default) -> set[str] | None:
+    """Allowed names when a parameter names data sets (its default does); None otherwise."""
+    from .datasets.catalog import CATALOG
+
+    values = default if isinstance(default, list) else [default]
+    if not values or not all(isinstance(v, str) and (v in CATALOG or v == "all") for v in values):
+        return None
+    return set(CATALOG) | ({"synthetic"} if not isinstance(default, list) else set()) | (
+        {"all"} if "all" in values else set())
+
+
+def describe(stem: str) -> str:
+    """``name=default`` for each parameter, comma-separated (for error messages)."""
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in defaults(stem).items())
+
+
+def check(stem: str, overrides: dict) -> dict:
+    """``overrides`` checked against the notebook's parameters and normalised.
+
+    A scalar where a list is expected becomes a one-item list; an integer where a float is
+    expected becomes a float; data-set names are case-folded and must be catalogued (or
+    ``synthetic``). Anything else unknown or mistyped raises a ``NotebookError`` that lists
+    the parameters and their defaults.
+    """
+    base = defaults(stem)
+    out = {}
+    for name, value in overrides.items():
+        if name not in base:
+            raise NotebookError(f"{stem} has no parameter {name!r}; its parameters (with defaults) are: "
+                                f"{describe(stem)}")
+        default = base[name]
+        if isinstance(default, list) and not isinstance(value, list):
+            value = [value]
+        choices = _dataset_choices(default)
+        if choices is not None:
+            value = [str(v).lower() for v in value] if isinstance(value, list) else str(value).lower()
+            bad = [v for v in (value if isinstance(value, list) else [value]) if v not in choices]
+            if bad:
+                raise NotebookError(f"{stem}: {name}={bad[0]!r} is not a data set; choose from "
+                                    f"{', '.join(sorted(choices))}")
+        elif not _fits(value, default):
+            raise NotebookError(f"{stem}: {name} takes {_kind(default)} (default {json.dumps(default)}), "
+                                f"not {json.dumps(value, ensure_ascii=False)}; its parameters are: {describe(stem)}")
+        out[name] = _normalised(value, default)
+    return out

@@ -1,0 +1,229 @@
+"""Distinctive words of article titles: which words set one group of titles apart from the others.
+
+Conventions (docs/methods.md#7-censorship-on-wechat):
+- script is unified first: every title goes traditional -> simplified (OpenCC ``t2s``), so 學生 and 学生
+  are one word;
+- titles are segmented into words with jieba (its Rust binding, ``rjieba.cut``); Latin words are lower-cased;
+- a token is kept only if it holds at least one CJK ideograph or Latin letter, is not a number (made only of
+  Arabic or Chinese numerals, 第, and counting units: 年 月 日 号 岁 元 次 个 点 分 秒 天 届, so a bare 年 left
+  by segmenting "2019年" goes too) and is not in ``STOP_WORDS`` (pronouns,
+  particles, prepositions, conjunctions, common adverbs and auxiliaries). Punctuation, spaces and emoji go
+  with the first rule;
+- counts are *title frequencies*: a word counts once per title that holds it (``unit="title"``), or once per
+  account whose titles in the group hold it (``unit="account"``, so one prolific account cannot make a word
+  distinctive);
+- ``log_odds`` is the weighted log-odds ratio with an informative Dirichlet prior of Monroe, Colaresi & Quinn
+  (2008, "Fightin' Words", section 3.5): the prior's mean is the pooled frequency of each word, its total
+  weight ``prior_tokens`` pseudo-counts; ``z`` is the log-odds over its approximate standard error.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+_STOP_TEXT = """
+的 了 是 在 和 与 及 或 也 都 就 还 又 再 才 却 而 但 但是 而且 并 并且 所以 因为 如果 虽然 然后 于是 那么
+我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 自己 大家 别人 人家 谁 什么 怎么 怎样 怎么样 为什么 为何 如何
+哪 哪里 哪些 这 那 这个 那个 这些 那些 这样 那样 这么 那么 这里 那里 此 其 之 所 者 等 等等
+吗 呢 吧 啊 呀 哦 哈 嘛 啦 么 着 过 得 地 被 把 将 对 对于 从 向 到 给 让 为 为了 以 于 由 比 跟 同 在于
+很 太 更 最 非常 特别 真 真的 只 只是 只有 已 已经 正在 曾 曾经 一直 一定 可能 可以 能 能够 会 要 想 应该 必须
+不 没 没有 不是 不要 别 有 有些 一些 一下 一个 一种 一样 一起 一次 个 些 种 们
+还是 就是 不过 甚至 其实 竟然 居然 终于 到底 究竟 原来 即将 刚刚 今天 明天 昨天 今年 现在 如今
+the a an of to in on for and or is are was be with by at as from this that it its
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+#: English glosses of some words, for readers of the reports (a small dictionary, not data; words not here
+#: are shown without a gloss).
+GLOSSARY = {
+    "中国": "China", "中": "China (short form)", "美国": "the United States", "美": "the US (short form)",
+    "特朗普": "Trump", "贸易战": "trade war", "疫苗": "vaccine", "崔永元": "Cui Yongyuan (TV host)",
+    "任志强": "Ren Zhiqiang (property tycoon)", "教授": "professor", "香港": "Hong Kong", "台湾": "Taiwan",
+    "日本": "Japan", "经济": "economy", "黑人": "Black people", "评价": "appraisal", "心服口服": "utterly convinced",
+    "双十": "Double Ten (10 October)", "震撼": "shocking", "名单": "list of names", "全球": "global",
+    "公布": "announce", "出来": "come out", "逃犯": "fugitive", "判决": "court verdict", "演唱会": "concert",
+    "疯": "crazy", "揭露": "expose", "科学": "science", "崔": "Cui (a surname)", "小时": "hour", "一件": "one thing",
+    "工作": "work, job", "招聘": "hiring", "求职": "job seeking", "信息": "information", "公众": "public",
+    "后": "after", "买": "buy", "身份": "identity", "发现": "discover", "老公": "husband", "离婚": "divorce",
+    "回家": "go home", "政府": "government", "警察": "police", "人民": "the people", "官员": "official",
+    "腐败": "corruption", "抗议": "protest", "武汉": "Wuhan", "疫情": "epidemic", "肺炎": "pneumonia",
+    "病毒": "virus", "共产党": "Communist Party", "党": "the Party", "民主": "democracy", "自由": "freedom",
+    "习近平": "Xi Jinping", "学生": "student", "曝光": "exposed", "网友": "netizens", "视频": "video",
+}
+
+_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z]")
+_NUMBER = re.compile(r"^[0-9０-９.,%．·\-+第〇零一二两三四五六七八九十百千万亿几余年月日号岁元次个点分秒天届]+$")
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(texts: pd.Series) -> pd.Series:
+    """Each text converted from traditional to simplified script (OpenCC ``t2s``); missing becomes ``""``."""
+    convert = _converter().convert
+    return texts.fillna("").astype(str).map(convert)
+
+
+def is_content_word(token: str) -> bool:
+    """The stated rule: a letter or ideograph, not a number, not a stop-word (see the module docstring)."""
+    return bool(_WORD.search(token)) and not _NUMBER.match(token) and token not in STOP_WORDS
+
+
+def words(title: str) -> list[str]:
+    """The content words of one (already simplified) title, in order, repeats kept."""
+    import rjieba
+
+    return [t for t in (w.strip().lower() for w in rjieba.cut(title)) if t and is_content_word(t)]
+
+
+def title_words(titles: pd.Series) -> pd.Series:
+    """Script-unified, segmented, filtered words of each title (a list per title, same index)."""
+    return to_simplified(titles).map(words)
+
+
+def word_table(tokens: pd.Series, groups: pd.Series, accounts: pd.Series) -> pd.DataFrame:
+    """One row per title and distinct word of it: ``title`` (the title's position), ``group``, ``account``,
+    ``word``. Titles without a content word have no row."""
+    rows = pd.DataFrame({"title": np.arange(len(tokens)), "group": groups.astype(str).to_numpy(),
+                         "account": np.asarray(accounts, dtype=object), "word": [sorted(set(w)) for w in tokens]})
+    return rows.explode("word").dropna(subset=["word"]).reset_index(drop=True)
+
+
+def word_counts(table: pd.DataFrame, unit: str = "title") -> pd.DataFrame:
+    """A words x groups table of counts (from ``word_table``): titles (``unit="title"``) or accounts
+    (``unit="account"``) of each group whose titles hold the word."""
+    if unit not in ("title", "account"):
+        raise ValueError(f"unit must be 'title' or 'account', not {unit!r}")
+    long = table if unit == "title" else table.drop_duplicates(["group", "account", "word"])
+    return long.groupby(["word", "group"]).size().unstack(fill_value=0).sort_index().astype(np.int64)
+
+
+def _against_rest(table: pd.DataFrame, group: str, unit: str) -> pd.DataFrame:
+    """Counts of each word in ``group`` (column ``a``) and in every other group pooled (``b``)."""
+    pooled = table.assign(group=np.where(table["group"] == group, "a", "b"))
+    return word_counts(pooled, unit).reindex(columns=["a", "b"], fill_value=0)
+
+
+def log_odds(y_a, y_b, prior_tokens: float = 1000.0) -> pd.DataFrame:
+    """Weighted log-odds ratio of each word, group a against group b, with an informative Dirichlet prior.
+
+    ``y_a``, ``y_b``: counts per word (aligned Series or arrays). The prior is ``alpha_w = prior_tokens *
+    pi_w`` with ``pi_w`` the pooled share of word w. Returns ``delta`` (log-odds of w in a minus in b; > 0 =
+    more typical of a), ``se`` = sqrt(1/(y_a+alpha) + 1/(y_b+alpha)) and ``z = delta / se``.
+    """
+    index = y_a.index if isinstance(y_a, pd.Series) else None
+    a, b = np.asarray(y_a, float), np.asarray(y_b, float)
+    if a.shape != b.shape or (a < 0).any() or (b < 0).any():
+        raise ValueError("log_odds needs two aligned, non-negative count vectors")
+    if ((a + b) == 0).any():
+        raise ValueError("log_odds needs every word to occur at least once in one of the groups")
+    n_a, n_b = a.sum(), b.sum()
+    alpha = prior_tokens * (a + b) / (n_a + n_b)
+    delta = (np.log((a + alpha) / (n_a + prior_tokens - a - alpha))
+             - np.log((b + alpha) / (n_b + prior_tokens - b - alpha)))
+    se = np.sqrt(1 / (a + alpha) + 1 / (b + alpha))
+    return pd.DataFrame({"delta": delta, "se": se, "z": delta / se}, index=index)
+
+
+def distinctive_words(table: pd.DataFrame, group: str, prior_tokens: float = 1000.0, min_accounts: int = 5,
+                      top: int | None = 15) -> pd.DataFrame:
+    """The words most typical of ``group``'s titles against all other titles (``word_table``), by z-score.
+
+    A word is shown only when titles of at least ``min_accounts`` accounts in the group hold it (so no word
+    is one account's series name). Columns: ``word``, ``gloss`` (English, from ``GLOSSARY``, else empty),
+    ``titles`` (in the group), ``titles_other``, ``accounts``,
+    ``delta, ci_low, ci_high`` (95% normal interval of the log-odds), ``z``, and ``z_accounts`` (the same
+    estimate on account counts, a check against prolific accounts). ``top=None`` keeps every word.
+    """
+    by_title, by_account = _against_rest(table, group, "title"), _against_rest(table, group, "account")
+    est = log_odds(by_title["a"], by_title["b"], prior_tokens)
+    est_acc = log_odds(by_account["a"], by_account["b"], prior_tokens)
+    out = pd.DataFrame({"word": by_title.index.to_numpy(), "titles": by_title["a"].to_numpy(),
+                        "titles_other": by_title["b"].to_numpy(),
+                        "accounts": by_account["a"].reindex(by_title.index).to_numpy(),
+                        **{k: est[k].to_numpy() for k in est.columns}})
+    out["z_accounts"] = est_acc["z"].reindex(by_title.index).to_numpy()
+    out["ci_low"], out["ci_high"] = out["delta"] - 1.96 * out["se"], out["delta"] + 1.96 * out["se"]
+    out["gloss"] = out["word"].map(GLOSSARY).fillna("")
+    out = out[out["accounts"] >= min_accounts].sort_values(["z", "word"], ascending=[False, True])
+    cols = ["word", "gloss", "titles", "titles_other", "accounts", "delta", "ci_low", "ci_high", "z", "z_accounts"]
+    return (out if top is None else out.head(top))[cols].reset_index(drop=True)
+
+
+def bonferroni_z(vocabulary: int, level: float = 0.05) -> float:
+    """The one-sided z a word must pass for its group when ``vocabulary`` words are tested at once."""
+    from scipy import stats
+
+    return float(stats.norm.isf(level / max(vocabulary, 1)))
+
+
+def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_accounts: int = 5,
+                        level: float = 0.05) -> pd.DataFrame:
+    """Per group of ``word_table``: ``titles`` (with at least one content word), ``words_tested`` (words held by
+    titles of at least ``min_accounts`` of its accounts), ``z_bonferroni`` (the one-sided z for ``level`` over
+    those words) and ``words_distinctive`` (words past it)."""
+    rows = []
+    titles = table.drop_duplicates("title").groupby("group").size()
+    for g in sorted(titles.index):
+        d = distinctive_words(table, g, prior_tokens, min_accounts, top=None)
+        z = bonferroni_z(len(d), level)
+        rows.append({"group": g, "titles": int(titles[g]), "words_tested": len(d), "z_bonferroni": z,
+                     "words_distinctive": int((d["z"] > z).sum())})
+    return pd.DataFrame(rows)
+
+
+def prior_sensitivity(table: pd.DataFrame, group: str, priors, reference: float = 1000.0, min_accounts: int = 5,
+                      top: int = 10) -> pd.DataFrame:
+    """How much the top ``top`` words of ``group`` depend on the prior's weight: for each ``prior_tokens`` in
+    ``priors``, how many of its top words are among the top words under ``reference``: ``prior_tokens, shared, of``."""
+    ref = set(distinctive_words(table, group, reference, min_accounts, top)["word"])
+    return pd.DataFrame([{"prior_tokens": p, "shared": len(ref & set(
+        distinctive_words(table, group, p, min_accounts, top)["word"])), "of": top} for p in priors])
+
+
+def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: float = 1000.0,
+                       min_accounts: int = 5, top: int = 10, priors=(100.0, 10_000.0)) -> pd.DataFrame:
+    """Findings ``<prefix>.titles.<reason>.top_words`` (the ``top`` distinctive words with log-odds, interval,
+    z), ``.words_tested``, ``.words_distinctive`` (past the Bonferroni line) and ``.top_words_shared`` (how many
+    of the top words stay the top words under each prior weight in ``priors``), for each reason in ``reasons``
+    that has titles (``word_table`` grouped by reason). Returns the top words of every reason, stacked."""
+    from .findings import record_finding
+
+    summary = distinctive_summary(table, prior_tokens, min_accounts).set_index("group")
+    frames = []
+    for reason in [r for r in reasons if r in summary.index]:
+        name, s = f"{prefix}.titles.{reason}", summary.loc[reason]
+        record_finding(f"{name}.words_tested", int(s["words_tested"]),
+                       note=f"words in titles of at least {min_accounts} accounts with this reason")
+        if not s["words_tested"]:
+            continue
+        words_ = distinctive_words(table, reason, prior_tokens, min_accounts, top)
+        record_finding(f"{name}.words_distinctive", int(s["words_distinctive"]),
+                       note=f"words with z > {s['z_bonferroni']:.2f} (one-sided 5%, Bonferroni over the words tested)")
+        record_finding(f"{name}.top_words", words_.drop(columns=["titles_other"]), tolerance=1e-9,
+                       note=f"log-odds against other removals' titles, informative Dirichlet prior of {prior_tokens:,.0f}")
+        shared = prior_sensitivity(table, reason, priors, prior_tokens, min_accounts, top)
+        record_finding(f"{name}.top_words_shared", shared, tolerance=0,
+                       note=f"of the top {top} words, how many stay the top words under another prior weight")
+        frames.append(words_.assign(reason=reason, z_bonferroni=s["z_bonferroni"]))
+    if not frames:
+        return pd.DataFrame(columns=["reason", "word", "gloss", "titles", "titles_other", "accounts", "delta", "ci_low",
+                                     "ci_high", "z", "z_accounts", "z_bonferroni"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["reason", *[c for c in out.columns if c != "reason"]]]
+
+
+def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True) -> str:
+    """The first ``n`` words of ``reason`` in ``record_distinctive``'s table, with gloss and z, for a sentence:
+    ``中国 'China' (z = 13.6); 美国 'the United States' (z = 9.0)``. Only words past the Bonferroni line when
+    ``past_line``; "none" when there are none."""
+    rows = top[(top["reason"] == reason) & ((top["z"] > top["z_bonferroni"]) | (not past_line))].head(n)
+    return "; ".join(f"{r.word}{f' {r.gloss!r}' if r.gloss else ''} (z = {r.z:.1f})" for r in rows.itertuples()) or "none"
