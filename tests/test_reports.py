@@ -26,18 +26,38 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = sorted(p for p in (ROOT / "reports").glob("*.html"))
 NOTEBOOK_REPORTS = [p for p in REPORTS if p.stem != "index"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = next((c for c in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
-                 if c and Path(c).is_file()), None)
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9",
-         "--host-resolver-rules=MAP * ~NOTFOUND"]
+CHROMIUM = next(
+    (
+        c
+        for c in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "")
+        if c and Path(c).is_file()
+    ),
+    None,
+)
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
 MAX_BYTES = 2 * 1024 * 1024
 WIDTHS = (1280, 390)
 
 
 def test_verify_reproduces_every_finding_and_report(corpora):
-    out = subprocess.run([sys.executable, "-m", "wechat_study.cli", "verify"], capture_output=True, text=True, check=False,
-                         cwd=ROOT, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "-m", "wechat_study.cli", "verify"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=900,
+    )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     assert "findings and every report reproduced" in out.stdout
 
@@ -72,17 +92,21 @@ def test_no_raw_notebook_output_reaches_a_report(report):
     assert 'class="dataframe' not in text, "a raw DataFrame: show it with tables.publication"
     assert "jp-RenderedText" not in text, "printed text or a repr (dict, list, warning): use tables or narrative"
     assert not re.search(r"\b\w+Warning\b", re.sub(r"<script.*?</script>", "", text, flags=re.DOTALL))
-    assert text.count('<div class="ws-chart"') == text.count('class="ws-figure-title"'), \
+    assert text.count('<div class="ws-chart"') == text.count('class="ws-figure-title"'), (
         "every chart goes through charts.figure (title, caption, source)"
+    )
 
 
 # ------------------------------------------------------------------------------------------------- browser
 
+
 @pytest.fixture(scope="module")
 def browser():
     if CHROMIUM is None:
-        pytest.skip("SKIPPED LOUDLY: no chromium on this machine, so no report was read in a browser "
-                    "(`make test` installs Debian's chromium where it can; or `apt-get install chromium`)")
+        pytest.skip(
+            "SKIPPED LOUDLY: no chromium on this machine, so no report was read in a browser "
+            "(`make test` installs Debian's chromium where it can; or `apt-get install chromium`)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -107,8 +131,11 @@ def open_page(browser, path: Path, width: int):
     page.on("request", lambda r: page.requests.append(r.url))
     page.route("**/*", _offline)
     page.goto(path.as_uri())
-    page.wait_for_function("""() => Array.from(document.querySelectorAll('.ws-chart'))
-                              .every(c => c.querySelector('svg'))""", timeout=30000)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('.ws-chart'))
+                              .every(c => c.querySelector('svg'))""",
+        timeout=30000,
+    )
     page.wait_for_timeout(300)
     return page
 
@@ -146,12 +173,14 @@ CHART_PROBLEMS = """() => {
 
 SIDEWAYS = """() => {
   const w = document.documentElement.clientWidth, out = [];
-  if (document.documentElement.scrollWidth > w + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth + ' px');
+  const sw = document.documentElement.scrollWidth;
+  if (sw > w + 1) out.push('page scrolls sideways: ' + sw + ' px');
   document.querySelectorAll('body *').forEach((e) => {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.right <= w + 1) return;
     if (e.closest('.ws-table-scroll') || e.closest('details:not([open])')) return;
-    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className + ' reaches ' + Math.round(r.right) + ' px');
+    const name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className;
+    out.push(name + ' reaches ' + Math.round(r.right) + ' px');
   });
   return out.slice(0, 10);
 }"""
@@ -302,8 +331,11 @@ def test_hostile_chart_values_do_not_blank_later_charts(browser, tmp_path):
 
     cells = [new_markdown_cell("# Hostile values")]
     for i, value in enumerate(["<!--<script>", "</script><script>document.title='owned'</script>", "ok"]):
-        chart = alt.Chart(pd.DataFrame({"x": [1, 2], "label": [value, "b"]})).mark_point().encode(
-            x="x:Q", tooltip="label:N")
+        chart = (
+            alt.Chart(pd.DataFrame({"x": [1, 2], "label": [value, "b"]}))
+            .mark_point()
+            .encode(x="x:Q", tooltip="label:N")
+        )
         spec = charts.figure(chart, f"Chart {i}", anchor=f"hostile-{i}").to_dict()
         cells.append(new_code_cell("", outputs=[new_output("display_data", data=charts.report_renderer(spec))]))
     nbformat.write(new_notebook(cells=cells), tmp_path / "h.ipynb")

@@ -139,7 +139,8 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
     return out
 
 
-def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None, side: str = "right") -> alt.LayerChart:
+def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None,
+              side: str = "right") -> alt.LayerChart:
     """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold).
 
     The label sits at the top of a vertical line (on its ``side``: "right" or "left"), or at the left end
@@ -316,7 +317,8 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
     ).properties(height=320)
 
 
-def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), measure_title: str = "structural virality") -> alt.LayerChart:
+def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
+                       measure_title: str = "structural virality") -> alt.LayerChart:
     """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), side by
     side; point size is the number of cascades behind it (also in the tooltip). Columns
     ``ci_low_<group>``/``ci_high_<group>``, when present, are drawn as 95% interval bars."""
@@ -340,7 +342,8 @@ def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), mea
                       legend=alt.Legend(symbolFillColor="#888888", symbolStrokeColor="#888888")),
         color=color,
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("size_bin:N", title="size bin (posts)"),
-                 alt.Tooltip("n:Q", title="cascades", format=","), alt.Tooltip("median:Q", title="median", format=".3f")],
+                 alt.Tooltip("n:Q", title="cascades", format=","),
+                 alt.Tooltip("median:Q", title="median", format=".3f")],
     )
     layers = [points]
     if "ci_low" in data:
@@ -354,7 +357,8 @@ def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source 
     data, color = _grouped(curves[curves["hours"] > 0])
     _, no_legend = _grouped(curves[curves["hours"] > 0], legend=False)
     base = alt.Chart(data).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
-    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
+    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(
+        y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
     line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
         y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
@@ -367,9 +371,13 @@ def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source 
 def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_title: str = "share of cascades",
                 log_x: bool = False) -> alt.LayerChart:
     """Shares (with ``ci_low``/``ci_high`` bands when present) against ``x``, one line per ``group``."""
-    data, color = _grouped(table) if "group" in table else (table.assign(group="all"), alt.Color("group:N", legend=None))
+    if "group" in table:
+        data, color = _grouped(table)
+    else:
+        data, color = table.assign(group="all"), alt.Color("group:N", legend=None)
     _, no_legend = _grouped(data, legend=False)
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()))
+    scale = alt.Scale(type="log") if log_x else alt.Scale()
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale))
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
         color=color,
@@ -381,7 +389,8 @@ def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_t
     return alt.layer(line).properties(height=300)
 
 
-def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
+def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str,
+            value_title: str) -> alt.LayerChart:
     """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page."""
     base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
                                    y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
@@ -414,12 +423,14 @@ def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "re
     return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20), strokeWidth=2).encode(
         x=alt.X("month:T", title="month (Beijing time)", timeUnit="yearmonth"),
         y=alt.Y(f"{value}:Q", title=f"{word(value)} per month"), color=enc,
-        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), alt.Tooltip(f"{color}:N", title=word(color)),
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"),
+                 alt.Tooltip(f"{color}:N", title=word(color)),
                  alt.Tooltip(f"{value}:Q", title=word(value), format=",")],
     ).properties(height=300)
 
 
-def histogram(values: pd.DataFrame, value: str, group: str, value_title: str, max_value: int | None = None) -> alt.Chart:
+def histogram(values: pd.DataFrame, value: str, group: str, value_title: str,
+              max_value: int | None = None) -> alt.Chart:
     """Shares of each whole-number value within each group (e.g. days to removal by reason), bars side by
     side in one view (no facets, so it fits a phone); the last value collects everything from ``max_value`` up."""
     d = values[[value, group]].copy()
@@ -463,7 +474,8 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
     y = alt.Y("line:N", title=None, axis=alt.Axis(labelLimit=150))
     bars_ = base.mark_bar().encode(
         y=y, yOffset=alt.YOffset("group:N"), color=color,
-        x=alt.X("share:Q", title="share of cascades crossing", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        x=alt.X("share:Q", title="share of cascades crossing", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("line:N", title="line"),
                  alt.Tooltip("share:Q", title="share crossing", format=".1%"),
                  alt.Tooltip("cascades:Q", title="cascades", format=",")])
@@ -545,7 +557,8 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
     return reference(dots, x=0)
 
 
-def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True, x_title: str = "odds ratio") -> alt.LayerChart:
+def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True,
+                    x_title: str = "odds ratio") -> alt.LayerChart:
     """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
     with a rule at the no-difference value ``reference``."""
     d = table.dropna(subset=["estimate"]).reset_index(drop=True)

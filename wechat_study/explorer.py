@@ -15,7 +15,9 @@ import pandas as pd
 from .exposure import source_followers
 
 
-def threshold_explorer_data(metrics: pd.DataFrame, cascades: pd.DataFrame, labels: pd.Series | None = None) -> pd.DataFrame:
+def threshold_explorer_data(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, labels: pd.Series | None = None
+) -> pd.DataFrame:
     """Columns ``group, reposts, source_followers, cascades`` (integers): how many cascades of ``metrics``
     share each (group, reposts, source followers); the explorer weights by ``cascades``.
 
@@ -24,9 +26,17 @@ def threshold_explorer_data(metrics: pd.DataFrame, cascades: pd.DataFrame, label
     """
     followers, _ = source_followers(cascades)
     f = followers.reindex(metrics["cascade_id"]).to_numpy()
-    groups = (pd.Series(labels).reset_index(drop=True).astype("string").fillna("unlabelled")
-              if labels is not None else pd.Series(["all"] * len(metrics)))
-    out = pd.DataFrame({"group": groups.to_numpy(), "reposts": metrics["reposts"].to_numpy().astype(np.int64),
-                        "source_followers": np.nan_to_num(f, nan=0.0).round().astype(np.int64)})
+    groups = (
+        pd.Series(labels).reset_index(drop=True).astype("string").fillna("unlabelled")
+        if labels is not None
+        else pd.Series(["all"] * len(metrics))
+    )
+    out = pd.DataFrame(
+        {
+            "group": groups.to_numpy(),
+            "reposts": metrics["reposts"].to_numpy().astype(np.int64),
+            "source_followers": np.nan_to_num(f, nan=0.0).round().astype(np.int64),
+        }
+    )
     keys = ["group", "reposts", "source_followers"]
     return out.groupby(keys, sort=True).size().rename("cascades").reset_index()
