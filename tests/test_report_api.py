@@ -45,7 +45,7 @@ def test_findings_box_fills_from_recorded_findings(sink):
     ws.record_finding("t.ced.share", 0.292, tolerance=1e-9)
     ws.record_finding("t.ced.share.ci_low", 0.277, tolerance=1e-9)
     ws.record_finding("t.ced.share.ci_high", 0.308, tolerance=1e-9)
-    ws.record_finding("t.ced.median_h", None)
+    ws.record_finding("t.ced.median_h", None, reason="no cascade crosses")
     charts.figure(alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"), "A point", anchor="crossing")
     box = nv.FindingsBox(prefix="t.ced")
     box.add(
