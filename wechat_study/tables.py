@@ -170,29 +170,25 @@ def publication(
     anchor = anchor or nv.slug(title)
     label = nv.register_anchor(anchor, "Table")
     heads = {c: (labels or {}).get(c) or header(str(c)) for c in shown}
-    t = gt.GT(out, id=f"gt-{anchor}").tab_header(title=f"{label}. {title}")
+    t = gt.GT(out, id=f"gt-{anchor}")
     t = t.cols_label(**{str(c): heads[c] for c in shown})
     numeric = [str(c) for c in shown if kinds[c] != "text"]
     if numeric:
         t = t.cols_align("right", columns=numeric)
-    for line in (note, f"Source: {source}" if source else None):
-        if line:
-            t = t.tab_source_note(line)
-    t = t.tab_options(
-        table_font_size="14px",
-        heading_title_font_size="16px",
-        heading_align="left",
-        table_width="100%",
-        column_labels_font_weight="bold",
-    )
+    t = t.tab_options(table_font_size="14px", table_width="100%", column_labels_font_weight="bold")
     body = _stable(t.as_raw_html())
     scroller = f'<div class="ws-table-scroll" role="region" tabindex="0" aria-label="{html.escape(title)}">{body}</div>'
+    if source and not source.startswith(("Data:", "Source:")):
+        source = f"Source: {source}"
+    parts = (("ws-note", note), ("ws-source", source))
+    notes = "".join(f'<span class="{c}">{html.escape(t)}</span>' for c, t in parts if t)
+    caption = f"<figcaption>{notes}</figcaption>" if notes else ""
+    head = f'<h3 class="ws-table-title">{html.escape(label)}. {html.escape(title)}</h3>'
     if len(out) > collapse_after:
-        scroller = (
-            f'<details class="ws-collapsed"><summary>{html.escape(label)}. {html.escape(title)} '
-            f"({len(out):,} rows; click to show)</summary>{scroller}</details>"
-        )
-    return Table(f'<figure class="ws-table" id="{anchor}">{scroller}</figure>', out, anchor, label)
+        return Table(f'<figure class="ws-table" id="{anchor}"><details class="ws-collapsed"><summary>{head}'
+                     f'<span class="ws-rows">{len(out):,} rows; click to show</span></summary>{scroller}{caption}'
+                     "</details></figure>", out, anchor, label)
+    return Table(f'<figure class="ws-table" id="{anchor}">{head}{scroller}{caption}</figure>', out, anchor, label)
 
 
 def _stable(text: str) -> str:
