@@ -27,7 +27,11 @@ def test_number_formats():
     assert nv.share(0.292, 0.2771, 0.3084) == "29.2% (27.7–30.8)"
     assert nv.share(0.0047) == "0.47%" and nv.share(None) == "not reached"
     assert nv.count(1277843) == "1,277,843"
-    assert nv.hours(0.083333) == "5 minutes" and nv.hours(1.0) == "1 hour" and nv.hours(3.24, 2.1, 4.0) == "3.2 hours (2.1–4)"
+    assert (
+        nv.hours(0.083333) == "5 minutes"
+        and nv.hours(1.0) == "1 hour"
+        and nv.hours(3.24, 2.1, 4.0) == "3.2 hours (2.1–4)"
+    )
     assert nv.hours(100) == "4.2 days" and nv.days(2.0) == "2 days" and nv.days(1.0) == "1 day"
     assert nv.p_value(1.731707e-69) == "p < 0.001" and nv.p_value(0.0321) == "p = 0.032"
     assert nv.ratio(2.314, 1.8, 2.95) == "2.31 (1.80–2.95)"
@@ -41,11 +45,12 @@ def test_findings_box_fills_from_recorded_findings(sink):
     ws.record_finding("t.ced.share", 0.292, tolerance=1e-9)
     ws.record_finding("t.ced.share.ci_low", 0.277, tolerance=1e-9)
     ws.record_finding("t.ced.share.ci_high", 0.308, tolerance=1e-9)
-    ws.record_finding("t.ced.median_h", None)
+    ws.record_finding("t.ced.median_h", None, reason="no cascade crosses")
     charts.figure(alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"), "A point", anchor="crossing")
     box = nv.FindingsBox(prefix="t.ced")
-    box.add("{.share:share} of <rumour> cascades reach {t:count} reposts; median {.median_h:hours}.", see="crossing",
-            t=500)
+    box.add(
+        "{.share:share} of <rumour> cascades reach {t:count} reposts; median {.median_h:hours}.", see="crossing", t=500
+    )
     page = box._repr_html_()
     assert '<span class="ws-value" data-finding="t.ced.share" data-kind="share">29.2% (27.7–30.8)</span>' in page
     assert "&lt;rumour&gt;" in page and "500 reposts" in page and "not reached" in page
@@ -68,13 +73,24 @@ def test_findings_box_refuses_unknown_findings_and_links(sink):
 
 def test_heading_from_parameters(sink):
     h = nv.heading("How many cascades reach {t:count} reposts", t=1000)
-    assert h._repr_html_() == '<h2 id="how-many-cascades-reach-1-000-reposts">How many cascades reach 1,000 reposts</h2>'
+    assert (
+        h._repr_html_() == '<h2 id="how-many-cascades-reach-1-000-reposts">How many cascades reach 1,000 reposts</h2>'
+    )
 
 
 def test_publication_table(sink):
-    df = pd.DataFrame({"group": ["rumour", "non-rumour"], "n": [1538, 1849], "share": [0.2919, 0.1],
-                       "ci_low": [0.277, 0.08], "ci_high": [0.308, 0.12], "median_h": [3.2, float("nan")],
-                       "p_value": [1.7e-69, 0.2]}, index=[5, 9])
+    df = pd.DataFrame(
+        {
+            "group": ["rumour", "non-rumour"],
+            "n": [1538, 1849],
+            "share": [0.2919, 0.1],
+            "ci_low": [0.277, 0.08],
+            "ci_high": [0.308, 0.12],
+            "median_h": [3.2, float("nan")],
+            "p_value": [1.7e-69, 0.2],
+        },
+        index=[5, 9],
+    )
     t = tables.publication(df, "Share reaching 500 reposts", source="CED", anchor="crossing-table")
     assert list(t.data.columns) == ["group", "n", "share", "median_h", "p_value"]
     assert t.data["share"].tolist() == ["29.2% (27.7–30.8)", "10.0% (8.0–12.0)"]
@@ -97,10 +113,17 @@ def test_facts_table_replaces_dict_printouts(sink):
 
 
 def test_figure_carries_title_caption_source_and_anchor(sink):
-    chart = charts.share_lines(pd.DataFrame({"threshold": [50, 500], "share": [0.5, 0.2], "group": ["rumour"] * 2}),
-                               "threshold", "repost threshold (reposts)")
-    fig = charts.figure(charts.reference(chart, x=500, label="500 reposts"), "Fewer cross at higher lines",
-                        caption="Share crossing.", source=charts.source_line("ced"))
+    chart = charts.share_lines(
+        pd.DataFrame({"threshold": [50, 500], "share": [0.5, 0.2], "group": ["rumour"] * 2}),
+        "threshold",
+        "repost threshold (reposts)",
+    )
+    fig = charts.figure(
+        charts.reference(chart, x=500, label="500 reposts"),
+        "Fewer cross at higher lines",
+        caption="Share crossing.",
+        source=charts.source_line("ced"),
+    )
     spec = fig.to_dict()
     meta = spec["usermeta"]["wechat_study"]
     assert meta["anchor"] == "fewer-cross-at-higher-lines" and meta["label"] == "Figure 1"
@@ -111,21 +134,36 @@ def test_figure_carries_title_caption_source_and_anchor(sink):
 
 
 def test_one_palette_per_concept():
-    a = charts.share_lines(pd.DataFrame({"x": [1, 2], "share": [0.1, 0.2], "group": ["non-rumour", "rumour"]}), "x", "x")
-    b = charts.survival_chart(pd.DataFrame({"hours": [1.0, 2.0], "survival": [0.9, 0.8], "ci_low": [0.8, 0.7],
-                                            "ci_high": [1.0, 0.9], "group": ["rumour", "non-rumour"]}))
+    a = charts.share_lines(
+        pd.DataFrame({"x": [1, 2], "share": [0.1, 0.2], "group": ["non-rumour", "rumour"]}), "x", "x"
+    )
+    b = charts.survival_chart(
+        pd.DataFrame(
+            {
+                "hours": [1.0, 2.0],
+                "survival": [0.9, 0.8],
+                "ci_low": [0.8, 0.7],
+                "ci_high": [1.0, 0.9],
+                "group": ["rumour", "non-rumour"],
+            }
+        )
+    )
     scales = [json.dumps(c.to_dict()) for c in (a, b)]
     for s in scales:
         assert '"#d1495b"' in s and '"#1f5f8b"' in s
     reasons = charts.monthly_lines(pd.DataFrame({"month": ["2019-01"], "removals": [3], "reason": ["author_deleted"]}))
-    assert "deleted by the author" in json.dumps(reasons.to_dict()) and "author_deleted" not in json.dumps(reasons.to_dict())
+    assert "deleted by the author" in json.dumps(reasons.to_dict()) and "author_deleted" not in json.dumps(
+        reasons.to_dict()
+    )
 
 
-@pytest.mark.parametrize("hostile", ["<!--<script>", "</script><script>alert(1)</script>", "</SCRIPT>", "a&b", "\u2028"])
+@pytest.mark.parametrize(
+    "hostile", ["<!--<script>", "</script><script>alert(1)</script>", "</SCRIPT>", "a&b", "\u2028"]
+)
 def test_renderer_escapes_everything_that_could_end_or_hide_a_script(hostile):
     spec = alt.Chart(pd.DataFrame({"v": [hostile], "x": [1]})).mark_text().encode(x="x:Q", text="v:N").to_dict()
     out = charts.report_renderer(spec)["text/html"]
-    body = re.search(r'<script type="application/json" id="chart-\d+-spec">(.*?)</script>', out, re.S).group(1)
+    body = re.search(r'<script type="application/json" id="chart-\d+-spec">(.*?)</script>', out, re.DOTALL).group(1)
     assert "<" not in body and ">" not in body and "&" not in body and "\u2028" not in body
     assert json.loads(body)["datasets"].popitem()[1][0]["v"] == hostile
 
@@ -134,8 +172,11 @@ def test_chart_data_is_extracted_from_the_page_html(tmp_path, sink):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    fig = charts.figure(alt.Chart(pd.DataFrame({"x": [1, 2], "y": ["<!--", "b"]})).mark_point().encode(x="x:Q"),
-                        "Two points", anchor="two-points")
+    fig = charts.figure(
+        alt.Chart(pd.DataFrame({"x": [1, 2], "y": ["<!--", "b"]})).mark_point().encode(x="x:Q"),
+        "Two points",
+        anchor="two-points",
+    )
     cell = new_code_cell("", outputs=[new_output("display_data", data=charts.report_renderer(fig.to_dict()))])
     nbformat.write(new_notebook(cells=[cell]), tmp_path / "x.ipynb")
     (tmp_path / "out" / "99-x").mkdir(parents=True)
@@ -144,3 +185,40 @@ def test_chart_data_is_extracted_from_the_page_html(tmp_path, sink):
     assert [p.name for p in written] == ["two-points.csv"]
     assert (tmp_path / "out" / "99-x" / "two-points.csv").read_text() == "x,y\n1,<!--\n2,b\n"
     assert not (tmp_path / "out" / "99-x" / "gone.csv").exists()
+
+
+def test_box_moves_after_the_question_and_pages_carry_a_version_line(tmp_path, sink):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    ws.record_finding("t.ced.n", 12)
+    box = nv.FindingsBox().add("{t.ced.n:count} cascades.")
+    cells = [
+        new_markdown_cell("# Title\n\n**Question.** Why?"),
+        new_markdown_cell("## Evidence"),
+        new_code_cell('dataset = "ced"', metadata={"tags": ["parameters"]}),
+        new_code_cell("", outputs=[new_output("display_data", data={"text/html": box._repr_html_()})]),
+    ]
+    nbformat.write(new_notebook(cells=cells), tmp_path / "b.ipynb")
+    page = pages.render(tmp_path / "b.ipynb", "99-box")
+    assert page.index("Why?") < page.index("What we found") < page.index("Evidence")
+    line = re.search(r'<footer class="ws-version">(.*?)</footer>', page, re.DOTALL).group(1)
+    assert "thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c" in line and "source digest" in line
+    assert not re.search(r"20\d\d-\d\d-\d\d", line)
+
+
+def test_threshold_explorer_data_and_chart():
+    from wechat_study.explorer import threshold_explorer_data
+
+    corpus = ws.synthetic_corpus(n_posts=20000, seed=3)
+    posts, cascades = corpus.posts, corpus.cascades
+    metrics = ws.cascade_metrics(posts)
+    labels = cascades.set_index("cascade_id")["label"].reindex(metrics["cascade_id"]).reset_index(drop=True)
+    data = threshold_explorer_data(metrics, cascades, labels)
+    assert list(data.columns) == ["group", "reposts", "source_followers", "cascades"]
+    assert data["cascades"].sum() == len(metrics) and "cascade_id" not in data
+    spec = charts.threshold_explorer(data).to_dict()
+    names = {p["name"] for p in spec["params"]}
+    assert names == {"repost_threshold", "rho", "repost_followers"}
+    assert all(p["bind"]["input"] == "range" for p in spec["params"])
+    assert next(p for p in spec["params"] if p["name"] == "repost_threshold")["bind"]["min"] == 50

@@ -66,7 +66,8 @@ def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def palette(concept: str, codes) -> alt.Scale:
     """A colour scale for ``concept`` over the ``codes`` present (as words), fixed colours per code."""
     colours = PALETTES[concept]
-    present = list(dict.fromkeys(str(c) for c in codes))
+    order = list(colours)
+    present = sorted(dict.fromkeys(str(c) for c in codes), key=lambda c: order.index(c) if c in order else len(order))
     extra = iter(c for c in PALETTE if c not in colours.values())
     return alt.Scale(domain=[word(c) for c in present],
                      range=[colours.get(c) or next(extra, "#555555") for c in present])
@@ -89,6 +90,7 @@ def house_theme() -> alt.theme.ThemeConfig:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#ececec",
                      "domainColor": "#888888", "tickColor": "#888888", "labelColor": INK, "titleColor": INK,
                      "labelOverlap": "greedy", "labelLimit": 160, "titlePadding": 8},
+            "axisQuantitative": {"tickCount": 6},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "orient": "top",
                        "direction": "horizontal", "columns": 2, "symbolOpacity": 1, "labelLimit": 220,
                        "labelColor": INK},
@@ -132,13 +134,17 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
         meta["data"] = data
     out = chart.properties(title=alt.TitleParams(f"{label}. {title}", subtitle=caption or alt.Undefined),
                            usermeta={"wechat_study": meta})
-    if isinstance(out, alt.Chart | alt.LayerChart) and "facet" not in out.to_dict(validate=False):
+    if isinstance(out, alt.Chart | alt.LayerChart) and _fills_width(out.to_dict(validate=False)):
         out = out.properties(width="container")
     return out
 
 
-def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None) -> alt.LayerChart:
-    """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold)."""
+def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None,
+              side: str = "right") -> alt.LayerChart:
+    """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold).
+
+    The label sits at the top of a vertical line (on its ``side``: "right" or "left"), or at the left end
+    of a horizontal one; keep it short, it must fit a phone-wide chart."""
     if (x is None) == (y is None):
         raise ValueError("give the reference line one position: x=... or y=...")
     where = {"x": alt.datum(x)} if x is not None else {"y": alt.datum(y)}
@@ -146,8 +152,10 @@ def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = N
     layers = [chart, rule]
     if label:
         pos = ({"x": alt.datum(x), "y": alt.value(2)} if x is not None else {"y": alt.datum(y), "x": alt.value(2)})
-        layers.append(alt.Chart().mark_text(align="left", baseline="top" if x is not None else "bottom", dx=4, dy=-2 if y is not None else 0,
-                                            color=MUTED, fontSize=11).encode(text=alt.value(label), **pos))
+        align, dx = ("right", -4) if (x is not None and side == "left") else ("left", 4)
+        layers.append(alt.Chart().mark_text(align=align, baseline="top" if x is not None else "bottom", dx=dx,
+                                            dy=-2 if y is not None else 0, color=MUTED, fontSize=11)
+                      .encode(text=alt.value(label), **pos))
     return alt.layer(*layers)
 
 
@@ -172,6 +180,15 @@ def _safe_json(value) -> str:
     return text
 
 
+def _fills_width(spec: dict) -> bool:
+    """True for a single or layered view without facets (those can be as wide as their container)."""
+    if any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat")):
+        return False
+    if "layer" in spec:
+        return all(_fills_width(v) for v in spec["layer"])
+    return not ({"column", "row", "facet"} & set(spec.get("encoding", {})))
+
+
 def report_renderer(spec: dict, **kwargs) -> dict:
     """A chart in an offline report: its figure (title, chart, caption, source, data download).
 
@@ -183,7 +200,9 @@ def report_renderer(spec: dict, **kwargs) -> dict:
     meta = (spec.pop("usermeta", None) or {}).get("wechat_study") or {}
     if meta:
         spec.pop("title", None)
-    anchor = html.escape(meta.get("anchor") or div)
+    if "width" not in spec and _fills_width(spec):
+        spec["width"] = "container"
+    anchor = html.escape(meta.get("anchor") or f"{div}-figure")
     head = f'<h3 class="ws-figure-title">{html.escape(meta["label"] + ". " + meta["title"])}</h3>' if meta else ""
     notes = " ".join(x for x in (html.escape(meta.get("caption", "")),
                                   f'<span class="ws-source">{html.escape(meta["source"])}</span>' if meta.get("source")
@@ -198,6 +217,7 @@ def report_renderer(spec: dict, **kwargs) -> dict:
 
 
 alt.renderers.register("wechat_study_report", report_renderer)
+alt.data_transformers.enable("default", max_rows=20_000)  # page weight is what limits a report (tested < 2 MB)
 if os.environ.get("WECHAT_STUDY_REPORT"):
     alt.renderers.enable("wechat_study_report")
 
@@ -276,6 +296,13 @@ def _grouped(table: pd.DataFrame, field: str = "group", legend: bool = True):
     return data, colour(field, concept, codes, legend=legend)
 
 
+def _unlisted(color: alt.Color, channel):
+    """The same colours on another channel (``alt.Fill`` for bands, ``alt.Stroke`` for interval bars), with
+    no legend of its own: the lines' legend stays the only one, drawn at full opacity."""
+    spec = {k: v for k, v in color.to_dict().items() if k != "legend"}
+    return channel(**spec, legend=None)
+
+
 def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Chart:
     """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default."""
     scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
@@ -290,26 +317,39 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
     ).properties(height=320)
 
 
-def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"), measure_title: str = "structural virality") -> alt.Chart:
-    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), with
-    the number of cascades behind each point in its tooltip and as its size."""
+def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
+                       measure_title: str = "structural virality") -> alt.LayerChart:
+    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), side by
+    side; point size is the number of cascades behind it (also in the tooltip). Columns
+    ``ci_low_<group>``/``ci_high_<group>``, when present, are drawn as 95% interval bars."""
     a, b = (g.replace("-", "_") for g in groups)
-    long = pd.concat([
-        pd.DataFrame({"size_bin": table["size_bin"], "group": g, "median": table[f"median_{s}"], "n": table[f"n_{s}"]})
-        for g, s in zip(groups, (a, b), strict=True)
-    ]).dropna(subset=["median"])
+
+    def part(g, s):
+        d = {"size_bin": table["size_bin"], "group": g, "median": table[f"median_{s}"], "n": table[f"n_{s}"]}
+        if {f"ci_low_{s}", f"ci_high_{s}"} <= set(table.columns):
+            d |= {"ci_low": table[f"ci_low_{s}"], "ci_high": table[f"ci_high_{s}"]}
+        return pd.DataFrame(d)
+
+    long = pd.concat([part(g, s) for g, s in zip(groups, (a, b), strict=True)]).dropna(subset=["median"])
     order = list(table["size_bin"])
     data, color = _grouped(long)
-    return alt.Chart(data).mark_point(filled=True, opacity=1).encode(
-        x=alt.X("size_bin:N", title="cascade size (posts), size bin", sort=order, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("group:N"),
+    _, no_legend = _grouped(long, legend=False)
+    x = alt.X("size_bin:N", title="cascade size (posts), size bin", sort=order, axis=alt.Axis(labelAngle=0))
+    points = alt.Chart(data).mark_point(filled=True, opacity=1).encode(
+        x=x, xOffset=alt.XOffset("group:N"),
         y=alt.Y("median:Q", title=f"median {measure_title}"),
         size=alt.Size("n:Q", title="cascades in the bin", scale=alt.Scale(range=[30, 300]),
                       legend=alt.Legend(symbolFillColor="#888888", symbolStrokeColor="#888888")),
         color=color,
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("size_bin:N", title="size bin (posts)"),
-                 alt.Tooltip("n:Q", title="cascades", format=","), alt.Tooltip("median:Q", title="median", format=".3f")],
-    ).properties(height=300)
+                 alt.Tooltip("n:Q", title="cascades", format=","),
+                 alt.Tooltip("median:Q", title="median", format=".3f")],
+    )
+    layers = [points]
+    if "ci_low" in data:
+        layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=2).encode(
+            x=x, xOffset=alt.XOffset("group:N"), y="ci_low:Q", y2="ci_high:Q", stroke=_unlisted(no_legend, alt.Stroke)))
+    return alt.layer(*layers).properties(height=300)
 
 
 def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
@@ -317,7 +357,8 @@ def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source 
     data, color = _grouped(curves[curves["hours"] > 0])
     _, no_legend = _grouped(curves[curves["hours"] > 0], legend=False)
     base = alt.Chart(data).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
-    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(
+        y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
     line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
         y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
@@ -330,30 +371,36 @@ def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source 
 def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_title: str = "share of cascades",
                 log_x: bool = False) -> alt.LayerChart:
     """Shares (with ``ci_low``/``ci_high`` bands when present) against ``x``, one line per ``group``."""
-    data, color = _grouped(table) if "group" in table else (table.assign(group="all"), alt.Color("group:N", legend=None))
+    if "group" in table:
+        data, color = _grouped(table)
+    else:
+        data, color = table.assign(group="all"), alt.Color("group:N", legend=None)
     _, no_legend = _grouped(data, legend=False)
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()))
+    scale = alt.Scale(type="log") if log_x else alt.Scale()
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale))
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
         color=color,
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")])
     if {"ci_low", "ci_high"} <= set(table.columns):
-        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=no_legend)
+        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
         return alt.layer(band, line).properties(height=300)
     return alt.layer(line).properties(height=300)
 
 
-def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
+def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str,
+            value_title: str) -> alt.LayerChart:
     """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page."""
     base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
                                    y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
+    tips = [alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues", domain=[0, 1]),
                         legend=alt.Legend(format="%", orient="top", direction="horizontal", gradientLength=200)),
-        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
-                 alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")])
-    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".0%"),
+        tooltip=tips)
+    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".0%"), tooltip=tips,
                                               color=alt.condition(f"datum['{value}'] > 0.55", alt.value("white"),
                                                                   alt.value("black")))
     return alt.layer(cells, text).properties(height=alt.Step(34))
@@ -376,12 +423,14 @@ def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "re
     return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20), strokeWidth=2).encode(
         x=alt.X("month:T", title="month (Beijing time)", timeUnit="yearmonth"),
         y=alt.Y(f"{value}:Q", title=f"{word(value)} per month"), color=enc,
-        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), alt.Tooltip(f"{color}:N", title=word(color)),
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"),
+                 alt.Tooltip(f"{color}:N", title=word(color)),
                  alt.Tooltip(f"{value}:Q", title=word(value), format=",")],
     ).properties(height=300)
 
 
-def histogram(values: pd.DataFrame, value: str, group: str, value_title: str, max_value: int | None = None) -> alt.Chart:
+def histogram(values: pd.DataFrame, value: str, group: str, value_title: str,
+              max_value: int | None = None) -> alt.Chart:
     """Shares of each whole-number value within each group (e.g. days to removal by reason), bars side by
     side in one view (no facets, so it fits a phone); the last value collects everything from ``max_value`` up."""
     d = values[[value, group]].copy()
@@ -396,6 +445,44 @@ def histogram(values: pd.DataFrame, value: str, group: str, value_title: str, ma
         tooltip=[alt.Tooltip(f"{group}:N", title=word(group)), alt.Tooltip(f"{value}:O", title=value_title),
                  alt.Tooltip("n:Q", title="count", format=","), alt.Tooltip("share:Q", title="share", format=".1%")],
     ).properties(height=260)
+
+
+def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, threshold_views: int = 5000,
+                       rho: float = 0.05, repost_followers: int = 100) -> alt.LayerChart:
+    """Sliders for the repost threshold (50-1,000), ρ and followers per reposter; bars of the share of
+    cascades crossing each line, by group, recomputed in the browser (``explorer.threshold_explorer_data``).
+
+    Views follow ρ·(F_source + reposts·F_repost); both lines are inclusive (docs/methods.md#5-views-the-exposure-model).
+    """
+    t = alt.param(name="repost_threshold", value=threshold_reposts,
+                  bind=alt.binding_range(min=50, max=1000, step=10, name="Repost threshold "))
+    r = alt.param(name="rho", value=rho, bind=alt.binding_range(min=0.01, max=0.2, step=0.01,
+                                                                name="ρ, share of followers who see a post "))
+    f = alt.param(name="repost_followers", value=repost_followers,
+                  bind=alt.binding_range(min=10, max=1000, step=10, name="Followers per reposter (assumed) "))
+    grouped, color = _grouped(data)
+    views = f"rho * (datum.source_followers + datum.reposts * repost_followers) >= {int(threshold_views)}"
+    base = alt.Chart(grouped).transform_calculate(
+        by_reposts="datum.reposts >= repost_threshold ? 1 : 0", by_views=f"{views} ? 1 : 0",
+        w_reposts="datum.by_reposts * datum.cascades", w_views="datum.by_views * datum.cascades",
+    ).transform_aggregate(
+        crossing_reposts="sum(w_reposts)", crossing_views="sum(w_views)", cascades="sum(cascades)", groupby=["group"],
+    ).transform_calculate(
+        reposts_line="datum.crossing_reposts / datum.cascades", views_line="datum.crossing_views / datum.cascades",
+    ).transform_fold(["reposts_line", "views_line"], as_=["line", "share"]).transform_calculate(
+        line=f"datum.line == 'reposts_line' ? 'reposts ≥ threshold' : 'views ≥ {threshold_views:,}'")
+    y = alt.Y("line:N", title=None, axis=alt.Axis(labelLimit=150))
+    bars_ = base.mark_bar().encode(
+        y=y, yOffset=alt.YOffset("group:N"), color=color,
+        x=alt.X("share:Q", title="share of cascades crossing", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("line:N", title="line"),
+                 alt.Tooltip("share:Q", title="share crossing", format=".1%"),
+                 alt.Tooltip("cascades:Q", title="cascades", format=",")])
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"),
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("share:Q", title="share crossing", format=".1%")])
+    return alt.layer(bars_, labels).add_params(t, r, f).properties(height=alt.Step(26))
 
 
 # Early warning and deletion counterfactuals (models helper): words and colours for the predictors.
@@ -469,7 +556,8 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
     return reference(dots, x=0)
 
 
-def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True, x_title: str = "odds ratio") -> alt.LayerChart:
+def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True,
+                    x_title: str = "odds ratio") -> alt.LayerChart:
     """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
     with a rule at the no-difference value ``reference``."""
     d = table.dropna(subset=["estimate"]).reset_index(drop=True)

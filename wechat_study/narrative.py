@@ -17,7 +17,7 @@ A sentence is a template whose ``{...}`` fields are filled and formatted for rea
 ``tables.publication(..., anchor=)``); a sentence linking to an anchor that was not built yet is an error.
 The report renderer moves the box to the top of the page, after the question (``pages.render``); the
 index page re-renders the same sentences from the ledger (``render_sentences``). Conventions of the
-formats: docs/methods.md#reporting.
+formats: investigations/README.md#writing-a-report.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def slug(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- formats
+
 
 def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
@@ -131,7 +132,9 @@ def days(d, lo=None, hi=None) -> str:
     """A duration given in days: ``2 days``, ``1.5 days``."""
     if _missing(d):
         return NOT_REACHED
-    f = lambda v: _sig(v, 2) if abs(v) < 10 else f"{v:,.0f}"
+    def f(v):
+        return _sig(v, 2) if abs(v) < 10 else f"{v:,.0f}"
+
     text = f(d)
     return f"{text} {'day' if text == '1' else 'days'}" + _interval(lo, hi, f)
 
@@ -161,8 +164,18 @@ def text(x, lo=None, hi=None) -> str:
     return NOT_REACHED if _missing(x) else str(x)
 
 
-FORMATS = {"share": share, "points": points, "count": count, "number": number, "hours": hours, "days": days,
-           "p": p_value, "ratio": ratio, "auc": auc, "text": text}
+FORMATS = {
+    "share": share,
+    "points": points,
+    "count": count,
+    "number": number,
+    "hours": hours,
+    "days": days,
+    "p": p_value,
+    "ratio": ratio,
+    "auc": auc,
+    "text": text,
+}
 
 
 def formatted_kind(value) -> str:
@@ -190,21 +203,28 @@ _SESSION_SINK: Path | None = None
 def recorded() -> dict[str, dict]:
     """Every finding recorded so far in this kernel, ``{name: {"value", ...}}``.
 
-    Under ``wechat-study reproduce`` they are read back from the run's findings file; in an interactive
-    session (no findings file) this module points ``record_finding`` at a temporary file of its own.
+    Under ``wechat-study reproduce`` they are read back from the run's findings file. In an interactive
+    IPython session without one, this module points ``record_finding`` at a temporary file of its own
+    (from its import on), so a box built later sees every finding; elsewhere, with no file, it is empty.
     """
     global _SESSION_SINK
     sink = os.environ.get(FINDINGS_ENV)
-    if not sink:
+    if not sink and _in_ipython():
         fd, name = tempfile.mkstemp(prefix="wechat-study-findings-", suffix=".jsonl")
         os.close(fd)
         _SESSION_SINK = Path(name)
-        os.environ[FINDINGS_ENV] = name
-        sink = name
-    return read_recorded(Path(sink))
+        os.environ[FINDINGS_ENV] = sink = name
+    return read_recorded(Path(sink)) if sink else {}
 
 
-recorded()  # an interactive session starts recording now, so a box made later sees every finding
+def _in_ipython() -> bool:
+    import sys
+
+    shell = sys.modules.get("IPython")
+    return bool(shell and getattr(shell, "get_ipython", lambda: None)())
+
+
+recorded()  # an interactive session starts recording at import, so a box made later sees every finding
 
 
 def _fill(template: str, values: dict, findings: dict[str, dict] | None, prefix: str, escape: bool) -> tuple[str, list]:
@@ -220,8 +240,10 @@ def _fill(template: str, values: dict, findings: dict[str, dict] | None, prefix:
             return esc(formatted(values[ref], kind))
         name = prefix + ref if ref.startswith(".") else ref
         if findings is None or name not in findings:
-            raise KeyError(f"finding {name!r} was not recorded before this sentence (record it with "
-                           "ws.record_finding first, or fix the name)")
+            raise KeyError(
+                f"finding {name!r} was not recorded before this sentence (record it with "
+                "ws.record_finding first, or fix the name)"
+            )
         v = findings[name]["value"]
         lo = findings.get(f"{name}.ci_low", {}).get("value")
         hi = findings.get(f"{name}.ci_high", {}).get("value")
@@ -233,7 +255,9 @@ def _fill(template: str, values: dict, findings: dict[str, dict] | None, prefix:
         return f'<span class="ws-value" {attrs}>{html.escape(shown)}</span>'
 
     parts = re.split(r"(\{\{|\}\})", template)
-    out = "".join({"{{": "{", "}}": "}"}.get(p) or FIELD.sub(field, p if not escape else _escape_text(p)) for p in parts)
+    out = "".join(
+        {"{{": "{", "}}": "}"}.get(p) or FIELD.sub(field, p if not escape else _escape_text(p)) for p in parts
+    )
     return out, used
 
 
@@ -241,7 +265,7 @@ def _escape_text(s: str) -> str:
     """Escape everything in a template except its ``{...}`` fields (which are escaped when filled)."""
     pieces, last = [], 0
     for m in FIELD.finditer(s):
-        pieces += [html.escape(s[last:m.start()]), m.group(0)]
+        pieces += [html.escape(s[last : m.start()]), m.group(0)]
         last = m.end()
     return "".join(pieces + [html.escape(s[last:])])
 
@@ -298,8 +322,9 @@ class FindingsBox:
             known = ", ".join(ANCHORS) or "none yet"
             raise ValueError(f"no chart or table has anchor {see!r} (built so far: {known}); build it before the box")
         _fill(template, values, recorded(), self.prefix, escape=True)  # fails now if a field is wrong
-        self.sentences.append({"template": template, "prefix": self.prefix, "see": see,
-                               "label": ANCHORS.get(see), "values": values})
+        self.sentences.append(
+            {"template": template, "prefix": self.prefix, "see": see, "label": ANCHORS.get(see), "values": values}
+        )
         return self
 
     def _repr_html_(self) -> str:
@@ -312,7 +337,8 @@ def render_sentences(sentences: list[dict], findings: dict[str, dict], link_pref
     for s in sentences:
         body, _ = _fill(s["template"], s.get("values") or {}, findings, s.get("prefix", ""), escape=True)
         if s.get("see"):
-            body += f' <a class="ws-see" href="{html.escape(link_prefix)}#{html.escape(s["see"])}">{html.escape(s.get("label") or "evidence")}</a>'
+            href = f"{html.escape(link_prefix)}#{html.escape(s['see'])}"
+            body += f' <a class="ws-see" href="{href}">{html.escape(s.get("label") or "evidence")}</a>'
         out.append(body)
     return out
 
@@ -321,8 +347,10 @@ def box_html(sentences: list[dict], findings: dict[str, dict], title: str = "Wha
     """The box's HTML. It carries its sentences (templates, JSON) so the index can re-render them from the ledger."""
     items = "".join(f"<li>{s}</li>" for s in render_sentences(sentences, findings))
     spec = json.dumps(sentences, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=_plain)
-    return (f'<section class="ws-findings" id="what-we-found" data-ws-findings="{html.escape(spec)}">'
-            f"<h2>{html.escape(title)}</h2><ul>{items}</ul></section>")
+    return (
+        f'<section class="ws-findings" id="what-we-found" data-ws-findings="{html.escape(spec)}">'
+        f"<h2>{html.escape(title)}</h2><ul>{items}</ul></section>"
+    )
 
 
 def _plain(v):

@@ -30,8 +30,9 @@ def vega_bundle() -> str:
     import vl_convert as vlc
 
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return vlc.javascript_bundle(snippet="window.vegaEmbed = vegaEmbed;", vl_version=version).replace("</script",
-                                                                                                  "<\\/script")
+    return vlc.javascript_bundle(snippet="window.vegaEmbed = vegaEmbed;", vl_version=version).replace(
+        "</script", "<\\/script"
+    )
 
 
 def render(executed: Path, stem: str) -> str:
@@ -42,19 +43,28 @@ def render(executed: Path, stem: str) -> str:
     """
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(PACKAGE / "templates")],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(PACKAGE / "templates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     nb = findings_first(nbformat.read(executed, as_version=4))
     nb.metadata["title"] = title(nb, stem)
-    resources = {"vega_bundle": vega_bundle(), "metadata": {"name": stem},
-                 "version_line": version_line(executed_parameters(nb))}
+    resources = {
+        "vega_bundle": vega_bundle(),
+        "metadata": {"name": stem},
+        "version_line": version_line(executed_parameters(nb)),
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 
 def _has_box(cell) -> bool:
-    return cell.cell_type == "code" and any("data-ws-findings" in str(o.get("data", {}).get("text/html", ""))
-                                            for o in cell.get("outputs", []))
+    return cell.cell_type == "code" and any(
+        "data-ws-findings" in str(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", [])
+    )
 
 
 def findings_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -77,7 +87,11 @@ def executed_parameters(nb: nbformat.NotebookNode) -> dict:
         for cell in nb.cells:
             if tag in cell.metadata.get("tags", []):
                 for node in ast.parse(cell.source).body:
-                    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    if (
+                        isinstance(node, ast.Assign)
+                        and len(node.targets) == 1
+                        and isinstance(node.targets[0], ast.Name)
+                    ):
                         try:
                             params[node.targets[0].id] = ast.literal_eval(node.value)
                         except ValueError:
@@ -92,10 +106,13 @@ def version_line(params: dict) -> str:
     from .reporting import datasets_used, library_digest
 
     used = datasets_used(params)
-    data = "; ".join(f"{CATALOG[n].owner}/{CATALOG[n].repo} at {CATALOG[n].commit[:12]} ({html.escape(n)})"
-                     for n in used) or "synthetic data (no data set)"
-    return (f"Made by wechat_study {html.escape(_version())}, library source digest {library_digest()[:16]}, "
-            f"from {data}.")
+    data = (
+        "; ".join(f"{CATALOG[n].owner}/{CATALOG[n].repo} at {CATALOG[n].commit[:12]} ({html.escape(n)})" for n in used)
+        or "synthetic data (no data set)"
+    )
+    return (
+        f"Made by wechat_study {html.escape(_version())}, library source digest {library_digest()[:16]}, from {data}."
+    )
 
 
 def _version() -> str:
@@ -113,41 +130,186 @@ def title(nb: nbformat.NotebookNode, stem: str) -> str:
     return stem
 
 
-def _shown(value) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
+QUESTION = (
+    "In 2013 China's Supreme People's Court and Supreme People's Procuratorate made online defamation a "
+    "\u201cserious circumstance\u201d once the same post is reposted 500 times or viewed 5,000 times "
+    "(\u6cd5\u91ca\u30142013\u301521\u53f7, Art. 2(1)). How often, and how fast, do posts on Sina Weibo and WeChat "
+    "cross those lines, could it be seen coming, and what does censorship look like on WeChat? Each "
+    "investigation below answers part of that question on public data, with its uncertainty stated."
+)
+
+
+def _css() -> str:
+    return (PACKAGE / "templates" / "report" / "report.css").read_text("utf-8")
+
+
+def _ledger_value(name: str, value) -> str:
+    """A ledger value for readers: shares as percentages, p-values as p, counts with separators, tables as tables."""
+    from . import narrative as nv
+
+    if isinstance(value, list):
+        return _mini_table(value)
+    if isinstance(value, dict):
+        return _mini_table([value])
+    last = name.rsplit(".", 1)[-1]
+    if isinstance(value, float) and ("share" in name or last in {"ci_low", "ci_high"} and "share" in name):
+        return html.escape(nv.share(value))
+    if isinstance(value, float) and (
+        last.startswith("p_") or last.endswith("_p") or last in {"p", "p_value"} or "_p_" in last
+    ):
+        return html.escape(nv.p_value(value).removeprefix("p = ").replace("p < ", "< "))
+    if isinstance(value, bool) or value is None:
+        return html.escape({True: "yes", False: "no", None: "not reached"}[value])
     if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return f"table of {len(value)} rows" if isinstance(value, list) else "table"
+        return html.escape(nv.number(value, digits=4))
+    if isinstance(value, int):
+        return html.escape(nv.count(value))
+    return html.escape(str(value))
+
+
+def _mini_table(rows: list) -> str:
+    from .tables import header
+
+    rows = [r if isinstance(r, dict) else {"value": r} for r in rows]
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    head = "".join(f"<th>{html.escape(header(c))}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{_ledger_value(c, r.get(c))}</td>" for c in cols) + "</tr>" for r in rows)
+    table = f'<table class="ws-mini"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="ws-table-scroll">{table}</div>'
+
+
+def readable_name(name: str) -> str:
+    """A finding name for readers: ``thresholds.ced.share_500`` → "thresholds › ced › share 500"."""
+    return " \u203a ".join(part.replace("_", " ") for part in name.split("."))
+
+
+def _citation() -> str:
+    """How to cite the project, from ``CITATION.cff`` when the checkout has one."""
+    import yaml
+
+    cff = paths.CHECKOUT / "CITATION.cff"
+    if not cff.is_file():
+        return (
+            "<p>Cite the repository and the version line at the foot of this page (the source digest and the "
+            "data sets' commits identify exactly what made these reports).</p>"
+        )
+    meta = yaml.safe_load(cff.read_text("utf-8")) or {}
+    people = [
+        " ".join(x for x in (a.get("given-names"), a.get("family-names")) if x) or a.get("name", "")
+        for a in meta.get("authors") or []
+    ]
+    parts = [
+        ", ".join(p for p in people if p),
+        f"({meta['date-released']})" if meta.get("date-released") else "",
+        f"<em>{html.escape(str(meta.get('title', 'wechat_study')))}</em>",
+        f"version {html.escape(str(meta['version']))}" if meta.get("version") else "",
+        html.escape(str(meta.get("repository-code") or meta.get("url") or "")),
+    ]
+    text = ". ".join(p for p in (html.escape(parts[0]) + " " + parts[1], *parts[2:]) if p.strip())
+    return (
+        f"<p>{text}.</p><p>The file <code>CITATION.cff</code> in the repository holds this citation in machine-"
+        "readable form; cite the data sets below as well.</p>"
+    )
+
+
+def _datasets() -> str:
+    from .datasets.catalog import CATALOG, INVESTIGATED
+
+    items = []
+    for name in INVESTIGATED:
+        d = CATALOG[name]
+        url = f"https://github.com/{d.owner}/{d.repo}/tree/{d.commit}"
+        items.append(
+            f"<li><strong>{html.escape(_word(name))}</strong>: {html.escape(d.title)}. "
+            f"<br>Citation: {html.escape(d.citation)}. <br>Licence: {html.escape(d.licence)}. "
+            f'<br>Archive: <a href="{html.escape(url)}">{html.escape(d.owner)}/{html.escape(d.repo)}</a> at '
+            f"commit <code>{d.commit[:12]}</code>.</li>"
+        )
+    return '<ul class="ws-datasets">' + "".join(items) + "</ul>"
+
+
+def _word(name: str) -> str:
+    from .charts import word
+
+    return word(name)
 
 
 def index_page(ledger: dict[str, dict], stems: list[str]) -> str:
-    """``reports/index.html``: each investigation, its findings, a link to its report. No scripts."""
-    out = ['<!DOCTYPE html>', '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-           "<title>wechat_study: reports</title>",
-           "<style>body{font:15px/1.5 system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',sans-serif;max-width:980px;"
-           "margin:0 auto;padding:1.5em 1em 4em;color:#222}table{border-collapse:collapse;width:100%;margin:.5em 0 2em}"
-           "td,th{border-bottom:1px solid #e3e3e3;padding:.3em .5em;text-align:left;vertical-align:top}"
-           "td.v{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}code{font-size:13px}</style>",
-           "</head>", "<body>", "<h1>wechat_study: reports</h1>",
-           "<p>Each investigation below is a notebook run by <code>wechat-study reproduce</code>; its findings are "
-           "the ledger (<a href=\"findings.json\">findings.json</a>) that <code>wechat-study verify</code> re-checks.</p>"]
+    """``reports/index.html``, the front page: the question; each investigation's key findings in words
+    (its report's findings-box sentences, filled from the ledger), with links; the data sets with their
+    citations and licences; how to cite; the version line; the full ledger, collapsed. No scripts."""
+    from . import narrative as nv
+    from .datasets.catalog import INVESTIGATED
+
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+        "<title>wechat_study: virality and censorship against China's 2013 thresholds</title>",
+        f"<style>{_css()}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        "<h1>Virality and censorship on Chinese social media, against China\u2019s 2013 thresholds</h1>",
+        f'<p class="ws-prose"><strong>Question.</strong> {html.escape(QUESTION)}</p>',
+    ]
     for stem in stems:
         report = REPORTS / f"{stem}.html"
-        mine = {k: v for k, v in sorted(ledger.items()) if v.get("notebook") == stem}
+        page = report.read_text("utf-8") if report.is_file() else ""
         heading = html.escape(_report_title(report) or stem)
+        out.append(f'<section class="ws-investigation" id="{html.escape(stem)}">')
         out.append(f'<h2><a href="{html.escape(stem)}.html">{heading}</a></h2>')
-        out.append("<table><thead><tr><th>finding</th><th>value</th><th>note</th></tr></thead><tbody>")
+        sentences = nv.sentences_in(page)
+        try:
+            items = nv.render_sentences(sentences, ledger, link_prefix=f"{stem}.html")
+        except KeyError as e:
+            raise KeyError(
+                f"reports/{stem}.html: a findings-box sentence names a finding the ledger lacks ({e}); "
+                "run `wechat-study reproduce` again"
+            ) from None
+        if items:
+            out.append('<ul class="ws-key-findings">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+        mine = sum(1 for v in ledger.values() if v.get("notebook") == stem)
+        out.append(f'<p><a href="{html.escape(stem)}.html">Read the report</a> ({mine:,} recorded findings).</p>')
+        out.append("</section>")
+    out += [
+        '<h2 id="data">The data sets</h2>',
+        "<p>Every data set is fetched from its upstream archive at the pinned commit and verified file by file.</p>",
+        _datasets(),
+        '<h2 id="cite">How to cite</h2>',
+        _citation(),
+        '<h2 id="ledger">Every recorded finding</h2>',
+        (
+            '<details class="ws-ledger"><summary>Show all '
+            f"{len(ledger):,} findings (the ledger, <code>findings.json</code>, that <code>wechat-study verify</code> "
+            "re-checks)</summary>"
+        ),
+    ]
+    for stem in stems:
+        mine = {k: v for k, v in sorted(ledger.items()) if v.get("notebook") == stem}
+        if not mine:
+            continue
+        out.append(f"<h3>{html.escape(_report_title(REPORTS / f'{stem}.html') or stem)}</h3>")
+        out.append(
+            '<div class="ws-table-scroll"><table class="ws-ledger-table"><thead><tr><th>finding</th>'
+            "<th>value</th><th>note</th></tr></thead><tbody>"
+        )
         for name, f in mine.items():
-            out.append(f"<tr><td><code>{html.escape(name)}</code></td><td class=\"v\">{html.escape(_shown(f['value']))}"
-                       f"</td><td>{html.escape(f.get('note') or '')}</td></tr>")
-        out.append("</tbody></table>")
-    out += ["</body>", "</html>", ""]
+            out.append(
+                f'<tr><td>{html.escape(readable_name(name))}</td><td class="v">{_ledger_value(name, f["value"])}'
+                f"</td><td>{html.escape(f.get('note') or '')}</td></tr>"
+            )
+        out.append("</tbody></table></div>")
+    out += [
+        "</details>",
+        "</main>",
+        f'<footer class="ws-version">{version_line({"dataset": list(INVESTIGATED)})}</footer>',
+        "</body>",
+        "</html>",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -156,12 +318,14 @@ def _report_title(report: Path) -> str | None:
         return None
     text = report.read_text("utf-8")
     a, b = text.find("<title>"), text.find("</title>")
-    return html.unescape(text[a + 7:b]) if a >= 0 and b > a else None
+    return html.unescape(text[a + 7 : b]) if a >= 0 and b > a else None
 
 
-_FIGURE = re.compile(r'<figure class="ws-figure" id="([^"]+)">.*?<script type="application/json" id="([^"]+)-spec">'
-                     r"(.*?)</script>.*?<button[^>]*class=\"ws-download\"[^>]*?(?:data-dataset=\"([^\"]*)\")?[^>]*>",
-                     re.S)
+_FIGURE = re.compile(
+    r'<figure class="ws-figure" id="([^"]+)">.*?<script type="application/json" id="([^"]+)-spec">'
+    r"(.*?)</script>.*?<button[^>]*class=\"ws-download\"[^>]*?(?:data-dataset=\"([^\"]*)\")?[^>]*>",
+    re.DOTALL,
+)
 
 
 def chart_data(executed: Path) -> dict[str, pd.DataFrame]:

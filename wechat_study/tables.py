@@ -5,7 +5,7 @@ merged into one cell ("29.2% (27.7–30.8)"), no index column, a numbered title 
 note, an anchor to link to, and a scroller marked ``ws-table-scroll`` so a wide table scrolls inside
 itself on a phone. Tables longer than ``collapse_after`` rows fold into a ``<details>`` element.
 The result displays as HTML in Jupyter and in the rendered report (it is plain ``text/html``).
-Number formats are those of ``narrative`` (docs/methods.md#reporting).
+Number formats are those of ``narrative`` (investigations/README.md#writing-a-report).
 """
 
 from __future__ import annotations
@@ -23,15 +23,46 @@ MISSING = "–"
 
 #: Readable headers for column names the library uses often; others get their underscores turned to spaces.
 HEADERS = {
-    "n": "cascades", "share": "share", "ci_low": "95% interval, low", "ci_high": "95% interval, high",
-    "median_h": "median (hours)", "mean_h": "mean (hours)", "hours": "hours after the source",
-    "p_value": "p-value", "odds_ratio": "odds ratio", "auc": "AUC", "dataset": "data set", "group": "group",
-    "size_bin": "cascade size (posts)", "reposts": "reposts", "crossed": "crossed", "reason": "removal reason",
-    "median_days": "median (days)", "rho": "ρ (share of followers who see a post)",
-    "repost_followers": "followers per reposter (assumed)", "threshold": "threshold",
+    "n": "count",
+    "share": "share",
+    "ci_low": "95% interval, low",
+    "ci_high": "95% interval, high",
+    "median_h": "median (hours)",
+    "mean_h": "mean (hours)",
+    "hours": "hours after the source",
+    "p_value": "p-value",
+    "odds_ratio": "odds ratio",
+    "auc": "AUC",
+    "dataset": "data set",
+    "group": "group",
+    "size_bin": "cascade size (posts)",
+    "reposts": "reposts",
+    "crossed": "crossed",
+    "reason": "removal reason",
+    "median_days": "median (days)",
+    "rho": "ρ (share of followers who see a post)",
+    "repost_followers": "followers per reposter (assumed)",
+    "threshold": "threshold",
 }
 
-_SUFFIX_UNITS = {"_h": "hours", "_hours": "hours", "_d": "days", "_days": "days", "_min": "minutes", "_minutes": "minutes"}
+_SUFFIX_UNITS = {
+    "_h": "hours",
+    "_hours": "hours",
+    "_d": "days",
+    "_days": "days",
+    "_min": "minutes",
+    "_minutes": "minutes",
+}
+
+
+#: Columns whose codes are shown as words (``ced`` → "CED (Weibo)", ``author_deleted`` → "deleted by the author").
+CODED = {"dataset", "reason", "model", "group"}
+
+
+def _word(code):
+    from .charts import word
+
+    return code if code is None or (isinstance(code, float) and np.isnan(code)) else word(code)
 
 
 def header(column: str) -> str:
@@ -91,10 +122,19 @@ class Table:
         return f"<{self.label}: {self.anchor}, {len(self.data)} rows>"
 
 
-def publication(df: pd.DataFrame, title: str, *, anchor: str | None = None, source: str | None = None,
-                note: str | None = None, labels: Mapping[str, str] | None = None,
-                formats: Mapping[str, str] | None = None, intervals: Mapping[str, tuple[str, str]] | None = None,
-                columns: list[str] | None = None, collapse_after: int = 15) -> Table:
+def publication(
+    df: pd.DataFrame,
+    title: str,
+    *,
+    anchor: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    intervals: Mapping[str, tuple[str, str]] | None = None,
+    columns: list[str] | None = None,
+    collapse_after: int = 15,
+) -> Table:
     """A result table for readers.
 
     - ``columns``: the columns to show, in order (default: all). The index is never shown; a named
@@ -119,31 +159,36 @@ def publication(df: pd.DataFrame, title: str, *, anchor: str | None = None, sour
     if missing:
         raise KeyError(f"table {title!r}: no column {missing[0]!r}; the table has {', '.join(map(str, data.columns))}")
     kinds = {c: (formats or {}).get(c) or guess_format(str(c), data[c]) for c in shown}
+    data = data.assign(**{c: data[c].map(_word) for c in shown if c in CODED and kinds[c] == "text"})
     out = pd.DataFrame(index=range(len(data)))
     for c in shown:
         lo_col, hi_col = intervals.get(c, (None, None))
-        out[c] = [_cell(v, kinds[c], data[lo_col].iat[i] if lo_col else None, data[hi_col].iat[i] if hi_col else None)
-                  for i, v in enumerate(data[c])]
+        out[c] = [
+            _cell(v, kinds[c], data[lo_col].iat[i] if lo_col else None, data[hi_col].iat[i] if hi_col else None)
+            for i, v in enumerate(data[c])
+        ]
     anchor = anchor or nv.slug(title)
     label = nv.register_anchor(anchor, "Table")
     heads = {c: (labels or {}).get(c) or header(str(c)) for c in shown}
-    t = gt.GT(out, id=f"gt-{anchor}").tab_header(title=f"{label}. {title}")
+    t = gt.GT(out, id=f"gt-{anchor}")
     t = t.cols_label(**{str(c): heads[c] for c in shown})
     numeric = [str(c) for c in shown if kinds[c] != "text"]
     if numeric:
         t = t.cols_align("right", columns=numeric)
-    for line in (note, f"Source: {source}" if source else None):
-        if line:
-            t = t.tab_source_note(line)
-    t = t.tab_options(table_font_size="14px", heading_title_font_size="16px", heading_align="left",
-                      table_width="100%", column_labels_font_weight="bold")
+    t = t.tab_options(table_font_size="14px", table_width="100%", column_labels_font_weight="bold")
     body = _stable(t.as_raw_html())
-    scroller = (f'<div class="ws-table-scroll" role="region" tabindex="0" aria-label="{html.escape(title)}">'
-                f"{body}</div>")
+    scroller = f'<div class="ws-table-scroll" role="region" tabindex="0" aria-label="{html.escape(title)}">{body}</div>'
+    if source and not source.startswith(("Data:", "Source:")):
+        source = f"Source: {source}"
+    parts = (("ws-note", note), ("ws-source", source))
+    notes = "".join(f'<span class="{c}">{html.escape(t)}</span>' for c, t in parts if t)
+    caption = f"<figcaption>{notes}</figcaption>" if notes else ""
+    head = f'<h3 class="ws-table-title">{html.escape(label)}. {html.escape(title)}</h3>'
     if len(out) > collapse_after:
-        scroller = (f"<details class=\"ws-collapsed\"><summary>{html.escape(label)}. {html.escape(title)} "
-                    f"({len(out):,} rows; click to show)</summary>{scroller}</details>")
-    return Table(f'<figure class="ws-table" id="{anchor}">{scroller}</figure>', out, anchor, label)
+        return Table(f'<figure class="ws-table" id="{anchor}"><details class="ws-collapsed"><summary>{head}'
+                     f'<span class="ws-rows">{len(out):,} rows; click to show</span></summary>{scroller}{caption}'
+                     "</details></figure>", out, anchor, label)
+    return Table(f'<figure class="ws-table" id="{anchor}">{head}{scroller}{caption}</figure>', out, anchor, label)
 
 
 def _stable(text: str) -> str:
@@ -151,11 +196,26 @@ def _stable(text: str) -> str:
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
-def facts(mapping: Mapping[str, object], title: str, *, formats: Mapping[str, str] | None = None,
-          anchor: str | None = None, source: str | None = None, note: str | None = None,
-          key_title: str = "measure", value_title: str = "value") -> Table:
+def facts(
+    mapping: Mapping[str, object],
+    title: str,
+    *,
+    formats: Mapping[str, str] | None = None,
+    anchor: str | None = None,
+    source: str | None = None,
+    note: str | None = None,
+    key_title: str = "measure",
+    value_title: str = "value",
+) -> Table:
     """A two-column table from a dict of named values (never print a dict in a report)."""
     rows = [(header(str(k)), _cell(v, (formats or {}).get(k) or nv.formatted_kind(v))) for k, v in mapping.items()]
     frame = pd.DataFrame(rows, columns=[key_title, value_title])
-    return publication(frame, title, anchor=anchor, source=source, note=note, formats={key_title: "text",
-                       value_title: "text"}, labels={key_title: key_title, value_title: value_title})
+    return publication(
+        frame,
+        title,
+        anchor=anchor,
+        source=source,
+        note=note,
+        formats={key_title: "text", value_title: "text"},
+        labels={key_title: key_title, value_title: value_title},
+    )

@@ -1,0 +1,42 @@
+"""Data for the threshold explorer: one row per cascade, small enough to embed in a report.
+
+The explorer (``charts.threshold_explorer``) lets a reader move the repost threshold and the view
+assumptions and recomputes, in the browser, the share of cascades crossing each line by group. It
+needs per cascade only its group, its observed reposts and its source author's followers (unknown
+counts take the median of the known, as in ``exposure.source_followers``); the views follow the
+exposure model ρ·(F_source + reposts·F_repost) (docs/methods.md#5-views-the-exposure-model).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .exposure import source_followers
+
+
+def threshold_explorer_data(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, labels: pd.Series | None = None
+) -> pd.DataFrame:
+    """Columns ``group, reposts, source_followers, cascades`` (integers): how many cascades of ``metrics``
+    share each (group, reposts, source followers); the explorer weights by ``cascades``.
+
+    ``labels`` is aligned with ``metrics`` rows (e.g. rumour / non-rumour); without it every cascade is
+    in group "all". Cascade ids are left out: the chart does not need them.
+    """
+    followers, _ = source_followers(cascades)
+    f = followers.reindex(metrics["cascade_id"]).to_numpy()
+    groups = (
+        pd.Series(labels).reset_index(drop=True).astype("string").fillna("unlabelled")
+        if labels is not None
+        else pd.Series(["all"] * len(metrics))
+    )
+    out = pd.DataFrame(
+        {
+            "group": groups.to_numpy(),
+            "reposts": metrics["reposts"].to_numpy().astype(np.int64),
+            "source_followers": np.nan_to_num(f, nan=0.0).round().astype(np.int64),
+        }
+    )
+    keys = ["group", "reposts", "source_followers"]
+    return out.groupby(keys, sort=True).size().rename("cascades").reset_index()
