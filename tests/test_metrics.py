@@ -96,7 +96,7 @@ def test_subtree_sizes_and_depths_match_networkx(parents):
 def test_closed_forms():
     pair = [[-1, 0]]
     star = [[-1] + [0] * 9]
-    path = [[-1] + list(range(0, 49))]
+    path = [[-1] + list(range(49))]
     m = ws.cascade_metrics(table(pair + star + path)).set_index("cascade_id")
     assert m.loc["c0", "structural_virality"] == 1.0
     assert m.loc["c1", "structural_virality"] == pytest.approx(1.8)  # 2(n-1)/n, n = 10
