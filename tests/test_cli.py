@@ -93,8 +93,6 @@ def test_unknown_data_set_lists_the_catalog(capsys, tmp_data):
                          "wechatscope")
 
 
-@pytest.mark.xfail(strict=True, reason="wechat_study.datasets.catalog.get raises a bare KeyError; it should raise a "
-                                       "WechatStudyError (one line in catalog.get, owned by the hardening work)")
 def test_load_unknown_data_set_is_a_clear_error(tmp_data):
     import wechat_study as ws
 

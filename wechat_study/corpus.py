@@ -84,6 +84,7 @@ def build(name: str, mirror=None) -> tuple[dict[str, pd.DataFrame], QualityRepor
 
 def prepare(name: str, mirror=None, force: bool = False) -> QualityReport:
     """Write ``data/processed/NAME/*.parquet`` atomically and return the quality report."""
+    name = get(name).name
     target = paths.processed_dir(name)
     if not force and is_prepared(name):
         return QualityReport.from_dict(json.loads((target / "quality.json").read_text("utf-8")))
@@ -109,6 +110,7 @@ def load(name: str, mirror=None) -> Corpus:
 
         return synthetic_corpus()
     ds = get(name)
+    name = ds.name
     if not is_prepared(name):
         prepare(name, mirror=mirror)
     folder = paths.processed_dir(name)

@@ -40,3 +40,10 @@ class OutputExistsError(WechatStudyError, FileExistsError):
 
 class PseudonymKeyError(WechatStudyError, ValueError):
     """The pseudonym key is malformed or readable by others."""
+
+
+class UnknownDatasetError(WechatStudyError, KeyError):
+    """A data set name that is not in the catalog."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -176,8 +176,10 @@ INVESTIGATED = ("ced", "wbmsf", "wechatscope", "twitter15", "citizenlab")
 
 def get(name: str) -> Dataset:
     """The catalog entry for ``name``; a clear error lists the known names."""
-    try:
-        return CATALOG[name]
-    except KeyError:
+    from ..errors import UnknownDatasetError
+
+    entry = CATALOG.get(name) or CATALOG.get(str(name).lower())
+    if entry is None:
         known = ", ".join(sorted(CATALOG))
-        raise KeyError(f"unknown data set {name!r}; the catalog has: {known}") from None
+        raise UnknownDatasetError(f"unknown data set {name!r}; the catalog has: {known}")
+    return entry
