@@ -470,7 +470,8 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
     return reference(dots, x=0)
 
 
-def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True, x_title: str = "odds ratio") -> alt.LayerChart:
+def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True,
+                    x_title: str = "odds ratio") -> alt.LayerChart:
     """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
     with a rule at the no-difference value ``reference``."""
     d = table.dropna(subset=["estimate"]).reset_index(drop=True)
