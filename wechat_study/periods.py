@@ -226,7 +226,7 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
     Per label and period: ``sources``, ``share_reaching_<N>`` (+ Wilson interval), ``median_hours_to_<M>``
     (+ bootstrap interval) for each time threshold M. Per label, after vs before, and for the difference in
     differences: ``<outcome>.<crude|adjusted>`` (+ interval), named by outcome (``odds_ratio_reaching_<N>``,
-    ``time_ratio_to_<M>``, ``share_difference_reaching_<N>``).
+    ``time_ratio_to_<M>``, ``difference_of_shares_reaching_<N>``).
     """
     from .adjust import record_estimate
     from .findings import record_finding, slug
@@ -268,8 +268,8 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
         what = {
             "odds ratio": f"odds_ratio_reaching_{n}",
             "ratio of odds ratios": f"odds_ratio_reaching_{n}",
-            "difference of shares": f"share_difference_reaching_{n}",
-            "difference in differences of shares": f"share_difference_reaching_{n}",
+            "difference of shares": f"difference_of_shares_reaching_{n}",
+            "difference in differences of shares": f"difference_of_shares_reaching_{n}",
             "ratio of medians": f"time_ratio_to_{n}",
             "ratio of median ratios": f"time_ratio_to_{n}",
         }[r["estimand"]]
