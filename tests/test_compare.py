@@ -20,10 +20,15 @@ def confounded(n: int = 6000, log_or: float = 0.0, seed: int = 0) -> pd.DataFram
     eta = -6.5 + 1.0 * log_f + 0.4 * verified + 0.2 * (year - 2012) + log_or * rumour
     y = rng.random(n) < 1 / (1 + np.exp(-eta))
     followers = np.round(10**log_f - 1)
-    cascades = pd.DataFrame({"cascade_id": [f"c{i}" for i in range(n)], "label": np.where(rumour, "rumour", "non-rumour"),
-                             "author_followers": pd.array(followers.astype(np.int64), dtype="Int64"),
-                             "author_verified": pd.array(verified.astype(bool), dtype="boolean"),
-                             "created_at": pd.to_datetime(year.astype(int).astype(str) + "-06-01", utc=True)})
+    cascades = pd.DataFrame(
+        {
+            "cascade_id": [f"c{i}" for i in range(n)],
+            "label": np.where(rumour, "rumour", "non-rumour"),
+            "author_followers": pd.array(followers.astype(np.int64), dtype="Int64"),
+            "author_verified": pd.array(verified.astype(bool), dtype="boolean"),
+            "created_at": pd.to_datetime(year.astype(int).astype(str) + "-06-01", utc=True),
+        }
+    )
     frame = cmp.reach_covariates(cascades)
     frame["crossed"] = y
     frame["log_size"] = np.log(rng.integers(2, 500, n))
@@ -56,9 +61,17 @@ def test_adjustment_recovers_a_known_difference():
 
 
 def test_crude_rows_match_hand_computations():
-    frame = pd.DataFrame({"label": ["rumour"] * 10 + ["non-rumour"] * 10, "crossed": [True] * 2 + [False] * 8 + [True] * 5 + [False] * 5,
-                          "reach_known": True, "follower_quintile": 1.0, "log_followers": np.nan, "verified": np.nan,
-                          "year": np.nan})
+    frame = pd.DataFrame(
+        {
+            "label": ["rumour"] * 10 + ["non-rumour"] * 10,
+            "crossed": [True] * 2 + [False] * 8 + [True] * 5 + [False] * 5,
+            "reach_known": True,
+            "follower_quintile": 1.0,
+            "log_followers": np.nan,
+            "verified": np.nan,
+            "year": np.nan,
+        }
+    )
     t = cmp.compare_binary(frame, "crossed")
     crude = t[(t["method"] == "crude") & (t["estimand"] == "odds ratio")].iloc[0]
     assert crude["estimate"] == pytest.approx((2 * 5) / (8 * 5))
@@ -78,10 +91,15 @@ def test_an_outcome_nobody_reaches_gives_reasons_not_errors():
 
 
 def test_missing_reach_is_counted_and_excluded():
-    cascades = pd.DataFrame({"cascade_id": list("abcdef"), "label": ["rumour"] * 3 + ["non-rumour"] * 3,
-                             "author_followers": pd.array([10, None, 30, 40, 50, 60], dtype="Int64"),
-                             "author_verified": pd.array([True, None, False, True, False, True], dtype="boolean"),
-                             "created_at": pd.to_datetime(["2013-01-01"] * 6, utc=True)})
+    cascades = pd.DataFrame(
+        {
+            "cascade_id": list("abcdef"),
+            "label": ["rumour"] * 3 + ["non-rumour"] * 3,
+            "author_followers": pd.array([10, None, 30, 40, 50, 60], dtype="Int64"),
+            "author_verified": pd.array([True, None, False, True, False, True], dtype="boolean"),
+            "created_at": pd.to_datetime(["2013-01-01"] * 6, utc=True),
+        }
+    )
     r = cmp.reach_covariates(cascades)
     assert r["reach_known"].tolist() == [True, False, True, True, True, True]
     assert r["follower_quintile"].notna().sum() == 5

@@ -18,8 +18,9 @@ from wechat_study import thresholds as th
 
 def test_censoring_uses_the_end_of_observation_not_the_last_post():
     m = pd.DataFrame({"cascade_id": ["x", "y"], "time_to_500_s": [7200.0, np.nan], "lifetime_s": [9000.0, 3600.0]})
-    cascades = pd.DataFrame({"cascade_id": ["x", "y"],
-                             "created_at": pd.to_datetime(["2013-01-01 00:00", "2013-01-02 00:00"], utc=True)})
+    cascades = pd.DataFrame(
+        {"cascade_id": ["x", "y"], "created_at": pd.to_datetime(["2013-01-01 00:00", "2013-01-02 00:00"], utc=True)}
+    )
     d = sv.durations(m, cascades, pd.Timestamp("2013-01-03", tz="UTC"))
     assert d["duration_h"].tolist() == [2.0, 24.0] and d["crossed"].tolist() == [True, False]
     assert th.crossing_durations(m)["duration_h"].tolist() == [2.0, 1.0]  # the informative rule, kept for contrast
@@ -37,7 +38,12 @@ def test_km_ends_at_the_observed_share_on_simulated_cascades():
 
 
 def test_how_fast_keeps_to_the_crossers():
-    d = pd.DataFrame({"duration_h": [1.0, 2.0, 3.0, 50.0, 4.0, 5.0, 6.0, 99.0], "crossed": [True] * 3 + [False] + [True] * 3 + [False]})
+    d = pd.DataFrame(
+        {
+            "duration_h": [1.0, 2.0, 3.0, 50.0, 4.0, 5.0, 6.0, 99.0],
+            "crossed": [True] * 3 + [False] + [True] * 3 + [False],
+        }
+    )
     groups = pd.Series(["a"] * 4 + ["b"] * 4)
     per, test = sv.how_fast(d, groups, "a", "b", n_boot=200)
     assert per.set_index("group").loc["a", "median_h"] == 2.0 and per.set_index("group").loc["b", "median_h"] == 5.0
@@ -48,18 +54,25 @@ def test_how_fast_keeps_to_the_crossers():
 
 
 def test_views_decomposed_with_imputed_sources_flagged():
-    cascades = pd.DataFrame({"cascade_id": list("abc"), "author_followers": pd.array([600_000, 1_000, None], dtype="Int64")})
+    cascades = pd.DataFrame(
+        {"cascade_id": list("abc"), "author_followers": pd.array([600_000, 1_000, None], dtype="Int64")}
+    )
     metrics = pd.DataFrame({"cascade_id": list("abc"), "reposts": [0, 500, 0]})
     d = exposure.decompose(metrics, cascades, [0.01], [1000]).iloc[0]
-    # a: 6,000 from the source alone; b: 0.01 * (1,000 + 500 * 1,000) = 5,010; c: imputed median 300,500 -> 3,005, not reached
+    # a: 6,000 from the source alone; b: 0.01 * (1,000 + 500 * 1,000) = 5,010;
+    # c: imputed median 300,500 -> 3,005, not reached
     assert (d["source_alone"], d["needs_reposts"], d["not_reached"], d["imputed"]) == (1, 1, 1, 1)
     assert d["share_reaching"] == pytest.approx(2 / 3) and d["imputed_source_alone"] == 0
 
 
 def test_difference_in_differences_of_shares_by_hand():
     rows = []
-    for label, period, k, n in [("rumour", "before", 2, 10), ("rumour", "after", 1, 10),
-                                ("non-rumour", "before", 3, 10), ("non-rumour", "after", 6, 10)]:
+    for label, period, k, n in [
+        ("rumour", "before", 2, 10),
+        ("rumour", "after", 1, 10),
+        ("non-rumour", "before", 3, 10),
+        ("non-rumour", "after", 6, 10),
+    ]:
         rows += [{"label": label, "period": period, "crossed_500": i < k} for i in range(n)]
     did = periods._share_did(pd.DataFrame(rows), "crossed_500")
     assert did["estimate"] == pytest.approx((0.1 - 0.2) - (0.6 - 0.3))
@@ -76,6 +89,7 @@ def test_periods_on_simulated_cascades_do_not_crash_when_a_period_is_empty():
 
 
 # --- on the real data sets ---
+
 
 @pytest.mark.parametrize("name", ["ced", "wbmsf", "twitter15"])
 def test_every_km_curve_ends_at_the_observed_share(corpora, name):
@@ -96,16 +110,23 @@ def test_every_km_curve_ends_at_the_observed_share(corpora, name):
         assert (sv.km_end_check(th.crossing_durations(m), groups)["gap"] > 0.02).all()
 
 
-SHARE = re.compile(r"^thresholds\.(?P<ds>[a-z0-9]+)\.share_reaching_(?P<n>\d+)_(?P<what>reposts|reported_reposts)"
-                   r"(?:\.(?P<group>[a-z_]+))?$")
+SHARE = re.compile(
+    r"^thresholds\.(?P<ds>[a-z0-9]+)\.share_reaching_(?P<n>\d+)_(?P<what>reposts|reported_reposts)"
+    r"(?:\.(?P<group>[a-z_]+))?$"
+)
 
 
 def test_every_threshold_share_finding_agrees_with_the_raw_count(corpora):
     ledger = json.loads(Path(reporting.LEDGER).read_text("utf-8"))
     checked = 0
     for name, f in ledger.items():
-        if (not name.startswith("thresholds.") or ".share" not in name or not isinstance(f["value"], float)
-                or name.endswith((".ci_low", ".ci_high")) or "difference" in name):
+        if (
+            not name.startswith("thresholds.")
+            or ".share" not in name
+            or not isinstance(f["value"], float)
+            or name.endswith((".ci_low", ".ci_high"))
+            or "difference" in name
+        ):
             continue  # a difference of shares is not a count over a count
         counted = re.search(r"([\d,]+) of ([\d,]+)", f["note"] or "")
         assert counted, f"{name}: the note does not state its count"
@@ -127,21 +148,33 @@ def test_every_threshold_share_finding_agrees_with_the_raw_count(corpora):
 
 
 def test_difference_in_differences_recovers_known_interactions():
-    rng = np.random.default_rng(0)  # over 20 seeds the 95% intervals cover the truth 19 times (time) and the estimate is unbiased
+    rng = np.random.default_rng(
+        0
+    )  # over 20 seeds the 95% intervals cover the truth 19 times (time) and the estimate is unbiased
     n = 8000
     rumour, after = rng.random(n) < 0.5, rng.random(n) < 0.5
     log_f = np.where(rumour, rng.normal(4.6, 0.8, n), rng.normal(6.1, 0.8, n))
     verified = (rng.random(n) < 0.5).astype(float)
     eta = -5.0 + 0.8 * log_f + 0.3 * after + np.log(0.5) * (rumour & after)
     hours = np.exp(1.0 - 0.2 * log_f + 0.1 * after + np.log(0.6) * (rumour & after) + rng.normal(0, 0.7, n))
-    frame = pd.DataFrame({"label": np.where(rumour, "rumour", "non-rumour"), "period": np.where(after, "after", "before"),
-                          "log_followers": log_f, "verified": verified, "reach_known": True,
-                          "follower_quintile": pd.qcut(log_f, 5, labels=False) + 1.0,
-                          "crossed_500": rng.random(n) < 1 / (1 + np.exp(-eta)), "hours_to_100": hours,
-                          "hours_to_500": np.nan})
+    frame = pd.DataFrame(
+        {
+            "label": np.where(rumour, "rumour", "non-rumour"),
+            "period": np.where(after, "after", "before"),
+            "log_followers": log_f,
+            "verified": verified,
+            "reach_known": True,
+            "follower_quintile": pd.qcut(log_f, 5, labels=False) + 1.0,
+            "crossed_500": rng.random(n) < 1 / (1 + np.exp(-eta)),
+            "hours_to_100": hours,
+            "hours_to_500": np.nan,
+        }
+    )
     odds = periods._interaction(frame, "crossed_500", "binary", ["log_followers", "verified"])
     assert odds["ci_low"] < 0.5 < odds["ci_high"]
     time = periods._interaction(frame, "hours_to_100", "time", ["log_followers", "verified"])
     assert time["ci_low"] < 0.6 < time["ci_high"]
     changes = periods.period_changes(frame, thresholds=(100, 500))
-    assert changes.loc[changes["outcome"] == "hours_to_500", "estimate"].isna().all()  # nothing reaches 500: reasons, no crash
+    assert (
+        changes.loc[changes["outcome"] == "hours_to_500", "estimate"].isna().all()
+    )  # nothing reaches 500: reasons, no crash

@@ -36,23 +36,34 @@ def reach_covariates(cascades: pd.DataFrame, min_year_share: float = 0.01) -> pd
     """
     c = cascades.reset_index(drop=True)
     followers = c["author_followers"].astype("Float64").astype(float)
-    verified = (c["author_verified"].astype("Float64").astype(float) if "author_verified" in c
-                else pd.Series(np.nan, index=c.index))
+    verified = (
+        c["author_verified"].astype("Float64").astype(float)
+        if "author_verified" in c
+        else pd.Series(np.nan, index=c.index)
+    )
     year = c["created_at"].dt.year.astype(float)
     known_years = year.dropna()
     if len(known_years):
         lo, hi = known_years.quantile(min_year_share), known_years.quantile(1 - min_year_share)
         year = year.clip(lo, hi)
-    out = pd.DataFrame({"cascade_id": c["cascade_id"].astype(str), "label": c["label"],
-                        "followers": followers, "log_followers": np.log10(1 + followers),
-                        "verified": verified, "year": year})
+    out = pd.DataFrame(
+        {
+            "cascade_id": c["cascade_id"].astype(str),
+            "label": c["label"],
+            "followers": followers,
+            "log_followers": np.log10(1 + followers),
+            "verified": verified,
+            "year": year,
+        }
+    )
     recorded = [k for k in REACH if out[k].notna().any()]
     out["reach_known"] = out[recorded].notna().all(axis=1) if recorded else False
     out["follower_quintile"] = np.nan
     known = out["reach_known"] & out["followers"].notna()
     if known.sum() >= 5:
-        out.loc[known, "follower_quintile"] = pd.qcut(out.loc[known, "followers"].rank(method="first"), 5,
-                                                      labels=False) + 1
+        out.loc[known, "follower_quintile"] = (
+            pd.qcut(out.loc[known, "followers"].rank(method="first"), 5, labels=False) + 1
+        )
     return out
 
 
@@ -66,8 +77,17 @@ def _term(k: str) -> str:
 
 
 def _result(method, estimand, estimate=np.nan, ci=(np.nan, np.nan), p=np.nan, n=0, excluded=0, note="") -> dict:
-    return {"method": method, "estimand": estimand, "estimate": float(estimate), "ci_low": float(ci[0]),
-            "ci_high": float(ci[1]), "p_value": float(p), "cascades": int(n), "excluded": int(excluded), "note": note}
+    return {
+        "method": method,
+        "estimand": estimand,
+        "estimate": float(estimate),
+        "ci_low": float(ci[0]),
+        "ci_high": float(ci[1]),
+        "p_value": float(p),
+        "cascades": int(n),
+        "excluded": int(excluded),
+        "note": note,
+    }
 
 
 def newcombe_difference(k1, n1, k2, n2, level: float = LEVEL) -> tuple[float, float, float]:
@@ -84,8 +104,16 @@ def _two_by_two(y: np.ndarray, g: np.ndarray) -> np.ndarray:
     return np.array([[np.sum(y & g), np.sum(~y & g)], [np.sum(y & ~g), np.sum(~y & ~g)]], dtype=float)
 
 
-def compare_binary(frame: pd.DataFrame, outcome: str, group: str = "label", a: str = "rumour", b: str = "non-rumour",
-                   covariates=REACH, strata=("follower_quintile",), level: float = LEVEL) -> pd.DataFrame:
+def compare_binary(
+    frame: pd.DataFrame,
+    outcome: str,
+    group: str = "label",
+    a: str = "rumour",
+    b: str = "non-rumour",
+    covariates=REACH,
+    strata=("follower_quintile",),
+    level: float = LEVEL,
+) -> pd.DataFrame:
     """Group ``a`` against group ``b`` on a binary ``outcome``: crude and adjusted, with 95% intervals.
 
     ``frame`` holds the outcome, the group and the covariates (``reach_covariates`` merged with
@@ -113,39 +141,75 @@ def compare_binary(frame: pd.DataFrame, outcome: str, group: str = "label", a: s
     for label, sub in [("crude", d), ("crude, known reach", d[d["reach_known"]])]:
         t = _two_by_two(sub[outcome].to_numpy(bool), (sub[group] == a).to_numpy())
         if (t == 0).any():
-            rows.append(_result(label, "odds ratio", n=len(sub), excluded=len(d) - len(sub),
-                                note="a cell of the 2x2 table is empty"))
+            rows.append(
+                _result(
+                    label, "odds ratio", n=len(sub), excluded=len(d) - len(sub), note="a cell of the 2x2 table is empty"
+                )
+            )
         else:
             lor, se = np.log(t[0, 0] * t[1, 1] / (t[0, 1] * t[1, 0])), np.sqrt((1 / t).sum())
-            rows.append(_result(label, "odds ratio", np.exp(lor), np.exp([lor - z * se, lor + z * se]),
-                                st.fisher_exact(t).pvalue, len(sub), len(d) - len(sub)))
+            rows.append(
+                _result(
+                    label,
+                    "odds ratio",
+                    np.exp(lor),
+                    np.exp([lor - z * se, lor + z * se]),
+                    st.fisher_exact(t).pvalue,
+                    len(sub),
+                    len(d) - len(sub),
+                )
+            )
         if label == "crude" and t.sum(axis=1).min() > 0:
             diff = newcombe_difference(t[0, 0], t[0].sum(), t[1, 0], t[1].sum(), level)
             rows.append(_result(label, "difference of shares", diff[0], diff[1:], st.fisher_exact(t).pvalue, len(d)))
     known = d[d["reach_known"]]
     excluded = len(d) - len(known)
     cells = known.dropna(subset=list(strata))
-    tables = [_two_by_two(s[outcome].to_numpy(bool), (s[group] == a).to_numpy())
-              for _, s in cells.groupby(list(strata), sort=True)]
+    tables = [
+        _two_by_two(s[outcome].to_numpy(bool), (s[group] == a).to_numpy())
+        for _, s in cells.groupby(list(strata), sort=True)
+    ]
     tables = [x for x in tables if x[0].sum() > 0 and x[1].sum() > 0]
     name = f"Mantel-Haenszel ({', '.join(s.replace('_', ' ') for s in strata)})"
     if tables and sum(x[:, 0].sum() for x in tables) > 0 and sum(x[:, 1].sum() for x in tables) > 0:
         st_table = sm.stats.StratifiedTable([x.astype(float) for x in tables])
-        rows.append(_result(name, "odds ratio", st_table.oddsratio_pooled, st_table.oddsratio_pooled_confint(1 - level),
-                            st_table.test_null_odds().pvalue, sum(x.sum() for x in tables), len(d) - sum(x.sum() for x in tables),
-                            f"{len(tables)} strata with both groups"))
+        rows.append(
+            _result(
+                name,
+                "odds ratio",
+                st_table.oddsratio_pooled,
+                st_table.oddsratio_pooled_confint(1 - level),
+                st_table.test_null_odds().pvalue,
+                sum(x.sum() for x in tables),
+                len(d) - sum(x.sum() for x in tables),
+                f"{len(tables)} strata with both groups",
+            )
+        )
     else:
         rows.append(_result(name, "odds ratio", n=len(cells), excluded=excluded, note="no stratum has both outcomes"))
     covs = available_covariates(known, covariates)
     name = f"logistic regression ({', '.join(covs) or 'no covariates'})"
-    fit = _fit(lambda: smf.logit(_formula(outcome, covs), known.assign(**{outcome: known[outcome].astype(float)},
-                                                                        _g=(known[group] == a).astype(float))).fit(disp=0))
+    fit = _fit(
+        lambda: smf.logit(
+            _formula(outcome, covs),
+            known.assign(**{outcome: known[outcome].astype(float)}, _g=(known[group] == a).astype(float)),
+        ).fit(disp=0)
+    )
     if isinstance(fit, str):
         rows.append(_result(name, "odds ratio", n=len(known), excluded=excluded, note=fit))
     else:
         lo, hi = fit.conf_int(1 - level).loc["_g"]
-        rows.append(_result(name, "odds ratio", np.exp(fit.params["_g"]), (np.exp(lo), np.exp(hi)), fit.pvalues["_g"],
-                            int(fit.nobs), excluded))
+        rows.append(
+            _result(
+                name,
+                "odds ratio",
+                np.exp(fit.params["_g"]),
+                (np.exp(lo), np.exp(hi)),
+                fit.pvalues["_g"],
+                int(fit.nobs),
+                excluded,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -168,17 +232,33 @@ def _fit(build):
             warnings.simplefilter("error", ConvergenceWarning)
             warnings.simplefilter("error", PerfectSeparationWarning)
             fit = build()
-    except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError, ConvergenceWarning,
-            ValueError) as e:
+    except (
+        PerfectSeparationError,
+        PerfectSeparationWarning,
+        np.linalg.LinAlgError,
+        ConvergenceWarning,
+        ValueError,
+    ) as e:
         return f"not estimable: {type(e).__name__}"
     if not np.all(np.isfinite(fit.params)) or not np.all(np.isfinite(fit.bse)):
         return "not estimable: infinite coefficient (separation)"
     return fit
 
 
-def compare_continuous(frame: pd.DataFrame, outcome: str, group: str = "label", a: str = "rumour", b: str = "non-rumour",
-                       covariates=REACH, extra=(), strata=("follower_quintile",), log: bool = False,
-                       level: float = LEVEL, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+def compare_continuous(
+    frame: pd.DataFrame,
+    outcome: str,
+    group: str = "label",
+    a: str = "rumour",
+    b: str = "non-rumour",
+    covariates=REACH,
+    extra=(),
+    strata=("follower_quintile",),
+    log: bool = False,
+    level: float = LEVEL,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Group ``a`` against group ``b`` on a continuous ``outcome``: crude and adjusted, with 95% intervals.
 
     The estimand is the difference of medians (a - b); with ``log=True`` the outcome is logged
@@ -209,30 +289,55 @@ def compare_continuous(frame: pd.DataFrame, outcome: str, group: str = "label", 
     def qr(data, covs, label, est=estimand):
         if data[group].nunique() < 2:
             return _result(label, est, n=len(data), excluded=len(d) - len(data), note="only one group present")
-        fit = _fit(lambda: smf.quantreg(_formula(outcome, covs), data.assign(_g=(data[group] == a).astype(float)))
-                   .fit(q=0.5, max_iter=5000))
+        fit = _fit(
+            lambda: smf.quantreg(_formula(outcome, covs), data.assign(_g=(data[group] == a).astype(float))).fit(
+                q=0.5, max_iter=5000
+            )
+        )
         if isinstance(fit, str):
             return _result(label, est, n=len(data), excluded=len(d) - len(data), note=fit)
         lo, hi = fit.conf_int(1 - level).loc["_g"]
-        return _result(label, est, back(fit.params["_g"]), (back(lo), back(hi)), fit.pvalues["_g"], int(fit.nobs),
-                       len(d) - len(data))
+        return _result(
+            label,
+            est,
+            back(fit.params["_g"]),
+            (back(lo), back(hi)),
+            fit.pvalues["_g"],
+            int(fit.nobs),
+            len(d) - len(data),
+        )
 
     rows.append(_crude_medians(d, outcome, group, a, "crude", estimand, back, level, n_boot, seed, 0))
-    rows.append(_crude_medians(known, outcome, group, a, "crude, known reach", estimand, back, level, n_boot, seed,
-                               excluded))
-    rows.append(_stratified_medians(known, outcome, group, a, list(strata), estimand, back, level, n_boot, seed, excluded))
+    rows.append(
+        _crude_medians(known, outcome, group, a, "crude, known reach", estimand, back, level, n_boot, seed, excluded)
+    )
+    rows.append(
+        _stratified_medians(known, outcome, group, a, list(strata), estimand, back, level, n_boot, seed, excluded)
+    )
     covs = available_covariates(known, covariates) + [k for k in extra if known[k].nunique() > 1]
     rows.append(qr(known, covs, f"median regression ({', '.join(covs) or 'no covariates'})"))
     if known[group].nunique() == 2:
-        fit = _fit(lambda: smf.ols(_formula(outcome, covs), known.assign(_g=(known[group] == a).astype(float)))
-                   .fit(cov_type="HC3"))
+        fit = _fit(
+            lambda: smf.ols(_formula(outcome, covs), known.assign(_g=(known[group] == a).astype(float))).fit(
+                cov_type="HC3"
+            )
+        )
         est = "ratio of geometric means" if log else "difference of means"
         if isinstance(fit, str):
             rows.append(_result(f"OLS ({', '.join(covs)})", est, n=len(known), excluded=excluded, note=fit))
         else:
             lo, hi = fit.conf_int(1 - level).loc["_g"]
-            rows.append(_result(f"OLS ({', '.join(covs) or 'no covariates'})", est, back(fit.params["_g"]),
-                                (back(lo), back(hi)), fit.pvalues["_g"], int(fit.nobs), excluded))
+            rows.append(
+                _result(
+                    f"OLS ({', '.join(covs) or 'no covariates'})",
+                    est,
+                    back(fit.params["_g"]),
+                    (back(lo), back(hi)),
+                    fit.pvalues["_g"],
+                    int(fit.nobs),
+                    excluded,
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -243,11 +348,19 @@ def _crude_medians(d, outcome, group, a, name, estimand, back, level, n_boot, se
     if not len(xa) or not len(xb):
         return _result(name, estimand, n=len(d), excluded=excluded, note="only one group present")
     rng = np.random.default_rng(seed)
-    draws = (np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(rng.choice(xb, (n_boot, len(xb))), axis=1))
+    draws = np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(rng.choice(xb, (n_boot, len(xb))), axis=1)
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     p = st.mannwhitneyu(xa, xb, alternative="two-sided").pvalue
-    return _result(name, estimand, back(np.median(xa) - np.median(xb)), (back(lo), back(hi)), p, len(d), excluded,
-                   f"bootstrap interval, {n_boot} draws; Mann-Whitney U p")
+    return _result(
+        name,
+        estimand,
+        back(np.median(xa) - np.median(xb)),
+        (back(lo), back(hi)),
+        p,
+        len(d),
+        excluded,
+        f"bootstrap interval, {n_boot} draws; Mann-Whitney U p",
+    )
 
 
 def _stratified_medians(d, outcome, group, a, strata, estimand, back, level, n_boot, seed, excluded) -> dict:
@@ -269,8 +382,16 @@ def _stratified_medians(d, outcome, group, a, strata, estimand, back, level, n_b
     draws = [estimate([(rng.choice(xa, len(xa)), rng.choice(xb, len(xb))) for xa, xb in cells]) for _ in range(n_boot)]
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     n = sum(len(xa) + len(xb) for xa, xb in cells)
-    return _result(name, estimand, back(estimate(cells)), (back(lo), back(hi)), np.nan, n, excluded + len(d) - n,
-                   f"{len(cells)} strata with both groups; weights n_a*n_b/(n_a+n_b); {n_boot} bootstrap draws")
+    return _result(
+        name,
+        estimand,
+        back(estimate(cells)),
+        (back(lo), back(hi)),
+        np.nan,
+        n,
+        excluded + len(d) - n,
+        f"{len(cells)} strata with both groups; weights n_a*n_b/(n_a+n_b); {n_boot} bootstrap draws",
+    )
 
 
 def headline(table: pd.DataFrame, prefer: str = "regression") -> pd.Series:
@@ -292,8 +413,9 @@ def comparison_frame(cascades: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFr
 def reach_missing(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
     """How many cascades lack a reach covariate, by group: ``group, cascades, reach_unknown``."""
     g = frame.groupby(group, sort=True)
-    return pd.DataFrame({"cascades": g.size(), "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum()))}
-                        ).reset_index()
+    return pd.DataFrame(
+        {"cascades": g.size(), "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum()))}
+    ).reset_index()
 
 
 def record_estimate(name: str, estimate, ci_low, ci_high, note: str, tolerance: float = 1e-9) -> str:
@@ -320,8 +442,11 @@ def record_row(name: str, table: pd.DataFrame, method: str, note: str = "", esti
     if estimand is not None:
         rows = rows[rows["estimand"] == estimand]
     r = rows.iloc[0]
-    text = f"{r['estimand']}, {r['method']}; {r['cascades']:,} cascades, {r['excluded']:,} excluded" + (
-        f"; {note}" if note else "") + (f"; {r['note']}" if r["note"] else "")
+    text = (
+        f"{r['estimand']}, {r['method']}; {r['cascades']:,} cascades, {r['excluded']:,} excluded"
+        + (f"; {note}" if note else "")
+        + (f"; {r['note']}" if r["note"] else "")
+    )
     # iterative fits (regressions) are reproducible to about 1e-6, closed forms and seeded bootstraps exactly
     tolerance = 1e-6 if ("regression" in r["method"] or "OLS" in r["method"]) else 1e-9
     return record_estimate(name, r["estimate"], r["ci_low"], r["ci_high"], text, tolerance)
@@ -329,29 +454,39 @@ def record_row(name: str, table: pd.DataFrame, method: str, note: str = "", esti
 
 def side_by_side(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """A comparison table for reading: one row per method, the estimate with its interval as text."""
+
     def fmt(r):
         if not np.isfinite(r["estimate"]):
             return f"not estimable ({r['note']})"
         return f"{r['estimate']:.{digits}g} ({r['ci_low']:.{digits}g} to {r['ci_high']:.{digits}g})"
 
-    return pd.DataFrame({"method": table["method"], "estimand": table["estimand"],
-                         "estimate (95% CI)": table.apply(fmt, axis=1),
-                         "p": table["p_value"].map(lambda p: f"{p:.2g}" if np.isfinite(p) else ""),
-                         "cascades": table["cascades"], "excluded": table["excluded"]})
+    return pd.DataFrame(
+        {
+            "method": table["method"],
+            "estimand": table["estimand"],
+            "estimate (95% CI)": table.apply(fmt, axis=1),
+            "p": table["p_value"].map(lambda p: f"{p:.2g}" if np.isfinite(p) else ""),
+            "cascades": table["cascades"],
+            "excluded": table["excluded"],
+        }
+    )
 
 
 def reach_table(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
     """Who the groups are: per group, ``cascades``, ``reach_unknown`` (excluded from adjusted estimates),
     ``median_followers`` with its quartiles, ``share_verified`` (of those known) and the source posts' years."""
     g = frame.groupby(group, sort=True)
-    return pd.DataFrame({
-        "cascades": g.size(),
-        "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum())),
-        "median_followers": g["followers"].median(),
-        "followers_q1": g["followers"].quantile(0.25), "followers_q3": g["followers"].quantile(0.75),
-        "share_verified": g["verified"].mean(),
-        "years": g["year"].agg(lambda s: f"{int(s.min())}-{int(s.max())}" if s.notna().any() else ""),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "cascades": g.size(),
+            "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum())),
+            "median_followers": g["followers"].median(),
+            "followers_q1": g["followers"].quantile(0.25),
+            "followers_q3": g["followers"].quantile(0.75),
+            "share_verified": g["verified"].mean(),
+            "years": g["year"].agg(lambda s: f"{int(s.min())}-{int(s.max())}" if s.notna().any() else ""),
+        }
+    ).reset_index()
 
 
 def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
@@ -364,10 +499,18 @@ def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int
     for i, r in enumerate(table.itertuples(index=False)):
         x = frame.loc[(frame["label"] == r.label) & frame["followers"].notna(), "followers"]
         m, lo, hi = bootstrap_median(x, n_boot, seed + i)
-        record_estimate(f"{prefix}.median_source_followers.{slug(r.label)}", m, lo, hi,
-                        f"median follower count of the {len(x):,} {r.label} source authors with a known count; bootstrap 95% CI")
-    record_finding(f"{prefix}.sources_without_reach", int(table["reach_unknown"].sum()),
-                   note="sources with no follower count or verified status; excluded from adjusted estimates")
+        record_estimate(
+            f"{prefix}.median_source_followers.{slug(r.label)}",
+            m,
+            lo,
+            hi,
+            f"median follower count of the {len(x):,} {r.label} source authors with a known count; bootstrap 95% CI",
+        )
+    record_finding(
+        f"{prefix}.sources_without_reach",
+        int(table["reach_unknown"].sum()),
+        note="sources with no follower count or verified status; excluded from adjusted estimates",
+    )
     return table
 
 
@@ -377,7 +520,9 @@ def box_add(box, template: str, see: str | None = None, **values) -> bool:
     from . import narrative as nv
 
     found = nv.recorded()
-    names = [box.prefix + n if n.startswith(".") else n for m in nv.FIELD.finditer(template) if "." in (n := m.group(1))]
+    names = [
+        box.prefix + n if n.startswith(".") else n for m in nv.FIELD.finditer(template) if "." in (n := m.group(1))
+    ]
     if all(n in found and found[n]["value"] is not None for n in names):
         box.add(template, see=see, **values)
         return True

@@ -35,7 +35,9 @@ def expected_views(reposts: pd.Series, followers_root: pd.Series, rho: float, re
     return rho * (followers_root + reposts * repost_followers)
 
 
-def views_sweep(metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS) -> pd.DataFrame:
+def views_sweep(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS
+) -> pd.DataFrame:
     """Share of cascades whose expected views reach ``threshold``, for every (ρ, F_repost) pair.
 
     Columns: ``rho, repost_followers, cascades, crossing, share``. Reposts are observed records.
@@ -47,8 +49,15 @@ def views_sweep(metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_foll
     for rho in rhos:
         for fr in repost_followers:
             crossing = int((expected_views(reposts, f_root, rho, fr) >= threshold).sum())
-            rows.append({"rho": rho, "repost_followers": fr, "cascades": len(reposts), "crossing": crossing,
-                         "share": crossing / len(reposts)})
+            rows.append(
+                {
+                    "rho": rho,
+                    "repost_followers": fr,
+                    "cascades": len(reposts),
+                    "crossing": crossing,
+                    "share": crossing / len(reposts),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -59,13 +68,19 @@ def band(sweep: pd.DataFrame) -> dict:
 
     lo, hi = sweep.loc[sweep["share"].idxmin()], sweep.loc[sweep["share"].idxmax()]
     (l_lo, h_lo), (l_hi, h_hi) = wilson_interval([lo["crossing"], hi["crossing"]], [lo["cascades"], hi["cascades"]])
-    return {"low": float(lo["share"]), "high": float(hi["share"]),
-            "low_ci": (float(l_lo), float(l_hi)), "high_ci": (float(h_lo), float(h_hi)),
-            "low_at": f"rho={lo['rho']:g}, F_repost={lo['repost_followers']:g}",
-            "high_at": f"rho={hi['rho']:g}, F_repost={hi['repost_followers']:g}"}
+    return {
+        "low": float(lo["share"]),
+        "high": float(hi["share"]),
+        "low_ci": (float(l_lo), float(l_hi)),
+        "high_ci": (float(h_lo), float(h_hi)),
+        "low_at": f"rho={lo['rho']:g}, F_repost={lo['repost_followers']:g}",
+        "high_at": f"rho={hi['rho']:g}, F_repost={hi['repost_followers']:g}",
+    }
 
 
-def decompose(metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS) -> pd.DataFrame:
+def decompose(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS
+) -> pd.DataFrame:
     """For every (ρ, F_repost): how the cascades reaching ``threshold`` expected views get there.
 
     Columns: ``rho, repost_followers, cascades, source_alone`` (ρ·F_root ≥ threshold: the source's
@@ -89,13 +104,21 @@ def decompose(metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_follow
         for fr in repost_followers:
             reach = expected_views(reposts, f_root, rho, fr) >= threshold
             needs = reach & ~alone
-            rows.append({"rho": rho, "repost_followers": fr, "cascades": len(ids), "source_alone": int(alone.sum()),
-                         "needs_reposts": int(needs.sum()), "not_reached": int((~reach).sum()),
-                         "imputed": int(imputed.sum()), "imputed_source_alone": int((alone & imputed).sum()),
-                         "imputed_needs_reposts": int((needs & imputed).sum())})
+            rows.append(
+                {
+                    "rho": rho,
+                    "repost_followers": fr,
+                    "cascades": len(ids),
+                    "source_alone": int(alone.sum()),
+                    "needs_reposts": int(needs.sum()),
+                    "not_reached": int((~reach).sum()),
+                    "imputed": int(imputed.sum()),
+                    "imputed_source_alone": int((alone & imputed).sum()),
+                    "imputed_needs_reposts": int((needs & imputed).sum()),
+                }
+            )
     out = pd.DataFrame(rows)
-    for what, col in [("source_alone", "source_alone"), ("needs_reposts", "needs_reposts"),
-                      ("reaching", None)]:
+    for what, col in [("source_alone", "source_alone"), ("needs_reposts", "needs_reposts"), ("reaching", None)]:
         k = out[col] if col else out["source_alone"] + out["needs_reposts"]
         out[f"share_{what}"] = k / out["cascades"]
         out[f"share_{what}_ci_low"], out[f"share_{what}_ci_high"] = wilson_interval(k, out["cascades"])

@@ -28,10 +28,12 @@ IN_FORCE = "2013-09-10"
 PERIOD_COVARIATES = ("log_followers", "verified")
 
 
-def period_frame(metrics: pd.DataFrame, cascades: pd.DataFrame, thresholds=(100, 500), date: str = IN_FORCE,
-                 months: int = 12) -> pd.DataFrame:
+def period_frame(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, thresholds=(100, 500), date: str = IN_FORCE, months: int = 12
+) -> pd.DataFrame:
     """The cascades posted within ``months`` of ``date`` (Beijing midnight): reach covariates, ``period``
-    (``before`` / ``after``), and for each N in ``thresholds`` ``crossed_N`` and ``hours_to_N`` (NaN when not reached)."""
+    (``before`` / ``after``), and for each N in ``thresholds`` ``crossed_N`` and ``hours_to_N`` (NaN when not
+    reached)."""
     cut = pd.Timestamp(date, tz="Asia/Shanghai").tz_convert("UTC")
     lo, hi = cut - pd.DateOffset(months=months), cut + pd.DateOffset(months=months)
     frame = cmp.reach_covariates(cascades).assign(created_at=cascades["created_at"].to_numpy())
@@ -45,8 +47,9 @@ def period_frame(metrics: pd.DataFrame, cascades: pd.DataFrame, thresholds=(100,
     return frame
 
 
-def period_summary(frame: pd.DataFrame, thresholds=(100, 500), share_threshold: int = 500, n_boot: int = 2000,
-                   seed: int = 0) -> pd.DataFrame:
+def period_summary(
+    frame: pd.DataFrame, thresholds=(100, 500), share_threshold: int = 500, n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
     """Per label and period: ``sources``, ``crossing``, ``share`` (reaching ``share_threshold``) with Wilson
     ``ci_low``/``ci_high``, and for each N ``reached_N``, ``median_hours_to_N`` with ``_ci_low``/``_ci_high``
     (bootstrap; NaN when no cascade reaches N)."""
@@ -54,26 +57,41 @@ def period_summary(frame: pd.DataFrame, thresholds=(100, 500), share_threshold: 
     for i, ((label, period), g) in enumerate(frame.groupby(["label", "period"], sort=True)):
         k = int(g[f"crossed_{share_threshold}"].sum())
         lo, hi = wilson_interval(k, len(g))
-        row = {"label": label, "period": period, "sources": len(g), "crossing": k, "share": k / len(g),
-               "ci_low": float(lo), "ci_high": float(hi)}
+        row = {
+            "label": label,
+            "period": period,
+            "sources": len(g),
+            "crossing": k,
+            "share": k / len(g),
+            "ci_low": float(lo),
+            "ci_high": float(hi),
+        }
         for n in thresholds:
             x = g[f"hours_to_{n}"].dropna()
             m, mlo, mhi = bootstrap_median(x, n_boot, seed + i)
-            row.update({f"reached_{n}": len(x), f"median_hours_to_{n}": m, f"median_hours_to_{n}_ci_low": mlo,
-                        f"median_hours_to_{n}_ci_high": mhi})
+            row.update(
+                {
+                    f"reached_{n}": len(x),
+                    f"median_hours_to_{n}": m,
+                    f"median_hours_to_{n}_ci_low": mlo,
+                    f"median_hours_to_{n}_ci_high": mhi,
+                }
+            )
         rows.append(row)
     out = pd.DataFrame(rows)
     order = {"before": 0, "after": 1}
-    return out.sort_values(["label", "period"], key=lambda s: s.map(order) if s.name == "period" else s,
-                           ignore_index=True)
+    return out.sort_values(
+        ["label", "period"], key=lambda s: s.map(order) if s.name == "period" else s, ignore_index=True
+    )
 
 
 def _change_rows(g: pd.DataFrame, outcome: str, kind: str, label: str) -> pd.DataFrame:
     if kind == "binary":
         t = cmp.compare_binary(g, outcome, group="period", a="after", b="before", covariates=PERIOD_COVARIATES)
     else:
-        t = cmp.compare_continuous(g, outcome, group="period", a="after", b="before", covariates=PERIOD_COVARIATES,
-                                   log=True, n_boot=500)
+        t = cmp.compare_continuous(
+            g, outcome, group="period", a="after", b="before", covariates=PERIOD_COVARIATES, log=True, n_boot=500
+        )
     keep = t["method"].str.match(r"crude$|logistic|median regression")
     return t[keep].assign(contrast=f"{label}: after vs before", outcome=outcome)
 
@@ -87,21 +105,36 @@ def _interaction(frame: pd.DataFrame, outcome: str, kind: str, covs, level: floa
         d = d.dropna(subset=list(covs))
     if kind == "time":
         d = d[d[outcome] > 0].assign(**{outcome: lambda x: np.log(x[outcome])})
-    d = d.assign(_r=(d["label"] == "rumour").astype(float), _after=(d["period"] == "after").astype(float),
-                 _y=d[outcome].astype(float))
+    d = d.assign(
+        _r=(d["label"] == "rumour").astype(float),
+        _after=(d["period"] == "after").astype(float),
+        _y=d[outcome].astype(float),
+    )
     formula = "_y ~ _r * _after" + "".join(f" + {k}" for k in covs)
     estimand = "ratio of odds ratios" if kind == "binary" else "ratio of median ratios"
     method = f"{'logistic' if kind == 'binary' else 'median'} regression ({', '.join(covs) or 'no covariates'})"
     if d.groupby(["_r", "_after"]).size().shape[0] < 4:
         return cmp._result(method, estimand, n=len(d), note="a label-period cell is empty")
-    fit = cmp._fit(lambda: smf.logit(formula, d).fit(disp=0) if kind == "binary"
-                   else smf.quantreg(formula, d).fit(q=0.5, max_iter=5000))
+    fit = cmp._fit(
+        lambda: (
+            smf.logit(formula, d).fit(disp=0)
+            if kind == "binary"
+            else smf.quantreg(formula, d).fit(q=0.5, max_iter=5000)
+        )
+    )
     if isinstance(fit, str):
         return cmp._result(method, estimand, n=len(d), note=fit)
     excluded = len(frame.dropna(subset=[outcome])) - int(fit.nobs)
     lo, hi = fit.conf_int(1 - level).loc["_r:_after"]
-    return cmp._result(method, estimand, np.exp(fit.params["_r:_after"]), (np.exp(lo), np.exp(hi)),
-                       fit.pvalues["_r:_after"], int(fit.nobs), excluded)
+    return cmp._result(
+        method,
+        estimand,
+        np.exp(fit.params["_r:_after"]),
+        (np.exp(lo), np.exp(hi)),
+        fit.pvalues["_r:_after"],
+        int(fit.nobs),
+        excluded,
+    )
 
 
 def _share_did(frame: pd.DataFrame, outcome: str, level: float = 0.95) -> dict:
@@ -109,12 +142,20 @@ def _share_did(frame: pd.DataFrame, outcome: str, level: float = 0.95) -> dict:
     z = stats.norm.ppf(0.5 + level / 2)
     cells = frame.groupby(["label", "period"])[outcome].agg(["sum", "count"])
     if len(cells) < 4:
-        return cmp._result("crude", "difference in differences of shares", n=len(frame), note="a label-period cell is empty")
+        return cmp._result(
+            "crude", "difference in differences of shares", n=len(frame), note="a label-period cell is empty"
+        )
     p = cells["sum"] / cells["count"]
     did = (p["rumour", "after"] - p["rumour", "before"]) - (p["non-rumour", "after"] - p["non-rumour", "before"])
     se = float(np.sqrt((p * (1 - p) / cells["count"]).sum()))
-    return cmp._result("crude", "difference in differences of shares", did, (did - z * se, did + z * se),
-                       2 * stats.norm.sf(abs(did) / se) if se > 0 else np.nan, len(frame))
+    return cmp._result(
+        "crude",
+        "difference in differences of shares",
+        did,
+        (did - z * se, did + z * se),
+        2 * stats.norm.sf(abs(did) / se) if se > 0 else np.nan,
+        len(frame),
+    )
 
 
 def period_changes(frame: pd.DataFrame, thresholds=(100, 500), share_threshold: int = 500) -> pd.DataFrame:
@@ -137,8 +178,19 @@ def period_changes(frame: pd.DataFrame, thresholds=(100, 500), share_threshold: 
         for covs in [(), cmp.available_covariates(frame[frame["reach_known"]], PERIOD_COVARIATES)]:
             did.append({**_interaction(frame, outcome, kind, list(covs)), "outcome": outcome})
     frames.append(pd.DataFrame(did).assign(contrast="difference in differences (rumour vs non-rumour)"))
-    cols = ["contrast", "outcome", "method", "estimand", "estimate", "ci_low", "ci_high", "p_value", "cascades",
-            "excluded", "note"]
+    cols = [
+        "contrast",
+        "outcome",
+        "method",
+        "estimand",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "cascades",
+        "excluded",
+        "note",
+    ]
     return pd.concat(frames, ignore_index=True)[cols]
 
 
@@ -159,8 +211,13 @@ def intake_drop(cascades: pd.DataFrame, label: str = "rumour", date: str = IN_FO
     if not after or not before:
         return {"before": before, "after": after, "ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan}
     lo, hi = wilson_interval(before, before + after)
-    return {"before": before, "after": after, "ratio": before / after, "ci_low": float(lo / (1 - lo)),
-            "ci_high": float(hi / (1 - hi))}
+    return {
+        "before": before,
+        "after": after,
+        "ratio": before / after,
+        "ci_low": float(lo / (1 - lo)),
+        "ci_high": float(hi / (1 - hi)),
+    }
 
 
 def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, threshold: int) -> list[str]:
@@ -169,7 +226,7 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
     Per label and period: ``sources``, ``share_reaching_<N>`` (+ Wilson interval), ``median_hours_to_<M>``
     (+ bootstrap interval) for each time threshold M. Per label, after vs before, and for the difference in
     differences: ``<outcome>.<crude|adjusted>`` (+ interval), named by outcome (``odds_ratio_reaching_<N>``,
-    ``time_ratio_to_<M>``, ``share_difference_reaching_<N>``).
+    ``time_ratio_to_<M>``, ``difference_of_shares_reaching_<N>``).
     """
     from .adjust import record_estimate
     from .findings import record_finding, slug
@@ -178,25 +235,51 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
     lines = []
     for r in summary.to_dict("records"):
         p = f"{base}.{slug(r['label'])}.{r['period']}"
-        record_finding(f"{p}.sources", int(r["sources"]), note="source posts in the twelve months on this side of 2013-09-10")
-        lines.append(record_estimate(f"{p}.share_reaching_{threshold}", r["share"], r["ci_low"], r["ci_high"],
-                                     f"{r['crossing']:,} of {r['sources']:,} cascades; Wilson 95% CI"))
+        record_finding(
+            f"{p}.sources", int(r["sources"]), note="source posts in the twelve months on this side of 2013-09-10"
+        )
+        lines.append(
+            record_estimate(
+                f"{p}.share_reaching_{threshold}",
+                r["share"],
+                r["ci_low"],
+                r["ci_high"],
+                f"{r['crossing']:,} of {r['sources']:,} cascades; Wilson 95% CI",
+            )
+        )
         for col in [c for c in r if c.startswith("median_hours_to_") and not c.endswith(("_ci_low", "_ci_high"))]:
             n = col.removeprefix("median_hours_to_")
-            lines.append(record_estimate(f"{p}.{col}", r[col], r[f"{col}_ci_low"], r[f"{col}_ci_high"],
-                                         f"median among the {r[f'reached_{n}']:,} cascades that reach {int(n):,}; bootstrap 95% CI"
-                                         if r[f"reached_{n}"] else f"no cascade reaches {int(n):,}"))
+            lines.append(
+                record_estimate(
+                    f"{p}.{col}",
+                    r[col],
+                    r[f"{col}_ci_low"],
+                    r[f"{col}_ci_high"],
+                    f"median among the {r[f'reached_{n}']:,} cascades that reach {int(n):,}; bootstrap 95% CI"
+                    if r[f"reached_{n}"]
+                    else f"no cascade reaches {int(n):,}",
+                )
+            )
     for r in changes.to_dict("records"):
-        who = "did" if r["contrast"].startswith("difference") else f"{slug(r['contrast'].split(':')[0])}.after_vs_before"
+        who = (
+            "did" if r["contrast"].startswith("difference") else f"{slug(r['contrast'].split(':')[0])}.after_vs_before"
+        )
         n = r["outcome"].split("_")[-1]
-        what = {"odds ratio": f"odds_ratio_reaching_{n}", "ratio of odds ratios": f"odds_ratio_reaching_{n}",
-                "difference of shares": f"share_difference_reaching_{n}",
-                "difference in differences of shares": f"share_difference_reaching_{n}",
-                "ratio of medians": f"time_ratio_to_{n}", "ratio of median ratios": f"time_ratio_to_{n}"}[r["estimand"]]
+        what = {
+            "odds ratio": f"odds_ratio_reaching_{n}",
+            "ratio of odds ratios": f"odds_ratio_reaching_{n}",
+            "difference of shares": f"difference_of_shares_reaching_{n}",
+            "difference in differences of shares": f"difference_of_shares_reaching_{n}",
+            "ratio of medians": f"time_ratio_to_{n}",
+            "ratio of median ratios": f"time_ratio_to_{n}",
+        }[r["estimand"]]
         kind = "crude" if r["method"] == "crude" or "no covariates" in r["method"] else "adjusted"
-        note = (f"{r['contrast']}: {r['estimand']}, {r['method']}; {r['cascades']:,} cascades, {r['excluded']:,} excluded"
-                + (f"; {r['note']}" if r["note"] else ""))
+        note = (
+            f"{r['contrast']}: {r['estimand']}, {r['method']}; {r['cascades']:,} cascades, {r['excluded']:,} excluded"
+            + (f"; {r['note']}" if r["note"] else "")
+        )
         tolerance = 1e-6 if "regression" in r["method"] else 1e-9
-        lines.append(record_estimate(f"{base}.{who}.{what}.{kind}", r["estimate"], r["ci_low"], r["ci_high"], note,
-                                     tolerance))
+        lines.append(
+            record_estimate(f"{base}.{who}.{what}.{kind}", r["estimate"], r["ci_low"], r["ci_high"], note, tolerance)
+        )
     return lines

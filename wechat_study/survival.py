@@ -41,11 +41,13 @@ def observation_note(name: str) -> str:
 
 
 def followed_hours(cascades: pd.DataFrame, end: pd.Timestamp) -> pd.Series:
-    """Hours from each source post to ``end``, by ``cascade_id`` (the censoring time of a cascade that never crosses)."""
+    """Hours from each source post to ``end``, by ``cascade_id``: the censoring time of a cascade that never crosses."""
     return ((end - cascades["created_at"]).dt.total_seconds() / 3600.0).set_axis(cascades["cascade_id"].to_numpy())
 
 
-def durations(metrics: pd.DataFrame, cascades: pd.DataFrame, end: pd.Timestamp, threshold: int = th.REPOSTS) -> pd.DataFrame:
+def durations(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, end: pd.Timestamp, threshold: int = th.REPOSTS
+) -> pd.DataFrame:
     """``thresholds.crossing_durations`` censored at ``end``: ``cascade_id, duration_h, crossed``."""
     return th.crossing_durations(metrics, threshold, followed_hours(cascades, end))
 
@@ -73,10 +75,14 @@ def km_end_check(durations: pd.DataFrame, groups: pd.Series | None = None) -> pd
         last = d.loc[crossed, "duration_h"].max() if crossed.any() else 0.0
         horizon = d.loc[~crossed, "duration_h"].min() if (~crossed).any() else d["duration_h"].max()
         s = th.survival_at(curves[curves["group"] == name], [horizon])["survival"].iloc[0]
-        extra.append({"censored_before_last_crossing": int((d.loc[~crossed, "duration_h"] < last).sum()),
-                      "horizon_h": float(horizon),
-                      "observed_share_by_horizon": float((crossed & (d["duration_h"] <= horizon).to_numpy()).mean()),
-                      "km_share_by_horizon": 1.0 - float(s)})
+        extra.append(
+            {
+                "censored_before_last_crossing": int((d.loc[~crossed, "duration_h"] < last).sum()),
+                "horizon_h": float(horizon),
+                "observed_share_by_horizon": float((crossed & (d["duration_h"] <= horizon).to_numpy()).mean()),
+                "km_share_by_horizon": 1.0 - float(s),
+            }
+        )
     return pd.concat([out.reset_index(drop=True), pd.DataFrame(extra)], axis=1)
 
 
@@ -96,8 +102,14 @@ def bootstrap_median(x, n_boot: int = 2000, seed: int = 0, level: float = 0.95) 
     return float(np.median(x)), float(lo), float(hi)
 
 
-def how_fast(durations: pd.DataFrame, groups: pd.Series, a: str = "rumour", b: str = "non-rumour",
-             n_boot: int = 2000, seed: int = 0) -> tuple[pd.DataFrame, dict]:
+def how_fast(
+    durations: pd.DataFrame,
+    groups: pd.Series,
+    a: str = "rumour",
+    b: str = "non-rumour",
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, dict]:
     """Among the cascades that cross: hours to the threshold per group, and group ``a`` against ``b``.
 
     Returns (per group ``group, crossed, median_h, ci_low_h, ci_high_h``; and a dict with the
@@ -114,21 +126,40 @@ def how_fast(durations: pd.DataFrame, groups: pd.Series, a: str = "rumour", b: s
         m, lo, hi = bootstrap_median(x, n_boot, seed + i)
         rows.append({"group": name, "crossed": len(x), "median_h": m, "ci_low_h": lo, "ci_high_h": hi})
     xa, xb = samples.get(a, np.array([])), samples.get(b, np.array([]))
-    test = {"difference_h": np.nan, "ci_low_h": np.nan, "ci_high_h": np.nan, "p_value": np.nan,
-            "prob_a_slower": np.nan, "crossed_a": len(xa), "crossed_b": len(xb)}
+    test = {
+        "difference_h": np.nan,
+        "ci_low_h": np.nan,
+        "ci_high_h": np.nan,
+        "p_value": np.nan,
+        "prob_a_slower": np.nan,
+        "crossed_a": len(xa),
+        "crossed_b": len(xb),
+    }
     if len(xa) and len(xb):
         rng = np.random.default_rng(seed + 1000)
-        draws = (np.median(rng.choice(xa, (n_boot, len(xa))), axis=1)
-                 - np.median(rng.choice(xb, (n_boot, len(xb))), axis=1))
+        draws = np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(
+            rng.choice(xb, (n_boot, len(xb))), axis=1
+        )
         u = stats.mannwhitneyu(xa, xb, alternative="two-sided")
-        test.update(difference_h=float(np.median(xa) - np.median(xb)), ci_low_h=float(np.quantile(draws, 0.025)),
-                    ci_high_h=float(np.quantile(draws, 0.975)), p_value=float(u.pvalue),
-                    prob_a_slower=float(u.statistic / (len(xa) * len(xb))))
+        test.update(
+            difference_h=float(np.median(xa) - np.median(xb)),
+            ci_low_h=float(np.quantile(draws, 0.025)),
+            ci_high_h=float(np.quantile(draws, 0.975)),
+            p_value=float(u.pvalue),
+            prob_a_slower=float(u.statistic / (len(xa) * len(xb))),
+        )
     return pd.DataFrame(rows), test
 
 
-def crawl_sensitivity(metrics: pd.DataFrame, cascades: pd.DataFrame, ends: dict, groups: pd.Series,
-                      threshold: int = th.REPOSTS, a: str = "rumour", b: str = "non-rumour") -> pd.DataFrame:
+def crawl_sensitivity(
+    metrics: pd.DataFrame,
+    cascades: pd.DataFrame,
+    ends: dict,
+    groups: pd.Series,
+    threshold: int = th.REPOSTS,
+    a: str = "rumour",
+    b: str = "non-rumour",
+) -> pd.DataFrame:
     """How the survival results move with the assumed end of observation.
 
     ``ends`` maps a scenario name to an end time, or to ``None`` for censoring at each cascade's
@@ -137,8 +168,7 @@ def crawl_sensitivity(metrics: pd.DataFrame, cascades: pd.DataFrame, ends: dict,
     """
     frames = []
     for scenario, end in ends.items():
-        d = (th.crossing_durations(metrics, threshold) if end is None
-             else durations(metrics, cascades, end, threshold))
+        d = th.crossing_durations(metrics, threshold) if end is None else durations(metrics, cascades, end, threshold)
         check = km_end_check(d, groups)
         p = th.logrank(d, groups, a, b) if {a, b} <= set(groups.dropna()) else np.nan
         frames.append(check.assign(scenario=scenario, logrank_p=p))
@@ -151,8 +181,15 @@ def not_reached(what: str, reason: str) -> str:
     return f"{what}: not reached ({reason})."
 
 
-def record_survival(dataset: str, threshold: int, check: pd.DataFrame, fast: pd.DataFrame, test: dict,
-                    a: str = "rumour", b: str = "non-rumour") -> list[str]:
+def record_survival(
+    dataset: str,
+    threshold: int,
+    check: pd.DataFrame,
+    fast: pd.DataFrame,
+    test: dict,
+    a: str = "rumour",
+    b: str = "non-rumour",
+) -> list[str]:
     """Findings on time to ``threshold``; returns one line per finding, or a "not reached" line for one that
     cannot exist (no cascade crosses).
 
@@ -169,25 +206,48 @@ def record_survival(dataset: str, threshold: int, check: pd.DataFrame, fast: pd.
     lines = []
     for r in check.itertuples(index=False):
         suffix = "" if r.group == "all" else f".{slug(r.group)}"
-        record_finding(f"thresholds.{dataset}.km_share_crossed_at_end{suffix}", float(r.km_share_at_end), tolerance=1e-9,
-                       note=f"1 - S at the end of the Kaplan-Meier curve, censored at the end of observation; observed: "
-                            f"{r.crossed:,} of {r.cascades:,} cascades; {r.censored_before_last_crossing:,} watched for less "
-                            "than the slowest crossing")
+        record_finding(
+            f"thresholds.{dataset}.km_share_crossed_at_end{suffix}",
+            float(r.km_share_at_end),
+            tolerance=1e-9,
+            note=f"1 - S at the end of the Kaplan-Meier curve, censored at the end of observation; observed: "
+            f"{r.crossed:,} of {r.cascades:,} cascades; {r.censored_before_last_crossing:,} watched for less "
+            "than the slowest crossing",
+        )
     for r in fast.itertuples(index=False):
         suffix = "" if r.group == "all" else f".{slug(r.group)}"
-        lines.append(record_estimate(f"thresholds.{dataset}.median_hours_to_{threshold}_reposts{suffix}", r.median_h,
-                                     r.ci_low_h, r.ci_high_h,
-                                     f"median hours among the {r.crossed:,} cascades that cross; bootstrap 95% CI"
-                                     if r.crossed else "no cascade crosses"))
+        lines.append(
+            record_estimate(
+                f"thresholds.{dataset}.median_hours_to_{threshold}_reposts{suffix}",
+                r.median_h,
+                r.ci_low_h,
+                r.ci_high_h,
+                f"median hours among the {r.crossed:,} cascades that cross; bootstrap 95% CI"
+                if r.crossed
+                else "no cascade crosses",
+            )
+        )
     name = f"thresholds.{dataset}.crossers_median_hours_difference"
-    why = (f"{a} minus {b}, among the {test['crossed_a']:,} and {test['crossed_b']:,} cascades that cross; bootstrap 95% CI"
-           if np.isfinite(test["difference_h"]) else f"needs cascades that cross in both {a} and {b}")
+    why = (
+        f"{a} minus {b}, among the {test['crossed_a']:,} and {test['crossed_b']:,} cascades that cross; "
+        "bootstrap 95% CI"
+        if np.isfinite(test["difference_h"])
+        else f"needs cascades that cross in both {a} and {b}"
+    )
     lines.append(record_estimate(name, test["difference_h"], test["ci_low_h"], test["ci_high_h"], why))
     if np.isfinite(test["p_value"]):
-        record_finding(f"thresholds.{dataset}.crossers_mann_whitney_p", test["p_value"], tolerance=1e-9,
-                       note=f"two-sided Mann-Whitney U, hours to {threshold} among the cascades that cross, {a} vs {b}")
-        record_finding(f"thresholds.{dataset}.crossers_prob_{slug(a)}_slower", test["prob_a_slower"], tolerance=1e-9,
-                       note=f"P(T_{a} > T_{b}) + P(tie)/2 among crossers (0.5: neither faster); Mann-Whitney effect size")
+        record_finding(
+            f"thresholds.{dataset}.crossers_mann_whitney_p",
+            test["p_value"],
+            tolerance=1e-9,
+            note=f"two-sided Mann-Whitney U, hours to {threshold} among the cascades that cross, {a} vs {b}",
+        )
+        record_finding(
+            f"thresholds.{dataset}.crossers_prob_{slug(a)}_slower",
+            test["prob_a_slower"],
+            tolerance=1e-9,
+            note=f"P(T_{a} > T_{b}) + P(tie)/2 among crossers (0.5: neither faster); Mann-Whitney effect size",
+        )
         lines.append(f"Mann-Whitney p = {test['p_value']:.2g}; P({a} slower) = {test['prob_a_slower']:.3f}")
     return lines
 

@@ -28,7 +28,7 @@ def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         p = k / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return centre - half, centre + half
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)  # float noise at k = 0 or n
 
 
 def share_crossing(reposts: pd.Series, threshold: int = REPOSTS, groups: pd.Series | None = None) -> pd.DataFrame:
@@ -40,8 +40,15 @@ def share_crossing(reposts: pd.Series, threshold: int = REPOSTS, groups: pd.Seri
     frames = [pd.DataFrame({"group": ["all"], "cascades": [len(crossing)], "crossing": [int(crossing.sum())]})]
     if groups is not None:
         g = crossing.groupby(groups.to_numpy(), sort=True)
-        frames.append(pd.DataFrame({"group": g.size().index.astype(str), "cascades": g.size().to_numpy(),
-                                    "crossing": g.sum().to_numpy().astype(int)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "group": g.size().index.astype(str),
+                    "cascades": g.size().to_numpy(),
+                    "crossing": g.sum().to_numpy().astype(int),
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out["share"] = out["crossing"] / out["cascades"]
     out["ci_low"], out["ci_high"] = wilson_interval(out["crossing"], out["cascades"])
@@ -56,12 +63,17 @@ def difference_test(table: pd.DataFrame, a: str, b: str) -> dict:
 
 
 def sweep(reposts: pd.Series, thresholds, groups: pd.Series | None = None) -> pd.DataFrame:
-    """``share_crossing`` at each threshold: columns ``threshold, group, cascades, crossing, share, ci_low, ci_high``."""
-    return pd.concat([share_crossing(reposts, t, groups).assign(threshold=t) for t in thresholds],
-                     ignore_index=True)[["threshold", "group", "cascades", "crossing", "share", "ci_low", "ci_high"]]
+    """``share_crossing`` at each threshold.
+
+    Columns: ``threshold, group, cascades, crossing, share, ci_low, ci_high``."""
+    return pd.concat([share_crossing(reposts, t, groups).assign(threshold=t) for t in thresholds], ignore_index=True)[
+        ["threshold", "group", "cascades", "crossing", "share", "ci_low", "ci_high"]
+    ]
 
 
-def crossing_durations(metrics: pd.DataFrame, threshold: int = REPOSTS, followed_h: pd.Series | None = None) -> pd.DataFrame:
+def crossing_durations(
+    metrics: pd.DataFrame, threshold: int = REPOSTS, followed_h: pd.Series | None = None
+) -> pd.DataFrame:
     """Per cascade: ``duration_h`` to the threshold, or to the censoring time, and ``crossed``.
 
     ``followed_h`` maps ``cascade_id`` to the hours from the source post to the end of observation
@@ -78,8 +90,9 @@ def crossing_durations(metrics: pd.DataFrame, threshold: int = REPOSTS, followed
         if np.isnan(until[~crossed.to_numpy()]).any():
             raise ValueError("followed_h lacks the end of observation of some cascades that never cross")
     duration = np.where(crossed, t, until) / 3600.0
-    return pd.DataFrame({"cascade_id": metrics["cascade_id"], "duration_h": np.maximum(duration, 0.0),
-                         "crossed": crossed.to_numpy()})
+    return pd.DataFrame(
+        {"cascade_id": metrics["cascade_id"], "duration_h": np.maximum(duration, 0.0), "crossed": crossed.to_numpy()}
+    )
 
 
 def kaplan_meier(durations: pd.DataFrame, groups: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -94,19 +107,34 @@ def kaplan_meier(durations: pd.DataFrame, groups: pd.Series | None = None) -> tu
 
     labels = pd.Series("all", index=durations.index) if groups is None else groups
     curves, medians = [], []
-    for name in (["all"] if groups is None else sorted(labels.dropna().unique())):
+    for name in ["all"] if groups is None else sorted(labels.dropna().unique()):
         d = durations[(labels == name).to_numpy()]
         km = KaplanMeierFitter().fit(d["duration_h"], d["crossed"], label="km")
         ci = km.confidence_interval_
-        curves.append(pd.DataFrame({"group": name, "hours": km.survival_function_.index.to_numpy(),
-                                    "survival": km.survival_function_["km"].to_numpy(),
-                                    "ci_low": ci.iloc[:, 0].to_numpy(), "ci_high": ci.iloc[:, 1].to_numpy()}))
+        curves.append(
+            pd.DataFrame(
+                {
+                    "group": name,
+                    "hours": km.survival_function_.index.to_numpy(),
+                    "survival": km.survival_function_["km"].to_numpy(),
+                    "ci_low": ci.iloc[:, 0].to_numpy(),
+                    "ci_high": ci.iloc[:, 1].to_numpy(),
+                }
+            )
+        )
         med = median_survival_times(ci)
         m = km.median_survival_time_
-        medians.append({"group": name, "cascades": len(d), "crossed": int(d["crossed"].sum()),
-                        "median_h": float(m) if np.isfinite(m) else np.nan,
-                        "ci_low_h": _finite(med.iloc[0, 0]), "ci_high_h": _finite(med.iloc[0, 1]),
-                        "survival_at_end": float(km.survival_function_["km"].iloc[-1])})
+        medians.append(
+            {
+                "group": name,
+                "cascades": len(d),
+                "crossed": int(d["crossed"].sum()),
+                "median_h": float(m) if np.isfinite(m) else np.nan,
+                "ci_low_h": _finite(med.iloc[0, 0]),
+                "ci_high_h": _finite(med.iloc[0, 1]),
+                "survival_at_end": float(km.survival_function_["km"].iloc[-1]),
+            }
+        )
     return pd.concat(curves, ignore_index=True), pd.DataFrame(medians)
 
 
@@ -141,8 +169,13 @@ def nth_repost(posts: pd.DataFrame, n: int = REPOSTS) -> pd.DataFrame:
     rank = np.arange(len(order)) - np.searchsorted(c, c, side="left")
     pick = order[rank == n - 1]
     cas = f.cascade_of[pick]
-    return pd.DataFrame({"cascade_id": np.asarray(f.cascade_ids)[cas],
-                         "hours": (f.times[pick] - f.root_times[cas]) / 3.6e12, "depth": f.depth[pick]})
+    return pd.DataFrame(
+        {
+            "cascade_id": np.asarray(f.cascade_ids)[cas],
+            "hours": (f.times[pick] - f.root_times[cas]) / 3.6e12,
+            "depth": f.depth[pick],
+        }
+    )
 
 
 def survival_at(curves: pd.DataFrame, hours) -> pd.DataFrame:
@@ -150,8 +183,10 @@ def survival_at(curves: pd.DataFrame, hours) -> pd.DataFrame:
     rows = []
     for name, g in curves.groupby("group", sort=True):
         idx = np.searchsorted(g["hours"].to_numpy(), hours, side="right") - 1
-        rows += [{"group": name, "hours": h, "survival": float(g["survival"].iloc[max(i, 0)])}
-                 for h, i in zip(hours, idx, strict=True)]
+        rows += [
+            {"group": name, "hours": h, "survival": float(g["survival"].iloc[max(i, 0)])}
+            for h, i in zip(hours, idx, strict=True)
+        ]
     return pd.DataFrame(rows)
 
 
@@ -165,7 +200,9 @@ def crossing_by_dataset(corpora: dict, metrics: dict, threshold: int = REPOSTS) 
         labels = corpora[name].cascades.set_index("cascade_id")["label"].reindex(m["cascade_id"])
         groups = labels.reset_index(drop=True) if labels.notna().any() else None
         frames.append(share_crossing(m["reposts"], threshold, groups).assign(dataset=name))
-    return pd.concat(frames, ignore_index=True)[["dataset", "group", "cascades", "crossing", "share", "ci_low", "ci_high"]]
+    return pd.concat(frames, ignore_index=True)[
+        ["dataset", "group", "cascades", "crossing", "share", "ci_low", "ci_high"]
+    ]
 
 
 def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", note: str = "") -> None:
@@ -176,9 +213,14 @@ def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", 
     for row in table.itertuples(index=False):
         suffix = "" if row.group == "all" else f".{slug(row.group)}"
         name = f"thresholds.{row.dataset}.share_reaching_{threshold}_{what}{suffix}"
-        record_finding(name, float(row.share), tolerance=1e-12,
-                       note=f"{row.crossing:,} of {row.cascades:,} cascades; 95% CI {row.ci_low:.3f}-{row.ci_high:.3f}"
-                       + (f"; {note}" if note else ""))
+        record_finding(
+            name,
+            float(row.share),
+            tolerance=1e-12,
+            note=f"{row.crossing:,} of {row.cascades:,} cascades; 95% CI {row.ci_low:.3f}-{row.ci_high:.3f}"
+            + (f"; {note}" if note else ""),
+        )
         for part in ("ci_low", "ci_high"):
-            record_finding(f"{name}.{part}", float(getattr(row, part)), tolerance=1e-12,
-                           note=f"Wilson 95% interval of {name}")
+            record_finding(
+                f"{name}.{part}", float(getattr(row, part)), tolerance=1e-12, note=f"Wilson 95% interval of {name}"
+            )
