@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from wechat_study.datasets.catalog import CATALOG
+from wechat_study.datasets.catalog import CATALOG, manifest_from_upstream
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "wechat_study.cli"]
@@ -32,7 +33,33 @@ def test_catalog_manifests_match_the_mirror(mirror):
     if mirror is None:
         pytest.skip("no mirror to compare with")
     for name, ds in CATALOG.items():
-        assert ds.manifest_text == (mirror / name / "MANIFEST.tsv").read_text("utf-8"), name
+        upstream = (mirror / name / "MANIFEST.tsv").read_text("utf-8")
+        assert ds.manifest_text == manifest_from_upstream(upstream, name), name
+        if name != "ced":  # only CED's file names embed a uid
+            assert ds.manifest_text == upstream, name
+    ced = CATALOG["ced"]
+    renamed = [line.split("\t", 1)[0] for line in (mirror / "ced" / "MANIFEST.tsv").read_text("utf-8").splitlines()]
+    renamed = [p for p in renamed if ced.committed_path(p) != p]
+    assert len(renamed) == 6774  # every file but the two READMEs
+    for p in renamed[:50]:
+        uid = p.rsplit("_", 1)[1].removesuffix(".json")
+        assert uid not in ced.committed_path(p) and ced.committed_path(p) in ced.manifest
+
+
+def test_committed_paths_replace_only_the_uid_and_a_collision_is_an_error(monkeypatch):
+    from wechat_study.datasets import catalog
+
+    ced = CATALOG["ced"]
+    got = ced.committed_path("CED_Dataset/rumor-repost/12_AbC9_100200300.json")
+    assert re.fullmatch(r"CED_Dataset/rumor-repost/12_AbC9_sha256-[0-9a-f]{20}\.json", got)
+    assert ced.committed_path("CED_Dataset/README.md") == "CED_Dataset/README.md"
+    assert CATALOG["wbmsf"].committed_path("data/global/repost_uids.txt") == "data/global/repost_uids.txt"
+    text = "CED_Dataset/rumor-repost/12_AbC9_1.json\t5\tsha\tok\nCED_Dataset/rumor-repost/12_AbC9_2.json\t5\tsha\tok\n"
+    assert manifest_from_upstream(text, "ced").count("sha256-") == 2
+    monkeypatch.setattr(catalog, "PATH_DIGEST_HEX", 0)  # every digest empty: the two names collide
+    with pytest.raises(ValueError, match=r"ced: MANIFEST.tsv line 2: CED_Dataset/rumor-repost/12_AbC9_sha256-.json "
+                                         r"is also the committed name of line 1"):
+        manifest_from_upstream(text, "ced")
 
 
 def test_cli_prepare_prints_the_quality_report(tmp_data):

@@ -276,3 +276,93 @@ class Zeros(io.RawIOBase):
         b[:k] = bytes(k)
         self.left -= k
         return k
+
+
+def _ced_members(mirror: Path, n: int) -> list[tuple[tarfile.TarInfo, bytes]]:
+    """The first ``n`` uid-named CED files of the real mirror archive, with their bytes."""
+    ced = get("ced")
+    out = []
+    with tarfile.open(mirror / "ced" / ced.archive_name, "r|gz") as tf:
+        for m in tf:
+            rel = m.name.split("/", 1)[-1]
+            if m.isfile() and ced.committed_path(rel) != rel:
+                out.append((m, tf.extractfile(m).read()))
+                if len(out) == n:
+                    break
+    return out
+
+
+def _pack(dest: Path, members: list[tuple[str, bytes]]) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(dest, "w:gz") as tout:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tout.addfile(info, io.BytesIO(data))
+
+
+@pytest.fixture
+def ced_sample(mirror, tmp_path, monkeypatch):
+    """A catalog entry ``cedsample`` pinning three real CED files (uid in their names), its mirror folder and
+    the files as (upstream path, bytes); its manifest is made from upstream's lines by ``manifest_from_upstream``."""
+    if mirror is None:
+        pytest.skip("takes three real CED files from the mirror's archive")
+    from dataclasses import replace
+
+    from wechat_study.datasets.catalog import CATALOG, manifest_from_upstream
+
+    ds = replace(get("ced"), name="cedsample")
+    files = [(m.name.split("/", 1)[1], data) for m, data in _ced_members(mirror, 3)]
+    wanted = {rel for rel, _ in files}
+    lines = [line for line in (mirror / "ced" / "MANIFEST.tsv").read_text("utf-8").splitlines(keepends=True)
+             if line.split("\t", 1)[0] in wanted]
+    assert len(lines) == 3
+    monkeypatch.setitem(CATALOG, "cedsample", ds)
+    ds.__dict__["manifest_text"] = manifest_from_upstream("".join(lines), "cedsample")
+    return ds, tmp_path / "mirror", files
+
+
+def test_a_uid_in_a_file_name_is_pinned_by_digest_and_the_file_keeps_its_upstream_name(tmp_data, ced_sample):
+    ds, mirror_root, files = ced_sample
+    uids = {rel.rsplit("_", 1)[1].removesuffix(".json") for rel, _ in files}
+    assert not [u for u in uids if u in ds.manifest_text]  # the committed form carries no raw uid
+    assert set(ds.manifest) == {ds.committed_path(rel) for rel, _ in files}
+    # a stand-in member with another uid (same index, mid and bytes) matches no manifest path and is ignored
+    rel0, data0 = files[0]
+    other = rel0.replace(rel0.rsplit("_", 1)[1], f"{int(rel0.rsplit('_', 1)[1].removesuffix('.json')) + 1}.json")
+    _pack(mirror_root / "cedsample" / ds.archive_name,
+          [(f"{ds.top_folder}/{other}", data0)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in files])
+    path = ws.fetch("cedsample", mirror=mirror_root)
+    assert snapshot(path).keys() == {rel for rel, _ in files} | {STAMP}
+    for rel, data in files:
+        assert (path / rel).read_bytes() == data
+    assert is_verified(ds)
+    # a file renamed on disk to another uid is no longer the pinned file
+    (path / rel0).rename(path / other)
+    assert not is_verified(ds)
+
+
+def test_a_file_under_another_uid_does_not_stand_in_and_the_error_names_no_uid(tmp_data, ced_sample):
+    ds, mirror_root, files = ced_sample
+    (rel0, data0), rest = files[0], files[1:]
+    uid = rel0.rsplit("_", 1)[1].removesuffix(".json")
+    other = rel0.replace(f"_{uid}.json", f"_{int(uid) + 1}.json")
+    _pack(mirror_root / "cedsample" / ds.archive_name,
+          [(f"{ds.top_folder}/{other}", data0)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in rest])
+    with pytest.raises(ws.FetchError) as e:
+        ws.fetch("cedsample", mirror=mirror_root)
+    assert f"lacks 1 file(s) of the manifest: {ds.committed_path(rel0)}" in str(e.value)
+    assert uid not in str(e.value)
+    assert not (tmp_data / "raw" / "cedsample").exists()
+
+
+def test_a_corrupt_uid_named_file_is_named_by_its_committed_path(tmp_data, ced_sample):
+    ds, mirror_root, files = ced_sample
+    rel0, data0 = files[0]
+    bad = bytes([data0[0] ^ 0x01]) + data0[1:]
+    _pack(mirror_root / "cedsample" / ds.archive_name,
+          [(f"{ds.top_folder}/{rel0}", bad)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in files[1:]])
+    with pytest.raises(ws.FetchError, match=r"git-blob SHA-1 .* differs from the manifest's") as e:
+        ws.fetch("cedsample", mirror=mirror_root)
+    assert str(e.value).startswith(f"cedsample: {ds.committed_path(rel0)}: ")
+    assert not (tmp_data / "raw" / "cedsample").exists()

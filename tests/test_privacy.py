@@ -197,13 +197,18 @@ def test_prepared_tables_record_the_key_fingerprint_and_are_rebuilt_when_it_chan
 
 def test_no_raw_user_id_anywhere_in_the_repository(raw_ids):
     """``grep`` for every raw id of the data sets (read from the raw files at run time) over every committed
-    file finds nothing. The catalog's manifests are the one exception: they pin the upstream file names, and
-    CED's names embed the source author's uid (a known limit; the loaders never carry file names into tables)."""
+    file, the catalog's manifests included, finds nothing. CED's upstream file names embed the source author's
+    uid; the committed manifest names those files by a digest instead (``Dataset.committed_path``)."""
     coded = {i for ids in raw_ids.values() for i in ids if any(ch.isdigit() for ch in i) and len(i) >= 8}
-    manifests = "wechat_study/datasets/manifests/"
+    texts = committed_texts()
+    sources = (paths.raw_dir("ced") / "CED_Dataset" / "original-microblog").glob("*.json")
+    authors = {f.stem.rsplit("_", 1)[1] for f in sources}
+    missed = len({a for a in authors if len(a) >= 8} - coded)
+    assert len(authors) > 1000 and not missed, f"{missed} file-name uids are not looked for"
+    assert "wechat_study/datasets/manifests/ced.tsv" in texts  # and the manifests are scanned
     found = {}
-    for name, text in committed_texts().items():
-        if name.startswith(manifests) or name == "uv.lock":  # uv.lock: generated; package sizes collide with ids
+    for name, text in texts.items():
+        if name == "uv.lock":  # generated; package sizes collide with ids
             continue
         leaked = set(TOKEN.findall(text)) & coded
         if leaked:

@@ -7,7 +7,10 @@ One code path serves a download and a mirror: the archive is opened from
 checked for its size and git-blob SHA-1 while it streams, chunk by chunk (a member larger
 than the manifest says is refused as soon as it is, never read whole into memory). The new
 folder is assembled under a temporary name and renamed into place only when every file has
-verified, so a failure leaves ``data/raw/NAME`` exactly as it was.
+verified, so a failure leaves ``data/raw/NAME`` exactly as it was. A manifest path whose uid
+was replaced by a digest (``Dataset.committed_path``) is matched by computing the same digest of
+each member's path; the file keeps its upstream name on disk, and the stamp records which
+upstream name each such manifest path was found under.
 
 The stamp ``.verified.json`` records each file's size, mtime and ctime as verified. Before a
 verified copy is used, every file is checked against it; a file whose times changed is hashed
@@ -81,9 +84,13 @@ def check_verified(ds: Dataset, root: Path | None = None) -> bool:
     if info.get("commit") != ds.commit or info.get("manifest_sha256") != ds.manifest_digest:
         return False
     seen = info.get("files", {})
+    on_disk = info.get("paths", {})
     rehashed = {}
     for rel, entry in ds.manifest.items():
-        f = root / entry.path
+        upstream = on_disk.get(rel, rel)
+        if ds.committed_path(upstream) != rel:
+            return False
+        f = root / upstream
         if not f.is_file():
             return False
         sig = _signature(f)
@@ -127,10 +134,11 @@ def fetch(name: str, mirror: str | os.PathLike | None = None, force: bool = Fals
         else:
             archive = _download(ds, ds.archive_url(base_url), tmp / ds.archive_name)
         with staged_dir(target) as staging:
-            _extract_verified(ds, archive, staging)
+            on_disk = _extract_verified(ds, archive, staging)
             stamp = {"dataset": name, "commit": ds.commit, "manifest_sha256": ds.manifest_digest,
                      "source": "mirror" if mirror_root else ds.archive_url(base_url),
-                     "files": {rel: _signature(staging / e.path) for rel, e in ds.manifest.items()}}
+                     "files": {rel: _signature(staging / on_disk[rel]) for rel in ds.manifest},
+                     "paths": {rel: up for rel, up in on_disk.items() if up != rel}}
             (staging / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", "utf-8")
     return target
 
@@ -190,9 +198,15 @@ def _copy_verified(ds: Dataset, rel: str, entry, stream, dest: Path, archive: Pa
                          f"{entry.blob_sha1} (corrupt archive {archive}); fetch again")
 
 
-def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> None:
+def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> dict[str, str]:
+    """Extract and verify the manifest's files into ``staging``; return manifest path → upstream path.
+
+    A member is looked up by its committed name (``Dataset.committed_path``) and written under its upstream
+    name. Members the manifest does not list are skipped; so is a second member with an already extracted
+    committed name (a duplicate, or a digest collision: whichever comes first is checked, strictly).
+    """
     manifest = ds.manifest
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     current = "the archive's first member"
     try:
         with tarfile.open(archive, mode="r|gz") as tf, tqdm(
@@ -200,8 +214,9 @@ def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> None:
         ) as bar:
             for member in tf:
                 current = member.name
-                rel = _member_path(ds, member.name)
-                if rel is None or rel not in manifest:
+                upstream = _member_path(ds, member.name)
+                rel = None if upstream is None else ds.committed_path(upstream)
+                if rel is None or rel not in manifest or rel in seen:
                     continue
                 entry = manifest[rel]
                 if not member.isfile():
@@ -211,17 +226,18 @@ def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> None:
                         f"{ds.name}: {rel}: {member.size:,} bytes in {archive.name}, the manifest says "
                         f"{entry.size:,} (corrupt or tampered archive {archive}); fetch again"
                     )
-                _copy_verified(ds, rel, entry, tf.extractfile(member), staging / rel, archive)
-                seen.add(rel)
+                _copy_verified(ds, rel, entry, tf.extractfile(member), staging / upstream, archive)
+                seen[rel] = upstream
                 bar.update(1)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as e:
         raise FetchError(
             f"{ds.name}: archive {archive} is truncated or corrupt (reading {current}): {e}; fetch again"
         ) from e
-    missing = sorted(set(manifest) - seen)
+    missing = sorted(set(manifest) - set(seen))
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         raise FetchError(
             f"{ds.name}: archive {archive} lacks {len(missing):,} file(s) of the manifest: "
             f"{', '.join(missing[:3])}{more}"
         )
+    return seen

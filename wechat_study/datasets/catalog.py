@@ -2,19 +2,27 @@
 
 Each entry names the upstream GitHub repository and commit, the files that make up the
 data set (with their sizes and git-blob SHA-1s, in ``manifests/NAME.tsv``), the licence,
-the citation and the loader. The manifests list upstream paths as upstream named them; a
-few of those names embed a raw user id, which is why loaders never carry file names into
-the tables they return.
+the citation and the loader. The manifests list upstream paths as upstream named them, except
+where a name embeds a raw user id (CED's ``<index>_<mid>_<uid>.json``): there the uid is
+replaced by ``sha256-`` and the first 20 hex digits of the SHA-256 of the whole upstream path
+(``Dataset.committed_path``), so nothing committed carries the id while the manifest still pins
+each file's name. Fetch matches an archive member by the same digest and keeps its upstream
+name on disk. ``manifest_from_upstream`` turns upstream's MANIFEST.tsv into the committed form
+(docs/methods.md#13-pseudonyms-and-privacy).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
 GITHUB = "https://github.com"
+#: Hex digits of a path's SHA-256 kept in place of a uid (80 bits: no collision among a data set's files).
+PATH_DIGEST_HEX = 20
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,23 @@ class Dataset:
     #: Cascades that never cross a threshold are censored here (docs/methods.md#4-censoring-and-time-to-threshold).
     observation_end: str = ""
     observation_end_note: str = ""
+    #: A regular expression an upstream path fully matches when its name embeds a raw user id, with the id
+    #: as group ``uid``; empty when no file name carries one.
+    uid_in_path: str = ""
+
+    def committed_path(self, upstream: str) -> str:
+        """The manifest's name for the upstream path ``upstream`` (relative to the archive's top folder).
+
+        A path carrying a raw uid has it replaced by ``sha256-`` and the first ``PATH_DIGEST_HEX`` hex digits of
+        the SHA-256 of the whole upstream path (UTF-8); other paths are kept. The digest pins the name without
+        spelling the id; it is not a secret (uids are few enough to enumerate), it keeps raw ids out of the
+        repository (docs/methods.md#13-pseudonyms-and-privacy).
+        """
+        m = re.fullmatch(self.uid_in_path, upstream) if self.uid_in_path else None
+        if m is None:
+            return upstream
+        digest = hashlib.sha256(upstream.encode("utf-8")).hexdigest()[:PATH_DIGEST_HEX]
+        return f"{upstream[:m.start('uid')]}sha256-{digest}{upstream[m.end('uid'):]}"
 
     def archive_url(self, base: str = GITHUB) -> str:
         """The upstream archive of the pinned commit (``base`` stands in for GitHub)."""
@@ -97,6 +122,7 @@ CATALOG: dict[str, Dataset] = {
             loader="ced",
             tables=("posts", "cascades"),
             observation_end="latest record",
+            uid_in_path=r"CED_Dataset/(?:original-microblog|rumor-repost|non-rumor-repost)/\d+_[0-9A-Za-z]+_(?P<uid>\d+)\.json",
             observation_end_note=("No crawl date is published. The crawl came after the latest record: year-less dates "
                                   "(Weibo's form for the current year) resolve to September 2016, while every source "
                                   "post is from April 2014 or earlier. The end is taken as the latest record, a lower "
@@ -174,6 +200,38 @@ CATALOG: dict[str, Dataset] = {
 INVESTIGATED = ("ced", "wbmsf", "wechatscope", "twitter15", "citizenlab")
 
 
+def manifest_from_upstream(text: str, name: str) -> str:
+    """Upstream's MANIFEST.tsv text (path, size, git-blob SHA-1, status; tab-separated) in our committed form.
+
+    Each path goes through ``Dataset.committed_path``; sizes, SHA-1s, other columns and the line order are kept.
+    Raises ``ValueError`` when two upstream paths would share a committed name.
+    """
+    ds = get(name)
+    out, seen = [], {}
+    for n, line in enumerate(text.splitlines(keepends=True), 1):
+        if not line.strip():
+            out.append(line)
+            continue
+        path, rest = line.split("\t", 1)
+        committed = ds.committed_path(path)
+        if committed in seen:
+            raise ValueError(f"{name}: MANIFEST.tsv line {n}: {committed} is also the committed name of line "
+                             f"{seen[committed]}; lengthen PATH_DIGEST_HEX")
+        seen[committed] = n
+        out.append(f"{committed}\t{rest}")
+    return "".join(out)
+
+
+def write_manifest(upstream: str, name: str) -> None:
+    """Regenerate ``manifests/NAME.tsv`` from upstream's MANIFEST.tsv at ``upstream`` (a file path)."""
+    from pathlib import Path
+
+    from ..atomic import write_text
+
+    text = manifest_from_upstream(Path(upstream).read_text("utf-8"), name)
+    write_text(Path(__file__).parent / "manifests" / f"{name}.tsv", text)
+
+
 def get(name: str) -> Dataset:
     """The catalog entry for ``name``; a clear error lists the known names."""
     from ..errors import UnknownDatasetError
@@ -183,3 +241,7 @@ def get(name: str) -> Dataset:
         known = ", ".join(sorted(CATALOG))
         raise UnknownDatasetError(f"unknown data set {name!r}; the catalog has: {known}")
     return entry
+
+
+if __name__ == "__main__":  # python -m wechat_study.datasets.catalog NAME MIRROR/NAME/MANIFEST.tsv
+    write_manifest(sys.argv[2], sys.argv[1])
