@@ -34,8 +34,12 @@ NAT = np.iinfo(np.int64).min
 
 def arrays(posts: pd.DataFrame):
     starts = np.r_[np.flatnonzero(posts["is_root"].to_numpy()), len(posts)]
-    return (starts, posts["parent_node"].to_numpy(np.int64),
-            posts["created_at"].to_numpy("datetime64[ns]").view(np.int64), posts["is_orphan"].to_numpy(bool))
+    return (
+        starts,
+        posts["parent_node"].to_numpy(np.int64),
+        posts["created_at"].to_numpy("datetime64[ns]").view(np.int64),
+        posts["is_orphan"].to_numpy(bool),
+    )
 
 
 def times(t: np.ndarray, orphan: np.ndarray) -> tuple:
@@ -56,7 +60,7 @@ def networkx_peer(posts, cascades) -> dict:
         a, b = starts[c], starts[c + 1]
         g = nx.Graph()
         g.add_nodes_from(range(b - a))
-        g.add_edges_from((int(p), i) for i, p in enumerate(pn[a + 1:b], start=1))
+        g.add_edges_from((int(p), i) for i, p in enumerate(pn[a + 1 : b], start=1))
         levels = Counter(nx.single_source_shortest_path_length(g, 0).values())
         sv = nx.average_shortest_path_length(g) if b - a > 1 else np.nan
         out[c] = (b - a, max(levels), max(levels.values()), sv, *times(t[a:b], orphan[a:b]))
@@ -70,7 +74,7 @@ def igraph_peer(posts) -> dict:
     out = {}
     for c in range(len(starts) - 1):
         a, b = starts[c], starts[c + 1]
-        g = ig.Graph(n=b - a, edges=np.c_[pn[a + 1:b], np.arange(1, b - a)].tolist(), directed=False)
+        g = ig.Graph(n=b - a, edges=np.c_[pn[a + 1 : b], np.arange(1, b - a)].tolist(), directed=False)
         _, layers, _ = g.bfs(0)
         breadth = int(np.diff(layers).max())
         sv = g.average_path_length(directed=False) if b - a > 1 else np.nan
@@ -107,9 +111,15 @@ def duckdb_peer(posts) -> pd.DataFrame:
 
     starts, pn, t, orphan = arrays(posts)
     cascade = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
-    table = pd.DataFrame({"cascade": cascade, "node": np.arange(len(pn)),
-                          "parent": np.where(pn < 0, -1, starts[cascade] + pn),
-                          "t": pd.Series(t, dtype="Int64").mask(t == NAT), "orphan": orphan})
+    table = pd.DataFrame(
+        {
+            "cascade": cascade,
+            "node": np.arange(len(pn)),
+            "parent": np.where(pn < 0, -1, starts[cascade] + pn),
+            "t": pd.Series(t, dtype="Int64").mask(t == NAT),
+            "orphan": orphan,
+        }
+    )
     con = duckdb.connect()
     con.execute("SET threads TO 1")
     con.register("p", table)
@@ -143,20 +153,33 @@ def main() -> None:
         np.testing.assert_allclose(got, ref[list(out)], rtol=1e-9, equal_nan=True)
     np.testing.assert_allclose(db_out["sv"].to_numpy(float), ref, rtol=1e-9, equal_nan=True)
 
-    lines = ["# ws.cascade_metrics against its peers (CED, one run)", "",
-             (f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}. "
-             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `python benchmarks/bench_peers.py`; "
-             f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (other work was running "
-             "on the machine when it is above ~1). Every method computes every default column on one thread; "
-             "ratios are from this one run."), "",
-             "| method | cascades run | seconds | seconds for all CED | M nodes/s | ws is faster by |", "|---|---|---|---|---|---|",
-             f"| `ws.cascade_metrics` (best of 5) | {c:,} | {ws_s:.3f} | {ws_s:.3f} | {n / ws_s / 1e6:.1f} | 1x |",
-             (f"| networkx per cascade | {args.sample} (seeded sample) | {nx_s:.1f} | {nx_total:.0f} (estimated) | "
-             f"{n / nx_total / 1e6:.4f} | {nx_total / ws_s:,.0f}x |"),
-             f"| igraph per cascade | {c:,} | {ig_s:.1f} | {ig_s:.1f} | {n / ig_s / 1e6:.2f} | {ig_s / ws_s:,.0f}x |",
-             f"| DuckDB recursive query | {c:,} | {db_s:.1f} | {db_s:.1f} | {n / db_s / 1e6:.2f} | {db_s / ws_s:,.0f}x |",
-             "", ("Targets: >= 5000x networkx, >= 100x igraph, >= 20x DuckDB. Structural virality of every peer "
-             "agrees with ws to 1e-9 on the cascades it ran."), ""]
+    lines = [
+        "# ws.cascade_metrics against its peers (CED, one run)",
+        "",
+        (
+            f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}. "
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `python benchmarks/bench_peers.py`; "
+            f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (other work was running "
+            "on the machine when it is above ~1). Every method computes every default column on one thread; "
+            "ratios are from this one run."
+        ),
+        "",
+        "| method | cascades run | seconds | seconds for all CED | M nodes/s | ws is faster by |",
+        "|---|---|---|---|---|---|",
+        f"| `ws.cascade_metrics` (best of 5) | {c:,} | {ws_s:.3f} | {ws_s:.3f} | {n / ws_s / 1e6:.1f} | 1x |",
+        (
+            f"| networkx per cascade | {args.sample} (seeded sample) | {nx_s:.1f} | {nx_total:.0f} (estimated) | "
+            f"{n / nx_total / 1e6:.4f} | {nx_total / ws_s:,.0f}x |"
+        ),
+        f"| igraph per cascade | {c:,} | {ig_s:.1f} | {ig_s:.1f} | {n / ig_s / 1e6:.2f} | {ig_s / ws_s:,.0f}x |",
+        f"| DuckDB recursive query | {c:,} | {db_s:.1f} | {db_s:.1f} | {n / db_s / 1e6:.2f} | {db_s / ws_s:,.0f}x |",
+        "",
+        (
+            "Targets: >= 5000x networkx, >= 100x igraph, >= 20x DuckDB. Structural virality of every peer "
+            "agrees with ws to 1e-9 on the cascades it ran."
+        ),
+        "",
+    ]
     RESULTS.write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
 

@@ -18,8 +18,13 @@ RESULTS = Path(__file__).resolve().parent / "results" / "reproduce.md"
 
 def wall(*args: str) -> float:
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "wechat_study.cli", "reproduce", *args], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "wechat_study.cli", "reproduce", *args],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t
 
 
@@ -28,12 +33,19 @@ def main() -> None:
         ws.prepare(name)
     forced = wall("--force")
     cached = wall()
-    lines = ["# Reproduce benchmark", "",
-             f"Machine: {os.cpu_count()} cores. Measured {time.strftime('%Y-%m-%d')} by `python benchmarks/bench_reproduce.py`,"
-             " from prepared data.", "",
-             "| what | seconds | target |", "|---|---|---|",
-             f"| `wechat-study reproduce --force` (every notebook run, reports rendered) | {forced:.1f} | <= 180 |",
-             f"| `wechat-study reproduce` (every run from the cache, reports rendered) | {cached:.1f} | |", ""]
+    lines = [
+        "# Reproduce benchmark",
+        "",
+        f"Machine: {os.cpu_count()} cores. Measured {time.strftime('%Y-%m-%d')} "
+        "by `python benchmarks/bench_reproduce.py`,"
+        " from prepared data.",
+        "",
+        "| what | seconds | target |",
+        "|---|---|---|",
+        f"| `wechat-study reproduce --force` (every notebook run, reports rendered) | {forced:.1f} | <= 180 |",
+        f"| `wechat-study reproduce` (every run from the cache, reports rendered) | {cached:.1f} | |",
+        "",
+    ]
     RESULTS.write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
 

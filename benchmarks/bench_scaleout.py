@@ -72,8 +72,9 @@ def main() -> None:
         ws.scaleout.write_synthetic(corpus, n, seed=0)
         synth_s = time.perf_counter() - t
         out = scratch / f"metrics{millions}m.parquet"
-        wall, peak = run_sampled([sys.executable, "-m", "wechat_study.cli", "metrics", str(corpus), "--out", str(out),
-                                  "--workers", "2"])
+        wall, peak = run_sampled(
+            [sys.executable, "-m", "wechat_study.cli", "metrics", str(corpus), "--out", str(out), "--workers", "2"]
+        )
         result = pd.read_parquet(out)
         posts = int(result["size"].sum())
         equal = "not checked"
@@ -89,23 +90,35 @@ def main() -> None:
         out.unlink()
     per_post = rows[-1][3] / rows[-1][0]
     rate_per_worker = rows[-1][0] / rows[-1][3] / 2
-    lines = ["# Scale-out benchmark (Dask LocalCluster, 2 workers)", "",
-             f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB. Measured "
-             f"{time.strftime('%Y-%m-%d')} by `python benchmarks/bench_scaleout.py`. Synthetic corpora from "
-             "`wechat-study synth` (1M posts per file, seed 0); the metrics time is the whole "
-             "`wechat-study metrics DIR --out FILE --workers 2` command, cluster start included.", "",
-             "| posts | cascades | synth (s) | metrics, end to end (s) | posts/s | peak memory, all processes | equals in-memory |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Scale-out benchmark (Dask LocalCluster, 2 workers)",
+        "",
+        f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB. Measured "
+        f"{time.strftime('%Y-%m-%d')} by `python benchmarks/bench_scaleout.py`. Synthetic corpora from "
+        "`wechat-study synth` (1M posts per file, seed 0); the metrics time is the whole "
+        "`wechat-study metrics DIR --out FILE --workers 2` command, cluster start included.",
+        "",
+        "| posts | cascades | synth (s) | metrics, end to end (s) | posts/s "
+        "| peak memory, all processes | equals in-memory |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for posts, casc, synth_s, wall, peak, equal in rows:
-        lines.append(f"| {posts:,} | {casc:,} | {synth_s:.0f} | {wall:.1f} | {posts / wall:,.0f} | "
-                     f"{peak / 2**30:.2f} GiB | {equal} |")
+        lines.append(
+            f"| {posts:,} | {casc:,} | {synth_s:.0f} | {wall:.1f} | {posts / wall:,.0f} | "
+            f"{peak / 2**30:.2f} GiB | {equal} |"
+        )
     est = 226_000_000 / (rate_per_worker * 32)
-    lines += ["", "Targets: 30M posts in <= 60 s with peak memory <= 4 GB; linear growth.", "",
-              f"Extrapolation to Weiboscope's 226M posts: one worker here computes {rate_per_worker:,.0f} posts/s "
-              f"(the largest run, overheads included: {per_post * 1e6:.2f} s per million posts on 2 workers). On a "
-              f"cluster of 8 machines with 4 cores each (32 single-threaded workers) reading the same 1M-post files from "
-              f"shared storage, 226 files would take about {est:.0f} s of computing, plus the cluster's start and "
-              "the reads; memory per worker stays that of one 1M-post file (about 0.3 GB).", ""]
+    lines += [
+        "",
+        "Targets: 30M posts in <= 60 s with peak memory <= 4 GB; linear growth.",
+        "",
+        f"Extrapolation to Weiboscope's 226M posts: one worker here computes {rate_per_worker:,.0f} posts/s "
+        f"(the largest run, overheads included: {per_post * 1e6:.2f} s per million posts on 2 workers). On a "
+        f"cluster of 8 machines with 4 cores each (32 single-threaded workers) reading the same 1M-post files from "
+        f"shared storage, 226 files would take about {est:.0f} s of computing, plus the cluster's start and "
+        "the reads; memory per worker stays that of one 1M-post file (about 0.3 GB).",
+        "",
+    ]
     RESULTS.write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
 

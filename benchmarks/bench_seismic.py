@@ -38,7 +38,7 @@ def cascade_inputs(corpus, repost_followers: float = 100.0) -> tuple[dict, dict,
     secs = np.clip(secs, 0.0, None)
     cid = posts["cascade_id"].to_numpy()
     is_root = posts["is_root"].to_numpy()
-    order = np.lexsort((secs, ~is_root, cid))            # by cascade, the root first, then by time
+    order = np.lexsort((secs, ~is_root, cid))  # by cascade, the root first, then by time
     cid, secs, is_root = cid[order], secs[order], is_root[order]
     bounds = np.flatnonzero(np.r_[True, cid[1:] != cid[:-1], True])
     known = corpus.cascades["author_followers"].astype("float64")
@@ -74,24 +74,44 @@ def main() -> None:
         pred = g.set_index("cascade_id")["predicted"]
         err = (pred - final.reindex(pred.index)).abs() / final.reindex(pred.index)
         err = err[np.isfinite(pred) & (final.reindex(pred.index) > 0)]
-        rows.append(f"| {a:,.0f} | {np.median(g['p']):.2e} | {int(np.isinf(pred).sum()):,} | "
-                    f"{np.median(err):.1%} |")
-    lines = ["# SEISMIC benchmark", "",
-             (f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
-             f"numpy {np.__version__}, pandas {pd.__version__}. Measured {time.strftime('%Y-%m-%d')} by "
-             "`python benchmarks/bench_seismic.py`. Times are wall-clock seconds, one process."), "",
-             "## `predict_cascades` on all CED cascades", "",
-             "| cascades | shares | times (s) | seconds (median of 3) | runs |", "|---|---|---|---|---|",
-             (f"| {len(times):,} | {shares:,} | {', '.join(f'{a:.0f}' for a in AT)} | **{med:.3f}** | "
-             f"{', '.join(f'{r:.3f}' for r in runs)} |"), "",
-             (f"Target: <= 10 s. Building the inputs from the posts table (not timed above): {prep:.2f} s. "
-             f"Load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when measured (other jobs running)."), "",
-             (f"Inputs: reposts assumed to have {args.repost_followers:g} followers each; {nulls} sources with "
-             "null `author_followers` took the median of the known values."), "",
-             "## Sanity figures", "",
-             "Not a validation: repost followers are assumed, and the final count is the reposts CED holds.", "",
-             "| at (s) | median p | predictions = inf | median relative error vs final reposts (finite) |",
-             "|---|---|---|---|", *rows, ""]
+        rows.append(f"| {a:,.0f} | {np.median(g['p']):.2e} | {int(np.isinf(pred).sum()):,} | {np.median(err):.1%} |")
+    lines = [
+        "# SEISMIC benchmark",
+        "",
+        (
+            f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+            f"numpy {np.__version__}, pandas {pd.__version__}. Measured {time.strftime('%Y-%m-%d')} by "
+            "`python benchmarks/bench_seismic.py`. Times are wall-clock seconds, one process."
+        ),
+        "",
+        "## `predict_cascades` on all CED cascades",
+        "",
+        "| cascades | shares | times (s) | seconds (median of 3) | runs |",
+        "|---|---|---|---|---|",
+        (
+            f"| {len(times):,} | {shares:,} | {', '.join(f'{a:.0f}' for a in AT)} | **{med:.3f}** | "
+            f"{', '.join(f'{r:.3f}' for r in runs)} |"
+        ),
+        "",
+        (
+            f"Target: <= 10 s. Building the inputs from the posts table (not timed above): {prep:.2f} s. "
+            f"Load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when measured (other jobs running)."
+        ),
+        "",
+        (
+            f"Inputs: reposts assumed to have {args.repost_followers:g} followers each; {nulls} sources with "
+            "null `author_followers` took the median of the known values."
+        ),
+        "",
+        "## Sanity figures",
+        "",
+        "Not a validation: repost followers are assumed, and the final count is the reposts CED holds.",
+        "",
+        "| at (s) | median p | predictions = inf | median relative error vs final reposts (finite) |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]
     RESULTS.write_text("\n".join(lines), "utf-8")
     print("\n".join(lines))
 

@@ -54,8 +54,9 @@ def test_a_parent_cycle_names_the_record_and_the_cycle(tmp_path):
     make_ced(tmp_path, [rec("a1", parent="a2"), rec("a2", parent="a1"), rec("a3")])
     with pytest.raises(ws.DataError) as e:
         load_ced(tmp_path)
-    assert str(e.value) == (f"{SHOWN}: record 0 (a1): parent cycle: a1 -> a2 -> a1 "
-                            "(every post's parents must lead back to the root)")
+    assert str(e.value) == (
+        f"{SHOWN}: record 0 (a1): parent cycle: a1 -> a2 -> a1 (every post's parents must lead back to the root)"
+    )
 
 
 @pytest.mark.parametrize("date", ["2013-13-45 10:00:00", "yesterday 10:00"])
@@ -70,17 +71,24 @@ def test_a_source_time_that_is_not_a_time(tmp_path):
     make_ced(tmp_path, [rec("a1")], source={"time": "last week", "user": "empty"})
     with pytest.raises(ws.DataError) as e:
         load_ced(tmp_path)
-    assert str(e.value) == "CED_Dataset/original-microblog/0_Root1_*.json: record time: unparseable source time 'last week'"
+    assert (
+        str(e.value)
+        == "CED_Dataset/original-microblog/0_Root1_*.json: record time: unparseable source time 'last week'"
+    )
 
 
 def test_known_quirks_are_handled_and_counted(tmp_path):
-    make_ced(tmp_path, [
-        rec("a1"),
-        rec("a1", date="2013-09-25 10:00:00"),          # duplicate: the first is kept
-        rec("a2", parent="gone"),                        # orphan: attached to the root
-        rec("a3", parent="a1", date="2014-01-01 00:00:00"),
-        rec("a4", parent="a1", date="01月02日 03:04"),    # no year: resolved to 2015
-    ], source={"time": "Tue Sep 24 08:00:00 +0800 2013", "reposts": 4, "user": "empty"})
+    make_ced(
+        tmp_path,
+        [
+            rec("a1"),
+            rec("a1", date="2013-09-25 10:00:00"),  # duplicate: the first is kept
+            rec("a2", parent="gone"),  # orphan: attached to the root
+            rec("a3", parent="a1", date="2014-01-01 00:00:00"),
+            rec("a4", parent="a1", date="01月02日 03:04"),  # no year: resolved to 2015
+        ],
+        source={"time": "Tue Sep 24 08:00:00 +0800 2013", "reposts": 4, "user": "empty"},
+    )
     tables, q = load_ced(tmp_path)
     posts = tables["posts"].set_index("post_id")
     assert q.count("duplicate_records") == 1 and q.count("orphans") == 1
@@ -95,8 +103,11 @@ def test_known_quirks_are_handled_and_counted(tmp_path):
 
 
 def test_a_date_with_no_year_that_cannot_be_placed_is_quarantined(tmp_path):
-    make_ced(tmp_path, [rec("a1", date="2012-05-01 00:00:00"), rec("a2", date="01月01日 00:00")],
-             source={"time": 1_380_000_000, "user": {"followers": 1}})  # source in 2013-09; crawl year 2013
+    make_ced(
+        tmp_path,
+        [rec("a1", date="2012-05-01 00:00:00"), rec("a2", date="01月01日 00:00")],
+        source={"time": 1_380_000_000, "user": {"followers": 1}},
+    )  # source in 2013-09; crawl year 2013
     tables, q = load_ced(tmp_path)
     assert q.count("dates_without_year_quarantined") == 1
     assert pd.isna(tables["posts"].set_index("post_id").loc["a2", "created_at"])
@@ -108,30 +119,38 @@ def test_a_csv_missing_a_column(tmp_path):
     (folder / "7.csv").write_text("origin_id,origin_uid,id,uid\n,,P1,h1\nP1,1,P2,h2\n", "utf-8")
     with pytest.raises(ws.DataError) as e:
         wbmsf.load(tmp_path)
-    assert str(e.value) == ("data/repost_cascades/7.csv: missing column(s) created_at; "
-                            "expected origin_id, origin_uid, id, uid, created_at")
+    assert str(e.value) == (
+        "data/repost_cascades/7.csv: missing column(s) created_at; expected origin_id, origin_uid, id, uid, created_at"
+    )
 
 
 def test_a_twitter_line_that_is_not_an_edge(tmp_path):
     (tmp_path / "twitter15" / "tree").mkdir(parents=True)
     (tmp_path / "twitter15" / "label.txt").write_text("true:1000000000000000000\n", "utf-8")
     (tmp_path / "twitter15" / "tree" / "1000000000000000000.txt").write_text(
-        "['ROOT', 'ROOT', '0.0']->['1', '1000000000000000000', '0.0']\nnot an edge\n", "utf-8")
+        "['ROOT', 'ROOT', '0.0']->['1', '1000000000000000000', '0.0']\nnot an edge\n", "utf-8"
+    )
     with pytest.raises(ws.DataError) as e:
         twitter.load(tmp_path, "twitter15")
-    assert str(e.value) == ("twitter15/tree/1000000000000000000.txt: record line 2: "
-                            "not an edge of the form ['uid', 'tweet', 'delay']->[...]: 'not an edge'")
+    assert str(e.value) == (
+        "twitter15/tree/1000000000000000000.txt: record line 2: "
+        "not an edge of the form ['uid', 'tweet', 'delay']->[...]: 'not an edge'"
+    )
 
 
 def test_an_unknown_removal_notice(tmp_path):
     (tmp_path / "ceninfo.csv").write_text(
         "title,nickname,created_at,archive,censored_date,censored_msg\n"
         "t,n,2019-01-01,x,2019-01-02 00:00:00,该内容已被发布者删除\n"
-        "t2,n,2019-01-01,x,2019-01-02 00:00:00,something else\n", "utf-8")
+        "t2,n,2019-01-01,x,2019-01-02 00:00:00,something else\n",
+        "utf-8",
+    )
     with pytest.raises(ws.DataError) as e:
         wechatscope.load(tmp_path)
-    assert str(e.value) == ("ceninfo.csv: record line 3: unknown removal notice 'something else' "
-                            "(add it to wechat_study.datasets.wechatscope.REASONS)")
+    assert str(e.value) == (
+        "ceninfo.csv: record line 3: unknown removal notice 'something else' "
+        "(add it to wechat_study.datasets.wechatscope.REASONS)"
+    )
 
 
 class TestEdgelist:
@@ -144,36 +163,49 @@ class TestEdgelist:
         path = self.write(tmp_path, "post_id,parent_id,created_at\na,,2020-01-01\n")
         with pytest.raises(ws.DataError) as e:
             ws.load_edgelist(path)
-        assert str(e.value) == (f"{path}: missing column(s) user_id; an edge list needs "
-                                "post_id, parent_id, user_id, created_at and may have cascade_id")
+        assert str(e.value) == (
+            f"{path}: missing column(s) user_id; an edge list needs "
+            "post_id, parent_id, user_id, created_at and may have cascade_id"
+        )
 
     def test_a_cycle(self, tmp_path):
-        path = self.write(tmp_path, "post_id,parent_id,user_id,created_at\n"
-                                    "a,,u1,2020-01-01 00:00\nb,c,u2,2020-01-01 00:01\nc,b,u3,2020-01-01 00:02\n")
+        path = self.write(
+            tmp_path,
+            "post_id,parent_id,user_id,created_at\n"
+            "a,,u1,2020-01-01 00:00\nb,c,u2,2020-01-01 00:01\nc,b,u3,2020-01-01 00:02\n",
+        )
         with pytest.raises(ws.DataError) as e:
             ws.load_edgelist(path)
-        assert str(e.value) == (f"{path}: record row 2: parent cycle: b -> c -> b "
-                                "(every post's parents must lead back to a source post)")
+        assert str(e.value) == (
+            f"{path}: record row 2: parent cycle: b -> c -> b (every post's parents must lead back to a source post)"
+        )
 
     def test_a_bad_time(self, tmp_path):
         path = self.write(tmp_path, "post_id,parent_id,user_id,created_at\na,,u1,2020-01-01 00:00\nb,a,u2,soon\n")
         with pytest.raises(ws.DataError) as e:
             ws.load_edgelist(path)
-        assert str(e.value) == (f"{path}: record row 2: created_at 'soon' is not a date and time "
-                                "(write ISO 8601, e.g. 2020-01-31 08:05:00 or 2020-01-31T08:05:00+08:00)")
+        assert str(e.value) == (
+            f"{path}: record row 2: created_at 'soon' is not a date and time "
+            "(write ISO 8601, e.g. 2020-01-31 08:05:00 or 2020-01-31T08:05:00+08:00)"
+        )
 
     def test_an_orphan_without_cascade_ids_cannot_be_placed(self, tmp_path):
-        path = self.write(tmp_path, "post_id,parent_id,user_id,created_at\na,,u1,2020-01-01 00:00\nb,zz,u2,2020-01-01 00:01\n")
+        path = self.write(
+            tmp_path, "post_id,parent_id,user_id,created_at\na,,u1,2020-01-01 00:00\nb,zz,u2,2020-01-01 00:01\n"
+        )
         with pytest.raises(ws.DataError, match=r"record row 2: post 'b' names parent 'zz', which is not in the file"):
             ws.load_edgelist(path)
 
     def test_orphans_duplicates_and_time_zones(self, tmp_path):
-        path = self.write(tmp_path, "cascade_id,post_id,parent_id,user_id,created_at\n"
-                                    "c1,a,,u1,2020-01-01 08:00\n"
-                                    "c1,b,a,u2,2020-01-01 08:05\n"
-                                    "c1,b,a,u2,2020-01-01 08:06\n"
-                                    "c1,d,zz,u3,2020-01-01 08:07\n"
-                                    "c2,e,,u1,2020-01-02 08:00\n")
+        path = self.write(
+            tmp_path,
+            "cascade_id,post_id,parent_id,user_id,created_at\n"
+            "c1,a,,u1,2020-01-01 08:00\n"
+            "c1,b,a,u2,2020-01-01 08:05\n"
+            "c1,b,a,u2,2020-01-01 08:06\n"
+            "c1,d,zz,u3,2020-01-01 08:07\n"
+            "c2,e,,u1,2020-01-02 08:00\n",
+        )
         corpus = ws.load_edgelist(path, dataset="mine", timezone="Asia/Shanghai")
         p = corpus.posts.set_index("post_id")
         assert corpus.quality.count("duplicate_records") == 1
@@ -183,11 +215,18 @@ class TestEdgelist:
         assert (p["user_id"] != "u1").all()
 
     def test_parquet_without_cascade_ids(self, tmp_path):
-        df = pd.DataFrame({"post_id": ["a", "b", "c", "x"], "parent_id": [None, "a", "b", None],
-                           "user_id": ["u1", "u2", "u3", "u4"],
-                           "created_at": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-01"], utc=True)})
+        df = pd.DataFrame(
+            {
+                "post_id": ["a", "b", "c", "x"],
+                "parent_id": [None, "a", "b", None],
+                "user_id": ["u1", "u2", "u3", "u4"],
+                "created_at": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-01"], utc=True),
+            }
+        )
         df.to_parquet(tmp_path / "e.parquet")
         corpus = ws.load_edgelist(tmp_path / "e.parquet")
         assert corpus.posts.set_index("post_id")["cascade_id"].to_dict() == {"a": "a", "b": "a", "c": "a", "x": "x"}
-        assert corpus.cascades["observed_until"].tolist() == [pd.Timestamp("2020-01-03", tz="UTC"),
-                                                               pd.Timestamp("2020-01-01", tz="UTC")]
+        assert corpus.cascades["observed_until"].tolist() == [
+            pd.Timestamp("2020-01-03", tz="UTC"),
+            pd.Timestamp("2020-01-01", tz="UTC"),
+        ]

@@ -39,8 +39,13 @@ def running(pid: int) -> bool:
 
 def test_sigkill_of_prepare_leaves_no_worker_running():
     """A real `wechat-study data prepare ced --force`, killed with SIGKILL while its workers read."""
-    proc = subprocess.Popen([sys.executable, "-m", "wechat_study.cli", "data", "prepare", "ced", "--force"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wechat_study.cli", "data", "prepare", "ced", "--force"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
     workers, deadline = [], time.monotonic() + 180
     while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -191,7 +191,9 @@ def test_twitter16_downloads_from_the_shared_upstream_archive(tmp_data, mirror, 
     assert not (tmp_data / "raw" / "twitter16").exists()
 
 
-def test_an_edited_raw_file_is_caught_by_fetch_and_prepare_even_with_its_size_and_mtime_kept(tmp_data, upstream_archive):
+def test_an_edited_raw_file_is_caught_by_fetch_and_prepare_even_with_its_size_and_mtime_kept(
+    tmp_data, upstream_archive
+):
     import os
     import subprocess
     import sys
@@ -205,17 +207,24 @@ def test_an_edited_raw_file_is_caught_by_fetch_and_prepare_even_with_its_size_an
     data[1000] ^= 0x01
     f.write_bytes(bytes(data))
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: only the content differs
-    expected = (f"{NAME}: {f} was changed after it was verified (its content no longer matches the manifest's "
-                f"git-blob SHA-1 {DS.manifest['ceninfo.csv'].blob_sha1}); raw data is never edited. Restore it with "
-                f"`wechat-study data fetch {NAME} --force`")
+    expected = (
+        f"{NAME}: {f} was changed after it was verified (its content no longer matches the manifest's "
+        f"git-blob SHA-1 {DS.manifest['ceninfo.csv'].blob_sha1}); raw data is never edited. Restore it with "
+        f"`wechat-study data fetch {NAME} --force`"
+    )
     with pytest.raises(RawFileChangedError) as e:
         ws.fetch(NAME, mirror=upstream_archive.parent.parent)
     assert str(e.value) == expected
     with pytest.raises(RawFileChangedError):
         ws.prepare(NAME, mirror=upstream_archive.parent.parent, force=True)
     assert not is_verified(DS)
-    cli = subprocess.run([sys.executable, "-m", "wechat_study.cli", "data", "fetch", NAME],
-                         capture_output=True, text=True, check=False, env={**os.environ, "WECHAT_STUDY_DATA": str(tmp_data)})
+    cli = subprocess.run(
+        [sys.executable, "-m", "wechat_study.cli", "data", "fetch", NAME],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "WECHAT_STUDY_DATA": str(tmp_data)},
+    )
     assert cli.returncode == 1 and cli.stderr == f"wechat-study: error: {expected}\n"
     ws.fetch(NAME, mirror=upstream_archive.parent.parent, force=True)
     assert is_verified(DS) and git_blob_sha1(f.read_bytes()) == DS.manifest["ceninfo.csv"].blob_sha1
@@ -256,8 +265,10 @@ def test_an_oversized_member_is_refused_without_reading_it_into_memory(tmp_data,
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert str(e.value) == (f"{NAME}: ceninfo.csv: {big:,} bytes in {DS.archive_name}, the manifest says "
-                            f"{DS.manifest['ceninfo.csv'].size:,} (corrupt or tampered archive {archive}); fetch again")
+    assert str(e.value) == (
+        f"{NAME}: ceninfo.csv: {big:,} bytes in {DS.archive_name}, the manifest says "
+        f"{DS.manifest['ceninfo.csv'].size:,} (corrupt or tampered archive {archive}); fetch again"
+    )
     assert peak < 32 << 20
     assert not (tmp_data / "raw" / NAME).exists()
 
@@ -314,8 +325,11 @@ def ced_sample(mirror, tmp_path, monkeypatch):
     ds = replace(get("ced"), name="cedsample")
     files = [(m.name.split("/", 1)[1], data) for m, data in _ced_members(mirror, 3)]
     wanted = {rel for rel, _ in files}
-    lines = [line for line in (mirror / "ced" / "MANIFEST.tsv").read_text("utf-8").splitlines(keepends=True)
-             if line.split("\t", 1)[0] in wanted]
+    lines = [
+        line
+        for line in (mirror / "ced" / "MANIFEST.tsv").read_text("utf-8").splitlines(keepends=True)
+        if line.split("\t", 1)[0] in wanted
+    ]
     assert len(lines) == 3
     monkeypatch.setitem(CATALOG, "cedsample", ds)
     ds.__dict__["manifest_text"] = manifest_from_upstream("".join(lines), "cedsample")
@@ -330,8 +344,10 @@ def test_a_uid_in_a_file_name_is_pinned_by_digest_and_the_file_keeps_its_upstrea
     # a stand-in member with another uid (same index, mid and bytes) matches no manifest path and is ignored
     rel0, data0 = files[0]
     other = rel0.replace(rel0.rsplit("_", 1)[1], f"{int(rel0.rsplit('_', 1)[1].removesuffix('.json')) + 1}.json")
-    _pack(mirror_root / "cedsample" / ds.archive_name,
-          [(f"{ds.top_folder}/{other}", data0)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in files])
+    _pack(
+        mirror_root / "cedsample" / ds.archive_name,
+        [(f"{ds.top_folder}/{other}", data0)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in files],
+    )
     path = ws.fetch("cedsample", mirror=mirror_root)
     assert snapshot(path).keys() == {rel for rel, _ in files} | {STAMP}
     for rel, data in files:
@@ -347,8 +363,10 @@ def test_a_file_under_another_uid_does_not_stand_in_and_the_error_names_no_uid(t
     (rel0, data0), rest = files[0], files[1:]
     uid = rel0.rsplit("_", 1)[1].removesuffix(".json")
     other = rel0.replace(f"_{uid}.json", f"_{int(uid) + 1}.json")
-    _pack(mirror_root / "cedsample" / ds.archive_name,
-          [(f"{ds.top_folder}/{other}", data0)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in rest])
+    _pack(
+        mirror_root / "cedsample" / ds.archive_name,
+        [(f"{ds.top_folder}/{other}", data0)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in rest],
+    )
     with pytest.raises(ws.FetchError) as e:
         ws.fetch("cedsample", mirror=mirror_root)
     assert f"lacks 1 file(s) of the manifest: {ds.committed_path(rel0)}" in str(e.value)
@@ -360,8 +378,10 @@ def test_a_corrupt_uid_named_file_is_named_by_its_committed_path(tmp_data, ced_s
     ds, mirror_root, files = ced_sample
     rel0, data0 = files[0]
     bad = bytes([data0[0] ^ 0x01]) + data0[1:]
-    _pack(mirror_root / "cedsample" / ds.archive_name,
-          [(f"{ds.top_folder}/{rel0}", bad)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in files[1:]])
+    _pack(
+        mirror_root / "cedsample" / ds.archive_name,
+        [(f"{ds.top_folder}/{rel0}", bad)] + [(f"{ds.top_folder}/{rel}", data) for rel, data in files[1:]],
+    )
     with pytest.raises(ws.FetchError, match=r"git-blob SHA-1 .* differs from the manifest's") as e:
         ws.fetch("cedsample", mirror=mirror_root)
     assert str(e.value).startswith(f"cedsample: {ds.committed_path(rel0)}: ")

@@ -20,8 +20,10 @@ from wechat_study.models import hawkes_pooled as hp
 
 ALPHA = 2.016
 CASES = [("exp", False), ("exp", True), ("power", False), ("power", True)]
-PARAMS = {"exp": {"kappa0": 3.0, "kappa": 0.5, "theta": 1 / 300, "beta": 0.4},
-          "power": {"kappa0": 20.0, "kappa": 2.5, "theta": 0.6, "c": 30.0, "beta": 0.4}}   # n* 0.5, 0.54 unmarked
+PARAMS = {
+    "exp": {"kappa0": 3.0, "kappa": 0.5, "theta": 1 / 300, "beta": 0.4},
+    "power": {"kappa0": 20.0, "kappa": 2.5, "theta": 0.6, "c": 30.0, "beta": 0.4},
+}  # n* 0.5, 0.54 unmarked
 
 
 def cascade(seed=3, n=25, T=3600.0):
@@ -44,7 +46,11 @@ def weights(m, p, marked):
 
 def literal_intensity(s, t, m, kernel, p, marked):
     """lambda(s) summed over the events strictly before s, one term at a time."""
-    return sum(w * psi(kernel, s - ti, p["theta"], p.get("c")) for ti, w in zip(t, weights(m, p, marked)) if ti < s)
+    return sum(
+        w * psi(kernel, s - ti, p["theta"], p.get("c"))
+        for ti, w in zip(t, weights(m, p, marked), strict=False)
+        if ti < s
+    )
 
 
 def literal_loglik(t, m, T, kernel, p, marked):
@@ -54,8 +60,11 @@ def literal_loglik(t, m, T, kernel, p, marked):
     total = 0.0
     for i in range(1, len(obs)):
         total += math.log(sum(w[j] * psi(kernel, obs[i] - obs[j], p["theta"], p.get("c")) for j in range(i)))
-    comp = sum(quad(lambda s: literal_intensity(s, t, m, kernel, p, marked), a, b, limit=200)[0]
-               for a, b in zip(obs, obs[1:] + [T]) if b > a)
+    comp = sum(
+        quad(lambda s: literal_intensity(s, t, m, kernel, p, marked), a, b, limit=200)[0]
+        for a, b in zip(obs, obs[1:] + [T], strict=False)
+        if b > a
+    )
     return total - comp
 
 
@@ -72,8 +81,11 @@ def test_compensator_equals_piecewise_quadrature(kernel, marked):
     T = 3600.0
     p = params_of(kernel, marked)
     obs = list(t[t <= T])
-    numeric = sum(quad(lambda s: literal_intensity(s, t, m, kernel, p, marked), a, b, limit=200)[0]
-                  for a, b in zip(obs, obs[1:] + [T]) if b > a)
+    numeric = sum(
+        quad(lambda s: literal_intensity(s, t, m, kernel, p, marked), a, b, limit=200)[0]
+        for a, b in zip(obs, obs[1:] + [T], strict=False)
+        if b > a
+    )
     assert h.compensator(p, t, m, T, kernel, marked) == pytest.approx(numeric, rel=1e-8)
 
 
@@ -82,21 +94,28 @@ def test_log_likelihood_equals_literal_loop(kernel, marked):
     t, m = cascade()
     p = params_of(kernel, marked)
     assert h.log_likelihood(p, t, m, 3600.0, kernel, marked) == pytest.approx(
-        literal_loglik(t, m, 3600.0, kernel, p, marked), rel=1e-9)
+        literal_loglik(t, m, 3600.0, kernel, p, marked), rel=1e-9
+    )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 4000), min_size=1, max_size=40), st.floats(0.05, 50.0), st.floats(0.05, 3.0),
-       st.floats(1e-4, 0.5), st.floats(0.0, 1.0), st.lists(st.integers(0, 10**7), min_size=41, max_size=41))
+@given(
+    st.lists(st.integers(0, 4000), min_size=1, max_size=40),
+    st.floats(0.05, 50.0),
+    st.floats(0.05, 3.0),
+    st.floats(1e-4, 0.5),
+    st.floats(0.0, 1.0),
+    st.lists(st.integers(0, 10**7), min_size=41, max_size=41),
+)
 def test_exp_log_likelihood_is_the_quadratic_sum(steps, kappa0, kappa, theta, beta, followers):
     """The O(n) recursion against the O(n^2) sum, ties (whole seconds) included; closed-form compensator."""
     t = np.concatenate([[0.0], np.sort(np.array(steps, dtype=float))])
-    m = np.array(followers[:t.size], dtype=float)
+    m = np.array(followers[: t.size], dtype=float)
     T = 3000.0
     obs = t[t <= T]
-    w = np.r_[kappa0, kappa * np.maximum(m[1:obs.size], 1.0) ** beta]
+    w = np.r_[kappa0, kappa * np.maximum(m[1 : obs.size], 1.0) ** beta]
     direct = 0.0
-    for i in range(1, obs.size):   # log sum_j w_j theta exp(-theta (t_i - t_j)), shifted by its largest term
+    for i in range(1, obs.size):  # log sum_j w_j theta exp(-theta (t_i - t_j)), shifted by its largest term
         logs = [math.log(w[j] * theta) - theta * (obs[i] - obs[j]) for j in range(i)]
         top = max(logs)
         direct += top + math.log(sum(math.exp(x - top) for x in logs))
@@ -112,8 +131,13 @@ def test_analytic_gradient_matches_finite_differences(kernel, marked, source):
     coords = hf._Coords(kernel, marked, source)
     t, ell = h._events(t, m, 3600.0, marked)
     x0 = coords.starts(60)[0] + 0.1
-    f = lambda x: coords.value_and_grad(x, t, ell, 3600.0)[0]
-    g = lambda x: coords.value_and_grad(x, t, ell, 3600.0)[1]
+
+    def f(x):
+        return coords.value_and_grad(x, t, ell, 3600.0)[0]
+
+    def g(x):
+        return coords.value_and_grad(x, t, ell, 3600.0)[1]
+
     assert check_grad(f, g, x0, epsilon=1e-6) < 1e-4 * max(1.0, np.abs(g(x0)).max())
 
 
@@ -121,11 +145,11 @@ def test_branching_factors():
     assert h.branching_factor("exp", 0.8, 1 / 600) == 0.8
     kappa, theta, c = 0.5, 0.6, 30.0
     closed = h.branching_factor("power", kappa, theta, c)
-    assert closed == pytest.approx(kappa / (theta * c ** theta), rel=1e-14)
+    assert closed == pytest.approx(kappa / (theta * c**theta), rel=1e-14)
     assert closed == pytest.approx(kappa * quad(lambda x: (x + c) ** -(1 + theta), 0, np.inf)[0], rel=1e-8)
     # marks unknown: times E[m^beta] over follower counts with density (alpha-1) m^-alpha on [1, inf)
     for beta in (0.2, 0.5, 0.9):
-        mean_mark = quad(lambda x, beta=beta: x ** beta * (ALPHA - 1) * x ** -ALPHA, 1, np.inf, limit=500)[0]
+        mean_mark = quad(lambda x, beta=beta: x**beta * (ALPHA - 1) * x**-ALPHA, 1, np.inf, limit=500)[0]
         assert (ALPHA - 1) / (ALPHA - 1 - beta) == pytest.approx(mean_mark, rel=1e-6)
         assert h.branching_factor("exp", 0.3, 0.01, beta=beta) == pytest.approx(0.3 * mean_mark, rel=1e-6)
         assert h.branching_factor("power", kappa, theta, c, beta) == pytest.approx(closed * mean_mark, rel=1e-6)
@@ -148,21 +172,47 @@ def test_remaining_offspring_and_expected_size(kernel, marked):
     obs_t, obs_m = t[t <= T], m[t <= T]
     w = weights(obs_m, p, marked)
     # A_1: the observed events' intensity after T, integrated numerically to infinity
-    tail = sum(quad(lambda s, ti=ti, wi=wi: wi * psi(kernel, s - ti, p["theta"], p.get("c")), T, np.inf,
-                    limit=500)[0] for ti, wi in zip(obs_t, w))
+    tail = sum(
+        quad(lambda s, ti=ti, wi=wi: wi * psi(kernel, s - ti, p["theta"], p.get("c")), T, np.inf, limit=500)[0]
+        for ti, wi in zip(obs_t, w, strict=False)
+    )
     a1 = h.remaining_offspring(p, t, m, T, kernel, marked)
     assert a1 == pytest.approx(tail, rel=1e-6)
     mean_mark = float(np.mean(np.maximum(obs_m[1:], 1.0) ** p["beta"])) if marked else 1.0
-    fitted = h.HawkesFit(kernel, marked, p["kappa0"], p["kappa"] / (mean_mark if marked else 1.0) * 0.5,
-                         p["theta"], p.get("c"), p["beta"], mean_mark, -1.0, obs_t.size, "ok", "")
+    fitted = h.HawkesFit(
+        kernel,
+        marked,
+        p["kappa0"],
+        p["kappa"] / (mean_mark if marked else 1.0) * 0.5,
+        p["theta"],
+        p.get("c"),
+        p["beta"],
+        mean_mark,
+        -1.0,
+        obs_t.size,
+        "ok",
+        "",
+    )
     n_star = fitted.branching_factor
     assert 0 < n_star < 1
     a1 = h.remaining_offspring(fitted, t, m, T, kernel, marked)
     reposts = h.expected_final_size(fitted, t, m, T)
     assert reposts == pytest.approx(obs_t.size - 1 + a1 / (1 - n_star), rel=1e-12)
     assert h.expected_final_size(fitted, t, m, T, count_source=True) == pytest.approx(reposts + 1)
-    hot = h.HawkesFit(kernel, marked, 1.0, fitted.kappa * 1.01 / n_star, p["theta"], p.get("c"), p["beta"],
-                      mean_mark, -1.0, 3, "ok", "")
+    hot = h.HawkesFit(
+        kernel,
+        marked,
+        1.0,
+        fitted.kappa * 1.01 / n_star,
+        p["theta"],
+        p.get("c"),
+        p["beta"],
+        mean_mark,
+        -1.0,
+        3,
+        "ok",
+        "",
+    )
     assert hot.branching_factor >= 1 and h.expected_final_size(hot, t, m, T) == np.inf
 
 
@@ -223,7 +273,7 @@ def test_pooled_fit_recovers_the_parameters():
     times, followers = {}, {}
     for s in range(300):
         m0 = float(np.exp(rng.uniform(0, 12)))
-        times[s] = h.simulate(0.5, 1 / 600, 1800.0, kappa0=0.5 * m0 ** 0.5, seed=s)[0]
+        times[s] = h.simulate(0.5, 1 / 600, 1800.0, kappa0=0.5 * m0**0.5, seed=s)[0]
         followers[s] = m0
     p = hp.fit_pooled(times, followers, 1800.0)
     assert p.status == "ok" and p.cascades == 300
@@ -232,8 +282,9 @@ def test_pooled_fit_recovers_the_parameters():
     assert p.kappa == pytest.approx(0.5, abs=0.05)
     assert p.theta == pytest.approx(1 / 600, rel=0.10)
     # its likelihood is the sum of the per-cascade likelihoods at the shared parameters
-    total = sum(h.log_likelihood((p.source_kappa(followers[k]), p.kappa, p.theta), times[k], None, 1800.0)
-                for k in times)
+    total = sum(
+        h.log_likelihood((p.source_kappa(followers[k]), p.kappa, p.theta), times[k], None, 1800.0) for k in times
+    )
     assert p.loglik == pytest.approx(total, rel=1e-9)
     pred = hp.predict_pooled(p, {0: times[0]}, followers)
     assert pred[0] == pytest.approx(h.expected_final_size(p.for_cascade(followers[0]), times[0], None, 1800.0))
@@ -250,7 +301,7 @@ def test_fit_reaches_the_likelihood_maximum(kernel):
     """fit's optimum is as good as Nelder-Mead's on log_likelihood from the true values, and its loglik
     is log_likelihood at its parameters."""
     T = 7200.0
-    kappa = 0.5 * 0.6 * 20.0 ** 0.6 if kernel == "power" else 0.5    # n* = 0.5
+    kappa = 0.5 * 0.6 * 20.0**0.6 if kernel == "power" else 0.5  # n* = 0.5
     kappa0 = 40 * kappa
     theta, c = (0.6, 20.0) if kernel == "power" else (1 / 300, None)
     t, m = h.simulate(kappa, theta, T, kernel=kernel, c=c, kappa0=kappa0, seed=7)
@@ -265,17 +316,17 @@ def test_fit_reaches_the_likelihood_maximum(kernel):
 
     start = np.log([kappa0, kappa, theta] + ([c] if kernel == "power" else []))
     r = minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 5000})
-    assert f.loglik >= -r.fun - 1e-4   # Nelder-Mead is unbounded: it may gain 1e-5 past kappa's lower bound
+    assert f.loglik >= -r.fun - 1e-4  # Nelder-Mead is unbounded: it may gain 1e-5 past kappa's lower bound
 
 
 def test_boundary_fits_are_flagged():
-    f = hf.fit([0.0, 0.0, 0.0, 0.0], None, 3600.0)   # every repost in the source's second: theta -> infinity
+    f = hf.fit([0.0, 0.0, 0.0, 0.0], None, 3600.0)  # every repost in the source's second: theta -> infinity
     assert f.status == "boundary" and "theta at its upper bound" in f.message
     assert f.theta == pytest.approx(hf.BOUNDS["theta_exp"][1], rel=1e-2) and np.isfinite(f.loglik)
 
 
 def test_too_few_events_are_flagged_with_no_values():
-    f = hf.fit([0.0, 10.0, 4000.0], None, 3600.0)   # one repost in [0, T]
+    f = hf.fit([0.0, 10.0, 4000.0], None, 3600.0)  # one repost in [0, T]
     assert f.status == "too_few_events" and f.n_events == 2
     assert np.isnan(f.kappa) and np.isnan(f.loglik) and np.isnan(f.branching_factor)
     assert np.isnan(h.expected_final_size(f, [0.0, 10.0, 4000.0], None, 3600.0))
@@ -306,9 +357,9 @@ def test_supercritical_fit_says_so():
 
 def test_bad_input_is_refused():
     with pytest.raises(ValueError):
-        hf.fit([0.0, 20.0, 10.0], None, 3600.0)           # unsorted
+        hf.fit([0.0, 20.0, 10.0], None, 3600.0)  # unsorted
     with pytest.raises(ValueError):
-        hf.fit([5.0, 20.0, 30.0], None, 3600.0)           # the source is not at 0
+        hf.fit([5.0, 20.0, 30.0], None, 3600.0)  # the source is not at 0
     with pytest.raises(ValueError):
         hf.fit([0.0, 20.0, 30.0], [1.0, np.nan, 2.0], 3600.0, marked=True)
     with pytest.raises(ValueError):
@@ -316,7 +367,7 @@ def test_bad_input_is_refused():
     with pytest.raises(ValueError):
         hf.fit([0.0, 20.0, 30.0], None, 3600.0, source="borrowed")
     with pytest.raises(ValueError):
-        h.log_likelihood((1.0, 0.5, 0.1), [0.0, 1.0], None, 10.0, "power")   # power needs c
+        h.log_likelihood((1.0, 0.5, 0.1), [0.0, 1.0], None, 10.0, "power")  # power needs c
 
 
 def test_fit_cascades_rows_order_and_sequential_equality():
@@ -357,13 +408,15 @@ def test_workers_exit_when_their_parent_dies():
     import sys
     import time
 
-    code = ("import os, sys, time\nfrom concurrent.futures import ProcessPoolExecutor\n"
-            "from wechat_study.models import hawkes_fit as hf\n"
-            "pool = ProcessPoolExecutor(2, initializer=hf._worker_init, initargs=(os.getpid(),))\n"
-            "futures = [pool.submit(time.sleep, 0.2) for _ in range(4)]\n"
-            "time.sleep(1.0)\n"
-            "print(' '.join(str(p) for p in pool._processes), flush=True)\n"
-            "time.sleep(60)\n")
+    code = (
+        "import os, sys, time\nfrom concurrent.futures import ProcessPoolExecutor\n"
+        "from wechat_study.models import hawkes_fit as hf\n"
+        "pool = ProcessPoolExecutor(2, initializer=hf._worker_init, initargs=(os.getpid(),))\n"
+        "futures = [pool.submit(time.sleep, 0.2) for _ in range(4)]\n"
+        "time.sleep(1.0)\n"
+        "print(' '.join(str(p) for p in pool._processes), flush=True)\n"
+        "time.sleep(60)\n"
+    )
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     workers = [int(p) for p in child.stdout.readline().split()]
     assert len(workers) == 2
@@ -373,5 +426,7 @@ def test_workers_exit_when_their_parent_dies():
     alive = workers
     while alive and time.time() < deadline:
         time.sleep(0.2)
-        alive = [p for p in workers if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()]
+        alive = [
+            p for p in workers if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()
+        ]
     assert not alive, f"workers {alive} outlived their parent"

@@ -30,7 +30,9 @@ def test_durations_are_censored_at_the_last_post():
 
 
 def test_kaplan_meier_matches_a_hand_computation():
-    d = pd.DataFrame({"cascade_id": list("abcd"), "duration_h": [1.0, 2.0, 3.0, 4.0], "crossed": [True, False, True, True]})
+    d = pd.DataFrame(
+        {"cascade_id": list("abcd"), "duration_h": [1.0, 2.0, 3.0, 4.0], "crossed": [True, False, True, True]}
+    )
     curves, medians = th.kaplan_meier(d)
     s = th.survival_at(curves, [1.0, 2.5, 3.0, 4.0])["survival"].tolist()
     assert s == pytest.approx([0.75, 0.75, 0.375, 0.0])  # 1 - 1/4, then x(1 - 1/2) at 3 h, then 0
@@ -38,10 +40,18 @@ def test_kaplan_meier_matches_a_hand_computation():
 
 
 def test_nth_repost_position_and_time():
-    posts = pd.DataFrame({"cascade_id": ["c"] * 4, "post_id": list("rabx"), "parent_id": [None, "r", "a", "r"],
-                          "created_at": pd.to_datetime(["2020-01-01 00:00", "2020-01-01 01:00", "2020-01-01 02:00",
-                                                        "2020-01-01 03:00"], utc=True),
-                          "is_root": [True, False, False, False], "is_orphan": [False] * 4})
+    posts = pd.DataFrame(
+        {
+            "cascade_id": ["c"] * 4,
+            "post_id": list("rabx"),
+            "parent_id": [None, "r", "a", "r"],
+            "created_at": pd.to_datetime(
+                ["2020-01-01 00:00", "2020-01-01 01:00", "2020-01-01 02:00", "2020-01-01 03:00"], utc=True
+            ),
+            "is_root": [True, False, False, False],
+            "is_orphan": [False] * 4,
+        }
+    )
     n = th.nth_repost(posts, 2).iloc[0]
     assert (n["hours"], n["depth"]) == (2.0, 2)
     assert th.nth_repost(posts, 4).empty
@@ -58,8 +68,12 @@ def test_views_model_and_band():
 
 
 def test_days_to_removal_uses_the_beijing_date():
-    r = pd.DataFrame({"published_on": pd.to_datetime(["2019-01-01", "2019-01-01"]).astype("datetime64[ms]"),
-                      "removal_seen_at": pd.to_datetime(["2019-01-01 15:59:00", "2019-01-01 16:01:00"], utc=True)})
+    r = pd.DataFrame(
+        {
+            "published_on": pd.to_datetime(["2019-01-01", "2019-01-01"]).astype("datetime64[ms]"),
+            "removal_seen_at": pd.to_datetime(["2019-01-01 15:59:00", "2019-01-01 16:01:00"], utc=True),
+        }
+    )
     assert cz.days_to_removal(r).tolist() == [0, 1]  # 23:59 and 00:01 in Beijing
 
 

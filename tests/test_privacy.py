@@ -110,7 +110,9 @@ def test_the_key_is_made_on_first_use_private_and_ignored_by_git(tmp_data, monke
     assert re.fullmatch(r"[0-9a-f]{32}\n", key.read_text("ascii"))  # 128 bits
     assert pseudonymize(["someone"])[0] == first
     assert privacy.fingerprint() != key.read_text("ascii").strip()[:16]
-    ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", "data/pseudonym.key"], cwd=paths.CHECKOUT, check=False)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "-q", "data/pseudonym.key"], cwd=paths.CHECKOUT, check=False
+    )
     assert ignored.returncode == 0
     key.chmod(0o644)
     with pytest.raises(ws.WechatStudyError) as e:
@@ -119,8 +121,10 @@ def test_the_key_is_made_on_first_use_private_and_ignored_by_git(tmp_data, monke
     monkeypatch.setenv(privacy.ENV, "not a key")
     with pytest.raises(ws.WechatStudyError) as e:
         pseudonymize(["someone"])
-    assert str(e.value) == ("WECHAT_STUDY_PSEUDONYM_KEY must be 32 hex digits (a 128-bit key); make one with "
-                            "python -c 'import secrets; print(secrets.token_hex(16))'")
+    assert str(e.value) == (
+        "WECHAT_STUDY_PSEUDONYM_KEY must be 32 hex digits (a 128-bit key); make one with "
+        "python -c 'import secrets; print(secrets.token_hex(16))'"
+    )
 
 
 def test_no_key_is_committed():
@@ -133,7 +137,9 @@ def committed_texts() -> dict[str, str]:
     """Every file git tracks, as text."""
     out = subprocess.run(["git", "ls-files", "-z"], cwd=paths.CHECKOUT, capture_output=True, check=True)
     files = [paths.CHECKOUT / f for f in out.stdout.decode().split("\0") if f]
-    return {f.relative_to(paths.CHECKOUT).as_posix(): f.read_text("utf-8", errors="ignore") for f in files if f.is_file()}
+    return {
+        f.relative_to(paths.CHECKOUT).as_posix(): f.read_text("utf-8", errors="ignore") for f in files if f.is_file()
+    }
 
 
 def attacker_keys() -> set[str]:
@@ -250,12 +256,15 @@ def test_committed_reports_and_notebooks_carry_no_raw_ids_and_no_repost_text(cor
 
 def _windows(blob: str, runs: list[str]) -> set[str]:
     """The 8-character pieces of ``runs`` that occur in ``blob``."""
-    return {r[i:i + 8] for r in runs for i in range(len(r) - 7) if r[i:i + 8] in blob}
+    return {r[i : i + 8] for r in runs for i in range(len(r) - 7) if r[i : i + 8] in blob}
 
 
 def test_nothing_committed_carries_a_pseudonym():
     """Reports, the ledger, notebooks, docs and tests name no pseudonym, so none depends on the key's value."""
     shaped = re.compile(r"\b[ua][0-9a-f]{16}\b")
-    found = {name: shaped.findall(text)[:2] for name, text in committed_texts().items()
-             if name != "uv.lock" and not name.startswith("wechat_study/datasets/manifests/") and shaped.search(text)}
+    found = {
+        name: shaped.findall(text)[:2]
+        for name, text in committed_texts().items()
+        if name != "uv.lock" and not name.startswith("wechat_study/datasets/manifests/") and shaped.search(text)
+    }
     assert not found

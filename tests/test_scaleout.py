@@ -63,8 +63,9 @@ def test_an_existing_scheduler_by_address(corpus_dir, in_memory, tmp_path):
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
-        table = scaleout.metrics_to_parquet(corpus_dir, tmp_path / "m.parquet", scheduler=cluster.scheduler_address,
-                                            progress=False)
+        table = scaleout.metrics_to_parquet(
+            corpus_dir, tmp_path / "m.parquet", scheduler=cluster.scheduler_address, progress=False
+        )
     same(table, in_memory)
 
 
@@ -72,8 +73,10 @@ def test_killing_a_worker_mid_run_still_gives_the_right_answer_or_a_clear_error(
     from distributed import Client, LocalCluster
 
     out = tmp_path / "m.parquet"
-    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         pids = client.run(os.getpid)
         victim = sorted(pids.values())[0]
         killed = threading.Event()
@@ -115,12 +118,41 @@ def test_bad_input_is_named_and_writes_nothing(tmp_path):
 
 def test_the_command_line(tmp_path):
     env = {**os.environ}
-    out = subprocess.run([sys.executable, "-m", "wechat_study.cli", "synth", "--posts", "300000", "--out",
-                          str(tmp_path / "c"), "--posts-per-file", "100000"], capture_output=True, text=True, env=env)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wechat_study.cli",
+            "synth",
+            "--posts",
+            "300000",
+            "--out",
+            str(tmp_path / "c"),
+            "--posts-per-file",
+            "100000",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr
-    out = subprocess.run([sys.executable, "-m", "wechat_study.cli", "metrics", str(tmp_path / "c"), "--out",
-                          str(tmp_path / "m.parquet"), "--workers", "2"], capture_output=True, text=True, env=env,
-                         timeout=300)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wechat_study.cli",
+            "metrics",
+            str(tmp_path / "c"),
+            "--out",
+            str(tmp_path / "m.parquet"),
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "metrics of" in out.stdout
     posts = pd.concat([pd.read_parquet(f) for f in sorted((tmp_path / "c").glob("*.parquet"))], ignore_index=True)
@@ -136,7 +168,9 @@ def test_streaming_an_edge_list_larger_than_a_part(tmp_path):
     parts = sorted((out / "posts").glob("*.parquet"))
     assert len(parts) > 1
     memory = ws.load_edgelist(tmp_path / "edges.csv")
-    same(ws.cascade_metrics_parquet(out / "posts"), ws.cascade_metrics(memory.posts).set_index("cascade_id").sort_index())
+    same(
+        ws.cascade_metrics_parquet(out / "posts"), ws.cascade_metrics(memory.posts).set_index("cascade_id").sort_index()
+    )
     assert len(pd.read_parquet(out / "cascades.parquet")) == len(memory.cascades)
     with pytest.raises(ws.DataError, match="streaming an edge list needs"):
         df.drop(columns="cascade_id").to_csv(tmp_path / "no_cascade.csv", index=False)

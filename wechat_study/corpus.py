@@ -32,8 +32,11 @@ LOADER_CODE = ("datasets", "schema.py", "privacy.py", "quality.py")
 def loader_digest() -> str:
     """SHA-256 over the source of the loaders, the schema and the pseudonyms."""
     here = paths.PACKAGE
-    return paths.source_digest(f for entry in LOADER_CODE
-                               for f in (sorted((here / entry).rglob("*.py")) if (here / entry).is_dir() else [here / entry]))
+    return paths.source_digest(
+        f
+        for entry in LOADER_CODE
+        for f in (sorted((here / entry).rglob("*.py")) if (here / entry).is_dir() else [here / entry])
+    )
 
 
 @dataclass
@@ -48,15 +51,23 @@ class Corpus:
     quality: QualityReport | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
-        sizes = ", ".join(f"{t}={len(getattr(self, t)):,}" for t in ("posts", "cascades", "removals", "keywords")
-                          if getattr(self, t) is not None)
+        sizes = ", ".join(
+            f"{t}={len(getattr(self, t)):,}"
+            for t in ("posts", "cascades", "removals", "keywords")
+            if getattr(self, t) is not None
+        )
         return f"Corpus({self.name!r}: {sizes})"
 
 
 def _stamp(name: str) -> dict:
     ds = get(name)
-    return {"dataset": name, "commit": ds.commit, "manifest_sha256": ds.manifest_digest, "code": loader_digest(),
-            "pseudonym_key": fingerprint()}
+    return {
+        "dataset": name,
+        "commit": ds.commit,
+        "manifest_sha256": ds.manifest_digest,
+        "code": loader_digest(),
+        "pseudonym_key": fingerprint(),
+    }
 
 
 def is_prepared(name: str) -> bool:

@@ -85,7 +85,9 @@ def auc(score, y) -> float:
 def logistic(x_train, y_train):
     """A one-feature logistic regression fitted by maximum likelihood; returns p(x)."""
     x, y = np.asarray(x_train, float), np.asarray(y_train, float)
-    loss = lambda w: np.sum(np.logaddexp(0, w[0] + w[1] * x) - y * (w[0] + w[1] * x))
+    def loss(w):
+        return np.sum(np.logaddexp(0, w[0] + w[1] * x) - y * (w[0] + w[1] * x))
+
     with np.errstate(over="ignore"):
         w = optimize.minimize(loss, np.zeros(2), method="BFGS").x
     return lambda v: 1 / (1 + np.exp(np.clip(-(w[0] + w[1] * np.asarray(v, float)), -700, 700)))
@@ -144,7 +146,7 @@ def calibrated(predictions: pd.DataFrame, final: pd.Series, train, test, thresho
     """The eligible test rows with ``probability``: a logistic map of log(1 + score) fitted on the eligible
     training rows of the same model and time; and ``crossed``, the outcome."""
     out = []
-    for (model, at), g in eligible(predictions, threshold).groupby(["model", "at_s"], sort=True):
+    for (_model, _at), g in eligible(predictions, threshold).groupby(["model", "at_s"], sort=True):
         tr, te = g[g["cascade_id"].isin(set(train))], g[g["cascade_id"].isin(set(test))]
         prob = logistic(_feature(tr["predicted"]), final.reindex(tr["cascade_id"]).to_numpy() >= threshold)
         out.append(te.assign(probability=prob(_feature(te["predicted"])),
@@ -281,7 +283,8 @@ def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
     parts = [clock[["hours"]].assign(group="flagged before crossing (recall)", share=clock["recall"],
                                      ci_low=clock["recall_low"], ci_high=clock["recall_high"]),
              clock[["hours"]].assign(group="false alarms (share of non-crossers flagged)",
-                                     share=clock["false_alarm_rate"], ci_low=clock["far_low"], ci_high=clock["far_high"]),
+                                     share=clock["false_alarm_rate"], ci_low=clock["far_low"],
+                                     ci_high=clock["far_high"]),
              clock[["hours"]].assign(group="already crossed", share=clock["crossed"])]
     if "deleted_scenario" in clock:
         parts.append(clock[["hours"]].assign(group="deleted by then (scenario)", share=clock["deleted_scenario"]))
@@ -298,20 +301,23 @@ def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | No
     t = f"{minutes:g}min"
     box = nv.FindingsBox(prefix=prefix)
     sentences = [
-        (("{t:number} minutes after posting, the count of reposts so far separates the cascades that will reach {n:count} "
-         "reposts from the rest with an AUC of {.auc.count_baseline.T:auc}; the source author's followers alone give "
+        (("{t:number} minutes after posting, the count of reposts so far separates the cascades that will "
+         "reach {n:count} reposts from the rest with an AUC of {.auc.count_baseline.T:auc}; "
+         "the source author's followers alone give "
          "{.auc.source_followers.T:auc}."), "auc"),
         (("Against that count, SEISMIC's AUC changes by {.auc_gain.seismic.T:number}, the per-cascade Hawkes fit's by "
          "{.auc_gain.hawkes.T:number} and the pooled Hawkes model's by {.auc_gain.hawkes_pooled.T:number} (paired "
          "bootstrap 95% intervals)."), "auc-table"),
-        (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches {.alarm.seismic.size.T.recall:share} "
-         "of the cascades that go on to cross; {.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
+        (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches "
+         "{.alarm.seismic.size.T.recall:share} of the cascades that go on to cross; "
+         "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
          "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
         (("By {t:number} minutes after posting, SEISMIC (checked at each clock time) has warned of "
           "{.censors_clock.T.recall:share} of the cascades that eventually cross, each before it crossed, and has "
           "flagged {.censors_clock.T.false_alarm_rate:share} of those that never do."), "clock"),
         (("Per-cascade Hawkes fits are often undetermined: {.hawkes.boundary_share:share} end on a bound of their "
-         "parameters, and {.hawkes.supercritical_share:share} of the fits with values are supercritical."), "hawkes-status"),
+         "parameters, and {.hawkes.supercritical_share:share} of the fits with values are supercritical."),
+         "hawkes-status"),
     ]
     for template, see in sentences:
         template = template.replace(".T", "." + t)

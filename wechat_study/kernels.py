@@ -34,8 +34,8 @@ def _cache_dir() -> None:
 
 _cache_dir()
 
-import numpy as np
-from numba import njit
+import numpy as np  # noqa: E402 (after NUMBA_CACHE_DIR is set)
+from numba import njit  # noqa: E402
 
 NAT = np.iinfo(np.int64).min
 BAD_LAYOUT = -1  # a cascade's pointers do not fit the canonical layout

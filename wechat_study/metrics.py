@@ -62,7 +62,9 @@ def cascade_metrics(posts: pd.DataFrame, thresholds=(500,), depths=(), threads: 
         out = _run(*layout, True, thresholds, depths, threads)
         if out is not None:
             return _frame(posts["cascade_id"], layout[1][:-1], *out, thresholds, depths)
-    parent, starts, order = pointers_by_id(posts) if len(posts) else (np.zeros(0, np.int64), np.zeros(1, np.int64), None)
+    parent, starts, order = (
+        pointers_by_id(posts) if len(posts) else (np.zeros(0, np.int64), np.zeros(1, np.int64), None)
+    )
     times = _nanoseconds(posts["created_at"])
     orphan = _orphans(posts)
     if order is not None:
@@ -128,10 +130,10 @@ def _runs_match(cascade_id: pd.Series, roots: np.ndarray) -> bool:
         starts_here = np.searchsorted(roots, first) < len(roots) and roots[np.searchsorted(roots, first)] == first
         if previous is not None and (chunk[0].as_py() != previous) != starts_here:
             return False
-        inner = roots[np.searchsorted(roots, first + 1):np.searchsorted(roots, first + m)] - first
+        inner = roots[np.searchsorted(roots, first + 1) : np.searchsorted(roots, first + m)] - first
         _, offsets, data = chunk.buffers()
         width = np.int64 if chunk.type == pa.large_string() else np.int32
-        offs = np.frombuffer(offsets, width)[chunk.offset:chunk.offset + m + 1]
+        offs = np.frombuffer(offsets, width)[chunk.offset : chunk.offset + m + 1]
         raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(1, np.uint8)
         if not runs_match(offs, raw, np.r_[0, inner, m]):
             return False

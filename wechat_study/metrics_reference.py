@@ -38,9 +38,11 @@ import pyarrow.compute as pc
 NAT = np.iinfo(np.int64).min
 
 
-def cascade_metrics_reference(posts: pd.DataFrame, thresholds=(500,), depths=(),
-                              threads: int | None = None) -> pd.DataFrame:
-    """The numpy reference of ``cascade_metrics``: one row per cascade: size, reposts, depth, max_breadth, structural_virality, times.
+def cascade_metrics_reference(
+    posts: pd.DataFrame, thresholds=(500,), depths=(), threads: int | None = None
+) -> pd.DataFrame:
+    """The numpy reference of ``cascade_metrics``: one row per cascade: size, reposts, depth, max_breadth,
+    structural_virality, times.
 
     ``posts`` is a canonical posts table (see ``wechat_study.schema``); any other row order
     works too, only slower. ``thresholds`` are repost counts N for ``time_to_<N>_s``;
@@ -130,8 +132,16 @@ class Forest:
         for a, b in itertools.pairwise(bounds):
             lo, hi = self.starts[a], self.starts[b]
             p = self.parent[lo:hi]
-            parts.append(Forest(np.where(p >= 0, p - lo, -1), self.starts[a:b + 1] - lo, self.times[lo:hi],
-                                self.is_orphan[lo:hi], self.cascade_ids[a:b], structure=False))
+            parts.append(
+                Forest(
+                    np.where(p >= 0, p - lo, -1),
+                    self.starts[a : b + 1] - lo,
+                    self.times[lo:hi],
+                    self.is_orphan[lo:hi],
+                    self.cascade_ids[a:b],
+                    structure=False,
+                )
+            )
         return parts
 
     @classmethod
@@ -261,9 +271,9 @@ def subtree_sizes(parent: np.ndarray, depth: np.ndarray) -> np.ndarray:
         edges, heads, level = edges[order], heads[order], level[order]
         cuts = np.r_[0, np.flatnonzero(level[1:] != level[:-1]) + 1, len(edges)]
         for k in range(len(cuts) - 2, -1, -1):
-            e = edges[cuts[k]:cuts[k + 1]]
+            e = edges[cuts[k] : cuts[k + 1]]
             b = bottom[e]
-            np.add.at(size, heads[cuts[k]:cuts[k + 1]], size[b] + depth[b] - depth[e])
+            np.add.at(size, heads[cuts[k] : cuts[k + 1]], size[b] + depth[b] - depth[e])
     chain = np.flatnonzero(single)
     b = bottom[chain]
     size[chain] = size[b] + depth[b] - depth[chain]
@@ -288,8 +298,13 @@ def _pointers(posts: pd.DataFrame):
         pn = posts["parent_node"].to_numpy(np.int64)
         run_len = np.diff(starts)
         run_of = np.repeat(np.arange(len(run_len)), run_len)
-        if (is_root[starts[:-1]].all() and is_root.sum() == len(run_len) and (pn[is_root] == -1).all()
-                and (pn[~is_root] >= 0).all() and (pn < run_len[run_of]).all()):
+        if (
+            is_root[starts[:-1]].all()
+            and is_root.sum() == len(run_len)
+            and (pn[is_root] == -1).all()
+            and (pn[~is_root] >= 0).all()
+            and (pn < run_len[run_of]).all()
+        ):
             return np.where(pn < 0, -1, starts[run_of] + pn), starts, None
     return pointers_by_id(posts)
 
@@ -309,6 +324,8 @@ def pointers_by_id(posts: pd.DataFrame):
     parent = np.where(pd.isna(pids), -1, where)
     if (parent[~is_root[order]] < 0).any():
         i = int(np.flatnonzero(parent[~is_root[order]] < 0)[0])
-        raise ValueError(f"post {ids[~is_root[order]][i]!r} names a parent that is not in the table; "
-                         "load data with wechat_study.load or load_edgelist, which attach orphans to the root")
+        raise ValueError(
+            f"post {ids[~is_root[order]][i]!r} names a parent that is not in the table; "
+            "load data with wechat_study.load or load_edgelist, which attach orphans to the root"
+        )
     return parent, starts, order

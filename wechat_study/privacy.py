@@ -42,8 +42,10 @@ def key() -> bytes:
     if env is not None:
         text = env.strip().lower()
         if not _HEX32.fullmatch(text):
-            raise PseudonymKeyError(f"{ENV} must be 32 hex digits (a 128-bit key); make one with "
-                            "python -c 'import secrets; print(secrets.token_hex(16))'")
+            raise PseudonymKeyError(
+                f"{ENV} must be 32 hex digits (a 128-bit key); make one with "
+                "python -c 'import secrets; print(secrets.token_hex(16))'"
+            )
         return bytes.fromhex(text)
     path = key_path()
     if not path.exists():
@@ -71,11 +73,15 @@ def _create(path: Path) -> None:
 def _read(path: Path) -> bytes:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise PseudonymKeyError(f"{path}: the pseudonym key is readable by others (mode {mode:o}); run chmod 600 {path}")
+        raise PseudonymKeyError(
+            f"{path}: the pseudonym key is readable by others (mode {mode:o}); run chmod 600 {path}"
+        )
     text = path.read_text("ascii", errors="replace").strip()
     if not _HEX32.fullmatch(text):
-        raise PseudonymKeyError(f"{path}: not a pseudonym key (32 hex digits); restore it from your backup, or delete it to "
-                        "make a new one (every prepared table is then rebuilt with new pseudonyms)")
+        raise PseudonymKeyError(
+            f"{path}: not a pseudonym key (32 hex digits); restore it from your backup, or delete it to "
+            "make a new one (every prepared table is then rebuilt with new pseudonyms)"
+        )
     return bytes.fromhex(text)
 
 

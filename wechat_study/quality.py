@@ -60,7 +60,7 @@ class QualityReport:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "QualityReport":
+    def from_dict(cls, d: dict) -> QualityReport:
         report = cls(d["dataset"], dict(d.get("facts", {})))
         for k, q in d.get("quirks", {}).items():
             report.quirks[k] = Quirk(q["count"], q["action"], list(q["examples"]))

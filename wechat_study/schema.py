@@ -44,7 +44,9 @@ POSTS = pa.DataFrameSchema(
     },
     checks=[
         pa.Check(lambda df: df["parent_id"].isna() == df["is_root"], error="parent_id must be null exactly for roots"),
-        pa.Check(lambda df: (df["parent_node"] == -1) == df["is_root"], error="parent_node must be -1 exactly for roots"),
+        pa.Check(
+            lambda df: (df["parent_node"] == -1) == df["is_root"], error="parent_node must be -1 exactly for roots"
+        ),
     ],
     strict=True,
     ordered=True,

@@ -32,8 +32,9 @@ THETA = 0.2314843
 C = 6.265725e-4
 
 
-def reaction_delays(rng: np.random.Generator, n: int, max_delay_s: float = np.inf, s0: float = S0, theta: float = THETA,
-                    c: float = C) -> np.ndarray:
+def reaction_delays(
+    rng: np.random.Generator, n: int, max_delay_s: float = np.inf, s0: float = S0, theta: float = THETA, c: float = C
+) -> np.ndarray:
     """``n`` delays in seconds from the SEISMIC memory kernel (uniform head, power-law tail),
     the tail truncated at ``max_delay_s``."""
     head = rng.random(n) < c * s0
@@ -42,11 +43,23 @@ def reaction_delays(rng: np.random.Generator, n: int, max_delay_s: float = np.in
     return np.where(head, u * s0, s0 * (1.0 - u * tail_mass) ** (-1.0 / theta))
 
 
-def synthetic_posts(n_posts: int, seed: int = 0, *, root_mu: float = 1.5, root_sigma: float = 1.6,
-                    branching: float = 0.6, influence_sigma: float = 1.0, max_depth: int = 200,
-                    max_delay_days: float = 30.0,
-                    n_users: int | None = None, user_zipf: float = 1.6, start: str = "2013-09-10",
-                    span_days: float = 365.0, dataset: str = "synthetic", id_prefix: str = "") -> pd.DataFrame:
+def synthetic_posts(
+    n_posts: int,
+    seed: int = 0,
+    *,
+    root_mu: float = 1.5,
+    root_sigma: float = 1.6,
+    branching: float = 0.6,
+    influence_sigma: float = 1.0,
+    max_depth: int = 200,
+    max_delay_days: float = 30.0,
+    n_users: int | None = None,
+    user_zipf: float = 1.6,
+    start: str = "2013-09-10",
+    span_days: float = 365.0,
+    dataset: str = "synthetic",
+    id_prefix: str = "",
+) -> pd.DataFrame:
     """A canonical posts table of about ``n_posts`` rows from the branching process above.
 
     Cascade ids are ``{id_prefix}c<n>`` and post ids ``{id_prefix}p<n>``.
@@ -61,15 +74,17 @@ def synthetic_posts(n_posts: int, seed: int = 0, *, root_mu: float = 1.5, root_s
     next_cascade = 0
     while gen_total < n_posts:
         n_casc = max(16, int(1.2 * (n_posts - gen_total) / mean_size))
-        c, p, tr = _grow(rng, n_casc, root_mu, root_sigma, branching, influence_sigma, max_depth,
-                         max_delay_days * 86400.0)
+        c, p, tr = _grow(
+            rng, n_casc, root_mu, root_sigma, branching, influence_sigma, max_depth, max_delay_days * 86400.0
+        )
         cascade_parts.append(c + next_cascade)
         parent_parts.append(p)
         time_parts.append(tr)
         next_cascade += n_casc
         gen_total += len(c)
-    return _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_zipf, start, span_days,
-                  dataset, id_prefix)
+    return _table(
+        rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_zipf, start, span_days, dataset, id_prefix
+    )
 
 
 def _grow(rng, n_casc, root_mu, root_sigma, branching, sigma, max_depth, max_delay_s):
@@ -90,12 +105,13 @@ def _grow(rng, n_casc, root_mu, root_sigma, branching, sigma, max_depth, max_del
         since_root.append(kid_time)
         frontier, frontier_cascade, frontier_time = np.arange(count, count + total), kid_cascade, kid_time
         count += total
-        n_kids = rng.poisson(branching * rng.lognormal(-sigma**2 / 2, sigma, total))
+        n_kids = rng.poisson(branching * rng.lognormal(-(sigma**2) / 2, sigma, total))
     return np.concatenate(cascade), np.concatenate(parent), np.concatenate(since_root)
 
 
-def _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_zipf, start, span_days, dataset,
-           id_prefix):
+def _table(
+    rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_zipf, start, span_days, dataset, id_prefix
+):
     sizes = [len(c) for c in cascade_parts]
     base = np.r_[0, np.cumsum(sizes)[:-1]]
     cascade = np.concatenate(cascade_parts)
@@ -125,18 +141,22 @@ def _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_
     ranks = np.minimum(rng.zipf(user_zipf, n), n_users) - 1
     users = pa.array(_user_ids(n_users))
     is_root = par_global < 0
-    return pd.DataFrame({
-        "dataset": pd.array(pa.repeat(pa.scalar(dataset, pa.string()), n), dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
-        "cascade_id": _str(_labels(f"{id_prefix}c", cascade_no)),
-        "post_id": _str(post_id),
-        "parent_id": _str(post_id.take(pa.array(np.where(is_root, 0, par_global), mask=is_root))),
-        "parent_node": parent_node,
-        "user_id": _str(users.take(pa.array(ranks))),
-        "created_at": pd.to_datetime(t[order].view("datetime64[ns]")).tz_localize("UTC"),
-        "is_root": is_root,
-        "kind": _str(pa.array(np.where(is_root, "source", "repost"))),
-        "is_orphan": np.zeros(n, bool),
-    })
+    return pd.DataFrame(
+        {
+            "dataset": pd.array(
+                pa.repeat(pa.scalar(dataset, pa.string()), n), dtype=pd.StringDtype("pyarrow", na_value=np.nan)
+            ),
+            "cascade_id": _str(_labels(f"{id_prefix}c", cascade_no)),
+            "post_id": _str(post_id),
+            "parent_id": _str(post_id.take(pa.array(np.where(is_root, 0, par_global), mask=is_root))),
+            "parent_node": parent_node,
+            "user_id": _str(users.take(pa.array(ranks))),
+            "created_at": pd.to_datetime(t[order].view("datetime64[ns]")).tz_localize("UTC"),
+            "is_root": is_root,
+            "kind": _str(pa.array(np.where(is_root, "source", "repost"))),
+            "is_orphan": np.zeros(n, bool),
+        }
+    )
 
 
 #: Synthetic users are nobody, so their pseudonym-shaped ids use a public key, not the installation's secret
@@ -174,9 +194,19 @@ def synthetic_corpus(n_posts: int = 200_000, seed: int = 0, rumour_share: float 
     report = QualityReport("synthetic")
     report.fact("posts", len(posts))
     report.fact("cascades", len(ids))
-    cascades = cascade_table(posts, "synthetic", label=dict(zip(ids, labels, strict=True)),
-                             author_followers=dict(zip(ids, followers, strict=True)))
+    cascades = cascade_table(
+        posts,
+        "synthetic",
+        label=dict(zip(ids, labels, strict=True)),
+        author_followers=dict(zip(ids, followers, strict=True)),
+    )
     from .censorship import synthetic_keywords, synthetic_removals
 
-    return Corpus("synthetic", posts=posts, cascades=cascades, removals=synthetic_removals(seed=seed),
-                  keywords=synthetic_keywords(), quality=report)
+    return Corpus(
+        "synthetic",
+        posts=posts,
+        cascades=cascades,
+        removals=synthetic_removals(seed=seed),
+        keywords=synthetic_keywords(),
+        quality=report,
+    )

@@ -53,7 +53,9 @@ def codes(post_id: pa.Array, parent_id: pa.Array) -> tuple[np.ndarray, np.ndarra
 
 
 def examples(rows: Rows, post_id: pa.Array, mask: np.ndarray, k: int = 3) -> list[str]:
-    return [f"{rows.path}: record row {int(rows.numbers[i])} ({post_id[int(i)].as_py()})" for i in np.flatnonzero(mask)[:k]]
+    return [
+        f"{rows.path}: record row {int(rows.numbers[i])} ({post_id[int(i)].as_py()})" for i in np.flatnonzero(mask)[:k]
+    ]
 
 
 def converge(parent: np.ndarray) -> np.ndarray:
@@ -78,10 +80,13 @@ def cycle_error(rows: Rows, post_id: pa.Array, parent: np.ndarray, start: int, p
     while i not in seen:
         seen[i] = len(seen)
         i = int(parent[i])
-    loop = list(seen)[seen[i]:]
+    loop = list(seen)[seen[i] :]
     shown = [str(post_id[j].as_py()) for j in loop[:CYCLE_SHOWN]]
-    names = " -> ".join(shown + [shown[0]]) if len(loop) <= CYCLE_SHOWN else \
-        " -> ".join(shown) + f" -> ... ({len(loop):,} posts in the cycle)"
+    names = (
+        " -> ".join(shown + [shown[0]])
+        if len(loop) <= CYCLE_SHOWN
+        else " -> ".join(shown) + f" -> ... ({len(loop):,} posts in the cycle)"
+    )
     rows.fail(loop[0], f"{problem}: {names}", hint=hint)
 
 
@@ -91,18 +96,33 @@ def roots_by_parents(rows: Rows, post_id: pa.Array, parent_id: pa.Array, parent:
     absent = named & (parent < 0)
     if absent.any():
         i = int(np.flatnonzero(absent)[0])
-        rows.fail(i, f"post {post_id[i].as_py()!r} names parent {parent_id[i].as_py()!r}, which is not in the file",
-                  hint="add a cascade_id column, so that such posts can be attached to their cascade's root")
+        rows.fail(
+            i,
+            f"post {post_id[i].as_py()!r} names parent {parent_id[i].as_py()!r}, which is not in the file",
+            hint="add a cascade_id column, so that such posts can be attached to their cascade's root",
+        )
     up = converge(parent)
     stuck = parent[up] >= 0
     if stuck.any():
-        cycle_error(rows, post_id, parent, int(np.flatnonzero(stuck)[0]), "parent cycle",
-                    "every post's parents must lead back to a source post")
+        cycle_error(
+            rows,
+            post_id,
+            parent,
+            int(np.flatnonzero(stuck)[0]),
+            "parent cycle",
+            "every post's parents must lead back to a source post",
+        )
     return post_id.take(pa.array(up))
 
 
-def assemble(cols: dict[str, pa.Array], created_at: np.ndarray, rows: Rows, dataset: str, report: QualityReport,
-             dedup: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def assemble(
+    cols: dict[str, pa.Array],
+    created_at: np.ndarray,
+    rows: Rows,
+    dataset: str,
+    report: QualityReport,
+    dedup: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(posts, cascades) from canonical columns ``post_id, parent_id, user_id[, cascade_id]`` (arrow
     strings; user ids already pseudonyms) and ``created_at`` (int64 ns UTC, ``NAT`` when unknown).
 
@@ -120,9 +140,12 @@ def assemble(cols: dict[str, pa.Array], created_at: np.ndarray, rows: Rows, data
         by_cascade = by_cascade.result() if by_cascade is not None else None
     dup = ~first
     if dedup:
-        report.quirk("duplicate_records", int(dup.sum()),
-                     f"same post id again in a cascade ({int(dup.any()):,} files); the first record is kept",
-                     examples(rows, post_id, dup))
+        report.quirk(
+            "duplicate_records",
+            int(dup.sum()),
+            f"same post id again in a cascade ({int(dup.any()):,} files); the first record is kept",
+            examples(rows, post_id, dup),
+        )
     if dup.any():
         keep = pa.array(first)
         cols = {k: v.filter(keep) for k, v in cols.items()}
@@ -153,23 +176,38 @@ def assemble(cols: dict[str, pa.Array], created_at: np.ndarray, rows: Rows, data
 
     named = ~is_root
     orphan = named & ((found < 0) | (ccode[np.maximum(found, 0)] != ccode))
-    report.quirk("orphans", int(orphan.sum()), "parent not in the data; attached to the root and flagged is_orphan",
-                 examples(rows, post_id, orphan))
+    report.quirk(
+        "orphans",
+        int(orphan.sum()),
+        "parent not in the data; attached to the root and flagged is_orphan",
+        examples(rows, post_id, orphan),
+    )
     parent = np.where(is_root, -1, np.where(orphan, root_of, found))
     up = converge(parent)
     stuck = ~is_root[up]
     if stuck.any():
-        cycle_error(rows, post_id, parent, int(np.flatnonzero(stuck)[0]), "parent cycle",
-                    "every post's parents must lead back to the root")
+        cycle_error(
+            rows,
+            post_id,
+            parent,
+            int(np.flatnonzero(stuck)[0]),
+            "parent cycle",
+            "every post's parents must lead back to the root",
+        )
 
     t = created_at
     known = t != NAT
     pt = t[np.maximum(parent, 0)]
     early = (parent >= 0) & known & (pt != NAT) & (t < pt)
-    report.quirk("child_before_parent", int(early.sum()), "a post timed before its parent; kept as recorded",
-                 examples(rows, post_id, early))
-    report.quirk("missing_times", int((~known).sum()), "no usable time; created_at left null",
-                 examples(rows, post_id, ~known))
+    report.quirk(
+        "child_before_parent",
+        int(early.sum()),
+        "a post timed before its parent; kept as recorded",
+        examples(rows, post_id, early),
+    )
+    report.quirk(
+        "missing_times", int((~known).sum()), "no usable time; created_at left null", examples(rows, post_id, ~known)
+    )
 
     order = _canonical_order(ccode, is_root, np.where(known, t, np.iinfo(np.int64).max))
     inverse = np.empty(n, np.int64)
@@ -182,23 +220,28 @@ def assemble(cols: dict[str, pa.Array], created_at: np.ndarray, rows: Rows, data
     parent_node = np.where(has_parent, inverse[np.maximum(parent_sorted, 0)] - start_of_row, -1).astype(np.int32)
     take = pa.array(order)
     times_sorted = t[order]
-    jobs = {"cascade_id": (names, pa.array(code_sorted)), "post_id": (post_id, take),
-            "parent_id": (post_id, pa.array(np.maximum(parent_sorted, 0), mask=~has_parent)),
-            "user_id": (cols["user_id"], take)}
+    jobs = {
+        "cascade_id": (names, pa.array(code_sorted)),
+        "post_id": (post_id, take),
+        "parent_id": (post_id, pa.array(np.maximum(parent_sorted, 0), mask=~has_parent)),
+        "user_id": (cols["user_id"], take),
+    }
     with ThreadPoolExecutor(2) as pool:
         taken = dict(zip(jobs, pool.map(lambda job: _str(job[0].take(job[1])), jobs.values()), strict=True))
-    posts = pd.DataFrame({
-        "dataset": _str(pa.repeat(pa.scalar(dataset, pa.string()), n)),
-        "cascade_id": taken["cascade_id"],
-        "post_id": taken["post_id"],
-        "parent_id": taken["parent_id"],
-        "parent_node": parent_node,
-        "user_id": taken["user_id"],
-        "created_at": pd.DatetimeIndex(times_sorted.view("datetime64[ns]")).tz_localize("UTC"),
-        "is_root": is_root[order],
-        "kind": _str(pc.if_else(pa.array(is_root[order]), "source", "unknown")),
-        "is_orphan": orphan[order],
-    })
+    posts = pd.DataFrame(
+        {
+            "dataset": _str(pa.repeat(pa.scalar(dataset, pa.string()), n)),
+            "cascade_id": taken["cascade_id"],
+            "post_id": taken["post_id"],
+            "parent_id": taken["parent_id"],
+            "parent_node": parent_node,
+            "user_id": taken["user_id"],
+            "created_at": pd.DatetimeIndex(times_sorted.view("datetime64[ns]")).tz_localize("UTC"),
+            "is_root": is_root[order],
+            "kind": _str(pc.if_else(pa.array(is_root[order]), "source", "unknown")),
+            "is_orphan": orphan[order],
+        }
+    )
     report.fact("posts", n)
     report.fact("cascades", len(names))
     starts = np.flatnonzero(first_row)
@@ -251,15 +294,17 @@ def _cascades(posts: pd.DataFrame, dataset: str, starts: np.ndarray, times_sorte
     def utc(values):
         return pd.DatetimeIndex(values.view("datetime64[ns]")).tz_localize("UTC")
 
-    return pd.DataFrame({
-        "dataset": _str(pa.repeat(pa.scalar(dataset, pa.string()), k)),
-        "cascade_id": pick("cascade_id"),
-        "root_post_id": pick("post_id"),
-        "author_id": pick("user_id"),
-        "created_at": utc(times_sorted[starts]),
-        "label": _str(pa.nulls(k, pa.string())),
-        "reported_reposts": pd.array([None] * k, dtype="Int64"),
-        "reported_comments": pd.array([None] * k, dtype="Int64"),
-        "author_followers": pd.array([None] * k, dtype="Int64"),
-        "observed_until": utc(last),
-    })
+    return pd.DataFrame(
+        {
+            "dataset": _str(pa.repeat(pa.scalar(dataset, pa.string()), k)),
+            "cascade_id": pick("cascade_id"),
+            "root_post_id": pick("post_id"),
+            "author_id": pick("user_id"),
+            "created_at": utc(times_sorted[starts]),
+            "label": _str(pa.nulls(k, pa.string())),
+            "reported_reposts": pd.array([None] * k, dtype="Int64"),
+            "reported_comments": pd.array([None] * k, dtype="Int64"),
+            "author_followers": pd.array([None] * k, dtype="Int64"),
+            "observed_until": utc(last),
+        }
+    )

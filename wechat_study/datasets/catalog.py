@@ -68,7 +68,7 @@ class Dataset:
         if m is None:
             return upstream
         digest = hashlib.sha256(upstream.encode("utf-8")).hexdigest()[:PATH_DIGEST_HEX]
-        return f"{upstream[:m.start('uid')]}sha256-{digest}{upstream[m.end('uid'):]}"
+        return f"{upstream[: m.start('uid')]}sha256-{digest}{upstream[m.end('uid') :]}"
 
     def archive_url(self, base: str = GITHUB) -> str:
         """The upstream archive of the pinned commit (``base`` stands in for GitHub)."""
@@ -123,10 +123,12 @@ CATALOG: dict[str, Dataset] = {
             tables=("posts", "cascades"),
             observation_end="latest record",
             uid_in_path=r"CED_Dataset/(?:original-microblog|rumor-repost|non-rumor-repost)/\d+_[0-9A-Za-z]+_(?P<uid>\d+)\.json",
-            observation_end_note=("No crawl date is published. The crawl came after the latest record: year-less dates "
-                                  "(Weibo's form for the current year) resolve to September 2016, while every source "
-                                  "post is from April 2014 or earlier. The end is taken as the latest record, a lower "
-                                  "bound; the results are shown not to depend on it."),
+            observation_end_note=(
+                "No crawl date is published. The crawl came after the latest record: year-less dates "
+                "(Weibo's form for the current year) resolve to September 2016, while every source "
+                "post is from April 2014 or earlier. The end is taken as the latest record, a lower "
+                "bound; the results are shown not to depend on it."
+            ),
         ),
         Dataset(
             name="wbmsf",
@@ -139,8 +141,10 @@ CATALOG: dict[str, Dataset] = {
             loader="wbmsf",
             tables=("posts", "cascades"),
             observation_end="latest record",
-            observation_end_note=("The upstream README and paper give no crawl date. The end is taken as the latest "
-                                  "repost in the sample (January 2021), a lower bound on the crawl."),
+            observation_end_note=(
+                "The upstream README and paper give no crawl date. The end is taken as the latest "
+                "repost in the sample (January 2021), a lower bound on the crawl."
+            ),
         ),
         Dataset(
             name="wechatscope",
@@ -164,8 +168,10 @@ CATALOG: dict[str, Dataset] = {
             loader="twitter",
             tables=("posts", "cascades"),
             observation_end="latest record",
-            observation_end_note=("Ma et al. (2017) give no crawl date for the trees. The end is taken as the latest "
-                                  "record in the data set (October 2016), a lower bound on the crawl."),
+            observation_end_note=(
+                "Ma et al. (2017) give no crawl date for the trees. The end is taken as the latest "
+                "record in the data set (October 2016), a lower bound on the crawl."
+            ),
         ),
         Dataset(
             name="twitter16",
@@ -178,8 +184,10 @@ CATALOG: dict[str, Dataset] = {
             loader="twitter",
             tables=("posts", "cascades"),
             observation_end="latest record",
-            observation_end_note=("Ma et al. (2017) give no crawl date for the trees. The end is taken as the latest "
-                                  "record in the data set, a lower bound on the crawl."),
+            observation_end_note=(
+                "Ma et al. (2017) give no crawl date for the trees. The end is taken as the latest "
+                "record in the data set, a lower bound on the crawl."
+            ),
         ),
         Dataset(
             name="citizenlab",
@@ -215,8 +223,10 @@ def manifest_from_upstream(text: str, name: str) -> str:
         path, rest = line.split("\t", 1)
         committed = ds.committed_path(path)
         if committed in seen:
-            raise ValueError(f"{name}: MANIFEST.tsv line {n}: {committed} is also the committed name of line "
-                             f"{seen[committed]}; lengthen PATH_DIGEST_HEX")
+            raise ValueError(
+                f"{name}: MANIFEST.tsv line {n}: {committed} is also the committed name of line "
+                f"{seen[committed]}; lengthen PATH_DIGEST_HEX"
+            )
         seen[committed] = n
         out.append(f"{committed}\t{rest}")
     return "".join(out)

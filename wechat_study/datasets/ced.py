@@ -169,8 +169,11 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
         cas["reposts"].append(_optional_int(src.get("reposts"), src_shown, "reposts"))
         cas["comments"].append(_optional_int(src.get("comments"), src_shown, "comments"))
         cas["followers"].append(
-            _optional_int(user.get("followers"), src_shown, "followers") if isinstance(user, dict) else None)
-        cas["verified"].append(_optional_bool(user.get("verified"), src_shown, "verified") if isinstance(user, dict) else None)
+            _optional_int(user.get("followers"), src_shown, "followers") if isinstance(user, dict) else None
+        )
+        cas["verified"].append(
+            _optional_bool(user.get("verified"), src_shown, "verified") if isinstance(user, dict) else None
+        )
         cas["user_empty"].append(user == "empty")
         cas["source"].append(src_shown)
 
@@ -238,8 +241,19 @@ def _is_ancestor(mid: str, node: str, parent_of: dict[str, str]) -> bool:
     return False
 
 
-CASCADE_FIELDS = ("cascade_id", "label", "uid", "time", "time_was_text", "reposts", "comments", "followers",
-                  "verified", "user_empty", "source")
+CASCADE_FIELDS = (
+    "cascade_id",
+    "label",
+    "uid",
+    "time",
+    "time_was_text",
+    "reposts",
+    "comments",
+    "followers",
+    "verified",
+    "user_empty",
+    "source",
+)
 
 
 def _list_files(root: Path) -> list[tuple[int, str, str]]:
@@ -248,7 +262,9 @@ def _list_files(root: Path) -> list[tuple[int, str, str]]:
         d = root / TOP / folder
         if not d.is_dir():
             raise DataError(d, "folder is missing", hint="run `wechat-study data fetch ced`")
-        items += [(len(items) + i, folder, f) for i, f in enumerate(sorted(x for x in os.listdir(d) if x.endswith(".json")))]
+        items += [
+            (len(items) + i, folder, f) for i, f in enumerate(sorted(x for x in os.listdir(d) if x.endswith(".json")))
+        ]
     return items
 
 
@@ -265,8 +281,11 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
             try:
                 np.datetime64(text, "s")
             except ValueError:
-                raise DataError(sources[rec["source"][i]], f"unparseable date {text!r}",
-                                record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})") from None
+                raise DataError(
+                    sources[rec["source"][i]],
+                    f"unparseable date {text!r}",
+                    record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})",
+                ) from None
     short = np.flatnonzero(~full)
     dates = np.full(len(full), "", object)
     dates[short] = dates_short = rec["date"].take(pa.array(short, pa.int64())).to_numpy(zero_copy_only=False)
@@ -275,8 +294,11 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
     unknown = ~full & ~no_year
     if unknown.any():
         i = int(np.flatnonzero(unknown)[0])
-        raise DataError(sources[rec["source"][i]], f"unparseable date {dates[i]!r}",
-                        record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})")
+        raise DataError(
+            sources[rec["source"][i]],
+            f"unparseable date {dates[i]!r}",
+            record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})",
+        )
     latest_local = parsed[full].max() if full.any() else NAT
     parsed[full] -= BEIJING_OFFSET_NS
     if not no_year.any():
@@ -284,27 +306,44 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
         return parsed
     if latest_local == NAT:
         i = int(np.flatnonzero(no_year)[0])
-        raise DataError(sources[rec["source"][i]], f"date {dates[i]!r} has no year and no record has a full date "
-                        "to place it by", record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})")
+        raise DataError(
+            sources[rec["source"][i]],
+            f"date {dates[i]!r} has no year and no record has a full date to place it by",
+            record=f"{rec['record'][i]} ({rec['mid'][i].as_py()})",
+        )
     crawl_year = int(np.datetime64(int(latest_local), "ns").astype("datetime64[Y]").astype(int) + 1970) + 1
     parts = pd.Series(dates[no_year]).str.extract(NO_YEAR.pattern).astype(int)
-    guessed = pd.to_datetime(
-        pd.DataFrame({"year": crawl_year, "month": parts[0], "day": parts[1], "hour": parts[2], "minute": parts[3]}),
-        errors="coerce",
-    ).to_numpy("datetime64[ns]").astype(np.int64)
+    guessed = (
+        pd.to_datetime(
+            pd.DataFrame(
+                {"year": crawl_year, "month": parts[0], "day": parts[1], "hour": parts[2], "minute": parts[3]}
+            ),
+            errors="coerce",
+        )
+        .to_numpy("datetime64[ns]")
+        .astype(np.int64)
+    )
     guessed = np.where(guessed == NAT, NAT, guessed - BEIJING_OFFSET_NS)
-    root_time = roots.reindex(rec["cascade_id"].filter(pa.array(no_year)).to_numpy(zero_copy_only=False)).to_numpy(np.int64)
+    root_time = roots.reindex(rec["cascade_id"].filter(pa.array(no_year)).to_numpy(zero_copy_only=False)).to_numpy(
+        np.int64
+    )
     ok = (guessed != NAT) & (guessed >= root_time)
     where = np.flatnonzero(no_year)
     files = len(np.unique(rec["source"][no_year]))
     examples = [f"{sources[rec['source'][i]]}: record {rec['record'][i]} ({rec['mid'][i].as_py()})" for i in where[:3]]
-    report.quirk("dates_without_year_resolved", int(ok.sum()),
-                 f"Weibo's MM月DD日 form for the crawl's year ({files:,} files), taken as {crawl_year} "
-                 "(the year after the latest dated record)",
-                 examples)
-    report.quirk("dates_without_year_quarantined", int((~ok).sum()),
-                 f"resolving to {crawl_year} would put the post before its source; created_at left null",
-                 [examples[i] for i in np.flatnonzero(~ok)[:3] if i < len(examples)])
+    report.quirk(
+        "dates_without_year_resolved",
+        int(ok.sum()),
+        f"Weibo's MM月DD日 form for the crawl's year ({files:,} files), taken as {crawl_year} "
+        "(the year after the latest dated record)",
+        examples,
+    )
+    report.quirk(
+        "dates_without_year_quarantined",
+        int((~ok).sum()),
+        f"resolving to {crawl_year} would put the post before its source; created_at left null",
+        [examples[i] for i in np.flatnonzero(~ok)[:3] if i < len(examples)],
+    )
     parsed[no_year] = np.where(ok, guessed, NAT)
     return parsed
 
@@ -368,8 +407,9 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     items = _list_files(root)
     sources = [shown_name(folder, fname) for _, folder, fname in items]
     parts = _read_all(root, items, workers or min(8, os.cpu_count() or 1))
-    cas = pd.DataFrame({k: np.concatenate([np.asarray(p["cascades"][k], dtype=object) for p in parts])
-                        for k in CASCADE_FIELDS})
+    cas = pd.DataFrame(
+        {k: np.concatenate([np.asarray(p["cascades"][k], dtype=object) for p in parts]) for k in CASCADE_FIELDS}
+    )
     rec = {k: _concat([p["records"][k] for p in parts]) for k in parts[0]["records"]}
     kids = {k: sum(p["kids"][k] for p in parts) for k in parts[0]["kids"]}
     cas = cas.sort_values("cascade_id", kind="stable").reset_index(drop=True)
@@ -378,21 +418,40 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     report.fact("records_read", len(rec["mid"]))
     created = pd.to_datetime(cas["time"].astype(np.int64), unit="s", utc=True).astype("datetime64[ns, UTC]")
     empty = cas["user_empty"].to_numpy(bool)
-    report.quirk("source_user_empty", int(empty.sum()),
-                 'source post has "user": "empty"; author_followers and author_verified left null (the author id comes from the file name)',
-                 cas.loc[empty, "source"].head(3))
-    report.quirk("source_time_as_text", int(cas["time_was_text"].sum()),
-                 "source time given as text with a UTC offset instead of unix seconds; parsed")
-    report.quirk("reported_reposts_at_cap", int((cas["reposts"] == 999).sum()),
-                 "reported repost count is 999, the crawl's cap; the true count may be higher")
-    report.quirk("kids_references_absent", kids["absent"],
-                 f"of {kids['total']:,} 'kids' references, these name no record in the file; the tree uses 'parent'")
-    report.quirk("kids_references_descendant", kids["descendant"],
-                 "'kids' names a deeper descendant of the record (its 'parent' chain leads back to it), not a direct "
-                 "child; consistent with the tree, which uses 'parent'")
-    report.quirk("kids_references_conflict", kids["conflict"],
-                 "'kids' names a record on another branch: its 'parent' chain does not pass through the record; "
-                 "the tree uses 'parent'")
+    report.quirk(
+        "source_user_empty",
+        int(empty.sum()),
+        'source post has "user": "empty"; author_followers and author_verified left null '
+        "(the author id comes from the file name)",
+        cas.loc[empty, "source"].head(3),
+    )
+    report.quirk(
+        "source_time_as_text",
+        int(cas["time_was_text"].sum()),
+        "source time given as text with a UTC offset instead of unix seconds; parsed",
+    )
+    report.quirk(
+        "reported_reposts_at_cap",
+        int((cas["reposts"] == 999).sum()),
+        "reported repost count is 999, the crawl's cap; the true count may be higher",
+    )
+    report.quirk(
+        "kids_references_absent",
+        kids["absent"],
+        f"of {kids['total']:,} 'kids' references, these name no record in the file; the tree uses 'parent'",
+    )
+    report.quirk(
+        "kids_references_descendant",
+        kids["descendant"],
+        "'kids' names a deeper descendant of the record (its 'parent' chain leads back to it), not a direct "
+        "child; consistent with the tree, which uses 'parent'",
+    )
+    report.quirk(
+        "kids_references_conflict",
+        kids["conflict"],
+        "'kids' names a record on another branch: its 'parent' chain does not pass through the record; "
+        "the tree uses 'parent'",
+    )
 
     root_ns = created.to_numpy("datetime64[ns]").astype(np.int64)
     roots = pd.Series(root_ns, index=cas["cascade_id"].to_numpy())
@@ -404,8 +463,12 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     rows = Rows(
         cascade_id=pa.concat_arrays([source_ids, rec["cascade_id"]]),
         post_id=pa.concat_arrays([source_ids, rec["mid"]]),
-        parent_id=pa.concat_arrays([pa.nulls(n_src, pa.string()),
-                                    pc.if_else(pc.equal(rec["parent"], ""), pa.scalar(None, pa.string()), rec["parent"])]),
+        parent_id=pa.concat_arrays(
+            [
+                pa.nulls(n_src, pa.string()),
+                pc.if_else(pc.equal(rec["parent"], ""), pa.scalar(None, pa.string()), rec["parent"]),
+            ]
+        ),
         user_id=pa.concat_arrays([pa.array(cas["uid"].to_numpy(object), pa.string()), rec["uid"]]),
         created_at=np.concatenate([root_ns, rec_time]),
         is_root=np.concatenate([np.ones(n_src, bool), np.zeros(n_rec, bool)]),
@@ -417,7 +480,13 @@ def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dic
     posts = assemble_posts(rows, name, report)
 
     by_id = cas.set_index("cascade_id")
-    cascades = cascade_table(posts, name, label=by_id["label"], reported_reposts=by_id["reposts"],
-                             reported_comments=by_id["comments"], author_followers=by_id["followers"],
-                             author_verified=by_id["verified"])
+    cascades = cascade_table(
+        posts,
+        name,
+        label=by_id["label"],
+        reported_reposts=by_id["reposts"],
+        reported_comments=by_id["comments"],
+        author_followers=by_id["followers"],
+        author_verified=by_id["verified"],
+    )
     return {"posts": posts, "cascades": cascades}, report

@@ -26,8 +26,12 @@ LISTS = {
     "709crackdown": ("wechat/709crackdown/all-keywords.csv", "Keyword", "Translation", "Date Tested"),
     "lxb": ("wechat/lxb/liu_xiaobo_keywords_wechat.csv", "Keyword", "English Translation", "Date Tested"),
     "ncpc19": ("wechat/ncpc19/ncpc19_wechat.csv", "keyword", "translation", "date_tested"),
-    "one_app_two_systems": ("wechat/one_app_two_systems/wechat_blocked_keywords.csv", "Keyword", "Translation",
-                            "Date Tested"),
+    "one_app_two_systems": (
+        "wechat/one_app_two_systems/wechat_blocked_keywords.csv",
+        "Keyword",
+        "Translation",
+        "Date Tested",
+    ),
 }
 FORMATS = (("%m/%Y", "month"), ("%Y-%m-%d", "day"), ("%m/%d/%Y", "day"))
 
@@ -55,18 +59,35 @@ def load(root: Path, name: str = "citizenlab") -> tuple[dict[str, pd.DataFrame],
         for i, v in enumerate(df[date]):
             d, res = parse_date_tested(v) if v.strip() else (None, "day")
             if v.strip() and d is None:
-                raise DataError(rel, f"date tested {v!r} is not MM/YYYY, YYYY-MM-DD or M/D/YYYY", record=f"line {i + 2}")
+                raise DataError(
+                    rel, f"date tested {v!r} is not MM/YYYY, YYYY-MM-DD or M/D/YYYY", record=f"line {i + 2}"
+                )
             dates.append(d)
             resolutions.append(res)
         keyword = df[kw].str.strip()
         empty = (keyword == "").to_numpy()
-        report.quirk("empty_keywords", int(empty.sum()), "row with no keyword; skipped",
-                     [f"{rel}: record line {i + 2}" for i in np.flatnonzero(empty)[:3]])
-        out = pd.DataFrame({"keyword": keyword, "translation": df[tr].str.strip().replace("", None),
-                            "list": list_name, "date_tested": dates, "date_resolution": resolutions}).loc[~empty]
+        report.quirk(
+            "empty_keywords",
+            int(empty.sum()),
+            "row with no keyword; skipped",
+            [f"{rel}: record line {i + 2}" for i in np.flatnonzero(empty)[:3]],
+        )
+        out = pd.DataFrame(
+            {
+                "keyword": keyword,
+                "translation": df[tr].str.strip().replace("", None),
+                "list": list_name,
+                "date_tested": dates,
+                "date_resolution": resolutions,
+            }
+        ).loc[~empty]
         dup = out.duplicated(["keyword"], keep="first").to_numpy()
-        report.quirk("duplicate_keywords_in_a_list", int(dup.sum()), "keyword listed again in the same list; the first is kept",
-                     [f"{rel}: {k}" for k in out.loc[dup, "keyword"].head(3)])
+        report.quirk(
+            "duplicate_keywords_in_a_list",
+            int(dup.sum()),
+            "keyword listed again in the same list; the first is kept",
+            [f"{rel}: {k}" for k in out.loc[dup, "keyword"].head(3)],
+        )
         frames.append(out.loc[~dup])
         report.fact(f"keywords_{list_name}", int((~dup).sum()))
     kw = pd.concat(frames, ignore_index=True)

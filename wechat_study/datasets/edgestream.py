@@ -125,14 +125,16 @@ def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | 
             keep = ~np.isin(numbers, repeated)
             t = t.filter(pa.array(keep))
             cols = {c: t[c].combine_chunks() for c in ("cascade_id", "post_id", "parent_id", "user_id")}
-            posts, casc = assemble(cols, t["created_at"].to_numpy(), Rows(path, numbers[keep]), dataset, report,
-                                   dedup=False)
+            posts, casc = assemble(
+                cols, t["created_at"].to_numpy(), Rows(path, numbers[keep]), dataset, report, dedup=False
+            )
             del t, cols
             posts.to_parquet(staging / "posts" / f"part-{k:05d}.parquet", index=False, compression="zstd")
             cascades.append(casc)
             n_posts += len(posts)
         pd.concat(cascades, ignore_index=True).sort_values("cascade_id").to_parquet(
-            staging / "cascades.parquet", index=False, compression="zstd")
+            staging / "cascades.parquet", index=False, compression="zstd"
+        )
         report.fact("parts", len(cascades))
         report.fact("posts", n_posts)
         report.fact("cascades", sum(len(c) for c in cascades))
@@ -150,11 +152,20 @@ def _repeats(files: list[Path], path: Path, report: QualityReport) -> np.ndarray
         t = t.take(pa.array(order))
         dup = duplicates(t["post_id"].combine_chunks())
         found.append(t.filter(pa.array(dup)))
-    rep = pa.concat_tables(found) if found else pa.table({"post_id": pa.array([], pa.string()),
-                                                           "row": pa.array([], pa.int64())})
+    rep = (
+        pa.concat_tables(found)
+        if found
+        else pa.table({"post_id": pa.array([], pa.string()), "row": pa.array([], pa.int64())})
+    )
     rep = rep.take(pc.sort_indices(rep, [("row", "ascending")]))
-    examples = [f"{path}: record row {r} ({p})" for p, r in zip(rep["post_id"].to_pylist()[:3], rep["row"].to_pylist()[:3],
-                                                                strict=True)]
-    report.quirk("duplicate_records", rep.num_rows,
-                 f"same post id again in a cascade ({int(rep.num_rows > 0):,} files); the first record is kept", examples)
+    examples = [
+        f"{path}: record row {r} ({p})"
+        for p, r in zip(rep["post_id"].to_pylist()[:3], rep["row"].to_pylist()[:3], strict=True)
+    ]
+    report.quirk(
+        "duplicate_records",
+        rep.num_rows,
+        f"same post id again in a cascade ({int(rep.num_rows > 0):,} files); the first record is kept",
+        examples,
+    )
     return rep["row"].to_numpy()

@@ -23,8 +23,18 @@ import pyarrow.compute as pc
 from ..errors import DataError
 from ..quality import QualityReport
 
-POST_COLUMNS = ["dataset", "cascade_id", "post_id", "parent_id", "parent_node", "user_id", "created_at", "is_root", "kind",
-                "is_orphan"]
+POST_COLUMNS = [
+    "dataset",
+    "cascade_id",
+    "post_id",
+    "parent_id",
+    "parent_node",
+    "user_id",
+    "created_at",
+    "is_root",
+    "kind",
+    "is_orphan",
+]
 NAT = np.iinfo(np.int64).min
 
 
@@ -56,9 +66,23 @@ class Rows:
         return ["{}: record {}".format(*self.where(i)) for i in np.flatnonzero(mask)[:k]]
 
     def take(self, keep: np.ndarray) -> Rows:
-        return Rows(**{f: _subset(getattr(self, f), keep) for f in
-                       ("cascade_id", "post_id", "parent_id", "user_id", "created_at", "is_root", "kind", "source",
-                        "record")}, sources=self.sources)
+        return Rows(
+            **{
+                f: _subset(getattr(self, f), keep)
+                for f in (
+                    "cascade_id",
+                    "post_id",
+                    "parent_id",
+                    "user_id",
+                    "created_at",
+                    "is_root",
+                    "kind",
+                    "source",
+                    "record",
+                )
+            },
+            sources=self.sources,
+        )
 
 
 STRING_FIELDS = ("cascade_id", "post_id", "parent_id", "user_id", "kind")
@@ -87,7 +111,9 @@ def _pandas_str(values: pa.Array) -> pd.arrays.ArrowStringArray:
 
 def str_array(values) -> pd.arrays.ArrowStringArray:
     """Object array of str/None → pandas' ``str`` array, without a slow per-element pass."""
-    return pd.array(pa.array(values, type=pa.string(), from_pandas=True), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    return pd.array(
+        pa.array(values, type=pa.string(), from_pandas=True), dtype=pd.StringDtype("pyarrow", na_value=np.nan)
+    )
 
 
 def constant_str(value: str, n: int) -> pd.arrays.ArrowStringArray:
@@ -102,17 +128,34 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     order read. ``parent_node`` is the parent's position within its cascade (-1 for the root):
     an integer pointer so that metrics need no lookups by id.
     """
-    rows = Rows(**{f: _arrow(getattr(rows, f)) if f in STRING_FIELDS else getattr(rows, f) for f in
-                   ("cascade_id", "post_id", "parent_id", "user_id", "created_at", "is_root", "kind", "source", "record",
-                    "sources")})
+    rows = Rows(
+        **{
+            f: _arrow(getattr(rows, f)) if f in STRING_FIELDS else getattr(rows, f)
+            for f in (
+                "cascade_id",
+                "post_id",
+                "parent_id",
+                "user_id",
+                "created_at",
+                "is_root",
+                "kind",
+                "source",
+                "record",
+                "sources",
+            )
+        }
+    )
     codes = _codes(pa.concat_arrays([rows.post_id, rows.parent_id]))
     post_code = codes[: len(rows.post_id)]
     dup = pd.Series(post_code).duplicated(keep="first").to_numpy()
     dup_files = len(np.unique(rows.source[dup]))
-    report.quirk("duplicate_records", int(dup.sum()),
-                 f"same post id again in a cascade ({dup_files:,} files); the first record is kept",
-                 rows.examples(dup))
-    parent_code = codes[len(rows.post_id):]
+    report.quirk(
+        "duplicate_records",
+        int(dup.sum()),
+        f"same post id again in a cascade ({dup_files:,} files); the first record is kept",
+        rows.examples(dup),
+    )
+    parent_code = codes[len(rows.post_id) :]
     if dup.any():
         rows = rows.take(~dup)
         post_code, parent_code = post_code[~dup], parent_code[~dup]
@@ -139,8 +182,12 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     named = (parent_code >= 0) & ~is_root
     parent = np.where(named, row_of_code[np.maximum(parent_code, 0)], -1)
     orphan = named & ((parent < 0) | (cascade_code[np.maximum(parent, 0)] != cascade_code))
-    report.quirk("orphans", int(orphan.sum()), "parent not in the data; attached to the root and flagged is_orphan",
-                 rows.examples(orphan))
+    report.quirk(
+        "orphans",
+        int(orphan.sum()),
+        "parent not in the data; attached to the root and flagged is_orphan",
+        rows.examples(orphan),
+    )
     parent = np.where(is_root, -1, np.where(named & ~orphan, parent, root_of))
     _check_acyclic(rows, parent, is_root)
 
@@ -148,8 +195,12 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     known = t != NAT
     pt = t[np.maximum(parent, 0)]
     early = (parent >= 0) & known & (pt != NAT) & (t < pt)
-    report.quirk("child_before_parent", int(early.sum()), "a post timed before its parent; kept as recorded",
-                 rows.examples(early))
+    report.quirk(
+        "child_before_parent",
+        int(early.sum()),
+        "a post timed before its parent; kept as recorded",
+        rows.examples(early),
+    )
     report.quirk("missing_times", int((~known).sum()), "no usable time; created_at left null", rows.examples(~known))
 
     order = np.lexsort((np.where(known, t, np.iinfo(np.int64).max), ~is_root, cascade_code))
@@ -194,7 +245,8 @@ def _sorted_codes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     rank[by_name] = np.arange(len(by_name))
     codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
     return np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), encoded.dictionary.take(pa.array(by_name)).to_numpy(
-        zero_copy_only=False)
+        zero_copy_only=False
+    )
 
 
 def _file_record(rows: Rows, i: int, problem: str) -> tuple[str, str, str]:
@@ -219,14 +271,21 @@ def _check_acyclic(rows: Rows, parent: np.ndarray, is_root: np.ndarray) -> None:
         seen.add(i)
         path.append(i)
         i = int(parent[i])
-    loop = path[path.index(i):]
+    loop = path[path.index(i) :]
     ids = " -> ".join(str(_item(rows.post_id, j)) for j in loop + [i])
     src, rec = rows.where(loop[0])
     raise DataError(src, f"parent cycle: {ids}", record=rec, hint="every post's parents must lead back to the root")
 
 
-def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_reposts=None, reported_comments=None,
-                  author_followers=None, author_verified=None) -> pd.DataFrame:
+def cascade_table(
+    posts: pd.DataFrame,
+    dataset: str,
+    label=None,
+    reported_reposts=None,
+    reported_comments=None,
+    author_followers=None,
+    author_verified=None,
+) -> pd.DataFrame:
     """The canonical cascades table for ``posts``, one row per root, sorted by ``cascade_id``.
 
     The optional columns are mappings (dict or Series) from ``cascade_id``; absent ids are null.
@@ -237,7 +296,11 @@ def cascade_table(posts: pd.DataFrame, dataset: str, label=None, reported_repost
 
     def column(values, dtype):
         if values is None:
-            return pd.array([None] * len(ids), dtype=dtype) if dtype != "str" else str_array(np.full(len(ids), None, object))
+            return (
+                pd.array([None] * len(ids), dtype=dtype)
+                if dtype != "str"
+                else str_array(np.full(len(ids), None, object))
+            )
         s = pd.Series(values).reindex(ids)
         return pd.array(s.to_numpy(object), dtype=dtype) if dtype != "str" else str_array(s.to_numpy(object))
 

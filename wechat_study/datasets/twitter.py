@@ -51,8 +51,9 @@ def _labels(path: Path, shown: str) -> dict[str, str]:
             continue
         label, _, tid = line.strip().partition(":")
         if label not in LABELS or not tid.isdigit():
-            raise DataError(shown, f"expected 'label:tweet_id' with a label in {sorted(LABELS)}, got {line!r}",
-                            record=f"line {n}")
+            raise DataError(
+                shown, f"expected 'label:tweet_id' with a label in {sorted(LABELS)}, got {line!r}", record=f"line {n}"
+            )
         labels[tid] = LABELS[label]
     return labels
 
@@ -76,8 +77,11 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
                 continue
             m = EDGE.fullmatch(line.strip())
             if not m:
-                raise DataError(shown, f"not an edge of the form ['uid', 'tweet', 'delay']->[...]: {line[:80]!r}",
-                                record=f"line {n}")
+                raise DataError(
+                    shown,
+                    f"not an edge of the form ['uid', 'tweet', 'delay']->[...]: {line[:80]!r}",
+                    record=f"line {n}",
+                )
             pu, pt, _, cu, ct, cd = m.groups()
             cols["cascade"].append(sid)
             cols["puid"].append(pu)
@@ -95,14 +99,23 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
     except ValueError:
         bad = pd.to_numeric(e["delay"], errors="coerce").isna().to_numpy()
         i = int(np.flatnonzero(bad)[0])
-        raise DataError(sources[e["source"].iat[i]], f"delay {e['delay'].iat[i]!r} is not a number",
-                        record=f"line {e['line'].iat[i]}") from None
+        raise DataError(
+            sources[e["source"].iat[i]],
+            f"delay {e['delay'].iat[i]!r} is not a number",
+            record=f"line {e['line'].iat[i]}",
+        ) from None
 
     is_root_line = (e["puid"] == "ROOT").to_numpy()
     other_root = is_root_line & (e["ctid"] != e["cascade"]).to_numpy()
-    report.quirk("root_is_not_file_tweet", int(other_root.sum()),
-                 "the ROOT edge's child is an earlier tweet than the one the file is named after; it is the root",
-                 [f"{sources[s]}: record line {ln}" for s, ln in e.loc[other_root, ["source", "line"]].head(3).itertuples(index=False)])
+    report.quirk(
+        "root_is_not_file_tweet",
+        int(other_root.sum()),
+        "the ROOT edge's child is an earlier tweet than the one the file is named after; it is the root",
+        [
+            f"{sources[s]}: record line {ln}"
+            for s, ln in e.loc[other_root, ["source", "line"]].head(3).itertuples(index=False)
+        ],
+    )
     root_delay = pd.Series(delay[is_root_line], index=e.loc[is_root_line, "cascade"]).groupby(level=0).first()
     root_tid = e.loc[is_root_line].groupby("cascade")["ctid"].first()
     delay = delay - root_delay.reindex(e["cascade"]).to_numpy()
@@ -111,11 +124,22 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
     lone = loop_edge & ~node.isin(node[~loop_edge]).to_numpy()
     e.loc[lone, ["puid", "ptid"]] = ["", "missing"]
     self_loop = loop_edge & ~lone
-    report.quirk("self_loops", int(self_loop.sum()), "edge from a node to itself; dropped where the node has another edge, else the node is an orphan",
-                 [f"{sources[s]}: record line {ln}" for s, ln in e.loc[self_loop, ["source", "line"]].head(3).itertuples(index=False)])
+    report.quirk(
+        "self_loops",
+        int(self_loop.sum()),
+        "edge from a node to itself; dropped where the node has another edge, else the node is an orphan",
+        [
+            f"{sources[s]}: record line {ln}"
+            for s, ln in e.loc[self_loop, ["source", "line"]].head(3).itertuples(index=False)
+        ],
+    )
     neg = delay < 0
-    report.quirk("negative_delays", int(neg.sum()), "node timed before the root; set to the root's time",
-                 [f"{sources[s]}: record line {ln}" for s, ln in e.loc[neg, ["source", "line"]].head(3).itertuples(index=False)])
+    report.quirk(
+        "negative_delays",
+        int(neg.sum()),
+        "node timed before the root; set to the root's time",
+        [f"{sources[s]}: record line {ln}" for s, ln in e.loc[neg, ["source", "line"]].head(3).itertuples(index=False)],
+    )
     keep = ~self_loop
     e, delay = e.loc[keep].reset_index(drop=True), np.maximum(delay[keep], 0.0)
     is_root_line = is_root_line[keep]
@@ -128,10 +152,23 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
     anchor = {c: snowflake_time_ns(int(t)) for c, t in root_tid.items()}
     root_ns = np.array([anchor[c] for c in cascade], dtype=np.int64)
     t = root_ns + np.round(delay * 60e9).astype(np.int64)
-    kind = np.where(is_root_line, "source", np.where(e["ctid"].to_numpy(object) == root_tid.reindex(cascade).to_numpy(object), "repost", "comment"))
-    rows = Rows(cascade_id=cascade, post_id=post_id, parent_id=parent_id, user_id=cu, created_at=t,
-                is_root=is_root_line, kind=kind.astype(object), source=e["source"].to_numpy(),
-                record=np.array([f"line {n}" for n in e["line"]], dtype=object), sources=sources)
+    kind = np.where(
+        is_root_line,
+        "source",
+        np.where(e["ctid"].to_numpy(object) == root_tid.reindex(cascade).to_numpy(object), "repost", "comment"),
+    )
+    rows = Rows(
+        cascade_id=cascade,
+        post_id=post_id,
+        parent_id=parent_id,
+        user_id=cu,
+        created_at=t,
+        is_root=is_root_line,
+        kind=kind.astype(object),
+        source=e["source"].to_numpy(),
+        record=np.array([f"line {n}" for n in e["line"]], dtype=object),
+        sources=sources,
+    )
     posts = assemble_posts(rows, name, report)
 
     roots = posts.loc[posts["is_root"].to_numpy()].set_index("cascade_id")
@@ -145,4 +182,4 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
 
 
 def _node_ids(cascade: np.ndarray, tweet: np.ndarray, user: np.ndarray) -> np.ndarray:
-    return np.array([f"{c}:{t}:{u}" for c, t, u in zip(cascade, tweet, user)], dtype=object)
+    return np.array([f"{c}:{t}:{u}" for c, t, u in zip(cascade, tweet, user, strict=False)], dtype=object)

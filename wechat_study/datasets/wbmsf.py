@@ -49,13 +49,19 @@ def load(root: Path, name: str = "wbmsf") -> tuple[dict[str, pd.DataFrame], Qual
         extra = [c for c in df.columns if c not in COLUMNS]
         if extra:
             extra_columns.append(shown)
-        frames.append(df[COLUMNS].assign(cascade_id=path.stem, source=k, record=np.arange(len(df)) + 2, is_root=is_source))
+        frames.append(
+            df[COLUMNS].assign(cascade_id=path.stem, source=k, record=np.arange(len(df)) + 2, is_root=is_source)
+        )
         sources.append(shown)
     df = pd.concat(frames, ignore_index=True)
     report.fact("files", len(files))
     report.fact("rows_read", len(df))
-    report.quirk("files_with_extra_columns", len(extra_columns),
-                 "unnamed index columns before origin_id; ignored", extra_columns[:3])
+    report.quirk(
+        "files_with_extra_columns",
+        len(extra_columns),
+        "unnamed index columns before origin_id; ignored",
+        extra_columns[:3],
+    )
 
     text = df["created_at"].to_numpy(object)
     empty = text == ""
@@ -67,19 +73,28 @@ def load(root: Path, name: str = "wbmsf") -> tuple[dict[str, pd.DataFrame], Qual
             try:
                 np.datetime64(text[i], "ns")
             except ValueError:
-                raise DataError(sources[df["source"].iat[i]], f"unparseable created_at {text[i]!r}",
-                                record=f"line {df['record'].iat[i]}") from None
+                raise DataError(
+                    sources[df["source"].iat[i]],
+                    f"unparseable created_at {text[i]!r}",
+                    record=f"line {df['record'].iat[i]}",
+                ) from None
     report.quirk("empty_timestamps", int(empty.sum()), "created_at is empty; left null")
     known = t[~empty]
     report.fact("times_on_whole_minutes", int((known % (60 * 10**9) == 0).sum()))
-    report.quirk("times_with_fractional_seconds", int((known % 10**9 != 0).sum()),
-                 "sub-second times such as 00:38:55.555555556; kept to the nanosecond")
+    report.quirk(
+        "times_with_fractional_seconds",
+        int((known % 10**9 != 0).sum()),
+        "sub-second times such as 00:38:55.555555556; kept to the nanosecond",
+    )
 
     root_id = df.loc[df["is_root"], ["cascade_id", "id"]].set_index("cascade_id")["id"]
     origin = df["origin_id"].to_numpy(object)
     to_source = origin == root_id.reindex(df["cascade_id"]).to_numpy(object)
-    report.quirk("reposts_not_of_source", int((~to_source & ~df["is_root"].to_numpy()).sum()),
-                 "origin_id names another repost; kept as its parent (or an orphan if absent)")
+    report.quirk(
+        "reposts_not_of_source",
+        int((~to_source & ~df["is_root"].to_numpy()).sum()),
+        "origin_id names another repost; kept as its parent (or an orphan if absent)",
+    )
     rows = Rows(
         cascade_id=df["cascade_id"].to_numpy(object),
         post_id=df["id"].to_numpy(object),

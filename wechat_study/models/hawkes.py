@@ -34,12 +34,23 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-ALPHA = 2.016                 # exponent of the follower-count power law (marks unknown)
-BLOCK = 1 << 18               # most pairwise (i, j) entries held at once by the power-law likelihood
+ALPHA = 2.016  # exponent of the follower-count power law (marks unknown)
+BLOCK = 1 << 18  # most pairwise (i, j) entries held at once by the power-law likelihood
 KERNELS = ("exp", "power")
 
-__all__ = ["ALPHA", "HawkesFit", "branching_factor", "compensator", "exp_recursion_terms", "expected_final_size", "kernel_mass",
-           "log_likelihood", "pareto_marks", "remaining_offspring", "simulate"]
+__all__ = [
+    "ALPHA",
+    "HawkesFit",
+    "branching_factor",
+    "compensator",
+    "exp_recursion_terms",
+    "expected_final_size",
+    "kernel_mass",
+    "log_likelihood",
+    "pareto_marks",
+    "remaining_offspring",
+    "simulate",
+]
 
 
 def _kernel(kernel: str) -> str:
@@ -50,11 +61,12 @@ def _kernel(kernel: str) -> str:
 
 def kernel_mass(kernel: str, theta: float, c: float | None = None) -> float:
     """int_0^inf psi: 1 for the exponential kernel, 1 / (theta c^theta) for the power law."""
-    return 1.0 if _kernel(kernel) == "exp" else float(1.0 / (theta * c ** theta))
+    return 1.0 if _kernel(kernel) == "exp" else float(1.0 / (theta * c**theta))
 
 
-def branching_factor(kernel: str, kappa: float, theta: float, c: float | None = None, beta: float = 0.0,
-                     marks=None, alpha: float = ALPHA) -> float:
+def branching_factor(
+    kernel: str, kappa: float, theta: float, c: float | None = None, beta: float = 0.0, marks=None, alpha: float = ALPHA
+) -> float:
     """n*, expected direct reposts of one repost (dimensionless): kappa * mass * E[m^beta].
 
     ``marks``: the reposters' follower counts the model uses (a number for a constant mark, or an array whose
@@ -111,14 +123,14 @@ def _params(params, kernel: str, marked: bool) -> tuple[float, float, float, flo
     if isinstance(params, HawkesFit):
         k0, k, th, c, b = params.kappa0, params.kappa, params.theta, params.c, params.beta
     elif isinstance(params, Mapping):
-        k0, k, th, c, b = (params["kappa0"], params["kappa"], params["theta"], params.get("c"),
-                           params.get("beta", 0.0))
+        k0, k, th, c, b = (params["kappa0"], params["kappa"], params["theta"], params.get("c"), params.get("beta", 0.0))
     else:
         p = [float(v) for v in params]
         need = 3 + (kernel == "power")
         if len(p) not in (need, need + 1):
-            raise ValueError(f"params for kernel {kernel!r}: (kappa0, kappa, theta{', c' if need == 4 else ''}"
-                             "[, beta])")
+            raise ValueError(
+                f"params for kernel {kernel!r}: (kappa0, kappa, theta{', c' if need == 4 else ''}[, beta])"
+            )
         k0, k, th = p[:3]
         c, b = (p[3] if kernel == "power" else None), (p[need] if len(p) > need else 0.0)
     b = float(b) if marked else 0.0
@@ -161,7 +173,7 @@ def exp_core(lw, theta, t, T, grad=False):
     a = np.exp(lw)
     comp = a * -np.expm1(-theta * (T - t))
     la = lw + theta * t
-    lr = np.logaddexp.accumulate(la)[:-1]           # log sum_{j<i} a_j exp(theta t_j), i = 1..n
+    lr = np.logaddexp.accumulate(la)[:-1]  # log sum_{j<i} a_j exp(theta t_j), i = 1..n
     loglik = n * np.log(theta) + np.sum(lr - theta * t[1:]) - comp.sum()
     if not grad:
         return loglik, None
@@ -182,26 +194,26 @@ def power_core(lw, theta, c, t, T, grad=False):
     a = np.exp(lw)
     u = np.log1p((T - t) / c)
     e = -np.expm1(-theta * u)
-    g_int = c ** -theta * e / theta                 # Psi(T - t_j)
+    g_int = c**-theta * e / theta  # Psi(T - t_j)
     s, s_th, s_c = np.empty(n), np.empty(n), np.empty(n)
     per_event = -a * g_int
     rows = max(1, BLOCK // max(n, 1))
     for lo in range(1, n + 1, rows):
         hi = min(n + 1, lo + rows)
         below = np.arange(lo, hi)[:, None] > np.arange(hi - 1)[None, :]
-        d = np.where(below, t[lo:hi, None] - t[None, :hi - 1] + c, 1.0)
+        d = np.where(below, t[lo:hi, None] - t[None, : hi - 1] + c, 1.0)
         logd = np.log(d)
-        k = np.where(below, np.exp(lw[None, :hi - 1] - (1 + theta) * logd), 0.0)
-        s[lo - 1:hi - 1] = k.sum(axis=1)
+        k = np.where(below, np.exp(lw[None, : hi - 1] - (1 + theta) * logd), 0.0)
+        s[lo - 1 : hi - 1] = k.sum(axis=1)
         if grad:
-            share = k / s[lo - 1:hi - 1, None]
-            per_event[:hi - 1] += share.sum(axis=0)
-            s_th[lo - 1:hi - 1] = (share * logd).sum(axis=1)
-            s_c[lo - 1:hi - 1] = (share / d).sum(axis=1)
+            share = k / s[lo - 1 : hi - 1, None]
+            per_event[: hi - 1] += share.sum(axis=0)
+            s_th[lo - 1 : hi - 1] = (share * logd).sum(axis=1)
+            s_c[lo - 1 : hi - 1] = (share / d).sum(axis=1)
     loglik = np.sum(np.log(s)) - np.sum(a * g_int)
     if not grad:
         return loglik, None
-    dg_th = (c ** -theta * (-np.log(c) * e + u * np.exp(-theta * u)) - g_int) / theta
+    dg_th = (c**-theta * (-np.log(c) * e + u * np.exp(-theta * u)) - g_int) / theta
     dg_c = (T - t + c) ** (-theta - 1) - c ** (-theta - 1)
     g_theta = theta * (-np.sum(s_th) - np.sum(a * dg_th))
     g_c = c * (-(1 + theta) * np.sum(s_c) - np.sum(a * dg_c))
@@ -209,7 +221,7 @@ def power_core(lw, theta, c, t, T, grad=False):
 
 
 @numba.njit(cache=False)
-def exp_recursion_terms(x, t, starts, ell0, T):   # pragma: no cover - compiled
+def exp_recursion_terms(x, t, starts, ell0, T):  # pragma: no cover - compiled
     """Unmarked exponential kernel, the source's own excitation kappa0_k = exp(a + beta0 * ell0[k]): the summed
     log L of cascades t[starts[k]:starts[k+1]] (each source first at 0) and its gradient in (a, beta0, log kappa,
     log theta), O(n) by the recursion
@@ -275,7 +287,7 @@ def compensator(params, times, marks, T, kernel="exp", marked=False) -> float:
     theta, c, w, age = _ages(params, times, marks, T, kernel, marked)
     if kernel == "exp":
         return float(np.sum(w * -np.expm1(-theta * age)))
-    return float(np.sum(w * c ** -theta * -np.expm1(-theta * np.log1p(age / c)) / theta))
+    return float(np.sum(w * c**-theta * -np.expm1(-theta * np.log1p(age / c)) / theta))
 
 
 def remaining_offspring(params, times, marks, T, kernel="exp", marked=False) -> float:
@@ -302,13 +314,25 @@ def expected_final_size(fit: HawkesFit, times, marks, T, count_source: bool = Fa
 
 def pareto_marks(alpha: float = ALPHA, m_min: float = 1.0):
     """A ``marks_sampler`` for ``simulate``: follower counts with density proportional to m^-alpha, m >= m_min."""
+
     def sample(rng: np.random.Generator, size: int) -> np.ndarray:
         return m_min * (1.0 - rng.random(size)) ** (-1.0 / (alpha - 1.0))
+
     return sample
 
 
-def simulate(kappa, theta, T, marks_sampler=None, kernel="exp", c=None, beta=0.0, seed=0, kappa0=None,
-             max_events: int = 1_000_000) -> tuple[np.ndarray, np.ndarray]:
+def simulate(
+    kappa,
+    theta,
+    T,
+    marks_sampler=None,
+    kernel="exp",
+    c=None,
+    beta=0.0,
+    seed=0,
+    kappa0=None,
+    max_events: int = 1_000_000,
+) -> tuple[np.ndarray, np.ndarray]:
     """One cascade observed on [0, T] seconds, simulated as a branching process (exact for a Hawkes process).
 
     The source has Poisson(kappa0 * mass) direct reposts (kappa0 None: kappa * m_0^beta, the shared

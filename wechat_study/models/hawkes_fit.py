@@ -194,7 +194,7 @@ def fit(times, marks, T, kernel="exp", marked=False, source="own") -> HawkesFit:
     loglik, success, opt_message, x = best
     k0, k, th, c, b = coords.natural(x)
     at = [f"{name.split('_')[0]} at its {side} bound {np.exp(v) if name != 'beta' else v:.3g}"
-          for name, xi, (lo, hi) in zip(coords.names, x, coords.bounds)
+          for name, xi, (lo, hi) in zip(coords.names, x, coords.bounds, strict=False)
           for side, v in (("lower", lo), ("upper", hi)) if abs(xi - v) < BOUNDARY_TOL]
     if not success:
         status, message = "failed", "; ".join([f"optimiser did not converge: {opt_message}"] + at)

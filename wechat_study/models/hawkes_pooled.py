@@ -92,7 +92,7 @@ def fit_pooled(times_by_cascade: dict, source_followers: dict, T: float) -> Pool
         if best is None or r.fun < best.fun:
             best = r
     names = ["a", "beta0", "kappa", "theta"]
-    at = [f"{n} at its {side} bound" for n, xi, (lo, hi) in zip(names, best.x, bounds)
+    at = [f"{n} at its {side} bound" for n, xi, (lo, hi) in zip(names, best.x, bounds, strict=False)
           for side, v in (("lower", lo), ("upper", hi)) if abs(xi - v) < BOUNDARY_TOL]
     status = "failed" if not best.success or best.fun >= 1e300 else "boundary" if at else "ok"
     message = "; ".join(([str(best.message)] if status != "ok" else []) + at) or f"converged: {best.message}"

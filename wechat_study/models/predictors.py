@@ -14,13 +14,20 @@ import pandas as pd
 
 from . import hawkes_fit, hawkes_pooled, seismic
 
-GAMMA_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)   # SEISMIC n* / assumed reposter followers, fitted on train
+GAMMA_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # SEISMIC n* / assumed reposter followers, fitted on train
 
-__all__ = ["GAMMA_GRID", "all_predictions", "fit_n_star", "hawkes_predictions", "pooled_predictions", "seismic_predictions"]
+__all__ = [
+    "GAMMA_GRID",
+    "all_predictions",
+    "fit_n_star",
+    "hawkes_predictions",
+    "pooled_predictions",
+    "seismic_predictions",
+]
 
 
 def _observed(times: dict, t: float) -> dict:
-    return {cid: ts[:int(np.searchsorted(ts, t, side="right"))] for cid, ts in times.items()}
+    return {cid: ts[: int(np.searchsorted(ts, t, side="right"))] for cid, ts in times.items()}
 
 
 def _counts(times: dict, t: float) -> pd.Series:
@@ -34,8 +41,16 @@ def _median_log_error(pred, final) -> float:
     return float(np.median(err))
 
 
-def fit_n_star(times: dict, followers: dict, final: pd.Series, train, at_s: float, repost_followers: float,
-               threshold: int = 500, grid=None) -> tuple[float, pd.DataFrame]:
+def fit_n_star(
+    times: dict,
+    followers: dict,
+    final: pd.Series,
+    train,
+    at_s: float,
+    repost_followers: float,
+    threshold: int = 500,
+    grid=None,
+) -> tuple[float, pd.DataFrame]:
     """SEISMIC's n* at one time, fitted on the training cascades not yet past ``threshold``: n* = gamma x
     ``repost_followers`` (the mean out-degree if every reposter has that many followers), gamma from ``grid``
     minimising the median |log((1 + predicted) / (1 + final))|. Returns (n*, the grid with its errors)."""
@@ -46,14 +61,21 @@ def fit_n_star(times: dict, followers: dict, final: pd.Series, train, at_s: floa
     for gamma in grid or GAMMA_GRID:
         n_star = gamma * repost_followers
         pred = seismic.predict_cascades(t, f, [at_s], n_star=n_star)["predicted"]
-        rows.append({"gamma": gamma, "n_star": n_star, "median_log_error": _median_log_error(pred, final.reindex(ids)),
-                     "supercritical": float(np.isinf(pred).mean())})
+        rows.append(
+            {
+                "gamma": gamma,
+                "n_star": n_star,
+                "median_log_error": _median_log_error(pred, final.reindex(ids)),
+                "supercritical": float(np.isinf(pred).mean()),
+            }
+        )
     table = pd.DataFrame(rows)
     return float(table.loc[table["median_log_error"].idxmin(), "n_star"]), table
 
 
-def seismic_predictions(times: dict, followers: dict, final: pd.Series, train, at_s, repost_followers: float,
-                        threshold: int = 500) -> tuple[pd.DataFrame, pd.DataFrame]:
+def seismic_predictions(
+    times: dict, followers: dict, final: pd.Series, train, at_s, repost_followers: float, threshold: int = 500
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """SEISMIC at each time with n* fitted on train (``fit_n_star``). Returns (predictions, fitted n* per time:
     ``at_s, n_star, gamma, median_log_error, supercritical``)."""
     frames, fitted = [], []
@@ -61,7 +83,9 @@ def seismic_predictions(times: dict, followers: dict, final: pd.Series, train, a
         n_star, table = fit_n_star(times, followers, final, train, t, repost_followers, threshold)
         fitted.append(table[table["n_star"] == n_star].assign(at_s=t))
         p = seismic.predict_cascades(times, followers, [t], n_star=n_star)
-        frames.append(p.rename(columns={"observed_so_far": "observed"})[["cascade_id", "at_s", "predicted", "observed"]])
+        frames.append(
+            p.rename(columns={"observed_so_far": "observed"})[["cascade_id", "at_s", "predicted", "observed"]]
+        )
     return pd.concat(frames, ignore_index=True).assign(model="seismic"), pd.concat(fitted, ignore_index=True)
 
 
@@ -88,23 +112,47 @@ def pooled_predictions(times: dict, followers: dict, train, at_s, threshold: int
         obs = _observed(times, t)
         fit_on = {c: obs[c] for c in train if obs[c].size - 1 < threshold}
         model = hawkes_pooled.fit_pooled(fit_on, source, float(t))
-        params.append({"at_s": t, **{k: getattr(model, k) for k in ("a", "beta0", "kappa", "theta", "loglik",
-                                                                     "cascades", "events", "status", "message")}})
-        if model.status == "failed":   # no estimate to score with: no rows (the parameter table says why)
+        params.append(
+            {
+                "at_s": t,
+                **{
+                    k: getattr(model, k)
+                    for k in ("a", "beta0", "kappa", "theta", "loglik", "cascades", "events", "status", "message")
+                },
+            }
+        )
+        if model.status == "failed":  # no estimate to score with: no rows (the parameter table says why)
             continue
         pred = hawkes_pooled.predict_pooled(model, obs, source, float(t))
-        frames.append(pd.DataFrame({"cascade_id": pred.index, "at_s": t, "predicted": pred.to_numpy(),
-                                    "observed": [obs[c].size - 1 for c in pred.index]}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "cascade_id": pred.index,
+                    "at_s": t,
+                    "predicted": pred.to_numpy(),
+                    "observed": [obs[c].size - 1 for c in pred.index],
+                }
+            )
+        )
     cols = ["cascade_id", "at_s", "predicted", "observed"]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
     return out.assign(model="hawkes_pooled"), pd.DataFrame(params)
 
 
-def all_predictions(times: dict, followers: dict, final: pd.Series, train, at_s, repost_followers: float,
-                    threshold: int = 500, workers: int | None = None) -> tuple[pd.DataFrame, dict]:
+def all_predictions(
+    times: dict,
+    followers: dict,
+    final: pd.Series,
+    train,
+    at_s,
+    repost_followers: float,
+    threshold: int = 500,
+    workers: int | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """Every model at every time: (predictions ``model, cascade_id, at_s, predicted, observed``, and the
     fitted pieces: {"seismic_n_star", "hawkes_fits", "hawkes_pooled"})."""
     from ..early_warning import count_baseline, source_baseline
+
     observed = count_baseline(times, at_s).rename(columns={"predicted": "observed"})
     base = count_baseline(times, at_s).merge(observed, on=["cascade_id", "at_s"]).assign(model="count_baseline")
     src = source_baseline(followers, at_s).merge(observed, on=["cascade_id", "at_s"]).assign(model="source_followers")

@@ -15,8 +15,9 @@ the post's infectiousness p_t turns exposures into reposts. The model here:
   n* the network's mean out-degree (100 by default), +inf when p_t >= 1/n* (supercritical).
 
 It is written from the project's methods text (docs/methods.md#9-seismic), not from any
-code; n* and the reposters' assumed followers are tied as described there. The reference implementation is the CRAN package ``seismic`` 1.1 (GPL-3); no R is available here, so
-it was not run against it: the tests check the closed forms against numerical quadrature and a literal
+code; n* and the reposters' assumed followers are tied as described there. The reference
+implementation is the CRAN package ``seismic`` 1.1 (GPL-3); this module has not been run against it:
+the tests check the closed forms against numerical quadrature and a literal
 loop implementation instead. The paper reports a median relative error of about 15% one hour after the
 post on Twitter.
 
@@ -202,7 +203,9 @@ def predict_cascades(times_by_cascade: dict[str, np.ndarray], followers_by_casca
         p, low, high, _ = _flat_infectiousness(t, n, gid, start, tq)
         pred, observed = _flat_predict(t, n, gid, start, tq, p, n_star)
         parts.append((p, low, high, pred, observed))
-    stack = lambda j: np.stack([part[j] for part in parts], axis=1).ravel()   # cascade-major, then time
+    def stack(j):  # cascade-major, then time
+        return np.stack([part[j] for part in parts], axis=1).ravel()
+
     return pd.DataFrame({"cascade_id": pd.array(np.repeat(ids, len(at)), dtype="str"), "at_s": np.tile(at, len(ids)),
                          "p": stack(0), "p_low": stack(1), "p_high": stack(2), "predicted": stack(3),
                          "observed_so_far": stack(4)})
