@@ -84,7 +84,8 @@ def main() -> None:
              "| cascades | shares | times (s) | seconds (median of 3) | runs |", "|---|---|---|---|---|",
              (f"| {len(times):,} | {shares:,} | {', '.join(f'{a:.0f}' for a in AT)} | **{med:.3f}** | "
              f"{', '.join(f'{r:.3f}' for r in runs)} |"), "",
-             f"Target: <= 10 s. Building the inputs from the posts table (not timed above): {prep:.2f} s.", "",
+             (f"Target: <= 10 s. Building the inputs from the posts table (not timed above): {prep:.2f} s. "
+             f"Load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores when measured (other jobs running)."), "",
              (f"Inputs: reposts assumed to have {args.repost_followers:g} followers each; {nulls} sources with "
              "null `author_followers` took the median of the known values."), "",
              "## Sanity figures", "",

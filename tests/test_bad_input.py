@@ -152,14 +152,15 @@ class TestEdgelist:
                                     "a,,u1,2020-01-01 00:00\nb,c,u2,2020-01-01 00:01\nc,b,u3,2020-01-01 00:02\n")
         with pytest.raises(ws.DataError) as e:
             ws.load_edgelist(path)
-        assert str(e.value) == (f"{path}: record row 2: parent cycle through post 'b' "
+        assert str(e.value) == (f"{path}: record row 2: parent cycle: b -> c -> b "
                                 "(every post's parents must lead back to a source post)")
 
     def test_a_bad_time(self, tmp_path):
         path = self.write(tmp_path, "post_id,parent_id,user_id,created_at\na,,u1,2020-01-01 00:00\nb,a,u2,soon\n")
         with pytest.raises(ws.DataError) as e:
             ws.load_edgelist(path)
-        assert str(e.value) == f"{path}: record row 2: created_at 'soon' is not a date and time"
+        assert str(e.value) == (f"{path}: record row 2: created_at 'soon' is not a date and time "
+                                "(write ISO 8601, e.g. 2020-01-31 08:05:00 or 2020-01-31T08:05:00+08:00)")
 
     def test_an_orphan_without_cascade_ids_cannot_be_placed(self, tmp_path):
         path = self.write(tmp_path, "post_id,parent_id,user_id,created_at\na,,u1,2020-01-01 00:00\nb,zz,u2,2020-01-01 00:01\n")

@@ -94,3 +94,25 @@ def test_the_archive_window_and_keywords(corpora):
     assert t.loc["violation", ["seen_within", "seen_by_day"]].tolist() == [4_221, 2_537]
     m = cz.keyword_matches(r["title"], corpora["citizenlab"].keywords)
     assert (m["matching"] == 0).all() and (m["titles"] == 17_411).all()
+
+
+def test_recorded_shares_agree_with_their_counts(monkeypatch, tmp_path):
+    import json
+
+    sink = tmp_path / "f.jsonl"
+    monkeypatch.setenv("WECHAT_STUDY_FINDINGS", str(sink))
+    monkeypatch.setenv("WECHAT_STUDY_NOTEBOOK", "99-test")
+    r = cz.synthetic_removals(n=800, seed=3)
+    cz.record_reasons(r, "c.s")
+    cz.record_window(r, "c.s", coverage=0.95)
+    cz.record_keywords(r["title"], cz.synthetic_keywords(), "c.s")
+    f = {d["name"]: d["value"] for d in map(json.loads, sink.read_text().splitlines())}
+    for reason in ["all", *cz.REASONS]:
+        if f"c.s.seen_within_window.{reason}" in f:
+            share = f[f"c.s.seen_by_day_1.{reason}"] / f[f"c.s.seen_within_window.{reason}"]
+            assert f[f"c.s.share_seen_by_day_1.{reason}"] == pytest.approx(share, abs=1e-9)
+            name = f"c.s.share_seen_by_day_1.{reason}"
+            assert f[f"{name}.ci_low"] <= share <= f[f"{name}.ci_high"]
+    assert sum(f[f"c.s.removals.{r_}"] for r_ in cz.REASONS) == f["c.s.removals.total"] == 800
+    assert f["c.s.titles_with_blocked_keyword"] == len(range(0, 800, 97))
+    assert f["c.s.window.share_within"] == pytest.approx(1 - f["c.s.window.beyond"] / 800, abs=1e-9)

@@ -189,3 +189,90 @@ def test_twitter16_downloads_from_the_shared_upstream_archive(tmp_data, mirror, 
     with pytest.raises(ws.FetchError, match=r"lacks 819 file\(s\) of the manifest: twitter16/label.txt, "):
         ws.fetch("twitter16", base_url=base)
     assert not (tmp_data / "raw" / "twitter16").exists()
+
+
+def test_an_edited_raw_file_is_caught_by_fetch_and_prepare_even_with_its_size_and_mtime_kept(tmp_data, upstream_archive):
+    import os
+    import subprocess
+    import sys
+
+    from wechat_study.fetch import RawFileChangedError
+
+    path = ws.fetch(NAME, mirror=upstream_archive.parent.parent)
+    f = path / "ceninfo.csv"
+    st = f.stat()
+    data = bytearray(f.read_bytes())
+    data[1000] ^= 0x01
+    f.write_bytes(bytes(data))
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: only the content differs
+    expected = (f"{NAME}: {f} was changed after it was verified (its content no longer matches the manifest's "
+                f"git-blob SHA-1 {DS.manifest['ceninfo.csv'].blob_sha1}); raw data is never edited. Restore it with "
+                f"`wechat-study data fetch {NAME} --force`")
+    with pytest.raises(RawFileChangedError) as e:
+        ws.fetch(NAME, mirror=upstream_archive.parent.parent)
+    assert str(e.value) == expected
+    with pytest.raises(RawFileChangedError):
+        ws.prepare(NAME, mirror=upstream_archive.parent.parent, force=True)
+    assert not is_verified(DS)
+    cli = subprocess.run([sys.executable, "-m", "wechat_study.cli", "data", "fetch", NAME],
+                         capture_output=True, text=True, check=False, env={**os.environ, "WECHAT_STUDY_DATA": str(tmp_data)})
+    assert cli.returncode == 1 and cli.stderr == f"wechat-study: error: {expected}\n"
+    ws.fetch(NAME, mirror=upstream_archive.parent.parent, force=True)
+    assert is_verified(DS) and git_blob_sha1(f.read_bytes()) == DS.manifest["ceninfo.csv"].blob_sha1
+
+
+def test_a_copied_raw_folder_is_hashed_once_and_then_trusted(tmp_data, upstream_archive):
+    import json
+
+    path = ws.fetch(NAME, mirror=upstream_archive.parent.parent)
+    moved = path.parent / "moved"
+    shutil.copytree(path, moved)
+    shutil.rmtree(path)
+    moved.rename(path)  # new inodes and times, same content
+    assert is_verified(DS)
+    stamp = json.loads((path / STAMP).read_text("utf-8"))
+    assert stamp["files"]["ceninfo.csv"][0] == DS.manifest["ceninfo.csv"].size
+    assert stamp["files"]["ceninfo.csv"][3] == (path / "ceninfo.csv").stat().st_ino
+
+
+def test_an_oversized_member_is_refused_without_reading_it_into_memory(tmp_data, upstream_archive, tmp_path):
+    import tracemalloc
+
+    big = 300 << 20  # 300 MiB of zeros: a few hundred kB compressed
+    mirror = tmp_path / "mirror"
+    (mirror / NAME).mkdir(parents=True)
+    archive = mirror / NAME / DS.archive_name
+    with tarfile.open(upstream_archive, "r:gz") as tin, tarfile.open(archive, "w:gz", compresslevel=1) as tout:
+        for m in tin:
+            if m.name.endswith("/ceninfo.csv"):
+                m.size = big
+                tout.addfile(m, io.BufferedReader(Zeros(big)))
+            else:
+                tout.addfile(m, tin.extractfile(m) if m.isfile() else None)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ws.FetchError) as e:
+            ws.fetch(NAME, mirror=mirror)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(e.value) == (f"{NAME}: ceninfo.csv: {big:,} bytes in {DS.archive_name}, the manifest says "
+                            f"{DS.manifest['ceninfo.csv'].size:,} (corrupt or tampered archive {archive}); fetch again")
+    assert peak < 32 << 20
+    assert not (tmp_data / "raw" / NAME).exists()
+
+
+class Zeros(io.RawIOBase):
+    """A readable stream of ``n`` zero bytes, made as read."""
+
+    def __init__(self, n: int):
+        self.left = n
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        k = min(len(b), self.left)
+        b[:k] = bytes(k)
+        self.left -= k
+        return k

@@ -4,6 +4,7 @@ loops, parameter recovery on simulated cascades, and the fit statuses. Times are
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -346,3 +347,31 @@ def test_simulate_is_seeded_and_sorted():
         h.simulate(3.0, 1.0, 1e6, max_events=10_000)
     # the source's own excitation: kappa0 = 0 gives a lone source whatever kappa
     assert h.simulate(0.9, 0.5, 3600.0, kappa0=0.0, seed=1)[0].size == 1
+
+
+def test_workers_exit_when_their_parent_dies():
+    """A process killed mid-pool leaves no fitting workers behind (they watch their parent)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import os, sys, time\nfrom concurrent.futures import ProcessPoolExecutor\n"
+            "from wechat_study.models import hawkes_fit as hf\n"
+            "pool = ProcessPoolExecutor(2, initializer=hf._worker_init, initargs=(os.getpid(),))\n"
+            "futures = [pool.submit(time.sleep, 0.2) for _ in range(4)]\n"
+            "time.sleep(1.0)\n"
+            "print(' '.join(str(p) for p in pool._processes), flush=True)\n"
+            "time.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    workers = [int(p) for p in child.stdout.readline().split()]
+    assert len(workers) == 2
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    deadline = time.time() + 10
+    alive = workers
+    while alive and time.time() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in workers if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()]
+    assert not alive, f"workers {alive} outlived their parent"

@@ -1,4 +1,4 @@
-"""cascade_metrics against networkx, the closed forms of science.md §2, and the edge cases."""
+"""cascade_metrics against networkx, the closed forms of docs/methods.md §2, and the edge cases."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wechat_study as ws
-from wechat_study.metrics import node_depths, subtree_sizes
+from wechat_study.metrics_reference import node_depths, subtree_sizes
 from wechat_study.schema import SCHEMAS
 
 T0 = pd.Timestamp("2013-09-10", tz="UTC")

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import secrets
+import subprocess
 
+import numpy as np
 import orjson
 import pandas as pd
 import pytest
 
-from wechat_study import paths
+import wechat_study as ws
+from wechat_study import paths, privacy
 from wechat_study.privacy import pseudonymize
 
 TOKEN = re.compile(r"[A-Za-z0-9_\-]{5,}")
@@ -84,16 +89,126 @@ def test_user_ids_are_pseudonyms_everywhere(corpora):
     assert corpora["wechatscope"].removals["account"].str.fullmatch(r"a[0-9a-f]{16}").all()
 
 
-def test_pseudonyms_are_stable_and_keyed(monkeypatch):
-    ids = ["1700757973", "1700757973", "42", None, ""]
+def test_pseudonyms_are_stable_and_keyed(raw_ids, monkeypatch):
+    a, b = sorted(raw_ids["ced"])[:2]  # real raw ids, read at run time
+    ids = [a, a, b, None, ""]
     first = pseudonymize(ids)
     assert list(first) == list(pseudonymize(ids))
     assert first[0] == first[1] != first[2]
     assert first[3] is None and first[4] is None
-    assert first[0] == "u" + "%016x" % pd.util.hash_array(pd.Series(["1700757973"], dtype=object).to_numpy(),
-                                                          hash_key="wechat_study/v1!", categorize=False)[0]
-    monkeypatch.setenv("WECHAT_STUDY_PSEUDONYM_KEY", "a private key")
+    assert all(re.fullmatch(r"u[0-9a-f]{16}", v) for v in first[:3])
+    monkeypatch.setenv(privacy.ENV, secrets.token_hex(16))
     assert pseudonymize(ids)[0] != first[0]
+
+
+def test_the_key_is_made_on_first_use_private_and_ignored_by_git(tmp_data, monkeypatch):
+    monkeypatch.delenv(privacy.ENV, raising=False)
+    key = tmp_data / "pseudonym.key"
+    assert not key.exists()
+    first = pseudonymize(["someone"])[0]
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert re.fullmatch(r"[0-9a-f]{32}\n", key.read_text("ascii"))  # 128 bits
+    assert pseudonymize(["someone"])[0] == first
+    assert privacy.fingerprint() != key.read_text("ascii").strip()[:16]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", "-q", "data/pseudonym.key"], cwd=paths.CHECKOUT, check=False)
+    assert ignored.returncode == 0
+    key.chmod(0o644)
+    with pytest.raises(ws.WechatStudyError) as e:
+        pseudonymize(["someone"])
+    assert str(e.value) == f"{key}: the pseudonym key is readable by others (mode 644); run chmod 600 {key}"
+    monkeypatch.setenv(privacy.ENV, "not a key")
+    with pytest.raises(ws.WechatStudyError) as e:
+        pseudonymize(["someone"])
+    assert str(e.value) == ("WECHAT_STUDY_PSEUDONYM_KEY must be 32 hex digits (a 128-bit key); make one with "
+                            "python -c 'import secrets; print(secrets.token_hex(16))'")
+
+
+def test_no_key_is_committed():
+    assert not hasattr(privacy, "DEFAULT_KEY")
+    tracked = subprocess.run(["git", "ls-files"], cwd=paths.CHECKOUT, capture_output=True, text=True, check=True)
+    assert not [f for f in tracked.stdout.split() if f.endswith("pseudonym.key")]
+
+
+def committed_texts() -> dict[str, str]:
+    """Every file git tracks, as text."""
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=paths.CHECKOUT, capture_output=True, check=True)
+    files = [paths.CHECKOUT / f for f in out.stdout.decode().split("\0") if f]
+    return {f.relative_to(paths.CHECKOUT).as_posix(): f.read_text("utf-8", errors="ignore") for f in files if f.is_file()}
+
+
+def attacker_keys() -> set[str]:
+    """Every key an attacker could take from the repository: each 16-character string literal (SipHash's key
+    length) and each run of 32 hex digits (a 128-bit key) in a committed file."""
+    keys = set()
+    for text in committed_texts().values():
+        keys |= set(re.findall(r"[\"']([^\"'\n\\]{16})[\"']", text))
+        keys |= set(re.findall(r"\b[0-9a-fA-F]{32}\b", text))
+    return keys
+
+
+def attack(candidates: list[str], key: str) -> set[str]:
+    """Pseudonyms of ``candidates`` under ``key``, as the committed-key design computed them (a 16-character
+    text key) or as a 128-bit hex key gives them."""
+    if len(key) == 32 and re.fullmatch(r"[0-9a-fA-F]{32}", key):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv(privacy.ENV, key)
+            return set(pseudonymize(candidates))
+    try:
+        key.encode("ascii")
+    except UnicodeEncodeError:
+        return set()
+    values = pd.Series(candidates, dtype=object).to_numpy()
+    return {f"u{h:016x}" for h in pd.util.hash_array(values, hash_key=key, categorize=False).tolist()}
+
+
+def test_a_dictionary_attack_with_everything_committed_reidentifies_no_one(corpora, raw_ids, tmp_path, monkeypatch):
+    """The attack of issue 14: hash a list of candidate raw uids under every key the repository offers (and
+    the key a fresh clone would use) and look them up among CED's pseudonyms. With a committed key, most match."""
+    published = set(corpora["ced"].posts["user_id"].dropna().unique())
+    rng = np.random.default_rng(0)
+    pool = sorted(raw_ids["ced"])
+    candidates = [pool[i] for i in rng.choice(len(pool), size=min(20_000, len(pool)), replace=False)]
+    # control: with the installation's own key the attack works, so this test can fail
+    assert len(set(pseudonymize(candidates)) & published) > len(candidates) // 2
+    keys = attacker_keys()
+    assert len(keys) > 10
+    hits = {k: len(attack(candidates, k) & published) for k in keys}
+    assert not {k: n for k, n in hits.items() if n}, "a committed key re-identifies users"
+    monkeypatch.delenv(privacy.ENV, raising=False)
+    monkeypatch.setenv("WECHAT_STUDY_DATA", str(tmp_path / "fresh-clone-data"))
+    assert not set(pseudonymize(candidates)) & published
+
+
+def test_prepared_tables_record_the_key_fingerprint_and_are_rebuilt_when_it_changes(tmp_data, monkeypatch, mirror):
+    from wechat_study.corpus import STAMP, is_prepared
+
+    monkeypatch.setenv(privacy.ENV, secrets.token_hex(16))
+    before = ws.load("wechatscope").removals["account"]
+    stamp = json.loads((tmp_data / "processed" / "wechatscope" / STAMP).read_text("utf-8"))
+    assert stamp["pseudonym_key"] == privacy.fingerprint() and os.environ[privacy.ENV] not in json.dumps(stamp)
+    assert is_prepared("wechatscope")
+    monkeypatch.setenv(privacy.ENV, secrets.token_hex(16))
+    assert not is_prepared("wechatscope")
+    after = ws.load("wechatscope").removals["account"]
+    assert is_prepared("wechatscope")
+    assert not set(before) & set(after)
+    assert before.value_counts().to_numpy().tolist() == after.value_counts().to_numpy().tolist()
+
+
+def test_no_raw_user_id_anywhere_in_the_repository(raw_ids):
+    """``grep`` for every raw id of the data sets (read from the raw files at run time) over every committed
+    file finds nothing. The catalog's manifests are the one exception: they pin the upstream file names, and
+    CED's names embed the source author's uid (a known limit; the loaders never carry file names into tables)."""
+    coded = {i for ids in raw_ids.values() for i in ids if any(ch.isdigit() for ch in i) and len(i) >= 8}
+    manifests = "wechat_study/datasets/manifests/"
+    found = {}
+    for name, text in committed_texts().items():
+        if name.startswith(manifests) or name == "uv.lock":  # uv.lock: generated; package sizes collide with ids
+            continue
+        leaked = set(TOKEN.findall(text)) & coded
+        if leaked:
+            found[name] = sorted(leaked)[:3]
+    assert not found, f"raw ids in committed files: {found}"
 
 
 def test_texts_are_not_loaded(corpora):
@@ -131,3 +246,11 @@ def test_committed_reports_and_notebooks_carry_no_raw_ids_and_no_repost_text(cor
 def _windows(blob: str, runs: list[str]) -> set[str]:
     """The 8-character pieces of ``runs`` that occur in ``blob``."""
     return {r[i:i + 8] for r in runs for i in range(len(r) - 7) if r[i:i + 8] in blob}
+
+
+def test_nothing_committed_carries_a_pseudonym():
+    """Reports, the ledger, notebooks, docs and tests name no pseudonym, so none depends on the key's value."""
+    shaped = re.compile(r"\b[ua][0-9a-f]{16}\b")
+    found = {name: shaped.findall(text)[:2] for name, text in committed_texts().items()
+             if name != "uv.lock" and not name.startswith("wechat_study/datasets/manifests/") and shaped.search(text)}
+    assert not found

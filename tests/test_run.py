@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from wechat_study import reporting
+from wechat_study.atomic import MARKER
 from wechat_study.errors import WechatStudyError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,16 +46,9 @@ def one_run(data_dir, tmp_path_factory):
     existed = out.exists()
     r = reporting.run_one("censorship", PARAMS)
     yield r, out, reports_before
-    if not existed:  # the folder is this test's own run: remove exactly what the run wrote
-        marker = json.loads((out / reporting.RUN_MARKER).read_text("utf-8"))
-        for name in [*marker["files"], reporting.RUN_MARKER]:
-            (out / name).unlink(missing_ok=True)
-        charts = out / "data" / "04-wechat-censorship"
-        for csv in charts.glob("*.csv") if charts.is_dir() else []:
-            csv.unlink()
-        for folder in (charts, out / "data", out):
-            if folder.is_dir():
-                folder.rmdir()
+    if not existed:  # the folder is this test's own run, written whole by run_one
+        assert json.loads((out / MARKER).read_text("utf-8"))["written_by"] == reporting.RUN_OWNER
+        shutil.rmtree(out)
 
 
 def test_run_writes_its_own_folder(one_run):
@@ -61,13 +56,16 @@ def test_run_writes_its_own_folder(one_run):
     assert out == ROOT / "runs" / "04-wechat-censorship-dataset-synthetic-keywords-synthetic"
     assert r.executed == out / "04-wechat-censorship.ipynb" and r.params["dataset"] == "synthetic"
     names = {p.name for p in out.iterdir()}
-    assert names - {"data"} == {"04-wechat-censorship.ipynb", "04-wechat-censorship.html", "findings.json",
-                                "params.yaml", reporting.RUN_MARKER}
+    assert names == {"04-wechat-censorship.ipynb", "04-wechat-censorship.html", "findings.json", "params.yaml",
+                     "data", MARKER}
+    marker = json.loads((out / MARKER).read_text("utf-8"))
+    assert marker["written_by"] == "wechat-study run" and "data/04-wechat-censorship" in " ".join(marker["files"])
     findings = json.loads((out / "findings.json").read_text("utf-8"))
     assert findings == r.findings and findings
     assert all(f["notebook"] == "04-wechat-censorship" for f in findings.values())
     params = yaml.safe_load((out / "params.yaml").read_text("utf-8"))
-    assert params == {"04-wechat-censorship": {"dataset": "synthetic", "keywords": "synthetic"}}
+    stem = "04-wechat-censorship"
+    assert params == {stem: {**reporting.parameters()[stem], "dataset": "synthetic", "keywords": "synthetic"}}
     page = (out / "04-wechat-censorship.html").read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<script src=" not in page
 
@@ -81,21 +79,24 @@ def test_run_leaves_reports_and_git_status_alone(one_run):
     assert (ROOT / "runs" / ".gitignore").read_text("utf-8").strip().endswith("*")
 
 
-def test_run_again_from_the_command_line_keeps_other_files(one_run, data_dir):
+def test_run_again_from_the_command_line(one_run, data_dir):
     _, out, _ = one_run
-    (out / "my-notes.txt").write_text("mine")
+    cmd = [sys.executable, "-m", "wechat_study.cli", "run", "04", "-p", "dataset", "synthetic",
+           "-p", "keywords", "synthetic"]
+    env = {**os.environ, "WECHAT_STUDY_DATA": str(data_dir)}
+    (out / "my-notes.txt").write_text("mine")  # a file the run did not write: the folder is refused, the file kept
     try:
-        cmd = [sys.executable, "-m", "wechat_study.cli", "run", "04", "-p", "dataset", "synthetic",
-               "-p", "keywords", "synthetic"]
-        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600,
-                              env={**os.environ, "WECHAT_STUDY_DATA": str(data_dir)})
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith("04-wechat-censorship (dataset=synthetic, keywords=synthetic): cached, ")
-        assert "report:    runs/04-wechat-censorship-dataset-synthetic-keywords-synthetic/04-wechat-censorship.html" \
-            in done.stdout
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "holds files wechat-study run did not write (my-notes.txt)" in done.stderr.strip()
         assert (out / "my-notes.txt").read_text() == "mine"
     finally:
         (out / "my-notes.txt").unlink()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("04-wechat-censorship (dataset=synthetic, keywords=synthetic): cached, ")
+    assert "report:    runs/04-wechat-censorship-dataset-synthetic-keywords-synthetic/04-wechat-censorship.html" \
+        in done.stdout
 
 
 def test_run_into_a_chosen_folder(one_run, tmp_path):
@@ -106,20 +107,19 @@ def test_run_into_a_chosen_folder(one_run, tmp_path):
 
 
 def test_the_output_folder_rule(tmp_path):
-    assert reporting.check_folder(tmp_path / "new") == {}
-    assert not (tmp_path / "new").exists()
-    (tmp_path / "empty").mkdir()
-    assert reporting.check_folder(tmp_path / "empty") == {}
+    """A folder that is neither new, empty, nor run's own is refused before the notebook runs, and left alone."""
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "data.csv").write_text("x")
-    with pytest.raises(WechatStudyError, match="not empty and was not written by `wechat-study run`"):
-        reporting.check_folder(tmp_path / "full")
-    assert (tmp_path / "full" / "data.csv").read_text() == "x"
     (tmp_path / "file").write_text("x")
-    with pytest.raises(WechatStudyError, match="is a file"):
-        reporting.check_folder(tmp_path / "file")
-    (tmp_path / "full" / reporting.RUN_MARKER).write_text('{"files": ["a.html"]}')
-    assert reporting.check_folder(tmp_path / "full") == {"files": ["a.html"]}
+    (tmp_path / "synth").mkdir()
+    (tmp_path / "synth" / MARKER).write_text('{"written_by": "wechat-study synth", "files": []}')
+    for folder, message in (("full", "not empty and was not written by wechat-study run"),
+                            ("file", "exists and is not a folder"),
+                            ("synth", "not empty and was not written by wechat-study run")):
+        before = snapshot(tmp_path)
+        with pytest.raises(WechatStudyError, match=message):
+            reporting.run_one("04", PARAMS, out=tmp_path / folder)
+        assert snapshot(tmp_path) == before
 
 
 def test_default_folder_names():

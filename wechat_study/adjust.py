@@ -299,11 +299,12 @@ def reach_missing(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
 def record_estimate(name: str, estimate, ci_low, ci_high, note: str, tolerance: float = 1e-9) -> str:
     """Record ``name`` with ``name.ci_low`` / ``name.ci_high`` and return a one-line summary.
 
-    An estimate that does not exist (NaN: nothing crossed, a model not estimable) is not recorded;
-    the returned line says so and why (``note``)."""
+    An estimate that does not exist (NaN: nothing crossed, a model not estimable) is recorded as not
+    reached (null, with ``note`` as its reason, and no interval); the returned line says so."""
     from .findings import record_finding
 
     if estimate is None or not np.isfinite(estimate):
+        record_finding(name, None, tolerance=tolerance, note=note, reason=note)
         return f"{name}: not reached ({note})."
     record_finding(name, float(estimate), tolerance=tolerance, note=note)
     for part, value in (("ci_low", ci_low), ("ci_high", ci_high)):
@@ -371,13 +372,13 @@ def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int
 
 
 def box_add(box, template: str, see: str | None = None, **values) -> bool:
-    """Add a sentence to a ``narrative.FindingsBox`` only if every finding it names was recorded (a run with a
-    threshold nothing reaches records fewer); returns whether it was added."""
+    """Add a sentence to a ``narrative.FindingsBox`` only if every finding it names was recorded with a value
+    (a run with a threshold nothing reaches has findings that are not reached); returns whether it was added."""
     from . import narrative as nv
 
     found = nv.recorded()
-    names = [m.group(1) for m in nv.FIELD.finditer(template) if "." in m.group(1)]
-    if all((box.prefix + n if n.startswith(".") else n) in found for n in names):
+    names = [box.prefix + n if n.startswith(".") else n for m in nv.FIELD.finditer(template) if "." in (n := m.group(1))]
+    if all(n in found and found[n]["value"] is not None for n in names):
         box.add(template, see=see, **values)
         return True
     return False

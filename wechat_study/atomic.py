@@ -1,27 +1,144 @@
-"""Atomic writes: build under a temporary name in the same folder, then rename into place."""
+"""Atomic writes: build under a temporary name in the same folder, then rename into place.
+
+Temporary names are ``.NAME.tmp-XXXX`` (and ``.NAME.fetch-XXXX`` for downloads) beside the
+target ``NAME``. A process holds an exclusive ``flock`` on each of its temporaries while it
+works; one left behind by a killed run has no live holder, and the next write of the same
+target removes it. Nothing else in the folder is touched.
+
+Output folders a command writes for a user (``staged_dir(target, owner=...)``) carry a marker
+file, ``.wechat_study-output.json``, naming the command and the files it wrote. Such a folder
+is written only if it is new, empty, or marked by the same command and holding nothing but
+the files the marker lists; anything else is refused with ``OutputExistsError`` and left as it was.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import glob
+import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import OutputExistsError
+
+MARKER = ".wechat_study-output.json"
+KINDS = ("tmp", "fetch")
+_LOCK = ".lock"
+_GRACE_S = 60  # a temporary folder without its lock file yet may be brand new
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def sweep(parent: Path, name: str) -> list[Path]:
+    """Remove ``.NAME.tmp-*`` / ``.NAME.fetch-*`` left in ``parent`` by runs that died; return what went."""
+    gone = []
+    if not parent.is_dir():
+        return gone
+    ours = re.compile(rf"\.{re.escape(name)}\.({'|'.join(KINDS)})-[a-z0-9_]{{8}}")  # mkdtemp/mkstemp names only
+    for kind in KINDS:
+        for p in parent.glob(f".{glob.escape(name)}.{kind}-*"):
+            if p.is_symlink() or not ours.fullmatch(p.name):
+                continue
+            lock = p / _LOCK if p.is_dir() else p
+            try:
+                fd = os.open(lock, os.O_RDONLY)
+            except FileNotFoundError:
+                if p.is_dir() and time.time() - p.stat().st_mtime > _GRACE_S:
+                    shutil.rmtree(p, ignore_errors=True)
+                    gone.append(p)
+                continue
+            except OSError:
+                continue
+            try:
+                if _try_lock(fd):
+                    if p.is_dir():
+                        shutil.rmtree(p, ignore_errors=True)
+                    else:
+                        p.unlink(missing_ok=True)
+                    gone.append(p)
+            finally:
+                os.close(fd)
+    return gone
+
 
 @contextmanager
-def staged_dir(target: Path):
+def temp_dir(parent: Path, name: str, kind: str = "tmp"):
+    """A new locked folder ``parent/.NAME.KIND-XXXX``, removed on exit; stale ones of ``name`` are swept first."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    sweep(parent, name)
+    path = Path(tempfile.mkdtemp(prefix=f".{name}.{kind}-", dir=parent))
+    fd = os.open(path / _LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        os.close(fd)
+
+
+def check_output(target: Path, owner: str) -> None:
+    """Refuse (``OutputExistsError``) unless ``target`` is absent, empty, or ``owner``'s own output."""
+    if not target.exists() and not target.is_symlink():
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise OutputExistsError(f"{target}: exists and is not a folder; give a new folder for the output "
+                                "(nothing was changed)")
+    present = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if not p.is_dir())
+    if not present and not any(target.iterdir()):
+        return
+    try:
+        marker = json.loads((target / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        marker = None
+    if not isinstance(marker, dict) or marker.get("written_by") != owner:
+        raise OutputExistsError(f"{target}: the folder is not empty and was not written by {owner} (it holds "
+                                f"{_some(present or [p.name for p in target.iterdir()])}); give a new or empty "
+                                "folder (nothing was changed)")
+    listed = set(marker.get("files", [])) | {MARKER}
+    extra = [p for p in present if p not in listed]
+    if extra:
+        raise OutputExistsError(f"{target}: holds files {owner} did not write ({_some(extra)}); move them away "
+                                "or give another folder (nothing was changed)")
+
+
+def _some(names: list[str]) -> str:
+    more = f" and {len(names) - 3:,} more" if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
+
+
+@contextmanager
+def staged_dir(target: Path, owner: str | None = None):
     """Yield an empty folder; on success it replaces ``target`` whole, on error it vanishes.
 
-    The old ``target`` stays in place until the new one is complete.
+    The old ``target`` stays in place until the new one is complete. With ``owner`` (the
+    command's name), ``target`` must pass ``check_output`` first and gets a marker file. The
+    staging folder's parent is scratch space of the same run, removed with it.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{target.name}.tmp-", dir=target.parent) as tmp:
-        staging = Path(tmp) / "new"
+    if owner is not None:
+        check_output(target, owner)
+    with temp_dir(target.parent, target.name) as tmp:
+        staging = tmp / "new"
         staging.mkdir()
         yield staging
-        old = Path(tmp) / "old"
+        if owner is not None:
+            files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if not p.is_dir())
+            (staging / MARKER).write_text(json.dumps({"written_by": owner, "files": files}, indent=1) + "\n",
+                                          "utf-8")
+            check_output(target, owner)  # again: someone may have written there meanwhile
+        old = tmp / "old"
         if target.exists():
             os.replace(target, old)
         try:
@@ -30,19 +147,21 @@ def staged_dir(target: Path):
             if old.exists():
                 os.replace(old, target)
             raise
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep(path.parent, path.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+            f.flush()
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, path)  # while still locked, so no sweep takes it for a dead run's
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -78,7 +78,8 @@ PUBLISHED = [
            "mean of last node time - root time"),
     Figure("twitter15", "posts per tree, average", 223, MA, lambda c: round(float(_sizes(c).mean()), 1),
            "distinct nodes, root included"),
-    Figure("twitter15", "posts per tree, max", 1768, MA, lambda c: int(_sizes(c).max()), "distinct nodes, root included"),
+    Figure("twitter15", "posts per tree, max", 1768, MA, lambda c: int(_sizes(c).max()),
+           "distinct nodes, root included"),
     Figure("twitter15", "posts per tree, min", 55, MA, lambda c: int(_sizes(c).min()), "distinct nodes, root included"),
     Figure("twitter15", "non-rumour labels", 374, MA, _label("non-rumour"), "label.txt"),
     Figure("twitter15", "false labels", 370, MA, _label("false"), "label.txt"),
@@ -86,7 +87,8 @@ PUBLISHED = [
     Figure("twitter15", "unverified labels", 374, MA, _label("unverified"), "label.txt"),
     Figure("wechatscope", "articles", 17_411, WCS, lambda c: len(c.removals), "rows of ceninfo.csv"),
     Figure("wechatscope", "accounts", 1852, WCS, lambda c: int(c.removals["account"].nunique()), "distinct names"),
-    Figure("wechatscope", "author deleted", 12_450, "data README", _reason("author_deleted"), "Chinese + English notices"),
+    Figure("wechatscope", "author deleted", 12_450, "data README", _reason("author_deleted"),
+           "Chinese + English notices"),
     Figure("wechatscope", "rule violation", 4234, "data README", _reason("violation"), "Chinese + English notices"),
     Figure("wechatscope", "account blocked", 455, "data README", _reason("account_blocked"), ""),
     Figure("wechatscope", "complaint", 231, "data README", _reason("complaint"), "both complaint notices"),
@@ -126,7 +128,8 @@ def quality_table(corpora: dict[str, Corpus]) -> pd.DataFrame:
     for name, c in corpora.items():
         q = c.quality
         rows += [{"dataset": name, "item": k, "count": v, "what was done": ""} for k, v in sorted(q.facts.items())]
-        rows += [{"dataset": name, "item": k, "count": x.count, "what was done": x.action} for k, x in sorted(q.quirks.items())]
+        rows += [{"dataset": name, "item": k, "count": x.count, "what was done": x.action}
+                 for k, x in sorted(q.quirks.items())]
     return pd.DataFrame(rows, columns=["dataset", "item", "count", "what was done"])
 
 
@@ -159,9 +162,9 @@ def _kids_total(quality: QualityReport) -> int:
     quirk = quality.quirks.get("kids_references_absent")
     found = re.search(r"of ([\d,]+) 'kids' references", quirk.action if quirk else "")
     if not found:
-        raise DataError(f"data/processed/{quality.dataset}/quality.json", "the total of 'kids' references is not recorded",
-                        record="kids_references_absent", hint="prepare the data set again with this version "
-                        "(`wechat-study prepare ced --force`)")
+        raise DataError(f"data/processed/{quality.dataset}/quality.json",
+                        "the total of 'kids' references is not recorded", record="kids_references_absent",
+                        hint="prepare the data set again with this version (`wechat-study prepare ced --force`)")
     return int(found.group(1).replace(",", ""))
 
 
@@ -221,24 +224,27 @@ def findings_box(corpora: dict[str, Corpus], published_anchor: str = "published"
                 "{.wechatscope.articles:count} removed articles from {.wechatscope.accounts:count} accounts.",
                 see=published_anchor)
     if "ced" in corpora:
-        box.add("Of CED's {quality.ced.records_read:count} repost/comment records, {quality.ced.duplicate_records:count} "
-                "repeat a post id already in the same file and {quality.ced.dates_without_year_resolved:count} carry a "
-                "date without a year; {quality.ced.source_user_empty:count} of its {quality.ced.cascades:count} source "
-                "posts have no user record.", see=quirks_anchor)
+        box.add("Of CED's {quality.ced.records_read:count} repost/comment records, "
+                "{quality.ced.duplicate_records:count} repeat a post id already in the same file and "
+                "{quality.ced.dates_without_year_resolved:count} carry a date without a year; "
+                "{quality.ced.source_user_empty:count} of its {quality.ced.cascades:count} source posts have no user "
+                "record.", see=quirks_anchor)
         box.add("CED's \"kids\" lists hardly contradict its \"parent\" links: of {.ced.kids_references.total:count} "
                 "references, {.ced.kids_references.descendant:count} ({.ced.kids_references.descendant.share:share}) "
-                "name a deeper descendant, which is consistent with the tree, and only {.ced.kids_references.conflict:count} "
-                "({.ced.kids_references.conflict.share:share}) a record on another branch.", see=kids_anchor)
+                "name a deeper descendant, which is consistent with the tree, and only "
+                "{.ced.kids_references.conflict:count} ({.ced.kids_references.conflict.share:share}) a record on "
+                "another branch.", see=kids_anchor)
     if "twitter15" in corpora:
-        box.add("Twitter15's raw trees are not its paper's: {.twitter15.users:count} distinct users (published: {u:count}) "
-                "and {.twitter15.threads:count} non-root nodes (published: {t:count} threads); its four label counts "
-                "match exactly.", see=published_anchor, u=_published("twitter15", "users"),
-                t=_published("twitter15", "threads"))
+        box.add("Twitter15's raw trees are not its paper's: {.twitter15.users:count} distinct users "
+                "(published: {u:count}) and {.twitter15.threads:count} non-root nodes (published: {t:count} "
+                "threads); its four label counts match exactly.", see=published_anchor,
+                u=_published("twitter15", "users"), t=_published("twitter15", "threads"))
     if "wechatscope" in corpora:
         box.add("WeChatscope's reasons reproduce the data README exactly: {.wechatscope.author_deleted:count} of "
-                "{.wechatscope.articles:count} removals were deleted by the author and {.wechatscope.rule_violation:count} "
-                "removed for violating regulations.", see=published_anchor)
-    for name in sorted(n for n in set(corpora) - set(AUDITED) if {"posts", "cascades"} <= set(corpora[n].quality.facts)):
+                "{.wechatscope.articles:count} removals were deleted by the author and "
+                "{.wechatscope.rule_violation:count} removed for violating regulations.", see=published_anchor)
+    unaudited = [n for n in set(corpora) - set(AUDITED) if {"posts", "cascades"} <= set(corpora[n].quality.facts)]
+    for name in sorted(unaudited):
         box.add(f"The {name} corpus holds {{quality.{name}.posts:count}} posts in {{quality.{name}.cascades:count}} "
                 "cascades; no published figure applies to it.", see=quirks_anchor)
     return box

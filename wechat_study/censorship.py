@@ -139,7 +139,8 @@ def concentration(removals: pd.DataFrame, reason: str = "violation") -> dict:
     return _concentration(counts)
 
 
-MEASURES = {"gini": "Gini coefficient over accounts", "share_top_10_accounts": "share carried by the 10 largest accounts",
+MEASURES = {"gini": "Gini coefficient over accounts",
+            "share_top_10_accounts": "share carried by the 10 largest accounts",
             "accounts_for_half": "accounts carrying half the removals"}
 
 
@@ -248,7 +249,8 @@ def record_window(removals: pd.DataFrame, prefix: str, coverage: float = 0.99, b
     record_finding(f"{prefix}.window.days.ci_high", w["ci_high"], note="distribution-free 95% interval of the quantile")
     _record_share(f"{prefix}.window.share_within", w["removals"] - w["beyond"], w["removals"],
                   f"removals seen within {w['days']} days of publication")
-    record_finding(f"{prefix}.window.beyond", w["beyond"], note=f"removals seen more than {w['days']} days after publication")
+    record_finding(f"{prefix}.window.beyond", w["beyond"],
+                   note=f"removals seen more than {w['days']} days after publication")
     record_finding(f"{prefix}.window.max_days", w["max_days"], note="the longest publication-to-removal-seen span")
     record_finding(f"{prefix}.window.by_reason", watch_window(removals), tolerance=0,
                    note="quantiles of whole days from publication to removal seen (day resolution)")
@@ -312,7 +314,8 @@ def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     reason = rng.choice(list(REASONS), n, p=[0.7, 0.24, 0.03, 0.02, 0.01])
     published = pd.Timestamp("2018-07-01") + pd.to_timedelta(rng.integers(0, 800, n), unit="D")
-    seen = published.tz_localize("Asia/Shanghai") + pd.to_timedelta(rng.geometric(0.5, n) * 86400 - rng.integers(0, 86400, n), unit="s")
+    delay_s = rng.geometric(0.5, n) * 86400 - rng.integers(0, 86400, n)
+    seen = published.tz_localize("Asia/Shanghai") + pd.to_timedelta(delay_s, unit="s")
     words = rng.choice(list(SYNTHETIC_WORDS), (n, 4))
     titles = ["".join(w) + "：" + str(i) + ("关键词" if i % 97 == 0 else "") for i, w in enumerate(words)]
     return pd.DataFrame({
@@ -326,6 +329,7 @@ def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
 
 def synthetic_keywords() -> pd.DataFrame:
     """A tiny keyword table for offline runs."""
-    return pd.DataFrame({"keyword": ["关键词", "关键+词语", "另一个"], "translation": ["keyword", "key + word", "another"],
+    return pd.DataFrame({"keyword": ["关键词", "关键+词语", "另一个"],
+                         "translation": ["keyword", "key + word", "another"],
                          "list": ["synthetic"] * 3, "date_tested": pd.to_datetime(["2016-07-01"] * 3),
                          "date_resolution": ["day"] * 3})

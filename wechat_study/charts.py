@@ -502,9 +502,8 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
     """AUC (or any score in [0, 1] that is not a share) with its ``ci_low``/``ci_high`` band, one line per
     ``model``, against observation time on a log axis."""
     data, color = _grouped(table.rename(columns={"model": "group"}))
-    _, no_legend = _grouped(table.rename(columns={"model": "group"}), legend=False)
     base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")))
-    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
+    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
         tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
@@ -567,9 +566,13 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
     with a rule at the no-difference value ``reference``."""
     d = table.dropna(subset=["estimate"]).reset_index(drop=True)
-    d = d.assign(row=d["method"] + " · " + d["estimand"])
-    scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
-    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"])))
+    short = d["method"].str.replace(r" \(.*\)$", "", regex=True)
+    d = d.assign(row=short + (" · " + d["estimand"] if d["estimand"].nunique() > 1 else ""))
+    lo, hi = min(d["ci_low"].min(), reference), max(d["ci_high"].max(), reference)
+    pad = (hi / lo) ** 0.08 if log_x and lo > 0 else None
+    domain = [lo / pad, hi * pad] if pad else [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]
+    scale = alt.Scale(type="log" if pad else "linear", domain=domain, nice=False, zero=False)
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=320)))
     bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70).encode(
         x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
@@ -583,11 +586,12 @@ def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.
     """Share of cascades reaching the views line from the source's audience alone, and with reposts, across ρ
     (``exposure.decompose`` rows at one assumed ``repost_followers``), stacked."""
     d = table[table["repost_followers"] == repost_followers]
-    long = pd.concat([pd.DataFrame({"rho": d["rho"], "how": how, "share": d[col]}) for how, col in
-                      [("from the source's audience alone", "share_source_alone"),
-                       ("needs reposts", "share_needs_reposts")]])
+    long = pd.concat([pd.DataFrame({"rho": d["rho"], "how": how, "share": d[col], "order": i}) for i, (how, col) in
+                      enumerate([("from the source's audience alone", "share_source_alone"),
+                                 ("needs reposts", "share_needs_reposts")])])
     return alt.Chart(long).mark_bar().encode(
-        x=alt.X("rho:O", title="rho (share of followers who see a post)"),
+        x=alt.X("rho:O", title="ρ (share of followers who see a post)", axis=alt.Axis(labelAngle=0)),
+        order=alt.Order("order:Q", sort="ascending"),
         y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%"), stack=True),
         color=alt.Color("how:N", title=None, sort=["from the source's audience alone", "needs reposts"]),
         tooltip=["rho:O", "how:N", alt.Tooltip("share:Q", format=".1%")]).properties(height=260)
@@ -602,3 +606,20 @@ def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
     rule = alt.Chart(pd.DataFrame({"month": [cut]})).mark_rule(strokeDash=[4, 4], color="gray").encode(
         x=alt.X("month:T", timeUnit="yearmonth"))
     return alt.layer(bars, rule).properties(height=280)
+
+
+def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
+    """Shares by hour, one line per ``group`` (``early_warning.clock_long``), with 95% bands where a row has
+    ``ci_low``/``ci_high``; the legend sits above the plot."""
+    groups = list(dict.fromkeys(long["group"]))
+    scale = alt.Scale(domain=groups, range=PALETTE[:len(groups)])
+    color = alt.Color("group:N", title=None, scale=scale,
+                      legend=alt.Legend(orient="top", columns=2, symbolOpacity=1, labelLimit=400))
+    base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.transform_filter("isValid(datum.ci_low)").mark_area(opacity=0.15).encode(
+        y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend, so it is kept
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%")), color=color,
+        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~g"),
+                 alt.Tooltip("share:Q", title="share", format=".1%")])
+    return alt.layer(band, line).properties(height=320)

@@ -274,7 +274,7 @@ def parser() -> argparse.ArgumentParser:
     rn.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                     help="set a parameter (repeatable); VALUE is YAML: 1000, 0.5, ced, [10, 60]")
     rn.add_argument("--out", metavar="DIR",
-                    help="the folder to write: new, empty, or written by an earlier run "
+                    help="the folder to write: new, empty, or an earlier run's "
                          "(default: runs/NOTEBOOK-NAME-VALUE...)")
     rn.add_argument("--force", action="store_true", help="run the notebook even when a cached run is current")
     rn.add_argument("--mirror", type=_folder, help=MIRROR_HELP)

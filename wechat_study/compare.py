@@ -1,7 +1,9 @@
 """Comparing cascade structure between groups: distributions, and size-matched differences.
 
 Size alone drives most structural differences between cascades (Juul & Ugander, PNAS 2021), so
-groups (rumour vs non-rumour) are compared within bins of equal size.
+groups (rumour vs non-rumour) are compared within bins of equal size
+(docs/methods.md#2-cascades-and-their-metrics); comparisons adjusted for the source's reach are in
+``wechat_study.adjust`` (docs/methods.md#3-comparisons-and-confounders).
 """
 
 from __future__ import annotations

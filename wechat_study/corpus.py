@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -21,6 +20,7 @@ from .atomic import staged_dir
 from .datasets.catalog import get
 from .errors import NotPreparedError
 from .fetch import fetch
+from .privacy import fingerprint
 from .quality import QualityReport
 
 STAMP = ".prepared.json"
@@ -56,11 +56,12 @@ class Corpus:
 def _stamp(name: str) -> dict:
     ds = get(name)
     return {"dataset": name, "commit": ds.commit, "manifest_sha256": ds.manifest_digest, "code": loader_digest(),
-            "pseudonym_key": "custom" if os.environ.get("WECHAT_STUDY_PSEUDONYM_KEY") else "default"}
+            "pseudonym_key": fingerprint()}
 
 
 def is_prepared(name: str) -> bool:
-    """True when ``data/processed/NAME`` was built from the pinned data by the current loader code."""
+    """True when ``data/processed/NAME`` was built from the pinned data by the current loader code, with
+    the current pseudonym key (its fingerprint; docs/methods.md#13-pseudonyms-and-privacy)."""
     stamp = paths.processed_dir(name) / STAMP
     try:
         return json.loads(stamp.read_text("utf-8")) == _stamp(name)

@@ -16,6 +16,8 @@ Conventions (docs/methods.md#11-early-warning-evaluation):
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
@@ -84,8 +86,9 @@ def logistic(x_train, y_train):
     """A one-feature logistic regression fitted by maximum likelihood; returns p(x)."""
     x, y = np.asarray(x_train, float), np.asarray(y_train, float)
     loss = lambda w: np.sum(np.logaddexp(0, w[0] + w[1] * x) - y * (w[0] + w[1] * x))
-    w = optimize.minimize(loss, np.zeros(2), method="BFGS").x
-    return lambda v: 1 / (1 + np.exp(-(w[0] + w[1] * np.asarray(v, float))))
+    with np.errstate(over="ignore"):
+        w = optimize.minimize(loss, np.zeros(2), method="BFGS").x
+    return lambda v: 1 / (1 + np.exp(np.clip(-(w[0] + w[1] * np.asarray(v, float)), -700, 700)))
 
 
 def _feature(pred) -> np.ndarray:
@@ -104,6 +107,13 @@ def _frame(predictions, final, ids, model, at, threshold):
     return g["predicted"].to_numpy(float), (final.reindex(g.index) >= threshold).to_numpy(), g.index
 
 
+def _percentiles(values) -> tuple[float, float]:
+    """The 2.5th and 97.5th percentiles of the finite values (NaN when there are none)."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    return tuple(np.percentile(v, [2.5, 97.5])) if v.size else (np.nan, np.nan)
+
+
 def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: int = 500, n_boot: int = 1000,
                   seed: int = 0, baseline: str = "count_baseline") -> pd.DataFrame:
     """Per model and time, on the eligible test cascades: ``model, at_min, auc, ci_low, ci_high`` and the paired
@@ -115,16 +125,17 @@ def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: 
         y = (final.reindex(wide.index) >= threshold).to_numpy()
         idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
         base = wide[baseline].to_numpy(float) if baseline in wide else None
+        both = 0 < y.sum() < len(y)          # without both outcomes there is no AUC to resample
         for model in [m for m in MODELS if m in wide] + sorted(set(wide) - set(MODELS)):
             s = wide[model].to_numpy(float)
-            boots = np.array([auc(s[i], y[i]) for i in idx])
+            boots = np.array([auc(s[i], y[i]) for i in idx]) if both else np.full(2, np.nan)
             row = {"model": model, "at_min": at / 60, "auc": auc(s, y), "test_cascades": len(y),
                    "positives": int(y.sum())}
-            row["ci_low"], row["ci_high"] = np.nanpercentile(boots, [2.5, 97.5])
+            row["ci_low"], row["ci_high"] = _percentiles(boots)
             if base is not None:
-                diffs = boots - np.array([auc(base[i], y[i]) for i in idx])
+                diffs = boots - (np.array([auc(base[i], y[i]) for i in idx]) if both else np.nan)
                 row["diff"] = row["auc"] - auc(base, y)
-                row["diff_low"], row["diff_high"] = np.nanpercentile(diffs, [2.5, 97.5])
+                row["diff_low"], row["diff_high"] = _percentiles(diffs)
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -275,3 +286,36 @@ def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
     if "deleted_scenario" in clock:
         parts.append(clock[["hours"]].assign(group="deleted by then (scenario)", share=clock["deleted_scenario"]))
     return pd.concat(parts, ignore_index=True)
+
+
+def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | None = None):
+    """The report's "What we found" box: the sentences whose findings were recorded (a finding that cannot exist,
+    e.g. an AUC when no cascade crosses, leaves its sentence out). ``recorded``: the finding names recorded
+    (default: this session's)."""
+    from . import narrative as nv
+
+    recorded = set(nv.recorded()) if recorded is None else recorded
+    t = f"{minutes:g}min"
+    box = nv.FindingsBox(prefix=prefix)
+    sentences = [
+        (("{t:number} minutes after posting, the count of reposts so far separates the cascades that will reach {n:count} "
+         "reposts from the rest with an AUC of {.auc.count_baseline.T:auc}; the source author's followers alone give "
+         "{.auc.source_followers.T:auc}."), "auc"),
+        (("Against that count, SEISMIC's AUC changes by {.auc_gain.seismic.T:number}, the per-cascade Hawkes fit's by "
+         "{.auc_gain.hawkes.T:number} and the pooled Hawkes model's by {.auc_gain.hawkes_pooled.T:number} (paired "
+         "bootstrap 95% intervals)."), "auc-table"),
+        (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches {.alarm.seismic.size.T.recall:share} "
+         "of the cascades that go on to cross; {.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
+         "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
+        (("By {t:number} minutes after posting, SEISMIC (checked at each clock time) has warned of "
+          "{.censors_clock.T.recall:share} of the cascades that eventually cross, each before it crossed, and has "
+          "flagged {.censors_clock.T.false_alarm_rate:share} of those that never do."), "clock"),
+        (("Per-cascade Hawkes fits are often undetermined: {.hawkes.boundary_share:share} end on a bound of their "
+         "parameters, and {.hawkes.supercritical_share:share} of the fits with values are supercritical."), "hawkes-status"),
+    ]
+    for template, see in sentences:
+        template = template.replace(".T", "." + t)
+        names = [prefix + m for m in re.findall(r"\{(\.[^:}]+)", template)]
+        if all(n in recorded for n in names):
+            box.add(template, see=see, t=minutes, n=threshold)
+    return box

@@ -32,3 +32,11 @@ class FetchError(WechatStudyError, RuntimeError):
 
 class NotPreparedError(WechatStudyError, FileNotFoundError):
     """A processed table is missing; run ``wechat-study data prepare NAME``."""
+
+
+class OutputExistsError(WechatStudyError, FileExistsError):
+    """An output folder holds files this command did not write; nothing was changed."""
+
+
+class PseudonymKeyError(WechatStudyError, ValueError):
+    """The pseudonym key is malformed or readable by others."""

@@ -53,9 +53,14 @@ def views_sweep(metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_foll
 
 
 def band(sweep: pd.DataFrame) -> dict:
-    """The low and high share over the sweep, and the assumptions that give them."""
+    """The low and high share over the sweep, the assumptions that give them, and each end's Wilson 95% interval
+    (``low_ci``, ``high_ci``: sampling uncertainty at that assumption, on top of the spread the band shows)."""
+    from .thresholds import wilson_interval
+
     lo, hi = sweep.loc[sweep["share"].idxmin()], sweep.loc[sweep["share"].idxmax()]
+    (l_lo, h_lo), (l_hi, h_hi) = wilson_interval([lo["crossing"], hi["crossing"]], [lo["cascades"], hi["cascades"]])
     return {"low": float(lo["share"]), "high": float(hi["share"]),
+            "low_ci": (float(l_lo), float(l_hi)), "high_ci": (float(h_lo), float(h_hi)),
             "low_at": f"rho={lo['rho']:g}, F_repost={lo['repost_followers']:g}",
             "high_at": f"rho={hi['rho']:g}, F_repost={hi['repost_followers']:g}"}
 

@@ -184,8 +184,8 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
         for col in [c for c in r if c.startswith("median_hours_to_") and not c.endswith(("_ci_low", "_ci_high"))]:
             n = col.removeprefix("median_hours_to_")
             lines.append(record_estimate(f"{p}.{col}", r[col], r[f"{col}_ci_low"], r[f"{col}_ci_high"],
-                                         f"median among the {r[f'reached_{n}']:,} cascades that reach {n}; bootstrap 95% CI"
-                                         if r[f"reached_{n}"] else f"no cascade reaches {n}"))
+                                         f"median among the {r[f'reached_{n}']:,} cascades that reach {int(n):,}; bootstrap 95% CI"
+                                         if r[f"reached_{n}"] else f"no cascade reaches {int(n):,}"))
     for r in changes.to_dict("records"):
         who = "did" if r["contrast"].startswith("difference") else f"{slug(r['contrast'].split(':')[0])}.after_vs_before"
         n = r["outcome"].split("_")[-1]

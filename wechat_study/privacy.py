@@ -1,27 +1,100 @@
-"""Pseudonyms for user ids.
+"""Pseudonyms for user ids, keyed by a per-installation secret (docs/methods.md#13-pseudonyms-and-privacy).
 
-A pseudonym is a prefix (``u`` for users, ``a`` for accounts) and 16 hex digits: the keyed
-SipHash-2-4 of the raw id's text (``pandas.util.hash_array``). The same raw id gives the same
-pseudonym on every run and in every data set, so tables can be joined on it. The default key
-is public, so a pseudonym hides an id from a reader of the reports, not from someone who holds
-the raw data (the data sets here are public anyway). For private data, set
-``WECHAT_STUDY_PSEUDONYM_KEY`` to a secret before preparing it.
+A pseudonym is a prefix (``u`` for users, ``a`` for accounts) and 16 hex digits: the 64-bit
+SipHash-2-4 of the raw id's UTF-8 text under a 128-bit secret key. The key comes from
+``WECHAT_STUDY_PSEUDONYM_KEY`` (32 hex digits) or else from ``DATA/pseudonym.key``, which is
+made on first use with 128 random bits, readable by its owner only (mode 0600) and ignored
+by git. No key is ever committed: without the key, hashing a list of candidate raw ids gives
+nothing to compare with the tables. The same raw id gives the same pseudonym on every run of
+one installation and in every data set, so tables can be joined on it; another installation
+(or a new key) gives other pseudonyms, so prepared tables record the key's ``fingerprint``
+and are rebuilt when it changes. Nothing committed may depend on a pseudonym's value.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-DEFAULT_KEY = "wechat_study/v1!"  # SipHash takes a 16-byte key
+from .errors import PseudonymKeyError
+
+ENV = "WECHAT_STUDY_PSEUDONYM_KEY"
+KEY_FILE = "pseudonym.key"
+_HEX32 = re.compile(r"[0-9a-f]{32}")
 
 
-def _key() -> str:
-    env = os.environ.get("WECHAT_STUDY_PSEUDONYM_KEY")
-    return hashlib.sha256(env.encode("utf-8")).hexdigest()[:16] if env else DEFAULT_KEY
+def key_path() -> Path:
+    """``DATA/pseudonym.key``: the installation's secret key (git-ignored, mode 0600)."""
+    from . import paths
+
+    return paths.data_dir() / KEY_FILE
+
+
+def key() -> bytes:
+    """The 16-byte secret key: from ``WECHAT_STUDY_PSEUDONYM_KEY``, else the key file (made on first use)."""
+    env = os.environ.get(ENV)
+    if env is not None:
+        text = env.strip().lower()
+        if not _HEX32.fullmatch(text):
+            raise PseudonymKeyError(f"{ENV} must be 32 hex digits (a 128-bit key); make one with "
+                            "python -c 'import secrets; print(secrets.token_hex(16))'")
+        return bytes.fromhex(text)
+    path = key_path()
+    if not path.exists():
+        _create(path)
+    return _read(path)
+
+
+def _create(path: Path) -> None:
+    """Write a new random key to ``path`` (mode 0600); if another process got there first, keep theirs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, (secrets.token_hex(16) + "\n").encode())
+        os.fsync(fd)
+        os.close(fd)
+        try:
+            os.link(tmp, path)  # fails if the file exists: never replaces a key
+        except FileExistsError:
+            pass
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _read(path: Path) -> bytes:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise PseudonymKeyError(f"{path}: the pseudonym key is readable by others (mode {mode:o}); run chmod 600 {path}")
+    text = path.read_text("ascii", errors="replace").strip()
+    if not _HEX32.fullmatch(text):
+        raise PseudonymKeyError(f"{path}: not a pseudonym key (32 hex digits); restore it from your backup, or delete it to "
+                        "make a new one (every prepared table is then rebuilt with new pseudonyms)")
+    return bytes.fromhex(text)
+
+
+def fingerprint() -> str:
+    """A short public fingerprint of the key (SHA-256 of a label and the key, 16 hex digits): it tells keys
+    apart without revealing them."""
+    return hashlib.sha256(b"wechat_study pseudonym key\0" + key()).hexdigest()[:16]
+
+
+def _hash(texts: list[str]) -> np.ndarray:
+    """SipHash-2-4 of each text's UTF-8 bytes under the 128-bit key."""
+    import pandas as pd
+
+    if not texts:
+        return np.array([], np.uint64)
+    data = np.empty(len(texts), dtype=object)
+    data[:] = [t.encode("utf-8") for t in texts]
+    # bytes are hashed as they are; latin-1 carries all 16 key bytes through pandas' str key
+    return pd.util.hash_array(data, hash_key=key().decode("latin-1"), encoding="latin-1", categorize=False)
 
 
 def pseudonymize(raw_ids, prefix: str = "u") -> np.ndarray:
@@ -29,11 +102,23 @@ def pseudonymize(raw_ids, prefix: str = "u") -> np.ndarray:
 
     Each distinct id is hashed once, so long arrays with repeats are cheap.
     """
+    import pandas as pd
+
     codes, uniques = pd.factorize(pd.Series(raw_ids, dtype=object).replace("", None), use_na_sentinel=True)
-    text = np.array([str(u) for u in uniques], dtype=object)
-    hashes = pd.util.hash_array(text, hash_key=_key(), categorize=False) if len(text) else np.array([], np.uint64)
+    hashes = _hash([str(u) for u in uniques])
     table = np.array([f"{prefix}{h:016x}" for h in hashes.tolist()] + [None], dtype=object)
     return table[codes]
+
+
+def pseudonymize_arrow(raw_ids, prefix: str = "u"):
+    """Pseudonyms for an arrow string array (nulls stay null), hashing each distinct id once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(raw_ids)
+    hashes = _hash(enc.dictionary.to_pylist())
+    names = pa.array([f"{prefix}{h:016x}" for h in hashes.tolist()], pa.string())
+    return names.take(enc.indices)
 
 
 def pseudonym(raw_id: object, prefix: str = "u") -> str:

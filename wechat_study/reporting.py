@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import paths
-from .atomic import write_text
+from .atomic import check_output, staged_dir, write_text
 from .datasets.catalog import CATALOG, INVESTIGATED
 from .errors import WechatStudyError
 from .findings import FINDINGS_ENV, NOTEBOOK_ENV, compare, dump_ledger, load_ledger, read_recorded
@@ -39,7 +39,7 @@ PACKAGE = paths.PACKAGE
 REPORTS = paths.CHECKOUT / "reports"
 LEDGER = REPORTS / "findings.json"
 KERNEL = "python3"  # the running Python's own kernel (jupyter_client maps it to sys.executable)
-RUN_MARKER = ".wechat-study-run.json"  # marks a folder written by ``run_one``
+RUN_OWNER = "wechat-study run"  # the owner named in the marker of a folder ``run_one`` wrote (see ``atomic``)
 
 
 class NotebookFailed(WechatStudyError, RuntimeError):
@@ -305,26 +305,10 @@ def default_out(stem: str, overrides: dict) -> Path:
     return runs_dir() / name
 
 
-def check_folder(out: Path) -> dict:
-    """Check that ``run_one`` may write ``out``: a new folder, or an existing one that is empty or holds
-    a run's marker. Returns the old marker (``{}`` if none). Writes and deletes nothing."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise WechatStudyError(f"{out} is a file; --out must name a folder (new, empty, or from an earlier run)")
-    marker = out / RUN_MARKER
-    if out.is_dir() and any(out.iterdir()) and not marker.is_file():
-        raise WechatStudyError(f"{out} is not empty and was not written by `wechat-study run`; "
-                               "choose a new or empty folder (nothing was written)")
-    try:
-        return json.loads(marker.read_text("utf-8")) if marker.is_file() else {}
-    except ValueError:
-        return {}
-
-
-def _make_folder(out: Path) -> None:
+def _ignore_runs(out: Path) -> None:
+    """Give ``runs/`` a ``.gitignore`` of its own when ``out`` is in it, so that runs are never committed."""
     if out.resolve().parent == runs_dir().resolve() and not (runs_dir() / ".gitignore").is_file():
         write_text(runs_dir() / ".gitignore", "# written by `wechat-study run`: runs are not committed\n*\n")
-    out.mkdir(parents=True, exist_ok=True)
 
 
 def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | None = None, force: bool = False,
@@ -332,11 +316,13 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
     """Run one notebook with ``params`` overriding its defaults, into its own folder.
 
     ``notebook`` may be short (``03``, ``legal-thresholds``). ``params`` are checked against
-    the notebook's parameters (``notebooks.check``). ``out`` (default ``default_out``) receives
-    ``STEM.ipynb`` (executed), ``STEM.html`` (the report), ``data/STEM/*.csv`` (each chart's data),
-    ``findings.json`` (its findings, in the ledger's format), ``params.yaml`` (every parameter of
-    the run) and a marker file.
-    ``reports/`` is never touched; the run is cached like any other.
+    the notebook's parameters (``notebooks.check``). ``out`` (default ``default_out``) must be
+    new, empty, or written by an earlier ``run_one`` and holding only what that wrote
+    (``atomic.check_output``, checked before the run starts); once the run is complete it is
+    replaced whole by ``STEM.ipynb`` (executed), ``STEM.html`` (the report), ``data/STEM/*.csv``
+    (each chart's data), ``findings.json`` (its findings, in the ledger's format), ``params.yaml``
+    (every parameter of the run) and the marker ``atomic.MARKER``. ``reports/`` is never
+    touched; the run is cached like any other.
     """
     import yaml
 
@@ -345,21 +331,15 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
     stem = resolve(notebook)
     overrides = check(stem, params or {})
     out = Path(out) if out is not None else default_out(stem, overrides)
-    previous = check_folder(out)
+    check_output(out, RUN_OWNER)
     r = run(stem, overrides=overrides, force=force, mirror=mirror)
-    check_folder(out)  # again: something may have appeared while the notebook ran
-    _make_folder(out)
-    files = {f"{stem}.ipynb": r.executed.read_text("utf-8"), f"{stem}.html": render(r.executed, stem),
-             "findings.json": dump_ledger(r.findings),
-             "params.yaml": yaml.safe_dump({stem: r.params}, sort_keys=False, allow_unicode=True)}
-    for name, text in files.items():
-        write_text(out / name, text)
-    write_chart_data(r.executed, stem, out / "data")
-    for name in previous.get("files", []):
-        if name not in files and "/" not in name and not name.startswith("."):
-            (out / name).unlink(missing_ok=True)  # a file an earlier run wrote here, not rewritten now
-    write_text(out / RUN_MARKER, json.dumps({"notebook": stem, "overrides": overrides, "files": sorted(files)},
-                                            indent=2, sort_keys=True) + "\n")
+    _ignore_runs(out)
+    with staged_dir(out, owner=RUN_OWNER) as staging:
+        write_text(staging / f"{stem}.ipynb", r.executed.read_text("utf-8"))
+        write_text(staging / f"{stem}.html", render(r.executed, stem))
+        write_text(staging / "findings.json", dump_ledger(r.findings))
+        write_text(staging / "params.yaml", yaml.safe_dump({stem: r.params}, sort_keys=False, allow_unicode=True))
+        write_chart_data(r.executed, stem, staging / "data")
     r.executed = out / f"{stem}.ipynb"
     return r
 

@@ -33,13 +33,15 @@ def write_synthetic(out: str | Path, n_posts: int, seed: int = 0, posts_per_file
     """Write about ``n_posts`` synthetic posts as ``out/part-NNNNN.parquet``, whole cascades per file.
 
     File i holds ``synthetic_posts(posts_per_file, seed=[seed, i])`` with its ids prefixed
-    ``fNNNNN-`` so that they are unique across files. The folder appears only when complete.
+    ``fNNNNN-`` so that they are unique across files. The folder appears only when complete;
+    ``out`` must be new, empty, or an earlier ``synth`` output (``atomic.check_output``), so
+    nothing else is ever deleted.
     """
     out = Path(out)
     n_files = max(1, math.ceil(n_posts / posts_per_file))
     sizes = [posts_per_file] * (n_files - 1) + [n_posts - posts_per_file * (n_files - 1)]
     names = []
-    with staged_dir(out) as staging:
+    with staged_dir(out, owner="synth") as staging:
         for i, size in enumerate(tqdm(sizes, desc="synthetic files", unit="file", disable=None)):
             part = synthetic_posts(size, seed=int(np.random.SeedSequence([seed, i]).generate_state(1)[0]),
                                    id_prefix=f"f{i:05d}-")

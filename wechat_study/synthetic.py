@@ -27,8 +27,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .privacy import pseudonymize
-
 S0 = 300.0
 THETA = 0.2314843
 C = 6.265725e-4
@@ -125,7 +123,7 @@ def _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_
     post_id = _labels(f"{id_prefix}p", np.arange(n))
     n_users = n_users or max(100, n // 5)
     ranks = np.minimum(rng.zipf(user_zipf, n), n_users) - 1
-    users = pa.array(pseudonymize(np.arange(n_users).astype(str)))
+    users = pa.array(_user_ids(n_users))
     is_root = par_global < 0
     return pd.DataFrame({
         "dataset": pd.array(pa.repeat(pa.scalar(dataset, pa.string()), n), dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
@@ -139,6 +137,16 @@ def _table(rng, cascade_parts, parent_parts, time_parts, n_posts, n_users, user_
         "kind": _str(pa.array(np.where(is_root, "source", "repost"))),
         "is_orphan": np.zeros(n, bool),
     })
+
+
+#: Synthetic users are nobody, so their pseudonym-shaped ids use a public key, not the installation's secret
+#: one: synthetic data (and every report made from it) is the same on every installation.
+SYNTHETIC_USER_KEY = "wechat_study/v1!"
+
+
+def _user_ids(n: int) -> np.ndarray:
+    hashes = pd.util.hash_array(np.arange(n).astype(str).astype(object), hash_key=SYNTHETIC_USER_KEY, categorize=False)
+    return np.array([f"u{h:016x}" for h in hashes.tolist()], dtype=object)
 
 
 def _labels(prefix: str, numbers: np.ndarray) -> pa.Array:

@@ -209,7 +209,8 @@ def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: 
         record_finding(f"{name}.words_distinctive", int(s["words_distinctive"]),
                        note=f"words with z > {s['z_bonferroni']:.2f} (one-sided 5%, Bonferroni over the words tested)")
         record_finding(f"{name}.top_words", words_.drop(columns=["titles_other"]), tolerance=1e-9,
-                       note=f"log-odds against other removals' titles, informative Dirichlet prior of {prior_tokens:,.0f}")
+                       note="log-odds against other removals' titles, informative Dirichlet prior of "
+                            f"{prior_tokens:,.0f}")
         shared = prior_sensitivity(table, reason, priors, prior_tokens, min_accounts, top)
         record_finding(f"{name}.top_words_shared", shared, tolerance=0,
                        note=f"of the top {top} words, how many stay the top words under another prior weight")
@@ -226,4 +227,5 @@ def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True
     ``中国 'China' (z = 13.6); 美国 'the United States' (z = 9.0)``. Only words past the Bonferroni line when
     ``past_line``; "none" when there are none."""
     rows = top[(top["reason"] == reason) & ((top["z"] > top["z_bonferroni"]) | (not past_line))].head(n)
-    return "; ".join(f"{r.word}{f' {r.gloss!r}' if r.gloss else ''} (z = {r.z:.1f})" for r in rows.itertuples()) or "none"
+    shown = [f"{r.word}{f' {r.gloss!r}' if r.gloss else ''} (z = {r.z:.1f})" for r in rows.itertuples()]
+    return "; ".join(shown) or "none"

@@ -102,15 +102,36 @@ def _texts(records: list, field: str, shown: str) -> list[str]:
 
 
 def _fields(records: list, shown: str) -> list[tuple]:
-    """(mid, uid, parent, date) of every record, each checked to be text (a clear error naming the record if not)."""
+    """(mid, uid, parent, date) of every record (a clear error naming the record if one is missing).
+
+    That the values are text is checked for the whole batch when it becomes Arrow (``_as_text``)."""
     try:
-        rows = list(map(_RECORD, records))
+        return list(map(_RECORD, records))
     except (KeyError, TypeError):
-        rows = None
-    if rows is None or not all(type(v) is str for row in rows for v in row):
         for field in ("mid", "parent", "uid", "date"):
             _texts(records, field, shown)
-    return rows
+        raise
+
+
+def _as_text(rows: list[tuple], counts: list[int], shown: list[str]) -> list:
+    """The four record fields as Arrow string arrays; a ``DataError`` naming file and record for a non-text value."""
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    try:
+        out = [pa.array(v, pa.string()) for v in columns]
+        if not any(a.null_count for a in out):
+            return out
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    start = 0
+    for n, where in zip(counts, shown, strict=True):
+        for field, k in (("mid", 0), ("parent", 2), ("uid", 1), ("date", 3)):
+            for i in range(n):
+                if type(rows[start + i][k]) is not str:
+                    raise DataError(where, f"field {field!r} is {rows[start + i][k]!r}, not text", record=i)
+        start += n
+    raise AssertionError("a non-text value was not found again")
 
 
 _RECORD = itemgetter(*RECORD_FIELDS)
@@ -123,7 +144,7 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
     """
     base = Path(root) / TOP
     cas = {k: [] for k in CASCADE_FIELDS}
-    rows, counts, numbers = [], [], []
+    rows, counts, numbers, names = [], [], [], []
     kids = {"total": 0, "absent": 0, "descendant": 0, "conflict": 0}
     for index, folder, fname in items:
         shown = shown_name(folder, fname)
@@ -157,15 +178,19 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
         if not isinstance(records, list):
             raise DataError(shown, "expected a JSON list of records")
         fields = _fields(records, shown)
-        parent_of = {r[0]: r[2] for r in fields}
+        try:
+            parent_of = {r[0]: r[2] for r in fields}
+        except TypeError:  # an unhashable mid: report it as not text
+            _as_text(fields, [len(fields)], [shown])
+            raise
         if "" in parent_of:
             raise DataError(shown, "empty mid", record=next(i for i, r in enumerate(fields) if r[0] == ""))
         rows += fields
         counts.append(len(fields))
         numbers.append(index)
+        names.append(shown)
         _count_kids(records, parent_of, kids)
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
-    rec = {k: pa.array(v, pa.string()) for k, v in zip(("mid", "uid", "parent", "date"), columns, strict=True)}
+    rec = dict(zip(("mid", "uid", "parent", "date"), _as_text(rows, counts, names), strict=True))
     rec["uid"] = pa.array(pseudonymize(rec["uid"].to_numpy(zero_copy_only=False)), pa.string(), from_pandas=True)
     counts = np.asarray(counts, np.int64)
     rec["source"] = np.repeat(np.asarray(numbers, np.int64), counts)

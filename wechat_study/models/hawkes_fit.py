@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 from threadpoolctl import ThreadpoolController, threadpool_limits
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .hawkes import (
     ALPHA,

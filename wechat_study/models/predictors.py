@@ -80,7 +80,8 @@ def hawkes_predictions(times: dict, at_s, workers: int | None = None, kernel: st
 
 def pooled_predictions(times: dict, followers: dict, train, at_s, threshold: int = 500):
     """The pooled Hawkes model fitted at each time on the training cascades not yet past ``threshold``, then
-    applied to every cascade. Returns (predictions, the fitted parameters per time)."""
+    applied to every cascade; a time whose fit failed gets no predictions. Returns (predictions, the fitted
+    parameters per time)."""
     frames, params = [], []
     source = {cid: float(f[0]) for cid, f in followers.items()}
     for t in at_s:
@@ -89,10 +90,14 @@ def pooled_predictions(times: dict, followers: dict, train, at_s, threshold: int
         model = hawkes_pooled.fit_pooled(fit_on, source, float(t))
         params.append({"at_s": t, **{k: getattr(model, k) for k in ("a", "beta0", "kappa", "theta", "loglik",
                                                                      "cascades", "events", "status", "message")}})
+        if model.status == "failed":   # no estimate to score with: no rows (the parameter table says why)
+            continue
         pred = hawkes_pooled.predict_pooled(model, obs, source, float(t))
         frames.append(pd.DataFrame({"cascade_id": pred.index, "at_s": t, "predicted": pred.to_numpy(),
                                     "observed": [obs[c].size - 1 for c in pred.index]}))
-    return pd.concat(frames, ignore_index=True).assign(model="hawkes_pooled"), pd.DataFrame(params)
+    cols = ["cascade_id", "at_s", "predicted", "observed"]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    return out.assign(model="hawkes_pooled"), pd.DataFrame(params)
 
 
 def all_predictions(times: dict, followers: dict, final: pd.Series, train, at_s, repost_followers: float,

@@ -1,0 +1,266 @@
+"""Canonical id and time columns from whatever types a CSV or Parquet edge list holds.
+
+- Ids are compared as text, whatever their type: integers become their decimal text, a float
+  id must be a whole number (``12.0`` is the id ``12``) that a float holds exactly, and a text
+  id written as a float (``"12.0"``) is read as ``"12"``. Empty text is missing.
+- Times are nanoseconds since the epoch, UTC, inside 1677-09-21 .. 2262-04-11 (what a 64-bit
+  nanosecond count holds); anything outside is an error, never a wrapped-around date. Text
+  times are ISO 8601; a per-row UTC offset (``Z``, ``+08:00``, ``-0500``) is honoured, and a
+  naive time is read in the given IANA time zone, where a time that falls in a daylight-saving
+  gap or happens twice is an error naming the row. Numeric times need an explicit unit.
+
+See docs/methods.md#13-pseudonyms-and-privacy for the pseudonyms the user ids become.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import DataError
+
+NAT = np.iinfo(np.int64).min
+NS_MIN, NS_MAX = pd.Timestamp.min.value, pd.Timestamp.max.value
+RANGE = "1677-09-21 .. 2262-04-11"
+UNITS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+ISO = "write ISO 8601, e.g. 2020-01-31 08:05:00 or 2020-01-31T08:05:00+08:00"
+FLOAT_EXACT = 2**53
+_OFFSET = r"\d[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
+
+
+class Rows:
+    """Where rows came from, for messages: the file and each row's number in it (1 = first data row)."""
+
+    def __init__(self, path, numbers: np.ndarray):
+        self.path, self.numbers = str(path), numbers
+
+    def fail(self, i: int, problem: str, hint: str | None = None):
+        raise DataError(self.path, problem, record=f"row {int(self.numbers[i])}", hint=hint)
+
+
+def flat(arr) -> pa.Array:
+    """One contiguous array (dictionary-decoded) from an array or a chunked array."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    return arr
+
+
+def _first(mask) -> int:
+    """Index of the first true value of a boolean arrow array (nulls are false)."""
+    return int(np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))[0])
+
+
+def ids(arr, column: str, rows: Rows) -> pa.Array:
+    """The column as canonical id text (``pa.string()``), missing ids as nulls."""
+    arr = flat(arr)
+    t = arr.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        arr = arr.cast(pa.string())
+        arr = _blank_to_null(arr)
+        if pc.any(pc.match_substring(arr, ".")).as_py():
+            expo = pc.match_substring_regex(arr, r"^-?\d+(\.\d+)?[eE][+-]\d+$")
+            if pc.any(expo).as_py():
+                i = _first(expo)
+                rows.fail(i, f"{column} {arr[i].as_py()!r} is a number in exponent notation, which has lost digits",
+                          hint="write ids as text or whole numbers")
+            arr = pc.replace_substring_regex(arr, r"^(-?\d+)\.0+$", r"\1")
+        return arr
+    if pa.types.is_integer(t):
+        return arr.cast(pa.string())
+    if pa.types.is_floating(t):
+        x = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        known = ~np.isnan(x)
+        bad = known & ((np.floor(x) != x) | (np.abs(x) > FLOAT_EXACT))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            why = "is not a whole number" if np.floor(x[i]) != x[i] else "is too large for a float to hold exactly"
+            rows.fail(i, f"{column} {float(x[i])!r} {why}", hint="write ids as text or whole numbers")
+        whole = pa.array(np.where(known, x, 0).astype(np.int64), mask=~known)
+        return whole.cast(pa.string())
+    raise DataError(rows.path, f"column {column} holds {t} values; ids must be text or whole numbers")
+
+
+def _blank_to_null(arr: pa.Array) -> pa.Array:
+    """Empty text as null (the length check reads only the offsets)."""
+    if len(arr) and pc.min(pc.binary_length(arr)).as_py() == 0:
+        return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+def check_timezone(timezone: str, path) -> None:
+    """A ``DataError`` unless ``timezone`` is a name in the time-zone database."""
+    try:
+        pc.assume_timezone(pa.array([0], pa.timestamp("s")), timezone)
+    except (pa.ArrowInvalid, TypeError):
+        raise DataError(path, f"unknown time zone {timezone!r}",
+                        hint="give an IANA name such as 'Asia/Shanghai' or 'UTC'") from None
+
+
+def times(arr, rows: Rows, timezone: str = "UTC", time_unit: str | None = None) -> np.ndarray:
+    """int64 nanoseconds since the epoch, UTC, with ``NAT`` for a missing time."""
+    arr = flat(arr)
+    t = arr.type
+    if time_unit is not None and time_unit not in UNITS:
+        raise DataError(rows.path, f"unknown time_unit {time_unit!r}", hint="give 's', 'ms', 'us' or 'ns'")
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        arr = _blank_to_null(arr.cast(pa.string()))
+        return _numbers(_numeric_text(arr, rows), rows, time_unit) if time_unit else _text(arr, rows, timezone)
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        if time_unit is None:
+            raise DataError(rows.path, f"created_at holds numbers ({t}), and a number is not a time until its unit "
+                                       "is known", hint="say what they count: time_unit='s' (or 'ms', 'us', 'ns')")
+        return _numbers(arr, rows, time_unit)
+    if pa.types.is_date(t):
+        arr, t = arr.cast(pa.timestamp("s")), pa.timestamp("s")
+    if pa.types.is_timestamp(t):
+        _in_range(arr.cast(pa.int64()).to_numpy(zero_copy_only=False), UNITS[t.unit], arr, rows)
+        if t.tz is not None:
+            return _ints(arr.cast(pa.timestamp("ns", "UTC")))
+        return _localize(arr.cast(pa.timestamp("ns")), rows, timezone, shown=arr)
+    raise DataError(rows.path, f"created_at holds {t} values, not times", hint=ISO)
+
+
+def _ints(ts: pa.Array) -> np.ndarray:
+    return pc.fill_null(ts.cast(pa.int64()), NAT).to_numpy(zero_copy_only=False)
+
+
+def _in_range(values: np.ndarray, factor: int, shown: pa.Array, rows: Rows) -> None:
+    valid = ~np.asarray(shown.is_null().to_numpy(zero_copy_only=False))
+    bad = valid & ((values < -(-NS_MIN // factor)) | (values > NS_MAX // factor))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        rows.fail(i, f"created_at {_show(shown[i])} is outside the times this package can hold ({RANGE})")
+
+
+def _show(scalar) -> str:
+    v = scalar.as_py()
+    return repr(v if isinstance(v, (str, int, float)) else str(v))
+
+
+def _numeric_text(arr: pa.Array, rows: Rows) -> pa.Array:
+    for typ in (pa.int64(), pa.float64()):
+        try:
+            return arr.cast(typ)
+        except pa.ArrowInvalid:
+            continue
+    i = _first_failure(arr, lambda a: a.cast(pa.float64()))
+    rows.fail(i, f"created_at {arr[i].as_py()!r} is not a number", hint="with time_unit, times are numbers")
+
+
+def _numbers(arr: pa.Array, rows: Rows, unit: str) -> np.ndarray:
+    factor = UNITS[unit]
+    if pa.types.is_integer(arr.type):
+        v = pc.fill_null(arr.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+        _in_range(v, factor, arr, rows)
+        out = v * factor
+    else:
+        x = pc.fill_null(arr.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False) * factor
+        bad = ~np.isnan(x) & ((x < NS_MIN) | (x > NS_MAX) | np.isinf(x))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            rows.fail(i, f"created_at {arr[i].as_py()!r} {unit} is outside the times this package can hold ({RANGE})")
+        out = np.where(np.isnan(x), 0, np.round(x)).astype(np.int64)
+    return np.where(np.asarray(arr.is_null().to_numpy(zero_copy_only=False)) | _nan(arr), NAT, out)
+
+
+def _nan(arr: pa.Array) -> np.ndarray:
+    if pa.types.is_floating(arr.type):
+        return pc.fill_null(pc.is_nan(arr), False).to_numpy(zero_copy_only=False)
+    return np.zeros(len(arr), bool)
+
+
+def _text(arr: pa.Array, rows: Rows, timezone: str) -> np.ndarray:
+    """Text times: one arrow cast when a sample of the values agrees on having an offset or not (a
+    failed cast costs as much as the whole column), else split by a regular expression."""
+    import re
+
+    valid = arr.drop_null()
+    if not len(valid):
+        return np.full(len(arr), NAT, np.int64)
+    step = max(1, len(valid) // 997)
+    sample = valid.slice(0, 1).to_pylist() + valid[::step].to_pylist()[:1000] + valid.slice(len(valid) - 1).to_pylist()
+    offset = re.compile(_OFFSET)
+    kinds = {bool(offset.search(v)) for v in sample}
+    if len(kinds) == 1:
+        typ = pa.timestamp("ns", "UTC") if kinds.pop() else pa.timestamp("ns")
+        try:
+            parsed = arr.cast(typ)
+        except pa.ArrowInvalid:
+            pass
+        else:
+            return _ints(parsed) if typ.tz else _localize(parsed, rows, timezone, shown=arr)
+    aware = pc.fill_null(pc.match_substring_regex(arr, _OFFSET), False).to_numpy(zero_copy_only=False)
+    out = np.full(len(arr), NAT, np.int64)
+    for mask, typ in ((aware, pa.timestamp("ns", "UTC")), (~aware, pa.timestamp("ns"))):
+        idx = np.flatnonzero(mask)
+        part = arr.take(pa.array(idx))
+        sub = Rows(rows.path, rows.numbers[idx])
+        try:
+            parsed = part.cast(typ)
+        except pa.ArrowInvalid:
+            j = _first_failure(part, lambda a, typ=typ: a.cast(typ))
+            _bad_time(part[j].as_py(), sub, j)
+        out[idx] = _ints(parsed) if typ.tz else _localize(parsed, sub, timezone, shown=part)
+    return out
+
+
+def _bad_time(value: str, rows: Rows, i: int):
+    """Raise the right error for a text time arrow could not read as nanoseconds."""
+    import re
+
+    if re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        rows.fail(i, f"created_at {value!r} is a number, and a number is not a time until its unit is known",
+                  hint="say what it counts: time_unit='s' (or 'ms', 'us', 'ns')")
+    for typ in (pa.timestamp("us"), pa.timestamp("us", "UTC")):
+        try:
+            pa.array([value]).cast(typ)
+        except pa.ArrowInvalid:
+            continue
+        rows.fail(i, f"created_at {value!r} is outside the times this package can hold ({RANGE})")
+    rows.fail(i, f"created_at {value!r} is not a date and time", hint=ISO)
+
+
+def _first_failure(arr: pa.Array, fn, chunk: int = 1 << 14) -> int:
+    """The index of the first element for which ``fn`` (an arrow conversion) fails: the first failing
+    chunk, then bisection inside it (a failing conversion is slow, so it is tried on little)."""
+    lo = 0
+    while lo + chunk < len(arr):
+        try:
+            fn(arr.slice(lo, chunk))
+        except pa.ArrowInvalid:
+            break
+        lo += chunk
+    hi = min(len(arr), lo + chunk)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        try:
+            fn(arr.slice(lo, mid - lo))
+            lo = mid
+        except pa.ArrowInvalid:
+            hi = mid
+    return lo
+
+
+def _localize(naive: pa.Array, rows: Rows, timezone: str, shown: pa.Array) -> np.ndarray:
+    """Naive wall-clock times read in ``timezone``; a gap or an ambiguous time is an error naming the row."""
+    if timezone == "UTC":
+        return _ints(naive)
+    try:
+        return _ints(pc.assume_timezone(naive, timezone))
+    except pa.ArrowInvalid:
+        pass
+    early = pc.assume_timezone(naive, timezone, ambiguous="earliest", nonexistent="earliest")
+    late = pc.assume_timezone(naive, timezone, ambiguous="latest", nonexistent="latest")
+    i = _first(pc.not_equal(early, late))
+    hint = "give the UTC offset, e.g. 2021-03-14T02:30:00-05:00, or the times in UTC with timezone='UTC'"
+    try:
+        pc.assume_timezone(naive.slice(i, 1), timezone, ambiguous="earliest")
+    except pa.ArrowInvalid:
+        rows.fail(i, f"created_at {_show(shown[i])} does not exist in {timezone} (the clocks skipped it for "
+                     "daylight saving)", hint=hint)
+    rows.fail(i, f"created_at {_show(shown[i])} is ambiguous in {timezone} (it happened twice as the clocks went "
+                 "back)", hint=hint)
