@@ -91,7 +91,7 @@ def house_theme() -> alt.theme.ThemeConfig:
                      "domainColor": "#888888", "tickColor": "#888888", "labelColor": INK, "titleColor": INK,
                      "labelOverlap": "greedy", "labelLimit": 160, "titlePadding": 8},
             "axisQuantitative": {"tickCount": 6},
-            "axisX": {"labelFlush": True},
+            "axisX": {"labelFlush": True, "labelPadding": 4},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "orient": "top",
                        "direction": "horizontal", "columns": {"expr": "width < 520 ? 1 : 3"},  # one per line on a phone
                        "symbolOpacity": 1, "labelLimit": 220, "labelColor": INK},
@@ -572,7 +572,7 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     pad = (hi / lo) ** 0.08 if log_x and lo > 0 else None
     domain = [lo / pad, hi * pad] if pad else [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]
     scale = alt.Scale(type="log" if pad else "linear", domain=domain, nice=False, zero=False)
-    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=320)))
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=150)))
     bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70).encode(
         x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
