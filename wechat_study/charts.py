@@ -537,7 +537,7 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
     enc = alt.value(PALETTE[0])
     if colour_by is not None:
         data, enc = _grouped(data, colour_by, legend=False)
-    y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]), axis=alt.Axis(labelLimit=200))
+    y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]), axis=alt.Axis(labelLimit=120))
     tips = [alt.Tooltip(f"{category}:N", title=category_title),
             alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
             alt.Tooltip("ci_low:Q", title="95% interval from", format=value_format),
