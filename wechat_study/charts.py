@@ -91,9 +91,10 @@ def house_theme() -> alt.theme.ThemeConfig:
                      "domainColor": "#888888", "tickColor": "#888888", "labelColor": INK, "titleColor": INK,
                      "labelOverlap": "greedy", "labelLimit": 160, "titlePadding": 8},
             "axisQuantitative": {"tickCount": 6},
+            "axisX": {"labelFlush": True, "labelPadding": 4},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "orient": "top",
-                       "direction": "horizontal", "columns": 2, "symbolOpacity": 1, "labelLimit": 220,
-                       "labelColor": INK},
+                       "direction": "horizontal", "columns": {"expr": "width < 520 ? 1 : 3"},  # one per line on a phone
+                       "symbolOpacity": 1, "labelLimit": 220, "labelColor": INK},
             "title": {"fontSize": 15, "fontWeight": "bold", "anchor": "start", "color": INK,
                       "subtitleColor": MUTED, "subtitleFontSize": 12},
             "header": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": INK},
@@ -140,10 +141,11 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
 
 
 def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None,
-              side: str = "right") -> alt.LayerChart:
+              side: str = "auto") -> alt.LayerChart:
     """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold).
 
-    The label sits at the top of a vertical line (on its ``side``: "right" or "left"), or at the left end
+    The label sits at the top of a vertical line (on its ``side``: "right", "left", or "auto": whichever
+    side has room, decided in the browser at the chart's drawn width), or at the left end
     of a horizontal one; keep it short, it must fit a phone-wide chart."""
     if (x is None) == (y is None):
         raise ValueError("give the reference line one position: x=... or y=...")
@@ -153,6 +155,9 @@ def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = N
     if label:
         pos = ({"x": alt.datum(x), "y": alt.value(2)} if x is not None else {"y": alt.datum(y), "x": alt.value(2)})
         align, dx = ("right", -4) if (x is not None and side == "left") else ("left", 4)
+        if x is not None and side == "auto" and isinstance(x, int | float):
+            right = f"scale('x', {float(x)!r}) > width * 0.6"  # label on the side with room for it
+            align, dx = alt.ExprRef(f"{right} ? 'right' : 'left'"), alt.ExprRef(f"{right} ? -4 : 4")
         layers.append(alt.Chart().mark_text(align=align, baseline="top" if x is not None else "bottom", dx=dx,
                                             dy=-2 if y is not None else 0, color=MUTED, fontSize=11)
                       .encode(text=alt.value(label), **pos))
@@ -532,7 +537,7 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
     enc = alt.value(PALETTE[0])
     if colour_by is not None:
         data, enc = _grouped(data, colour_by, legend=False)
-    y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]), axis=alt.Axis(labelLimit=200))
+    y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]), axis=alt.Axis(labelLimit=120))
     tips = [alt.Tooltip(f"{category}:N", title=category_title),
             alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
             alt.Tooltip("ci_low:Q", title="95% interval from", format=value_format),
@@ -567,7 +572,7 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     pad = (hi / lo) ** 0.08 if log_x and lo > 0 else None
     domain = [lo / pad, hi * pad] if pad else [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]
     scale = alt.Scale(type="log" if pad else "linear", domain=domain, nice=False, zero=False)
-    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=320)))
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=150)))
     bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70).encode(
         x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
