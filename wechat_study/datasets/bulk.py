@@ -305,6 +305,7 @@ def _cascades(posts: pd.DataFrame, dataset: str, starts: np.ndarray, times_sorte
             "reported_reposts": pd.array([None] * k, dtype="Int64"),
             "reported_comments": pd.array([None] * k, dtype="Int64"),
             "author_followers": pd.array([None] * k, dtype="Int64"),
+            "author_verified": pd.array([None] * k, dtype="boolean"),
             "observed_until": utc(last),
         }
     )
