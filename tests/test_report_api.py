@@ -215,7 +215,7 @@ def test_threshold_explorer_data_and_chart():
     metrics = ws.cascade_metrics(posts)
     labels = cascades.set_index("cascade_id")["label"].reindex(metrics["cascade_id"]).reset_index(drop=True)
     data = threshold_explorer_data(metrics, cascades, labels)
-    assert list(data.columns) == ["group", "reposts", "source_followers", "cascades"]
+    assert list(data.columns) == ["group", "reposts", "source_followers_k", "cascades"]
     assert data["cascades"].sum() == len(metrics) and "cascade_id" not in data
     spec = charts.threshold_explorer(data).to_dict()
     names = {p["name"] for p in spec["params"]}

@@ -466,7 +466,7 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
     f = alt.param(name="repost_followers", value=repost_followers,
                   bind=alt.binding_range(min=10, max=1000, step=10, name="Followers per reposter (assumed) "))
     grouped, color = _grouped(data)
-    views = f"rho * (datum.source_followers + datum.reposts * repost_followers) >= {int(threshold_views)}"
+    views = f"rho * (1000 * datum.source_followers_k + datum.reposts * repost_followers) >= {int(threshold_views)}"
     base = alt.Chart(grouped).transform_calculate(
         by_reposts="datum.reposts >= repost_threshold ? 1 : 0", by_views=f"{views} ? 1 : 0",
         w_reposts="datum.by_reposts * datum.cascades", w_views="datum.by_views * datum.cascades",
@@ -572,8 +572,9 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     pad = (hi / lo) ** 0.08 if log_x and lo > 0 else None
     domain = [lo / pad, hi * pad] if pad else [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]
     scale = alt.Scale(type="log" if pad else "linear", domain=domain, nice=False, zero=False)
-    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=150)))
-    bars = base.mark_rule(strokeWidth=2).encode(x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q")
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=130)))
+    bars = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", title=x_title, scale=scale, axis=alt.Axis(labelFlush=True)), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70).encode(
         x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
                                  alt.Tooltip("ci_low:Q", format=".3f"), alt.Tooltip("ci_high:Q", format=".3f"),
@@ -614,7 +615,7 @@ def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post 
     groups = list(dict.fromkeys(long["group"]))
     scale = alt.Scale(domain=groups, range=PALETTE[:len(groups)])
     color = alt.Color("group:N", title=None, scale=scale,
-                      legend=alt.Legend(orient="top", columns=2, symbolOpacity=1, labelLimit=400))
+                      legend=alt.Legend(orient="top", columns=1, symbolOpacity=1, labelLimit=320))
     base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
     band = base.transform_filter("isValid(datum.ci_low)").mark_area(opacity=0.15).encode(
         y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend, so it is kept

@@ -18,8 +18,10 @@ from .exposure import source_followers
 def threshold_explorer_data(
     metrics: pd.DataFrame, cascades: pd.DataFrame, labels: pd.Series | None = None
 ) -> pd.DataFrame:
-    """Columns ``group, reposts, source_followers, cascades`` (integers): how many cascades of ``metrics``
-    share each (group, reposts, source followers); the explorer weights by ``cascades``.
+    """Columns ``group, reposts, source_followers_k, cascades``: how many cascades of ``metrics`` share each
+    (group, reposts, source followers in thousands, to 0.1); the explorer weights by ``cascades``. Follower
+    counts are rounded to the nearest hundred so that no exact count, which could single out an author, is
+    embedded in a report.
 
     ``labels`` is aligned with ``metrics`` rows (e.g. rumour / non-rumour); without it every cascade is
     in group "all". Cascade ids are left out: the chart does not need them.
@@ -35,8 +37,8 @@ def threshold_explorer_data(
         {
             "group": groups.to_numpy(),
             "reposts": metrics["reposts"].to_numpy().astype(np.int64),
-            "source_followers": np.nan_to_num(f, nan=0.0).round().astype(np.int64),
+            "source_followers_k": np.round(np.nan_to_num(f, nan=0.0) / 1000.0, 1),
         }
     )
-    keys = ["group", "reposts", "source_followers"]
+    keys = ["group", "reposts", "source_followers_k"]
     return out.groupby(keys, sort=True).size().rename("cascades").reset_index()

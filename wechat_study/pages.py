@@ -234,7 +234,7 @@ def _word(name: str) -> str:
     return word(name)
 
 
-def index_page(ledger: dict[str, dict], stems: list[str]) -> str:
+def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORTS) -> str:
     """``reports/index.html``, the front page: the question; each investigation's key findings in words
     (its report's findings-box sentences, filled from the ledger), with links; the data sets with their
     citations and licences; how to cite; the version line; the full ledger, collapsed. No scripts."""
@@ -256,7 +256,7 @@ def index_page(ledger: dict[str, dict], stems: list[str]) -> str:
         f'<p class="ws-prose"><strong>Question.</strong> {html.escape(QUESTION)}</p>',
     ]
     for stem in stems:
-        report = REPORTS / f"{stem}.html"
+        report = reports / f"{stem}.html"
         page = report.read_text("utf-8") if report.is_file() else ""
         heading = html.escape(_report_title(report) or stem)
         out.append(f'<section class="ws-investigation" id="{html.escape(stem)}">')
@@ -291,7 +291,7 @@ def index_page(ledger: dict[str, dict], stems: list[str]) -> str:
         mine = {k: v for k, v in sorted(ledger.items()) if v.get("notebook") == stem}
         if not mine:
             continue
-        out.append(f"<h3>{html.escape(_report_title(REPORTS / f'{stem}.html') or stem)}</h3>")
+        out.append(f"<h3>{html.escape(_report_title(reports / f'{stem}.html') or stem)}</h3>")
         out.append(
             '<div class="ws-table-scroll"><table class="ws-ledger-table"><thead><tr><th>finding</th>'
             "<th>value</th><th>note</th></tr></thead><tbody>"

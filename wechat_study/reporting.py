@@ -259,7 +259,7 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
         write_text(reports / f"{r.stem}.html", pages[r.stem])
         write_chart_data(r.executed, r.stem, reports / "data")
     write_text(ledger_path, dump_ledger(ledger))
-    write_text(reports / "index.html", index_page(ledger, notebooks()))
+    write_text(reports / "index.html", index_page(ledger, notebooks(), reports))
     return runs
 
 
