@@ -52,8 +52,10 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every process (each notebook's
+# kernel, each command) would otherwise compile pandas and altair from source again, seconds each time.
 $(SYNCED): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 # After editing dependencies in pyproject.toml: re-lock and regenerate environment.yml.

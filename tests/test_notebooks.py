@@ -127,6 +127,9 @@ def test_compare_ledgers():
     assert diff == {"a.gone": "missing", "a.new": "new", "a.table": "changed"}
     assert matches(2, 2, 0) and not matches(2, 3, 0) and not matches("a", "b", 0)
     assert dump_ledger(new).index('"a.float"') < dump_ledger(new).index('"a.int"')
+    table = {"a.table": {"value": [{"model": "x", "auc": 0.7, "ci_low": 0.6}], "tolerance": 0.1}}
+    columns = list(json.loads(dump_ledger(table))["a.table"]["value"][0])
+    assert columns == ["model", "auc", "ci_low"], "a table's columns as recorded"
 
 
 def test_the_committed_ledger_covers_every_notebook():

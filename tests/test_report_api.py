@@ -36,6 +36,8 @@ def test_number_formats():
     assert nv.p_value(1.731707e-69) == "p < 0.001" and nv.p_value(0.0321) == "p = 0.032"
     assert nv.ratio(2.314, 1.8, 2.95) == "2.31 (1.80–2.95)"
     assert nv.points(0.065, -0.01, 0.09) == "+6.5 percentage points (-1.0 to +9.0)"
+    assert nv.difference(0.0000446, -0.01398, 0.01281) == "+0.000 (-0.014 to +0.013)"
+    assert nv.difference(-0.1123, -0.15, -0.08) == "-0.112 (-0.150 to -0.080)"
     assert nv.number(1288.4) == "1,288" and nv.number(3.307707) == "3.31" and nv.number(float("nan")) == "not reached"
     with pytest.raises(ValueError, match="unknown format"):
         nv.formatted(1, "percent")

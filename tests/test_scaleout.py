@@ -33,9 +33,7 @@ def in_memory(corpus_dir) -> pd.DataFrame:
 
 
 def same(result: pd.DataFrame, expected: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(
-        result.set_index("cascade_id").sort_index(), expected, check_dtype=False, check_index_type=False
-    )
+    pd.testing.assert_frame_equal(result.set_index("cascade_id").sort_index(), expected)
 
 
 def test_synthetic_files_hold_whole_cascades(corpus_dir):

@@ -305,9 +305,9 @@ def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | No
          "reach {n:count} reposts from the rest with an AUC of {.auc.count_baseline.T:auc}; "
          "the source author's followers alone give "
          "{.auc.source_followers.T:auc}."), "auc"),
-        (("Against that count, SEISMIC's AUC changes by {.auc_gain.seismic.T:number}, the per-cascade Hawkes fit's by "
-         "{.auc_gain.hawkes.T:number} and the pooled Hawkes model's by {.auc_gain.hawkes_pooled.T:number} (paired "
-         "bootstrap 95% intervals)."), "auc-table"),
+        (("Against that count, SEISMIC's AUC changes by {.auc_gain.seismic.T:difference}, the per-cascade Hawkes "
+         "fit's by {.auc_gain.hawkes.T:difference} and the pooled Hawkes model's by "
+         "{.auc_gain.hawkes_pooled.T:difference} (paired bootstrap 95% intervals)."), "auc-table"),
         (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches "
          "{.alarm.seismic.size.T.recall:share} of the cascades that go on to cross; "
          "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "

@@ -125,9 +125,9 @@ def load_ledger(path: Path) -> dict[str, dict]:
 
 
 def dump_ledger(findings: dict[str, dict]) -> str:
-    """The ledger's text: sorted by name, stable, UTF-8."""
-    return json.dumps(dict(sorted(findings.items())), ensure_ascii=False, indent=2, sort_keys=True,
-                      allow_nan=False) + "\n"
+    """The ledger's text: sorted by name, stable, UTF-8. Inside a finding, keys keep the order they were
+    recorded in (a table's columns read as the notebook made them, whether the ledger is fresh or read back)."""
+    return json.dumps(dict(sorted(findings.items())), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def write_ledger(path: Path, findings: dict[str, dict]) -> None:

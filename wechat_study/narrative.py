@@ -90,6 +90,17 @@ def points(x, lo=None, hi=None) -> str:
     return f"{100 * x:+.1f} percentage points" + _interval(lo, hi, lambda v: f"{100 * v:+.1f}")
 
 
+def difference(x, lo=None, hi=None) -> str:
+    """A signed difference of two scores (e.g. an AUC gain), three decimals: ``+0.005 (-0.002 to +0.011)``."""
+    if _missing(x):
+        return NOT_REACHED
+
+    def f(v):
+        return f"{v:+.3f}".replace("-0.000", "+0.000")
+
+    return f(x) + _interval(lo, hi, f)
+
+
 def count(n, lo=None, hi=None) -> str:
     """A whole number with thousands separators: ``1,277,843``."""
     if _missing(n):
@@ -167,6 +178,7 @@ def text(x, lo=None, hi=None) -> str:
 FORMATS = {
     "share": share,
     "points": points,
+    "difference": difference,
     "count": count,
     "number": number,
     "hours": hours,

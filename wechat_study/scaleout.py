@@ -71,6 +71,11 @@ def _partition_metrics(part: pd.DataFrame, thresholds, depths) -> pd.DataFrame:
     return cascade_metrics(part, thresholds=thresholds, depths=depths, threads=1)
 
 
+def _same_types(table: pd.DataFrame) -> pd.DataFrame:
+    """The in-memory path's types: Dask reads text as ``string[pyarrow]``, ``cascade_metrics`` gives ``str``."""
+    return table.reset_index(drop=True).astype({"cascade_id": "str"})
+
+
 def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), progress: bool = False) -> pd.DataFrame:
     """``cascade_metrics`` for every cascade of a partitioned Parquet corpus, one file per task.
 
@@ -89,13 +94,13 @@ def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), pro
     try:
         if client is None:
             with dask.config.set(scheduler="threads"):
-                return result.compute().reset_index(drop=True)
+                return _same_types(result.compute())
         future = client.compute(result)
         if progress:
             from distributed import progress as show
 
             show(future)
-        return future.result().reset_index(drop=True)
+        return _same_types(future.result())
     except Exception as e:  # a worker lost, a task failed: say which and what to do
         if isinstance(e, WechatStudyError):
             raise

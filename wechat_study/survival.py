@@ -262,7 +262,16 @@ def steps(curves: pd.DataFrame) -> pd.DataFrame:
 
 
 def report_missing(lines: list[str]) -> None:
-    """Print the "not reached" lines among recorded-finding lines (findings that could not exist), and nothing else."""
+    """Show the "not reached" lines among recorded-finding lines (findings that could not exist), and nothing
+    else: as a paragraph of the report in a notebook, printed elsewhere."""
+    from . import narrative as nv
+
     missing = [x for x in lines if "not reached" in x]
-    if missing:
+    if not missing:
+        return
+    if nv._in_ipython():
+        from IPython.display import display
+
+        display(nv.paragraph("Not reached here: {m:text}.", m="; ".join(missing)))
+    else:
         print("\n".join(missing))

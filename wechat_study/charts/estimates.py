@@ -1,0 +1,147 @@
+"""Estimates with intervals (dots and bars), distinctive words, views decomposed, the collection's intake,
+and the threshold explorer."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from .figure import reference
+from .theme import PALETTE, _grouped, word
+
+
+def wrapped_labels(labels, width: int = 18) -> str:
+    """A Vega label expression that breaks each label longer than ``width`` characters onto lines at spaces
+    (so "removed for a rule violation" fits a phone-wide chart's axis instead of being cut short)."""
+    expr = "datum.label"
+    for label in dict.fromkeys(str(v) for v in labels):
+        lines = textwrap.wrap(label, width)
+        if len(lines) > 1:
+            label_js, lines_js = (json.dumps(v, ensure_ascii=False) for v in (label, lines))
+            expr = f"datum.label === {label_js} ? {lines_js} : {expr}"
+    return expr
+
+
+def interval_dots(table: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
+                  value_format: str = ".1%", colour_by: str | None = None, extra_tooltips=(),
+                  axis_format: str | None = None) -> alt.LayerChart:
+    """One dot per ``category`` at ``value`` with its 95% interval (``ci_low`` to ``ci_high``) as a bar
+    through it, categories in table order; codes shown as words, coloured by ``colour_by``'s concept.
+    ``value_format`` is for tooltips; the axis uses ``axis_format`` (default: whole percents or plain numbers)."""
+    axis_format = axis_format or ("%" if value_format.endswith("%") else "~g")
+    data = table.assign(**{category: table[category].map(word)})
+    enc = alt.value(PALETTE[0])
+    if colour_by is not None:
+        data, enc = _grouped(data, colour_by, legend=False)
+    y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]),
+              axis=alt.Axis(labelLimit=150, labelExpr=wrapped_labels(data[category])))
+    tips = [alt.Tooltip(f"{category}:N", title=category_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+            alt.Tooltip("ci_low:Q", title="95% interval from", format=value_format),
+            alt.Tooltip("ci_high:Q", title="95% interval to", format=value_format), *extra_tooltips]
+    base = alt.Chart(data).encode(y=y, color=enc, tooltip=tips)
+    rules = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        x=alt.X("ci_low:Q", title=value_title, axis=alt.Axis(format=axis_format, tickCount=6)), x2="ci_high:Q")
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=f"{value}:Q")
+    return alt.layer(rules, dots).properties(height=alt.Step(24))
+
+
+def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
+    """The distinctive title words of one removal ``reason`` (``titles.record_distinctive`` rows): log-odds
+    against the other removals with 95% intervals, words labelled with their English gloss, a line at 0."""
+    rows = top[top["reason"] == reason]
+    label = rows["word"] + rows["gloss"].map(lambda g: f" ({g})" if g else "")
+    tips = [alt.Tooltip("titles:Q", title="titles"), alt.Tooltip("accounts:Q", title="accounts"),
+            alt.Tooltip("z:Q", title="z", format=".1f")]
+    dots = interval_dots(rows.assign(word=label), "word", "delta", "word", "log-odds against the other removals",
+                         value_format=".2f", extra_tooltips=tips)
+    return reference(dots, x=0)
+
+
+def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True,
+                    x_title: str = "odds ratio") -> alt.LayerChart:
+    """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
+    with a rule at the no-difference value ``reference``."""
+    d = table.dropna(subset=["estimate"]).reset_index(drop=True)
+    short = d["method"].str.replace(r" \(.*\)$", "", regex=True)
+    d = d.assign(row=short + (" · " + d["estimand"] if d["estimand"].nunique() > 1 else ""))
+    lo, hi = min(d["ci_low"].min(), reference), max(d["ci_high"].max(), reference)
+    pad = (hi / lo) ** 0.08 if log_x and lo > 0 else None
+    domain = [lo / pad, hi * pad] if pad else [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]
+    scale = alt.Scale(type="log" if pad else "linear", domain=domain, nice=False, zero=False)
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=130)))
+    bars = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", title=x_title, scale=scale, axis=alt.Axis(labelFlush=True)), x2="ci_high:Q")
+    dots = base.mark_point(filled=True, size=70).encode(
+        x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
+                                 alt.Tooltip("ci_low:Q", format=".3f"), alt.Tooltip("ci_high:Q", format=".3f"),
+                                 alt.Tooltip("cascades:Q", format=",")])
+    rule = alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
+    return alt.layer(rule, bars, dots).properties(height=alt.Step(28))
+
+
+def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.Chart:
+    """Share of cascades reaching the views line from the source's audience alone, and with reposts, across ρ
+    (``exposure.decompose`` rows at one assumed ``repost_followers``), stacked."""
+    d = table[table["repost_followers"] == repost_followers]
+    long = pd.concat([pd.DataFrame({"rho": d["rho"], "how": how, "share": d[col], "order": i}) for i, (how, col) in
+                      enumerate([("from the source's audience alone", "share_source_alone"),
+                                 ("needs reposts", "share_needs_reposts")])])
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("rho:O", title="ρ (share of followers who see a post)", axis=alt.Axis(labelAngle=0)),
+        order=alt.Order("order:Q", sort="ascending"),
+        y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%"), stack=True),
+        color=alt.Color("how:N", title=None, sort=["from the source's audience alone", "needs reposts"]),
+        tooltip=["rho:O", "how:N", alt.Tooltip("share:Q", format=".1%")]).properties(height=260)
+
+
+def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
+    """Source posts per month and label (``periods.monthly_intake``), with a rule at the month ``cut``."""
+    bars = alt.Chart(monthly).mark_line(point=True).encode(
+        x=alt.X("month:T", title="month of the source post (Beijing time)", timeUnit="yearmonth"),
+        y=alt.Y("sources:Q", title="source posts in the collection"), color=alt.Color("label:N", title=None),
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), "label:N", "sources:Q"])
+    rule = alt.Chart(pd.DataFrame({"month": [cut]})).mark_rule(strokeDash=[4, 4], color="gray").encode(
+        x=alt.X("month:T", timeUnit="yearmonth"))
+    return alt.layer(bars, rule).properties(height=280)
+
+
+def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, threshold_views: int = 5000,
+                       rho: float = 0.05, repost_followers: int = 100) -> alt.LayerChart:
+    """Sliders for the repost threshold (50-1,000), ρ and followers per reposter; bars of the share of
+    cascades crossing each line, by group, recomputed in the browser (``explorer.threshold_explorer_data``).
+
+    Views follow ρ·(F_source + reposts·F_repost); both lines are inclusive (docs/methods.md#5-views-the-exposure-model).
+    """
+    t = alt.param(name="repost_threshold", value=threshold_reposts,
+                  bind=alt.binding_range(min=50, max=1000, step=10, name="Repost threshold "))
+    r = alt.param(name="rho", value=rho, bind=alt.binding_range(min=0.01, max=0.2, step=0.01,
+                                                                name="ρ, share of followers who see a post "))
+    f = alt.param(name="repost_followers", value=repost_followers,
+                  bind=alt.binding_range(min=10, max=1000, step=10, name="Followers per reposter (assumed) "))
+    grouped, color = _grouped(data)
+    views = f"rho * (1000 * datum.source_followers_k + datum.reposts * repost_followers) >= {int(threshold_views)}"
+    base = alt.Chart(grouped).transform_calculate(
+        by_reposts="datum.reposts >= repost_threshold ? 1 : 0", by_views=f"{views} ? 1 : 0",
+        w_reposts="datum.by_reposts * datum.cascades", w_views="datum.by_views * datum.cascades",
+    ).transform_aggregate(
+        crossing_reposts="sum(w_reposts)", crossing_views="sum(w_views)", cascades="sum(cascades)", groupby=["group"],
+    ).transform_calculate(
+        reposts_line="datum.crossing_reposts / datum.cascades", views_line="datum.crossing_views / datum.cascades",
+    ).transform_fold(["reposts_line", "views_line"], as_=["line", "share"]).transform_calculate(
+        line=f"datum.line == 'reposts_line' ? 'reposts ≥ threshold' : 'views ≥ {threshold_views:,}'")
+    y = alt.Y("line:N", title=None, axis=alt.Axis(labelLimit=150))
+    bars_ = base.mark_bar().encode(
+        y=y, yOffset=alt.YOffset("group:N"), color=color,
+        x=alt.X("share:Q", title="share of cascades crossing", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("line:N", title="line"),
+                 alt.Tooltip("share:Q", title="share crossing", format=".1%"),
+                 alt.Tooltip("cascades:Q", title="cascades", format=",")])
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"),
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("share:Q", title="share crossing", format=".1%")])
+    return alt.layer(bars_, labels).add_params(t, r, f).properties(height=alt.Step(26))

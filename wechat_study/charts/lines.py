@@ -1,0 +1,199 @@
+"""Distributions and shares over time or size: CCDFs, survival curves, share lines, counts by month, AUC and
+the censor's clock."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .theme import PALETTE, _grouped, _unlisted, word
+
+
+def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Chart:
+    """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default."""
+    scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
+    data, color = _grouped(ccdfs)
+    return alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=2).encode(
+        x=alt.X("value:Q", title=x_title, scale=scale),
+        y=alt.Y("share:Q", title="share of cascades at least this large (log scale)", scale=alt.Scale(type="log"),
+                axis=alt.Axis(format="~%")),
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("value:Q", title=x_title, format=",.3~f"),
+                 alt.Tooltip("share:Q", title="share at least this large", format=".3~%")],
+    ).properties(height=320)
+
+
+def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
+                       measure_title: str = "structural virality") -> alt.LayerChart:
+    """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), side by
+    side; point size is the number of cascades behind it (also in the tooltip). Columns
+    ``ci_low_<group>``/``ci_high_<group>``, when present, are drawn as 95% interval bars."""
+    a, b = (g.replace("-", "_") for g in groups)
+
+    def part(g, s):
+        d = {"size_bin": table["size_bin"], "group": g, "median": table[f"median_{s}"], "n": table[f"n_{s}"]}
+        if {f"ci_low_{s}", f"ci_high_{s}"} <= set(table.columns):
+            d |= {"ci_low": table[f"ci_low_{s}"], "ci_high": table[f"ci_high_{s}"]}
+        return pd.DataFrame(d)
+
+    long = pd.concat([part(g, s) for g, s in zip(groups, (a, b), strict=True)]).dropna(subset=["median"])
+    order = list(table["size_bin"])
+    data, color = _grouped(long)
+    _, no_legend = _grouped(long, legend=False)
+    x = alt.X("size_bin:N", title="cascade size (posts), size bin", sort=order, axis=alt.Axis(labelAngle=0))
+    points = alt.Chart(data).mark_point(filled=True, opacity=1).encode(
+        x=x, xOffset=alt.XOffset("group:N"),
+        y=alt.Y("median:Q", title=f"median {measure_title}"),
+        size=alt.Size("n:Q", title="cascades in the bin", scale=alt.Scale(range=[30, 300]),
+                      legend=alt.Legend(symbolFillColor="#888888", symbolStrokeColor="#888888")),
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("size_bin:N", title="size bin (posts)"),
+                 alt.Tooltip("n:Q", title="cascades", format=","),
+                 alt.Tooltip("median:Q", title="median", format=".3f")],
+    )
+    layers = [points]
+    if "ci_low" in data:
+        layers.insert(0, alt.Chart(data).mark_rule(strokeWidth=2).encode(
+            x=x, xOffset=alt.XOffset("group:N"), y="ci_low:Q", y2="ci_high:Q", stroke=_unlisted(no_legend, alt.Stroke)))
+    return alt.layer(*layers).properties(height=300)
+
+
+def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
+    """Kaplan-Meier curves with their 95% bands (``thresholds.kaplan_meier`` curves), log time axis."""
+    data, color = _grouped(curves[curves["hours"] > 0])
+    _, no_legend = _grouped(curves[curves["hours"] > 0], legend=False)
+    base = alt.Chart(data).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.mark_area(opacity=0.18, interpolate="step-after").encode(
+        y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
+    line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
+        y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("hours:Q", title="hours", format=",.1f"),
+                 alt.Tooltip("survival:Q", title="share not yet there", format=".1%")])
+    return alt.layer(band, line).properties(height=320)
+
+
+def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_title: str = "share of cascades",
+                log_x: bool = False) -> alt.LayerChart:
+    """Shares (with ``ci_low``/``ci_high`` bands when present) against ``x``, one line per ``group``."""
+    if "group" in table:
+        data, color = _grouped(table)
+    else:
+        data, color = table.assign(group="all"), alt.Color("group:N", legend=None)
+    _, no_legend = _grouped(data, legend=False)
+    scale = alt.Scale(type="log") if log_x else alt.Scale()
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale))
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
+        color=color,
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")])
+    if {"ci_low", "ci_high"} <= set(table.columns):
+        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
+        return alt.layer(band, line).properties(height=300)
+    return alt.layer(line).properties(height=300)
+
+
+def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str,
+            value_title: str) -> alt.LayerChart:
+    """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page."""
+    base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+                                   y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
+    tips = [alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")]
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(format="%", orient="top", direction="horizontal", gradientLength=200)),
+        tooltip=tips)
+    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".0%"), tooltip=tips,
+                                              color=alt.condition(f"datum['{value}'] > 0.55", alt.value("white"),
+                                                                  alt.value("black")))
+    return alt.layer(cells, text).properties(height=alt.Step(34))
+
+
+def bars(table: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
+         value_format: str = ",") -> alt.Chart:
+    """Horizontal bars, largest first; codes in ``category`` shown as words."""
+    data = table.assign(**{category: table[category].map(word)})
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=category_title, sort="-x", axis=alt.Axis(labelLimit=180)),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                 alt.Tooltip(f"{value}:Q", title=value_title, format=value_format)]).properties(height=alt.Step(26))
+
+
+def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "reason") -> alt.Chart:
+    """Counts per month (``month`` as YYYY-MM), one line per ``color`` value (codes shown as words)."""
+    data, enc = _grouped(table, color)
+    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20), strokeWidth=2).encode(
+        x=alt.X("month:T", title="month (Beijing time)", timeUnit="yearmonth"),
+        y=alt.Y(f"{value}:Q", title=f"{word(value)} per month"), color=enc,
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"),
+                 alt.Tooltip(f"{color}:N", title=word(color)),
+                 alt.Tooltip(f"{value}:Q", title=word(value), format=",")],
+    ).properties(height=300)
+
+
+def histogram(values: pd.DataFrame, value: str, group: str, value_title: str,
+              max_value: int | None = None) -> alt.Chart:
+    """Shares of each whole-number value within each group (e.g. days to removal by reason), bars side by
+    side in one view (no facets, so it fits a phone); the last value collects everything from ``max_value`` up."""
+    d = values[[value, group]].copy()
+    if max_value is not None:
+        d[value] = d[value].clip(upper=max_value)
+    counts = d.groupby([group, value]).size().rename("n").reset_index()
+    counts["share"] = counts["n"] / counts.groupby(group)["n"].transform("sum")
+    data, enc = _grouped(counts, group)
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{value}:O", title=value_title, axis=alt.Axis(labelAngle=0)), xOffset=alt.XOffset(f"{group}:N"),
+        y=alt.Y("share:Q", title="share within its group", axis=alt.Axis(format="%")), color=enc,
+        tooltip=[alt.Tooltip(f"{group}:N", title=word(group)), alt.Tooltip(f"{value}:O", title=value_title),
+                 alt.Tooltip("n:Q", title="count", format=","), alt.Tooltip("share:Q", title="share", format=".1%")],
+    ).properties(height=260)
+
+
+def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes after the source post (log scale)",
+              y: str = "auc", y_title: str = "ROC-AUC") -> alt.LayerChart:
+    """AUC (or any score in [0, 1] that is not a share) with its ``ci_low``/``ci_high`` band, one line per
+    ``model``, against observation time on a log axis."""
+    data, color = _grouped(table.rename(columns={"model": "group"}))
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
+        tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".3f"),
+                 alt.Tooltip("ci_low:Q", title="95% interval, low", format=".3f"),
+                 alt.Tooltip("ci_high:Q", title="95% interval, high", format=".3f")])
+    return alt.layer(band, line).properties(height=320)
+
+
+def cumulative_lines(table: pd.DataFrame, x: str, x_title: str, group: str = "reason", y: str = "share",
+                     y_title: str = "share seen by then") -> alt.Chart:
+    """Cumulative shares against a whole-number ``x`` (e.g. days since publication), one stepped line per
+    ``group``, coloured by its concept's palette."""
+    data, enc = _grouped(table, group)
+    return alt.Chart(data).mark_line(interpolate="step-after", point=True).encode(
+        x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), color=enc,
+        tooltip=[alt.Tooltip(f"{group}:N", title=word(group)), alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")],
+    ).properties(height=280)
+
+
+def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
+    """Shares by hour, one line per ``group`` (``early_warning.clock_long``), with 95% bands where a row has
+    ``ci_low``/``ci_high``; the legend sits above the plot."""
+    groups = list(dict.fromkeys(long["group"]))
+    scale = alt.Scale(domain=groups, range=PALETTE[:len(groups)])
+    color = alt.Color("group:N", title=None, scale=scale,
+                      legend=alt.Legend(orient="top", columns=1, symbolOpacity=1, labelLimit=320))
+    base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
+    band = base.transform_filter("isValid(datum.ci_low)").mark_area(opacity=0.15).encode(
+        y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend, so it is kept
+    line = base.mark_line(point=True, strokeWidth=2).encode(
+        y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%")), color=color,
+        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~g"),
+                 alt.Tooltip("share:Q", title="share", format=".1%")])
+    return alt.layer(band, line).properties(height=320)

@@ -1,0 +1,122 @@
+"""The house theme: fonts, palettes per concept, the words for codes; registered and enabled on import."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+THEME = "wechat_study"
+FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3", "#2e4057", "#9b5de5"]
+INK, MUTED = "#222222", "#666666"
+
+#: One palette per concept, the same in every chart: code -> colour.
+PALETTES: dict[str, dict[str, str]] = {
+    "group": {"rumour": "#d1495b", "non-rumour": "#1f5f8b", "false": "#d1495b", "true": "#1f5f8b",
+              "unverified": "#edae49", "all": "#555555"},
+    "dataset": {"ced": "#2e4057", "wbmsf": "#00798c", "twitter15": "#edae49", "twitter16": "#c77d00",
+                "wechatscope": "#66a182", "synthetic": "#8d96a3"},
+    "reason": {"author_deleted": "#8d96a3", "violation": "#d1495b", "rule_violation": "#d1495b",
+               "account_blocked": "#6a040f", "complaint": "#edae49", "migrated": "#00798c",
+               "account_migrated": "#00798c"},
+    "model": {"count_baseline": "#8d96a3", "seismic": "#1f5f8b", "hawkes": "#00798c", "hawkes_marked": "#66a182",
+              "logistic": "#d1495b", "features": "#edae49",
+              "source_followers": "#edae49", "hawkes_pooled": "#2e4057"},
+}
+
+#: Legend and axis words for the codes the library uses.
+WORDS: dict[str, str] = {
+    "ced": "CED (Weibo)", "wbmsf": "Wb-MSF (Weibo)", "twitter15": "Twitter15", "twitter16": "Twitter16",
+    "wechatscope": "WeChatscope", "citizenlab": "Citizen Lab", "synthetic": "synthetic",
+    "author_deleted": "deleted by the author", "violation": "removed for a rule violation",
+    "rule_violation": "removed for a rule violation", "account_blocked": "account blocked",
+    "complaint": "removed after a complaint", "migrated": "account migrated", "account_migrated": "account migrated",
+    "count_baseline": "count baseline", "seismic": "SEISMIC", "hawkes": "Hawkes", "hawkes_marked": "marked Hawkes",
+    "logistic": "logistic regression", "rho": "ρ", "non_rumour": "non-rumour",
+    "source_followers": "source's followers", "hawkes_pooled": "pooled Hawkes",
+}
+
+
+def word(code) -> str:
+    """The reader's word for a code (``author_deleted`` → "deleted by the author")."""
+    return WORDS.get(str(code), str(code).replace("_", " "))
+
+
+def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of ``table`` with the codes in ``columns`` replaced by words (for legends and tooltips)."""
+    out = table.copy()
+    for c in columns:
+        out[c] = out[c].map(word)
+    return out
+
+
+def palette(concept: str, codes) -> alt.Scale:
+    """A colour scale for ``concept`` over the ``codes`` present (as words), fixed colours per code."""
+    colours = PALETTES[concept]
+    order = list(colours)
+    present = sorted(dict.fromkeys(str(c) for c in codes), key=lambda c: order.index(c) if c in order else len(order))
+    extra = iter(c for c in PALETTE if c not in colours.values())
+    return alt.Scale(domain=[word(c) for c in present],
+                     range=[colours.get(c) or next(extra, "#555555") for c in present])
+
+
+def colour(field: str, concept: str, codes, title: str | None = None, legend: bool = True) -> alt.Color:
+    """Colour by ``field`` (already in words, see ``readable``) with the concept's palette; full-opacity swatches."""
+    return alt.Color(f"{field}:N", title=title, scale=palette(concept, codes),
+                     legend=alt.Legend(symbolOpacity=1, symbolStrokeWidth=3) if legend else None)
+
+
+@alt.theme.register(THEME, enable=True)
+def house_theme() -> alt.theme.ThemeConfig:
+    """Plain, legible defaults: one font, muted palette, light grid, legends on top, full-opacity swatches."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 600, "continuousHeight": 320, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "gridColor": "#ececec",
+                     "domainColor": "#888888", "tickColor": "#888888", "labelColor": INK, "titleColor": INK,
+                     "labelOverlap": "greedy", "labelLimit": 160, "titlePadding": 8},
+            "axisQuantitative": {"tickCount": 6},
+            "axisX": {"labelFlush": True, "labelPadding": 4},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal", "orient": "top",
+                       "direction": "horizontal", "columns": {"expr": "width < 520 ? 1 : 3"},  # one per line on a phone
+                       "symbolOpacity": 1, "labelLimit": 220, "labelColor": INK},
+            "title": {"fontSize": 15, "fontWeight": "bold", "anchor": "start", "color": INK,
+                      "subtitleColor": MUTED, "subtitleFontSize": 12},
+            "header": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": INK},
+            "text": {"font": FONT, "fontSize": 12},
+            "mark": {"color": PALETTE[0]},
+        }
+    }
+
+
+CONCEPTS = ("group", "dataset", "reason", "model")
+
+
+def concept_of(codes) -> str | None:
+    """The palette concept whose codes include every value in ``codes`` (None when no palette fits)."""
+    present = {str(c) for c in codes}
+    for concept in CONCEPTS:
+        if present <= set(PALETTES[concept]) | {word(c) for c in PALETTES[concept]}:
+            return concept
+    return None
+
+
+def _grouped(table: pd.DataFrame, field: str = "group", legend: bool = True):
+    """``table`` with codes in ``field`` turned to words, and the colour encoding of its concept."""
+    codes = list(dict.fromkeys(table[field].astype(str)))
+    back = {word(c): c for concept in CONCEPTS for c in PALETTES[concept]}
+    codes = [back.get(c, c) for c in codes]
+    concept = concept_of(codes)
+    data = table.assign(**{field: table[field].astype(str).map(lambda c: word(back.get(c, c)))})
+    if concept is None:
+        return data, alt.Color(f"{field}:N", title=None, legend=alt.Legend(symbolOpacity=1) if legend else None)
+    return data, colour(field, concept, codes, legend=legend)
+
+
+def _unlisted(color: alt.Color, channel):
+    """The same colours on another channel (``alt.Fill`` for bands, ``alt.Stroke`` for interval bars), with
+    no legend of its own: the lines' legend stays the only one, drawn at full opacity."""
+    spec = {k: v for k, v in color.to_dict().items() if k != "legend"}
+    return channel(**spec, legend=None)
