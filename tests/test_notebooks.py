@@ -37,12 +37,32 @@ def test_every_notebook_has_a_synthetic_mode():
     assert set(reporting.notebooks()) == set(SYNTHETIC)
 
 
+def _run_all(tmp_path_factory, params: dict[str, dict]) -> tuple[Path, dict[str, reporting.Run]]:
+    """Every notebook of ``params`` run at once (``run_many``), on an empty data folder of their own."""
+    data = tmp_path_factory.mktemp("data") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WECHAT_STUDY_DATA", str(data))
+        runs = reporting.run_many(sorted(params), params, force=True, cache_root=tmp_path_factory.mktemp("cache"))
+    return data, {r.stem: r for r in runs}
+
+
+@pytest.fixture(scope="module")
+def synthetic_runs(tmp_path_factory):
+    return _run_all(tmp_path_factory, SYNTHETIC)
+
+
+@pytest.fixture(scope="module")
+def edge_runs(tmp_path_factory):
+    return _run_all(tmp_path_factory, {stem: {**SYNTHETIC[stem], **EDGE[stem]} for stem in EDGE})
+
+
 @pytest.mark.parametrize("stem", sorted(SYNTHETIC))
-def test_notebook_runs_offline_on_synthetic_data(stem, tmp_path, tmp_data):
-    r = reporting.run(stem, overrides=SYNTHETIC[stem], force=True, cache_root=tmp_path)
+def test_notebook_runs_offline_on_synthetic_data(stem, synthetic_runs):
+    data, runs = synthetic_runs
+    r = runs[stem]
     assert not r.cached and r.findings
     assert all(f["notebook"] == stem for f in r.findings.values())
-    assert not list((tmp_data / "raw").glob("*")) if (tmp_data / "raw").exists() else True  # no data fetched
+    assert not list((data / "raw").glob("*")) if (data / "raw").exists() else True  # no data fetched
     nb = nbformat.read(r.executed, as_version=4)
     assert "papermill" not in nb.metadata
     assert [c.id for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])] == ["injected-parameters"]
@@ -51,10 +71,19 @@ def test_notebook_runs_offline_on_synthetic_data(stem, tmp_path, tmp_data):
     assert "<script src=" not in page and "cdn" not in page.lower()
 
 
+def test_running_notebooks_at_once_changes_nothing(synthetic_runs, tmp_path):
+    """One at a time (``jobs=1``) gives the findings and pages that running them together gave."""
+    _, together = synthetic_runs
+    stems = ["01-data-audit", "06-deletion-counterfactual"]
+    alone = reporting.run_many(stems, SYNTHETIC, force=True, cache_root=tmp_path, jobs=1)
+    for r in alone:
+        assert r.findings == together[r.stem].findings
+        assert pages.render(r.executed, r.stem) == pages.render(together[r.stem].executed, r.stem)
+
+
 @pytest.mark.parametrize("stem", sorted(EDGE))
-def test_notebook_runs_at_an_edge(stem, tmp_path, tmp_data):
-    params = {**SYNTHETIC[stem], **EDGE[stem]}
-    r = reporting.run(stem, overrides=params, force=True, cache_root=tmp_path)
+def test_notebook_runs_at_an_edge(stem, edge_runs):
+    r = edge_runs[1][stem]
     assert r.findings and all(f["notebook"] == stem for f in r.findings.values())
     unreached = {k: f for k, f in r.findings.items() if f["value"] is None}
     assert all(f.get("reason") for f in unreached.values()), "a finding not reached says why"

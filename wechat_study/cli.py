@@ -149,7 +149,7 @@ def cmd_audit(args) -> None:
 def cmd_reproduce(args) -> None:
     from . import reporting
 
-    runs = reporting.reproduce(args.notebooks or None, force=args.force, mirror=args.mirror)
+    runs = reporting.reproduce(args.notebooks or None, force=args.force, mirror=args.mirror, jobs=args.jobs)
     print(f"reports/: {len(runs)} report(s), findings.json, index.html")
 
 
@@ -177,7 +177,7 @@ def cmd_verify(args) -> int:
 
     from . import reporting
 
-    diff, differing = reporting.verify(mirror=args.mirror)
+    diff, differing = reporting.verify(mirror=args.mirror, jobs=args.jobs)
     if not diff.empty:
         with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_rows", 500):
             print(diff.to_string(index=False))
@@ -224,6 +224,7 @@ def cmd_metrics(args) -> None:
           f"({time.perf_counter() - t:.1f} s)")
 
 
+JOBS_HELP = "notebooks to run at once, each in its own kernel (default: one per core, at most 4)"
 MIRROR_HELP = "a folder laid out as MIRROR/NAME/REPO-COMMIT.tar.gz (default: $WECHAT_STUDY_MIRROR, else download)"
 
 
@@ -258,6 +259,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
                    help="notebooks to run (default: all, in params.yaml order); short names work: 03, legal-thresholds")
     r.add_argument("--force", action="store_true", help="run notebooks even when their cached run is current")
+    r.add_argument("--jobs", type=_count, metavar="N", help=JOBS_HELP)
     r.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
     r.set_defaults(func=cmd_reproduce)
 
@@ -284,6 +286,7 @@ def parser() -> argparse.ArgumentParser:
                        description="Re-run every notebook from scratch; compare each finding with the ledger "
                                    "(within its tolerance) and each page with the committed one. Exit status 1 "
                                    "on any drift.")
+    v.add_argument("--jobs", type=_count, metavar="N", help=JOBS_HELP)
     v.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
     v.set_defaults(func=cmd_verify)
 

@@ -114,13 +114,22 @@ def _cascade(parent, times, orphan, shift, thresholds, depths, depth, size, leve
     breadth = 0
     for d in range(max_depth + 1):
         breadth = max(breadth, level[d])
-    if ordered:
+    if ordered and n < EXACT_WIENER_BELOW:
+        w = 0  # sizes and the Wiener index in one backward pass: size[j] is whole once j is reached
         for j in range(n - 1, 0, -1):
-            size[parent[j] - shift] += size[j]
+            s = size[j]
+            w += np.int64(s) * (n - s)
+            size[parent[j] - shift] += s
+        wiener = float(w)
     else:
-        _sizes_by_level(parent, n, shift, depth, size, level, max_depth)
+        if ordered:
+            for j in range(n - 1, 0, -1):
+                size[parent[j] - shift] += size[j]
+        else:
+            _sizes_by_level(parent, n, shift, depth, size, level, max_depth)
+        wiener = _wiener(size, n)
     nf = float(n)
-    floats[VIRALITY, c] = 2.0 * _wiener(size, n) / (nf * (nf - 1.0)) if n > 1 else np.nan
+    floats[VIRALITY, c] = 2.0 * wiener / (nf * (nf - 1.0)) if n > 1 else np.nan
     floats[LIFETIME, c] = _seconds(last, t_root)
     ints[DEPTH, c] = max_depth
     ints[BREADTH, c] = breadth

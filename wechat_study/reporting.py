@@ -139,6 +139,62 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
     return Run(stem, folder / "executed.ipynb", read_recorded(folder / "findings.jsonl"), cached=False, params=params)
 
 
+def default_jobs() -> int:
+    """Notebooks run at once by default: one per core, at most 4 (each holds a data set in memory)."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _timed_run(*args) -> tuple[Run, float]:
+    import time
+
+    start = time.monotonic()
+    return run(*args), time.monotonic() - start
+
+
+def run_many(stems: list[str], overrides: dict[str, dict] | None = None, force: bool = False,
+             cache_root: Path | None = None, mirror=None, jobs: int | None = None) -> list[Run]:
+    """``run`` for each of ``stems``, ``jobs`` notebooks at a time (default ``default_jobs()``); the runs
+    come back in ``stems`` order. Each notebook runs in a kernel of its own, so its findings and page
+    do not depend on ``jobs``.
+
+    The data sets are fetched and prepared first, one at a time. One line is printed per notebook as it
+    ends. When a notebook fails, those not yet started are not run, and its error is raised once the
+    ones already running have ended.
+    """
+    import concurrent.futures as cf
+    import multiprocessing
+
+    from .corpus import prepare
+
+    overrides = overrides or {}
+    for name in dict.fromkeys(n for stem in stems
+                              for n in datasets_used({**parameters().get(stem, {}), **overrides.get(stem, {})})):
+        prepare(name, mirror=mirror)
+    jobs = max(1, min(jobs or default_jobs(), len(stems)))
+    done: dict[str, Run] = {}
+
+    def report(stem: str, r: Run, seconds: float) -> None:
+        done[stem] = r
+        how = "cached" if r.cached else f"ran in {seconds:.0f} s"
+        print(f"[{len(done)}/{len(stems)}] {stem}: {how}, {len(r.findings)} findings", flush=True)
+
+    if jobs == 1:
+        for stem in stems:
+            report(stem, *_timed_run(stem, overrides.get(stem), force, cache_root, mirror))
+        return [done[s] for s in stems]
+    print(f"{len(stems)} notebooks, {jobs} at a time", flush=True)
+    with cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_timed_run, stem, overrides.get(stem), force, cache_root, mirror): stem
+                   for stem in stems}
+        try:
+            for f in cf.as_completed(futures):
+                report(futures[f], *f.result())
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [done[s] for s in stems]
+
+
 def _execute(stem: str, params: dict, staging: Path) -> None:
     """Run the notebook by papermill into ``staging/executed.ipynb`` and ``staging/findings.jsonl``."""
     import nbformat
@@ -233,8 +289,10 @@ def clean(nb):
 
 
 def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, reports: Path | None = None,
-              overrides: dict[str, dict] | None = None, cache_root: Path | None = None) -> list[Run]:
-    """Run (or take from the cache) each notebook; then write its report, the ledger and the index.
+              overrides: dict[str, dict] | None = None, cache_root: Path | None = None,
+              jobs: int | None = None) -> list[Run]:
+    """Run (or take from the cache) each notebook, ``jobs`` at a time (see ``run_many``); then write its
+    report, the ledger and the index.
 
     Names may be short (see ``notebooks.resolve``). Nothing under ``reports/`` is written until
     every notebook has run, so an interrupted or failed reproduce leaves the reports as they were.
@@ -244,12 +302,7 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
 
     reports = Path(reports or REPORTS)
     stems = list(dict.fromkeys(resolve(s) for s in stems)) if stems else notebooks()
-    runs = []
-    for i, stem in enumerate(stems, 1):
-        print(f"[{i}/{len(stems)}] {stem}", flush=True)
-        r = run(stem, overrides=(overrides or {}).get(stem), force=force, mirror=mirror, cache_root=cache_root)
-        print(f"    {'cached' if r.cached else 'ran'}: {len(r.findings)} findings", flush=True)
-        runs.append(r)
+    runs = run_many(stems, overrides, force=force, cache_root=cache_root, mirror=mirror, jobs=jobs)
     pages = {r.stem: render(r.executed, r.stem) for r in runs}
     ledger_path = reports / LEDGER.name
     ledger = {k: v for k, v in load_ledger(ledger_path).items() if v.get("notebook") not in stems}
@@ -263,9 +316,9 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
     return runs
 
 
-def verify(mirror=None):
-    """Re-run every notebook from scratch; compare its findings with ``reports/findings.json`` and
-    its rendered page with the committed one.
+def verify(mirror=None, jobs: int | None = None):
+    """Re-run every notebook from scratch (``jobs`` at a time, see ``run_many``); compare its findings with
+    ``reports/findings.json`` and its rendered page with the committed one.
 
     Returns (``findings.compare`` table of what drifted, names of reports whose bytes differ).
     """
@@ -274,13 +327,11 @@ def verify(mirror=None):
     fresh: dict[str, dict] = {}
     differing = []
     with tempfile.TemporaryDirectory(prefix="wechat-study-verify-") as tmp:
-        for i, stem in enumerate(notebooks(), 1):
-            print(f"[{i}/{len(notebooks())}] {stem}", flush=True)
-            r = run(stem, force=True, cache_root=Path(tmp), mirror=mirror)
+        for r in run_many(notebooks(), force=True, cache_root=Path(tmp), mirror=mirror, jobs=jobs):
             fresh.update(r.findings)
-            committed = REPORTS / f"{stem}.html"
-            if not committed.is_file() or committed.read_text("utf-8") != render(r.executed, stem):
-                differing.append(f"{stem}.html")
+            committed = REPORTS / f"{r.stem}.html"
+            if not committed.is_file() or committed.read_text("utf-8") != render(r.executed, r.stem):
+                differing.append(f"{r.stem}.html")
     return compare(load_ledger(LEDGER), fresh), differing
 
 
