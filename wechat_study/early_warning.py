@@ -119,8 +119,8 @@ def _percentiles(values) -> tuple[float, float]:
 def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: int = 500, n_boot: int = 1000,
                   seed: int = 0, baseline: str = "count_baseline") -> pd.DataFrame:
     """Per model and time, on the eligible test cascades: ``model, at_min, auc, ci_low, ci_high`` and the paired
-    difference from ``baseline`` (``diff, diff_low, diff_high``), 95% percentile intervals from ``n_boot``
-    resamples of test cascades (the same resamples for every model at a time)."""
+    difference from ``baseline`` (``diff, diff_low, diff_high``; NaN on the baseline's own rows), 95% percentile
+    intervals from ``n_boot`` resamples of test cascades (the same resamples for every model at a time)."""
     rows = []
     for at, g in eligible(predictions, threshold).groupby("at_s", sort=True):
         wide = g[g["cascade_id"].isin(set(test))].pivot(index="cascade_id", columns="model", values="predicted")
@@ -134,7 +134,9 @@ def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: 
             row = {"model": model, "at_min": at / 60, "auc": auc(s, y), "test_cascades": len(y),
                    "positives": int(y.sum())}
             row["ci_low"], row["ci_high"] = _percentiles(boots)
-            if base is not None:
+            if base is not None and model == baseline:  # the reference itself: no gain to state
+                row["diff"] = row["diff_low"] = row["diff_high"] = np.nan
+            elif base is not None:
                 diffs = boots - (np.array([auc(base[i], y[i]) for i in idx]) if both else np.nan)
                 row["diff"] = row["auc"] - auc(base, y)
                 row["diff_low"], row["diff_high"] = _percentiles(diffs)

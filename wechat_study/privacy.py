@@ -93,14 +93,35 @@ def fingerprint() -> str:
 
 def _hash(texts: list[str]) -> np.ndarray:
     """SipHash-2-4 of each text's UTF-8 bytes under the 128-bit key."""
-    import pandas as pd
-
-    if not texts:
-        return np.array([], np.uint64)
     data = np.empty(len(texts), dtype=object)
     data[:] = [t.encode("utf-8") for t in texts]
+    return _hash_bytes(data)
+
+
+def _hash_bytes(data: np.ndarray) -> np.ndarray:
+    """SipHash-2-4 of each ``bytes`` object of ``data`` (an object array) under the 128-bit key."""
+    import pandas as pd
+
+    if not len(data):
+        return np.array([], np.uint64)
     # bytes are hashed as they are; latin-1 carries all 16 key bytes through pandas' str key
     return pd.util.hash_array(data, hash_key=key().decode("latin-1"), encoding="latin-1", categorize=False)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
+_NIBBLES = np.arange(60, -1, -4, dtype=np.uint64)
+
+
+def _names(hashes: np.ndarray, prefix: str):
+    """``prefix`` and the 16 lowercase hex digits of each 64-bit hash, as an arrow string array (built in numpy)."""
+    import pyarrow as pa
+
+    n, head = len(hashes), np.frombuffer(prefix.encode("ascii"), np.uint8)
+    chars = np.empty((n, len(head) + 16), np.uint8)
+    chars[:, : len(head)] = head
+    chars[:, len(head) :] = _HEX[(hashes.astype(np.uint64)[:, None] >> _NIBBLES) & np.uint64(15)]
+    offsets = np.arange(0, (n + 1) * chars.shape[1], chars.shape[1], dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(chars.tobytes()))
 
 
 def pseudonymize(raw_ids, prefix: str = "u") -> np.ndarray:
@@ -111,20 +132,19 @@ def pseudonymize(raw_ids, prefix: str = "u") -> np.ndarray:
     import pandas as pd
 
     codes, uniques = pd.factorize(pd.Series(raw_ids, dtype=object).replace("", None), use_na_sentinel=True)
-    hashes = _hash([str(u) for u in uniques])
-    table = np.array([f"{prefix}{h:016x}" for h in hashes.tolist()] + [None], dtype=object)
-    return table[codes]
+    names = _names(_hash([str(u) for u in uniques]), prefix).to_numpy(zero_copy_only=False)
+    return np.append(names, None).astype(object)[codes]
 
 
 def pseudonymize_arrow(raw_ids, prefix: str = "u"):
-    """Pseudonyms for an arrow string array (nulls stay null), hashing each distinct id once."""
+    """Pseudonyms for an arrow string array (nulls, and empty ids, come out null), hashing each distinct id once."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    enc = pc.dictionary_encode(raw_ids)
-    hashes = _hash(enc.dictionary.to_pylist())
-    names = pa.array([f"{prefix}{h:016x}" for h in hashes.tolist()], pa.string())
-    return names.take(enc.indices)
+    ids = pc.if_else(pc.equal(raw_ids, ""), pa.scalar(None, raw_ids.type), raw_ids)
+    enc = pc.dictionary_encode(ids)
+    hashes = _hash_bytes(enc.dictionary.cast(pa.binary()).to_numpy(zero_copy_only=False))
+    return _names(hashes, prefix).take(enc.indices)
 
 
 def pseudonym(raw_id: object, prefix: str = "u") -> str:

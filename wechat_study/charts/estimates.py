@@ -36,17 +36,20 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
     enc = alt.value(PALETTE[0])
     if colour_by is not None:
         data, enc = _grouped(data, colour_by, legend=False)
+    expr = wrapped_labels(data[category])
     y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]),
-              axis=alt.Axis(labelLimit=150, labelExpr=wrapped_labels(data[category])))
+              axis=alt.Axis(labelLimit=150, labelExpr=expr, labelOverlap=False, labelBaseline="middle"))
     tips = [alt.Tooltip(f"{category}:N", title=category_title),
             alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
             alt.Tooltip("ci_low:Q", title="95% interval from", format=value_format),
             alt.Tooltip("ci_high:Q", title="95% interval to", format=value_format), *extra_tooltips]
     base = alt.Chart(data).encode(y=y, color=enc, tooltip=tips)
     rules = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
-        x=alt.X("ci_low:Q", title=value_title, axis=alt.Axis(format=axis_format, tickCount=6)), x2="ci_high:Q")
+        x=alt.X("ci_low:Q", title=value_title,
+                axis=alt.Axis(format=axis_format, tickCount=alt.ExprRef("width < 320 ? 4 : 6"))),  # fewer on a phone
+        x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=f"{value}:Q")
-    return alt.layer(rules, dots).properties(height=alt.Step(24))
+    return alt.layer(rules, dots).properties(height=alt.Step(24 if expr == "datum.label" else 36))
 
 
 def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DataError
-from ..privacy import pseudonymize
+from ..privacy import pseudonymize, pseudonymize_arrow
 from ..quality import QualityReport
 from .readers import BEIJING_OFFSET_NS
 from .trees import NAT, Rows, assemble_posts, cascade_table
@@ -194,7 +194,7 @@ def _read_files(root: str, items: list[tuple[int, str, str]]) -> dict:
         names.append(shown)
         _count_kids(records, parent_of, kids)
     rec = dict(zip(("mid", "uid", "parent", "date"), _as_text(rows, counts, names), strict=True))
-    rec["uid"] = pa.array(pseudonymize(rec["uid"].to_numpy(zero_copy_only=False)), pa.string(), from_pandas=True)
+    rec["uid"] = pseudonymize_arrow(rec["uid"])
     counts = np.asarray(counts, np.int64)
     rec["source"] = np.repeat(np.asarray(numbers, np.int64), counts)
     rec["record"] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
