@@ -90,6 +90,12 @@ def cycle_error(rows: Rows, post_id: pa.Array, parent: np.ndarray, start: int, p
     rows.fail(loop[0], f"{problem}: {names}", hint=hint)
 
 
+def _refuse_cycles(rows: Rows, post_id: pa.Array, parent: np.ndarray, stuck: np.ndarray, hint: str) -> None:
+    """A ``DataError`` naming the first cycle when any row is ``stuck`` (its parents never reach a root)."""
+    if stuck.any():
+        cycle_error(rows, post_id, parent, int(np.flatnonzero(stuck)[0]), "parent cycle", hint)
+
+
 def roots_by_parents(rows: Rows, post_id: pa.Array, parent_id: pa.Array, parent: np.ndarray) -> pa.Array:
     """Each post's cascade without a ``cascade_id`` column: the ``post_id`` of the root its parents lead to."""
     named = ~np.asarray(parent_id.is_null().to_numpy(zero_copy_only=False))
@@ -102,16 +108,7 @@ def roots_by_parents(rows: Rows, post_id: pa.Array, parent_id: pa.Array, parent:
             hint="add a cascade_id column, so that such posts can be attached to their cascade's root",
         )
     up = converge(parent)
-    stuck = parent[up] >= 0
-    if stuck.any():
-        cycle_error(
-            rows,
-            post_id,
-            parent,
-            int(np.flatnonzero(stuck)[0]),
-            "parent cycle",
-            "every post's parents must lead back to a source post",
-        )
+    _refuse_cycles(rows, post_id, parent, parent[up] >= 0, "every post's parents must lead back to a source post")
     return post_id.take(pa.array(up))
 
 
@@ -183,17 +180,7 @@ def assemble(
         examples(rows, post_id, orphan),
     )
     parent = np.where(is_root, -1, np.where(orphan, root_of, found))
-    up = converge(parent)
-    stuck = ~is_root[up]
-    if stuck.any():
-        cycle_error(
-            rows,
-            post_id,
-            parent,
-            int(np.flatnonzero(stuck)[0]),
-            "parent cycle",
-            "every post's parents must lead back to the root",
-        )
+    _refuse_cycles(rows, post_id, parent, ~is_root[converge(parent)], "every post's parents must lead back to the root")
 
     t = created_at
     known = t != NAT

@@ -13,7 +13,7 @@ Rows come as a dict of equal-length numpy arrays; user ids must already be pseud
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -67,25 +67,13 @@ class Rows:
 
     def take(self, keep: np.ndarray) -> Rows:
         return Rows(
-            **{
-                f: _subset(getattr(self, f), keep)
-                for f in (
-                    "cascade_id",
-                    "post_id",
-                    "parent_id",
-                    "user_id",
-                    "created_at",
-                    "is_root",
-                    "kind",
-                    "source",
-                    "record",
-                )
-            },
+            **{f: _subset(getattr(self, f), keep) for f in ROW_COLUMNS},
             sources=self.sources,
         )
 
 
 STRING_FIELDS = ("cascade_id", "post_id", "parent_id", "user_id", "kind")
+ROW_COLUMNS = tuple(f.name for f in fields(Rows) if f.name != "sources")  # one value per row
 
 
 def _item(values, i: int):
@@ -129,21 +117,8 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     an integer pointer so that metrics need no lookups by id.
     """
     rows = Rows(
-        **{
-            f: _arrow(getattr(rows, f)) if f in STRING_FIELDS else getattr(rows, f)
-            for f in (
-                "cascade_id",
-                "post_id",
-                "parent_id",
-                "user_id",
-                "created_at",
-                "is_root",
-                "kind",
-                "source",
-                "record",
-                "sources",
-            )
-        }
+        **{f: _arrow(getattr(rows, f)) if f in STRING_FIELDS else getattr(rows, f) for f in ROW_COLUMNS},
+        sources=rows.sources,
     )
     codes = _codes(pa.concat_arrays([rows.post_id, rows.parent_id]))
     post_code = codes[: len(rows.post_id)]

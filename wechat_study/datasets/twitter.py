@@ -111,10 +111,7 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
         "root_is_not_file_tweet",
         int(other_root.sum()),
         "the ROOT edge's child is an earlier tweet than the one the file is named after; it is the root",
-        [
-            f"{sources[s]}: record line {ln}"
-            for s, ln in e.loc[other_root, ["source", "line"]].head(3).itertuples(index=False)
-        ],
+        _examples(e, other_root, sources),
     )
     root_delay = pd.Series(delay[is_root_line], index=e.loc[is_root_line, "cascade"]).groupby(level=0).first()
     root_tid = e.loc[is_root_line].groupby("cascade")["ctid"].first()
@@ -128,17 +125,14 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
         "self_loops",
         int(self_loop.sum()),
         "edge from a node to itself; dropped where the node has another edge, else the node is an orphan",
-        [
-            f"{sources[s]}: record line {ln}"
-            for s, ln in e.loc[self_loop, ["source", "line"]].head(3).itertuples(index=False)
-        ],
+        _examples(e, self_loop, sources),
     )
     neg = delay < 0
     report.quirk(
         "negative_delays",
         int(neg.sum()),
         "node timed before the root; set to the root's time",
-        [f"{sources[s]}: record line {ln}" for s, ln in e.loc[neg, ["source", "line"]].head(3).itertuples(index=False)],
+        _examples(e, neg, sources),
     )
     keep = ~self_loop
     e, delay = e.loc[keep].reset_index(drop=True), np.maximum(delay[keep], 0.0)
@@ -179,6 +173,12 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
     report.fact("users", int(posts["user_id"].nunique()))
     cascades = cascade_table(posts, name, label={i: labels.get(i) for i in ids})
     return {"posts": posts, "cascades": cascades}, report
+
+
+def _examples(e: pd.DataFrame, mask, sources: list[str], k: int = 3) -> list[str]:
+    """``FILE: record line N`` for the first ``k`` edges of ``mask``."""
+    rows = e.loc[mask, ["source", "line"]].head(k).itertuples(index=False)
+    return [f"{sources[s]}: record line {ln}" for s, ln in rows]
 
 
 def _node_ids(cascade: np.ndarray, tweet: np.ndarray, user: np.ndarray) -> np.ndarray:
