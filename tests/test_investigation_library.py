@@ -60,10 +60,11 @@ def test_nth_repost_position_and_time():
 def test_views_model_and_band():
     cascades = pd.DataFrame({"cascade_id": ["a", "b"], "author_followers": pd.array([100_000, None], dtype="Int64")})
     metrics = pd.DataFrame({"cascade_id": ["a", "b"], "reposts": [0, 1000]})
-    sweep = exposure.views_sweep(metrics, cascades, [0.05], [10])
+    sweep = exposure.views_sweep(metrics, cascades, [0.05], [10], unknown="impute")
     # a: 0.05 * 100,000 = 5,000 (inclusive); b: median source 100,000 -> 0.05 * (100,000 + 10,000)
     assert sweep["share"].tolist() == [1.0]
-    sweep = exposure.views_sweep(metrics, cascades, [0.01, 0.05], [10])
+    assert exposure.views_sweep(metrics, cascades, [0.05], [10])[["cascades", "excluded"]].values.tolist() == [[1, 1]]
+    sweep = exposure.views_sweep(metrics, cascades, [0.01, 0.05], [10], unknown="impute")
     assert exposure.band(sweep)["low"] == 0.0 and exposure.band(sweep)["high"] == 1.0
 
 

@@ -58,11 +58,16 @@ def test_views_decomposed_with_imputed_sources_flagged():
         {"cascade_id": list("abc"), "author_followers": pd.array([600_000, 1_000, None], dtype="Int64")}
     )
     metrics = pd.DataFrame({"cascade_id": list("abc"), "reposts": [0, 500, 0]})
-    d = exposure.decompose(metrics, cascades, [0.01], [1000]).iloc[0]
+    d = exposure.decompose(metrics, cascades, [0.01], [1000], unknown="impute").iloc[0]
     # a: 6,000 from the source alone; b: 0.01 * (1,000 + 500 * 1,000) = 5,010;
     # c: imputed median 300,500 -> 3,005, not reached
     assert (d["source_alone"], d["needs_reposts"], d["not_reached"], d["imputed"]) == (1, 1, 1, 1)
     assert d["share_reaching"] == pytest.approx(2 / 3) and d["imputed_source_alone"] == 0
+    # by default the source of unknown reach is left out and counted
+    e = exposure.decompose(metrics, cascades, [0.01], [1000]).iloc[0]
+    assert (e["cascades"], e["excluded"], e["imputed"], e["share_reaching"]) == (2, 1, 0, 1.0)
+    with pytest.raises(ValueError, match="unknown="):
+        exposure.decompose(metrics, cascades, [0.01], [1000], unknown="drop")
 
 
 def test_difference_in_differences_of_shares_by_hand():

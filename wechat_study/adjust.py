@@ -23,7 +23,8 @@ LEVEL = 0.95
 def reach_covariates(cascades: pd.DataFrame, min_year_share: float = 0.01) -> pd.DataFrame:
     """One row per cascade: the confounders a group comparison adjusts for.
 
-    Columns: ``cascade_id``, ``label``, ``followers`` (raw, may be null), ``log_followers``
+    Columns: ``cascade_id``, ``author_id`` (the source author's pseudonym: the cluster of clustered
+    intervals), ``label``, ``followers`` (raw, may be null), ``log_followers``
     (log10(1 + followers)), ``verified`` (1.0 / 0.0, NaN when unknown), ``year`` (UTC year of the
     source post; years at either end holding under ``min_year_share`` of the cascades are pooled
     with their neighbour), ``reach_known`` (every available reach covariate is known) and
@@ -49,6 +50,7 @@ def reach_covariates(cascades: pd.DataFrame, min_year_share: float = 0.01) -> pd
     out = pd.DataFrame(
         {
             "cascade_id": c["cascade_id"].astype(str),
+            "author_id": c["author_id"] if "author_id" in c else pd.Series(pd.NA, index=c.index, dtype="string"),
             "label": c["label"],
             "followers": followers,
             "log_followers": np.log10(1 + followers),

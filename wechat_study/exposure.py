@@ -2,8 +2,10 @@
 
 Expected views by time t = ρ·(F_root + Σ_{reposts i with t_i ≤ t} F_i), where F is a poster's
 follower count and ρ the share of followers who actually see a post (docs/methods.md#5-views-the-exposure-model). CED
-records follower counts for source authors only: an unknown source count takes the median of the known
-ones (flagged and counted as ``imputed``, never silently), and every repost takes an assumed constant
+records follower counts for source authors only. A cascade whose source count is unknown (CED's 87
+``"user": "empty"`` sources, all rumours) is left out of the views shares by default (``unknown="exclude"``,
+counted as ``excluded``); ``unknown="impute"`` gives it the median of the known counts instead (flagged
+and counted as ``imputed``) and is kept as the sensitivity row. Every repost takes an assumed constant
 F_repost. Both ρ and F_repost are swept, and the share of cascades crossing 5,000 views is reported as
 a band (the lowest and highest share over the grid), never as one number. ``decompose`` splits it into
 cascades that reach the line from the source's own audience alone (ρ·F_root ≥ 5,000, no repost needed)
@@ -12,6 +14,7 @@ and those that need reposts to get there. The threshold is inclusive (views >= 5
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .thresholds import VIEWS
@@ -30,21 +33,41 @@ def imputed_sources(cascades: pd.DataFrame) -> pd.Series:
     return cascades.set_index("cascade_id")["author_followers"].isna().astype(bool)
 
 
+UNKNOWN = ("exclude", "impute")
+
+
+def _sources(metrics: pd.DataFrame, cascades: pd.DataFrame, unknown: str):
+    """(metrics rows kept, their source followers, imputed flags, how many were excluded)."""
+    if unknown not in UNKNOWN:
+        raise ValueError(f"unknown={unknown!r}: use one of {', '.join(UNKNOWN)}")
+    roots, _ = source_followers(cascades)
+    ids = metrics["cascade_id"]
+    imputed = imputed_sources(cascades).reindex(ids).fillna(False).to_numpy(bool)
+    keep = ~imputed if unknown == "exclude" else np.ones(len(ids), bool)
+    f_root = roots.reindex(ids).to_numpy()[keep]
+    return metrics[keep], f_root, imputed[keep], int((~keep).sum())
+
+
 def expected_views(reposts: pd.Series, followers_root: pd.Series, rho: float, repost_followers: float) -> pd.Series:
     """Expected final views per cascade: ρ·(F_root + reposts·F_repost)."""
     return rho * (followers_root + reposts * repost_followers)
 
 
 def views_sweep(
-    metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS
+    metrics: pd.DataFrame,
+    cascades: pd.DataFrame,
+    rhos,
+    repost_followers,
+    threshold: int = VIEWS,
+    unknown: str = "exclude",
 ) -> pd.DataFrame:
     """Share of cascades whose expected views reach ``threshold``, for every (ρ, F_repost) pair.
 
-    Columns: ``rho, repost_followers, cascades, crossing, share``. Reposts are observed records.
+    Columns: ``rho, repost_followers, cascades, crossing, share, excluded`` (sources of unknown reach
+    left out; see ``unknown`` above). Reposts are observed records.
     """
-    roots, _ = source_followers(cascades)
-    f_root = roots.reindex(metrics["cascade_id"]).to_numpy()
-    reposts = metrics["reposts"].to_numpy()
+    kept, f_root, _, excluded = _sources(metrics, cascades, unknown)
+    reposts = kept["reposts"].to_numpy()
     rows = []
     for rho in rhos:
         for fr in repost_followers:
@@ -56,6 +79,7 @@ def views_sweep(
                     "cascades": len(reposts),
                     "crossing": crossing,
                     "share": crossing / len(reposts),
+                    "excluded": excluded,
                 }
             )
     return pd.DataFrame(rows)
@@ -79,7 +103,12 @@ def band(sweep: pd.DataFrame) -> dict:
 
 
 def decompose(
-    metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS
+    metrics: pd.DataFrame,
+    cascades: pd.DataFrame,
+    rhos,
+    repost_followers,
+    threshold: int = VIEWS,
+    unknown: str = "exclude",
 ) -> pd.DataFrame:
     """For every (ρ, F_repost): how the cascades reaching ``threshold`` expected views get there.
 
@@ -89,15 +118,14 @@ def decompose(
     ``share_needs_reposts``, ``share_reaching``, with Wilson 95% intervals ``*_ci_low/_ci_high``),
     and the imputed-follower flags: ``imputed`` (sources whose follower count is the median
     stand-in) and ``imputed_source_alone`` / ``imputed_needs_reposts`` (how many of each share
-    rest on an imputed count). docs/methods.md#5-views-the-exposure-model.
+    rest on an imputed count; 0 with ``unknown="exclude"``, the default, which leaves those sources
+    out and counts them as ``excluded``). docs/methods.md#5-views-the-exposure-model.
     """
     from .thresholds import wilson_interval
 
-    roots, _ = source_followers(cascades)
-    ids = metrics["cascade_id"]
-    f_root = roots.reindex(ids).to_numpy()
-    imputed = imputed_sources(cascades).reindex(ids).fillna(False).to_numpy(bool)
-    reposts = metrics["reposts"].to_numpy()
+    kept, f_root, imputed, excluded = _sources(metrics, cascades, unknown)
+    ids = kept["cascade_id"]
+    reposts = kept["reposts"].to_numpy()
     rows = []
     for rho in rhos:
         alone = rho * f_root >= threshold
@@ -115,6 +143,7 @@ def decompose(
                     "imputed": int(imputed.sum()),
                     "imputed_source_alone": int((alone & imputed).sum()),
                     "imputed_needs_reposts": int((needs & imputed).sum()),
+                    "excluded": excluded,
                 }
             )
     out = pd.DataFrame(rows)
@@ -123,3 +152,18 @@ def decompose(
         out[f"share_{what}"] = k / out["cascades"]
         out[f"share_{what}_ci_low"], out[f"share_{what}_ci_high"] = wilson_interval(k, out["cascades"])
     return out
+
+
+def imputation_sensitivity(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, rhos, repost_followers, threshold: int = VIEWS
+) -> pd.DataFrame:
+    """The views band with sources of unknown reach left out (the default) and imputed at the median of
+    the known counts: ``unknown_reach, cascades, low, high`` (the band's ends over the same grid)."""
+    rows = []
+    for unknown, words in (("exclude", "left out"), ("impute", "imputed at the median of the known counts")):
+        sweep = views_sweep(metrics, cascades, rhos, repost_followers, threshold, unknown=unknown)
+        b = band(sweep)
+        rows.append(
+            {"unknown_reach": words, "cascades": int(sweep["cascades"].iloc[0]), "low": b["low"], "high": b["high"]}
+        )
+    return pd.DataFrame(rows)

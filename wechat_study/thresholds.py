@@ -31,15 +31,29 @@ def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)  # float noise at k = 0 or n
 
 
-def share_crossing(reposts: pd.Series, threshold: int = REPOSTS, groups: pd.Series | None = None) -> pd.DataFrame:
-    """Share of cascades with ``reposts >= threshold``, overall and by group, with 95% Wilson intervals.
+def share_crossing(
+    reposts: pd.Series,
+    threshold: int = REPOSTS,
+    groups: pd.Series | None = None,
+    clusters: pd.Series | None = None,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Share of cascades with ``reposts >= threshold``, overall and by group, with 95% intervals.
 
-    Columns: ``group, cascades, crossing, share, ci_low, ci_high`` (group ``all`` first).
+    Columns: ``group, cascades, crossing, share, ci_low, ci_high`` (group ``all`` first). Without
+    ``clusters`` the interval is Wilson's; with them (e.g. each cascade's source author) it is the
+    cluster bootstrap (``clustered.shares_by_group``, ``n_boot`` draws, ``seed``) and the Wilson one
+    is kept beside it as ``naive_ci_low, naive_ci_high`` (docs/methods.md#15-clustered-intervals).
+    ``groups`` and ``clusters`` must have ``reposts``' index (a Series in another order is refused).
     """
+    from .clustered import _aligned
+
     crossing = reposts >= threshold
+    g_values = _aligned(reposts, groups)[1] if groups is not None else None
     frames = [pd.DataFrame({"group": ["all"], "cascades": [len(crossing)], "crossing": [int(crossing.sum())]})]
     if groups is not None:
-        g = crossing.groupby(groups.to_numpy(), sort=True)
+        g = crossing.groupby(g_values, sort=True)
         frames.append(
             pd.DataFrame(
                 {
@@ -52,6 +66,14 @@ def share_crossing(reposts: pd.Series, threshold: int = REPOSTS, groups: pd.Seri
     out = pd.concat(frames, ignore_index=True)
     out["share"] = out["crossing"] / out["cascades"]
     out["ci_low"], out["ci_high"] = wilson_interval(out["crossing"], out["cascades"])
+    if clusters is not None:
+        from .clustered import shares_by_group
+
+        gv = g_values if groups is not None else np.full(len(crossing), "all")
+        c = shares_by_group(crossing, _aligned(reposts, clusters)[1], gv, n_boot, seed).drop_duplicates("group")
+        c = c.set_index("group").reindex(out["group"])
+        out["naive_ci_low"], out["naive_ci_high"] = out["ci_low"], out["ci_high"]
+        out["ci_low"], out["ci_high"] = c["ci_low"].to_numpy(), c["ci_high"].to_numpy()
     return out
 
 
@@ -190,24 +212,35 @@ def survival_at(curves: pd.DataFrame, hours) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def crossing_by_dataset(corpora: dict, metrics: dict, threshold: int = REPOSTS) -> pd.DataFrame:
-    """``share_crossing`` for every data set, by label where the data set has labels.
+def crossing_by_dataset(
+    corpora: dict, metrics: dict, threshold: int = REPOSTS, n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """``share_crossing`` for every data set, by label where the data set has labels, with intervals
+    clustered by source author where authors are known (``naive_ci_*`` beside them).
 
-    Columns: ``dataset, group, cascades, crossing, share, ci_low, ci_high``.
+    Columns: ``dataset, group, cascades, crossing, share, ci_low, ci_high, naive_ci_low, naive_ci_high``.
     """
     frames = []
     for name, m in metrics.items():
-        labels = corpora[name].cascades.set_index("cascade_id")["label"].reindex(m["cascade_id"])
+        by_id = corpora[name].cascades.set_index("cascade_id")
+        labels = by_id["label"].reindex(m["cascade_id"])
         groups = labels.reset_index(drop=True) if labels.notna().any() else None
-        frames.append(share_crossing(m["reposts"], threshold, groups).assign(dataset=name))
-    return pd.concat(frames, ignore_index=True)[
-        ["dataset", "group", "cascades", "crossing", "share", "ci_low", "ci_high"]
+        authors = by_id["author_id"].reindex(m["cascade_id"]).reset_index(drop=True) if "author_id" in by_id else None
+        authors = authors if authors is not None and authors.notna().any() else None
+        frames.append(share_crossing(m["reposts"], threshold, groups, authors, n_boot, seed).assign(dataset=name))
+    out = pd.concat(frames, ignore_index=True)
+    for col in ("naive_ci_low", "naive_ci_high"):
+        out[col] = out[col] if col in out else out[col.replace("naive_", "")]
+    return out[
+        ["dataset", "group", "cascades", "crossing", "share", "ci_low", "ci_high", "naive_ci_low", "naive_ci_high"]
     ]
 
 
 def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", note: str = "") -> None:
     """Findings ``thresholds.<dataset>.share_reaching_<N>_<what>[.<group>]`` (shares, exact to 1e-12), each with
-    its Wilson 95% interval as ``.ci_low`` / ``.ci_high``; the note states the raw count."""
+    its 95% interval as ``.ci_low`` / ``.ci_high`` (clustered by source author where the table has
+    ``naive_ci_*`` columns, which are then recorded as ``.naive_ci_low`` / ``.naive_ci_high``); the note
+    states the raw count."""
     from .findings import record_finding, slug
 
     for row in table.itertuples(index=False):
@@ -220,7 +253,16 @@ def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", 
             note=f"{row.crossing:,} of {row.cascades:,} cascades; 95% CI {row.ci_low:.3f}-{row.ci_high:.3f}"
             + (f"; {note}" if note else ""),
         )
+        kind = "author-clustered bootstrap" if hasattr(row, "naive_ci_low") else "Wilson"
         for part in ("ci_low", "ci_high"):
             record_finding(
-                f"{name}.{part}", float(getattr(row, part)), tolerance=1e-12, note=f"Wilson 95% interval of {name}"
+                f"{name}.{part}", float(getattr(row, part)), tolerance=1e-12, note=f"{kind} 95% interval of {name}"
             )
+        if hasattr(row, "naive_ci_low"):
+            for part in ("naive_ci_low", "naive_ci_high"):
+                record_finding(
+                    f"{name}.{part}",
+                    float(getattr(row, part)),
+                    tolerance=1e-12,
+                    note=f"Wilson 95% interval of {name}, cascades treated as independent",
+                )

@@ -113,14 +113,17 @@ def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
 
 
 def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, threshold_views: int = 5000,
-                       rho: float = 0.05, repost_followers: int = 100) -> alt.LayerChart:
-    """Sliders for the repost threshold (50-1,000), ρ and followers per reposter; bars of the share of
-    cascades crossing each line, by group, recomputed in the browser (``explorer.threshold_explorer_data``).
+                       rho: float = 0.05, repost_followers: int = 100, max_threshold: int = 1000) -> alt.LayerChart:
+    """Sliders for the repost threshold (50 to ``max_threshold``: stop it at the collection's largest
+    cascade, ``window.describe``, so that no setting shows the window's edge as a finding), ρ and
+    followers per reposter; bars of the share of cascades crossing each line, by group, recomputed in
+    the browser (``explorer.threshold_explorer_data``).
 
     Views follow ρ·(F_source + reposts·F_repost); both lines are inclusive (docs/methods.md#5-views-the-exposure-model).
     """
     t = alt.param(name="repost_threshold", value=threshold_reposts,
-                  bind=alt.binding_range(min=50, max=1000, step=10, name="Repost threshold "))
+                  bind=alt.binding_range(min=50, max=max(60, int(max_threshold)), step=10,
+                                           name="Repost threshold "))
     r = alt.param(name="rho", value=rho, bind=alt.binding_range(min=0.01, max=0.2, step=0.01,
                                                                 name="ρ, share of followers who see a post "))
     f = alt.param(name="repost_followers", value=repost_followers,

@@ -1,0 +1,108 @@
+"""Robustness tables and the collection window, on simulated data where the truth is known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wechat_study import robustness, window
+from wechat_study import thresholds as th
+
+
+def _confounded(rng, n=3000, log_or=np.log(0.5), authors=1500):
+    """Rumours have smaller reach; reach raises crossing; rumour lowers it by ``log_or`` at equal reach."""
+    rumour = rng.random(n) < 0.45
+    log_f = rng.normal(np.where(rumour, 4.5, 5.8), 0.8)
+    year = rng.integers(2011, 2015, n).astype(float)
+    logit = -4.0 + 0.7 * log_f + log_or * rumour
+    crossed = rng.random(n) < 1 / (1 + np.exp(-logit))
+    return pd.DataFrame(
+        {
+            "cascade_id": [f"c{i}" for i in range(n)],
+            "author_id": [f"a{i}" for i in rng.integers(0, authors, n)],
+            "label": np.where(rumour, "rumour", "non-rumour"),
+            "followers": 10**log_f,
+            "log_followers": log_f,
+            "verified": (rng.random(n) < 0.3).astype(float),
+            "year": year,
+            "reach_known": True,
+            "crossed": crossed,
+        }
+    )
+
+
+def test_every_specification_recovers_a_planted_odds_ratio():
+    frame = _confounded(np.random.default_rng(0))
+    table = robustness.binary(frame, "crossed")
+    assert len(table) == 5 and table["estimate"].notna().all()
+    assert (table["ci_low"] < 0.5).all() and (table["ci_high"] > 0.5).all()
+    t = pd.crosstab(frame["label"] == "rumour", frame["crossed"])
+    crude = t.loc[True, True] * t.loc[False, False] / (t.loc[True, False] * t.loc[False, True])
+    assert crude < 0.3  # confounded by reach: the crude figure is far from the truth
+    assert robustness.verdict(table)["direction"] == "lower"
+    assert "below 1 under every specification" in robustness.clause(robustness.verdict(table))
+
+
+def test_no_effect_is_worded_unclear():
+    unclear = 0
+    for seed in range(10):
+        frame = _confounded(np.random.default_rng(seed), log_or=0.0)
+        unclear += robustness.verdict(robustness.binary(frame, "crossed"))["direction"] == "unclear"
+    assert unclear >= 8
+
+
+def test_median_specifications_and_a_planted_difference():
+    rng = np.random.default_rng(3)
+    frame = _confounded(rng, n=1200, authors=600)
+    frame["hours"] = np.exp(rng.normal(2.0 - 0.1 * frame["log_followers"] + 0.3 * (frame["label"] == "rumour"), 0.5))
+    table = robustness.median(frame, "hours", log=True, n_boot=60, seed=0)
+    truth = np.exp(0.3)
+    assert (table["ci_low"] < truth).all() and (table["ci_high"] > truth).all()
+    assert "cluster bootstrap" in table.iloc[-1]["note"]
+
+
+def test_common_support_drops_deciles_of_one_group():
+    frame = _confounded(np.random.default_rng(4))
+    keep = robustness.common_support(frame)
+    assert 0 < keep.sum() < len(frame)
+    top = frame["followers"] >= frame["followers"].quantile(0.95)
+    assert keep[top].mean() < keep[~top].mean()
+
+
+def _cascades(reported):
+    n = len(reported)
+    return pd.DataFrame(
+        {
+            "cascade_id": [str(i) for i in range(n)],
+            "reported_reposts": pd.array(reported, dtype="Int64"),
+            "label": ["rumour"] * n,
+        }
+    )
+
+
+def test_window_tells_a_window_from_a_cap():
+    rng = np.random.default_rng(5)
+    sizes = np.floor(100 * (1 - rng.random(20000)) ** (-1 / 1.2)).astype(int)
+    inside = sizes[sizes <= 999]
+    capped = np.minimum(sizes, 999)
+    metrics = pd.DataFrame({"cascade_id": [str(i) for i in range(len(inside))], "reposts": np.minimum(inside, 961)})
+    w = window.describe(_cascades(inside), metrics)
+    near = window.reported_near_top(_cascades(inside)).set_index("band")
+    cap = window.reported_near_top(_cascades(capped)).set_index("band")
+    assert w["reported_1000_or_more"] == 0 and near.loc["1,000 or more", "sources"] == 0
+    # a cap piles counts up at 999; a window thins out towards it
+    assert cap.loc["999", "per_value"] > 20 * cap.loc["991–998", "per_value"]
+    assert near.loc["999", "per_value"] < 3 * near.loc["991–998", "per_value"] + 3
+    assert window.beyond(1000, w) and not window.beyond(500, w)
+    assert "edge of the collection" in window.beyond_note(1000, w, "ced") and window.beyond_note(500, w, "ced") == ""
+
+
+def test_clustered_crossing_shares_keep_the_naive_interval_and_refuse_misaligned_groups():
+    rng = np.random.default_rng(6)
+    reposts = pd.Series(rng.integers(0, 1000, 400))
+    groups = pd.Series(np.where(rng.random(400) < 0.5, "a", "b"))
+    authors = pd.Series(rng.integers(0, 40, 400).astype(str))
+    t = th.share_crossing(reposts, 500, groups, authors, n_boot=300)
+    assert {"naive_ci_low", "naive_ci_high"} <= set(t.columns) and list(t["group"]) == ["all", "a", "b"]
+    assert (t["ci_low"] <= t["share"]).all() and (t["share"] <= t["ci_high"]).all()
+    with pytest.raises(ValueError, match="another index"):
+        th.share_crossing(reposts, 500, groups.sample(frac=1, random_state=0), authors)

@@ -1,0 +1,252 @@
+"""Robustness of an adjusted comparison: the same estimand under each reasonable specification.
+
+An adjusted headline (``adjust.compare_binary`` / ``compare_continuous``) depends on how reach enters
+the model and on which cascades are compared. CED's rumour and non-rumour sources barely overlap in
+reach (its top follower decile holds hundreds of non-rumours and a handful of rumours), so each headline
+is re-estimated with log followers as a linear term (the headline), as a spline, over the cascades with
+common support only, without the year terms, and with intervals clustered by source author. A finding
+is worded from the least favourable row: "no clear difference" when any row's interval holds the null
+(docs/methods.md#3-comparisons-and-confounders).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import adjust
+
+LEVEL = 0.95
+SPLINE_DF = 4
+
+
+def common_support(
+    frame: pd.DataFrame,
+    group: str = "label",
+    a: str = "rumour",
+    b: str = "non-rumour",
+    bins: int = 10,
+    min_each: int = 10,
+) -> pd.Series:
+    """True for cascades with known reach in a follower decile holding at least ``min_each`` of each group.
+
+    Deciles are cut over the known-reach cascades of both groups; a decile dominated by one group
+    (e.g. CED's largest accounts, nearly all non-rumours) is left out."""
+    known = frame["reach_known"] & frame["followers"].notna() & frame[group].isin([a, b])
+    keep = pd.Series(False, index=frame.index)
+    if known.sum() < bins * 2:
+        return keep
+    decile = pd.qcut(frame.loc[known, "followers"].rank(method="first"), bins, labels=False)
+    counts = pd.crosstab(decile, frame.loc[known, group])
+    ok = counts.index[(counts.get(a, 0) >= min_each) & (counts.get(b, 0) >= min_each)]
+    keep.loc[known] = decile.isin(ok).to_numpy()
+    return keep
+
+
+def _row(spec, estimand, estimate=np.nan, ci=(np.nan, np.nan), n=0, excluded=0, note="") -> dict:
+    return {
+        "specification": spec,
+        "estimand": estimand,
+        "estimate": float(estimate),
+        "ci_low": float(ci[0]),
+        "ci_high": float(ci[1]),
+        "cascades": int(n),
+        "excluded": int(excluded),
+        "note": note,
+    }
+
+
+def _terms(covs, spline: bool) -> str:
+    out = []
+    for k in covs:
+        if k == "log_followers" and spline:
+            out.append(f"bs(log_followers, df={SPLINE_DF})")
+        else:
+            out.append("C(year)" if k == "year" else k)
+    return "".join(f" + {t}" for t in out)
+
+
+def _specs(known: pd.DataFrame, covs: list[str], support: pd.Series):
+    """(name, data, covariates, spline, clustered) for each specification."""
+    no_year = [k for k in covs if k != "year"]
+    return [
+        ("linear in log followers (headline)", known, covs, False, False),
+        (f"spline in log followers ({SPLINE_DF} df)", known, covs, True, False),
+        ("common support only", known[support.loc[known.index]], covs, False, False),
+        ("without the year terms", known, no_year, False, False),
+        ("clustered by source author", known, covs, False, True),
+    ]
+
+
+def _cluster_codes(data: pd.DataFrame, cluster: str) -> np.ndarray:
+    from .clustered import cluster_codes
+
+    return cluster_codes(data[cluster].to_numpy())[0]
+
+
+def binary(
+    frame: pd.DataFrame,
+    outcome: str,
+    group: str = "label",
+    a: str = "rumour",
+    b: str = "non-rumour",
+    covariates=adjust.REACH,
+    cluster: str = "author_id",
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """The adjusted odds ratio (group ``a`` against ``b``, logistic regression) under each specification.
+
+    Columns: ``specification, estimand, estimate, ci_low, ci_high, cascades, excluded, note``; the
+    clustered row uses statsmodels' cluster-robust covariance on ``cluster``, the others the model's."""
+    import statsmodels.formula.api as smf
+
+    d = frame[frame[group].isin([a, b])]
+    known = d[d["reach_known"]]
+    covs = adjust.available_covariates(known, covariates)
+    rows = []
+    for spec, data, cv, spline, clustered in _specs(known, covs, common_support(d, group, a, b)):
+        cv = [k for k in cv if data[k].nunique() > 1]
+        formula = f"Q('{outcome}') ~ _g" + _terms(cv, spline)
+        prepared = data.assign(**{outcome: data[outcome].astype(float)}, _g=(data[group] == a).astype(float))
+        kw = {"cov_type": "cluster", "cov_kwds": {"groups": _cluster_codes(data, cluster)}} if clustered else {}
+        fit = adjust._fit(lambda f=formula, p=prepared, k=kw: smf.logit(f, p).fit(disp=0, **k))
+        if isinstance(fit, str) or prepared["_g"].nunique() < 2:
+            rows.append(
+                _row(
+                    spec,
+                    "odds ratio",
+                    n=len(data),
+                    excluded=len(d) - len(data),
+                    note=fit if isinstance(fit, str) else "only one group",
+                )
+            )
+            continue
+        lo, hi = fit.conf_int(1 - level).loc["_g"]
+        rows.append(
+            _row(spec, "odds ratio", np.exp(fit.params["_g"]), np.exp([lo, hi]), int(fit.nobs), len(d) - int(fit.nobs))
+        )
+    return pd.DataFrame(rows)
+
+
+def median(
+    frame: pd.DataFrame,
+    outcome: str,
+    group: str = "label",
+    a: str = "rumour",
+    b: str = "non-rumour",
+    covariates=adjust.REACH,
+    extra=(),
+    log: bool = False,
+    cluster: str = "author_id",
+    n_boot: int = 200,
+    seed: int = 0,
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """The adjusted difference (or, with ``log=True``, ratio) of medians, median regression, under each
+    specification; the clustered row's interval is a cluster bootstrap (``n_boot`` draws of source authors).
+
+    Columns as ``binary``. ``extra`` covariates (e.g. ``log_size``) enter every specification."""
+    import statsmodels.formula.api as smf
+
+    from . import clustered as cl
+
+    d = frame[frame[group].isin([a, b])].dropna(subset=[outcome])
+    if log:
+        d = d[d[outcome] > 0].assign(**{outcome: np.log(d.loc[d[outcome] > 0, outcome])})
+    back = np.exp if log else (lambda x: x)
+    estimand = "ratio of medians" if log else "difference of medians"
+    known = d[d["reach_known"]]
+    covs = adjust.available_covariates(known, covariates) + [k for k in extra if known[k].nunique() > 1]
+
+    def coefficient(data, cv, spline):
+        formula = f"Q('{outcome}') ~ _g" + _terms(cv, spline)
+        return smf.quantreg(formula, data.assign(_g=(data[group] == a).astype(float))).fit(q=0.5, max_iter=5000)
+
+    rows = []
+    for spec, data, cv, spline, clustered in _specs(known, covs, common_support(d, group, a, b)):
+        cv = [k for k in cv if data[k].nunique() > 1]
+        if data[group].nunique() < 2:
+            rows.append(_row(spec, estimand, n=len(data), excluded=len(d) - len(data), note="only one group"))
+            continue
+        fit = adjust._fit(lambda data=data, cv=cv, spline=spline: coefficient(data, cv, spline))
+        if isinstance(fit, str):
+            rows.append(_row(spec, estimand, n=len(data), excluded=len(d) - len(data), note=fit))
+            continue
+        ci = fit.conf_int(1 - level).loc["_g"].to_numpy()
+        note = ""
+        if clustered:
+
+            def draw(sample, cv=cv):
+                if sample[group].nunique() < 2:
+                    return np.nan
+                return float(coefficient(sample, cv, False).params["_g"])
+
+            r = cl.statistic(data, cluster, draw, n_boot=n_boot, seed=seed, level=level)
+            ci, note = (r["ci_low"], r["ci_high"]), f"cluster bootstrap, {n_boot} draws of source authors"
+        rows.append(
+            _row(
+                spec,
+                estimand,
+                back(fit.params["_g"]),
+                (back(ci[0]), back(ci[1])),
+                int(fit.nobs),
+                len(d) - int(fit.nobs),
+                note,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
+    """What survives every specification: ``direction`` ("lower", "higher" or "unclear": some row's
+    interval holds ``null`` or is missing), ``low``/``high`` (the range of the estimates) and
+    ``weakest`` (the specification whose interval comes nearest the null)."""
+    t = table.dropna(subset=["estimate", "ci_low", "ci_high"])
+    if len(t) < len(table) or not len(t):
+        return {
+            "direction": "unclear",
+            "low": t["estimate"].min() if len(t) else np.nan,
+            "high": t["estimate"].max() if len(t) else np.nan,
+            "weakest": "a specification not estimable",
+        }
+    below, above = (t["ci_high"] < null).all(), (t["ci_low"] > null).all()
+    gap = np.minimum((t["ci_low"] - null).abs(), (t["ci_high"] - null).abs())
+    gap[(t["ci_low"] <= null) & (t["ci_high"] >= null)] = -1
+    return {
+        "direction": "lower" if below else "higher" if above else "unclear",
+        "low": float(t["estimate"].min()),
+        "high": float(t["estimate"].max()),
+        "weakest": str(t.loc[gap.idxmin(), "specification"]),
+    }
+
+
+def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float = 1e-6) -> dict:
+    """Findings ``<name>.robustness`` (the table) and ``<name>.robust_direction`` (``verdict``'s word)."""
+    from .findings import record_finding
+
+    v = verdict(table, null)
+    record_finding(
+        f"{name}.robustness",
+        table[["specification", "estimate", "ci_low", "ci_high", "cascades"]],
+        tolerance=tolerance,
+        note="the adjusted estimate under each specification",
+    )
+    record_finding(
+        f"{name}.robust_direction",
+        v["direction"],
+        note=f"direction that survives every specification; nearest the null: {v['weakest']}",
+    )
+    return v
+
+
+def clause(v: dict, null: float = 1.0, digits: int = 2) -> str:
+    """Words for ``verdict`` ``v``, to follow an adjusted estimate: where it stands against ``null``
+    under every specification, or that it is not clear (the least favourable row)."""
+    span = f"{v['low']:.{digits}f} to {v['high']:.{digits}f}"
+    if v["direction"] in ("lower", "higher"):
+        side = "below" if v["direction"] == "lower" else "above"
+        return f"{side} {null:g} under every specification tried ({span})"
+    return (
+        f"not clearly different from {null:g}: its interval includes {null:g} under at least one "
+        f"specification ({v['weakest']}; estimates {span})"
+    )
