@@ -225,11 +225,13 @@ def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float =
     from .findings import record_finding
 
     v = verdict(table, null)
+    estimable = table["estimate"].notna().any()
     record_finding(
         f"{name}.robustness",
-        table[["specification", "estimate", "ci_low", "ci_high", "cascades"]],
+        table[["specification", "estimate", "ci_low", "ci_high", "cascades"]] if estimable else None,
         tolerance=tolerance,
         note="the adjusted estimate under each specification",
+        reason="no specification could be estimated",
     )
     record_finding(
         f"{name}.robust_direction",
