@@ -1,0 +1,490 @@
+"""The findings against the literature: each headline beside the published figure it echoes or contradicts.
+
+Each record in ``COMPARISONS`` pairs one finding of the ledger (``reports/findings.json``, by name) with
+a published figure, the population each describes and how the two relate. Only figures read in a source
+are written down; what could not be read is named in ``not_checked``, and ``checked`` says where each
+figure was read (the address of the abstract, publisher's page, report or, where marked, a secondary
+summary). The records are data: nothing here reaches the network.
+
+``table(topic)`` gives one topic's comparisons as a DataFrame for a report; ``markdown()`` renders the
+table printed in docs/methods.md §16 (docs/methods.md#16-the-findings-against-the-literature), where a
+paragraph per disagreement explains how the populations differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import pandas as pd
+
+TOPICS = ("cascades", "thresholds", "censorship", "early_warning", "counterfactual")
+RELATIONS = ("echoes", "contradicts", "differs in population", "differs in design", "differs in task")
+
+# Populations of the project's data, as the findings describe them.
+CED = (
+    "CED: 3,387 Weibo cascades gathered for rumour detection (1,538 rumours from Weibo's refutation reports, "
+    "1,849 non-rumours), a window of roughly 100-999 reposts; source posts up to April 2014"
+)
+CED_CROSSERS = "CED's 989 cascades that reach 500 observed reposts (of the 3,387 in its ~100-999 window)"
+CED_TEST = "the later 30% of CED cascades still under 500 reposts one hour after posting (1,010; 330 cross)"
+WECHAT = (
+    "WeChatscope archive: 17,411 public-account articles removed 2018-07 to 2020-09 (1,852 accounts), as "
+    "an hourly scraper of WeChatscope's site saw them; removals only, no articles that stayed up"
+)
+
+GOEL = (
+    "Goel, Anderson, Hofman & Watts (2016), 'The Structural Virality of Online Diffusion', "
+    "Management Science 62(1):180-196, doi:10.1287/mnsc.2015.2158"
+)
+GOEL_CHECKED = (
+    "abstract at https://ideas.repec.org/a/inm/ormnsc/v62y2016i1p180-196.html (IDEAS/RePEc); "
+    "article opening at https://studylib.net/doc/13405194/management-science"
+)
+JUUL = (
+    "Juul & Ugander (2021), 'Comparing information diffusion mechanisms by matching on cascade size', "
+    "PNAS, doi:10.1073/pnas.2100786118"
+)
+JUUL_CHECKED = (
+    "significance statement and abstract at https://pmc.ncbi.nlm.nih.gov/articles/PMC8609637/ (PubMed Central); "
+    "DOI at https://staging.scite.ai/reports/comparing-information-diffusion-mechanisms-by-vJkrzJXv"
+)
+ZHAO = (
+    "Zhao, Erdogdu, He, Rajaraman & Leskovec (2015), 'SEISMIC: A Self-Exciting Point Process Model for "
+    "Predicting Tweet Popularity', KDD 2015 (arXiv:1506.02594)"
+)
+ZHAO_CHECKED = (
+    "abstract at https://www.emergentmind.com/articles/1506.02594 (arXiv 1506.02594v1) and the paper's opening "
+    "at https://studylib.net/doc/18659122/seismic--a-self-exciting-point-process-model-for-predicting; "
+    "data description at http://snap.stanford.edu/seismic/ (the authors' page)"
+)
+CHENG = (
+    "Cheng, Adamic, Dow, Kleinberg & Leskovec (2014), 'Can cascades be predicted?', WWW 2014, "
+    "doi:10.1145/2566486.2567997 (arXiv:1403.4608)"
+)
+CHENG_CHECKED = (
+    "abstract at https://pdf.arxiv.org/abs/1403.4608 and "
+    "https://research.fb.com/publications/can-cascades-be-predicted/; "
+    "introduction at https://de.scribd.com/document/214459591/Can-Cascades-Be-Predicted"
+)
+ZHU = (
+    "Zhu, Phipps, Pridgen, Crandall & Wallach (2013), 'The Velocity of Censorship: High-Fidelity Detection of "
+    "Microblog Post Deletions', 22nd USENIX Security Symposium (arXiv:1303.0597)"
+)
+ZHU_CHECKED = (
+    "abstract at https://usenix.org/conference/usenixsecurity13/technical-sessions/paper/zhu (USENIX) and "
+    "https://arxiv.boxedpaper.com/abs/1303.0597 (arXiv 1303.0597v2)"
+)
+FU = (
+    "Fu, Chan & Chau (2013), 'Assessing Censorship on Microblogs in China: Discriminatory Keyword Analysis and the "
+    "Real-Name Registration Policy', IEEE Internet Computing 17(3):42-50, doi:10.1109/MIC.2013.28"
+)
+FU_CHECKED = "abstract at http://www.computer.org/csdl/mags/ic/2013/03/mic2013030042-abs.html (IEEE Computer Society)"
+KING = (
+    "King, Pan & Roberts (2013), 'How Censorship in China Allows Government Criticism but Silences Collective "
+    "Expression', American Political Science Review 107(2):326-343, doi:10.1017/S0003055413000014"
+)
+KING_CHECKED = (
+    "abstract and citation at https://dash.harvard.edu/handle/1/11878767 (Harvard DASH); "
+    "article opening at https://www.scribd.com/document/527483927/Censored"
+)
+CITIZENLAB_2016 = (
+    "Citizen Lab (November 2016), 'One App, Two Systems: How WeChat uses "
+    "one censorship policy in China and another internationally'"
+)
+CITIZENLAB_2016_CHECKED = "key findings at https://citizenlab.org/2016/11/wechat-china-censorship-one-app-two-systems/"
+CITIZENLAB_2015 = (
+    "Citizen Lab (Ng, July 2015), 'Politics, Rumors, and Ambiguity: Tracking Censorship on WeChat's Public "
+    "Accounts Platform'"
+)
+CITIZENLAB_2015_CHECKED = (
+    "summary at https://citizenlab.ca/2015/07/tracking-censorship-on-wechat-public-accounts-platform/; "
+    "author at https://just-tech.ssrc.org/citation/politics-rumors-and-ambiguitytracking-censorship-on-wechats-public-accounts-platform/"
+)
+TAI_FU = (
+    "Tai & Fu (2020), 'Specificity, Conflict, and Focal Point: A Systematic Investigation into Social Media "
+    "Censorship in China', Journal of Communication 70(6):842-867"
+)
+TAI_FU_CHECKED = "abstract and citation at https://repository.hku.hk/handle/10722/293195 (HKU Scholars Hub)"
+WECHATSCOPE_2018 = (
+    "WeChatscope (Marcus Wang & Stella Fan), report on the censored WeChat topics of 2018, as reported on "
+    "15 February 2019"
+)
+WECHATSCOPE_2018_CHECKED = (
+    "news reports at https://www.cnbc.com/2019/02/15/most-controversial-topics-on-tencents-wechat-in-2018-report.html "
+    "and https://www.mastermindupdate.com/world-news/"
+    "wechats-most-censored-topics-in-2018-include-us-china-trade-war-huawei-cfo-arrest/ "
+    "(secondary: the report itself was not read)"
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One headline beside one published figure.
+
+    ``our_finding`` is a ledger name; ``headline`` quotes the README's words for it; ``published`` is the
+    figure in words as the source gives it; ``relation`` is one of ``RELATIONS``; ``checked`` says where the
+    figure was read; ``not_checked`` names what could not be read (empty when everything was)."""
+
+    topic: str
+    headline: str
+    our_finding: str
+    our_population: str
+    published: str
+    their_population: str
+    relation: str
+    citation: str
+    checked: str
+    not_checked: str = ""
+
+    def __post_init__(self) -> None:
+        if self.topic not in TOPICS:
+            raise ValueError(f"topic {self.topic!r} is not one of {TOPICS}")
+        if self.relation not in RELATIONS:
+            raise ValueError(f"relation {self.relation!r} is not one of {RELATIONS}")
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    # --- cascades -------------------------------------------------------------------------------------
+    Comparison(
+        topic="cascades",
+        headline="About half the 500th reposts, 52.0% (48.9–55.1), hang directly off the source post.",
+        our_finding="thresholds.ced.share_of_500th_reposts_at_depth_1",
+        our_population=CED_CROSSERS,
+        published=(
+            "structural virality is typically low, and remains so independent of size, suggesting that popularity "
+            "is largely driven by the size of the largest broadcast; popular events grow by broadcast, by viral "
+            "spread and by every combination of the two"
+        ),
+        their_population="a billion diffusion events on Twitter: news stories, videos, images and petitions",
+        relation="echoes",
+        citation=GOEL,
+        checked=GOEL_CHECKED,
+        not_checked="the paper's numeric distributions of structural virality (its figures and tables were not read)",
+    ),
+    Comparison(
+        topic="cascades",
+        headline="Weibo cascades in CED are deep; Twitter15's are shallower; Wb-MSF's are stars by construction.",
+        our_finding="cascades.ced.mean_structural_virality",
+        our_population=CED + "; beside Twitter15's 1,490 trees (mean 2.51)",
+        published="structural virality is typically low, across all domains and all sizes of events",
+        their_population="a billion diffusion events on Twitter, of every size",
+        relation="differs in population",
+        citation=GOEL,
+        checked=GOEL_CHECKED,
+        not_checked="Goel et al.'s mean or median structural virality by size: the values cannot be set side by side",
+    ),
+    Comparison(
+        topic="cascades",
+        headline=(
+            "CED's rumour cascades are somewhat more chain-like than its non-rumours', far less so than the crude "
+            "figures suggest. [...] size for size it is 0.65 higher"
+        ),
+        our_finding="cascades.ced.size_matched_virality_difference",
+        our_population=CED + "; rumours against non-rumours, within size bins",
+        published=(
+            "previously reported structural differences between the diffusion paths of false and true news on "
+            "Twitter disappear when only cascades of the same size are compared; differences between images, "
+            "videos, news and petitions persist"
+        ),
+        their_population=(
+            "Twitter cascades of fact-checked true and false news (Vosoughi, Roy & Aral 2018) and Goel et al.'s "
+            "Twitter cascades of videos, pictures, news and petitions"
+        ),
+        relation="contradicts",
+        citation=JUUL,
+        checked=JUUL_CHECKED,
+        not_checked="the sizes of the matched samples and their effect sizes (the article's body was not read)",
+    ),
+    Comparison(
+        topic="cascades",
+        headline=(
+            "with size, the source's followers, verified status and year held fixed, the difference is 0.24 "
+            "(0.17–0.30)"
+        ),
+        our_finding="cascades.ced.virality_difference_adjusted",
+        our_population=CED + "; 3,300 cascades with a recorded reach",
+        published="the same: false- and true-news structural differences disappear at equal size",
+        their_population="Twitter cascades of fact-checked true and false news (Vosoughi, Roy & Aral 2018)",
+        relation="differs in population",
+        citation=JUUL,
+        checked=JUUL_CHECKED,
+    ),
+    # --- thresholds -----------------------------------------------------------------------------------
+    Comparison(
+        topic="thresholds",
+        headline="29.2% (95% CI 27.7–30.8) of CED's cascades reach 500 reposts",
+        our_finding="thresholds.ced.share_reaching_500_reposts",
+        our_population=CED,
+        published=(
+            "large cascades are rare, a widespread property of systems where information is shared (the "
+            "introduction's first note of caution, citing earlier work)"
+        ),
+        their_population="reshare cascades in general (the claim is the literature's, restated by Cheng et al.)",
+        relation="differs in population",
+        citation=CHENG,
+        checked=CHENG_CHECKED,
+        not_checked="a published share of Weibo posts that reach 500 reposts (none was found)",
+    ),
+    Comparison(
+        topic="thresholds",
+        headline=(
+            "Around the 2013 interpretation, CED describes its own collection, not Weibo. Its rumour intake falls "
+            "8.9-fold (7.4–10.7) after August 2013"
+        ),
+        our_finding="thresholds.ced.period.rumour.intake_ratio",
+        our_population="CED's rumour source posts in the twelve months before 2013-09-10 (1,168) and after (131)",
+        published=(
+            "the real-name registration policy might have stopped some microbloggers from writing about social "
+            "and political subjects (a matched case-control design over the same microbloggers' posts)"
+        ),
+        their_population="111 million microblogs (weibos) collected 1 January to 30 June 2012",
+        relation="differs in design",
+        citation=FU,
+        checked=FU_CHECKED,
+        not_checked="the size of the policy's effect and the number of users tracked (the article's body was not read)",
+    ),
+    # --- censorship -----------------------------------------------------------------------------------
+    Comparison(
+        topic="censorship",
+        headline="The archive watched each article for a few days, so it cannot say how fast censorship is.",
+        our_finding="censorship.wechatscope.share_seen_by_day_1.all",
+        our_population=WECHAT + "; 17,244 removals seen within 4 days of publication",
+        published=(
+            "deletions happen most heavily in the first hour after a post is submitted; of original posts' "
+            "deletions nearly 30% come 5-30 minutes after posting and nearly 90% within 24 hours"
+        ),
+        their_population=(
+            "2.38 million Weibo posts gathered over about two months of 2012 by repeatedly visiting 'sensitive' "
+            "users, deletions seen within minutes (not a random sample of Weibo)"
+        ),
+        relation="differs in population",
+        citation=ZHU,
+        checked=ZHU_CHECKED,
+    ),
+    Comparison(
+        topic="censorship",
+        headline="No removed title contains a whole keyword of Citizen Lab's blocked lists: 0 of 17,411",
+        our_finding="censorship.wechatscope.share_with_blocked_keyword",
+        our_population=WECHAT + "; matched against 1,338 keywords",
+        published=(
+            "keyword filtering on WeChat is enabled only for accounts registered to mainland China phone numbers; "
+            "more keywords are blocked in group chat than in one-to-one chat; censorship of chat messages happens "
+            "without notice; the list is dynamic, some keywords later permitted and new ones added with the news"
+        ),
+        their_population="WeChat chat messages (one-to-one and group) sent in controlled tests in 2016",
+        relation="differs in population",
+        citation=CITIZENLAB_2016,
+        checked=CITIZENLAB_2016_CHECKED,
+    ),
+    Comparison(
+        topic="censorship",
+        headline="No removed title contains a whole keyword of Citizen Lab's blocked lists: 0 of 17,411",
+        our_finding="censorship.wechatscope.share_with_blocked_keyword",
+        our_population=WECHAT,
+        published=(
+            "automatic review filters keep posts with certain blacklisted keywords (六四 'June 4', 太子党 "
+            "'princeling', Falun Gong) from being published at all; sensitive keywords are found in a greater "
+            "percentage of censored posts than of uncensored ones"
+        ),
+        their_population="over 36,000 unique WeChat public-account posts, June 2014 to March 2015, followed over time",
+        relation="echoes",
+        citation=CITIZENLAB_2015,
+        checked=CITIZENLAB_2015_CHECKED,
+        not_checked="the percentages of censored and uncensored posts holding a sensitive keyword",
+    ),
+    Comparison(
+        topic="censorship",
+        headline=(
+            "Rule-violation titles stand out by current affairs [...] 美国 "
+            "\"the United States\" (9.0), 特朗普 \"Trump\" (8.0), 贸易战 \"trade war\" (7.4)"
+        ),
+        our_finding="censorship.wechatscope.titles.violation.top_words",
+        our_population=WECHAT + "; titles of 4,234 rule-violation removals against other removals' titles",
+        published=(
+            "with account attributes and topics held fixed, article specificity raises the odds of being "
+            "censored; international-trade articles that disclose conflicts are removed, even pro-regime ones"
+        ),
+        their_population="2,280 pairs of censored WeChat articles and matched articles that remained",
+        relation="echoes",
+        citation=TAI_FU,
+        checked=TAI_FU_CHECKED,
+        not_checked="the odds ratio for specificity and the study period (the article's body was not read)",
+    ),
+    Comparison(
+        topic="censorship",
+        headline="Rule-violation titles stand out by current affairs; author-deleted titles hardly stand out.",
+        our_finding="censorship.wechatscope.titles.violation.top_words",
+        our_population=WECHAT + "; titles of 4,234 rule-violation removals against other removals' titles",
+        published=(
+            "posts with negative, even vitriolic, criticism of the state, its leaders and its policies are not "
+            "more likely to be censored; censorship silences comments that represent, reinforce or spur social "
+            "mobilization, regardless of content"
+        ),
+        their_population=(
+            "millions of posts from nearly 1,400 social media services across China, censored and not censored, "
+            "compared within 85 topic areas"
+        ),
+        relation="differs in design",
+        citation=KING,
+        checked=KING_CHECKED,
+        not_checked="the share of posts censored in their data",
+    ),
+    Comparison(
+        topic="censorship",
+        headline="Most removals are authors deleting their own articles: 12,450 of the archive's 17,411 removals",
+        our_finding="censorship.wechatscope.removals.total",
+        our_population=WECHAT,
+        published=(
+            "WeChatscope tracked more than 4,000 public accounts covering daily news; by the end of 2018 more than "
+            "1.04 million articles were included, of which roughly 11,000 were removed; the trade war, the ZTE "
+            "sanctions and the arrest of Huawei's CFO were among 2018's censored topics"
+        ),
+        their_population="all articles WeChatscope's crawler saw from its 4,000+ accounts in 2018, removed or not",
+        relation="differs in population",
+        citation=WECHATSCOPE_2018,
+        checked=WECHATSCOPE_2018_CHECKED,
+        not_checked="any published share of WeChatscope's removals that were authors' own deletions",
+    ),
+    # --- early warning --------------------------------------------------------------------------------
+    Comparison(
+        topic="early_warning",
+        headline=(
+            "An hour after posting, counting the reposts so far is as good a warning as any model. [...] SEISMIC "
+            "matches it (0.77; difference 0.000"
+        ),
+        our_finding="early_warning.ced.auc.seismic.60min",
+        our_population=CED_TEST,
+        published="15% relative error in predicting the final size of an average cascade after observing it for 1 hour",
+        their_population=(
+            "166,076 English tweets with at least 50 retweets and no hashtag, from a month of complete Twitter "
+            "data (3.2 billion tweets and retweets, 7 October to 7 November 2011)"
+        ),
+        relation="differs in task",
+        citation=ZHAO,
+        checked=ZHAO_CHECKED,
+        not_checked=(
+            "how 'relative error' and 'average cascade' are defined in the paper's evaluation; the ledger holds "
+            "no relative error for SEISMIC on CED yet, so the 15% has nothing of ours to sit beside"
+        ),
+    ),
+    Comparison(
+        topic="early_warning",
+        headline=(
+            "the count separates those that will cross with ROC-AUC 0.77 (95% interval 0.73–0.80) [...] the source "
+            "author's followers alone give 0.66 (0.63–0.70)"
+        ),
+        our_finding="early_warning.ced.auc.count_baseline.60min",
+        our_population=CED_TEST,
+        published=(
+            "strong performance in predicting whether a cascade will continue to grow; relative growth becomes "
+            "more predictable as more reshares are observed; temporal and structural features are key predictors; "
+            "early on, breadth rather than depth indicates larger cascades. Secondary summaries put the accuracy of "
+            "the doubling task (k reshares to 2k, balanced) near 80% (79.5%, AUC 0.877)"
+        ),
+        their_population="a large sample of photo reshare cascades on Facebook",
+        relation="differs in task",
+        citation=CHENG,
+        checked=(
+            CHENG_CHECKED + "; the ~80% accuracy from secondary summaries only: "
+            "https://blogs.cornell.edu/info2040/2019/12/04/can-cascades-be-predicted-2/ and "
+            "https://guide.fake-news.site/papers/2014-cheng-cascade-prediction/ (which names the venue wrongly)"
+        ),
+        not_checked="the paper's own table of accuracy and AUC by k (the primary text of its results was not read)",
+    ),
+    # --- counterfactual -------------------------------------------------------------------------------
+    Comparison(
+        topic="counterfactual",
+        headline=(
+            "Deletion within an hour would have kept almost every cascade under 500: 0.7% of CED cascades (95% "
+            "interval 0.5–1.0%) had crossed one hour after posting"
+        ),
+        our_finding="counterfactual.ced.share_reaching_500_if_deleted_at_1h",
+        our_population=CED,
+        published="deletions happen most heavily in the first hour after a post has been submitted",
+        their_population="deleted posts among 2.38 million posts of 'sensitive' Weibo users, 2012, seen within minutes",
+        relation="echoes",
+        citation=ZHU,
+        checked=ZHU_CHECKED,
+    ),
+    Comparison(
+        topic="counterfactual",
+        headline=(
+            "Under an assumed deletion speed, about one cascade in twenty crosses before deletion. If every post "
+            "were deleted at a delay drawn from a scenario calibrated to Zhu et al. (2013)"
+        ),
+        our_finding="counterfactual.ced.share_reaching_500_under_deletion_scenario",
+        our_population=CED + "; every cascade assumed deleted",
+        published=(
+            "nearly 30% of deletions of original posts come 5-30 minutes after posting and nearly 90% within 24 "
+            "hours (the scenario's 24-hour point); among the tracked 'sensitive' users an average of 12.75% of "
+            "messages were deleted, 82.25% of the deletions being reposts and comments (secondary summary)"
+        ),
+        their_population="2.38 million posts of 'sensitive' Weibo users over about two months of 2012",
+        relation="contradicts",
+        citation=ZHU,
+        checked=(
+            ZHU_CHECKED + "; the 12.75% and 82.25% from a secondary summary: "
+            "https://advox.globalvoices.org/2013/03/18/china-researchers-uncover-microblog-filtering-mechanisms/"
+        ),
+        not_checked=(
+            "the scenario's 50% of deletions within one hour (not stated in the abstract; the package's choice); "
+            "the 12.75% in the paper's own text"
+        ),
+    ),
+)
+
+
+def table(topic: str | None = None) -> pd.DataFrame:
+    """The comparisons of ``topic`` (one of ``TOPICS``; None for all) as a DataFrame, one row per comparison
+    and one column per field of ``Comparison``, in the order of ``COMPARISONS``.
+
+    See docs/methods.md §16 (docs/methods.md#16-the-findings-against-the-literature) for the table and for
+    why the populations differ where the findings disagree."""
+    if topic is not None and topic not in TOPICS:
+        raise ValueError(f"topic {topic!r} is not one of {TOPICS}")
+    rows = [asdict(c) for c in COMPARISONS if topic is None or c.topic == topic]
+    return pd.DataFrame(rows, columns=[f.name for f in fields(Comparison)])
+
+
+SHORT = {
+    GOEL: "Goel et al. 2016",
+    JUUL: "Juul & Ugander 2021",
+    ZHAO: "Zhao et al. 2015",
+    CHENG: "Cheng et al. 2014",
+    ZHU: "Zhu et al. 2013",
+    FU: "Fu, Chan & Chau 2013",
+    KING: "King, Pan & Roberts 2013",
+    CITIZENLAB_2016: "Citizen Lab 2016",
+    CITIZENLAB_2015: "Citizen Lab 2015",
+    TAI_FU: "Tai & Fu 2020",
+    WECHATSCOPE_2018: "WeChatscope 2019",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown() -> str:
+    """The table of docs/methods.md §16, then where each row's figure was checked (and what was not), then the
+    sources in full."""
+    lines = [
+        "| # | topic | our finding: headline (our population) | published figure (their population) "
+        "| relation | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i, c in enumerate(COMPARISONS, 1):
+        ours = f"`{c.our_finding}`: \"{c.headline}\" ({c.our_population})"
+        theirs = f"{c.published} ({c.their_population})"
+        cells = (str(i), c.topic, ours, theirs, c.relation, SHORT.get(c.citation, c.citation))
+        lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+    lines += ["", "Where each row's figure was read:", ""]
+    for i, c in enumerate(COMPARISONS, 1):
+        line = f"{i}. {SHORT.get(c.citation, c.citation)}: {c.checked}."
+        if c.not_checked:
+            line += f" Not checked: {c.not_checked}."
+        lines.append(line)
+    lines += ["", "Sources:", ""]
+    for citation in dict.fromkeys(c.citation for c in COMPARISONS):
+        lines.append(f"- {citation}.")
+    return "\n".join(lines) + "\n"
