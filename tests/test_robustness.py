@@ -8,8 +8,8 @@ from wechat_study import robustness, window
 from wechat_study import thresholds as th
 
 
-def _confounded(rng, n=3000, log_or=np.log(0.5), authors=1500):
-    """Rumours have smaller reach; reach raises crossing; rumour lowers it by ``log_or`` at equal reach."""
+def _confounded(rng, n=3000, log_or=-0.6931471805599453, authors=1500):
+    """Rumours have smaller reach; reach raises crossing; rumour shifts it by ``log_or`` (log 0.5) at equal reach."""
     rumour = rng.random(n) < 0.45
     log_f = rng.normal(np.where(rumour, 4.5, 5.8), 0.8)
     year = rng.integers(2011, 2015, n).astype(float)

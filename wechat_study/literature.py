@@ -488,3 +488,37 @@ def markdown() -> str:
     for citation in dict.fromkeys(c.citation for c in COMPARISONS):
         lines.append(f"- {citation}.")
     return "\n".join(lines) + "\n"
+
+
+def for_report(topic: str, findings: dict[str, dict]) -> pd.DataFrame:
+    """``table(topic)`` for a page: ``finding`` (our value as this run recorded it, from ``findings``, the
+    run's recorded findings by name), ``our_population``, ``published``, ``their_population``, ``relation``
+    and ``source`` (the short citation). Comparisons whose finding this run did not record are left out."""
+    t = table(topic)
+    t = t[t["our_finding"].isin(list(findings))]
+    return pd.DataFrame(
+        {
+            "finding": [_ours(n, findings) for n in t["our_finding"]],
+            "our_population": t["our_population"].to_numpy(),
+            "published": t["published"].to_numpy(),
+            "their_population": t["their_population"].to_numpy(),
+            "relation": t["relation"].to_numpy(),
+            "source": [SHORT.get(c, c) for c in t["citation"]],
+        }
+    )
+
+
+def _ours(name: str, findings: dict[str, dict]) -> str:
+    """A finding as a page shows it: its name in words, its value with its interval where recorded."""
+    from . import narrative as nv
+    from .findings import shown
+
+    value = findings[name]["value"]
+    words = name.split(".", 2)[-1].replace("_", " ").replace(".", ", ")
+    if isinstance(value, list):
+        return f"{words}: the table of that name on this page"
+    if not isinstance(value, float):
+        return f"{words}: {shown(findings[name])}"
+    lo, hi = (findings.get(f"{name}.{p}", {}).get("value") for p in ("ci_low", "ci_high"))
+    kind = "share" if "share" in name else "auc" if ".auc." in name else "number"
+    return f"{words}: {nv.formatted(value, kind, lo, hi)}"
