@@ -48,7 +48,8 @@ def reported_near_top(cascades: pd.DataFrame, bands=TOP_BANDS) -> pd.DataFrame:
 def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | None = None) -> dict:
     """The window's edges: ``observed_max`` (largest observed reposts, ``size - 1``), and where the
     data set reports counts, ``reported_max``, ``reported_1000_or_more``, ``reported_at_max`` (sources
-    at the largest reported count) and ``reported_p01`` (1st percentile per group, the floor)."""
+    at the largest reported count), ``reported_p05`` (5th percentile of all, the window's floor in words)
+    and ``reported_p01`` (1st percentile per group)."""
     out = {"observed_max": int(metrics["reposts"].max()) if len(metrics) else 0, "reported": False}
     if "reported_reposts" not in cascades or cascades["reported_reposts"].isna().all():
         return out
@@ -59,6 +60,7 @@ def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | 
         "reported_max": int(r.max()),
         "reported_1000_or_more": int((r >= 1000).sum()),
         "reported_at_max": int((r == r.max()).sum()),
+        "reported_p05": float(r.dropna().quantile(0.05)),
         "reported_p01": {},
     }
     if groups is not None:
@@ -101,6 +103,7 @@ def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: p
             note="sources with 1,000 or more reported reposts: none means larger posts were left out",
         )
         record_finding(f"{prefix}.window.reported_at_max", edges["reported_at_max"], note="sources at the top count")
+        record_finding(f"{prefix}.window.reported_p05", edges["reported_p05"], tolerance=1e-9, note="5th percentile")
         for name, p in edges["reported_p01"].items():
             record_finding(f"{prefix}.window.reported_p01.{slug(name)}", p, tolerance=1e-9, note="1st percentile")
         record_finding(
@@ -113,12 +116,12 @@ def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: p
 
 def population(edges: dict, dataset: str) -> str:
     """The population a threshold share describes, in words: the data set's cascades, and where it
-    reports counts, the window they lie in (e.g. "the cascades of CED (Weibo), posts with about 44 to
-    999 reported reposts": the lowest 1st percentile of any group to the largest count)."""
+    reports counts, the window they lie in (e.g. "the cascades of CED (Weibo), posts with about 100 to
+    999 reported reposts": the 5th percentile, to the nearest ten, to the largest count)."""
     from .charts.theme import word
 
     name = word(dataset)
     if not edges.get("reported"):
         return f"the cascades of {name} (the largest has {edges['observed_max']:,} observed reposts)"
-    floor = min(edges["reported_p01"].values()) if edges["reported_p01"] else 0
-    return f"the cascades of {name}, posts with about {floor:,.0f} to {edges['reported_max']:,} reported reposts"
+    floor = int(round(edges["reported_p05"], -1))
+    return f"the cascades of {name}, posts with about {floor:,} to {edges['reported_max']:,} reported reposts"
