@@ -78,3 +78,21 @@ def test_series_with_other_indexes_are_refused_not_reordered():
 def test_null_clusters_are_singletons():
     codes, n = clustered.cluster_codes(np.array(["a", None, "a", None], dtype=object))
     assert n == 3 and codes[0] == codes[2] and codes[1] != codes[3]
+
+
+def test_group_statistics_refuse_groups_in_another_order():
+    """A Series of groups with the table's labels in another order is refused, not matched by position."""
+    from wechat_study import survival as sv
+    from wechat_study import thresholds as th
+
+    d = pd.DataFrame({"duration_h": [1.0, 2.0, 3.0, 4.0], "crossed": [True, False, True, True]}, index=list("abcd"))
+    g = pd.Series(["x", "x", "y", "y"], index=list("abcd"))
+    for call in (
+        lambda gg: th.kaplan_meier(d, gg),
+        lambda gg: th.logrank(d, gg, "x", "y"),
+        lambda gg: sv.how_fast(d, gg, "x", "y", n_boot=20),
+        lambda gg: sv.km_end_check(d, gg),
+    ):
+        call(g)
+        with pytest.raises(ValueError, match="another index"):
+            call(g.iloc[::-1])

@@ -20,26 +20,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .align import same_index
+
 LEVEL = 0.95
 
 
 def _aligned(*series) -> list[np.ndarray]:
-    """The values of ``series`` as arrays, refusing Series whose indexes differ (no silent reordering)."""
-    first = next((s for s in series if isinstance(s, pd.Series)), None)
-    out = []
-    for s in series:
-        if isinstance(s, pd.Series):
-            if first is not None and not s.index.equals(first.index):
-                raise ValueError(
-                    f"Series {s.name!r} has another index than {first.name!r}: align them first "
-                    f"(e.g. {s.name or 'x'}.reindex({first.name or 'outcome'}.index))"
-                )
-            out.append(s.to_numpy())
-        else:
-            out.append(np.asarray(s))
-    if len({len(a) for a in out}) > 1:
-        raise ValueError(f"inputs have different lengths: {[len(a) for a in out]}")
-    return out
+    """The values of ``series`` as arrays, refusing Series whose indexes differ (``align.same_index``)."""
+    if series:
+        same_index(series[0], **{f"argument {i + 1}": s for i, s in enumerate(series[1:])})
+    return [s.to_numpy() if isinstance(s, pd.Series) else np.asarray(s) for s in series]
 
 
 def cluster_codes(clusters) -> tuple[np.ndarray, int]:

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from . import thresholds as th
+from .align import same_index
 from .datasets.catalog import CATALOG
 
 
@@ -117,6 +118,7 @@ def how_fast(
     and its effect size ``prob_a_slower`` = P(T_a > T_b) + P(T_a = T_b)/2, the common-language
     effect size; 0.5 means neither is faster).
     """
+    same_index(durations, groups=groups)
     crossed = durations["crossed"].to_numpy(bool)
     labels = groups.to_numpy()
     rows, samples = [], {}

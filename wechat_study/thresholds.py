@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .align import same_index
+
 REPOSTS = 500
 VIEWS = 5000
 
@@ -127,6 +129,7 @@ def kaplan_meier(durations: pd.DataFrame, groups: pd.Series | None = None) -> tu
     from lifelines import KaplanMeierFitter
     from lifelines.utils import median_survival_times
 
+    same_index(durations, groups=groups)
     labels = pd.Series("all", index=durations.index) if groups is None else groups
     curves, medians = [], []
     for name in ["all"] if groups is None else sorted(labels.dropna().unique()):
@@ -172,6 +175,7 @@ def logrank(durations: pd.DataFrame, groups: pd.Series, a: str, b: str) -> float
     (docs/methods.md#4-censoring-and-time-to-threshold)."""
     from lifelines.statistics import logrank_test
 
+    same_index(durations, groups=groups)
     da, db = durations[(groups == a).to_numpy()], durations[(groups == b).to_numpy()]
     return float(logrank_test(da["duration_h"], db["duration_h"], da["crossed"], db["crossed"]).p_value)
 
