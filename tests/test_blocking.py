@@ -146,3 +146,13 @@ def test_the_real_archive_gaps_and_waves():
     assert (
         len(first) == 80 and bl.largest(first, "D") == ("2018-11-13", 11) and bl.largest(first, "M") == ("2018-11", 19)
     )
+
+
+def test_the_synthetic_archive_has_its_planted_outage_and_no_other():
+    from wechat_study import censorship as cz
+
+    counts = bl.daily_counts(cz.synthetic_removals())
+    runs = bl.gaps(counts)
+    outages = runs[runs["outage"]]
+    assert len(outages) == 1 and outages["start"].iloc[0] == pd.Timestamp(cz.GAP[0])
+    assert outages["end"].iloc[0] == pd.Timestamp(cz.GAP[1]) - pd.Timedelta(days=1)

@@ -97,24 +97,23 @@ def _clustered_archive(seed: int, accounts: int = 300, p_first: float = 0.6, p_l
     """Removals of ``accounts`` accounts over 2019H1 and 2020H2; each account's own author-deleted share is drawn
     around the half's true share (``p_first``, ``p_last``), so removals cluster by account."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for a in range(accounts):
-        size = int(rng.integers(1, 40))
-        for start, p in [("2019-01-01", p_first), ("2020-07-01", p_last)]:
-            own = rng.beta(p * 4, (1 - p) * 4)
-            days = rng.integers(0, 180, size)
-            seen = pd.Timestamp(start, tz="Asia/Shanghai") + pd.to_timedelta(days, unit="D") + pd.Timedelta(hours=12)
-            deleted = rng.random(size) < own
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "account": f"a{a}",
-                        "removal_seen_at": seen.tz_convert("UTC"),
-                        "reason": np.where(deleted, "author_deleted", "violation"),
-                    }
-                )
+    size = rng.integers(1, 40, accounts)
+    frames = []
+    for start, p in [("2019-01-01", p_first), ("2020-07-01", p_last)]:
+        own = np.repeat(rng.beta(p * 4, (1 - p) * 4, accounts), size)
+        days = pd.to_timedelta(rng.integers(0, 180, size.sum()), unit="D")
+        seen = pd.Timestamp(start, tz="Asia/Shanghai") + days + pd.Timedelta(hours=12)
+        deleted = rng.random(size.sum()) < own
+        frames.append(
+            pd.DataFrame(
+                {
+                    "account": np.repeat([f"a{a}" for a in range(accounts)], size),
+                    "removal_seen_at": seen.tz_convert("UTC"),
+                    "reason": np.where(deleted, "author_deleted", "violation"),
+                }
             )
-    return pd.concat(rows, ignore_index=True)
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def test_half_year_shares_resample_accounts_and_cover_the_truth():

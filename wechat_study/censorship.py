@@ -54,8 +54,8 @@ def by_reason(removals: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.D
 
 
 def naive_beside(table: pd.DataFrame, value: str = "share", kind: str = "share") -> pd.DataFrame:
-    """``table`` with a text column ``naive_ci``: the naive interval as the page prints it, or "same" where it
-    reads the same as the clustered one; the ``naive_*`` and ``design_effect`` columns dropped."""
+    """``table`` with a text column ``naive_ci`` just after ``value``: the naive interval as the page prints it, or
+    "same" where it reads the same as the clustered one; the ``naive_*`` and ``design_effect`` columns dropped."""
     from . import narrative as nv
 
     def cell(r, lo, hi):
@@ -64,9 +64,11 @@ def naive_beside(table: pd.DataFrame, value: str = "share", kind: str = "share")
 
     naive = [cell(r, "naive_ci_low", "naive_ci_high") for _, r in table.iterrows()]
     mine = [cell(r, "ci_low", "ci_high") for _, r in table.iterrows()]
-    return table.assign(naive_ci=[("same" if a == b else a) for a, b in zip(naive, mine, strict=True)]).drop(
-        columns=["naive_ci_low", "naive_ci_high", "design_effect"], errors="ignore"
+    out = table.drop(columns=["naive_ci_low", "naive_ci_high", "design_effect"], errors="ignore")
+    out.insert(
+        out.columns.get_loc(value) + 1, "naive_ci", ["same" if a == b else a for a, b in zip(naive, mine, strict=True)]
     )
+    return out
 
 
 def days_to_removal(removals: pd.DataFrame) -> pd.Series:
@@ -508,10 +510,15 @@ SYNTHETIC_WORDS = (
 )
 
 
+#: A planted scraper outage in ``synthetic_removals``: removals due in it are seen just after it (end exclusive).
+GAP = ("2019-03-01", "2019-03-21")
+
+
 def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     """A removals table for offline runs: reasons, delays, accounts and title words drawn at random, so no
     reason has distinctive words by construction (a few words are in traditional script, to exercise the
-    script unification); every 97th title holds the synthetic keyword ``关键词``."""
+    script unification); every 97th title holds the synthetic keyword ``关键词``; no removal is seen during the
+    planted outage ``GAP``."""
     from .privacy import pseudonymize
 
     rng = np.random.default_rng(seed)
@@ -519,6 +526,8 @@ def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     published = pd.Timestamp("2018-07-01") + pd.to_timedelta(rng.integers(0, 800, n), unit="D")
     delay_s = rng.geometric(0.5, n) * 86400 - rng.integers(0, 86400, n)
     seen = published.tz_localize("Asia/Shanghai") + pd.to_timedelta(delay_s, unit="s")
+    gap = (seen >= pd.Timestamp(GAP[0], tz="Asia/Shanghai")) & (seen < pd.Timestamp(GAP[1], tz="Asia/Shanghai"))
+    seen = seen.where(~gap, seen + (pd.Timestamp(GAP[1]) - pd.Timestamp(GAP[0])))  # seen when the scraper is back
     words = rng.choice(list(SYNTHETIC_WORDS), (n, 4))
     titles = ["".join(w) + "：" + str(i) + ("关键词" if i % 97 == 0 else "") for i, w in enumerate(words)]
     return pd.DataFrame(
