@@ -12,6 +12,7 @@ import pytest
 import wechat_study as ws
 from wechat_study import blocking as bl
 from wechat_study import paths
+from wechat_study import scraper as sc
 from wechat_study.errors import DataError
 
 
@@ -43,22 +44,22 @@ def test_outage_detection_finds_the_planted_gaps_and_only_them():
     planted = [(100, 29), (300, 3), (450, 1)]
     for s, n in planted:
         daily[s : s + n] = 0
-    counts = bl.daily_counts(_archive(daily))
-    runs = bl.gaps(counts)
+    counts = sc.daily_counts(_archive(daily))
+    runs = sc.gaps(counts)
     found = {(int((r.start - counts.index[0]).days), r.days) for r in runs[runs["outage"]].itertuples()}
     assert found == set(planted)
-    c = bl.coverage(counts, runs)
+    c = sc.coverage(counts, runs)
     assert (c["outage_days"], c["longest_run_days"], c["outage_runs"]) == (33, 29, 3)
     assert c["longest_run_start"] == (counts.index[0] + pd.Timedelta(days=100)).strftime("%Y-%m-%d")
-    assert bl.outage_days(counts, runs).sum() == 33
+    assert sc.outage_days(counts, runs).sum() == 33
 
 
 def test_quiet_days_at_a_low_rate_are_not_called_outages():
     rng = np.random.default_rng(1)
     daily = rng.poisson(3, 800)
     daily[0] = daily[-1] = 3  # the span runs from the first to the last day with a removal
-    counts = bl.daily_counts(_archive(daily))
-    runs = bl.gaps(counts)
+    counts = sc.daily_counts(_archive(daily))
+    runs = sc.gaps(counts)
     assert (counts == 0).sum() > 20  # chance zero days exist ...
     assert not runs["outage"].any()  # ... and none is improbable at the local rate
 
@@ -67,9 +68,9 @@ def test_monthly_rates_count_per_observed_day():
     daily = np.full(90, 10)
     daily[40:50] = 0  # ten days of February lost
     r = _archive(daily)
-    counts = bl.daily_counts(r)
-    outage = bl.outage_days(counts, bl.gaps(counts))
-    m = bl.monthly_rates(r, outage).set_index("month")
+    counts = sc.daily_counts(r)
+    outage = sc.outage_days(counts, sc.gaps(counts))
+    m = sc.monthly_rates(r, outage).set_index("month")
     assert m.loc["2019-02", "outage_days"] == 10 and m.loc["2019-02", "days_observed"] == 18
     assert m["per_observed_day"].tolist() == pytest.approx([10.0, 10.0, 10.0])
 
@@ -83,8 +84,8 @@ def test_wave_detection_finds_a_planted_wave():
     daily[500:520] = 0
     blocked = {d: n for d, n in blocked.items() if not 500 <= d < 520}
     r = _archive(daily, blocked=blocked)
-    counts = bl.daily_counts(r)
-    outage = bl.outage_days(counts, bl.gaps(counts))
+    counts = sc.daily_counts(r)
+    outage = sc.outage_days(counts, sc.gaps(counts))
     first = bl.first_blocked(r)
     days = bl.blocking_days(first, outage)
     assert days.loc[days["wave"], "day"].tolist() == [counts.index[333]]
@@ -137,9 +138,9 @@ def test_a_bad_url_row_is_refused(tmp_path):
 
 def test_the_real_archive_gaps_and_waves():
     r = ws.load("wechatscope").removals
-    counts = bl.daily_counts(r)
-    runs = bl.gaps(counts)
-    c = bl.coverage(counts, runs)
+    counts = sc.daily_counts(r)
+    runs = sc.gaps(counts)
+    c = sc.coverage(counts, runs)
     assert (c["span_days"], c["days_without_removal"]) == (807, 45)
     assert (c["longest_run_days"], c["longest_run_start"]) == (29, "2018-08-29")
     first = bl.first_blocked(r)
@@ -151,8 +152,17 @@ def test_the_real_archive_gaps_and_waves():
 def test_the_synthetic_archive_has_its_planted_outage_and_no_other():
     from wechat_study import censorship as cz
 
-    counts = bl.daily_counts(cz.synthetic_removals())
-    runs = bl.gaps(counts)
+    counts = sc.daily_counts(cz.synthetic_removals())
+    runs = sc.gaps(counts)
     outages = runs[runs["outage"]]
     assert len(outages) == 1 and outages["start"].iloc[0] == pd.Timestamp(cz.GAP[0])
     assert outages["end"].iloc[0] == pd.Timestamp(cz.GAP[1]) - pd.Timedelta(days=1)
+
+
+def test_term_tables_keep_the_search_order_and_dates_read_as_days():
+    m = bl.term_matches({"b": pd.Series(["Panama"]), "a": pd.Series(["无"])}, terms=("Panama", "巴拿马"))
+    wide = bl.by_term(m)
+    assert wide["term"].tolist() == ["Panama", "巴拿马", "any"] and list(wide.columns) == ["term", "b", "a"]
+    assert wide["b"].tolist() == [1, 0, 1]
+    t = sc.dated(pd.DataFrame({"start": [pd.Timestamp("2018-08-29")]}), "start")
+    assert t["start"].tolist() == ["2018-08-29"]

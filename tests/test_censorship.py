@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wechat_study import blocking as bl
 from wechat_study import censorship as cz
 from wechat_study import titles as tt
 from wechat_study.thresholds import wilson_interval
@@ -79,7 +80,7 @@ def test_concentration_intervals_bracket_the_estimate():
 
 def test_keyword_matches_unify_script_on_both_sides():
     kw = pd.DataFrame({"keyword": ["學生+會議", "另一"], "list": ["x", "y"]})
-    t = cz.keyword_matches(pd.Series(["学生开会议", "无关", "學生會議"]), kw).set_index(["script", "list"])
+    t = bl.keyword_matches(pd.Series(["学生开会议", "无关", "學生會議"]), kw).set_index(["script", "list"])
     assert t.loc[("as written", "x"), "matching"] == 1 and t.loc[("unified", "x"), "matching"] == 2
     assert t.loc[("unified", "all"), "keywords"] == 2 and t.loc[("unified", "all"), "titles"] == 3
 
@@ -150,7 +151,7 @@ def test_the_archive_window_and_keywords():
     t = cz.seen_by_day(r, w["days"], 1).set_index("reason")
     assert t.loc["all", ["seen_within", "seen_by_day"]].tolist() == [17_244, 9_054]
     assert t.loc["violation", ["seen_within", "seen_by_day"]].tolist() == [4_221, 2_537]
-    m = cz.keyword_matches(r["title"], ws.load("citizenlab").keywords)
+    m = bl.keyword_matches(r["title"], ws.load("citizenlab").keywords)
     assert (m["matching"] == 0).all() and (m["titles"] == 17_411).all()
 
 
@@ -163,7 +164,7 @@ def test_recorded_shares_agree_with_their_counts(monkeypatch, tmp_path):
     r = cz.synthetic_removals(n=800, seed=3)
     cz.record_reasons(r, "c.s")
     cz.record_window(r, "c.s", coverage=0.95)
-    cz.record_keywords(r["title"], cz.synthetic_keywords(), "c.s")
+    bl.record_keywords(r["title"], bl.synthetic_keywords(), "c.s")
     f = {d["name"]: d["value"] for d in map(json.loads, sink.read_text().splitlines())}
     for reason in ["all", *cz.REASONS]:
         if f"c.s.seen_within_window.{reason}" in f:

@@ -1,17 +1,11 @@
-"""The WeChat archive's gaps, its waves of account closures, and Citizen Lab's blocked websites.
+"""WeChat's account closures in the removals archive, and what Citizen Lab found blocked: keywords and websites.
 
 Conventions (docs/methods.md#7-censorship-on-wechat):
-- days are Beijing calendar days of ``removal_seen_at``; the archive's span runs from the first to the last
-  day on which a removal was seen;
-- the archive was gathered by a mirror's scraper that fetched, every hour, the last three days of the
-  removals WeChatscope's site showed (the site showed seven): a day with no removal seen is either a quiet
-  day or a day the scraper did not run. ``gaps`` tells them apart by the local rate: for each run of
-  consecutive days with none seen, the expected removals are the mean count of the ``k`` days on each side
-  of the run, per day of the run; the run is an **outage** when seeing none has Poisson probability below
-  ``alpha`` (per run, not corrected for the number of runs);
-- an account is *first seen blocked* on the day of its first ``account_blocked`` removal; a **wave** is a
-  day on which more accounts were first seen blocked than the rate per observed (non-outage) day makes
-  plausible (Poisson upper tail below ``alpha`` over the number of observed days, Bonferroni);
+- an account is *first seen blocked* on the Beijing day of its first ``account_blocked`` removal; a **wave** is
+  a day on which more accounts were first seen blocked than the rate per observed (non-outage, see
+  ``scraper``) day makes plausible (Poisson upper tail below ``alpha`` over the number of observed days,
+  Bonferroni);
+- a keyword with ``+`` matches a title only when every part appears in it;
 - the blocked-URL list has no test dates: Citizen Lab's report (November 2016) tested in 2016.
 """
 
@@ -21,99 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-
-def _day(removals: pd.DataFrame, column: str = "removal_seen_at") -> pd.Series:
-    return removals[column].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).dt.normalize()
-
-
-def daily_counts(removals: pd.DataFrame) -> pd.Series:
-    """Removals seen per Beijing day over the archive's span, days with none included (index: the days)."""
-    if removals.empty:
-        raise ValueError("no removals: the archive's span is undefined")
-    days = _day(removals)
-    span = pd.date_range(days.min(), days.max(), freq="D", name="day")
-    return days.value_counts().reindex(span, fill_value=0).rename("removals")
-
-
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(start, length) of each run of True in ``flags``."""
-    edges = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return list(zip(starts.tolist(), (ends - starts).tolist(), strict=True))
-
-
-def gaps(counts: pd.Series, k: int = 14, alpha: float = 1e-3) -> pd.DataFrame:
-    """Runs of consecutive days with no removal seen, from ``daily_counts``.
-
-    Columns: ``start, end, days, expected`` (removals expected over the run at the local rate, see the module
-    docstring), ``p_none`` (Poisson probability of seeing none), ``outage`` (``p_none < alpha``). Longest first,
-    then by date."""
-    values = counts.to_numpy()
-    rows = []
-    for start, length in _runs(values == 0):
-        around = np.concatenate([values[max(0, start - k) : start], values[start + length : start + length + k]])
-        rate = float(around.mean())
-        expected = rate * length
-        rows.append(
-            {
-                "start": counts.index[start],
-                "end": counts.index[start + length - 1],
-                "days": length,
-                "expected": expected,
-                "p_none": float(np.exp(-expected)),
-                "outage": bool(np.exp(-expected) < alpha),
-            }
-        )
-    out = pd.DataFrame(rows, columns=["start", "end", "days", "expected", "p_none", "outage"])
-    return out.sort_values(["days", "start"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-def outage_days(counts: pd.Series, runs: pd.DataFrame) -> pd.Series:
-    """Boolean per day of ``counts``: True on days inside a run flagged as an outage."""
-    out = pd.Series(False, index=counts.index, name="outage")
-    for r in runs[runs["outage"]].itertuples():
-        out.loc[r.start : r.end] = True
-    return out
-
-
-def coverage(counts: pd.Series, runs: pd.DataFrame) -> dict:
-    """The scraper's coverage: ``span_days, first_day, last_day, days_without_removal, outage_days, outage_runs,
-    longest_run_days, longest_run_start`` (dates as YYYY-MM-DD; the longest run among the outages)."""
-    outages = runs[runs["outage"]]
-    longest = outages.iloc[0] if len(outages) else None
-    return {
-        "span_days": len(counts),
-        "first_day": counts.index[0].strftime("%Y-%m-%d"),
-        "last_day": counts.index[-1].strftime("%Y-%m-%d"),
-        "days_without_removal": int((counts == 0).sum()),
-        "outage_days": int(outages["days"].sum()),
-        "outage_runs": len(outages),
-        "longest_run_days": int(longest["days"]) if longest is not None else 0,
-        "longest_run_start": longest["start"].strftime("%Y-%m-%d") if longest is not None else None,
-    }
-
-
-def monthly_rates(removals: pd.DataFrame, outage: pd.Series) -> pd.DataFrame:
-    """Per month (Beijing time) and reason: ``month, reason, removals, days_observed, outage_days,
-    per_observed_day`` (removals over the days of the month in the span that were not outage days)."""
-    days = pd.DataFrame({"month": outage.index.strftime("%Y-%m"), "outage": outage.to_numpy()})
-    per_month = days.groupby("month")["outage"].agg(days="size", outage_days="sum")
-    per_month["days_observed"] = per_month["days"] - per_month["outage_days"]
-    month = _day(removals).dt.strftime("%Y-%m")
-    counts = removals.assign(month=month).groupby(["month", "reason"]).size().unstack(fill_value=0)
-    counts = counts.reindex(per_month.index, fill_value=0).stack().rename("removals").reset_index()
-    out = counts.merge(per_month[["days_observed", "outage_days"]].reset_index(), on="month")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["per_observed_day"] = out["removals"] / out["days_observed"].replace(0, np.nan)
-    out["outage_days"] = out["outage_days"].astype(int)
-    return out[["month", "reason", "removals", "days_observed", "outage_days", "per_observed_day"]]
-
-
-def outage_spans(runs: pd.DataFrame) -> pd.DataFrame:
-    """``start, end`` (end exclusive: the day after the last) of each outage, for shading a time axis."""
-    o = runs[runs["outage"]]
-    return pd.DataFrame({"start": o["start"], "end": o["end"] + pd.Timedelta(days=1)}).sort_values("start")
-
+from .scraper import beijing_day
+from .thresholds import wilson_interval
 
 # ------------------------------------------------------------------------------------- account closures
 
@@ -121,7 +24,7 @@ def outage_spans(runs: pd.DataFrame) -> pd.DataFrame:
 def first_blocked(removals: pd.DataFrame) -> pd.Series:
     """Per account with an ``account_blocked`` removal, the Beijing day it was first seen blocked."""
     blocked = removals[removals["reason"] == "account_blocked"]
-    return _day(blocked).groupby(blocked["account"]).min().rename("first_blocked")
+    return beijing_day(blocked).groupby(blocked["account"]).min().rename("first_blocked")
 
 
 def blocking_days(first: pd.Series, outage: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
@@ -215,36 +118,72 @@ def term_matches(sources: dict[str, pd.Series], terms=PANAMA_TERMS) -> pd.DataFr
     return pd.DataFrame(rows, columns=["source", "term", "texts", "matching"])
 
 
+def keyword_hits(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
+    """For each title: whether any keyword (all its ``+`` parts) appears, and in which lists.
+
+    Columns: ``any`` (a whole keyword), ``any_part`` (at least one part of two or more characters of
+    some keyword: a weak test of topic, not of blocking; not used for claims), and one boolean column per
+    keyword list (whole keywords).
+    """
+    titles = titles.fillna("").astype(str)
+    part_hit: dict[str, np.ndarray] = {}
+    out = {"any": np.zeros(len(titles), bool), "any_part": np.zeros(len(titles), bool)}
+    for lst, group in keywords.groupby("list", sort=True):
+        hit = np.zeros(len(titles), bool)
+        for kw in group["keyword"]:
+            parts = [p.strip() for p in str(kw).split("+") if p.strip()]
+            if not parts:
+                continue
+            m = np.ones(len(titles), bool)
+            for p in parts:
+                if p not in part_hit:
+                    part_hit[p] = titles.str.contains(p, regex=False).to_numpy()
+                m &= part_hit[p]
+                if len(p) >= 2:
+                    out["any_part"] |= part_hit[p]
+            hit |= m
+        out[lst] = hit
+        out["any"] |= hit
+    return pd.DataFrame(out, index=titles.index)
+
+
+def keyword_matches(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
+    """Titles holding a whole keyword, as written and with script unified (both sides traditional ->
+    simplified), per keyword list and for ``all`` lists: ``list, keywords, script, titles, matching, share,
+    ci_low, ci_high`` (95% Wilson interval; the denominator is every title)."""
+    from .titles import to_simplified
+
+    rows = []
+    simple_kw = keywords.assign(keyword=to_simplified(keywords["keyword"].astype(str)))
+    for script, t, kw in (("as written", titles, keywords), ("unified", to_simplified(titles), simple_kw)):
+        hits = keyword_hits(t, kw)
+        sizes = kw.groupby("list").size()
+        for lst in [*sorted(sizes.index), "all"]:
+            col = "any" if lst == "all" else lst
+            rows.append(
+                {
+                    "list": lst,
+                    "keywords": int(sizes.sum() if lst == "all" else sizes[lst]),
+                    "script": script,
+                    "titles": len(hits),
+                    "matching": int(hits[col].sum()),
+                }
+            )
+    out = pd.DataFrame(rows)
+    out["share"] = out["matching"] / out["titles"]
+    out["ci_low"], out["ci_high"] = wilson_interval(out["matching"], out["titles"])
+    return out
+
+
+def by_term(matches: pd.DataFrame) -> pd.DataFrame:
+    """``term_matches`` one row per term (in the order searched, ``any`` last), one column of matching texts per
+    source (in the order given)."""
+    wide = matches.pivot(index="term", columns="source", values="matching")
+    terms, sources = list(dict.fromkeys(matches["term"])), list(dict.fromkeys(matches["source"]))
+    return wide.reindex(index=terms, columns=sources).rename_axis(columns=None).reset_index()
+
+
 # ------------------------------------------------------------------------------------- findings
-
-
-def record_gaps(
-    removals: pd.DataFrame, prefix: str, k: int = 14, alpha: float = 1e-3
-) -> tuple[pd.DataFrame, pd.Series]:
-    """Findings ``<prefix>.span_days``, ``.days_without_removal``, ``.outage_days``, ``.outage.runs``,
-    ``.outage.longest_run_days`` and ``.outage.longest_run_start``; returns (``gaps``, ``outage_days``)."""
-    from .findings import record_finding
-
-    counts = daily_counts(removals)
-    runs = gaps(counts, k, alpha)
-    c = coverage(counts, runs)
-    record_finding(f"{prefix}.span_days", c["span_days"], note=f"Beijing days from {c['first_day']} to {c['last_day']}")
-    record_finding(
-        f"{prefix}.days_without_removal", c["days_without_removal"], note="days in the span with no removal seen"
-    )
-    record_finding(
-        f"{prefix}.outage_days",
-        c["outage_days"],
-        note=f"days without removal in runs where none has Poisson probability below {alpha:g} "
-        "at the local rate: the scraper did not run",
-    )
-    record_finding(f"{prefix}.outage.runs", c["outage_runs"], note="runs of consecutive outage days")
-    record_finding(f"{prefix}.outage.longest_run_days", c["longest_run_days"], note="the longest outage, in days")
-    if c["longest_run_start"] is None:
-        record_finding(f"{prefix}.outage.longest_run_start", None, reason="no outage detected")
-    else:
-        record_finding(f"{prefix}.outage.longest_run_start", c["longest_run_start"], note="its first day (Beijing)")
-    return runs, outage_days(counts, runs)
 
 
 def record_waves(removals: pd.DataFrame, outage: pd.Series, prefix: str, alpha: float = 0.05) -> pd.DataFrame:
@@ -322,5 +261,45 @@ def synthetic_blocked_urls() -> pd.DataFrame:
             "category": ["News and Media", "News and Media", "Gambling", "Business and Economy"],
             "language": ["English", "Chinese", "Chinese", "Chinese"],
             "list": "synthetic",
+        }
+    )
+
+
+def record_keywords(titles: pd.Series, keywords: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Findings ``<prefix>.titles_with_blocked_keyword`` (as written), ``..._unified`` (script unified) and the
+    share with its Wilson interval; returns ``keyword_matches``."""
+    from .censorship import _record_share
+    from .findings import record_finding
+
+    table = keyword_matches(titles, keywords).set_index(["script", "list"])
+    written, unified = table.loc[("as written", "all")], table.loc[("unified", "all")]
+    record_finding(
+        f"{prefix}.titles_with_blocked_keyword",
+        int(written["matching"]),
+        note=f"titles holding a whole keyword of {int(written['keywords']):,}, of {len(titles):,}",
+    )
+    record_finding(
+        f"{prefix}.titles_with_blocked_keyword_unified",
+        int(unified["matching"]),
+        note="the same with titles and keywords converted to simplified script",
+    )
+    _record_share(
+        f"{prefix}.share_with_blocked_keyword",
+        int(unified["matching"]),
+        len(titles),
+        "script unified; Citizen Lab tested these keywords on chat messages in 2016-17",
+    )
+    return table.reset_index()
+
+
+def synthetic_keywords() -> pd.DataFrame:
+    """A tiny keyword table for offline runs."""
+    return pd.DataFrame(
+        {
+            "keyword": ["关键词", "关键+词语", "另一个"],
+            "translation": ["keyword", "key + word", "another"],
+            "list": ["synthetic"] * 3,
+            "date_tested": pd.to_datetime(["2016-07-01"] * 3),
+            "date_resolution": ["day"] * 3,
         }
     )

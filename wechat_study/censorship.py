@@ -1,4 +1,4 @@
-"""Removals of WeChat public-account articles (WeChatscope), and Citizen Lab's blocked keywords.
+"""Removals of WeChat public-account articles (WeChatscope): reasons, the watch window, drift, concentration.
 
 Conventions (docs/methods.md#7-censorship-on-wechat):
 - reasons: ``author_deleted`` (the observable trace of self-censorship), ``violation`` (the
@@ -14,8 +14,10 @@ Conventions (docs/methods.md#7-censorship-on-wechat):
   gives, among removals seen within that window, the share seen by a given day;
 - removals cluster by account, so every share's 95% interval resamples accounts (the cluster bootstrap,
   ``clustered.share``; docs/methods.md#15-clustered-intervals), with the naive Wilson interval (rows taken as
-  independent) beside it as ``naive_ci_low``, ``naive_ci_high``;
-- a keyword with ``+`` matches a title only when every part appears in it.
+  independent) beside it as ``naive_ci_low``, ``naive_ci_high``.
+
+The scraper's outages are in ``scraper``; account closures and Citizen Lab's keywords and websites in
+``blocking`` (its keyword functions are importable from here too).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from . import clustered
+from .blocking import keyword_hits, keyword_matches, record_keywords, synthetic_keywords  # noqa: F401
 from .thresholds import wilson_interval
 
 REASONS = ("author_deleted", "violation", "account_blocked", "complaint", "migrated")
@@ -230,63 +233,6 @@ def concentration_intervals(
     return pd.DataFrame({"measure": measures, "value": [point[m] for m in measures], "ci_low": lo, "ci_high": hi})
 
 
-def keyword_hits(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
-    """For each title: whether any keyword (all its ``+`` parts) appears, and in which lists.
-
-    Columns: ``any`` (a whole keyword), ``any_part`` (at least one part of two or more characters of
-    some keyword: a weak test of topic, not of blocking; not used for claims), and one boolean column per
-    keyword list (whole keywords).
-    """
-    titles = titles.fillna("").astype(str)
-    part_hit: dict[str, np.ndarray] = {}
-    out = {"any": np.zeros(len(titles), bool), "any_part": np.zeros(len(titles), bool)}
-    for lst, group in keywords.groupby("list", sort=True):
-        hit = np.zeros(len(titles), bool)
-        for kw in group["keyword"]:
-            parts = [p.strip() for p in str(kw).split("+") if p.strip()]
-            if not parts:
-                continue
-            m = np.ones(len(titles), bool)
-            for p in parts:
-                if p not in part_hit:
-                    part_hit[p] = titles.str.contains(p, regex=False).to_numpy()
-                m &= part_hit[p]
-                if len(p) >= 2:
-                    out["any_part"] |= part_hit[p]
-            hit |= m
-        out[lst] = hit
-        out["any"] |= hit
-    return pd.DataFrame(out, index=titles.index)
-
-
-def keyword_matches(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
-    """Titles holding a whole keyword, as written and with script unified (both sides traditional ->
-    simplified), per keyword list and for ``all`` lists: ``list, keywords, script, titles, matching, share,
-    ci_low, ci_high`` (95% Wilson interval; the denominator is every title)."""
-    from .titles import to_simplified
-
-    rows = []
-    simple_kw = keywords.assign(keyword=to_simplified(keywords["keyword"].astype(str)))
-    for script, t, kw in (("as written", titles, keywords), ("unified", to_simplified(titles), simple_kw)):
-        hits = keyword_hits(t, kw)
-        sizes = kw.groupby("list").size()
-        for lst in [*sorted(sizes.index), "all"]:
-            col = "any" if lst == "all" else lst
-            rows.append(
-                {
-                    "list": lst,
-                    "keywords": int(sizes.sum() if lst == "all" else sizes[lst]),
-                    "script": script,
-                    "titles": len(hits),
-                    "matching": int(hits[col].sum()),
-                }
-            )
-    out = pd.DataFrame(rows)
-    out["share"] = out["matching"] / out["titles"]
-    out["ci_low"], out["ci_high"] = wilson_interval(out["matching"], out["titles"])
-    return out
-
-
 def _record_share(name: str, k: int, n: int, note: str) -> None:
     """A share finding ``name`` with its 95% Wilson interval beside it (``name.ci_low``, ``name.ci_high``): for
     shares whose rows do not cluster, or with no success (where resampling clusters cannot give an upper bound)."""
@@ -456,32 +402,6 @@ def record_concentration(removals: pd.DataFrame, prefix: str, n_boot: int = 1000
     return table
 
 
-def record_keywords(titles: pd.Series, keywords: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    """Findings ``<prefix>.titles_with_blocked_keyword`` (as written), ``..._unified`` (script unified) and the
-    share with its Wilson interval; returns ``keyword_matches``."""
-    from .findings import record_finding
-
-    table = keyword_matches(titles, keywords).set_index(["script", "list"])
-    written, unified = table.loc[("as written", "all")], table.loc[("unified", "all")]
-    record_finding(
-        f"{prefix}.titles_with_blocked_keyword",
-        int(written["matching"]),
-        note=f"titles holding a whole keyword of {int(written['keywords']):,}, of {len(titles):,}",
-    )
-    record_finding(
-        f"{prefix}.titles_with_blocked_keyword_unified",
-        int(unified["matching"]),
-        note="the same with titles and keywords converted to simplified script",
-    )
-    _record_share(
-        f"{prefix}.share_with_blocked_keyword",
-        int(unified["matching"]),
-        len(titles),
-        "script unified; Citizen Lab tested these keywords on chat messages in 2016-17",
-    )
-    return table.reset_index()
-
-
 SYNTHETIC_WORDS = (
     "经济",
     "学校",
@@ -538,18 +458,5 @@ def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
             "removal_seen_at": seen.tz_convert("UTC").astype("datetime64[ns, UTC]"),
             "reason": reason,
             "reason_raw": reason,
-        }
-    )
-
-
-def synthetic_keywords() -> pd.DataFrame:
-    """A tiny keyword table for offline runs."""
-    return pd.DataFrame(
-        {
-            "keyword": ["关键词", "关键+词语", "另一个"],
-            "translation": ["keyword", "key + word", "another"],
-            "list": ["synthetic"] * 3,
-            "date_tested": pd.to_datetime(["2016-07-01"] * 3),
-            "date_resolution": ["day"] * 3,
         }
     )

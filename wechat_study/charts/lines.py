@@ -215,7 +215,8 @@ def weekly_bars(table: pd.DataFrame, value: str, value_title: str, week: str = "
     """Counts per week as bars on a time axis (``week`` the Monday a week starts)."""
     data = table.assign(week_end=table[week] + pd.Timedelta(days=7))
     return alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
-        x=alt.X(f"{week}:T", title="week (Beijing time)"), x2="week_end:T",
-        y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1)),
+        x=alt.X(f"{week}:T", title="week (Beijing time)", axis=alt.Axis(format="%b %Y")), x2="week_end:T",
+        y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(domainMin=0)),
+        y2=alt.datum(0),
         tooltip=[alt.Tooltip(f"{week}:T", title="week from", format="%Y-%m-%d"),
                  alt.Tooltip(f"{value}:Q", title=value_title)]).properties(height=240)
