@@ -22,8 +22,8 @@ def test_load_fetches_and_prepares_when_needed(tmp_data):
     corpus = ws.load("citizenlab")
     assert (tmp_data / "raw" / "citizenlab" / ".verified.json").is_file()
     assert sorted(p.name for p in (tmp_data / "processed" / "citizenlab").iterdir()) == [
-        ".prepared.json", "keywords.parquet", "quality.json"]
-    assert len(corpus.keywords) == 1338 and corpus.posts is None
+        ".prepared.json", "blocked_urls.parquet", "keywords.parquet", "quality.json"]
+    assert len(corpus.keywords) == 1338 and len(corpus.blocked_urls) == 41 and corpus.posts is None
     assert corpus.quality.count("keywords") == 1338
 
 

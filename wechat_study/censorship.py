@@ -1,4 +1,4 @@
-"""Removals of WeChat public-account articles (WeChatscope), and Citizen Lab's blocked keywords.
+"""Removals of WeChat public-account articles (WeChatscope): reasons, the watch window, drift, concentration.
 
 Conventions (docs/methods.md#7-censorship-on-wechat):
 - reasons: ``author_deleted`` (the observable trace of self-censorship), ``violation`` (the
@@ -9,9 +9,15 @@ Conventions (docs/methods.md#7-censorship-on-wechat):
   days, since publication dates have day resolution (0 = seen on the day of publication, 1 = the next
   calendar day, so up to about 48 hours after publication);
 - the archive watched each article for a limited window after publication; a removal is only seen inside
-  it. ``watch_window`` measures it; ``seen_by_day`` gives, among removals seen within that window, the
-  share seen by a given day, with 95% Wilson intervals;
-- a keyword with ``+`` matches a title only when every part appears in it.
+  it. The window is the archive's: a mirror's scraper fetched, every hour, the last three days of the
+  removals WeChatscope's site showed (the site showed seven). ``watch_window`` measures it; ``seen_by_day``
+  gives, among removals seen within that window, the share seen by a given day;
+- removals cluster by account, so every share's 95% interval resamples accounts (the cluster bootstrap,
+  ``clustered.share``; docs/methods.md#15-clustered-intervals), with the naive Wilson interval (rows taken as
+  independent) beside it as ``naive_ci_low``, ``naive_ci_high``.
+
+The scraper's outages are in ``scraper``; account closures and Citizen Lab's keywords and websites in
+``blocking`` (its keyword functions are importable from here too).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import clustered
+from .blocking import keyword_hits, keyword_matches, record_keywords, synthetic_keywords  # noqa: F401
 from .thresholds import wilson_interval
 
 REASONS = ("author_deleted", "violation", "account_blocked", "complaint", "migrated")
@@ -31,16 +39,39 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(order)
 
 
-def by_reason(removals: pd.DataFrame) -> pd.DataFrame:
-    """Counts and shares of removals by reason: ``reason, removals, share, ci_low, ci_high, accounts``.
+SHARE_COLUMNS = ["share", "ci_low", "ci_high", "naive_ci_low", "naive_ci_high", "design_effect"]
 
-    ``share`` is of all removals in the table (the denominator is ``len(removals)``), with a 95% Wilson interval.
-    """
+
+def by_reason(removals: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Counts and shares of removals by reason: ``reason, removals, share, ci_low, ci_high, naive_ci_low,
+    naive_ci_high, design_effect, accounts``.
+
+    ``share`` is of all removals in the table (the denominator is ``len(removals)``); ``ci_low``/``ci_high`` resample
+    accounts (``n_boot`` draws from ``seed``), ``naive_*`` is the Wilson interval."""
     g = removals.groupby("reason")
     out = pd.DataFrame({"removals": g.size(), "accounts": g["account"].nunique()}).reindex(list(REASONS), fill_value=0)
-    out["share"] = out["removals"] / len(removals)
-    out["ci_low"], out["ci_high"] = wilson_interval(out["removals"], np.full(len(out), len(removals)))
-    return out.reset_index()[["reason", "removals", "share", "ci_low", "ci_high", "accounts"]]
+    for r in REASONS:
+        s = clustered.share(removals["reason"] == r, removals["account"], n_boot, seed)
+        out.loc[r, SHARE_COLUMNS] = [s[c] for c in SHARE_COLUMNS]
+    return out.reset_index()[["reason", "removals", *SHARE_COLUMNS, "accounts"]]
+
+
+def naive_beside(table: pd.DataFrame, value: str = "share", kind: str = "share") -> pd.DataFrame:
+    """``table`` with a text column ``naive_ci`` just after ``value``: the naive interval as the page prints it, or
+    "same" where it reads the same as the clustered one; the ``naive_*`` and ``design_effect`` columns dropped."""
+    from . import narrative as nv
+
+    def cell(r, lo, hi):
+        text = nv.formatted(float(r[value]), kind, float(r[lo]), float(r[hi]))
+        return text[text.find("(") :] if "(" in text else "–"
+
+    naive = [cell(r, "naive_ci_low", "naive_ci_high") for _, r in table.iterrows()]
+    mine = [cell(r, "ci_low", "ci_high") for _, r in table.iterrows()]
+    out = table.drop(columns=["naive_ci_low", "naive_ci_high", "design_effect"], errors="ignore")
+    out.insert(
+        out.columns.get_loc(value) + 1, "naive_ci", ["same" if a == b else a for a, b in zip(naive, mine, strict=True)]
+    )
+    return out
 
 
 def days_to_removal(removals: pd.DataFrame) -> pd.Series:
@@ -68,8 +99,15 @@ def window_days(removals: pd.DataFrame, coverage: float = 0.99, level: float = 0
     removals were seen later than that. Keys: ``days, ci_low, ci_high, coverage, removals, beyond, max_days``."""
     days = days_to_removal(removals)
     point, lo, hi = quantile_interval(days, coverage, level)
-    return {"days": int(point), "ci_low": int(lo), "ci_high": int(hi), "coverage": coverage,
-            "removals": len(days), "beyond": int((days > point).sum()), "max_days": int(days.max())}
+    return {
+        "days": int(point),
+        "ci_low": int(lo),
+        "ci_high": int(hi),
+        "coverage": coverage,
+        "removals": len(days),
+        "beyond": int((days > point).sum()),
+        "max_days": int(days.max()),
+    }
 
 
 def watch_window(removals: pd.DataFrame, quantiles=(0.5, 0.9, 0.95, 0.99)) -> pd.DataFrame:
@@ -77,37 +115,64 @@ def watch_window(removals: pd.DataFrame, quantiles=(0.5, 0.9, 0.95, 0.99)) -> pd
     lower order statistic), and the maximum. Whole days (day resolution)."""
     d = removals.assign(days=days_to_removal(removals))
     frames = {r: g["days"] for r, g in d.groupby("reason")} | {"all": d["days"]}
-    rows = {r: {"removals": len(s), **{f"p{round(q * 100)}": quantile_interval(s, q)[0] for q in quantiles},
-                "max_days": int(s.max())} for r, s in frames.items()}
+    rows = {
+        r: {
+            "removals": len(s),
+            **{f"p{round(q * 100)}": quantile_interval(s, q)[0] for q in quantiles},
+            "max_days": int(s.max()),
+        }
+        for r, s in frames.items()
+    }
     out = _ordered(pd.DataFrame.from_dict(rows, orient="index"))
     return out.rename_axis("reason").reset_index()
 
 
-def seen_by_day(removals: pd.DataFrame, within: int, by_day: int = 1) -> pd.DataFrame:
+def seen_by_day(
+    removals: pd.DataFrame, within: int, by_day: int = 1, n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
     """Among removals seen within ``within`` days of publication, the share seen by day ``by_day``.
 
-    Per reason and ``all``: ``reason, seen_within, seen_by_day, share, ci_low, ci_high, seen_later`` (95% Wilson
-    interval; ``seen_later`` = removals seen after ``within`` days, left out of the denominator). This describes
-    the archive's window, not the speed of removal: it says nothing of articles that were not removed.
+    Per reason and ``all``: ``reason, seen_within, seen_by_day, share, ci_low, ci_high`` (accounts resampled),
+    ``naive_ci_low, naive_ci_high`` (Wilson), ``design_effect, seen_later`` (removals seen after ``within`` days,
+    left out of the denominator). This describes the archive's window, not the speed of removal: it says
+    nothing of articles that were not removed.
     """
     d = removals.assign(days=days_to_removal(removals))
-    d = pd.concat([d, d.assign(reason="all")])
-    inside = d["days"] <= within
-    g = d.assign(inside=inside, early=inside & (d["days"] <= by_day)).groupby("reason")
-    out = _ordered(pd.DataFrame({"seen_within": g["inside"].sum(), "seen_by_day": g["early"].sum(),
-                                 "seen_later": g.size() - g["inside"].sum()})).astype(int)
-    out["share"] = out["seen_by_day"] / out["seen_within"]
-    out["ci_low"], out["ci_high"] = wilson_interval(out["seen_by_day"], out["seen_within"])
-    return out.rename_axis("reason").reset_index()[
-        ["reason", "seen_within", "seen_by_day", "share", "ci_low", "ci_high", "seen_later"]]
+    inside = d[d["days"] <= within]
+    s = clustered.shares_by_group(inside["days"] <= by_day, inside["account"], inside["reason"], n_boot, seed)
+    s = _ordered(s.set_index("group").rename_axis("reason"))
+    later = pd.concat([d["reason"], pd.Series("all", index=d.index)])[pd.concat([d["days"]] * 2).to_numpy() > within]
+    out = s.assign(
+        seen_within=s["rows"],
+        seen_by_day=s["successes"],
+        seen_later=later.value_counts().reindex(s.index, fill_value=0).astype(int),
+    )
+    return out.reset_index()[["reason", "seen_within", "seen_by_day", *SHARE_COLUMNS, "seen_later"]]
+
+
+def by_half_year(
+    removals: pd.DataFrame, reason: str = "author_deleted", n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """The share of ``reason`` among removals seen in each half-year (Beijing time; ``2019H1`` = January to June):
+    ``half, removals, accounts, share, ci_low, ci_high`` (accounts resampled), ``naive_ci_low, naive_ci_high,
+    design_effect``. The first and last halves are partial when the archive's span is."""
+    local = removals["removal_seen_at"].dt.tz_convert("Asia/Shanghai")
+    half = local.dt.year.astype(str) + np.where(local.dt.month <= 6, "H1", "H2")
+    s = clustered.shares_by_group(removals["reason"] == reason, removals["account"], half, n_boot, seed)
+    s = s[s["group"] != "all"].rename(columns={"group": "half", "rows": "removals", "clusters": "accounts"})
+    return s[["half", "removals", "accounts", *SHARE_COLUMNS]].reset_index(drop=True)
 
 
 def cumulative_days(removals: pd.DataFrame, max_days: int = 10) -> pd.DataFrame:
     """Per reason, the share of its removals seen by each day 0..``max_days`` after publication (of all its
     removals, so the curve flattens where the archive stopped watching): ``reason, day, seen, removals, share``."""
     d = removals.assign(days=days_to_removal(removals))
-    rows = [{"reason": r, "day": day, "seen": int((g["days"] <= day).sum()), "removals": len(g)}
-            for r in REASONS if len(g := d[d["reason"] == r]) for day in range(max_days + 1)]
+    rows = [
+        {"reason": r, "day": day, "seen": int((g["days"] <= day).sum()), "removals": len(g)}
+        for r in REASONS
+        if len(g := d[d["reason"] == r])
+        for day in range(max_days + 1)
+    ]
     out = pd.DataFrame(rows, columns=["reason", "day", "seen", "removals"])
     out["share"] = out["seen"] / out["removals"]
     return out
@@ -125,9 +190,14 @@ def _concentration(counts: np.ndarray) -> dict:
     n, total = len(counts), counts.sum()
     top1 = max(1, int(np.ceil(0.01 * n)))
     gini = float((2 * np.arange(1, n + 1) - n - 1) @ counts[::-1] / (n * total))
-    return {"accounts": int(n), "removals": int(total), "share_top_1pct_accounts": float(counts[:top1].sum() / total),
-            "share_top_10_accounts": float(counts[:10].sum() / total),
-            "accounts_for_half": int(np.searchsorted(np.cumsum(counts) / total, 0.5) + 1), "gini": gini}
+    return {
+        "accounts": int(n),
+        "removals": int(total),
+        "share_top_1pct_accounts": float(counts[:top1].sum() / total),
+        "share_top_10_accounts": float(counts[:10].sum() / total),
+        "accounts_for_half": int(np.searchsorted(np.cumsum(counts) / total, 0.5) + 1),
+        "gini": gini,
+    }
 
 
 def concentration(removals: pd.DataFrame, reason: str = "violation") -> dict:
@@ -139,13 +209,16 @@ def concentration(removals: pd.DataFrame, reason: str = "violation") -> dict:
     return _concentration(counts)
 
 
-MEASURES = {"gini": "Gini coefficient over accounts",
-            "share_top_10_accounts": "share carried by the 10 largest accounts",
-            "accounts_for_half": "accounts carrying half the removals"}
+MEASURES = {
+    "gini": "Gini coefficient over accounts",
+    "share_top_10_accounts": "share carried by the 10 largest accounts",
+    "accounts_for_half": "accounts carrying half the removals",
+}
 
 
-def concentration_intervals(removals: pd.DataFrame, reason: str = "violation", n_boot: int = 1000,
-                            seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+def concentration_intervals(
+    removals: pd.DataFrame, reason: str = "violation", n_boot: int = 1000, seed: int = 0, level: float = 0.95
+) -> pd.DataFrame:
     """``concentration`` with percentile bootstrap intervals, resampling accounts (with their removals) with
     replacement: ``measure, value, ci_low, ci_high`` for the Gini, the top-10 share and the accounts for half
     (``MEASURES`` has them in words)."""
@@ -160,58 +233,9 @@ def concentration_intervals(removals: pd.DataFrame, reason: str = "violation", n
     return pd.DataFrame({"measure": measures, "value": [point[m] for m in measures], "ci_low": lo, "ci_high": hi})
 
 
-def keyword_hits(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
-    """For each title: whether any keyword (all its ``+`` parts) appears, and in which lists.
-
-    Columns: ``any`` (a whole keyword), ``any_part`` (at least one part of two or more characters of
-    some keyword: a weak test of topic, not of blocking; not used for claims), and one boolean column per
-    keyword list (whole keywords).
-    """
-    titles = titles.fillna("").astype(str)
-    part_hit: dict[str, np.ndarray] = {}
-    out = {"any": np.zeros(len(titles), bool), "any_part": np.zeros(len(titles), bool)}
-    for lst, group in keywords.groupby("list", sort=True):
-        hit = np.zeros(len(titles), bool)
-        for kw in group["keyword"]:
-            parts = [p.strip() for p in str(kw).split("+") if p.strip()]
-            if not parts:
-                continue
-            m = np.ones(len(titles), bool)
-            for p in parts:
-                if p not in part_hit:
-                    part_hit[p] = titles.str.contains(p, regex=False).to_numpy()
-                m &= part_hit[p]
-                if len(p) >= 2:
-                    out["any_part"] |= part_hit[p]
-            hit |= m
-        out[lst] = hit
-        out["any"] |= hit
-    return pd.DataFrame(out, index=titles.index)
-
-
-def keyword_matches(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
-    """Titles holding a whole keyword, as written and with script unified (both sides traditional ->
-    simplified), per keyword list and for ``all`` lists: ``list, keywords, script, titles, matching, share,
-    ci_low, ci_high`` (95% Wilson interval; the denominator is every title)."""
-    from .titles import to_simplified
-
-    rows = []
-    simple_kw = keywords.assign(keyword=to_simplified(keywords["keyword"].astype(str)))
-    for script, t, kw in (("as written", titles, keywords), ("unified", to_simplified(titles), simple_kw)):
-        hits = keyword_hits(t, kw)
-        sizes = kw.groupby("list").size()
-        for lst in [*sorted(sizes.index), "all"]:
-            col = "any" if lst == "all" else lst
-            rows.append({"list": lst, "keywords": int(sizes.sum() if lst == "all" else sizes[lst]), "script": script,
-                         "titles": len(hits), "matching": int(hits[col].sum())})
-    out = pd.DataFrame(rows)
-    out["share"] = out["matching"] / out["titles"]
-    out["ci_low"], out["ci_high"] = wilson_interval(out["matching"], out["titles"])
-    return out
-
-
 def _record_share(name: str, k: int, n: int, note: str) -> None:
-    """A share finding ``name`` with its 95% Wilson interval beside it (``name.ci_low``, ``name.ci_high``)."""
+    """A share finding ``name`` with its 95% Wilson interval beside it (``name.ci_low``, ``name.ci_high``): for
+    shares whose rows do not cluster, or with no success (where resampling clusters cannot give an upper bound)."""
     from .findings import record_finding
 
     lo, hi = wilson_interval(k, n)
@@ -220,48 +244,134 @@ def _record_share(name: str, k: int, n: int, note: str) -> None:
     record_finding(f"{name}.ci_high", float(hi), tolerance=1e-12, note="95% Wilson interval")
 
 
-def record_reasons(removals: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    """Findings ``<prefix>.removals.<reason>`` (counts), ``.removals.total`` and ``.share_of_removals.<reason>``
-    (with Wilson intervals); returns ``by_reason``."""
+def _record_clustered(name: str, row, k: int, n: int, note: str) -> None:
+    """A share finding ``name`` with its account-clustered interval (``.ci_low``, ``.ci_high``) and the naive
+    Wilson one (``.naive_ci_low``, ``.naive_ci_high``); ``row`` holds the ``SHARE_COLUMNS``."""
     from .findings import record_finding
 
-    table = by_reason(removals)
+    record_finding(
+        name,
+        float(row["share"]) if n else float("nan"),
+        tolerance=1e-12,
+        note=f"{k:,} of {n:,}; {note}",
+        reason="no removal in the denominator",
+    )
+    for part, label in (
+        ("ci_low", "95% interval resampling accounts"),
+        ("ci_high", "95% interval resampling accounts"),
+        ("naive_ci_low", "95% Wilson interval, rows taken as independent"),
+        ("naive_ci_high", "95% Wilson interval, rows taken as independent"),
+    ):
+        if n and np.isfinite(row[part]):
+            record_finding(f"{name}.{part}", float(row[part]), tolerance=1e-12, note=label)
+
+
+def record_reasons(removals: pd.DataFrame, prefix: str, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Findings ``<prefix>.removals.<reason>`` (counts), ``.removals.total`` and ``.share_of_removals.<reason>``
+    (account-clustered intervals, the naive ones beside them); returns ``by_reason``."""
+    from .findings import record_finding
+
+    table = by_reason(removals, n_boot, seed)
     record_finding(f"{prefix}.removals.total", len(removals), note="removed articles in the archive")
     for row in table.itertuples():
         record_finding(f"{prefix}.removals.{row.reason}", int(row.removals), note=f"from {row.accounts:,} accounts")
-        _record_share(f"{prefix}.share_of_removals.{row.reason}", int(row.removals), len(removals),
-                      "a share of removals, not of published articles")
+        _record_clustered(
+            f"{prefix}.share_of_removals.{row.reason}",
+            row._asdict(),
+            int(row.removals),
+            len(removals),
+            "a share of removals, not of published articles",
+        )
     return table
 
 
-def record_window(removals: pd.DataFrame, prefix: str, coverage: float = 0.99, by_day: int = 1) -> pd.DataFrame:
+def record_window(
+    removals: pd.DataFrame, prefix: str, coverage: float = 0.99, by_day: int = 1, n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
     """Findings on the archive's watch window: ``<prefix>.window.days`` (with its interval), ``.window.share_within``
-    (the share of all removals seen within it, Wilson interval), ``.window.beyond``,
-    ``.window.max_days``, ``.window.by_reason`` (quantiles), and per reason (and ``all``)
-    ``.seen_within_window.<reason>``, ``.seen_by_day_<by_day>.<reason>`` (counts) and
-    ``.share_seen_by_day_<by_day>.<reason>`` (Wilson intervals). Returns ``seen_by_day``."""
+    (the share of all removals seen within it), ``.window.beyond``, ``.window.max_days``, ``.window.by_reason``
+    (quantiles), and per reason (and ``all``) ``.seen_within_window.<reason>``, ``.seen_by_day_<by_day>.<reason>``
+    (counts) and ``.share_seen_by_day_<by_day>.<reason>``. Shares carry account-clustered intervals and the naive
+    ones. Returns ``seen_by_day``."""
     from .findings import record_finding
 
     w = window_days(removals, coverage)
-    record_finding(f"{prefix}.window.days", w["days"],
-                   note=f"whole days by which {coverage:.0%} of the {w['removals']:,} removals were seen")
+    record_finding(
+        f"{prefix}.window.days",
+        w["days"],
+        note=f"whole days by which {coverage:.0%} of the {w['removals']:,} removals were seen",
+    )
     record_finding(f"{prefix}.window.days.ci_low", w["ci_low"], note="distribution-free 95% interval of the quantile")
     record_finding(f"{prefix}.window.days.ci_high", w["ci_high"], note="distribution-free 95% interval of the quantile")
-    _record_share(f"{prefix}.window.share_within", w["removals"] - w["beyond"], w["removals"],
-                  f"removals seen within {w['days']} days of publication")
-    record_finding(f"{prefix}.window.beyond", w["beyond"],
-                   note=f"removals seen more than {w['days']} days after publication")
+    within = clustered.share(days_to_removal(removals) <= w["days"], removals["account"], n_boot, seed)
+    _record_clustered(
+        f"{prefix}.window.share_within",
+        within,
+        w["removals"] - w["beyond"],
+        w["removals"],
+        f"removals seen within {w['days']} days of publication",
+    )
+    record_finding(
+        f"{prefix}.window.beyond", w["beyond"], note=f"removals seen more than {w['days']} days after publication"
+    )
     record_finding(f"{prefix}.window.max_days", w["max_days"], note="the longest publication-to-removal-seen span")
-    record_finding(f"{prefix}.window.by_reason", watch_window(removals), tolerance=0,
-                   note="quantiles of whole days from publication to removal seen (day resolution)")
-    table = seen_by_day(removals, w["days"], by_day)
+    record_finding(
+        f"{prefix}.window.by_reason",
+        watch_window(removals),
+        tolerance=0,
+        note="quantiles of whole days from publication to removal seen (day resolution)",
+    )
+    table = seen_by_day(removals, w["days"], by_day, n_boot, seed)
     for row in table.itertuples():
-        record_finding(f"{prefix}.seen_within_window.{row.reason}", int(row.seen_within),
-                       note=f"removals seen within {w['days']} days of publication")
-        record_finding(f"{prefix}.seen_by_day_{by_day}.{row.reason}", int(row.seen_by_day),
-                       note=f"removals seen by day {by_day} (0 = the publication date)")
-        _record_share(f"{prefix}.share_seen_by_day_{by_day}.{row.reason}", int(row.seen_by_day), int(row.seen_within),
-                      f"of removals seen within {w['days']} days; describes the archive's watch, not a speed")
+        record_finding(
+            f"{prefix}.seen_within_window.{row.reason}",
+            int(row.seen_within),
+            note=f"removals seen within {w['days']} days of publication",
+        )
+        record_finding(
+            f"{prefix}.seen_by_day_{by_day}.{row.reason}",
+            int(row.seen_by_day),
+            note=f"removals seen by day {by_day} (0 = the publication date)",
+        )
+        _record_clustered(
+            f"{prefix}.share_seen_by_day_{by_day}.{row.reason}",
+            row._asdict(),
+            int(row.seen_by_day),
+            int(row.seen_within),
+            f"of removals seen within {w['days']} days; describes the archive's watch, not a speed",
+        )
+    return table
+
+
+def record_half_years(
+    removals: pd.DataFrame, prefix: str, reason: str = "author_deleted", n_boot: int = 2000, seed: int = 0
+) -> pd.DataFrame:
+    """Findings ``<prefix>.<reason>_share.<half>`` per half-year (e.g. ``2019h1``) with clustered and naive intervals,
+    and ``<prefix>.<reason>_share.change`` (last half minus first, accounts resampled); returns ``by_half_year``."""
+    table = by_half_year(removals, reason, n_boot, seed)
+    for row in table.itertuples():
+        _record_clustered(
+            f"{prefix}.{reason}_share.{row.half.lower()}",
+            row._asdict(),
+            round(row.share * row.removals),
+            int(row.removals),
+            f"share of the half-year's removals that were {reason.replace('_', ' ')}",
+        )
+    if len(table) >= 2:
+        from .adjust import record_estimate
+
+        local = removals["removal_seen_at"].dt.tz_convert("Asia/Shanghai")
+        half = local.dt.year.astype(str) + np.where(local.dt.month <= 6, "H1", "H2")
+        first, last = table["half"].iloc[0], table["half"].iloc[-1]
+        d = clustered.difference(removals["reason"] == reason, removals["account"], half, last, first, n_boot, seed)
+        record_estimate(
+            f"{prefix}.{reason}_share.change",
+            d["difference"],
+            d["ci_low"],
+            d["ci_high"],
+            f"{last} minus {first}, in share points; 95% interval resampling accounts",
+            1e-12,
+        )
     return table
 
 
@@ -276,39 +386,59 @@ def record_concentration(removals: pd.DataFrame, prefix: str, n_boot: int = 1000
     for row in table.itertuples():
         integer = row.measure == "accounts_for_half"
         for suffix, v in (("", row.value), (".ci_low", row.ci_low), (".ci_high", row.ci_high)):
-            record_finding(f"{prefix}.violation.{row.measure}{suffix}", int(v) if integer else float(v),
-                           tolerance=None if integer else 1e-12,
-                           note=f"of {accounts:,} accounts" if not suffix else
-                           f"95% bootstrap interval over accounts ({n_boot:,} resamples, seed {seed})")
-    record_finding(f"{prefix}.blocked_accounts", concentration(removals, "account_blocked")["accounts"],
-                   note="accounts whose articles show 'account blocked'")
+            record_finding(
+                f"{prefix}.violation.{row.measure}{suffix}",
+                int(v) if integer else float(v),
+                tolerance=None if integer else 1e-12,
+                note=f"of {accounts:,} accounts"
+                if not suffix
+                else f"95% bootstrap interval over accounts ({n_boot:,} resamples, seed {seed})",
+            )
+    record_finding(
+        f"{prefix}.blocked_accounts",
+        concentration(removals, "account_blocked")["accounts"],
+        note="accounts whose articles show 'account blocked'",
+    )
     return table
 
 
-def record_keywords(titles: pd.Series, keywords: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    """Findings ``<prefix>.titles_with_blocked_keyword`` (as written), ``..._unified`` (script unified) and the
-    share with its Wilson interval; returns ``keyword_matches``."""
-    from .findings import record_finding
+SYNTHETIC_WORDS = (
+    "经济",
+    "学校",
+    "医院",
+    "政策",
+    "城市",
+    "环境",
+    "历史",
+    "科技",
+    "文化",
+    "健康",
+    "旅游",
+    "电影",
+    "新聞",
+    "學生",
+    "會議",
+    "發展",
+    "工作",
+    "朋友",
+    "孩子",
+    "老师",
+    "公司",
+    "市场",
+    "天气",
+    "故事",
+)
 
-    table = keyword_matches(titles, keywords).set_index(["script", "list"])
-    written, unified = table.loc[("as written", "all")], table.loc[("unified", "all")]
-    record_finding(f"{prefix}.titles_with_blocked_keyword", int(written["matching"]),
-                   note=f"titles holding a whole keyword of {int(written['keywords']):,}, of {len(titles):,}")
-    record_finding(f"{prefix}.titles_with_blocked_keyword_unified", int(unified["matching"]),
-                   note="the same with titles and keywords converted to simplified script")
-    _record_share(f"{prefix}.share_with_blocked_keyword", int(unified["matching"]), len(titles),
-                  "script unified; Citizen Lab tested these keywords on chat messages in 2016-17")
-    return table.reset_index()
 
-
-SYNTHETIC_WORDS = ("经济", "学校", "医院", "政策", "城市", "环境", "历史", "科技", "文化", "健康", "旅游", "电影",
-                   "新聞", "學生", "會議", "發展", "工作", "朋友", "孩子", "老师", "公司", "市场", "天气", "故事")
+#: A planted scraper outage in ``synthetic_removals``: removals due in it are seen just after it (end exclusive).
+GAP = ("2019-03-01", "2019-03-21")
 
 
 def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     """A removals table for offline runs: reasons, delays, accounts and title words drawn at random, so no
     reason has distinctive words by construction (a few words are in traditional script, to exercise the
-    script unification); every 97th title holds the synthetic keyword ``关键词``."""
+    script unification); every 97th title holds the synthetic keyword ``关键词``; no removal is seen during the
+    planted outage ``GAP``."""
     from .privacy import pseudonymize
 
     rng = np.random.default_rng(seed)
@@ -316,20 +446,17 @@ def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     published = pd.Timestamp("2018-07-01") + pd.to_timedelta(rng.integers(0, 800, n), unit="D")
     delay_s = rng.geometric(0.5, n) * 86400 - rng.integers(0, 86400, n)
     seen = published.tz_localize("Asia/Shanghai") + pd.to_timedelta(delay_s, unit="s")
+    gap = (seen >= pd.Timestamp(GAP[0], tz="Asia/Shanghai")) & (seen < pd.Timestamp(GAP[1], tz="Asia/Shanghai"))
+    seen = seen.where(~gap, seen + (pd.Timestamp(GAP[1]) - pd.Timestamp(GAP[0])))  # seen when the scraper is back
     words = rng.choice(list(SYNTHETIC_WORDS), (n, 4))
     titles = ["".join(w) + "：" + str(i) + ("关键词" if i % 97 == 0 else "") for i, w in enumerate(words)]
-    return pd.DataFrame({
-        "account": pseudonymize(rng.zipf(1.8, n).astype(str), prefix="a"),
-        "title": titles,
-        "published_on": published.astype("datetime64[ms]"),
-        "removal_seen_at": seen.tz_convert("UTC").astype("datetime64[ns, UTC]"),
-        "reason": reason, "reason_raw": reason,
-    })
-
-
-def synthetic_keywords() -> pd.DataFrame:
-    """A tiny keyword table for offline runs."""
-    return pd.DataFrame({"keyword": ["关键词", "关键+词语", "另一个"],
-                         "translation": ["keyword", "key + word", "another"],
-                         "list": ["synthetic"] * 3, "date_tested": pd.to_datetime(["2016-07-01"] * 3),
-                         "date_resolution": ["day"] * 3})
+    return pd.DataFrame(
+        {
+            "account": pseudonymize(rng.zipf(1.8, n).astype(str), prefix="a"),
+            "title": titles,
+            "published_on": published.astype("datetime64[ms]"),
+            "removal_seen_at": seen.tz_convert("UTC").astype("datetime64[ns, UTC]"),
+            "reason": reason,
+            "reason_raw": reason,
+        }
+    )

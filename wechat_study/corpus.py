@@ -48,12 +48,13 @@ class Corpus:
     cascades: pd.DataFrame | None = None
     removals: pd.DataFrame | None = None
     keywords: pd.DataFrame | None = None
+    blocked_urls: pd.DataFrame | None = None
     quality: QualityReport | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         sizes = ", ".join(
             f"{t}={len(getattr(self, t)):,}"
-            for t in ("posts", "cascades", "removals", "keywords")
+            for t in ("posts", "cascades", "removals", "keywords", "blocked_urls")
             if getattr(self, t) is not None
         )
         return f"Corpus({self.name!r}: {sizes})"

@@ -6,6 +6,7 @@
 - ``cascades``: one row per source post.
 - ``removals``: one row per removed WeChat article (WeChatscope).
 - ``keywords``: one row per keyword of a Citizen Lab list.
+- ``blocked_urls``: one row per listing of Citizen Lab's blocked-website list (domain and category).
 """
 
 from __future__ import annotations
@@ -99,7 +100,21 @@ KEYWORDS = pa.DataFrameSchema(
     name="keywords",
 )
 
-SCHEMAS = {"posts": POSTS, "cascades": CASCADES, "removals": REMOVALS, "keywords": KEYWORDS}
+BLOCKED_URLS = pa.DataFrameSchema(
+    {
+        "domain": pa.Column("str", checks=pa.Check.str_matches(r"^[a-z0-9][a-z0-9.\-]*\.[a-z]{2,}$")),
+        "category": pa.Column("str"),
+        "language": pa.Column("str", nullable=True),
+        "list": pa.Column("str"),
+    },
+    unique=["domain", "category"],
+    strict=True,
+    ordered=True,
+    name="blocked_urls",
+)
+
+SCHEMAS = {"posts": POSTS, "cascades": CASCADES, "removals": REMOVALS, "keywords": KEYWORDS,
+           "blocked_urls": BLOCKED_URLS}
 
 
 def validate(table: str, df: pd.DataFrame, source) -> pd.DataFrame:

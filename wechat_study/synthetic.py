@@ -181,7 +181,8 @@ def synthetic_corpus(n_posts: int = 200_000, seed: int = 0, rumour_share: float 
     """A ``Corpus`` of ``synthetic_posts`` with a cascades table; labels are drawn at random
     (``rumour`` with probability ``rumour_share``), so they carry no signal by construction, and source
     authors' follower counts from LogNormal(7, 1.5) (a median of about 1,100); it also carries
-    ``censorship.synthetic_removals`` and ``synthetic_keywords`` for the censorship notebook."""
+    ``censorship.synthetic_removals``, ``blocking.synthetic_keywords`` and ``synthetic_blocked_urls`` for the
+    censorship notebook."""
     from .corpus import Corpus
     from .datasets.trees import cascade_table
     from .quality import QualityReport
@@ -200,7 +201,8 @@ def synthetic_corpus(n_posts: int = 200_000, seed: int = 0, rumour_share: float 
         label=dict(zip(ids, labels, strict=True)),
         author_followers=dict(zip(ids, followers, strict=True)),
     )
-    from .censorship import synthetic_keywords, synthetic_removals
+    from .blocking import synthetic_blocked_urls, synthetic_keywords
+    from .censorship import synthetic_removals
 
     return Corpus(
         "synthetic",
@@ -208,5 +210,6 @@ def synthetic_corpus(n_posts: int = 200_000, seed: int = 0, rumour_share: float 
         cascades=cascades,
         removals=synthetic_removals(seed=seed),
         keywords=synthetic_keywords(),
+        blocked_urls=synthetic_blocked_urls(),
         quality=report,
     )

@@ -26,6 +26,8 @@ from .lines import (
     share_lines,
     size_matched_chart,
     survival_chart,
+    weekly_bars,
+    with_gaps,
 )
 from .theme import PALETTE, PALETTES, WORDS, colour, concept_of, house_theme, palette, readable, word
 from .trees import cascade_tree, tree_layout
@@ -35,5 +37,5 @@ __all__ = [
     "concept_of", "cumulative_lines", "diagonal", "distinctive_words_chart", "estimates_chart", "figure",
     "heatmap", "histogram", "house_theme", "intake_chart", "interval_dots", "monthly_lines", "palette", "readable",
     "reference", "report_renderer", "share_lines", "size_matched_chart", "source_line", "survival_chart",
-    "threshold_explorer", "tree_layout", "views_decomposed_chart", "word",
+    "threshold_explorer", "tree_layout", "views_decomposed_chart", "weekly_bars", "with_gaps", "word",
 ]

@@ -123,12 +123,13 @@ def bars(table: pd.DataFrame, category: str, value: str, category_title: str, va
                  alt.Tooltip(f"{value}:Q", title=value_title, format=value_format)]).properties(height=alt.Step(26))
 
 
-def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "reason") -> alt.Chart:
+def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "reason",
+                  y_title: str | None = None) -> alt.Chart:
     """Counts per month (``month`` as YYYY-MM), one line per ``color`` value (codes shown as words)."""
     data, enc = _grouped(table, color)
     return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20), strokeWidth=2).encode(
         x=alt.X("month:T", title="month (Beijing time)", timeUnit="yearmonth"),
-        y=alt.Y(f"{value}:Q", title=f"{word(value)} per month"), color=enc,
+        y=alt.Y(f"{value}:Q", title=y_title or f"{word(value)} per month"), color=enc,
         tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"),
                  alt.Tooltip(f"{color}:N", title=word(color)),
                  alt.Tooltip(f"{value}:Q", title=word(value), format=",")],
@@ -197,3 +198,25 @@ def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post 
         tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~g"),
                  alt.Tooltip("share:Q", title="share", format=".1%")])
     return alt.layer(band, line).properties(height=320)
+
+
+def with_gaps(chart: alt.TopLevelMixin, spans: pd.DataFrame, label: str = "scraper outage") -> alt.LayerChart:
+    """``chart`` (temporal x axis) under grey bands over each ``start``-``end`` span of ``spans`` (end exclusive),
+    so that a gap in the data is not read as a fall (e.g. days the archive's scraper did not run)."""
+    data = spans.assign(what=label)
+    bands = alt.Chart(data).mark_rect(color="#999999", opacity=0.3).encode(
+        x="start:T", x2="end:T",
+        tooltip=[alt.Tooltip("what:N", title="band"), alt.Tooltip("start:T", title="from", format="%Y-%m-%d"),
+                 alt.Tooltip("end:T", title="until", format="%Y-%m-%d")])
+    return alt.layer(bands, chart)
+
+
+def weekly_bars(table: pd.DataFrame, value: str, value_title: str, week: str = "week") -> alt.Chart:
+    """Counts per week as bars on a time axis (``week`` the Monday a week starts)."""
+    data = table.assign(week_end=table[week] + pd.Timedelta(days=7))
+    return alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X(f"{week}:T", title="week (Beijing time)", axis=alt.Axis(format="%b %Y")), x2="week_end:T",
+        y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(domainMin=0)),
+        y2=alt.datum(0),
+        tooltip=[alt.Tooltip(f"{week}:T", title="week from", format="%Y-%m-%d"),
+                 alt.Tooltip(f"{value}:Q", title=value_title)]).properties(height=240)

@@ -194,11 +194,11 @@ CATALOG: dict[str, Dataset] = {
             owner="citizenlab",
             repo="chat-censorship",
             commit="1eeb5e679ec952926b8291b5980dd6fb4c329c9a",
-            title="Citizen Lab: keywords found blocked in WeChat tests, 2016-2017",
+            title="Citizen Lab: keywords and websites found blocked in WeChat tests, 2016-2017",
             licence="CC BY-NC-SA 4.0",
             citation="Citizen Lab, chat-censorship: One App, Two Systems (2016); We (Can't) Chat (2017); Remembering Liu Xiaobo (2017); Managing the Message (2017)",
             loader="citizenlab",
-            tables=("keywords",),
+            tables=("keywords", "blocked_urls"),
         ),
     ]
 }

@@ -1,4 +1,4 @@
-"""Citizen Lab's chat-censorship: keywords found blocked in WeChat tests, 2016-2017.
+"""Citizen Lab's chat-censorship: keywords and websites found blocked in WeChat tests, 2016-2017.
 
 Four lists under ``data/raw/citizenlab/wechat/``, each a CSV with its own columns:
 ``709crackdown/all-keywords.csv``, ``lxb/liu_xiaobo_keywords_wechat.csv``,
@@ -6,8 +6,14 @@ Four lists under ``data/raw/citizenlab/wechat/``, each a CSV with its own column
 A keyword with ``+`` is a combination: it was blocked when all its parts appeared together.
 
 Conventions: ``list`` is the list's folder name; ``date_tested`` is the first day of the
-period tested, with ``date_resolution`` ``month`` (``07/2016``) or ``day``. The URL list of
-One App, Two Systems is not a keyword list and is not loaded.
+period tested, with ``date_resolution`` ``month`` (``07/2016``) or ``day``.
+
+The ``blocked_urls`` table is One App, Two Systems' ``wechat_blocked_urls.csv``: websites WeChat's
+built-in browser blocked for accounts registered to mainland China phone numbers (the report, of
+November 2016, found them open to international accounts). Columns map explicitly: ``URLs`` ->
+``domain`` (lower case, as listed: host names, no scheme), ``Categorization`` -> ``category``,
+``Language`` -> ``language``; ``list`` is the folder name. The file has no test date or other column.
+One row per listing: a domain listed under two categories keeps both rows (a quirk counts them).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ LISTS = {
         "Date Tested",
     ),
 }
+URLS = ("wechat/one_app_two_systems/wechat_blocked_urls.csv", "URLs", "Categorization", "Language")
 FORMATS = (("%m/%Y", "month"), ("%Y-%m-%d", "day"), ("%m/%d/%Y", "day"))
 
 
@@ -102,4 +109,43 @@ def load(root: Path, name: str = "citizenlab") -> tuple[dict[str, pd.DataFrame],
         }
     )
     report.fact("keywords", len(keywords))
-    return {"keywords": keywords}, report
+    return {"keywords": keywords, "blocked_urls": load_urls(root, report)}, report
+
+
+def load_urls(root: Path, report: QualityReport) -> pd.DataFrame:
+    """The ``blocked_urls`` table from One App, Two Systems' URL list (see the module docstring)."""
+    rel, url, category, language = URLS
+    path = root / rel
+    if not path.is_file():
+        raise DataError(rel, "file is missing", hint="run `wechat-study data fetch citizenlab`")
+    df = read_csv(path, rel, (url, category, language), encoding="utf-8-sig")
+    report.fact("blocked_url_rows_read", len(df))
+    domain = df[url].str.strip().str.lower()
+    bad = (domain == "") | domain.str.contains(r"[/\s]", regex=True) | (df[category].str.strip() == "")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(rel, f"{df[url].iat[i]!r} is not a listed domain with a category", record=f"line {i + 2}")
+    out = pd.DataFrame(
+        {
+            "domain": domain,
+            "category": df[category].str.strip(),
+            "language": df[language].str.strip().replace("", None),
+            "list": "one_app_two_systems",
+        }
+    )
+    dup = out.duplicated(["domain", "category"]).to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise DataError(
+            rel, f"{out['domain'].iat[i]} is listed twice under {out['category'].iat[i]!r}", record=f"line {i + 2}"
+        )
+    twice = out["domain"].duplicated(keep=False).to_numpy()
+    report.quirk(
+        "domains_in_two_categories",
+        int(out.loc[twice, "domain"].nunique()),
+        "domain listed under more than one category; one row per listing is kept",
+        [f"{rel}: record line {i + 2}" for i in np.flatnonzero(twice)[:3]],
+    )
+    report.fact("blocked_urls", len(out))
+    report.fact("blocked_domains", int(out["domain"].nunique()))
+    return pd.DataFrame({c: str_array(out[c].to_numpy(object)) for c in ["domain", "category", "language", "list"]})
