@@ -185,3 +185,12 @@ def test_relative_error_and_aucs_by_group():
     groups = pd.Series({"a": "x", "b": "x", "c": "y", "d": "y"})
     t = er.aucs_by_group(both, final, list("abcd"), groups, threshold=150, n_boot=20)
     assert set(t["group"]) == {"x", "y"} and t.loc[t["group"] == "x", "auc"].isna().all()  # no crosser in x
+
+
+def test_balanced_k_is_the_share_nearest_one_half():
+    table = pd.DataFrame({"k": [50, 50, 200, 300], "share_reaching": [0.95, 0.95, 0.6, 0.3]})
+    assert ef.balanced_k(table) == 200 and ef.balanced_k(table.iloc[:0]) is None
+
+
+def test_infinite_values_are_not_recorded():
+    assert not ew.record("early_warning.x.inf", float("inf")) and not ew.record("early_warning.x.nan", np.nan)

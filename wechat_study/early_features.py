@@ -154,11 +154,22 @@ def feature_predictions(
     frames, coefs = [], []
     for at, g in x.groupby("at_s", sort=True):
         tr = g[g["cascade_id"].isin(train)]
-        model = FeatureModel(tr, final.reindex(tr["cascade_id"]).to_numpy() >= threshold, FEATURES_AT_TIME)
+        y = final.reindex(tr["cascade_id"]).to_numpy() >= threshold
+        if not _fittable(y):  # too few training rows or one outcome only: this time is not scored
+            continue
+        model = FeatureModel(tr, y, FEATURES_AT_TIME)
         frames.append(g[["cascade_id", "at_s", "observed"]].assign(predicted=model.predict(g)))
         coefs.append(model.coefficients().assign(at_s=at, penalised=model.penalised))
+    cols = ["model", "cascade_id", "at_s", "predicted", "observed"]
+    if not frames:
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=["feature", "coefficient", "se", "at_s", "penalised"])
     out = pd.concat(frames, ignore_index=True).assign(model="feature_model")
-    return out[["model", "cascade_id", "at_s", "predicted", "observed"]], pd.concat(coefs, ignore_index=True)
+    return out[cols], pd.concat(coefs, ignore_index=True)
+
+
+def _fittable(y) -> bool:
+    y = np.asarray(y, bool)
+    return len(y) >= 10 and 0 < y.sum() < len(y)
 
 
 def k_task_scores(
@@ -199,11 +210,15 @@ def k_task_aucs(
     seed: int = 0,
 ) -> pd.DataFrame:
     """Per k: the test cascades' AUCs for "will it reach 2k?" (``k_task_scores``), with bootstrap 95% intervals and
-    the paired difference from ``count_speed``; ``share_reaching`` is the test share that reaches 2k."""
+    the paired difference from ``count_speed``; ``share_reaching`` is the test share that reaches 2k. A k with
+    fewer than 10 training cascades, or with one outcome only among them, has no rows."""
     from .early_warning import paired_aucs
 
     rows = []
     for k in ks:
+        x = features_at_k(events, followers, final, k)
+        if not _fittable(x.loc[x["cascade_id"].isin(set(train)), "reached"]):  # no model to fit at this k
+            continue
         s = k_task_scores(events, followers, final, train, k, repost_followers)
         te = s[s["cascade_id"].isin(set(test))].set_index("cascade_id")
         wide = te[["count_speed", "feature_model", "seismic"]]
@@ -217,3 +232,27 @@ def k_task_aucs(
         ):
             rows.append({"k": k, **r, "share_reaching": float(te["reached"].mean())})
     return pd.DataFrame(rows)
+
+
+def with_feature_model(
+    predictions: pd.DataFrame,
+    fitted: dict,
+    events: dict,
+    followers: pd.Series,
+    final: pd.Series,
+    train,
+    at_s,
+    threshold: int = 500,
+) -> pd.DataFrame:
+    """``predictions`` (``predictors.all_predictions``) with the feature model's rows added; its coefficients go
+    to ``fitted["feature_model"]``."""
+    rows, fitted["feature_model"] = feature_predictions(events, followers, final, train, at_s, threshold)
+    return pd.concat([predictions, rows[predictions.columns]], ignore_index=True)
+
+
+def balanced_k(table: pd.DataFrame) -> int | None:
+    """The k of ``k_task_aucs`` whose test share reaching 2k is nearest one half (the task's design point)."""
+    if table.empty:
+        return None
+    shares = table.drop_duplicates("k").set_index("k")["share_reaching"]
+    return int((shares - 0.5).abs().idxmin())

@@ -16,6 +16,8 @@ import pandas as pd
 
 from . import early_warning as ew
 
+PREVALENCES = (0.01, 0.001)  # shares of cascades crossing at which alarms are also read (assumptions)
+
 LABEL_NAMES = {
     "count_baseline": "the count so far",
     "source_followers": "the source's followers",
@@ -74,7 +76,8 @@ def precision_at_prevalence(
 ) -> pd.DataFrame:
     """Every alarm rule (``early_warning.rule_flags``) at each prevalence, and at the test set's own
     (``observed``): ``model, at_min, rule, prevalence, observed, recall, false_alarm_rate, precision,
-    precision_low, precision_high, false_per_true`` (false alarms per correct one, with its interval)."""
+    precision_low, precision_high, false_per_true`` (false alarms per correct one, with its interval; NaN where
+    no alarm is correct, i.e. unbounded)."""
     rows = []
     for (model, at), g in cal.groupby(["model", "at_s"], sort=True):
         y = g["crossed"].to_numpy(bool)
@@ -89,8 +92,7 @@ def precision_at_prevalence(
             for pi, own in [(float(y.mean()), True)] + [(float(p), False) for p in prevalences]:
                 prec, boots = float(precision_at(tpr, fpr, pi)), precision_at(tpr_b, fpr_b, pi)
                 lo, hi = ew._percentiles(boots)
-                fpt = (1 - prec) / prec if prec > 0 else np.inf
-                fpt_lo, fpt_hi = ((1 - hi) / hi if hi > 0 else np.inf), ((1 - lo) / lo if lo > 0 else np.inf)
+                fpt, fpt_lo, fpt_hi = _false_per_true(prec), _false_per_true(hi), _false_per_true(lo)
                 rows.append(
                     {
                         "model": model,
@@ -109,6 +111,11 @@ def precision_at_prevalence(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def _false_per_true(precision: float) -> float:
+    """False alarms per correct one, (1 - precision) / precision; NaN without a correct alarm (unbounded)."""
+    return (1 - precision) / precision if precision > 0 else np.nan
 
 
 def prevalence_slug(pi: float) -> str:
@@ -175,3 +182,84 @@ def relative_error(
     idx = np.random.default_rng(seed).integers(0, err.size, (n_boot, err.size))
     lo, hi = np.percentile(np.median(err[idx], axis=1), [2.5, 97.5], method="nearest")
     return {"median": float(np.median(err)), "ci_low": float(lo), "ci_high": float(hi), "cascades": int(err.size)}
+
+
+def record_group_aucs(table: pd.DataFrame, prefix: str) -> list[str]:
+    """Record ``aucs_by_group`` rows as ``PREFIX.auc.MODEL.Tmin.GROUP`` (group slugged) with intervals. Returns
+    the names not recorded (a group with no crossing test cascade has no AUC)."""
+    missing = []
+    for r in table.itertuples():
+        name = f"{prefix}.auc.{r.model}.{r.at_min:g}min.{label_slug(r.group)}"
+        note = f"ROC-AUC on the {r.test_cascades:,} later {r.group} cascades under the threshold ({r.positives} cross)"
+        if not ew.record(name, r.auc, note=note, interval=(r.ci_low, r.ci_high)):
+            missing.append(name)
+    return missing
+
+
+def known_followers(aucs: pd.DataFrame, aucs_known: pd.DataFrame) -> pd.DataFrame:
+    """The AUCs with imputed source follower counts (``aucs``) beside those on the test cascades with a known
+    count (``aucs_known``): ``model, at_min, auc, ci_low, ci_high, auc_known, known_low, known_high, change``."""
+    known = aucs_known[["model", "at_min", "auc", "ci_low", "ci_high", "test_cascades"]].rename(
+        columns={"auc": "auc_known", "ci_low": "known_low", "ci_high": "known_high", "test_cascades": "known_cascades"}
+    )
+    out = aucs[["model", "at_min", "auc", "ci_low", "ci_high", "test_cascades"]].merge(known, on=["model", "at_min"])
+    return out.assign(change=out["auc_known"] - out["auc"])
+
+
+def record_known_followers(table: pd.DataFrame, prefix: str) -> None:
+    """``PREFIX.auc_known_followers.MODEL.Tmin`` (with intervals) from ``known_followers``."""
+    for r in table.itertuples():
+        ew.record(
+            f"{prefix}.auc_known_followers.{r.model}.{r.at_min:g}min",
+            r.auc_known,
+            interval=(r.known_low, r.known_high),
+            note=f"ROC-AUC on the {r.known_cascades:,} later cascades whose source has a follower count",
+        )
+
+
+def record_prevalence(table: pd.DataFrame, prefix: str) -> None:
+    """``PREFIX.alarm.MODEL.{size|probability}.Tmin.precision.prevalence_P`` and ``...false_per_true...`` (with
+    intervals) for the stated prevalences of ``precision_at_prevalence`` (not the observed one)."""
+    for r in table[~table["observed"]].itertuples():
+        kind = "size" if r.rule.startswith("predicted") else "probability"
+        base, p = f"{prefix}.alarm.{r.model}.{kind}.{r.at_min:g}min", prevalence_slug(r.prevalence)
+        note = f"at a prevalence of {100 * r.prevalence:g}% crossing; recall and false-alarm rate from the test set"
+        ew.record(
+            f"{base}.precision.prevalence_{p}", r.precision, interval=(r.precision_low, r.precision_high), note=note
+        )
+        ew.record(
+            f"{base}.false_per_true.prevalence_{p}",
+            r.false_per_true,
+            interval=(r.false_per_true_low, r.false_per_true_high),
+            note="false alarms per correct alarm, " + note,
+        )
+
+
+def record_k_task(table: pd.DataFrame, prefix: str) -> None:
+    """``PREFIX.k_to_2k.MODEL.kK`` (AUC), ``PREFIX.k_to_2k_gain.MODEL.kK`` (paired difference from the time to the
+    k-th repost) and ``PREFIX.k_to_2k.share_reaching.kK`` from ``early_features.k_task_aucs``."""
+    for r in table.itertuples():
+        note = f"ROC-AUC, will a cascade at {r.k} reposts reach {2 * r.k}? {r.test_cascades:,} later cascades"
+        ew.record(f"{prefix}.k_to_2k.{r.model}.k{r.k}", r.auc, interval=(r.ci_low, r.ci_high), note=note)
+        if r.model != "count_speed":
+            ew.record(
+                f"{prefix}.k_to_2k_gain.{r.model}.k{r.k}",
+                r.diff,
+                interval=(r.diff_low, r.diff_high),
+                note="AUC minus that of the time to the k-th repost, paired bootstrap",
+            )
+    for k, g in table.groupby("k"):
+        ew.record(
+            f"{prefix}.k_to_2k.share_reaching.k{k}",
+            float(g["share_reaching"].iloc[0]),
+            note=f"share of the later cascades at {k} reposts that reach {2 * k}",
+        )
+        ew.record(f"{prefix}.k_to_2k.test_cascades.k{k}", int(g["test_cascades"].iloc[0]))
+
+
+def group_dots(table: pd.DataFrame, at_min: float) -> pd.DataFrame:
+    """``aucs_by_group`` rows at one time, with a ``category`` "model, group" for an interval-dot chart."""
+    from .charts.theme import word
+
+    d = table[(table["at_min"] == at_min) & table["auc"].notna()]
+    return d.assign(category=[f"{word(m)}, {g}" for m, g in zip(d["model"], d["group"], strict=True)])

@@ -259,11 +259,12 @@ def follower_sweep(times_of, values, final: pd.Series, train, test, at_s: float,
 
 
 def record(name: str, value, tolerance: float = 1e-9, note: str | None = None, interval=None) -> bool:
-    """Record a finding (with ``NAME.ci_low``/``NAME.ci_high`` from ``interval``) unless it does not exist: a NaN
-    or None value (e.g. no test cascade reached the threshold) is not recorded. Returns whether it was."""
+    """Record a finding (with ``NAME.ci_low``/``NAME.ci_high`` from ``interval``) unless it does not exist: a NaN,
+    infinite or None value (e.g. no test cascade reached the threshold; no correct alarm to set false ones
+    against) is not recorded, nor is an infinite bound. Returns whether it was."""
     from .findings import record_finding
 
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (isinstance(value, float | np.floating) and not np.isfinite(value)):
         return False
     exact = isinstance(value, int | np.integer)
     record_finding(name, int(value) if exact else float(value), tolerance=None if exact else tolerance, note=note)
@@ -316,10 +317,12 @@ def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | None = None):
+def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | None = None, k: int | None = None,
+                 ranking: str | None = None):
     """The report's "What we found" box: the sentences whose findings were recorded (a finding that cannot exist,
     e.g. an AUC when no cascade crosses, leaves its sentence out). ``recorded``: the finding names recorded
-    (default: this session's)."""
+    (default: this session's); ``k``: the k of the k -> 2k sentence; ``ranking``: the ranking sentence (words
+    from ``early_readings.ranking_sentences``)."""
     from . import narrative as nv
 
     recorded = set(nv.recorded()) if recorded is None else recorded
@@ -344,9 +347,33 @@ def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | No
          "parameters, and {.hawkes.supercritical_share:share} of the fits with values are supercritical."),
          "hawkes-status"),
     ]
+    sentences += [
+        (("The feature model (a logistic regression on the count so far, the change in the gaps between reposts, "
+          "depth, the share of direct reposts and the source's followers, fitted on the earlier cascades) differs "
+          "from the count by {.auc_gain.feature_model.T:difference}."), "auc-table"),
+        (("The warning is not equally good on both labels: on rumours, the posts the law is about, the count's AUC "
+          "is {.auc.count_baseline.T.rumour:auc}; on non-rumours {.auc.count_baseline.T.non_rumour:auc}."),
+         "by-label"),
+        (("Precision depends on how common crossing is: {.test_prevalence.T:share} of the scored later cascades "
+          "cross, by the collection's design. Where 1% of cascades crossed, only "
+          "{.alarm.seismic.size.T.precision.prevalence_1pct:share} of SEISMIC's size alarms would be right, "
+          "{.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false alarms for each correct one; at 0.1%, "
+          "{.alarm.seismic.size.T.precision.prevalence_0_1pct:share}. At realistic prevalence most alarms are "
+          "false."), "prevalence"),
+        (("SEISMIC's median relative error in the final size at {t:number} minutes is "
+          "{.seismic.median_relative_error.T:share}."), "relative-error"),
+    ]
+    if k is not None:
+        sentences.append((("On the task of Cheng et al. (2014), \"will a cascade that has reached {k:count} "
+                           "reposts reach twice that?\" ({.k_to_2k.share_reaching.K:share} of the later ones do), the "
+                           "time to the k-th repost gives an AUC of {.k_to_2k.count_speed.K:auc}; the feature model "
+                           "differs by {.k_to_2k_gain.feature_model.K:difference} and SEISMIC by "
+                           "{.k_to_2k_gain.seismic.K:difference}.").replace(".K", f".k{k}"), "k-task"))
     for template, see in sentences:
         template = template.replace(".T", "." + t)
         names = [prefix + m for m in re.findall(r"\{(\.[^:}]+)", template)]
         if all(n in recorded for n in names):
-            box.add(template, see=see, t=minutes, n=threshold)
+            box.add(template, see=see, t=minutes, n=threshold, k=k)
+    if ranking:
+        box.add("{r:text}", see="auc-table", r=ranking)
     return box
