@@ -9,7 +9,9 @@ Conventions (docs/methods.md#11-early-warning-evaluation):
   interval over test cascades (seeded); model differences are paired (the same resamples);
 - calibration: a logistic fit of the outcome on log(1 + score) over the training cascades, judged on the test
   cascades (Brier score, reliability table); alarm rules are judged by precision, recall and false-alarm rate;
-- follower counts: the source's from the data (the median where missing), every reposter's an assumed constant
+- follower counts: the source's from the data (a crawl-time snapshot, not a pre-repost measurement; where missing,
+  the median of the training cascades with a known count, flagged by ``early_features.source_followers``), every
+  reposter's an assumed constant
   (CED records none), a parameter; SEISMIC's n* is tied to it (n* = gamma x the assumed followers, gamma fitted
   on the training split), so when the assumption moves, n* moves with it.
 """
@@ -25,17 +27,19 @@ from scipy import optimize, stats
 from .metrics import NAT, Forest
 from .thresholds import wilson_interval
 
-MODELS = ("count_baseline", "source_followers", "seismic", "hawkes", "hawkes_pooled")
+MODELS = ("count_baseline", "source_followers", "seismic", "hawkes", "hawkes_pooled", "feature_model")
 
 
-def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: float) -> tuple[dict, dict, pd.Series]:
+def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: float,
+                train=None) -> tuple[dict, dict, pd.Series]:
     """Per cascade: share times (seconds from the source, source first at 0, sorted; unknown times dropped,
-    negative delays clipped to 0), aligned follower counts (source first), and the final repost counts."""
+    negative delays clipped to 0), aligned follower counts (source first), and the final repost counts.
+    A missing source count is imputed with the median over ``train``'s known counts (all cascades' when
+    ``train`` is None: only for data without a split)."""
+    from .early_features import source_followers
+
     f = Forest.from_posts(posts)
-    roots = cascades.set_index("cascade_id")["author_followers"].astype("Float64")
-    if roots.notna().sum() == 0:
-        raise ValueError("no source author has a follower count; these models need them (CED records them)")
-    roots = roots.fillna(roots.median()).astype(float)
+    roots = source_followers(cascades, cascades["cascade_id"] if train is None else train)[0]
     times, followers = {}, {}
     rel = np.where(f.times == NAT, np.nan, (f.times - np.repeat(f.root_times, f.sizes_per_cascade)) / 1e9)
     for c, (a, b) in enumerate(zip(f.starts[:-1], f.starts[1:], strict=True)):
@@ -43,7 +47,7 @@ def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: f
         r = rel[a + 1:b]
         r = np.sort(np.maximum(r[~np.isnan(r)], 0.0))
         times[cid] = np.r_[0.0, r]
-        followers[cid] = np.r_[roots.get(cid, roots.median()), np.full(len(r), float(repost_followers))]
+        followers[cid] = np.r_[roots[cid], np.full(len(r), float(repost_followers))]
     final = pd.Series(f.sizes_per_cascade - 1, index=f.cascade_ids, name="final_reposts")
     return times, followers, final
 
@@ -116,6 +120,32 @@ def _percentiles(values) -> tuple[float, float]:
     return tuple(np.percentile(v, [2.5, 97.5])) if v.size else (np.nan, np.nan)
 
 
+def paired_aucs(wide: pd.DataFrame, y, n_boot: int = 1000, seed: int = 0, baseline: str = "count_baseline",
+                order=MODELS) -> list[dict]:
+    """One row per score column of ``wide`` (rows: cascades; ``y`` their outcomes): ``model, auc, ci_low, ci_high,
+    test_cascades, positives`` and the paired difference from ``baseline`` (``diff, diff_low, diff_high``; NaN on
+    the baseline's own row), 95% percentile intervals from ``n_boot`` resamples of rows (the same for every
+    column)."""
+    y = np.asarray(y, bool)
+    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
+    base = wide[baseline].to_numpy(float) if baseline in wide else None
+    both = 0 < y.sum() < len(y)          # without both outcomes there is no AUC to resample
+    base_boot = np.array([auc(base[i], y[i]) for i in idx]) if both and base is not None else np.nan
+    rows = []
+    for model in [m for m in order if m in wide] + sorted(set(wide) - set(order)):
+        s = wide[model].to_numpy(float)
+        boots = np.array([auc(s[i], y[i]) for i in idx]) if both else np.full(2, np.nan)
+        row = {"model": model, "auc": auc(s, y), "test_cascades": len(y), "positives": int(y.sum())}
+        row["ci_low"], row["ci_high"] = _percentiles(boots)
+        if base is not None and model == baseline:  # the reference itself: no gain to state
+            row["diff"] = row["diff_low"] = row["diff_high"] = np.nan
+        elif base is not None:
+            row["diff"] = row["auc"] - auc(base, y)
+            row["diff_low"], row["diff_high"] = _percentiles(boots - base_boot)
+        rows.append(row)
+    return rows
+
+
 def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: int = 500, n_boot: int = 1000,
                   seed: int = 0, baseline: str = "count_baseline") -> pd.DataFrame:
     """Per model and time, on the eligible test cascades: ``model, at_min, auc, ci_low, ci_high`` and the paired
@@ -125,23 +155,10 @@ def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: 
     for at, g in eligible(predictions, threshold).groupby("at_s", sort=True):
         wide = g[g["cascade_id"].isin(set(test))].pivot(index="cascade_id", columns="model", values="predicted")
         y = (final.reindex(wide.index) >= threshold).to_numpy()
-        idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
-        base = wide[baseline].to_numpy(float) if baseline in wide else None
-        both = 0 < y.sum() < len(y)          # without both outcomes there is no AUC to resample
-        for model in [m for m in MODELS if m in wide] + sorted(set(wide) - set(MODELS)):
-            s = wide[model].to_numpy(float)
-            boots = np.array([auc(s[i], y[i]) for i in idx]) if both else np.full(2, np.nan)
-            row = {"model": model, "at_min": at / 60, "auc": auc(s, y), "test_cascades": len(y),
-                   "positives": int(y.sum())}
-            row["ci_low"], row["ci_high"] = _percentiles(boots)
-            if base is not None and model == baseline:  # the reference itself: no gain to state
-                row["diff"] = row["diff_low"] = row["diff_high"] = np.nan
-            elif base is not None:
-                diffs = boots - (np.array([auc(base[i], y[i]) for i in idx]) if both else np.nan)
-                row["diff"] = row["auc"] - auc(base, y)
-                row["diff_low"], row["diff_high"] = _percentiles(diffs)
-            rows.append(row)
-    return pd.DataFrame(rows)
+        rows += [{"at_min": at / 60, **r} for r in paired_aucs(wide, y, n_boot, seed, baseline)]
+    cols = ["model", "at_min", "auc", "test_cascades", "positives", "ci_low", "ci_high", "diff", "diff_low",
+            "diff_high"]
+    return pd.DataFrame(rows).reindex(columns=[c for c in cols if rows and c in rows[0]])
 
 
 def calibrated(predictions: pd.DataFrame, final: pd.Series, train, test, threshold: int = 500) -> pd.DataFrame:
@@ -173,11 +190,17 @@ def alarm_rules(cal: pd.DataFrame, threshold: int = 500, probability: float = 0.
     rows = []
     for (model, at), g in cal.groupby(["model", "at_s"], sort=True):
         y = g["crossed"].to_numpy(bool)
-        rules = {f"p >= {probability:g}": g["probability"].to_numpy() >= probability}
-        if model.startswith(("seismic", "hawkes")):
-            rules[f"predicted >= {threshold}"] = g["predicted"].to_numpy(float) >= threshold
-        rows += [{"model": model, "at_min": at / 60, "rule": r, **_rates(flag, y)} for r, flag in rules.items()]
+        rows += [{"model": model, "at_min": at / 60, "rule": r, **_rates(flag, y)}
+                 for r, flag in rule_flags(g, model, threshold, probability).items()]
     return pd.DataFrame(rows)
+
+
+def rule_flags(g: pd.DataFrame, model: str, threshold: int = 500, probability: float = 0.5) -> dict:
+    """The alarm rules of one model at one time (rows of ``calibrated``): {rule: boolean flags}."""
+    rules = {f"p >= {probability:g}": g["probability"].to_numpy() >= probability}
+    if model.startswith(("seismic", "hawkes")):
+        rules[f"predicted >= {threshold}"] = g["predicted"].to_numpy(float) >= threshold
+    return rules
 
 
 def calibration(cal: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
@@ -236,11 +259,12 @@ def follower_sweep(times_of, values, final: pd.Series, train, test, at_s: float,
 
 
 def record(name: str, value, tolerance: float = 1e-9, note: str | None = None, interval=None) -> bool:
-    """Record a finding (with ``NAME.ci_low``/``NAME.ci_high`` from ``interval``) unless it does not exist: a NaN
-    or None value (e.g. no test cascade reached the threshold) is not recorded. Returns whether it was."""
+    """Record a finding (with ``NAME.ci_low``/``NAME.ci_high`` from ``interval``) unless it does not exist: a NaN,
+    infinite or None value (e.g. no test cascade reached the threshold; no correct alarm to set false ones
+    against) is not recorded, nor is an infinite bound. Returns whether it was."""
     from .findings import record_finding
 
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (isinstance(value, float | np.floating) and not np.isfinite(value)):
         return False
     exact = isinstance(value, int | np.integer)
     record_finding(name, int(value) if exact else float(value), tolerance=None if exact else tolerance, note=note)
@@ -293,10 +317,12 @@ def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | None = None):
+def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | None = None, k: int | None = None,
+                 ranking: str | None = None):
     """The report's "What we found" box: the sentences whose findings were recorded (a finding that cannot exist,
     e.g. an AUC when no cascade crosses, leaves its sentence out). ``recorded``: the finding names recorded
-    (default: this session's)."""
+    (default: this session's); ``k``: the k of the k -> 2k sentence; ``ranking``: the ranking sentence (words
+    from ``early_readings.ranking_sentences``)."""
     from . import narrative as nv
 
     recorded = set(nv.recorded()) if recorded is None else recorded
@@ -321,9 +347,33 @@ def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | No
          "parameters, and {.hawkes.supercritical_share:share} of the fits with values are supercritical."),
          "hawkes-status"),
     ]
+    sentences += [
+        (("The feature model (a logistic regression on the count so far, the change in the gaps between reposts, "
+          "depth, the share of direct reposts and the source's followers, fitted on the earlier cascades) differs "
+          "from the count by {.auc_gain.feature_model.T:difference}."), "auc-table"),
+        (("The warning is not equally good on both labels: on rumours, the posts the law is about, the count's AUC "
+          "is {.auc.count_baseline.T.rumour:auc}; on non-rumours {.auc.count_baseline.T.non_rumour:auc}."),
+         "by-label"),
+        (("Precision depends on how common crossing is: {.test_prevalence.T:share} of the scored later cascades "
+          "cross, by the collection's design. Where 1% of cascades crossed, only "
+          "{.alarm.seismic.size.T.precision.prevalence_1pct:share} of SEISMIC's size alarms would be right, "
+          "{.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false alarms for each correct one; at 0.1%, "
+          "{.alarm.seismic.size.T.precision.prevalence_0_1pct:share}. At realistic prevalence most alarms are "
+          "false."), "prevalence"),
+        (("SEISMIC's median relative error in the final size at {t:number} minutes is "
+          "{.seismic.median_relative_error.T:share}."), "relative-error"),
+    ]
+    if k is not None:
+        sentences.append((("On the task of Cheng et al. (2014), \"will a cascade that has reached {k:count} "
+                           "reposts reach twice that?\" ({.k_to_2k.share_reaching.K:share} of the later ones do), the "
+                           "time to the k-th repost gives an AUC of {.k_to_2k.count_speed.K:auc}; the feature model "
+                           "differs by {.k_to_2k_gain.feature_model.K:difference} and SEISMIC by "
+                           "{.k_to_2k_gain.seismic.K:difference}.").replace(".K", f".k{k}"), "k-task"))
     for template, see in sentences:
         template = template.replace(".T", "." + t)
         names = [prefix + m for m in re.findall(r"\{(\.[^:}]+)", template)]
         if all(n in recorded for n in names):
-            box.add(template, see=see, t=minutes, n=threshold)
+            box.add(template, see=see, t=minutes, n=threshold, k=k)
+    if ranking:
+        box.add("{r:text}", see="auc-table", r=ranking)
     return box

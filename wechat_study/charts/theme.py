@@ -21,7 +21,8 @@ PALETTES: dict[str, dict[str, str]] = {
                "account_migrated": "#00798c"},
     "model": {"count_baseline": "#8d96a3", "seismic": "#1f5f8b", "hawkes": "#00798c", "hawkes_marked": "#66a182",
               "logistic": "#d1495b", "features": "#edae49",
-              "source_followers": "#edae49", "hawkes_pooled": "#2e4057"},
+              "source_followers": "#edae49", "hawkes_pooled": "#2e4057", "feature_model": "#d1495b",
+              "count_speed": "#8d96a3"},
 }
 
 #: Legend and axis words for the codes the library uses.
@@ -34,6 +35,7 @@ WORDS: dict[str, str] = {
     "count_baseline": "count baseline", "seismic": "SEISMIC", "hawkes": "Hawkes", "hawkes_marked": "marked Hawkes",
     "logistic": "logistic regression", "rho": "ρ", "non_rumour": "non-rumour",
     "source_followers": "source's followers", "hawkes_pooled": "pooled Hawkes",
+    "feature_model": "feature model", "count_speed": "time to the k-th repost",
 }
 
 

@@ -186,17 +186,7 @@ def predict_cascades(times_by_cascade: dict[str, np.ndarray], followers_by_casca
     cols = ["cascade_id", "at_s", "p", "p_low", "p_high", "predicted", "observed_so_far"]
     if not ids:
         return pd.DataFrame({c: pd.Series(dtype="str" if c == "cascade_id" else float) for c in cols})
-    t = np.concatenate([np.asarray(times_by_cascade[k], dtype=float) for k in ids])
-    n = np.concatenate([np.asarray(followers_by_cascade[k], dtype=float) for k in ids])
-    sizes = np.array([len(times_by_cascade[k]) for k in ids])
-    if np.any(sizes == 0) or not np.array_equal(sizes, [len(followers_by_cascade[k]) for k in ids]):
-        raise ValueError("every cascade needs at least its source, with as many followers as share times")
-    start = np.concatenate([[0], np.cumsum(sizes)])
-    gid = np.repeat(np.arange(len(ids)), sizes)
-    steps = np.diff(t)
-    steps[start[1:-1] - 1] = 0.0                       # a cascade's start may lie below the previous one's end
-    if np.any(t[start[:-1]] != 0) or np.any(steps < 0) or not np.all(np.isfinite(t)):
-        raise ValueError("share_times must be finite, sorted ascending, with the source first at 0 s")
+    t, n, gid, start = _stacked(times_by_cascade, followers_by_cascade, ids)
     parts = []
     for a in at:                                       # a few times; each pass is vectorised over all shares
         tq = np.full(len(ids), a)
@@ -209,3 +199,32 @@ def predict_cascades(times_by_cascade: dict[str, np.ndarray], followers_by_casca
     return pd.DataFrame({"cascade_id": pd.array(np.repeat(ids, len(at)), dtype="str"), "at_s": np.tile(at, len(ids)),
                          "p": stack(0), "p_low": stack(1), "p_high": stack(2), "predicted": stack(3),
                          "observed_so_far": stack(4)})
+
+
+def _stacked(times_by_cascade, followers_by_cascade, ids):
+    """All cascades concatenated (the flat layout of the helpers above), checked: (t, n, gid, start)."""
+    t = np.concatenate([np.asarray(times_by_cascade[k], dtype=float) for k in ids])
+    n = np.concatenate([np.asarray(followers_by_cascade[k], dtype=float) for k in ids])
+    sizes = np.array([len(times_by_cascade[k]) for k in ids])
+    if np.any(sizes == 0) or not np.array_equal(sizes, [len(followers_by_cascade[k]) for k in ids]):
+        raise ValueError("every cascade needs at least its source, with as many followers as share times")
+    start = np.concatenate([[0], np.cumsum(sizes)])
+    gid = np.repeat(np.arange(len(ids)), sizes)
+    steps = np.diff(t)
+    steps[start[1:-1] - 1] = 0.0                       # a cascade's start may lie below the previous one's end
+    if np.any(t[start[:-1]] != 0) or np.any(steps < 0) or not np.all(np.isfinite(t)):
+        raise ValueError("share_times must be finite, sorted ascending, with the source first at 0 s")
+    return t, n, gid, start
+
+
+def predict_at(times_by_cascade: dict, followers_by_cascade: dict, at_by_cascade: dict, n_star=100) -> pd.DataFrame:
+    """``predict_cascades`` with one observation time per cascade (``at_by_cascade``: id -> seconds), e.g. the
+    time of each cascade's k-th repost. Returns ``cascade_id, at_s, p, predicted, observed_so_far``."""
+    ids = list(at_by_cascade)
+    if not ids:
+        return pd.DataFrame(columns=["cascade_id", "at_s", "p", "predicted", "observed_so_far"])
+    t, n, gid, start = _stacked(times_by_cascade, followers_by_cascade, ids)
+    tq = np.array([at_by_cascade[k] for k in ids], dtype=float)
+    p = _flat_infectiousness(t, n, gid, start, tq)[0]
+    pred, observed = _flat_predict(t, n, gid, start, tq, p, n_star)
+    return pd.DataFrame({"cascade_id": ids, "at_s": tq, "p": p, "predicted": pred, "observed_so_far": observed})
