@@ -8,8 +8,11 @@ Conventions (docs/methods.md#12-deletion-counterfactuals):
   crosses before deletion is exact: (1/N) sum over crossing cascades of P(D > tau_i) = 1 - F_D(tau_i), tau_i the
   cascade's time to the threshold. No delays are drawn.
 - two more assumptions, each with its band: only a share q of posts is ever deleted (``probability``; about 12%
-  of the watched sensitive users' posts in the press account of Zhu et al.'s data, a set chosen for being
-  censored), and delays may scale with a cascade's speed (``speed_exponent``; ``per_cascade``);
+  of the watched sensitive users' posts in the press summary of Zhu et al.'s data, a set chosen for being
+  censored), and delays may scale with a cascade's speed (``speed_exponent``; ``per_cascade``). With both, the
+  share is (1/N) sum over crossers of 1 - q * F_D(tau_i ** (1 - beta) * tau_ref ** beta), still exact;
+- intervals: ``clustered_shares`` resamples source authors (docs/methods.md#15-clustered-intervals) and keeps
+  the naive interval beside the clustered one;
 - the scenario is an ASSUMPTION calibrated to Zhu, Phipps, Pridgen, Crandall & Wallach (USENIX Security 2013),
   who report for Weibo that deletions peak in the first hour, about 30% happen 5-30 minutes after posting and
   about 90% within 24 hours. The package's scenario is a CDF linear in log time through (1 min, 0),
