@@ -222,3 +222,12 @@ def test_window_tables_and_an_empty_window():
     fit, table = ct.tail_analysis(d, final, final.reindex(d["cascade_id"]), {}, 5000, {"s": {}})
     assert np.isnan(fit["alpha"]) and table["extrapolation"].tolist() == ["none"]
     assert all(np.isnan(v) for v in ct.bounds(table, ["by_1h"])["by_1h"])
+
+
+def test_the_self_similar_check_holds_on_self_similar_cascades():
+    """On planted self-similar cascades the lower bins' curves predict the top bin's times to 500."""
+    d, size, times = planted_population(n=20_000)
+    check = ct.self_similar_check(d, size, times, 500, 900, 1000).set_index("times")
+    assert check.loc["observed", "cascades"] > 50 and check.loc["predicted", "cascades"] > 1000
+    assert check.loc["predicted", "median_h"] == pytest.approx(check.loc["observed", "median_h"], rel=0.2)
+    assert check.loc["predicted", "by_1h"] == pytest.approx(check.loc["observed", "by_1h"], abs=0.05)

@@ -336,3 +336,54 @@ def record_window(prefix: str, fit: dict, bins: pd.DataFrame, table: pd.DataFram
             "lowest and highest over the tail exponents and extrapolations, the "
             "cascades at or above the window's top that it left out added (an assumption)",
         )
+
+
+def self_similar_check(
+    durations: pd.DataFrame,
+    final_size: pd.Series,
+    times: dict,
+    threshold: int,
+    donor_to: float,
+    target_to: float,
+    delays_h=(1.0,),
+) -> pd.DataFrame:
+    """The self-similar rule tested inside the window: the top bin's times to the threshold (crossers with final
+    size in [``donor_to``, ``target_to``)) predicted from the lower bins' growth curves (crossers in [threshold,
+    ``donor_to``)), each donor at the fraction threshold / S for each target size S, against the observed ones.
+    Rows ``observed`` and ``predicted``: ``cascades, median_h, by_<d>h``."""
+    size = final_size.reindex(durations["cascade_id"]).to_numpy(float)
+    c = durations["crossed"].to_numpy(bool)
+    target = durations[c & (size >= donor_to) & (size < target_to)]
+    donors = durations["cascade_id"][c & (size >= threshold) & (size < donor_to)]
+    observed = target["duration_h"].to_numpy(float)
+    sizes = final_size.reindex(target["cascade_id"]).to_numpy(float)
+    pred = []
+    for cid in donors:
+        ts = times[cid]
+        k = np.minimum(np.ceil(threshold * (len(ts) - 1) / sizes).astype(int), len(ts) - 1)
+        pred.extend(ts[np.maximum(k, 1)] / 3600)
+    rows = []
+    for name, t in (("observed", observed), ("predicted", np.asarray(pred, float))):
+        rows.append(
+            {"times": name, "cascades": len(t), "median_h": float(np.median(t)) if len(t) else np.nan}
+            | {f"by_{d:g}h": float(np.mean(t <= d)) if len(t) else np.nan for d in delays_h}
+        )
+    return pd.DataFrame(rows)
+
+
+def record_check(prefix: str, check: pd.DataFrame) -> None:
+    """Record ``self_similar_check``: ``PREFIX.window.self_similar_check.{observed,predicted}_{median_h,by_1h}``
+    (null with a reason where the window has no crosser to check on)."""
+    from .adjust import record_estimate
+
+    for r in check.itertuples():
+        for col, what in (("median_h", "median hours to the threshold"), ("by_1h", "share across by 1 h")):
+            record_estimate(
+                f"{prefix}.window.self_similar_check.{r.times}_{col}",
+                getattr(r, col),
+                np.nan,
+                np.nan,
+                note=f"{what} of the window's top bin, {r.times} ({r.cascades:,} times)"
+                if r.cascades
+                else "no crosser in the window's bins to check the rule on",
+            )
