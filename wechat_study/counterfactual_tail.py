@@ -1,0 +1,389 @@
+"""The cascades a size window left out: a sensitivity analysis for the deletion counterfactuals.
+
+CED holds posts with roughly 100 to 999 reported reposts: posts with 1,000 or more were left out of the
+collection (no pile-up of reported counts at 999, docs/methods.md#12-deletion-counterfactuals). Larger cascades
+reach the threshold faster, so every "share crossed by 1 h" computed inside the window is biased downward. This
+module bounds that bias under stated assumptions:
+
+- sizes above ``lower`` (the threshold) follow a power law, P(S > s) proportional to s ** -alpha, truncated at
+  ``cap``; alpha is fitted inside the window (``pareto_exponent``, a Pareto truncated to [lower, upper)) or
+  taken from a list. The collection is assumed to have kept cascades at or above ``upper`` at the rate it kept
+  those in [lower, upper), so that ``left_out`` of them are missing;
+- every left-out cascade crosses the threshold (it has at least twice its reposts);
+- their times to the threshold are those of the window's fastest bin of final sizes (``"fastest bin"``: a
+  lower bound on their speed, since speed rises with size), or the fastest bin's growth curves rescaled
+  (``"self-similar"``: a cascade of final size S reaches the threshold when it reaches the fraction
+  threshold / S of its final size, as a donor cascade does at the same fraction of its own; an extrapolation).
+
+Sizes are counted in reposts (records and reported counts are treated as one unit; in CED's top bin observed
+records are about 96% of reported reposts). Left-out cascades enter as weighted rows (column ``weight``), which
+``counterfactual.share_if_deleted`` and ``share_under_scenario`` accept.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from . import counterfactual as cf
+
+
+def _log_g(alpha: float, log_r: float) -> float:
+    """log of (1 - r ** alpha) / alpha, r = lower / upper < 1 (its limit -log r at alpha = 0)."""
+    if abs(alpha) < 1e-9:
+        return float(np.log(-log_r))
+    return float(np.log(-np.expm1(alpha * log_r) / alpha))
+
+
+def pareto_exponent(sizes, lower: float, upper: float) -> dict:
+    """Maximum-likelihood tail exponent alpha of a power law truncated to [``lower``, ``upper``): density
+    alpha * lower**alpha * s**(-alpha-1) / (1 - (lower/upper)**alpha); alpha may be 0 (log-uniform) or negative.
+    Sizes outside the range are ignored. Returns {alpha, ci_low, ci_high (Wald, 95%), n}; NaN with under 10."""
+    if not 0 < lower < upper:
+        raise ValueError(f"need 0 < lower < upper, got {lower}, {upper}")
+    s = np.asarray(pd.to_numeric(pd.Series(sizes), errors="coerce").dropna(), float)
+    s = s[(s >= lower) & (s < upper)]
+    n, log_r, mean_log = len(s), np.log(lower / upper), float(np.mean(np.log(s / lower))) if len(s) else np.nan
+    if n < 10:
+        return {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": n}
+
+    def nll(a):
+        return a * mean_log + _log_g(a, log_r)  # minus the log-likelihood per size, up to a constant
+
+    a = optimize.minimize_scalar(nll, bounds=(-20, 20), method="bounded", options={"xatol": 1e-10}).x
+    h = 1e-4
+    info = n * (nll(a + h) - 2 * nll(a) + nll(a - h)) / h**2
+    se = 1 / np.sqrt(info) if info > 0 else np.nan
+    return {"alpha": float(a), "ci_low": float(a - 1.96 * se), "ci_high": float(a + 1.96 * se), "n": n}
+
+
+def left_out(n_window: float, alpha: float, lower: float, upper: float) -> float:
+    """Cascades at or above ``upper`` that a power law with exponent ``alpha`` implies, given ``n_window`` in
+    [``lower``, ``upper``): n * r / (1 - r), r = (lower / upper) ** alpha = P(S >= upper | S >= lower)."""
+    if not np.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"a tail exponent must be positive to extrapolate, got {alpha}")
+    r = (lower / upper) ** alpha
+    return float(n_window * r / (1 - r))
+
+
+def tail_sizes(alpha: float, upper: float, cap: float, k: int = 20) -> np.ndarray:
+    """``k`` sizes at the mid-quantiles of the power law with exponent ``alpha`` on [``upper``, ``cap``]."""
+    u = (np.arange(k) + 0.5) / k
+    q = 1 - (upper / cap) ** alpha
+    return upper * (1 - u * q) ** (-1 / alpha)
+
+
+def with_left_out(
+    durations: pd.DataFrame,
+    final_size: pd.Series,
+    n_left_out: float,
+    donor_from: float,
+    donor_to: float,
+    extrapolation: str = "fastest bin",
+    times: dict | None = None,
+    threshold: int = 500,
+    sizes=None,
+) -> pd.DataFrame:
+    """``durations`` plus weighted rows for ``n_left_out`` left-out cascades (columns ``weight``, ``left_out``).
+
+    Donors: crossers whose ``final_size`` (reposts, indexed by ``cascade_id``) lies in [``donor_from``,
+    ``donor_to``). ``"fastest bin"``: each donor's time to the threshold, weight n_left_out / donors.
+    ``"self-similar"``: for each donor and each size S of ``sizes`` (e.g. ``tail_sizes``), the donor's time to
+    its ceil(threshold * n / S)-th repost (``times``: seconds from the source, source first, as
+    ``early_warning.share_times`` gives; n the donor's reposts), weight n_left_out / (donors * len(sizes)).
+    No donor: the left-out cascades cannot be placed and the result has NaN durations for them."""
+    if extrapolation not in ("fastest bin", "self-similar"):
+        raise ValueError(f"extrapolation must be 'fastest bin' or 'self-similar', got {extrapolation!r}")
+    base = durations.assign(weight=1.0, left_out=False)
+    size = final_size.reindex(durations["cascade_id"]).to_numpy(float)
+    donors = durations[durations["crossed"].to_numpy(bool) & (size >= donor_from) & (size < donor_to)]
+    if n_left_out <= 0:
+        return base
+    if donors.empty:
+        extra = pd.DataFrame({"cascade_id": ["left out"], "duration_h": [np.nan], "crossed": [True]})
+        return pd.concat([base, extra.assign(weight=float(n_left_out), left_out=True)], ignore_index=True)
+    if extrapolation == "fastest bin":
+        hours = donors["duration_h"].to_numpy(float)
+    else:
+        if times is None or sizes is None:
+            raise ValueError("the self-similar extrapolation needs the donors' repost times and the tail sizes")
+        hours = []
+        for cid in donors["cascade_id"]:
+            ts = times[cid]
+            k = np.minimum(np.ceil(threshold * (len(ts) - 1) / np.asarray(sizes, float)).astype(int), len(ts) - 1)
+            hours.extend(ts[np.maximum(k, 1)] / 3600)
+        hours = np.asarray(hours)
+    extra = pd.DataFrame(
+        {
+            "cascade_id": "left out",
+            "duration_h": hours,
+            "crossed": True,
+            "weight": n_left_out / len(hours),
+            "left_out": True,
+        }
+    )
+    return pd.concat([base, extra], ignore_index=True)
+
+
+def _has_donors(durations, final_size, donor_from, donor_to) -> bool:
+    size = final_size.reindex(durations["cascade_id"]).to_numpy(float)
+    return bool((durations["crossed"].to_numpy(bool) & (size >= donor_from) & (size < donor_to)).any())
+
+
+def sensitivity(
+    durations: pd.DataFrame,
+    final_size: pd.Series,
+    window_sizes,
+    exponents: dict,
+    scenarios: dict,
+    lower: float = 500,
+    upper: float = 1000,
+    donor_from: float = 900,
+    cap: float = 10_000,
+    times: dict | None = None,
+    threshold: int = 500,
+    delays_h=(1.0, 24.0),
+) -> pd.DataFrame:
+    """The counterfactual shares with the left-out cascades added, per tail exponent and extrapolation.
+
+    ``window_sizes``: the size the window was cut on (CED: reported reposts), one per cascade; the cascades in
+    [``lower``, ``upper``) are the ones the tail is extrapolated from. ``exponents``: {label: alpha}.
+    ``scenarios``: {label: dict of ``share_under_scenario`` keywords (points, probability, speed_exponent)}.
+    Rows: the window as observed, then each exponent x extrapolation. Columns: ``tail, tail_exponent,
+    extrapolation, left_out, cascades`` (weighted total), ``share_ever``, ``by_<d>h`` per delay, then one
+    column per scenario (a speed-dependent one keeps the observed window's reference time). Shares are NaN where
+    the fastest bin holds no crosser (no donor)."""
+    w = pd.to_numeric(pd.Series(np.asarray(window_sizes, dtype=object)), errors="coerce").to_numpy(float)
+    n_window = int(np.sum((w >= lower) & (w < upper)))
+    cases = [("none (the window as observed)", np.nan, "none", 0.0)]
+    for label, alpha in exponents.items():
+        for how in ("fastest bin", "self-similar"):
+            m = left_out(n_window, alpha, lower, upper) if np.isfinite(alpha) and alpha > 0 else np.nan
+            cases.append((label, alpha, how, m))
+    ref = cf.reference_hours(durations)
+    scenarios = {k: ({"reference_h": ref} | kw) if kw.get("speed_exponent") else kw for k, kw in scenarios.items()}
+    rows = []
+    for label, alpha, how, m in cases:
+        row = {"tail": label, "tail_exponent": alpha, "extrapolation": how, "left_out": m}
+        if np.isfinite(m) and (m == 0 or _has_donors(durations, final_size, donor_from, upper)):
+            grid = tail_sizes(alpha, upper, cap) if how == "self-similar" else None
+            d = with_left_out(
+                durations,
+                final_size,
+                m,
+                donor_from,
+                upper,
+                how if how != "none" else "fastest bin",
+                times,
+                threshold,
+                grid,
+            )
+            by = cf.share_if_deleted(d, list(delays_h))
+            row |= {
+                "cascades": float(d["weight"].sum()),
+                "share_ever": float(cf.share_if_deleted(d, [np.inf])["share"].iloc[0]),
+            }
+            row |= {f"by_{h:g}h": float(v) for h, v in zip(delays_h, by["share"], strict=True)}
+            row |= {name: cf.share_under_scenario(d, **kw)["share"] for name, kw in scenarios.items()}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def window_sizes(cascades: pd.DataFrame, final_size: pd.Series, ids) -> pd.Series:
+    """The size a collection's window was cut on, per cascade of ``ids``: the reported repost count where the
+    data set has one (CED), else the observed reposts ``final_size`` (e.g. the synthetic set)."""
+    reported = pd.to_numeric(cascades.set_index("cascade_id")["reported_reposts"], errors="coerce").reindex(ids)
+    return reported.fillna(final_size.reindex(ids)).astype(float)
+
+
+def counts_near(sizes, edges=(901, 951, 991, 999, 1000)) -> pd.DataFrame:
+    """Cascades per range of ``sizes`` (inclusive integer ranges between ``edges``, then ``edges[-1]`` and more):
+    ``range, cascades``. A collection capped at the top would pile its counts up in the last range below it."""
+    s = pd.to_numeric(pd.Series(np.asarray(sizes, dtype=object)), errors="coerce")
+    rows = [
+        {"range": f"{a:,}–{b - 1:,}" if b - 1 > a else f"{a:,}", "cascades": int(((s >= a) & (s < b)).sum())}
+        for a, b in zip(edges[:-1], edges[1:], strict=False)
+    ]
+    return pd.DataFrame(rows + [{"range": f"{edges[-1]:,} or more", "cascades": int((s >= edges[-1]).sum())}])
+
+
+def size_edges(threshold: float, upper: float, step: float = 100) -> tuple:
+    """Bins of final size from the threshold to the window's top: threshold, the next multiples of ``step``,
+    upper (CED at 500: 500, 600, ..., 1000); a threshold at or above the top gives one bin of width ``step``."""
+    if threshold >= upper:
+        return (threshold, threshold + step)
+    inner = np.arange((threshold // step + 1) * step, upper, step)
+    return (threshold, *[int(x) for x in inner], upper)
+
+
+def time_by_final_size(
+    durations: pd.DataFrame, final_size: pd.Series, edges=(500, 600, 700, 800, 900, 1000), delays_h=(1.0, 24.0)
+) -> pd.DataFrame:
+    """Time to the threshold (hours) of the crossers by bin of final size (reposts, [a, b); ``size_edges``):
+    ``final_size, crossers, median_h, q25_h, q75_h`` and ``by_<d>h``, the share of the bin's crossers across
+    by d hours."""
+    size = final_size.reindex(durations["cascade_id"]).to_numpy(float)
+    c = durations["crossed"].to_numpy(bool)
+    tau = durations["duration_h"].to_numpy(float)
+    rows = []
+    for a, b in itertools.pairwise(edges):
+        t = tau[c & (size >= a) & (size < b)]
+        q = np.quantile(t, [0.25, 0.5, 0.75]) if len(t) else [np.nan] * 3
+        rows.append(
+            {"final_size": f"{a:,}–{b - 1:,}", "crossers": len(t), "median_h": q[1], "q25_h": q[0], "q75_h": q[2]}
+            | {f"by_{d:g}h": float(np.mean(t <= d)) if len(t) else np.nan for d in delays_h}
+        )
+    return pd.DataFrame(rows)
+
+
+def bounds(table: pd.DataFrame, columns) -> dict:
+    """{column: (lowest, highest)} over the rows of ``sensitivity`` that add left-out cascades."""
+    rows = table[table["extrapolation"] != "none"]
+    return {c: (float(rows[c].min()), float(rows[c].max())) for c in columns}
+
+
+def record_bounds(name: str, low: float, high: float, note: str) -> None:
+    """Record ``name.with_left_out.low`` / ``.high``, or null with ``note`` as the reason when not computable."""
+    from .findings import record_finding
+
+    for part, value in (("low", low), ("high", high)):
+        ok = value is not None and np.isfinite(value)
+        record_finding(
+            f"{name}.with_left_out.{part}",
+            float(value) if ok else None,
+            tolerance=1e-12,
+            note=note,
+            reason=None if ok else f"not computable here: {note}",
+        )
+
+
+def tail_analysis(
+    durations: pd.DataFrame,
+    final_size: pd.Series,
+    window: pd.Series,
+    times: dict,
+    threshold: int,
+    scenarios: dict | None = None,
+    window_upper: float = 1000,
+    donor_from: float = 900,
+    cap: float = 10_000,
+    exponents=(1.0, 1.5, 2.0),
+    delays_h=(1.0, 24.0),
+) -> tuple[dict, pd.DataFrame]:
+    """The fitted tail (``pareto_exponent`` of ``window`` on [threshold, window_upper)) and ``sensitivity`` for
+    it and the assumed ``exponents``. A threshold at or above the window's top leaves nothing to extrapolate
+    from: the fit is NaN and only the observed row is computed."""
+    ok = threshold < window_upper
+    fit = (
+        pareto_exponent(window, threshold, window_upper)
+        if ok
+        else {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
+    )
+    exps = {f"fitted (α = {fit['alpha']:.2f})": fit["alpha"]} if np.isfinite(fit["alpha"]) else {}
+    exps |= {f"assumed (α = {a:g})": float(a) for a in exponents} if ok else {}
+    table = sensitivity(
+        durations,
+        final_size,
+        window.to_numpy(),
+        exps,
+        scenarios or {},
+        threshold,
+        window_upper,
+        donor_from,
+        cap,
+        times,
+        threshold,
+        delays_h,
+    )
+    return fit, table
+
+
+def record_window(prefix: str, fit: dict, bins: pd.DataFrame, table: pd.DataFrame, names: dict) -> None:
+    """Record the fitted tail exponent (``PREFIX.window.tail_exponent``), the median hours to the threshold of
+    the lowest and top bins of final size, and for each ``names`` {table column: finding name} its bounds with
+    the left-out cascades added (``record_bounds``)."""
+    from .adjust import record_estimate
+
+    record_estimate(
+        f"{prefix}.window.tail_exponent",
+        fit["alpha"],
+        fit["ci_low"],
+        fit["ci_high"],
+        note=f"power-law exponent of the size tail fitted inside the window ({fit['n']:,} cascades)"
+        if np.isfinite(fit["alpha"])
+        else "no window to fit the tail in",
+    )
+    for part, row in (("lowest_size_bin", bins.iloc[0]), ("top_size_bin", bins.iloc[-1])):
+        record_estimate(
+            f"{prefix}.window.median_hours_to_threshold.{part}",
+            row["median_h"],
+            np.nan,
+            np.nan,
+            note=f"median hours to the threshold of the {row['crossers']:,} crossers ending at "
+            f"{row['final_size']} reposts"
+            if row["crossers"]
+            else f"no crosser ends at {row['final_size']}",
+        )
+    for column, name in names.items():
+        low, high = bounds(table, [column])[column] if column in table else (np.nan, np.nan)
+        record_bounds(
+            name,
+            low,
+            high,
+            "lowest and highest over the tail exponents and extrapolations, the "
+            "cascades at or above the window's top that it left out added (an assumption)",
+        )
+
+
+def self_similar_check(
+    durations: pd.DataFrame,
+    final_size: pd.Series,
+    times: dict,
+    threshold: int,
+    donor_to: float,
+    target_to: float,
+    delays_h=(1.0,),
+) -> pd.DataFrame:
+    """The self-similar rule tested inside the window: the top bin's times to the threshold (crossers with final
+    size in [``donor_to``, ``target_to``)) predicted from the lower bins' growth curves (crossers in [threshold,
+    ``donor_to``)), each donor at the fraction threshold / S for each target size S, against the observed ones.
+    Rows ``observed`` and ``predicted``: ``cascades, median_h, by_<d>h``."""
+    size = final_size.reindex(durations["cascade_id"]).to_numpy(float)
+    c = durations["crossed"].to_numpy(bool)
+    target = durations[c & (size >= donor_to) & (size < target_to)]
+    donors = durations["cascade_id"][c & (size >= threshold) & (size < donor_to)]
+    observed = target["duration_h"].to_numpy(float)
+    sizes = final_size.reindex(target["cascade_id"]).to_numpy(float)
+    pred = []
+    for cid in donors:
+        ts = times[cid]
+        k = np.minimum(np.ceil(threshold * (len(ts) - 1) / sizes).astype(int), len(ts) - 1)
+        pred.extend(ts[np.maximum(k, 1)] / 3600)
+    rows = []
+    for name, t in (("observed", observed), ("predicted", np.asarray(pred, float))):
+        rows.append(
+            {"times": name, "cascades": len(t), "median_h": float(np.median(t)) if len(t) else np.nan}
+            | {f"by_{d:g}h": float(np.mean(t <= d)) if len(t) else np.nan for d in delays_h}
+        )
+    return pd.DataFrame(rows)
+
+
+def record_check(prefix: str, check: pd.DataFrame) -> None:
+    """Record ``self_similar_check``: ``PREFIX.window.self_similar_check.{observed,predicted}_{median_h,by_1h}``
+    (null with a reason where the window has no crosser to check on)."""
+    from .adjust import record_estimate
+
+    for r in check.itertuples():
+        for col, what in (("median_h", "median hours to the threshold"), ("by_1h", "share across by 1 h")):
+            record_estimate(
+                f"{prefix}.window.self_similar_check.{r.times}_{col}",
+                getattr(r, col),
+                np.nan,
+                np.nan,
+                note=f"{what} of the window's top bin, {r.times} ({r.cascades:,} times)"
+                if r.cascades
+                else "no crosser in the window's bins to check the rule on",
+            )
