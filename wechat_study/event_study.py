@@ -312,8 +312,8 @@ def event_study(
     """The rumour-vs-non-rumour odds ratio of ``outcome`` in each bin of ``bin_months`` relative months, relative
     to the bin ``reference`` (the last before the cut): exp of the rumour x bin coefficients of one logistic
     regression with bin indicators and ``covariates``, intervals clustered by ``cluster``. Rows per bin: ``bin``,
-    ``first_month`` (k), ``start`` (Beijing date), ``rumours``, ``non_rumours``, ``estimate``, ``ci_low``,
-    ``ci_high`` (1 with no interval at the reference), ``note``. A bin where a label has no cascade, or no
+    ``first_month`` (k), ``mid_month``, ``start`` (Beijing date), ``rumours``, ``non_rumours``, ``estimate``,
+    ``ci_low``, ``ci_high`` (1 with no interval at the reference), ``note``. A bin where a label has no cascade, or no
     variation in the outcome, is left out of the fit and says so."""
     lo_t = max(cut_time(date) - pd.DateOffset(months=months_before), span[0])
     d, covs = _model_rows(frame[(frame["created_at"] >= lo_t) & (frame["created_at"] < span[1])], outcome, covariates)
@@ -328,6 +328,7 @@ def event_study(
         {
             "bin": int(b),
             "first_month": int(b) * bin_months,
+            "mid_month": (int(b) + 0.5) * bin_months,
             "start": _month_start(date, int(b) * bin_months).tz_convert(TZ).strftime("%Y-%m-%d"),
             "rumours": int(np.nan_to_num(cells.loc[b, ("count", 1.0)])) if ("count", 1.0) in cells else 0,
             "non_rumours": int(np.nan_to_num(cells.loc[b, ("count", 0.0)])) if ("count", 0.0) in cells else 0,

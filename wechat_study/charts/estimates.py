@@ -165,7 +165,8 @@ def monthly_share_chart(monthly: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(band, line, dots, rule).properties(height=300)
 
 
-def event_study_chart(table: pd.DataFrame, x: str = "first_month", x_title: str = "months from the date, by quarter",
+def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
+                      x_title: str = "months from the date (quarters, at their middle)",
                       highlight: str | None = None) -> alt.LayerChart:
     """Ratios (``estimate`` with ``ci_low``/``ci_high``, log scale) against ``x``, a rule at 1 and one at x = 0;
     rows where ``highlight`` (a boolean column) is true drawn in the second colour."""
@@ -173,9 +174,11 @@ def event_study_chart(table: pd.DataFrame, x: str = "first_month", x_title: str 
     hi = alt.condition(f"datum.{highlight}", alt.value(PALETTE[1]), alt.value(PALETTE[0])) if highlight else \
         alt.value(PALETTE[0])
     kind = "T" if x == "date" else "Q"
-    base = alt.Chart(d).encode(x=alt.X(f"{x}:{kind}", title=x_title), color=hi)
+    axis = alt.Axis(format="%b %Y", labelAngle=0, tickCount=6) if kind == "T" else alt.Axis()
+    base = alt.Chart(d).encode(x=alt.X(f"{x}:{kind}", title=x_title, axis=axis), color=hi)
+    y_scale = alt.Scale(type="log", nice=False, padding=8)
     bars = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
-        y=alt.Y("ci_low:Q", scale=alt.Scale(type="log"), title="ratio of odds ratios (log scale)"), y2="ci_high:Q")
+        y=alt.Y("ci_low:Q", scale=y_scale, title="ratio of odds ratios (log scale)"), y2="ci_high:Q")
     dots = base.mark_point(filled=True, size=60).encode(
         y="estimate:Q", tooltip=[f"{x}:{kind}", alt.Tooltip("estimate:Q", format=".2f"),
                                  alt.Tooltip("ci_low:Q", format=".2f"), alt.Tooltip("ci_high:Q", format=".2f")])
