@@ -53,6 +53,20 @@ def window(span, date: str = IN_FORCE, months: int = 12) -> dict:
     }
 
 
+def coverage_sentence(span, date: str = IN_FORCE, months: int = 12) -> str:
+    """One sentence: the collection's last source-post day and the months it covers on each side of ``date``,
+    saying so when a side is empty (then no before/after estimate exists)."""
+    w = window(span, date, months)
+    last = (span[1].tz_convert(TZ) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    text = (
+        f"The collection's last source post is from {last}: it covers {w['months_before']:.1f} months before "
+        f"{date} and {w['months_after']:.1f} after."
+    )
+    if min(w["months_before"], w["months_after"]) == 0:
+        text += " One side of the date holds no source post, so the before/after estimates below are not reached."
+    return text
+
+
 def relative_month(times: pd.Series, date: str = IN_FORCE) -> np.ndarray:
     """k such that cut + k months <= t < cut + (k + 1) months, in Beijing calendar months (the cut's day <= 28)."""
     cut = cut_time(date).tz_convert(TZ)
@@ -263,9 +277,8 @@ def did(
     ``months`` either side (clipped to ``span``); logistic regression on rumour x after plus ``covariates``,
     intervals clustered by ``cluster``. Returns ``adjust._result`` fields plus ``date`` and the cell counts."""
     w = window(span, date, months)
-    d, covs = _model_rows(
-        frame[(frame["created_at"] >= w["start"]) & (frame["created_at"] < w["end"])], outcome, covariates
-    )
+    inside = frame[(frame["created_at"] >= w["start"]) & (frame["created_at"] < w["end"])]
+    d, covs = _model_rows(inside, outcome, covariates)
     d["_after"] = (d["created_at"] >= w["cut"]).astype(float)
     cells = d.groupby(["_r", "_after"])["_y"].agg(["sum", "count"])
     counts = {
@@ -292,7 +305,13 @@ def did(
     return {
         **base,
         **cmp._result(
-            method, "ratio of odds ratios", np.exp(b), (np.exp(lo), np.exp(hi)), fit.pvalues["_r:_after"], int(fit.nobs)
+            method,
+            "ratio of odds ratios",
+            np.exp(b),
+            (np.exp(lo), np.exp(hi)),
+            fit.pvalues["_r:_after"],
+            int(fit.nobs),
+            len(inside) - int(fit.nobs),  # no recorded reach
         ),
     }
 
@@ -528,18 +547,19 @@ def record_event_study(
 
 
 def _tolerance(table: pd.DataFrame, tol: float) -> float | None:
-    """``tol`` for a table with estimates; None when every estimate is missing (then it holds no floats)."""
-    return tol if table["estimate"].notna().any() else None
+    """``tol`` for a table holding a float; None when every float column is empty (then it holds no floats)."""
+    return tol if any(table[c].dtype.kind == "f" and table[c].notna().any() for c in table) else None
 
 
 def _record_placebos(base: str, threshold: int, placebos: pd.DataFrame) -> list[str]:
     from .findings import record_finding
 
     s = placebo_summary(placebos)
+    table = placebos[["date", "is_real", "overlaps_real", "estimate", "ci_low", "ci_high", "cascades", "note"]]
     record_finding(
         f"{base}.placebo",
-        placebos[["date", "is_real", "overlaps_real", "estimate", "ci_low", "ci_high", "cascades", "note"]],
-        tolerance=_tolerance(placebos, 1e-6),
+        table,
+        tolerance=_tolerance(table, 1e-6),
         note=f"ratio of odds ratios of reaching {threshold:,} at each cut date, 12 months either side",
     )
     record_finding(f"{base}.placebo.estimable", int(s["estimable"]), note="placebo dates with an estimate")
@@ -563,22 +583,36 @@ def _record_placebos(base: str, threshold: int, placebos: pd.DataFrame) -> list[
 
 def add_to_box(box, threshold: int) -> None:
     """The findings-box sentences of the 2013 section (intake per month; the difference in differences read
-    against the placebo dates), each added only when its findings were recorded."""
+    against the placebo dates), each added only when its findings were recorded; the direction and the reading
+    against the placebos (at least 10% of them as extreme: "not peculiar to the date") follow the findings."""
+    from . import narrative as nv
     from .adjust import box_add
 
+    p = f"{box.prefix}.period"
     box_add(
         box,
         "The collection's rumour intake falls from {.period.rumour.before.sources_per_month:number} source "
         "posts a month to {.period.rumour.after.sources_per_month:number} (a ratio of monthly rates of "
-        "{.period.rumour.intake_rate_ratio_overdispersed:ratio}; CED covers only seven months after 2013-09-10), "
-        "a fact about how the collection was assembled, not about Weibo or the law.",
+        "{.period.rumour.intake_rate_ratio_overdispersed:ratio}; the collection covers "
+        "{.period.window.months_before:number} months before the date and {.period.window.months_after:number} "
+        "after), a fact about how the collection was assembled, not about Weibo or the law.",
         see="intake-rates",
+    )
+    found = nv.recorded()
+    did_value = (found.get(f"{p}.did.odds_ratio_reaching_{threshold}.adjusted") or {}).get("value")
+    share = (found.get(f"{p}.placebo.share_at_least_as_extreme") or {}).get("value")
+    if did_value is None or share is None:
+        return
+    reading = (
+        "a drift in the collection, not a break at the interpretation"
+        if share >= 0.1
+        else "the change stands out among the placebos, though it is still not the law's effect"
     )
     box_add(
         box,
-        "Rumours' odds of crossing fell relative to non-rumours' (a ratio of odds ratios of {.period.did."
-        f"odds_ratio_reaching_{threshold}.adjusted:ratio}}, clustered by author), but "
-        "{.period.placebo.share_at_least_as_extreme:share} of fake dates in 2012–2013 give a change at least as "
-        "far from 1: a drift in the collection, not a break at the interpretation.",
+        f"Rumours' odds of crossing {'fell' if did_value < 1 else 'rose'} relative to non-rumours' (a ratio of "
+        f"odds ratios of {{.period.did.odds_ratio_reaching_{threshold}.adjusted:ratio}}, clustered by author), "
+        "and {.period.placebo.share_at_least_as_extreme:share} of fake dates in 2012–2013 give a change at least "
+        f"as far from 1: {reading}.",
         see="placebo",
     )
