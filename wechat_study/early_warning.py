@@ -361,7 +361,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | No
           "{.alarm.seismic.size.T.precision.prevalence_0_1pct:share}. At realistic prevalence most alarms are "
           "false."), "prevalence"),
         (("SEISMIC's median relative error in the final size at {t:number} minutes is "
-          "{.seismic.median_relative_error.T:share}."), "relative-error"),
+          "{.seismic.median_relative_error.T:share}."), "auc-table"),
     ]
     if k is not None:
         sentences.append((("On the task of Cheng et al. (2014), \"will a cascade that has reached {k:count} "
