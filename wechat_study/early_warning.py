@@ -317,51 +317,40 @@ def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | None = None, k: int | None = None,
-                 ranking: str | None = None):
-    """The report's "What we found" box: the sentences whose findings were recorded (a finding that cannot exist,
-    e.g. an AUC when no cascade crosses, leaves its sentence out). ``recorded``: the finding names recorded
-    (default: this session's); ``k``: the k of the k -> 2k sentence; ``ranking``: the ranking sentence (words
-    from ``early_readings.ranking_sentences``)."""
+def findings_box(prefix: str, minutes: float, threshold: int, population: str, recorded: set | None = None,
+                 k: int | None = None):
+    """The report's "What we found" box, at most six sentences: the sentences whose findings were recorded (a
+    finding that cannot exist, e.g. an AUC when no cascade crosses, leaves its sentence out). ``population``: the
+    cascades scored, in words (``window.population``); ``recorded``: the
+    finding names recorded (default: this session's); ``k``: the k of the k -> 2k sentence (without it, the
+    censor's clock takes its place). The Hawkes fits' status, SEISMIC's size error and the time-by-time ranking
+    are told in the body, beside their tables."""
     from . import narrative as nv
 
     recorded = set(nv.recorded()) if recorded is None else recorded
     t = f"{minutes:g}min"
     box = nv.FindingsBox(prefix=prefix)
     sentences = [
-        (("{t:number} minutes after posting, the count of reposts so far separates the cascades that will "
-         "reach {n:count} reposts from the rest with an AUC of {.auc.count_baseline.T:auc}; "
-         "the source author's followers alone give "
-         "{.auc.source_followers.T:auc}."), "auc"),
-        (("Against that count, SEISMIC's AUC changes by {.auc_gain.seismic.T:difference}, the per-cascade Hawkes "
-         "fit's by {.auc_gain.hawkes.T:difference} and the pooled Hawkes model's by "
-         "{.auc_gain.hawkes_pooled.T:difference} (paired bootstrap 95% intervals)."), "auc-table"),
+        (("For {p:text}, scored on the later ones: {t:number} minutes after posting, the count of reposts so "
+          "far separates the cascades that will reach {n:count} reposts from the rest with an AUC of "
+          "{.auc.count_baseline.T:auc}; the source author's followers alone give {.auc.source_followers.T:auc}."),
+         "auc"),
+        (("Against that count, SEISMIC's AUC changes by {.auc_gain.seismic.T:difference}, "
+          "the pooled Hawkes model's by {.auc_gain.hawkes_pooled.T:difference}, the feature model's by "
+          "{.auc_gain.feature_model.T:difference} and the per-cascade Hawkes fit's by "
+          "{.auc_gain.hawkes.T:difference} (paired bootstrap 95% intervals)."), "auc-table"),
+        (("The warning is weaker on rumours, the posts the law is about: the count's AUC is "
+          "{.auc.count_baseline.T.rumour:auc} on rumours and {.auc.count_baseline.T.non_rumour:auc} on "
+          "non-rumours."), "by-label"),
         (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches "
-         "{.alarm.seismic.size.T.recall:share} of the cascades that go on to cross; "
-         "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
-         "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
-        (("By {t:number} minutes after posting, SEISMIC (checked at each clock time) has warned of "
-          "{.censors_clock.T.recall:share} of the cascades that eventually cross, each before it crossed, and has "
-          "flagged {.censors_clock.T.false_alarm_rate:share} of those that never do."), "clock"),
-        (("Per-cascade Hawkes fits are often undetermined: {.hawkes.boundary_share:share} end on a bound of their "
-         "parameters, and {.hawkes.supercritical_share:share} of the fits with values are supercritical."),
-         "hawkes-status"),
-    ]
-    sentences += [
-        (("The feature model (a logistic regression on the count so far, the change in the gaps between reposts, "
-          "depth, the share of direct reposts and the source's followers, fitted on the earlier cascades) differs "
-          "from the count by {.auc_gain.feature_model.T:difference}."), "auc-table"),
-        (("The warning is not equally good on both labels: on rumours, the posts the law is about, the count's AUC "
-          "is {.auc.count_baseline.T.rumour:auc}; on non-rumours {.auc.count_baseline.T.non_rumour:auc}."),
-         "by-label"),
-        (("Precision depends on how common crossing is: {.test_prevalence.T:share} of the scored later cascades "
-          "cross, by the collection's design. Where 1% of cascades crossed, only "
-          "{.alarm.seismic.size.T.precision.prevalence_1pct:share} of SEISMIC's size alarms would be right, "
-          "{.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false alarms for each correct one; at 0.1%, "
-          "{.alarm.seismic.size.T.precision.prevalence_0_1pct:share}. At realistic prevalence most alarms are "
-          "false."), "prevalence"),
-        (("SEISMIC's median relative error in the final size at {t:number} minutes is "
-          "{.seismic.median_relative_error.T:share}."), "auc-table"),
+          "{.alarm.seismic.size.T.recall:share} of the cascades that go on to cross; "
+          "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
+          "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
+        (("That precision rests on the collection's design, in which {.test_prevalence.T:share} of the scored "
+          "cascades cross: where 1% of cascades crossed, {.alarm.seismic.size.T.precision.prevalence_1pct:share} "
+          "of the same alarms would be right ({.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false "
+          "alarms for each correct one), at 0.1% {.alarm.seismic.size.T.precision.prevalence_0_1pct:share}."),
+         "prevalence"),
     ]
     if k is not None:
         sentences.append((("On the task of Cheng et al. (2014), \"will a cascade that has reached {k:count} "
@@ -369,11 +358,14 @@ def findings_box(prefix: str, minutes: float, threshold: int, recorded: set | No
                            "time to the k-th repost gives an AUC of {.k_to_2k.count_speed.K:auc}; the feature model "
                            "differs by {.k_to_2k_gain.feature_model.K:difference} and SEISMIC by "
                            "{.k_to_2k_gain.seismic.K:difference}.").replace(".K", f".k{k}"), "k-task"))
+    else:
+        sentences.append((("By {t:number} minutes after posting, SEISMIC (checked at each clock time) has warned of "
+                           "{.censors_clock.T.recall:share} of the cascades that eventually cross, each before it "
+                           "crossed, and has flagged {.censors_clock.T.false_alarm_rate:share} of those that never "
+                           "do."), "clock"))
     for template, see in sentences:
         template = template.replace(".T", "." + t)
         names = [prefix + m for m in re.findall(r"\{(\.[^:}]+)", template)]
         if all(n in recorded for n in names):
-            box.add(template, see=see, t=minutes, n=threshold, k=k)
-    if ranking:
-        box.add("{r:text}", see="auc-table", r=ranking)
+            box.add(template, see=see, t=minutes, n=threshold, k=k, p=population)
     return box

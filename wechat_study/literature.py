@@ -121,7 +121,8 @@ WECHATSCOPE_2018_CHECKED = (
 class Comparison:
     """One headline beside one published figure.
 
-    ``our_finding`` is a ledger name; ``headline`` quotes the README's words for it; ``published`` is the
+    ``our_finding`` is a ledger name; ``headline`` says in words, without its numbers, what that finding
+    shows (tables take the numbers from the ledger); ``published`` is the
     figure in words as the source gives it; ``relation`` is one of ``RELATIONS``; ``checked`` says where the
     figure was read; ``not_checked`` names what could not be read (empty when everything was)."""
 
@@ -147,7 +148,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     # --- cascades -------------------------------------------------------------------------------------
     Comparison(
         topic="cascades",
-        headline="About half the 500th reposts, 52.0% (48.9–55.1), hang directly off the source post.",
+        headline="About half the 500th reposts hang directly off the source post",
         our_finding="thresholds.ced.share_of_500th_reposts_at_depth_1",
         our_population=CED_CROSSERS,
         published=(
@@ -175,10 +176,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         topic="cascades",
-        headline=(
-            "CED's rumour cascades are somewhat more chain-like than its non-rumours', far less so than the crude "
-            "figures suggest. [...] size for size it is 0.65 higher"
-        ),
+        headline="Size for size, CED's rumour cascades are more chain-like than its non-rumours'",
         our_finding="cascades.ced.size_matched_virality_difference",
         our_population=CED + "; rumours against non-rumours, within size bins",
         published=(
@@ -198,8 +196,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         topic="cascades",
         headline=(
-            "with size, the source's followers, verified status and year held fixed, the difference is 0.24 "
-            "(0.17–0.30)"
+            "With size, the source's followers, verified status and year held fixed, rumours stay more "
+            "chain-like"
         ),
         our_finding="cascades.ced.virality_difference_adjusted",
         our_population=CED + "; 3,300 cascades with a recorded reach",
@@ -212,7 +210,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     # --- thresholds -----------------------------------------------------------------------------------
     Comparison(
         topic="thresholds",
-        headline="29.2% (95% CI 27.7–30.8) of CED's cascades reach 500 reposts",
+        headline="The share of CED's cascades, a window of roughly 100-999 reposts, that reach 500 reposts",
         our_finding="thresholds.ced.share_reaching_500_reposts",
         our_population=CED,
         published=(
@@ -228,11 +226,14 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         topic="thresholds",
         headline=(
-            "Around the 2013 interpretation, CED describes its own collection, not Weibo. Its rumour intake falls "
-            "8.9-fold (7.4–10.7) after August 2013"
+            "Around the 2013 interpretation, CED describes its own collection, not Weibo: its rumour "
+            "intake per month falls after 2013-09-10"
         ),
-        our_finding="thresholds.ced.period.rumour.intake_ratio",
-        our_population="CED's rumour source posts in the twelve months before 2013-09-10 (1,168) and after (131)",
+        our_finding="thresholds.ced.period.rumour.intake_rate_ratio",
+        our_population=(
+            "CED's rumour source posts per month, in the 12.0 months before 2013-09-10 and the 7.0 after (its last "
+            "source post is from 2014-04-10)"
+        ),
         published=(
             "the real-name registration policy might have stopped some microbloggers from writing about social "
             "and political subjects (a matched case-control design over the same microbloggers' posts)"
@@ -263,7 +264,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         topic="censorship",
-        headline="No removed title contains a whole keyword of Citizen Lab's blocked lists: 0 of 17,411",
+        headline="No removed title contains a whole keyword of Citizen Lab's blocked lists",
         our_finding="censorship.wechatscope.share_with_blocked_keyword",
         our_population=WECHAT + "; matched against 1,338 keywords",
         published=(
@@ -278,7 +279,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         topic="censorship",
-        headline="No removed title contains a whole keyword of Citizen Lab's blocked lists: 0 of 17,411",
+        headline="No removed title contains a whole keyword of Citizen Lab's blocked lists",
         our_finding="censorship.wechatscope.share_with_blocked_keyword",
         our_population=WECHAT,
         published=(
@@ -294,10 +295,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         topic="censorship",
-        headline=(
-            "Rule-violation titles stand out by current affairs [...] 美国 "
-            "\"the United States\" (9.0), 特朗普 \"Trump\" (8.0), 贸易战 \"trade war\" (7.4)"
-        ),
+        headline="Rule-violation titles stand out by current affairs: the United States, Trump, the trade war",
         our_finding="censorship.wechatscope.titles.violation.top_words",
         our_population=WECHAT + "; titles of 4,234 rule-violation removals against other removals' titles",
         published=(
@@ -331,8 +329,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
     Comparison(
         topic="censorship",
-        headline="Most removals are authors deleting their own articles: 12,450 of the archive's 17,411 removals",
-        our_finding="censorship.wechatscope.removals.total",
+        headline="Most removals are authors deleting their own articles",
+        our_finding="censorship.wechatscope.share_of_removals.author_deleted",
         our_population=WECHAT,
         published=(
             "WeChatscope tracked more than 4,000 public accounts covering daily news; by the end of 2018 more than "
@@ -349,29 +347,29 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         topic="early_warning",
         headline=(
-            "An hour after posting, counting the reposts so far is as good a warning as any model. [...] SEISMIC "
-            "matches it (0.77; difference 0.000"
+            "SEISMIC's median relative error in the final size an hour after posting, on the later cascades "
+            "still under 500"
         ),
-        our_finding="early_warning.ced.auc.seismic.60min",
+        our_finding="early_warning.ced.seismic.median_relative_error.60min",
         our_population=CED_TEST,
         published="15% relative error in predicting the final size of an average cascade after observing it for 1 hour",
         their_population=(
             "166,076 English tweets with at least 50 retweets and no hashtag, from a month of complete Twitter "
             "data (3.2 billion tweets and retweets, 7 October to 7 November 2011)"
         ),
-        relation="differs in task",
+        relation="differs in population",
         citation=ZHAO,
         checked=ZHAO_CHECKED,
         not_checked=(
-            "how 'relative error' and 'average cascade' are defined in the paper's evaluation; the ledger holds "
-            "no relative error for SEISMIC on CED yet, so the 15% has nothing of ours to sit beside"
+            "how 'relative error' and 'average cascade' are defined in the paper's evaluation (ours is the median "
+            "of |predicted - final| / final, with reposters' followers assumed)"
         ),
     ),
     Comparison(
         topic="early_warning",
         headline=(
-            "the count separates those that will cross with ROC-AUC 0.77 (95% interval 0.73–0.80) [...] the source "
-            "author's followers alone give 0.66 (0.63–0.70)"
+            "An hour after posting, the count of reposts so far separates the cascades that will cross; "
+            "the source author's followers alone do worse"
         ),
         our_finding="early_warning.ced.auc.count_baseline.60min",
         our_population=CED_TEST,
@@ -395,8 +393,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         topic="counterfactual",
         headline=(
-            "Deletion within an hour would have kept almost every cascade under 500: 0.7% of CED cascades (95% "
-            "interval 0.5–1.0%) had crossed one hour after posting"
+            "Deletion within an hour would have kept almost every cascade of CED's window under 500 "
+            "(cascades of 1,000 or more reposts, left out of the collection, cross faster)"
         ),
         our_finding="counterfactual.ced.share_reaching_500_if_deleted_at_1h",
         our_population=CED,
@@ -409,10 +407,10 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         topic="counterfactual",
         headline=(
-            "Under an assumed deletion speed, about one cascade in twenty crosses before deletion. If every post "
-            "were deleted at a delay drawn from a scenario calibrated to Zhu et al. (2013)"
+            "If every post were deleted at a delay drawn from a scenario calibrated to Zhu et al. "
+            "(2013), about one cascade in twenty would still cross before deletion"
         ),
-        our_finding="counterfactual.ced.share_reaching_500_under_deletion_scenario",
+        our_finding="counterfactual.ced.share_reaching_500_if_every_post_deleted",
         our_population=CED + "; every cascade assumed deleted",
         published=(
             "nearly 30% of deletions of original posts come 5-30 minutes after posting and nearly 90% within 24 "
@@ -465,16 +463,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown() -> str:
-    """The table of docs/methods.md §16, then where each row's figure was checked (and what was not), then the
+def markdown(findings: dict[str, dict] | None = None) -> str:
+    """The table of docs/methods.md §16, each headline with its value from ``findings`` (default: the committed
+    ledger, ``reports/findings.json``), then where each row's figure was checked (and what was not), then the
     sources in full."""
+    if findings is None:
+        from .findings import load_ledger
+        from .reporting import LEDGER
+
+        findings = load_ledger(LEDGER)
     lines = [
         "| # | topic | our finding: headline (our population) | published figure (their population) "
         "| relation | source |",
         "|---|---|---|---|---|---|",
     ]
     for i, c in enumerate(COMPARISONS, 1):
-        ours = f"`{c.our_finding}`: \"{c.headline}\" ({c.our_population})"
+        value = _ours(c.our_finding, findings).split(": ", 1)[1] if c.our_finding in findings else "not recorded"
+        ours = f"`{c.our_finding}`: {c.headline.rstrip('.')}: {value} ({c.our_population})"
         theirs = f"{c.published} ({c.their_population})"
         cells = (str(i), c.topic, ours, theirs, c.relation, SHORT.get(c.citation, c.citation))
         lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")

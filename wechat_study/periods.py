@@ -2,7 +2,8 @@
 
 Conventions (docs/methods.md#6-the-september-2013-interpretation):
 - the cut is 2013-09-10 00:00 Beijing time; "before" is the twelve months up to it, "after" the
-  twelve months from it, by the source post's time;
+  twelve months from it, by the source post's time; CED ends on 2014-04-10, so its "after" covers seven
+  months, and counts are compared as rates per month (``event_study``);
 - per label and period: source posts, the share crossing (Wilson 95%), and the hours to the 100th
   and to the threshold repost among the cascades that reach them (median, bootstrap 95%);
 - after against before within each label, crude and adjusted for reach (log followers, verified;
@@ -10,8 +11,8 @@ Conventions (docs/methods.md#6-the-september-2013-interpretation):
   for the share crossing, on the share scale (crude, Wald interval) and as a ratio of odds ratios
   (logistic interaction, crude and adjusted); for times, as a ratio of ratios of medians (median
   regression of log hours, crude and adjusted);
-- CED's rumour intake falls about eightfold after August 2013; that describes how the collection
-  was assembled, not Weibo, so no before/after contrast here is a measure of the law's effect.
+- CED's rumour intake per month falls about fivefold after August 2013; that describes how the
+  collection was assembled, not Weibo, so no before/after contrast here is a measure of the law's effect.
 """
 
 from __future__ import annotations
@@ -28,29 +29,49 @@ IN_FORCE = "2013-09-10"
 PERIOD_COVARIATES = ("log_followers", "verified")
 
 
-def period_frame(
-    metrics: pd.DataFrame, cascades: pd.DataFrame, thresholds=(100, 500), date: str = IN_FORCE, months: int = 12
-) -> pd.DataFrame:
-    """The cascades posted within ``months`` of ``date`` (Beijing midnight): reach covariates, ``period``
-    (``before`` / ``after``), and for each N in ``thresholds`` ``crossed_N`` and ``hours_to_N`` (NaN when not
-    reached)."""
-    cut = pd.Timestamp(date, tz="Asia/Shanghai").tz_convert("UTC")
-    lo, hi = cut - pd.DateOffset(months=months), cut + pd.DateOffset(months=months)
-    frame = cmp.reach_covariates(cascades).assign(created_at=cascades["created_at"].to_numpy())
+def cut_time(date: str = IN_FORCE) -> pd.Timestamp:
+    """``date`` at 00:00 Beijing time, in UTC."""
+    return pd.Timestamp(date, tz="Asia/Shanghai").tz_convert("UTC")
+
+
+def cascade_frame(metrics: pd.DataFrame, cascades: pd.DataFrame, thresholds=(100, 500)) -> pd.DataFrame:
+    """Every cascade: reach covariates, ``created_at``, ``author_id`` (the cluster for intervals), and for each
+    N in ``thresholds`` ``crossed_N`` and ``hours_to_N`` (NaN when not reached)."""
+    frame = cmp.reach_covariates(cascades).assign(
+        created_at=cascades["created_at"].to_numpy(), author_id=cascades["author_id"].to_numpy(object)
+    )
     m = metrics.set_index("cascade_id").reindex(frame["cascade_id"])
     for n in thresholds:
         t = m[f"time_to_{n}_s"].to_numpy(float)
         frame[f"crossed_{n}"] = ~np.isnan(t)
         frame[f"hours_to_{n}"] = t / 3600.0
+    return frame
+
+
+def period_frame(
+    metrics: pd.DataFrame, cascades: pd.DataFrame, thresholds=(100, 500), date: str = IN_FORCE, months: int = 12
+) -> pd.DataFrame:
+    """``cascade_frame`` restricted to the cascades posted within ``months`` of ``date`` (Beijing midnight), with
+    ``period`` (``before`` / ``after``). The after side may be shorter than ``months`` where the collection ends
+    (``event_study.window`` gives the lengths covered)."""
+    cut = cut_time(date)
+    frame = cascade_frame(metrics, cascades, thresholds)
+    lo, hi = cut - pd.DateOffset(months=months), cut + pd.DateOffset(months=months)
     frame = frame[(frame["created_at"] >= lo) & (frame["created_at"] < hi)].reset_index(drop=True)
     frame["period"] = np.where(frame["created_at"] < cut, "before", "after")
     return frame
 
 
 def period_summary(
-    frame: pd.DataFrame, thresholds=(100, 500), share_threshold: int = 500, n_boot: int = 2000, seed: int = 0
+    frame: pd.DataFrame,
+    thresholds=(100, 500),
+    share_threshold: int = 500,
+    n_boot: int = 2000,
+    seed: int = 0,
+    months: dict | None = None,
 ) -> pd.DataFrame:
-    """Per label and period: ``sources``, ``crossing``, ``share`` (reaching ``share_threshold``) with Wilson
+    """Per label and period: ``sources``, ``months`` covered (from ``months``, {"before": .., "after": ..}; NaN
+    when not given), ``sources_per_month``, ``crossing``, ``share`` (reaching ``share_threshold``) with Wilson
     ``ci_low``/``ci_high``, and for each N ``reached_N``, ``median_hours_to_N`` with ``_ci_low``/``_ci_high``
     (bootstrap; NaN when no cascade reaches N)."""
     rows = []
@@ -61,6 +82,8 @@ def period_summary(
             "label": label,
             "period": period,
             "sources": len(g),
+            "months": (months or {}).get(period, np.nan),
+            "sources_per_month": len(g) / (months or {}).get(period, np.nan),
             "crossing": k,
             "share": k / len(g),
             "ci_low": float(lo),
@@ -97,7 +120,8 @@ def _change_rows(g: pd.DataFrame, outcome: str, kind: str, label: str) -> pd.Dat
 
 
 def _interaction(frame: pd.DataFrame, outcome: str, kind: str, covs, level: float = 0.95) -> dict:
-    """exp of the rumour x after coefficient: a ratio of odds ratios (binary) or of median ratios (log hours)."""
+    """exp of the rumour x after coefficient: a ratio of odds ratios (binary; intervals clustered by
+    ``author_id`` when the frame has it) or of median ratios (log hours; not clustered)."""
     import statsmodels.formula.api as smf
 
     d = frame.dropna(subset=[outcome])
@@ -112,12 +136,14 @@ def _interaction(frame: pd.DataFrame, outcome: str, kind: str, covs, level: floa
     )
     formula = "_y ~ _r * _after" + "".join(f" + {k}" for k in covs)
     estimand = "ratio of odds ratios" if kind == "binary" else "ratio of median ratios"
+    clustered = kind == "binary" and "author_id" in d
     method = f"{'logistic' if kind == 'binary' else 'median'} regression ({', '.join(covs) or 'no covariates'})"
+    method += "; clustered by source author" if clustered else ""
     if d.groupby(["_r", "_after"]).size().shape[0] < 4:
         return cmp._result(method, estimand, n=len(d), note="a label-period cell is empty")
     fit = cmp._fit(
         lambda: (
-            smf.logit(formula, d).fit(disp=0)
+            smf.logit(formula, d).fit(disp=0, **_cluster_kw(d, clustered))
             if kind == "binary"
             else smf.quantreg(formula, d).fit(q=0.5, max_iter=5000)
         )
@@ -135,6 +161,12 @@ def _interaction(frame: pd.DataFrame, outcome: str, kind: str, covs, level: floa
         int(fit.nobs),
         excluded,
     )
+
+
+def _cluster_kw(d: pd.DataFrame, clustered: bool) -> dict:
+    from .clustered import cluster_codes
+
+    return {"cov_type": "cluster", "cov_kwds": {"groups": cluster_codes(d["author_id"])[0]}} if clustered else {}
 
 
 def _share_did(frame: pd.DataFrame, outcome: str, level: float = 0.95) -> dict:
@@ -200,26 +232,6 @@ def monthly_intake(cascades: pd.DataFrame) -> pd.DataFrame:
     return cascades.assign(month=month).groupby(["month", "label"]).size().rename("sources").reset_index()
 
 
-def intake_drop(cascades: pd.DataFrame, label: str = "rumour", date: str = IN_FORCE, months: int = 12) -> dict:
-    """Source posts of ``label`` in the ``months`` before and after ``date``, and how many times fewer came after:
-    ``before``, ``after``, ``ratio`` (before / after) with a 95% interval (Wilson interval of before / (before +
-    after), mapped to the ratio; conditional on the total, as for two Poisson counts)."""
-    cut = pd.Timestamp(date, tz="Asia/Shanghai").tz_convert("UTC")
-    t = cascades.loc[cascades["label"] == label, "created_at"]
-    before = int(((t >= cut - pd.DateOffset(months=months)) & (t < cut)).sum())
-    after = int(((t >= cut) & (t < cut + pd.DateOffset(months=months))).sum())
-    if not after or not before:
-        return {"before": before, "after": after, "ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan}
-    lo, hi = wilson_interval(before, before + after)
-    return {
-        "before": before,
-        "after": after,
-        "ratio": before / after,
-        "ci_low": float(lo / (1 - lo)),
-        "ci_high": float(hi / (1 - hi)),
-    }
-
-
 def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, threshold: int) -> list[str]:
     """Findings ``thresholds.<ds>.period.*``; returns one line each, "not reached" where one cannot exist.
 
@@ -236,7 +248,9 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
     for r in summary.to_dict("records"):
         p = f"{base}.{slug(r['label'])}.{r['period']}"
         record_finding(
-            f"{p}.sources", int(r["sources"]), note="source posts in the twelve months on this side of 2013-09-10"
+            f"{p}.sources",
+            int(r["sources"]),
+            note=f"source posts in the {r['months']:.1f} months the collection covers on this side of the date",
         )
         lines.append(
             record_estimate(

@@ -8,8 +8,10 @@ chart into a report figure with a title that states its point, a caption and a s
 from .estimates import (
     distinctive_words_chart,
     estimates_chart,
+    event_study_chart,
     intake_chart,
     interval_dots,
+    monthly_share_chart,
     threshold_explorer,
     views_decomposed_chart,
 )
@@ -38,4 +40,5 @@ __all__ = [
     "heatmap", "histogram", "house_theme", "intake_chart", "interval_dots", "monthly_lines", "palette", "readable",
     "reference", "report_renderer", "share_lines", "size_matched_chart", "source_line", "survival_chart",
     "threshold_explorer", "tree_layout", "views_decomposed_chart", "weekly_bars", "with_gaps", "word",
+    "event_study_chart", "monthly_share_chart",
 ]

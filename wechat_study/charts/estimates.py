@@ -12,8 +12,10 @@ import pandas as pd
 from .figure import reference
 from .theme import PALETTE, _grouped, word
 
+LABEL_WIDTH = 18  # characters per line of a wrapped axis label
 
-def wrapped_labels(labels, width: int = 18) -> str:
+
+def wrapped_labels(labels, width: int = LABEL_WIDTH) -> str:
     """A Vega label expression that breaks each label longer than ``width`` characters onto lines at spaces
     (so "removed for a rule violation" fits a phone-wide chart's axis instead of being cut short)."""
     expr = "datum.label"
@@ -37,6 +39,7 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
     if colour_by is not None:
         data, enc = _grouped(data, colour_by, legend=False)
     expr = wrapped_labels(data[category])
+    lines = max((len(textwrap.wrap(str(v), LABEL_WIDTH)) for v in data[category]), default=1)
     y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]),
               axis=alt.Axis(labelLimit=150, labelExpr=expr, labelOverlap=False, labelBaseline="middle"))
     tips = [alt.Tooltip(f"{category}:N", title=category_title),
@@ -49,7 +52,8 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
                 axis=alt.Axis(format=axis_format, tickCount=alt.ExprRef("width < 320 ? 4 : 6"))),  # fewer on a phone
         x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=f"{value}:Q")
-    return alt.layer(rules, dots).properties(height=alt.Step(24 if expr == "datum.label" else 36))
+    step = 24 if lines == 1 else 13 * lines + 10  # room for each line of the longest label
+    return alt.layer(rules, dots).properties(height=alt.Step(step))
 
 
 def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
@@ -151,3 +155,42 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
         y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"),
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("share:Q", title="share crossing", format=".1%")])
     return alt.layer(bars_, labels).add_params(t, r, f).properties(height=alt.Step(26))
+
+
+def monthly_share_chart(monthly: pd.DataFrame) -> alt.LayerChart:
+    """Share crossing per month counted from the date (``event_study.monthly_series``), by label, with 95%
+    bands; months with few cascades (``few``) drawn as hollow points; a rule at month 0."""
+    data, color = _grouped(monthly.dropna(subset=["share"]).rename(columns={"label": "group"}))
+    x = alt.X("k:Q", title="months from the date (0 = its first month)")
+    base = alt.Chart(data).encode(x=x, color=color)
+    band = base.mark_area(opacity=0.12).encode(y="ci_low:Q", y2="ci_high:Q")
+    line = base.mark_line(strokeWidth=1.5).encode(y=alt.Y("share:Q", title="share crossing", axis=alt.Axis(format="%")))
+    dots = base.mark_point(size=45).encode(
+        y="share:Q", fill=alt.condition("datum.few", alt.value("white"), color),
+        tooltip=["group:N", "month:N", "sources:Q", alt.Tooltip("share:Q", format=".1%"), "few:N"])
+    rule = alt.Chart(pd.DataFrame({"k": [0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="k:Q")
+    return alt.layer(band, line, dots, rule).properties(height=300)
+
+
+def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
+                      x_title: str = "months from the date (quarters, at their middle)",
+                      highlight: str | None = None) -> alt.LayerChart:
+    """Ratios (``estimate`` with ``ci_low``/``ci_high``, log scale) against ``x``, a rule at 1 and one at x = 0;
+    rows where ``highlight`` (a boolean column) is true drawn in the second colour."""
+    d = table.dropna(subset=["estimate"])
+    hi = alt.condition(f"datum.{highlight}", alt.value(PALETTE[1]), alt.value(PALETTE[0])) if highlight else \
+        alt.value(PALETTE[0])
+    kind = "T" if x == "date" else "Q"
+    axis = alt.Axis(format="%b %Y", labelAngle=0, tickCount=6) if kind == "T" else alt.Axis()
+    base = alt.Chart(d).encode(x=alt.X(f"{x}:{kind}", title=x_title, axis=axis), color=hi)
+    y_scale = alt.Scale(type="log", nice=False, padding=8)
+    bars = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        y=alt.Y("ci_low:Q", scale=y_scale, title="ratio of odds ratios (log scale)"), y2="ci_high:Q")
+    dots = base.mark_point(filled=True, size=60).encode(
+        y="estimate:Q", tooltip=[f"{x}:{kind}", alt.Tooltip("estimate:Q", format=".2f"),
+                                 alt.Tooltip("ci_low:Q", format=".2f"), alt.Tooltip("ci_high:Q", format=".2f")])
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
+    layers = [one, bars, dots]
+    if kind == "Q":
+        layers.append(alt.Chart(pd.DataFrame({x: [0]})).mark_rule(color="gray").encode(x=f"{x}:Q"))
+    return alt.layer(*layers).properties(height=280)

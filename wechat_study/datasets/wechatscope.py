@@ -99,7 +99,8 @@ def load(root: Path, name: str = "wechatscope") -> tuple[dict[str, pd.DataFrame]
             "reason_raw": str_array(df["censored_msg"].to_numpy(object)),
         }
     )
-    removals = removals.sort_values(["removal_seen_at", "account", "title"], kind="stable").reset_index(drop=True)
+    # ties keep the file's order: an order by pseudonym would change with the key, and with it every bootstrap
+    removals = removals.sort_values(["removal_seen_at", "title"], kind="stable").reset_index(drop=True)
     report.fact("removals", len(removals))
     report.fact("accounts", int(removals["account"].nunique()))
     return {"removals": removals}, report

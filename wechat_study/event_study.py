@@ -1,0 +1,454 @@
+"""An event study and placebo dates around the 2013 interpretation, and the findings of the section.
+
+Conventions (docs/methods.md#6-the-september-2013-interpretation):
+- months are counted from the cut as in ``intake`` (whose window and rate functions are re-exported here);
+  a *bin* is ``bin_months`` relative months (quarters by default);
+- the difference in differences is the ratio of odds ratios of crossing (rumour against non-rumour, after
+  against before), from a logistic regression with reach covariates, intervals clustered by source author;
+- none of this is the law's effect: it describes how CED's cascades, and its intake, change around a date.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import adjust as cmp
+from .intake import (
+    LEVEL,
+    MONTH_DAYS,
+    TZ,
+    _month_start,
+    collection_span,
+    coverage_sentence,
+    cut_time,
+    intake_rates,
+    month_profile,
+    monthly_counts,
+    overdispersed_rate_ratio,
+    peak_month,
+    poisson_rate,
+    rate_ratio,
+    relative_month,
+    window,
+    without_month,
+)
+from .periods import IN_FORCE, PERIOD_COVARIATES
+from .thresholds import wilson_interval
+
+__all__ = [
+    "MONTH_DAYS",
+    "TZ",
+    "add_to_box",
+    "collection_span",
+    "coverage_sentence",
+    "cut_time",
+    "did",
+    "event_study",
+    "intake_rates",
+    "month_profile",
+    "monthly_counts",
+    "monthly_series",
+    "overdispersed_rate_ratio",
+    "peak_month",
+    "placebo",
+    "placebo_dates",
+    "placebo_summary",
+    "poisson_rate",
+    "rate_ratio",
+    "record_event_study",
+    "relative_month",
+    "window",
+    "without_month",
+]
+
+
+def monthly_series(
+    frame: pd.DataFrame, span, outcome: str, date: str = IN_FORCE, months_before: int = 18, min_cascades: int = 20
+) -> pd.DataFrame:
+    """Per relative month and label: ``k``, ``month`` (its first day, Beijing), ``days`` observed, ``sources``,
+    ``sources_per_month`` (Garwood interval), ``crossing`` and ``share`` of ``outcome`` (Wilson interval), and
+    the flags ``few`` (under ``min_cascades`` source posts) and ``partial`` (fewer days than a full month)."""
+    rows = []
+    for label, g in frame.groupby("label", sort=True):
+        counts = monthly_counts(g, span, date, months_before, label)
+        k = pd.Series(relative_month(g["created_at"], date), index=g.index)
+        crossing = g[outcome].astype(bool).groupby(k).sum()
+        for r in counts.to_dict("records"):
+            n, c = r["sources"], int(crossing.get(r["k"], 0))
+            rate, rlo, rhi = poisson_rate(n, r["days"] / MONTH_DAYS)
+            lo, hi = wilson_interval(c, n) if n else (np.nan, np.nan)
+            rows.append(
+                {
+                    "label": label,
+                    "k": r["k"],
+                    "month": r["start"].tz_convert(TZ).strftime("%Y-%m-%d"),
+                    "days": r["days"],
+                    "sources": n,
+                    "sources_per_month": rate,
+                    "rate_ci_low": rlo,
+                    "rate_ci_high": rhi,
+                    "crossing": c,
+                    "share": c / n if n else np.nan,
+                    "ci_low": float(lo),
+                    "ci_high": float(hi),
+                    "few": n < min_cascades,
+                    "partial": r["days"] < (_month_start(date, r["k"] + 1) - _month_start(date, r["k"])).days,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _clustered_logit(d: pd.DataFrame, formula: str, cluster: str | None):
+    """A logistic fit of ``formula`` on ``d``, intervals clustered by ``cluster`` (when a column), or a reason."""
+    import statsmodels.formula.api as smf
+
+    from .clustered import cluster_codes
+
+    kw = {}
+    if cluster and cluster in d:
+        kw = {"cov_type": "cluster", "cov_kwds": {"groups": cluster_codes(d[cluster])[0]}}
+    return cmp._fit(lambda: smf.logit(formula, d).fit(disp=0, **kw))
+
+
+def _model_rows(frame: pd.DataFrame, outcome: str, covariates) -> tuple[pd.DataFrame, list[str]]:
+    covs = list(covariates)
+    if covs:
+        covs = cmp.available_covariates(frame[frame["reach_known"]], covs)
+    d = frame.dropna(subset=[outcome, *covs]).copy()
+    d["_y"], d["_r"] = d[outcome].astype(float), (d["label"] == "rumour").astype(float)
+    return d, covs
+
+
+def did(
+    frame: pd.DataFrame,
+    span,
+    outcome: str,
+    date: str = IN_FORCE,
+    months: int = 12,
+    covariates=PERIOD_COVARIATES,
+    cluster: str | None = "author_id",
+    level: float = LEVEL,
+) -> dict:
+    """Ratio of odds ratios of ``outcome``: (rumour vs non-rumour) after against before ``date``, within the
+    ``months`` either side (clipped to ``span``); logistic regression on rumour x after plus ``covariates``,
+    intervals clustered by ``cluster``. Returns ``adjust._result`` fields plus ``date`` and the cell counts."""
+    w = window(span, date, months)
+    inside = frame[(frame["created_at"] >= w["start"]) & (frame["created_at"] < w["end"])]
+    d, covs = _model_rows(inside, outcome, covariates)
+    d["_after"] = (d["created_at"] >= w["cut"]).astype(float)
+    cells = d.groupby(["_r", "_after"])["_y"].agg(["sum", "count"])
+    counts = {
+        f"{'rumours' if r else 'non_rumours'}_{'after' if a else 'before'}": int(n)
+        for (r, a), n in cells["count"].items()
+    }
+    method = f"logistic regression ({', '.join(covs) or 'no covariates'}; clustered by {cluster or 'nothing'})"
+    base = {"date": date, "months_before": w["months_before"], "months_after": w["months_after"], **counts}
+    if len(cells) < 4 or (cells["sum"] == 0).any() or (cells["sum"] == cells["count"]).any():
+        return {
+            **base,
+            **cmp._result(
+                method,
+                "ratio of odds ratios",
+                n=len(d),
+                note="a label-period cell is empty or has no variation in the outcome",
+            ),
+        }
+    fit = _clustered_logit(d, "_y ~ _r * _after" + "".join(f" + {k}" for k in covs), cluster)
+    if isinstance(fit, str):
+        return {**base, **cmp._result(method, "ratio of odds ratios", n=len(d), note=fit)}
+    lo, hi = fit.conf_int(1 - level).loc["_r:_after"]
+    b = fit.params["_r:_after"]
+    return {
+        **base,
+        **cmp._result(
+            method,
+            "ratio of odds ratios",
+            np.exp(b),
+            (np.exp(lo), np.exp(hi)),
+            fit.pvalues["_r:_after"],
+            int(fit.nobs),
+            len(inside) - int(fit.nobs),  # no recorded reach
+        ),
+    }
+
+
+def event_study(
+    frame: pd.DataFrame,
+    span,
+    outcome: str,
+    date: str = IN_FORCE,
+    months_before: int = 18,
+    bin_months: int = 3,
+    reference: int = -1,
+    covariates=PERIOD_COVARIATES,
+    cluster: str | None = "author_id",
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """The rumour-vs-non-rumour odds ratio of ``outcome`` in each bin of ``bin_months`` relative months, relative
+    to the bin ``reference`` (the last before the cut): exp of the rumour x bin coefficients of one logistic
+    regression with bin indicators and ``covariates``, intervals clustered by ``cluster``. Rows per bin: ``bin``,
+    ``first_month`` (k), ``mid_month``, ``start`` (Beijing date), ``rumours``, ``non_rumours``, ``estimate``,
+    ``ci_low``, ``ci_high`` (1 with no interval at the reference), ``note``. A bin where a label has no cascade, or no
+    variation in the outcome, is left out of the fit and says so."""
+    lo_t = max(cut_time(date) - pd.DateOffset(months=months_before), span[0])
+    d, covs = _model_rows(frame[(frame["created_at"] >= lo_t) & (frame["created_at"] < span[1])], outcome, covariates)
+    d["_bin"] = np.floor_divide(relative_month(d["created_at"], date), bin_months)
+    cells = d.groupby(["_bin", "_r"])["_y"].agg(["sum", "count"]).unstack("_r")
+    ok = [
+        b
+        for b, r in cells.iterrows()
+        if (r["count"].fillna(0) > 0).all() and (r["sum"] > 0).all() and (r["sum"] < r["count"]).all()
+    ]
+    rows = [
+        {
+            "bin": int(b),
+            "first_month": int(b) * bin_months,
+            "mid_month": (int(b) + 0.5) * bin_months,
+            "start": _month_start(date, int(b) * bin_months).tz_convert(TZ).strftime("%Y-%m-%d"),
+            "rumours": int(np.nan_to_num(cells.loc[b, ("count", 1.0)])) if ("count", 1.0) in cells else 0,
+            "non_rumours": int(np.nan_to_num(cells.loc[b, ("count", 0.0)])) if ("count", 0.0) in cells else 0,
+            "estimate": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "note": "" if b in ok else "left out: a label has no cascade or no variation",
+        }
+        for b in cells.index
+    ]
+    out = pd.DataFrame(rows)
+    if reference not in ok or len(ok) < 2:
+        return out.assign(note=np.where(out["note"] == "", "the reference bin cannot be estimated", out["note"]))
+    d = d[d["_bin"].isin(ok)]
+    fit = _clustered_logit(
+        d, f"_y ~ C(_bin, Treatment(reference={reference})) * _r" + "".join(f" + {k}" for k in covs), cluster
+    )
+    if isinstance(fit, str):
+        return out.assign(note=fit)
+    ci = fit.conf_int(1 - level)
+    for i, b in out["bin"].items():
+        term = f"C(_bin, Treatment(reference={reference}))[T.{b}]:_r"
+        if b == reference:
+            out.loc[i, ["estimate", "note"]] = [1.0, "reference"]
+        elif term in fit.params:
+            out.loc[i, ["estimate", "ci_low", "ci_high"]] = np.exp([fit.params[term], *ci.loc[term]])
+    return out
+
+
+def placebo_dates(first: str = "2012-01-10", last: str = "2013-12-10") -> list[str]:
+    """One date a month from ``first`` to ``last`` (same day of the month), as YYYY-MM-DD."""
+    return [d.strftime("%Y-%m-%d") for d in pd.date_range(first, last, freq=pd.DateOffset(months=1))]
+
+
+def placebo(
+    frame: pd.DataFrame, span, outcome: str, dates, real: str = IN_FORCE, months: int = 12, **kw
+) -> pd.DataFrame:
+    """``did`` at each of ``dates`` (``real`` among them or added): one row per date with ``is_real`` and
+    ``overlaps_real`` (its window contains the real date), sorted by date."""
+    dates = sorted(dict.fromkeys([*dates, real]))
+    rows = [did(frame, span, outcome, d, months, **kw) for d in dates]
+    out = pd.DataFrame(rows)
+    gap = (pd.to_datetime(out["date"]) - pd.Timestamp(real)).abs()
+    return out.assign(is_real=out["date"] == real, overlaps_real=(gap < pd.Timedelta(days=365)) & (out["date"] != real))
+
+
+def placebo_summary(table: pd.DataFrame) -> dict:
+    """The real date's estimate against the placebos' (on the log scale, by distance from 0): ``estimable``
+    placebos, ``rank`` of the real one among all estimable dates (1 = farthest from no change), and
+    ``share_at_least_as_extreme`` (placebos with |log estimate| >= the real one's); NaN when not estimable."""
+    real = table.loc[table["is_real"], "estimate"]
+    fake = np.abs(np.log(table.loc[~table["is_real"], "estimate"].dropna().to_numpy(float)))
+    if real.empty or not np.isfinite(real.iloc[0]) or not len(fake):
+        return {"estimable": len(fake), "rank": np.nan, "share_at_least_as_extreme": np.nan}
+    x = abs(np.log(float(real.iloc[0])))
+    return {
+        "estimable": len(fake),
+        "rank": int((fake > x).sum()) + 1,
+        "share_at_least_as_extreme": float((fake >= x).mean()),
+    }
+
+
+def record_event_study(
+    dataset: str,
+    threshold: int,
+    span,
+    intake: pd.DataFrame,
+    intake_peak: pd.DataFrame,
+    peak: str,
+    peak_did: dict,
+    placebos: pd.DataFrame,
+    events: pd.DataFrame,
+    monthly: pd.DataFrame,
+) -> list[str]:
+    """Findings ``thresholds.<ds>.period.*``: the window covered, intake per month and its before / after
+    ratio (with and without the ``peak`` month), the difference in differences without the peak month,
+    the placebo dates and their summary, the event study and the monthly series; one line each."""
+    from .adjust import record_estimate
+    from .findings import record_finding, slug
+
+    base, lines = f"thresholds.{dataset}.period", []
+    record_finding(
+        f"{base}.collection_end",
+        f"{span[1].tz_convert(TZ):%Y-%m-%d}",
+        note="Beijing midnight after the last source post: the end of every after window",
+    )
+    w = window(span, str(intake.attrs.get("date", IN_FORCE)))
+    for side in ("before", "after"):
+        record_finding(
+            f"{base}.window.months_{side}",
+            float(w[f"months_{side}"]),
+            tolerance=1e-9,
+            note=f"months (of 365.25 / 12 days) the collection covers {side} the date, at most 12",
+        )
+    for r in intake.to_dict("records"):
+        p = f"{base}.{slug(r['label'])}"
+        for side in ("before", "after"):
+            lines.append(
+                record_estimate(
+                    f"{p}.{side}.sources_per_month",
+                    r[f"rate_{side}"],
+                    r[f"rate_{side}_ci_low"],
+                    r[f"rate_{side}_ci_high"],
+                    f"{r[side]:,} source posts over {r[f'months_{side}']:.1f} months; Poisson (Garwood) 95% CI",
+                )
+            )
+        lines.append(
+            record_estimate(
+                f"{p}.intake_rate_ratio",
+                r["ratio"],
+                r["ci_low"],
+                r["ci_high"],
+                f"source posts per month before the date over per month after: {r['before']:,} in "
+                f"{r['months_before']:.1f} months against {r['after']:,} in {r['months_after']:.1f}; "
+                "Poisson conditional (Wilson) 95% CI",
+            )
+        )
+        lines.append(
+            record_estimate(
+                f"{p}.intake_rate_ratio_overdispersed",
+                r["quasi_ratio"],
+                r["quasi_ci_low"],
+                r["quasi_ci_high"],
+                f"the same ratio from a quasi-Poisson regression on monthly counts "
+                f"(dispersion {r['quasi_dispersion']:.1f}); 95% CI"
+                if np.isfinite(r["quasi_ratio"])
+                else "not estimable: a side of the date has no month or no source post",
+                1e-6,
+            )
+        )
+    for r in intake_peak.to_dict("records"):
+        lines.append(
+            record_estimate(
+                f"{base}.{slug(r['label'])}.intake_rate_ratio.without_peak_month",
+                r["ratio"],
+                r["ci_low"],
+                r["ci_high"],
+                f"as intake_rate_ratio without {peak}: {r['before']:,} in "
+                f"{r['months_before']:.1f} months against {r['after']:,} in {r['months_after']:.1f}",
+            )
+        )
+    record_finding(
+        f"{base}.peak_month",
+        peak or None,
+        reason=None if peak else "no source post after the date",
+        note="the calendar month after the date with the most source posts",
+    )
+    name = f"{base}.did.odds_ratio_reaching_{threshold}.adjusted.without_peak_month"
+    lines.append(
+        record_estimate(
+            name,
+            peak_did["estimate"],
+            peak_did["ci_low"],
+            peak_did["ci_high"],
+            f"ratio of odds ratios without {peak}; {peak_did['method']}; {peak_did['cascades']:,} cascades"
+            + (f"; {peak_did['note']}" if peak_did["note"] else ""),
+            1e-6,
+        )
+    )
+    lines += _record_placebos(base, threshold, placebos)
+    record_finding(
+        f"{base}.event_study",
+        events,
+        tolerance=_tolerance(events, 1e-6),
+        note="rumour vs non-rumour odds ratio of crossing by bin, relative to the last bin before the date",
+    )
+    for label, g in monthly.groupby("label", sort=True):
+        cols = ["month", "days", "sources", "sources_per_month", "share", "ci_low", "ci_high", "few"]
+        record_finding(
+            f"{base}.monthly.{slug(label)}",
+            g[cols],
+            tolerance=1e-9,
+            note="source posts, per month, and share crossing by month counted from the date",
+        )
+    return lines
+
+
+def _tolerance(table: pd.DataFrame, tol: float) -> float | None:
+    """``tol`` for a table holding a float; None when every float column is empty (then it holds no floats)."""
+    return tol if any(table[c].dtype.kind == "f" and table[c].notna().any() for c in table) else None
+
+
+def _record_placebos(base: str, threshold: int, placebos: pd.DataFrame) -> list[str]:
+    from .findings import record_finding
+
+    s = placebo_summary(placebos)
+    table = placebos[["date", "is_real", "overlaps_real", "estimate", "ci_low", "ci_high", "cascades", "note"]]
+    record_finding(
+        f"{base}.placebo",
+        table,
+        tolerance=_tolerance(table, 1e-6),
+        note=f"ratio of odds ratios of reaching {threshold:,} at each cut date, 12 months either side",
+    )
+    record_finding(f"{base}.placebo.estimable", int(s["estimable"]), note="placebo dates with an estimate")
+    why = "the real date's estimate or every placebo is not estimable"
+    record_finding(
+        f"{base}.placebo.rank",
+        None if np.isnan(s["rank"]) else int(s["rank"]),
+        reason=why,
+        note="the real date's rank among all estimable dates by |log ratio of odds ratios| (1 = largest)",
+    )
+    share = s["share_at_least_as_extreme"]
+    record_finding(
+        f"{base}.placebo.share_at_least_as_extreme",
+        None if np.isnan(share) else share,
+        tolerance=1e-12,
+        reason=why,
+        note="share of placebo dates whose |log estimate| is at least the real date's",
+    )
+    return [f"{base}.placebo: rank {s['rank']} of {s['estimable'] + 1}, share at least as extreme {share:.3g}"]
+
+
+def add_to_box(box, threshold: int) -> None:
+    """The findings-box sentences of the 2013 section (intake per month; the difference in differences read
+    against the placebo dates), each added only when its findings were recorded; the direction and the reading
+    against the placebos (at least 10% of them as extreme: "not peculiar to the date") follow the findings."""
+    from . import narrative as nv
+    from .adjust import box_add
+
+    p = f"{box.prefix}.period"
+    box_add(
+        box,
+        "The collection's rumour intake falls from {.period.rumour.before.sources_per_month:number} source "
+        "posts a month to {.period.rumour.after.sources_per_month:number} (a ratio of monthly rates of "
+        "{.period.rumour.intake_rate_ratio_overdispersed:ratio}; the collection covers "
+        "{.period.window.months_before:number} months before the date and {.period.window.months_after:number} "
+        "after), a fact about how the collection was assembled, not about Weibo or the law.",
+        see="intake-rates",
+    )
+    found = nv.recorded()
+    did_value = (found.get(f"{p}.did.odds_ratio_reaching_{threshold}.adjusted") or {}).get("value")
+    share = (found.get(f"{p}.placebo.share_at_least_as_extreme") or {}).get("value")
+    if did_value is None or share is None:
+        return
+    reading = (
+        "a drift in the collection, not a break at the interpretation"
+        if share >= 0.1
+        else "the change stands out among the placebos, though it is still not the law's effect"
+    )
+    box_add(
+        box,
+        f"Rumours' odds of crossing {'fell' if did_value < 1 else 'rose'} relative to non-rumours' (a ratio of "
+        f"odds ratios of {{.period.did.odds_ratio_reaching_{threshold}.adjusted:ratio}}, clustered by author), "
+        "and {.period.placebo.share_at_least_as_extreme:share} of fake dates in 2012–2013 give a change at least "
+        f"as far from 1: {reading}.",
+        see="placebo",
+    )

@@ -1,0 +1,222 @@
+"""CED's intake around a date as rates per month, over the windows the collection actually covers.
+
+Conventions (docs/methods.md#6-the-september-2013-interpretation):
+- times are Beijing time; a *relative month* k runs from the cut + k months to the cut + k + 1 months
+  (the 10th to the 10th for 2013-09-10);
+- the collection runs from the start of its first source post's day to the end of its last one's
+  (``collection_span``); a window is clipped to it and its length is stated in months of 365.25 / 12 days;
+- a rate has a Poisson (Garwood) interval; the ratio of two rates the Wilson interval of one count's share of
+  the total, conditional on the total; beside it a quasi-Poisson regression on the monthly counts, whose
+  interval widens for months that vary more than Poisson counts would.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .periods import IN_FORCE, cut_time
+from .thresholds import wilson_interval
+
+TZ = "Asia/Shanghai"
+MONTH_DAYS = 365.25 / 12
+LEVEL = 0.95
+
+
+def collection_span(cascades: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(start, end) in UTC: Beijing midnight before the first source post and after the last one."""
+    t = cascades["created_at"].dt.tz_convert(TZ)
+    if t.isna().all():
+        raise ValueError("no source post has a time: the collection has no span")
+    return t.min().normalize().tz_convert("UTC"), (t.max().normalize() + pd.Timedelta(days=1)).tz_convert("UTC")
+
+
+def window(span, date: str = IN_FORCE, months: int = 12) -> dict:
+    """The ``months`` either side of ``date``, clipped to ``span``: ``start``, ``cut``, ``end`` (UTC) and the
+    lengths ``months_before`` / ``months_after`` actually covered (0 when a side lies outside the span)."""
+    cut = cut_time(date)
+    start = max(cut - pd.DateOffset(months=months), span[0])
+    end = min(cut + pd.DateOffset(months=months), span[1])
+    length = lambda a, b: max((b - a) / pd.Timedelta(days=1), 0.0) / MONTH_DAYS  # noqa: E731
+    return {
+        "start": start,
+        "cut": cut,
+        "end": end,
+        "months_before": length(start, cut),
+        "months_after": length(cut, end),
+    }
+
+
+def coverage_sentence(span, date: str = IN_FORCE, months: int = 12) -> str:
+    """One sentence: the collection's last source-post day and the months it covers on each side of ``date``,
+    saying so when a side is empty (then no before/after estimate exists)."""
+    w = window(span, date, months)
+    last = (span[1].tz_convert(TZ) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    text = (
+        f"The collection's last source post is from {last}: it covers {w['months_before']:.1f} months before "
+        f"{date} and {w['months_after']:.1f} after."
+    )
+    if min(w["months_before"], w["months_after"]) == 0:
+        text += " One side of the date holds no source post, so the before/after estimates below are not reached."
+    return text
+
+
+def relative_month(times: pd.Series, date: str = IN_FORCE) -> np.ndarray:
+    """k such that cut + k months <= t < cut + (k + 1) months, in Beijing calendar months (the cut's day <= 28)."""
+    cut = cut_time(date).tz_convert(TZ)
+    if cut.day > 28:
+        raise ValueError(f"the cut's day of the month must be at most 28, not {cut.day}")
+    t = times.dt.tz_convert(TZ)
+    k = (t.dt.year - cut.year) * 12 + (t.dt.month - cut.month)
+    into = t - (t.dt.normalize() - pd.to_timedelta(t.dt.day - 1, unit="D"))
+    cut_into = cut - (cut.normalize() - pd.Timedelta(days=cut.day - 1))
+    return (k - (into < cut_into).astype(int)).to_numpy(int)
+
+
+def _month_start(date: str, k: int) -> pd.Timestamp:
+    return cut_time(date) + pd.DateOffset(months=int(k))
+
+
+def poisson_rate(k: int, months: float, level: float = LEVEL) -> tuple[float, float, float]:
+    """``k`` events over ``months``: the rate per month and its exact (Garwood) interval; NaN when months = 0."""
+    if months <= 0:
+        return np.nan, np.nan, np.nan
+    a = 1 - level
+    lo = stats.chi2.ppf(a / 2, 2 * k) / 2 if k > 0 else 0.0
+    hi = stats.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
+    return k / months, lo / months, hi / months
+
+
+def rate_ratio(k1: int, t1: float, k2: int, t2: float, level: float = LEVEL) -> dict:
+    """(k1 / t1) / (k2 / t2) for two Poisson counts over exposures t1, t2 (months). Given n = k1 + k2, k1 is
+    Binomial(n, p) with p = t1·R / (t1·R + t2), so the Wilson interval of p maps to R = p / (1 - p) · t2 / t1.
+    Returns ``ratio, ci_low, ci_high`` (NaN when a count or an exposure is 0)."""
+    if min(k1, k2) <= 0 or min(t1, t2) <= 0:
+        return {"ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    lo, hi = (float(v) for v in wilson_interval(k1, k1 + k2, level))
+    scale = t2 / t1
+    return {"ratio": (k1 / t1) / (k2 / t2), "ci_low": lo / (1 - lo) * scale, "ci_high": hi / (1 - hi) * scale}
+
+
+def monthly_counts(frame: pd.DataFrame, span, date: str, months_before: int, label: str | None = None) -> pd.DataFrame:
+    """Source posts per relative month from ``months_before`` before ``date`` to the end of ``span``:
+    ``k``, ``start`` (UTC), ``days`` observed, ``sources`` (of ``label``, or all)."""
+    cut = cut_time(date)
+    first = max(cut - pd.DateOffset(months=months_before), span[0])
+    k0, k1 = int(relative_month(pd.Series([first]), date)[0]), int(relative_month(pd.Series([span[1]]), date)[0])
+    rows = []
+    for k in range(k0, k1 + 1):
+        a, b = max(_month_start(date, k), span[0]), min(_month_start(date, k + 1), span[1])
+        if b > a:
+            rows.append({"k": k, "start": _month_start(date, k), "days": (b - a) / pd.Timedelta(days=1)})
+    out = pd.DataFrame(rows)
+    sub = frame if label is None else frame[frame["label"] == label]
+    counts = pd.Series(relative_month(sub["created_at"], date)).value_counts()
+    return out.assign(sources=out["k"].map(counts).fillna(0).astype(int))
+
+
+def overdispersed_rate_ratio(counts: pd.DataFrame, level: float = LEVEL) -> dict:
+    """Before / after rate ratio from a quasi-Poisson regression of monthly ``sources`` on ``after`` (k >= 0),
+    offset log(days / MONTH_DAYS), scale = Pearson chi-squared / df: ``ratio, ci_low, ci_high, dispersion``."""
+    import statsmodels.api as sm
+
+    nan = {"ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "dispersion": np.nan}
+    after = (counts["k"] >= 0).astype(float)
+    if after.nunique() < 2 or len(counts) < 3 or counts.groupby(after)["sources"].sum().min() == 0:
+        return nan
+    x = sm.add_constant(after.to_numpy())
+    fit = sm.GLM(
+        counts["sources"].to_numpy(float),
+        x,
+        family=sm.families.Poisson(),
+        offset=np.log(counts["days"].to_numpy(float) / MONTH_DAYS),
+    ).fit(scale="X2")
+    lo, hi = fit.conf_int(1 - level)[1]
+    return {
+        "ratio": float(np.exp(-fit.params[1])),
+        "ci_low": float(np.exp(-hi)),
+        "ci_high": float(np.exp(-lo)),
+        "dispersion": float(fit.scale),
+    }
+
+
+def peak_month(frame: pd.DataFrame, span, date: str = IN_FORCE) -> str:
+    """The Beijing calendar month (YYYY-MM) after ``date`` with the most source posts, within the span."""
+    t = frame.loc[frame["created_at"] >= cut_time(date), "created_at"]
+    if t.empty:
+        return ""
+    return str(t.dt.tz_convert(TZ).dt.strftime("%Y-%m").value_counts().sort_index().idxmax())
+
+
+def without_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
+    """``frame`` without the source posts of the Beijing calendar month ``month`` (YYYY-MM)."""
+    return frame[frame["created_at"].dt.tz_convert(TZ).dt.strftime("%Y-%m") != month]
+
+
+def _month_days(month: str, lo: pd.Timestamp, hi: pd.Timestamp) -> float:
+    """Days of the Beijing calendar month ``month`` inside [lo, hi), in months."""
+    a = pd.Timestamp(f"{month}-01", tz=TZ).tz_convert("UTC")
+    b = a.tz_convert(TZ) + pd.DateOffset(months=1)
+    return max((min(b.tz_convert("UTC"), hi) - max(a, lo)) / pd.Timedelta(days=1), 0.0) / MONTH_DAYS
+
+
+def intake_rates(
+    frame: pd.DataFrame, span, date: str = IN_FORCE, months: int = 12, drop_month: str = ""
+) -> pd.DataFrame:
+    """Per label: source posts before and after ``date`` over the covered window, each as a rate per month
+    (Garwood interval), and the before / after ratio of the rates (conditional Wilson, and quasi-Poisson on the
+    monthly counts). With ``drop_month`` (YYYY-MM) that month's posts and its days are left out."""
+    w = window(span, date, months)
+    d = frame[(frame["created_at"] >= w["start"]) & (frame["created_at"] < w["end"])]
+    mb, ma = w["months_before"], w["months_after"]
+    if drop_month:
+        d = without_month(d, drop_month)
+        mb, ma = mb - _month_days(drop_month, w["start"], w["cut"]), ma - _month_days(drop_month, w["cut"], w["end"])
+    rows = []
+    for label, g in d.groupby("label", sort=True):
+        before, after = int((g["created_at"] < w["cut"]).sum()), int((g["created_at"] >= w["cut"]).sum())
+        rb, ra = poisson_rate(before, mb), poisson_rate(after, ma)
+        q = {} if drop_month else overdispersed_rate_ratio(monthly_counts(g, (w["start"], w["end"]), date, months))
+        rr = rate_ratio(before, mb, after, ma)
+        rows.append(
+            {
+                "label": label,
+                "before": before,
+                "after": after,
+                "months_before": mb,
+                "months_after": ma,
+                "rate_before": rb[0],
+                "rate_before_ci_low": rb[1],
+                "rate_before_ci_high": rb[2],
+                "rate_after": ra[0],
+                "rate_after_ci_low": ra[1],
+                "rate_after_ci_high": ra[2],
+                **rr,
+                **{f"quasi_{k}": v for k, v in q.items()},
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.attrs["date"] = date
+    return out
+
+
+def month_profile(frame: pd.DataFrame, month: str) -> pd.DataFrame:
+    """What the collection holds in the Beijing calendar month ``month``: per label ``sources``, the busiest
+    ``day`` (YYYY-MM-DD) and ``on_busiest_day``, and ``authors`` (distinct source authors)."""
+    t = frame["created_at"].dt.tz_convert(TZ)
+    d = frame.assign(_day=t.dt.strftime("%Y-%m-%d"))[t.dt.strftime("%Y-%m") == month]
+    rows = []
+    for label, g in d.groupby("label", sort=True):
+        days = g["_day"].value_counts().sort_index()
+        rows.append(
+            {
+                "label": label,
+                "month": month,
+                "sources": len(g),
+                "day": days.idxmax(),
+                "on_busiest_day": int(days.max()),
+                "authors": int(g["author_id"].nunique()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["label", "month", "sources", "day", "on_busiest_day", "authors"])
