@@ -96,3 +96,40 @@ def test_group_statistics_refuse_groups_in_another_order():
         call(g)
         with pytest.raises(ValueError, match="another index"):
             call(g.iloc[::-1])
+
+
+def test_resample_rows_draws_whole_clusters_reproducibly():
+    labels = np.array(["a", "a", "b", "c", "c", "c", None])
+    draws = clustered.resample_rows(len(labels), labels, n_boot=50, seed=4)
+    assert [list(d) for d in draws] == [list(d) for d in clustered.resample_rows(len(labels), labels, 50, 4)]
+    for d in draws:
+        counts = pd.Series(labels[d]).value_counts(dropna=False)
+        assert counts.get("a", 0) % 2 == 0 and counts.get("c", 0) % 3 == 0  # a cluster comes whole or not at all
+    plain = clustered.resample_rows(5, None, 3, 1)
+    assert (np.stack(plain) == np.random.default_rng(1).integers(0, 5, (3, 5))).all()
+    with pytest.raises(ValueError, match="one label per row"):
+        clustered.resample_rows(3, ["a", "b"], 2, 0)
+
+
+def _clustered_auc_sample(rng, authors: int, per: int):
+    """Cascades of ``authors`` authors, ``per`` each, whose scores and outcomes share an author effect."""
+    u = np.repeat(rng.normal(0, 1.5, authors), per)
+    score = u + rng.normal(0, 1, u.size)
+    y = (u + rng.normal(0, 1, u.size)) > 0.5
+    return pd.DataFrame({"count_baseline": score}), y, np.repeat(np.arange(authors), per)
+
+
+def test_auc_intervals_resampling_authors_cover_where_cascade_resampling_does_not():
+    from wechat_study import early_warning as ew
+
+    rng = np.random.default_rng(11)
+    wide, y, _ = _clustered_auc_sample(rng, 20000, 1)
+    truth = ew.auc(wide["count_baseline"].to_numpy(), y)  # independent cascades: the population AUC
+    covered = {"authors": 0, "cascades": 0}
+    for _ in range(40):
+        wide, y, authors = _clustered_auc_sample(rng, 40, 10)
+        for how, c in [("authors", authors), ("cascades", None)]:
+            r = ew.paired_aucs(wide, y, n_boot=200, seed=0, clusters=c)[0]
+            covered[how] += r["ci_low"] <= truth <= r["ci_high"]
+    assert covered["authors"] >= 34, covered  # about 95% of 40
+    assert covered["cascades"] < covered["authors"], covered

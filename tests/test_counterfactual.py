@@ -145,6 +145,9 @@ def test_pareto_exponent_recovers_planted_exponents():
     with pytest.raises(ValueError, match="lower < upper"):
         ct.pareto_exponent([600], 1000, 500)
     assert ct.left_out(100, 1.0, 500, 1000) == pytest.approx(100.0)  # half the tail above 1,000
+    assert ct.left_out(100, 1.0, 500, 1000, cap=2000) == pytest.approx(50.0)  # of which half lies below 2,000
+    with pytest.raises(ValueError, match="upper <= cap"):
+        ct.left_out(100, 1.0, 500, 1000, cap=900)
     with pytest.raises(ValueError, match="positive"):
         ct.left_out(100, 0.0, 500, 1000)
 

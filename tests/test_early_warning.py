@@ -106,3 +106,21 @@ def test_seismic_n_star_moves_with_the_follower_assumption():
         assert n_star in set(table["n_star"]) and set(table["n_star"]) == {g * v for g in predictors.GAMMA_GRID}
         fitted[v] = n_star
     assert fitted[10] != fitted[1000]
+
+
+def test_clustered_rates_and_aucs_resample_authors_and_refuse_unlabelled_cascades():
+    pred, final, train, test = toy()
+    ids = final.index
+    one_each = pd.Series(ids, index=ids)
+    pairs = pd.Series([f"a{i // 40}" for i in range(len(ids))], index=ids)  # ten authors of 40 cascades
+    cal = ew.calibrated(pred, final, train, test)
+    plain = ew.alarm_rules(cal).set_index(["model", "rule"])
+    alone = ew.alarm_rules(cal, clusters=one_each, n_boot=400).set_index(["model", "rule"])
+    grouped = ew.alarm_rules(cal, clusters=pairs, n_boot=400).set_index(["model", "rule"])
+    pd.testing.assert_series_equal(plain["recall"], grouped["recall"])  # the shares do not move
+    width = lambda t: t["recall_high"] - t["recall_low"]  # noqa: E731
+    assert (width(alone) - width(plain)).abs().max() < 0.03  # a cluster of one is a row
+    b = ew.bootstrap_auc(pred, final, test, n_boot=200, clusters=pairs).set_index("model")
+    assert (b["ci_low"] <= b["auc"]).all() and (b["auc"] <= b["ci_high"]).all()
+    with pytest.raises(ValueError, match=r"no cluster label for \d+ cascade\(s\), e.g. .c2\d\d."):
+        ew.bootstrap_auc(pred, final, test, n_boot=10, clusters=pairs.iloc[:200])

@@ -492,21 +492,25 @@ def reach_table(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
 
 
 def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """``reach_table`` plus, per group, ``<prefix>.median_source_followers.<group>`` with a bootstrap 95% interval
-    (recorded) and ``<prefix>.sources_without_reach`` (the count excluded from adjusted estimates)."""
+    """``reach_table`` plus, per group, ``<prefix>.median_source_followers.<group>`` (the median over source posts)
+    with a 95% interval resampling source authors (``clustered.statistic`` on ``author_id``, rows resampled when
+    the frame has none) and ``<prefix>.sources_without_reach`` (the count excluded from adjusted estimates)."""
+    from .clustered import statistic
     from .findings import record_finding, slug
-    from .survival import bootstrap_median
 
     table = reach_table(frame)
     for i, r in enumerate(table.itertuples(index=False)):
-        x = frame.loc[(frame["label"] == r.label) & frame["followers"].notna(), "followers"]
-        m, lo, hi = bootstrap_median(x, n_boot, seed + i)
+        x = frame.loc[(frame["label"] == r.label) & frame["followers"].notna()]
+        x = x.assign(_cluster=x["author_id"] if "author_id" in x else np.arange(len(x)))
+        est = statistic(x, "_cluster", lambda d: float(np.median(d["followers"])) if len(d) else np.nan, n_boot,
+                        seed + i)
         record_estimate(
             f"{prefix}.median_source_followers.{slug(r.label)}",
-            m,
-            lo,
-            hi,
-            f"median follower count of the {len(x):,} {r.label} source authors with a known count; bootstrap 95% CI",
+            est["estimate"] if len(x) else np.nan,
+            est["ci_low"],
+            est["ci_high"],
+            f"median follower count of the sources of the {len(x):,} {r.label} cascades with a known count "
+            f"({est['clusters']:,} authors); 95% interval resampling authors",
         )
     record_finding(
         f"{prefix}.sources_without_reach",

@@ -47,6 +47,22 @@ def bootstrap_weights(n_clusters: int, n_boot: int = 2000, seed: int = 0) -> np.
     return rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=n_boot).astype(np.float64)
 
 
+def resample_rows(n_rows: int, clusters=None, n_boot: int = 1000, seed: int = 0) -> list[np.ndarray]:
+    """Row indices of ``n_boot`` bootstrap replicates of ``n_rows`` rows: rows drawn with replacement when
+    ``clusters`` is None, else whole clusters (``clusters``: one label per row; a cluster drawn twice gives
+    its rows twice, so replicates differ in length). Draws come from ``numpy.random.default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    if clusters is None:
+        return list(rng.integers(0, n_rows, (n_boot, n_rows)))
+    codes, n_c = cluster_codes(clusters)
+    if len(codes) != n_rows:
+        raise ValueError(f"{len(codes)} cluster labels for {n_rows} rows: give one label per row")
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(n_c + 1))
+    blocks = [order[starts[j] : starts[j + 1]] for j in range(n_c)]
+    return [np.concatenate([blocks[j] for j in rng.integers(0, n_c, n_c)]) if n_c else order for _ in range(n_boot)]
+
+
 def _percentile(draws: np.ndarray, level: float) -> tuple[float, float]:
     draws = draws[np.isfinite(draws)]
     if not len(draws):
@@ -156,14 +172,9 @@ def statistic(frame: pd.DataFrame, cluster: str, fn, n_boot: int = 500, seed: in
     cluster drawn twice appears twice). Slower than ``share``: use it for medians, ratios and
     model coefficients. Returns ``estimate, ci_low, ci_high, clusters, failed`` (replicates where
     ``fn`` gave NaN or raised ``ValueError``, left out of the interval)."""
-    codes, n_c = cluster_codes(frame[cluster].to_numpy())
-    order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], np.arange(n_c + 1))
-    rng = np.random.default_rng(seed)
+    n_c = cluster_codes(frame[cluster].to_numpy())[1]
     draws, failed = np.full(n_boot, np.nan), 0
-    for i in range(n_boot):
-        pick = rng.integers(0, n_c, n_c)
-        rows = np.concatenate([order[starts[j] : starts[j + 1]] for j in pick])
+    for i, rows in enumerate(resample_rows(len(frame), frame[cluster].to_numpy(), n_boot, seed)):
         try:
             draws[i] = fn(frame.iloc[rows])
         except ValueError:

@@ -192,9 +192,9 @@ def clustered_shares(
 
     rows = []
     c = np.asarray(clusters, dtype=object)
-    for i, (name, x) in enumerate(quantities.items()):
+    for name, x in quantities.items():
         x = np.asarray(x, float)
-        r = clustered.share(x, c, n_boot=n_boot, seed=seed + i)
+        r = clustered.share(x, c, n_boot=n_boot, seed=seed)  # the same draws for every quantity
         if not np.isin(x, (0.0, 1.0)).all():  # naive variance var(x)/n, not the binomial p(1-p)/n
             _, r["naive_ci_low"], r["naive_ci_high"] = _mean_interval(x, np.ones(len(x)), clustered.LEVEL)
             var = x.var(ddof=1)

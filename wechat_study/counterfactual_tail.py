@@ -6,9 +6,10 @@ reach the threshold faster, so every "share crossed by 1 h" computed inside the 
 module bounds that bias under stated assumptions:
 
 - sizes above ``lower`` (the threshold) follow a power law, P(S > s) proportional to s ** -alpha, truncated at
-  ``cap``; alpha is fitted inside the window (``pareto_exponent``, a Pareto truncated to [lower, upper)) or
-  taken from a list. The collection is assumed to have kept cascades at or above ``upper`` at the rate it kept
-  those in [lower, upper), so that ``left_out`` of them are missing;
+  ``cap`` (both the count of left-out cascades and their sizes); alpha is fitted inside the window
+  (``pareto_exponent``, a Pareto truncated to [lower, upper)) or taken from a list. The collection is assumed
+  to have kept cascades at or above ``upper`` at the rate it kept those in [lower, upper), so that
+  ``left_out`` of them are missing;
 - every left-out cascade crosses the threshold (it has at least twice its reposts);
 - their times to the threshold are those of the window's fastest bin of final sizes (``"fastest bin"``: a
   lower bound on their speed, since speed rises with size), or the fastest bin's growth curves rescaled
@@ -60,13 +61,17 @@ def pareto_exponent(sizes, lower: float, upper: float) -> dict:
     return {"alpha": float(a), "ci_low": float(a - 1.96 * se), "ci_high": float(a + 1.96 * se), "n": n}
 
 
-def left_out(n_window: float, alpha: float, lower: float, upper: float) -> float:
-    """Cascades at or above ``upper`` that a power law with exponent ``alpha`` implies, given ``n_window`` in
-    [``lower``, ``upper``): n * r / (1 - r), r = (lower / upper) ** alpha = P(S >= upper | S >= lower)."""
+def left_out(n_window: float, alpha: float, lower: float, upper: float, cap: float = np.inf) -> float:
+    """Cascades in [``upper``, ``cap``) that a power law with exponent ``alpha`` implies, given ``n_window`` in
+    [``lower``, ``upper``): n * (r_upper - r_cap) / (1 - r_upper), r_x = (lower / x) ** alpha = P(S >= x | S >=
+    lower). ``cap`` is the largest size the left-out cascades are given (``tail_sizes``), so count and sizes
+    describe one distribution; without it the count runs to infinite sizes."""
     if not np.isfinite(alpha) or alpha <= 0:
         raise ValueError(f"a tail exponent must be positive to extrapolate, got {alpha}")
-    r = (lower / upper) ** alpha
-    return float(n_window * r / (1 - r))
+    if not lower < upper <= cap:
+        raise ValueError(f"need lower < upper <= cap, got {lower}, {upper}, {cap}")
+    r_upper, r_cap = (lower / upper) ** alpha, (lower / cap) ** alpha
+    return float(n_window * (r_upper - r_cap) / (1 - r_upper))
 
 
 def tail_sizes(alpha: float, upper: float, cap: float, k: int = 20) -> np.ndarray:
@@ -161,7 +166,7 @@ def sensitivity(
     cases = [("none (the window as observed)", np.nan, "none", 0.0)]
     for label, alpha in exponents.items():
         for how in ("fastest bin", "self-similar"):
-            m = left_out(n_window, alpha, lower, upper) if np.isfinite(alpha) and alpha > 0 else np.nan
+            m = left_out(n_window, alpha, lower, upper, cap) if np.isfinite(alpha) and alpha > 0 else np.nan
             cases.append((label, alpha, how, m))
     ref = cf.reference_hours(durations)
     scenarios = {k: ({"reference_h": ref} | kw) if kw.get("speed_exponent") else kw for k, kw in scenarios.items()}

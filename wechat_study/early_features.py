@@ -208,11 +208,13 @@ def k_task_aucs(
     repost_followers: float,
     n_boot: int = 1000,
     seed: int = 0,
+    clusters: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Per k: the test cascades' AUCs for "will it reach 2k?" (``k_task_scores``), with bootstrap 95% intervals and
     the paired difference from ``count_speed``; ``share_reaching`` is the test share that reaches 2k. A k with
-    fewer than 10 training cascades, or with one outcome only among them, has no rows."""
-    from .early_warning import paired_aucs
+    fewer than 10 training cascades, or with one outcome only among them, has no rows. ``clusters`` (cascade id
+    -> source author) resamples authors instead of cascades."""
+    from .early_warning import cluster_labels, paired_aucs
 
     rows = []
     for k in ks:
@@ -229,6 +231,7 @@ def k_task_aucs(
             seed,
             "count_speed",
             order=("count_speed", "feature_model", "seismic"),
+            clusters=None if clusters is None else cluster_labels(clusters, te.index),
         ):
             rows.append({"k": k, **r, "share_reaching": float(te["reached"].mean())})
     return pd.DataFrame(rows)

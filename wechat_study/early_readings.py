@@ -44,16 +44,19 @@ def aucs_by_group(
     threshold: int = 500,
     n_boot: int = 1000,
     seed: int = 0,
+    clusters: pd.Series | None = None,
 ) -> pd.DataFrame:
     """``bootstrap_auc`` on the test cascades of each group (``groups``: cascade id -> group, e.g. the label),
-    with a ``group`` column; a group whose test cascades lack an outcome class gets NaN AUCs."""
+    with a ``group`` column; a group whose test cascades lack an outcome class gets NaN AUCs. ``clusters``
+    (cascade id -> source author) resamples authors within each group."""
     test = list(test)
     g = groups.reindex(test)
     if g.isna().all():
         raise ValueError("no test cascade has a group")
     parts = [
         ew.bootstrap_auc(
-            predictions, final, [c for c, v in zip(test, g, strict=True) if v == name], threshold, n_boot, seed
+            predictions, final, [c for c, v in zip(test, g, strict=True) if v == name], threshold, n_boot, seed,
+            clusters=clusters,
         ).assign(group=name)
         for name in sorted(g.dropna().unique())
     ]
@@ -72,22 +75,28 @@ def precision_at(tpr, fpr, prevalence):
 
 
 def precision_at_prevalence(
-    cal: pd.DataFrame, prevalences, threshold: int = 500, probability: float = 0.5, n_boot: int = 1000, seed: int = 0
+    cal: pd.DataFrame, prevalences, threshold: int = 500, probability: float = 0.5, n_boot: int = 1000, seed: int = 0,
+    clusters: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Every alarm rule (``early_warning.rule_flags``) at each prevalence, and at the test set's own
     (``observed``): ``model, at_min, rule, prevalence, observed, recall, false_alarm_rate, precision,
     precision_low, precision_high, false_per_true`` (false alarms per correct one, with its interval; NaN where
-    no alarm is correct, i.e. unbounded)."""
+    no alarm is correct, i.e. unbounded). Intervals resample test cascades, or with ``clusters`` (cascade id ->
+    source author) authors with all their cascades."""
+    from .clustered import resample_rows
+
     rows = []
     for (model, at), g in cal.groupby(["model", "at_s"], sort=True):
         y = g["crossed"].to_numpy(bool)
         if not 0 < y.sum() < len(y):
             continue
-        idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
+        c = None if clusters is None else ew.cluster_labels(clusters, g["cascade_id"])
+        idx = resample_rows(len(y), c, n_boot, seed)
         for rule, flag in ew.rule_flags(g, model, threshold, probability).items():
-            yb, fb = y[idx], flag[idx]
+            tp, pos = np.array([[(flag[i] & y[i]).sum(), y[i].sum()] for i in idx]).T
+            fp, neg = np.array([[(flag[i] & ~y[i]).sum(), (~y[i]).sum()] for i in idx]).T
             with np.errstate(invalid="ignore", divide="ignore"):
-                tpr_b, fpr_b = (fb & yb).sum(1) / yb.sum(1), (fb & ~yb).sum(1) / (~yb).sum(1)
+                tpr_b, fpr_b = tp / pos, fp / neg
             tpr, fpr = (flag & y).sum() / y.sum(), (flag & ~y).sum() / (~y).sum()
             for pi, own in [(float(y.mean()), True)] + [(float(p), False) for p in prevalences]:
                 prec, boots = float(precision_at(tpr, fpr, pi)), precision_at(tpr_b, fpr_b, pi)
@@ -167,10 +176,13 @@ def relative_error(
     threshold: int = 500,
     n_boot: int = 1000,
     seed: int = 0,
+    clusters: pd.Series | None = None,
 ) -> dict:
     """Median |predicted - final| / final over the eligible test cascades with a positive final count (an
-    infinite prediction is infinitely wrong), with a bootstrap 95% interval: ``median, ci_low, ci_high,
-    cascades``."""
+    infinite prediction is infinitely wrong), with a bootstrap 95% interval (of cascades, or with ``clusters``,
+    cascade id -> source author, of authors): ``median, ci_low, ci_high, cascades``."""
+    from .clustered import resample_rows
+
     g = ew.eligible(predictions, threshold)
     g = g[(g["model"] == model) & (g["at_s"] == at_s) & g["cascade_id"].isin(set(test))]
     f = final.reindex(g["cascade_id"]).to_numpy(float)
@@ -179,8 +191,9 @@ def relative_error(
     err = np.where(np.isfinite(p), np.abs(p - f[keep]) / f[keep], np.inf)
     if err.size == 0:
         return {"median": np.nan, "ci_low": np.nan, "ci_high": np.nan, "cascades": 0}
-    idx = np.random.default_rng(seed).integers(0, err.size, (n_boot, err.size))
-    lo, hi = np.percentile(np.median(err[idx], axis=1), [2.5, 97.5], method="nearest")
+    c = None if clusters is None else ew.cluster_labels(clusters, g["cascade_id"].to_numpy()[keep])
+    lo, hi = np.percentile([np.median(err[i]) for i in resample_rows(err.size, c, n_boot, seed)], [2.5, 97.5],
+                           method="nearest")
     return {"median": float(np.median(err)), "ci_low": float(lo), "ci_high": float(hi), "cascades": int(err.size)}
 
 

@@ -121,13 +121,15 @@ def _percentiles(values) -> tuple[float, float]:
 
 
 def paired_aucs(wide: pd.DataFrame, y, n_boot: int = 1000, seed: int = 0, baseline: str = "count_baseline",
-                order=MODELS) -> list[dict]:
+                order=MODELS, clusters=None) -> list[dict]:
     """One row per score column of ``wide`` (rows: cascades; ``y`` their outcomes): ``model, auc, ci_low, ci_high,
     test_cascades, positives`` and the paired difference from ``baseline`` (``diff, diff_low, diff_high``; NaN on
-    the baseline's own row), 95% percentile intervals from ``n_boot`` resamples of rows (the same for every
-    column)."""
+    the baseline's own row), 95% percentile intervals from ``n_boot`` resamples (the same for every column): of
+    rows, or of whole ``clusters`` (one label per row, e.g. the source author; ``clustered.resample_rows``)."""
+    from .clustered import resample_rows
+
     y = np.asarray(y, bool)
-    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
+    idx = resample_rows(len(y), clusters, n_boot, seed)
     base = wide[baseline].to_numpy(float) if baseline in wide else None
     both = 0 < y.sum() < len(y)          # without both outcomes there is no AUC to resample
     base_boot = np.array([auc(base[i], y[i]) for i in idx]) if both and base is not None else np.nan
@@ -147,18 +149,30 @@ def paired_aucs(wide: pd.DataFrame, y, n_boot: int = 1000, seed: int = 0, baseli
 
 
 def bootstrap_auc(predictions: pd.DataFrame, final: pd.Series, test, threshold: int = 500, n_boot: int = 1000,
-                  seed: int = 0, baseline: str = "count_baseline") -> pd.DataFrame:
+                  seed: int = 0, baseline: str = "count_baseline", clusters: pd.Series | None = None) -> pd.DataFrame:
     """Per model and time, on the eligible test cascades: ``model, at_min, auc, ci_low, ci_high`` and the paired
     difference from ``baseline`` (``diff, diff_low, diff_high``; NaN on the baseline's own rows), 95% percentile
-    intervals from ``n_boot`` resamples of test cascades (the same resamples for every model at a time)."""
+    intervals from ``n_boot`` resamples (the same for every model at a time) of test cascades, or, with
+    ``clusters`` (cascade id -> source author), of authors with all their test cascades."""
     rows = []
     for at, g in eligible(predictions, threshold).groupby("at_s", sort=True):
         wide = g[g["cascade_id"].isin(set(test))].pivot(index="cascade_id", columns="model", values="predicted")
         y = (final.reindex(wide.index) >= threshold).to_numpy()
-        rows += [{"at_min": at / 60, **r} for r in paired_aucs(wide, y, n_boot, seed, baseline)]
+        c = None if clusters is None else cluster_labels(clusters, wide.index)
+        rows += [{"at_min": at / 60, **r} for r in paired_aucs(wide, y, n_boot, seed, baseline, clusters=c)]
     cols = ["model", "at_min", "auc", "test_cascades", "positives", "ci_low", "ci_high", "diff", "diff_low",
             "diff_high"]
     return pd.DataFrame(rows).reindex(columns=[c for c in cols if rows and c in rows[0]])
+
+
+def cluster_labels(clusters: pd.Series, cascade_ids) -> np.ndarray:
+    """The cluster label of each of ``cascade_ids`` from ``clusters`` (cascade id -> label), refusing ids it lacks."""
+    labels = clusters.reindex(pd.Index(cascade_ids))
+    missing = labels.index[~labels.index.isin(clusters.index)]
+    if len(missing):
+        raise ValueError(f"no cluster label for {len(missing):,} cascade(s), e.g. {missing[0]!r}: "
+                         "give clusters for every cascade (cascade id -> source author)")
+    return labels.to_numpy(object)
 
 
 def calibrated(predictions: pd.DataFrame, final: pd.Series, train, test, threshold: int = 500) -> pd.DataFrame:
@@ -173,9 +187,27 @@ def calibrated(predictions: pd.DataFrame, final: pd.Series, train, test, thresho
     return pd.concat(out, ignore_index=True)
 
 
-def _rates(flag, y) -> dict:
+def _clustered_bounds(outcome, clusters, wilson: tuple, n_boot: int, seed: int) -> tuple:
+    """The cluster-bootstrap 95% bounds of a share, or ``wilson`` where it has no success or no failure."""
+    from .clustered import share
+
+    if not 0 < outcome.sum() < outcome.size:
+        return wilson
+    r = share(outcome, clusters, n_boot, seed)
+    return r["ci_low"], r["ci_high"]
+
+
+def _rates(flag, y, clusters=None, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Counts of alarms, hits and false alarms; precision, recall and false-alarm rate with 95% intervals:
+    Wilson, or with ``clusters`` (one label per row) the cluster bootstrap, Wilson kept where a share has no
+    success or no failure (resampling clusters cannot bound it)."""
     tp, fp = int((flag & y).sum()), int((flag & ~y).sum())
     (p_lo, r_lo, f_lo), (p_hi, r_hi, f_hi) = wilson_interval([tp, tp, fp], [tp + fp, y.sum(), (~y).sum()])
+    if clusters is not None:
+        c = np.asarray(clusters, dtype=object)
+        p_lo, p_hi = _clustered_bounds(y[flag], c[flag], (p_lo, p_hi), n_boot, seed)
+        r_lo, r_hi = _clustered_bounds(flag[y], c[y], (r_lo, r_hi), n_boot, seed)
+        f_lo, f_hi = _clustered_bounds(flag[~y], c[~y], (f_lo, f_hi), n_boot, seed)
     with np.errstate(invalid="ignore", divide="ignore"):
         return {"alarms": int(flag.sum()), "hits": tp, "false_alarms": fp,
                 "precision": tp / (tp + fp) if tp + fp else np.nan, "precision_low": p_lo, "precision_high": p_hi,
@@ -183,14 +215,17 @@ def _rates(flag, y) -> dict:
                 "false_alarm_rate": fp / (~y).sum() if (~y).sum() else np.nan, "far_low": f_lo, "far_high": f_hi}
 
 
-def alarm_rules(cal: pd.DataFrame, threshold: int = 500, probability: float = 0.5) -> pd.DataFrame:
+def alarm_rules(cal: pd.DataFrame, threshold: int = 500, probability: float = 0.5,
+                clusters: pd.Series | None = None, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Every alarm rule at its operating point, on the eligible test cascades: "p >= probability" (the
     training-calibrated probability) for every model, and "predicted >= threshold" for the size models (SEISMIC,
-    Hawkes). Columns ``model, at_min, rule`` and ``_rates``' counts and shares with Wilson 95% intervals."""
+    Hawkes). Columns ``model, at_min, rule`` and ``_rates``' counts and shares with 95% intervals: Wilson, or
+    with ``clusters`` (cascade id -> source author) resampling authors."""
     rows = []
     for (model, at), g in cal.groupby(["model", "at_s"], sort=True):
         y = g["crossed"].to_numpy(bool)
-        rows += [{"model": model, "at_min": at / 60, "rule": r, **_rates(flag, y)}
+        c = None if clusters is None else cluster_labels(clusters, g["cascade_id"])
+        rows += [{"model": model, "at_min": at / 60, "rule": r, **_rates(flag, y, c, n_boot, seed)}
                  for r, flag in rule_flags(g, model, threshold, probability).items()]
     return pd.DataFrame(rows)
 
@@ -223,12 +258,15 @@ def fit_status(fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def censors_clock(predictions: pd.DataFrame, final: pd.Series, crossing_h: pd.Series, test, hours,
-                  threshold: int = 500) -> pd.DataFrame:
+                  threshold: int = 500, clusters: pd.Series | None = None, n_boot: int = 1000,
+                  seed: int = 0) -> pd.DataFrame:
     """The alarm "predicted >= threshold" raised at the earliest clock time ``at_s`` in ``predictions`` (one
     model), for the test cascades: by each hour, ``recall`` (crossers flagged before they crossed), ``false_alarm_rate``
     (non-crossers flagged), ``precision`` (flags that were hits), ``crossed`` (crossers already across). Each with
-    Wilson 95% bounds. ``crossing_h``: hours from the source to the threshold (NaN: never crossed)."""
+    95% bounds (Wilson, or with ``clusters``, cascade id -> source author, resampling authors). ``crossing_h``:
+    hours from the source to the threshold (NaN: never crossed)."""
     test = list(test)
+    c = None if clusters is None else cluster_labels(clusters, test)
     y = (final.reindex(test) >= threshold).to_numpy()
     cross_at = crossing_h.reindex(test).to_numpy(float)
     p = predictions[predictions["cascade_id"].isin(set(test)) & (predictions["predicted"] >= threshold)]
@@ -237,12 +275,13 @@ def censors_clock(predictions: pd.DataFrame, final: pd.Series, crossing_h: pd.Se
     rows = []
     for h in hours:
         flag = warned & (flag_at <= h)
-        rows.append({"hours": h, **_rates(flag, y), "crossed": float(np.mean(cross_at[y] <= h)) if y.any() else np.nan})
+        crossed = float(np.mean(cross_at[y] <= h)) if y.any() else np.nan
+        rows.append({"hours": h, **_rates(flag, y, c, n_boot, seed), "crossed": crossed})
     return pd.DataFrame(rows)
 
 
 def follower_sweep(times_of, values, final: pd.Series, train, test, at_s: float, threshold: int = 500,
-                   n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+                   n_boot: int = 1000, seed: int = 0, clusters: pd.Series | None = None) -> pd.DataFrame:
     """SEISMIC's test AUC (bootstrap 95% interval) at ``at_s`` under each assumed reposter follower count, n*
     refitted on train under each: ``repost_followers, n_star, auc, ci_low, ci_high``. ``times_of(value)`` returns
     (times, followers) under an assumed value."""
@@ -252,7 +291,7 @@ def follower_sweep(times_of, values, final: pd.Series, train, test, at_s: float,
     for v in values:
         times, followers = times_of(v)
         pred, n_star = predictors.seismic_predictions(times, followers, final, train, [at_s], v, threshold)
-        b = bootstrap_auc(pred, final, test, threshold, n_boot, seed, baseline="none")
+        b = bootstrap_auc(pred, final, test, threshold, n_boot, seed, baseline="none", clusters=clusters)
         rows.append({"repost_followers": v, "n_star": float(n_star["n_star"].iloc[0]),
                      **b[["auc", "ci_low", "ci_high"]].iloc[0].to_dict()})
     return pd.DataFrame(rows)
@@ -339,7 +378,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
           "the pooled Hawkes model's by {.auc_gain.hawkes_pooled.T:difference}, the feature model's by "
           "{.auc_gain.feature_model.T:difference} and the per-cascade Hawkes fit's by "
           "{.auc_gain.hawkes.T:difference} (paired bootstrap 95% intervals)."), "auc-table"),
-        (("The warning is weaker on rumours, the posts the law is about: the count's AUC is "
+        (("The warning is weaker on rumours (posts Weibo refuted, the kind the law targets): the count's AUC is "
           "{.auc.count_baseline.T.rumour:auc} on rumours and {.auc.count_baseline.T.non_rumour:auc} on "
           "non-rumours."), "by-label"),
         (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches "
@@ -347,9 +386,12 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
           "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
           "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
         (("That precision rests on the collection's design, in which {.test_prevalence.T:share} of the scored "
-          "cascades cross: where 1% of cascades crossed, {.alarm.seismic.size.T.precision.prevalence_1pct:share} "
-          "of the same alarms would be right ({.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false "
-          "alarms for each correct one), at 0.1% {.alarm.seismic.size.T.precision.prevalence_0_1pct:share}."),
+          "cascades cross. If the same recall and false-alarm rate held where 1% of cascades crossed, "
+          "{.alarm.seismic.size.T.precision.prevalence_1pct:share} of the same alarms would be right "
+          "({.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false alarms for each correct one), "
+          "at 0.1% {.alarm.seismic.size.T.precision.prevalence_0_1pct:share}; "
+          "a platform's many small posts may be easier to rule out than CED's non-crossers, so this is a "
+          "scenario, not a measurement."),
          "prevalence"),
     ]
     if k is not None:
