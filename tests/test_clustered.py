@@ -133,3 +133,11 @@ def test_auc_intervals_resampling_authors_cover_where_cascade_resampling_does_no
             covered[how] += r["ci_low"] <= truth <= r["ci_high"]
     assert covered["authors"] >= 34, covered  # about 95% of 40
     assert covered["cascades"] < covered["authors"], covered
+
+
+def test_a_single_cluster_keeps_the_naive_interval_instead_of_a_zero_width_one():
+    r = clustered.share(pd.Series([1, 0, 1, 0]), pd.Series(["a"] * 4), n_boot=100)
+    assert r["clusters"] == 1 and r["ci_low"] < 0.5 < r["ci_high"]
+    assert (r["ci_low"], r["ci_high"]) == (r["naive_ci_low"], r["naive_ci_high"])
+    d = clustered.difference(pd.Series([1, 0, 1, 0]), pd.Series(["a"] * 4), pd.Series(list("xyxy")), "x", "y")
+    assert d["difference"] == 0 and np.isnan(d["ci_low"]) and np.isnan(d["ci_high"])

@@ -11,6 +11,7 @@ Conventions:
   Series a function takes must share one index (same labels, any order is refused: align first,
   ``clusters.reindex(outcome.index)``), or be plain arrays of one length;
 - rows whose cluster is null form clusters of their own (one row each);
+- with a single cluster nothing can be resampled: ``share`` keeps the naive interval, the others give NaN;
 - draws are multinomial cluster counts from ``numpy.random.default_rng(seed)``: the same seed
   gives the same interval.
 """
@@ -90,11 +91,14 @@ def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = L
             ["share", "ci_low", "ci_high", "naive_ci_low", "naive_ci_high", "design_effect"], np.nan
         )
     p = float(y.mean())
+    wl, wh = wilson_interval(y.sum(), len(y), level)
+    if n_c < 2:  # one cluster resamples to itself: no interval, the naive one stands
+        return out | {"share": p, "ci_low": float(wl), "ci_high": float(wh), "naive_ci_low": float(wl),
+                      "naive_ci_high": float(wh), "design_effect": np.nan}
     w = bootstrap_weights(n_c, n_boot, seed)
     with np.errstate(invalid="ignore", divide="ignore"):
         draws = (w @ k) / (w @ n)
     lo, hi = _percentile(draws, level)
-    wl, wh = wilson_interval(y.sum(), len(y), level)
     binomial = p * (1 - p) / len(y)
     deff = float(np.nanvar(draws) / binomial) if binomial > 0 else np.nan
     return out | {
@@ -156,7 +160,7 @@ def difference(outcome, clusters, groups, a, b, n_boot: int = 2000, seed: int = 
     w = bootstrap_weights(n_c, n_boot, seed)
     with np.errstate(invalid="ignore", divide="ignore"):
         draws = (w @ ka) / (w @ na) - (w @ kb) / (w @ nb)
-    lo, hi = _percentile(draws, level)
+    lo, hi = _percentile(draws, level) if n_c >= 2 else (np.nan, np.nan)
     return {
         "difference": float(ka.sum() / na.sum() - kb.sum() / nb.sum()),
         "ci_low": lo,

@@ -54,7 +54,12 @@ def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | 
     if "reported_reposts" not in cascades or cascades["reported_reposts"].isna().all():
         return out
     r = cascades.set_index("cascade_id")["reported_reposts"].astype("Float64").astype(float)
-    r = r.reindex(metrics["cascade_id"].astype(str))
+    ids = metrics["cascade_id"]
+    unknown = ~ids.isin(r.index)
+    if unknown.any():
+        raise ValueError(f"{int(unknown.sum()):,} of the {len(ids):,} cascade ids of the metrics are not among the "
+                         f"cascades' (e.g. {ids[unknown].iloc[0]!r}): give the metrics of these cascades")
+    r = r.reindex(ids)
     out |= {
         "reported": True,
         "reported_max": int(r.max()),
