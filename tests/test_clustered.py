@@ -140,4 +140,4 @@ def test_a_single_cluster_keeps_the_naive_interval_instead_of_a_zero_width_one()
     assert r["clusters"] == 1 and r["ci_low"] < 0.5 < r["ci_high"]
     assert (r["ci_low"], r["ci_high"]) == (r["naive_ci_low"], r["naive_ci_high"])
     d = clustered.difference(pd.Series([1, 0, 1, 0]), pd.Series(["a"] * 4), pd.Series(list("xyxy")), "x", "y")
-    assert d["difference"] == 0 and np.isnan(d["ci_low"]) and np.isnan(d["ci_high"])
+    assert d["difference"] == 1 and np.isnan(d["ci_low"]) and np.isnan(d["ci_high"])
