@@ -269,6 +269,15 @@ LABELS = {
 }
 
 
+def scenario_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """``scenario_shares`` for a page: ``scenario`` in words, ``deletion_probability, speed_exponent, share,
+    ci_low, ci_high`` (authors resampled), ``naive`` (the interval over cascades, as text) and ``prevented``."""
+    return shares.assign(
+        scenario=shares["quantity"].str.replace("_", " "),
+        naive=[f"{lo:.1%}–{hi:.1%}" for lo, hi in zip(shares["naive_ci_low"], shares["naive_ci_high"], strict=True)],
+    )[["scenario", "deletion_probability", "speed_exponent", "share", "ci_low", "ci_high", "naive", "prevented"]]
+
+
 def scenario_shares(
     durations: pd.DataFrame,
     clusters,

@@ -104,7 +104,8 @@ def hawkes_predictions(times: dict, at_s, workers: int | None = None, kernel: st
 
 def pooled_predictions(times: dict, followers: dict, train, at_s, threshold: int = 500):
     """The pooled Hawkes model fitted at each time on the training cascades not yet past ``threshold``, then
-    applied to every cascade; a time whose fit failed gets no predictions. Returns (predictions, the fitted
+    applied to every cascade; a time whose fit failed, or is supercritical (n* >= 1, every expected size
+    infinite), gets no predictions. Returns (predictions, the fitted
     parameters per time)."""
     frames, params = [], []
     source = {cid: float(f[0]) for cid, f in followers.items()}
@@ -121,7 +122,10 @@ def pooled_predictions(times: dict, followers: dict, train, at_s, threshold: int
                 },
             }
         )
-        if model.status == "failed":  # no estimate to score with: no rows (the parameter table says why)
+        if model.status != "failed" and model.kappa >= 1:  # every cascade's expected size is infinite: no ranking
+            params[-1] |= {"status": "supercritical", "message": f"n* = {model.kappa:.3g} >= 1: every expected size "
+                           "is infinite, so the model cannot rank cascades and is not scored"}
+        if params[-1]["status"] in ("failed", "supercritical"):  # nothing to score with (the table says why)
             continue
         pred = hawkes_pooled.predict_pooled(model, obs, source, float(t))
         frames.append(
