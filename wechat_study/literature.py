@@ -418,7 +418,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             "messages were deleted, 82.25% of the deletions being reposts and comments (secondary summary)"
         ),
         their_population="2.38 million posts of 'sensitive' Weibo users over about two months of 2012",
-        relation="contradicts",
+        relation="differs in design",
         citation=ZHU,
         checked=(
             ZHU_CHECKED + "; the 12.75% and 82.25% from a secondary summary: "
