@@ -19,6 +19,7 @@ from .intake import (
     MONTH_DAYS,
     TZ,
     _month_start,
+    _months,
     collection_span,
     coverage_sentence,
     cut_time,
@@ -27,14 +28,19 @@ from .intake import (
     monthly_counts,
     overdispersed_rate_ratio,
     peak_month,
+    peak_months,
     poisson_rate,
     rate_ratio,
     relative_month,
     window,
     without_month,
 )
+from .period_box import add_to_box
 from .periods import IN_FORCE, PERIOD_COVARIATES
+from .placebo import placebo, placebo_dates, placebo_summary, record_placebos
 from .thresholds import wilson_interval
+
+SHORT_MONTH = 0.5  # a month observed for less than this share of a month gets no rate
 
 __all__ = [
     "MONTH_DAYS",
@@ -51,6 +57,7 @@ __all__ = [
     "monthly_series",
     "overdispersed_rate_ratio",
     "peak_month",
+    "peak_months",
     "placebo",
     "placebo_dates",
     "placebo_summary",
@@ -58,6 +65,7 @@ __all__ = [
     "rate_ratio",
     "record_event_study",
     "relative_month",
+    "short_month_note",
     "window",
     "without_month",
 ]
@@ -68,7 +76,9 @@ def monthly_series(
 ) -> pd.DataFrame:
     """Per relative month and label: ``k``, ``month`` (its first day, Beijing), ``days`` observed, ``sources``,
     ``sources_per_month`` (Garwood interval), ``crossing`` and ``share`` of ``outcome`` (Wilson interval), and
-    the flags ``few`` (under ``min_cascades`` source posts) and ``partial`` (fewer days than a full month)."""
+    the flags ``few`` (under ``min_cascades`` source posts), ``partial`` (fewer days than a full month) and
+    ``short`` (under ``SHORT_MONTH`` of a month observed: its rate is left NaN, as a day or two scaled up to a
+    month says nothing; ``short_month_note`` counts what was left out)."""
     rows = []
     for label, g in frame.groupby("label", sort=True):
         counts = monthly_counts(g, span, date, months_before, label)
@@ -76,7 +86,8 @@ def monthly_series(
         crossing = g[outcome].astype(bool).groupby(k).sum()
         for r in counts.to_dict("records"):
             n, c = r["sources"], int(crossing.get(r["k"], 0))
-            rate, rlo, rhi = poisson_rate(n, r["days"] / MONTH_DAYS)
+            short = r["days"] < SHORT_MONTH * MONTH_DAYS
+            rate, rlo, rhi = (np.nan,) * 3 if short else poisson_rate(n, r["days"] / MONTH_DAYS)
             lo, hi = wilson_interval(c, n) if n else (np.nan, np.nan)
             rows.append(
                 {
@@ -94,9 +105,26 @@ def monthly_series(
                     "ci_high": float(hi),
                     "few": n < min_cascades,
                     "partial": r["days"] < (_month_start(date, r["k"] + 1) - _month_start(date, r["k"])).days,
+                    "short": short,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def short_month_note(monthly: pd.DataFrame) -> str:
+    """One sentence: how many months of ``monthly_series`` are ``short`` (left out of the rates and the plotted
+    shares) and the source posts they hold; "" when none is."""
+    s = monthly[monthly["short"]] if "short" in monthly else monthly.iloc[:0]
+    if s.empty:
+        return ""
+    months = sorted(s["month"].unique())
+    days = s.groupby("month")["days"].first()
+    held = ", ".join(f"{m}, {days[m]:.0f} day{'' if round(days[m]) == 1 else 's'}" for m in months)
+    return (
+        f"{len(months)} month{'s' if len(months) > 1 else ''} observed for less than half a month (from {held}; "
+        f"{int(s['sources'].sum()):,} source posts) {'are' if len(months) > 1 else 'is'} left out of the monthly "
+        "rates and of the plotted shares."
+    )
 
 
 def _clustered_logit(d: pd.DataFrame, formula: str, cluster: str | None):
@@ -234,39 +262,6 @@ def event_study(
     return out
 
 
-def placebo_dates(first: str = "2012-01-10", last: str = "2013-12-10") -> list[str]:
-    """One date a month from ``first`` to ``last`` (same day of the month), as YYYY-MM-DD."""
-    return [d.strftime("%Y-%m-%d") for d in pd.date_range(first, last, freq=pd.DateOffset(months=1))]
-
-
-def placebo(
-    frame: pd.DataFrame, span, outcome: str, dates, real: str = IN_FORCE, months: int = 12, **kw
-) -> pd.DataFrame:
-    """``did`` at each of ``dates`` (``real`` among them or added): one row per date with ``is_real`` and
-    ``overlaps_real`` (its window contains the real date), sorted by date."""
-    dates = sorted(dict.fromkeys([*dates, real]))
-    rows = [did(frame, span, outcome, d, months, **kw) for d in dates]
-    out = pd.DataFrame(rows)
-    gap = (pd.to_datetime(out["date"]) - pd.Timestamp(real)).abs()
-    return out.assign(is_real=out["date"] == real, overlaps_real=(gap < pd.Timedelta(days=365)) & (out["date"] != real))
-
-
-def placebo_summary(table: pd.DataFrame) -> dict:
-    """The real date's estimate against the placebos' (on the log scale, by distance from 0): ``estimable``
-    placebos, ``rank`` of the real one among all estimable dates (1 = farthest from no change), and
-    ``share_at_least_as_extreme`` (placebos with |log estimate| >= the real one's); NaN when not estimable."""
-    real = table.loc[table["is_real"], "estimate"]
-    fake = np.abs(np.log(table.loc[~table["is_real"], "estimate"].dropna().to_numpy(float)))
-    if real.empty or not np.isfinite(real.iloc[0]) or not len(fake):
-        return {"estimable": len(fake), "rank": np.nan, "share_at_least_as_extreme": np.nan}
-    x = abs(np.log(float(real.iloc[0])))
-    return {
-        "estimable": len(fake),
-        "rank": int((fake > x).sum()) + 1,
-        "share_at_least_as_extreme": float((fake >= x).mean()),
-    }
-
-
 def record_event_study(
     dataset: str,
     threshold: int,
@@ -280,8 +275,9 @@ def record_event_study(
     monthly: pd.DataFrame,
 ) -> list[str]:
     """Findings ``thresholds.<ds>.period.*``: the window covered, intake per month and its before / after
-    ratio (with and without the ``peak`` month), the difference in differences without the peak month,
-    the placebo dates and their summary, the event study and the monthly series; one line each."""
+    ratio (with and without the ``peak`` months, the busiest before and after the date, ``peak_months``), the
+    difference in differences without them, the placebo dates and their summary (``placebo.record_placebos``),
+    the event study and the monthly series (short months without a rate); one line each."""
     from .adjust import record_estimate
     from .findings import record_finding, slug
 
@@ -335,36 +331,50 @@ def record_event_study(
                 1e-6,
             )
         )
+    months = ", ".join(_months(peak)) or "no month"
     for r in intake_peak.to_dict("records"):
+        p = f"{base}.{slug(r['label'])}"
+        counts = f"{r['before']:,} in {r['months_before']:.1f} months against {r['after']:,} in {r['months_after']:.1f}"
         lines.append(
             record_estimate(
-                f"{base}.{slug(r['label'])}.intake_rate_ratio.without_peak_month",
+                f"{p}.intake_rate_ratio.without_peak_months",
                 r["ratio"],
                 r["ci_low"],
                 r["ci_high"],
-                f"as intake_rate_ratio without {peak}: {r['before']:,} in "
-                f"{r['months_before']:.1f} months against {r['after']:,} in {r['months_after']:.1f}",
+                f"as intake_rate_ratio without {months} (the busiest month on each side): {counts}",
             )
         )
-    record_finding(
-        f"{base}.peak_month",
-        peak or None,
-        reason=None if peak else "no source post after the date",
-        note="the calendar month after the date with the most source posts",
-    )
-    name = f"{base}.did.odds_ratio_reaching_{threshold}.adjusted.without_peak_month"
+        lines.append(
+            record_estimate(
+                f"{p}.intake_rate_ratio_overdispersed.without_peak_months",
+                r["quasi_ratio"],
+                r["quasi_ci_low"],
+                r["quasi_ci_high"],
+                f"as intake_rate_ratio_overdispersed without {months} (the busiest month on each side): {counts}; "
+                f"dispersion {r['quasi_dispersion']:.1f}",
+                1e-6,
+            )
+        )
+    for side, month in zip(("before", "after"), _peak_sides(peak), strict=True):
+        record_finding(
+            f"{base}.peak_month" + ("" if side == "after" else "_before"),
+            month or None,
+            reason=None if month else f"no source post {side} the date",
+            note=f"the calendar month {side} the date with the most source posts",
+        )
+    name = f"{base}.did.odds_ratio_reaching_{threshold}.adjusted.without_peak_months"
     lines.append(
         record_estimate(
             name,
             peak_did["estimate"],
             peak_did["ci_low"],
             peak_did["ci_high"],
-            f"ratio of odds ratios without {peak}; {peak_did['method']}; {peak_did['cascades']:,} cascades"
+            f"ratio of odds ratios without {months}; {peak_did['method']}; {peak_did['cascades']:,} cascades"
             + (f"; {peak_did['note']}" if peak_did["note"] else ""),
             1e-6,
         )
     )
-    lines += _record_placebos(base, threshold, placebos)
+    lines += record_placebos(base, threshold, placebos)
     record_finding(
         f"{base}.event_study",
         events,
@@ -372,7 +382,7 @@ def record_event_study(
         note="rumour vs non-rumour odds ratio of crossing by bin, relative to the last bin before the date",
     )
     for label, g in monthly.groupby("label", sort=True):
-        cols = ["month", "days", "sources", "sources_per_month", "share", "ci_low", "ci_high", "few"]
+        cols = ["month", "days", "sources", "sources_per_month", "share", "ci_low", "ci_high", "few", "short"]
         record_finding(
             f"{base}.monthly.{slug(label)}",
             g[cols],
@@ -382,73 +392,11 @@ def record_event_study(
     return lines
 
 
+def _peak_sides(peak) -> tuple[str, str]:
+    """(before, after) from ``peak``: one month (the after side's, as ``peak_month``) or ``peak_months``."""
+    return ("", peak) if isinstance(peak, str) else (str(peak[0]), str(peak[1]))
+
+
 def _tolerance(table: pd.DataFrame, tol: float) -> float | None:
     """``tol`` for a table holding a float; None when every float column is empty (then it holds no floats)."""
     return tol if any(table[c].dtype.kind == "f" and table[c].notna().any() for c in table) else None
-
-
-def _record_placebos(base: str, threshold: int, placebos: pd.DataFrame) -> list[str]:
-    from .findings import record_finding
-
-    s = placebo_summary(placebos)
-    table = placebos[["date", "is_real", "overlaps_real", "estimate", "ci_low", "ci_high", "cascades", "note"]]
-    record_finding(
-        f"{base}.placebo",
-        table,
-        tolerance=_tolerance(table, 1e-6),
-        note=f"ratio of odds ratios of reaching {threshold:,} at each cut date, 12 months either side",
-    )
-    record_finding(f"{base}.placebo.estimable", int(s["estimable"]), note="placebo dates with an estimate")
-    why = "the real date's estimate or every placebo is not estimable"
-    record_finding(
-        f"{base}.placebo.rank",
-        None if np.isnan(s["rank"]) else int(s["rank"]),
-        reason=why,
-        note="the real date's rank among all estimable dates by |log ratio of odds ratios| (1 = largest)",
-    )
-    share = s["share_at_least_as_extreme"]
-    record_finding(
-        f"{base}.placebo.share_at_least_as_extreme",
-        None if np.isnan(share) else share,
-        tolerance=1e-12,
-        reason=why,
-        note="share of placebo dates whose |log estimate| is at least the real date's",
-    )
-    return [f"{base}.placebo: rank {s['rank']} of {s['estimable'] + 1}, share at least as extreme {share:.3g}"]
-
-
-def add_to_box(box, threshold: int) -> None:
-    """The findings-box sentences of the 2013 section (intake per month; the difference in differences read
-    against the placebo dates), each added only when its findings were recorded; the direction and the reading
-    against the placebos (at least 10% of them as extreme: "not peculiar to the date") follow the findings."""
-    from . import narrative as nv
-    from .adjust import box_add
-
-    p = f"{box.prefix}.period"
-    box_add(
-        box,
-        "The collection's rumour intake falls from {.period.rumour.before.sources_per_month:number} source "
-        "posts a month to {.period.rumour.after.sources_per_month:number} (a ratio of monthly rates of "
-        "{.period.rumour.intake_rate_ratio_overdispersed:ratio}; the collection covers "
-        "{.period.window.months_before:number} months before the date and {.period.window.months_after:number} "
-        "after), a fact about how the collection was assembled, not about Weibo or the law.",
-        see="intake-rates",
-    )
-    found = nv.recorded()
-    did_value = (found.get(f"{p}.did.odds_ratio_reaching_{threshold}.adjusted") or {}).get("value")
-    share = (found.get(f"{p}.placebo.share_at_least_as_extreme") or {}).get("value")
-    if did_value is None or share is None:
-        return
-    reading = (
-        "a drift in the collection, not a break at the interpretation"
-        if share >= 0.1
-        else "the change stands out among the placebos, though it is still not the law's effect"
-    )
-    box_add(
-        box,
-        f"Rumours' odds of crossing {'fell' if did_value < 1 else 'rose'} relative to non-rumours' (a ratio of "
-        f"odds ratios of {{.period.did.odds_ratio_reaching_{threshold}.adjusted:ratio}}, clustered by author), "
-        "and {.period.placebo.share_at_least_as_extreme:share} of fake dates in 2012–2013 give a change at least "
-        f"as far from 1: {reading}.",
-        see="placebo",
-    )

@@ -32,12 +32,16 @@ def collection_span(cascades: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]
     return t.min().normalize().tz_convert("UTC"), (t.max().normalize() + pd.Timedelta(days=1)).tz_convert("UTC")
 
 
-def window(span, date: str = IN_FORCE, months: int = 12) -> dict:
+def window(span, date: str = IN_FORCE, months: int = 12, matched: bool = False) -> dict:
     """The ``months`` either side of ``date``, clipped to ``span``: ``start``, ``cut``, ``end`` (UTC) and the
-    lengths ``months_before`` / ``months_after`` actually covered (0 when a side lies outside the span)."""
+    lengths ``months_before`` / ``months_after`` actually covered (0 when a side lies outside the span). With
+    ``matched``, the longer side is cut to the shorter side's length (the same time either side of the cut)."""
     cut = cut_time(date)
     start = max(cut - pd.DateOffset(months=months), span[0])
     end = min(cut + pd.DateOffset(months=months), span[1])
+    if matched:
+        half = max(min(cut - start, end - cut), pd.Timedelta(0))
+        start, end = cut - half, cut + half
     length = lambda a, b: max((b - a) / pd.Timedelta(days=1), 0.0) / MONTH_DAYS  # noqa: E731
     return {
         "start": start,
@@ -99,19 +103,24 @@ def rate_ratio(k1: int, t1: float, k2: int, t2: float, level: float = LEVEL) -> 
     return {"ratio": (k1 / t1) / (k2 / t2), "ci_low": lo / (1 - lo) * scale, "ci_high": hi / (1 - hi) * scale}
 
 
-def monthly_counts(frame: pd.DataFrame, span, date: str, months_before: int, label: str | None = None) -> pd.DataFrame:
+def monthly_counts(
+    frame: pd.DataFrame, span, date: str, months_before: int, label: str | None = None, drop_months=()
+) -> pd.DataFrame:
     """Source posts per relative month from ``months_before`` before ``date`` to the end of ``span``:
-    ``k``, ``start`` (UTC), ``days`` observed, ``sources`` (of ``label``, or all)."""
+    ``k``, ``start`` (UTC), ``days`` observed, ``sources`` (of ``label``, or all). The Beijing calendar months
+    ``drop_months`` (YYYY-MM) are left out: their posts and their days (a relative month left with none goes)."""
     cut = cut_time(date)
     first = max(cut - pd.DateOffset(months=months_before), span[0])
     k0, k1 = int(relative_month(pd.Series([first]), date)[0]), int(relative_month(pd.Series([span[1]]), date)[0])
     rows = []
     for k in range(k0, k1 + 1):
         a, b = max(_month_start(date, k), span[0]), min(_month_start(date, k + 1), span[1])
-        if b > a:
-            rows.append({"k": k, "start": _month_start(date, k), "days": (b - a) / pd.Timedelta(days=1)})
-    out = pd.DataFrame(rows)
+        days = (b - a) / pd.Timedelta(days=1) - sum(_month_days(m, a, b) * MONTH_DAYS for m in _months(drop_months))
+        if days > 1e-9:
+            rows.append({"k": k, "start": _month_start(date, k), "days": days})
+    out = pd.DataFrame(rows, columns=["k", "start", "days"])
     sub = frame if label is None else frame[frame["label"] == label]
+    sub = without_month(sub, drop_months)
     counts = pd.Series(relative_month(sub["created_at"], date)).value_counts()
     return out.assign(sources=out["k"].map(counts).fillna(0).astype(int))
 
@@ -141,17 +150,30 @@ def overdispersed_rate_ratio(counts: pd.DataFrame, level: float = LEVEL) -> dict
     }
 
 
-def peak_month(frame: pd.DataFrame, span, date: str = IN_FORCE) -> str:
-    """The Beijing calendar month (YYYY-MM) after ``date`` with the most source posts, within the span."""
-    t = frame.loc[frame["created_at"] >= cut_time(date), "created_at"]
+def _months(months) -> list[str]:
+    """``months`` (one YYYY-MM, or several) as a list without empty strings."""
+    return [m for m in ([months] if isinstance(months, str) else list(months)) if m]
+
+
+def peak_month(frame: pd.DataFrame, span, date: str = IN_FORCE, side: str = "after", months: int = 12) -> str:
+    """The Beijing calendar month (YYYY-MM) with the most source posts on ``side`` (``after`` / ``before``) of
+    ``date``, within the window of ``months`` clipped to the span; "" when that side holds no source post."""
+    w = window(span, date, months)
+    lo, hi = (w["cut"], w["end"]) if side == "after" else (w["start"], w["cut"])
+    t = frame.loc[(frame["created_at"] >= lo) & (frame["created_at"] < hi), "created_at"]
     if t.empty:
         return ""
     return str(t.dt.tz_convert(TZ).dt.strftime("%Y-%m").value_counts().sort_index().idxmax())
 
 
-def without_month(frame: pd.DataFrame, month: str) -> pd.DataFrame:
-    """``frame`` without the source posts of the Beijing calendar month ``month`` (YYYY-MM)."""
-    return frame[frame["created_at"].dt.tz_convert(TZ).dt.strftime("%Y-%m") != month]
+def peak_months(frame: pd.DataFrame, span, date: str = IN_FORCE, months: int = 12) -> list[str]:
+    """[the busiest calendar month before ``date``, the busiest after] (``peak_month``; "" for an empty side)."""
+    return [peak_month(frame, span, date, side, months) for side in ("before", "after")]
+
+
+def without_month(frame: pd.DataFrame, month) -> pd.DataFrame:
+    """``frame`` without the source posts of the Beijing calendar month ``month`` (YYYY-MM; or several)."""
+    return frame[~frame["created_at"].dt.tz_convert(TZ).dt.strftime("%Y-%m").isin(_months(month))]
 
 
 def _month_days(month: str, lo: pd.Timestamp, hi: pd.Timestamp) -> float:
@@ -161,23 +183,22 @@ def _month_days(month: str, lo: pd.Timestamp, hi: pd.Timestamp) -> float:
     return max((min(b.tz_convert("UTC"), hi) - max(a, lo)) / pd.Timedelta(days=1), 0.0) / MONTH_DAYS
 
 
-def intake_rates(
-    frame: pd.DataFrame, span, date: str = IN_FORCE, months: int = 12, drop_month: str = ""
-) -> pd.DataFrame:
+def intake_rates(frame: pd.DataFrame, span, date: str = IN_FORCE, months: int = 12, drop_month="") -> pd.DataFrame:
     """Per label: source posts before and after ``date`` over the covered window, each as a rate per month
     (Garwood interval), and the before / after ratio of the rates (conditional Wilson, and quasi-Poisson on the
-    monthly counts). With ``drop_month`` (YYYY-MM) that month's posts and its days are left out."""
+    monthly counts). With ``drop_month`` (a YYYY-MM, or several) those months' posts and days are left out."""
     w = window(span, date, months)
     d = frame[(frame["created_at"] >= w["start"]) & (frame["created_at"] < w["end"])]
     mb, ma = w["months_before"], w["months_after"]
-    if drop_month:
-        d = without_month(d, drop_month)
-        mb, ma = mb - _month_days(drop_month, w["start"], w["cut"]), ma - _month_days(drop_month, w["cut"], w["end"])
+    for m in _months(drop_month):
+        d = without_month(d, m)
+        mb, ma = mb - _month_days(m, w["start"], w["cut"]), ma - _month_days(m, w["cut"], w["end"])
     rows = []
     for label, g in d.groupby("label", sort=True):
         before, after = int((g["created_at"] < w["cut"]).sum()), int((g["created_at"] >= w["cut"]).sum())
         rb, ra = poisson_rate(before, mb), poisson_rate(after, ma)
-        q = {} if drop_month else overdispersed_rate_ratio(monthly_counts(g, (w["start"], w["end"]), date, months))
+        counts = monthly_counts(g, (w["start"], w["end"]), date, months, drop_months=_months(drop_month))
+        q = overdispersed_rate_ratio(counts)
         rr = rate_ratio(before, mb, after, ma)
         rows.append(
             {

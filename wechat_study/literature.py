@@ -229,7 +229,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             "Around the 2013 interpretation, CED describes its own collection, not Weibo: its rumour "
             "intake per month falls after 2013-09-10"
         ),
-        our_finding="thresholds.ced.period.rumour.intake_rate_ratio",
+        our_finding="thresholds.ced.period.rumour.intake_rate_ratio_overdispersed",
         our_population=(
             "CED's rumour source posts per month, in the 12.0 months before 2013-09-10 and the 7.0 after (its last "
             "source post is from 2014-04-10)"

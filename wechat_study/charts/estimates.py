@@ -159,8 +159,10 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
 
 def monthly_share_chart(monthly: pd.DataFrame) -> alt.LayerChart:
     """Share crossing per month counted from the date (``event_study.monthly_series``), by label, with 95%
-    bands; months with few cascades (``few``) drawn as hollow points; a rule at month 0."""
-    data, color = _grouped(monthly.dropna(subset=["share"]).rename(columns={"label": "group"}))
+    bands; months with few cascades (``few``) drawn as hollow points, months observed for less than half a month
+    (``short``) left out; a rule at month 0."""
+    keep = ~monthly["short"].astype(bool) if "short" in monthly else slice(None)
+    data, color = _grouped(monthly[keep].dropna(subset=["share"]).rename(columns={"label": "group"}))
     x = alt.X("k:Q", title="months from the date (0 = its first month)")
     base = alt.Chart(data).encode(x=x, color=color)
     band = base.mark_area(opacity=0.12).encode(y="ci_low:Q", y2="ci_high:Q")

@@ -1,0 +1,104 @@
+"""The findings-box sentences of the 2013 section of report 03 (``event_study.add_to_box``).
+
+Each sentence is added only when the findings it names were recorded; its wording follows them:
+- the difference in differences over the full windows (12 months before, what the collection covers after) is
+  read against the matched window (the before side cut to the after side's length): where the matched estimate's
+  interval covers 1 and the full one's does not, the change "disappears"; where it is nearer 1, it "shrinks";
+- the reading against placebo dates follows the clean placebos (windows not containing the real date): at least
+  10% of them as far from 1 reads as "not peculiar to the date"; the pooled share is given second; with no clean
+  placebo the sentence says the placebos cannot tell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _value(found: dict, name: str):
+    return (found.get(name) or {}).get("value")
+
+
+def matched_clause(full: tuple, matched: tuple) -> str:
+    """How the matched-window estimate reads against the full one, each (estimate, ci_low, ci_high)."""
+    if any(v is None or not np.isfinite(v) for v in (*full, *matched)):
+        return ""
+    covers = lambda t: t[1] <= 1 <= t[2]  # noqa: E731
+    if covers(matched) and not covers(full):
+        return "disappears"
+    if abs(np.log(matched[0])) < abs(np.log(full[0])):
+        return "shrinks"
+    return "holds"
+
+
+def placebo_reading(clean_share, clean_n: int) -> str:
+    """The reading of the real date against the clean placebos (``clean_n`` of them, ``clean_share`` as extreme)."""
+    if not clean_n or clean_share is None:
+        return "no placebo window is clear of the real date, so the placebos cannot tell a break from a drift"
+    if clean_share >= 0.1:
+        return "the change is not peculiar to the date"
+    return "the change stands out among the placebos, though it is still not the law's effect"
+
+
+def add_to_box(box, threshold: int) -> None:
+    """Intake per month; the difference in differences, full and matched window, with the three-period shares;
+    the reading against the clean placebos."""
+    from . import narrative as nv
+    from .adjust import box_add
+
+    p, did = f"{box.prefix}.period", f".period.did.odds_ratio_reaching_{threshold}.adjusted"
+    box_add(
+        box,
+        "The collection's rumour intake falls from {.period.rumour.before.sources_per_month:number} source "
+        "posts a month to {.period.rumour.after.sources_per_month:number} (a ratio of monthly rates of "
+        "{.period.rumour.intake_rate_ratio_overdispersed:ratio}, allowing for months that vary more than Poisson "
+        "counts; the collection covers {.period.window.months_before:number} months before the date and "
+        "{.period.window.months_after:number} after), a fact about how the collection was assembled, not about "
+        "Weibo or the law.",
+        see="intake-rates",
+    )
+    found = nv.recorded()
+    trio = lambda n: tuple(_value(found, box.prefix + n + s) for s in ("", ".ci_low", ".ci_high"))  # noqa: E731
+    full, matched = trio(did), trio(did + ".matched_window")
+    if full[0] is None:
+        return
+    clause = matched_clause(full, matched)
+    text = (
+        "Over {.period.window.months_before:number} months before against {.period.window.months_after:number} after, "
+        f"rumours' odds of crossing "
+        f"{'fell' if full[0] < 1 else 'rose'} relative to non-rumours' (a ratio of odds ratios of {{{did}:ratio}}, "
+        "adjusted for reach, clustered by author)"
+    )
+    if clause:
+        text += (
+            f", but with the before window cut to the after window's length the ratio is {{{did}.matched_window:ratio}}"
+            f": the {'change' if clause == 'holds' else 'fall' if full[0] < 1 else 'rise'} {clause} when the "
+            "windows are matched"
+        )
+    seg = f".period.non_rumour.{{}}.share_reaching_{threshold}"
+    parts = [seg.format(s) for s in ("first_half_before", "second_half_before", "after")]
+    if all(_value(found, box.prefix + n) is not None for n in parts):
+        text += (
+            f"; non-rumours' share crossing was {{{parts[0]}:share}} in the first half of the before window, "
+            f"{{{parts[1]}:share}} in the second half and {{{parts[2]}:share}} after the date"
+        )
+    box_add(box, text + ".", see="period-matched")
+    share, n = (
+        _value(found, f"{p}.placebo.clean.share_at_least_as_extreme"),
+        _value(found, f"{p}.placebo.clean.estimable"),
+    )
+    if _value(found, f"{p}.placebo.share_at_least_as_extreme") is None:
+        return
+    reading = placebo_reading(share, n or 0)
+    if n and share is not None:
+        box_add(
+            box,
+            "Of the {n:count} placebo dates in 2012–2013 whose windows do not contain the real date, "
+            "{.period.placebo.clean.at_least_as_extreme:count} "
+            "({.period.placebo.clean.share_at_least_as_extreme:share}) "
+            "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all placebo "
+            f"dates): {reading}.",
+            see="placebo",
+            n=n,
+        )
+    else:
+        box_add(box, f"Among the placebo dates, {reading}.", see="placebo")
