@@ -74,6 +74,11 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     }
 
 
+def count(share: float, n: int) -> str:
+    """"k of n" for a share of ``n`` placebo dates ("none of 0" when there are none)."""
+    return f"{round(share * n):,} of {n:,}" if n and np.isfinite(share) else f"none of {n:,}"
+
+
 def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: int = 12) -> list[str]:
     """Findings ``<base>.placebo`` (the table), ``.estimable``, ``.rank``, ``.share_at_least_as_extreme`` (all
     placebos) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``."""
@@ -102,8 +107,8 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
         value(s["share_at_least_as_extreme"], float),
         tolerance=1e-12,
         reason=why,
-        note="share of all placebo dates (windows containing the real date or not) whose |log estimate| is at "
-        "least the real date's",
+        note=f"{count(s['share_at_least_as_extreme'], s['estimable'])} placebo dates (windows containing the real "
+        "date or not) have |log estimate| at least the real date's",
     )
     clean = "placebo dates whose window does not contain the real date"
     record_finding(f"{base}.placebo.clean.estimable", int(s["clean_estimable"]), note=f"{clean}, with an estimate")
@@ -118,7 +123,8 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
         value(s["clean_share_at_least_as_extreme"], float),
         tolerance=1e-12,
         reason=why if s["clean_estimable"] else f"no {clean}",
-        note=f"share of the {clean} whose |log estimate| is at least the real date's",
+        note=f"{count(s['clean_share_at_least_as_extreme'], s['clean_estimable'])} {clean} have |log estimate| "
+        "at least the real date's",
     )
     return [
         f"{base}.placebo: rank {s['rank']} of {s['estimable'] + 1}, share at least as extreme "
