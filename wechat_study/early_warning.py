@@ -377,7 +377,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
         (("Against that count, SEISMIC's AUC changes by {.auc_gain.seismic.T:difference}, "
           "the pooled Hawkes model's by {.auc_gain.hawkes_pooled.T:difference}, the feature model's by "
           "{.auc_gain.feature_model.T:difference} and the per-cascade Hawkes fit's by "
-          "{.auc_gain.hawkes.T:difference} (paired bootstrap 95% intervals)."), "auc-table"),
+          "{.auc_gain.hawkes.T:difference} (paired 95% intervals, source authors resampled)."), "auc-table"),
         (("The warning is weaker on rumours (posts Weibo refuted, the kind the law targets): the count's AUC is "
           "{.auc.count_baseline.T.rumour:auc} on rumours and {.auc.count_baseline.T.non_rumour:auc} on "
           "non-rumours."), "by-label"),

@@ -40,8 +40,8 @@ def placebo_reading(clean_share, clean_n: int) -> str:
 
 
 def add_to_box(box, threshold: int) -> None:
-    """Intake per month; the difference in differences, full and matched window, with the three-period shares;
-    the reading against the clean placebos."""
+    """Two sentences: intake per month; the difference in differences, full and matched window, read against
+    the clean placebos (the three-period shares are told beside their table)."""
     from . import narrative as nv
     from .adjust import box_add
 
@@ -74,31 +74,20 @@ def add_to_box(box, threshold: int) -> None:
             f": the {'change' if clause == 'holds' else 'fall' if full[0] < 1 else 'rise'} {clause} when the "
             "windows are matched"
         )
-    seg = f".period.non_rumour.{{}}.share_reaching_{threshold}"
-    parts = [seg.format(s) for s in ("first_half_before", "second_half_before", "after")]
-    if all(_value(found, box.prefix + n) is not None for n in parts):
-        text += (
-            f"; non-rumours' share crossing was {{{parts[0]}:share}} in the first half of the before window, "
-            f"{{{parts[1]}:share}} in the second half and {{{parts[2]}:share}} after the date"
-        )
-    box_add(box, text + ".", see="period-matched")
     share, n = (
         _value(found, f"{p}.placebo.clean.share_at_least_as_extreme"),
         _value(found, f"{p}.placebo.clean.estimable"),
     )
-    if _value(found, f"{p}.placebo.share_at_least_as_extreme") is None:
-        return
-    reading = placebo_reading(share, n or 0)
-    if n and share is not None:
-        box_add(
-            box,
-            "Of the {n:count} placebo dates in 2012–2013 whose windows do not contain the real date, "
-            "{.period.placebo.clean.at_least_as_extreme:count} "
-            "({.period.placebo.clean.share_at_least_as_extreme:share}) "
-            "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all placebo "
-            f"dates): {reading}.",
-            see="placebo",
-            n=n,
-        )
-    else:
-        box_add(box, f"Among the placebo dates, {reading}.", see="placebo")
+    if _value(found, f"{p}.placebo.share_at_least_as_extreme") is not None:
+        reading = placebo_reading(share, n or 0)
+        if n and share is not None:
+            text += (
+                "; of the {n:count} placebo dates in 2012–2013 whose windows leave out the real date, "
+                "{.period.placebo.clean.at_least_as_extreme:count} "
+                "({.period.placebo.clean.share_at_least_as_extreme:share}) "
+                "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all "
+                f"placebo dates): {reading}"
+            )
+        else:
+            text += f"; among the placebo dates, {reading}"
+    box_add(box, text + ".", see="period-matched", n=n)

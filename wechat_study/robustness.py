@@ -44,16 +44,9 @@ def common_support(
 
 
 def _row(spec, estimand, estimate=np.nan, ci=(np.nan, np.nan), n=0, excluded=0, note="") -> dict:
-    return {
-        "specification": spec,
-        "estimand": estimand,
-        "estimate": float(estimate),
-        "ci_low": float(ci[0]),
-        "ci_high": float(ci[1]),
-        "cascades": int(n),
-        "excluded": int(excluded),
-        "note": note,
-    }
+    """``adjust._result`` with the specification in place of the method, and no p-value."""
+    r = adjust._result(spec, estimand, estimate, ci, n=n, excluded=excluded, note=note)
+    return {"specification": r.pop("method")} | {k: v for k, v in r.items() if k != "p_value"}
 
 
 def _terms(covs, spline: bool) -> str:
