@@ -34,6 +34,38 @@ def load_ced(root):
     return ced.load(root, workers=1)
 
 
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_error_of_the_package_survives_pickling():
+    import pickle
+
+    import wechat_study.cli  # noqa: F401  (every module that defines an error)
+    import wechat_study.fetch  # noqa: F401
+    import wechat_study.reporting  # noqa: F401
+
+    classes = [ws.WechatStudyError, *_subclasses(ws.WechatStudyError)]
+    assert len(classes) >= 10
+    for cls in classes:
+        e = cls("f.csv", "a problem", 3, "run this") if issubclass(cls, ws.DataError) else cls("a problem")
+        back = pickle.loads(pickle.dumps(e))
+        assert type(back) is cls and str(back) == str(e), cls
+        if isinstance(e, ws.DataError):
+            assert (back.path, back.problem, back.record, back.hint) == ("f.csv", "a problem", 3, "run this")
+
+
+def test_bad_input_read_by_worker_processes_is_the_same_one_line_error(tmp_path):
+    bad = rec("a2")
+    del bad["date"]
+    make_ced(tmp_path, [rec("a1"), bad])
+    with pytest.raises(ws.DataError) as e:
+        ced.load(tmp_path, workers=2)
+    assert str(e.value) == f"{SHOWN}: record 1: missing field 'date'"
+
+
 def test_malformed_json_names_the_file(tmp_path):
     make_ced(tmp_path, None, text='[{"mid": "a1", ')
     with pytest.raises(ws.DataError) as e:

@@ -25,6 +25,9 @@ class DataError(WechatStudyError, ValueError):
             message += f" ({hint})"
         super().__init__(message)
 
+    def __reduce__(self):  # so that an error raised in a worker process reaches the parent intact
+        return type(self), (self.path, self.problem, self.record, self.hint)
+
 
 class FetchError(WechatStudyError, RuntimeError):
     """A download, mirror archive or verification failed; ``data/raw/NAME`` was left as it was."""
