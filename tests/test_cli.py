@@ -137,6 +137,15 @@ def test_run_parameter_of_the_wrong_type(capsys):
     assert "dataset='weibo' is not a data set" in line and "synthetic" in line
 
 
+@pytest.mark.parametrize("text", ["2014-01-01", "2014-01-01 10:00:00", "!!binary aGVsbG8=", "!!set {a: null}"])
+def test_run_parameter_that_yaml_types_oddly_gets_one_line(capsys, text):
+    assert notebooks.parse_value("[2014-01-01, 5]") == ["2014-01-01", 5]  # a date is its ISO text
+    date = notebooks.check("03-legal-thresholds", {"interpretation_date": notebooks.parse_value("2014-01-01")})
+    assert date == {"interpretation_date": "2014-01-01"}
+    line = main(capsys, "run", "03", "-p", "threshold_reposts", text, code=1)
+    assert "threshold_reposts takes a whole number (default 500), not " in line and "Traceback" not in line
+
+
 def test_run_parameter_given_twice(capsys):
     assert "given twice" in main(capsys, "run", "03", "-p", "seed", "1", "-p", "seed", "2", code=2)
 

@@ -123,13 +123,31 @@ def parse_value(text: str):
     import yaml
 
     try:
-        value = yaml.safe_load(text)
+        value = _plain(yaml.safe_load(text))
     except yaml.YAMLError:
+        return text
+    except TypeError:  # a YAML type a notebook parameter cannot hold (!!binary, !!set, ...): keep the text
         return text
     if isinstance(value, str):
         number = _number_text(value)
         return value if number is None else number
     return value
+
+
+def _plain(value):
+    """``value`` with YAML's dates and times as ISO text (``2014-01-01`` -> "2014-01-01"); a type no notebook
+    parameter holds (bytes, sets, ...) raises ``TypeError``."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"{type(value).__name__} is not a parameter value")
 
 
 def _number_text(text: str):
@@ -231,6 +249,7 @@ def check(stem: str, overrides: dict) -> dict:
                                     f"{', '.join(sorted(choices))}")
         elif not _fits(value, default):
             raise NotebookError(f"{stem}: {name} takes {_kind(default)} (default {json.dumps(default)}), "
-                                f"not {json.dumps(value, ensure_ascii=False)}; its parameters are: {describe(stem)}")
+                                f"not {json.dumps(value, ensure_ascii=False, default=str)}; its parameters are: "
+                                f"{describe(stem)}")
         out[name] = _normalised(value, default)
     return out
