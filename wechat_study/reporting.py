@@ -356,12 +356,6 @@ def default_out(stem: str, overrides: dict) -> Path:
     return runs_dir() / name
 
 
-def _ignore_runs(out: Path) -> None:
-    """Give ``runs/`` a ``.gitignore`` of its own when ``out`` is in it, so that runs are never committed."""
-    if out.resolve().parent == runs_dir().resolve() and not (runs_dir() / ".gitignore").is_file():
-        write_text(runs_dir() / ".gitignore", "# written by `wechat-study run`: runs are not committed\n*\n")
-
-
 def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | None = None, force: bool = False,
             mirror=None) -> Run:
     """Run one notebook with ``params`` overriding its defaults, into its own folder.
@@ -384,7 +378,6 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
     out = Path(out) if out is not None else default_out(stem, overrides)
     check_output(out, RUN_OWNER)
     r = run(stem, overrides=overrides, force=force, mirror=mirror)
-    _ignore_runs(out)
     with staged_dir(out, owner=RUN_OWNER) as staging:
         write_text(staging / f"{stem}.ipynb", r.executed.read_text("utf-8"))
         write_text(staging / f"{stem}.html", render(r.executed, stem))
