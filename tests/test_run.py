@@ -130,6 +130,9 @@ def test_default_folder_names():
     assert reporting.default_out("05-early-warning", {"observation_minutes": [30, 60], "test_share": 0.5}).name == \
         "05-early-warning-observation_minutes-30_60-test_share-0.5"
     assert reporting.default_out("02-repost-cascades", {"compare": []}).name == "02-repost-cascades-compare-none"
+    pairs = [(-5000, 5000), ("2013/09/10", "2013 09 10"), ("CED", "ced"), (0.5, "0.5x")]
+    for a, b in pairs:  # values the slug alone would merge get folders of their own
+        assert reporting.default_out("03", {"v": a}) != reporting.default_out("03", {"v": b}), (a, b)
     long = reporting.default_out("05-early-warning", {"clock_minutes": list(range(100))}).name
     assert long.startswith("05-early-warning-") and len(long) < 40
 

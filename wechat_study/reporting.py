@@ -343,9 +343,15 @@ def runs_dir() -> Path:
 
 
 def _slug_value(value) -> str:
+    """``value`` as a folder-name part; where the slug drops characters (``-5000``, ``2013/09/10``) a short
+    digest of the exact value is added, so that two values never share a folder."""
     if isinstance(value, list):
         return "_".join(_slug_value(v) for v in value) or "none"
-    return re.sub(r"[^a-z0-9.]+", "_", str(value).lower()).strip("_") or "x"
+    text = json.dumps(value) if isinstance(value, bool) else str(value)
+    slug = re.sub(r"[^a-z0-9.]+", "_", text.lower()).strip("_") or "x"
+    if slug != text:
+        slug += "_" + hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()[:6]
+    return slug
 
 
 def default_out(stem: str, overrides: dict) -> Path:
