@@ -156,6 +156,21 @@ def test_a_csv_missing_a_column(tmp_path):
     )
 
 
+def test_a_csv_header_with_a_column_twice_and_a_parquet_file_named_csv(tmp_path):
+    folder = tmp_path / "data" / "repost_cascades"
+    folder.mkdir(parents=True)
+    (folder / "7.csv").write_text("origin_id,origin_uid,id,uid,created_at,uid\n,,P1,h1,2020,h9\n", "utf-8")
+    with pytest.raises(ws.DataError) as e:
+        wbmsf.load(tmp_path)
+    assert str(e.value) == "data/repost_cascades/7.csv: record line 1: the header names column(s) uid more than once"
+    pd.DataFrame({"a": [1]}).to_parquet(folder / "7.csv")
+    with pytest.raises(ws.DataError) as e:
+        wbmsf.load(tmp_path)
+    assert str(e.value) == ("data/repost_cascades/7.csv: not a CSV text file: it holds a Parquet file "
+                            "(replace it with the CSV it should be)")
+    assert "\0" not in str(e.value)
+
+
 def test_a_twitter_line_that_is_not_an_edge(tmp_path):
     (tmp_path / "twitter15" / "tree").mkdir(parents=True)
     (tmp_path / "twitter15" / "label.txt").write_text("true:1000000000000000000\n", "utf-8")
