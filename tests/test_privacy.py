@@ -283,3 +283,27 @@ def test_row_order_and_clustered_intervals_do_not_depend_on_the_key(monkeypatch)
     pd.testing.assert_frame_equal(a.drop(columns="account"), b.drop(columns="account"))
     assert (pd.factorize(a["account"])[0] == pd.factorize(b["account"])[0]).all()
     pd.testing.assert_frame_equal(censorship.by_reason(a, n_boot=200), censorship.by_reason(b, n_boot=200))
+
+
+def test_errors_name_a_user_id_field_but_never_print_its_value(tmp_path):
+    from wechat_study.datasets import ced
+
+    base = tmp_path / "CED_Dataset"
+    for folder in ("original-microblog", "rumor-repost", "non-rumor-repost"):
+        (base / folder).mkdir(parents=True)
+    source = {"time": 1_380_000_000, "reposts": 1, "comments": 0, "user": {"followers": 10}}
+    (base / "original-microblog" / "0_Root1_111.json").write_text(json.dumps(source), "utf-8")
+    record = {"mid": "a1", "uid": 5555512345, "parent": "", "kids": [], "text": "", "date": "2013-09-24 10:00:00"}
+    (base / "rumor-repost" / "0_Root1_111.json").write_text(json.dumps([record]), "utf-8")
+    for workers in (1, 2):
+        with pytest.raises(ws.DataError) as e:
+            ced.load(tmp_path, workers=workers)
+        assert "5555512345" not in str(e.value) and "111" not in str(e.value)
+        assert "field 'uid' is an int (a user id: not shown), not text" in str(e.value)
+    edges = pd.DataFrame({"post_id": ["p1", "p2"], "parent_id": [None, "p1"], "user_id": [5123456789.5, 7.0],
+                          "created_at": pd.to_datetime(["2020-01-01"] * 2, utc=True)})
+    edges.to_parquet(tmp_path / "e.parquet")
+    with pytest.raises(ws.DataError) as e:
+        ws.load_edgelist(tmp_path / "e.parquet")
+    assert "5123456789" not in str(e.value)
+    assert "user_id a float (a user id: not shown) is not a whole number" in str(e.value)

@@ -29,6 +29,18 @@ KEY_FILE = "pseudonym.key"
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 
 
+#: Fields that hold raw user ids or screen names: an error message names the field, never the value.
+USER_FIELDS = frozenset({"uid", "user_id", "origin_uid", "cuid", "puid", "nickname", "user"})
+
+
+def shown(field: str, value) -> str:
+    """``value`` as an error message may print it: its repr, or for a user-id field only its type."""
+    if field not in USER_FIELDS:
+        return repr(value)
+    kind = type(value).__name__
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} (a user id: not shown)"
+
+
 def key_path() -> Path:
     """``DATA/pseudonym.key``: the installation's secret key (git-ignored, mode 0600)."""
     from . import paths

@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import privacy
 from ..errors import DataError
 from ..privacy import pseudonymize, pseudonymize_arrow
 from ..quality import QualityReport
@@ -97,7 +98,7 @@ def _texts(records: list, field: str, shown: str) -> list[str]:
         raise
     if not all(type(v) is str for v in values):
         i = next(i for i, v in enumerate(values) if type(v) is not str)
-        raise DataError(shown, f"field {field!r} is {values[i]!r}, not text", record=i)
+        raise DataError(shown, f"field {field!r} is {privacy.shown(field, values[i])}, not text", record=i)
     return values
 
 
@@ -129,7 +130,8 @@ def _as_text(rows: list[tuple], counts: list[int], shown: list[str]) -> list:
         for field, k in (("mid", 0), ("parent", 2), ("uid", 1), ("date", 3)):
             for i in range(n):
                 if type(rows[start + i][k]) is not str:
-                    raise DataError(where, f"field {field!r} is {rows[start + i][k]!r}, not text", record=i)
+                    value = privacy.shown(field, rows[start + i][k])
+                    raise DataError(where, f"field {field!r} is {value}, not text", record=i)
         start += n
     raise AssertionError("a non-text value was not found again")
 

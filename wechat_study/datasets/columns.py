@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DataError
+from ..privacy import shown
 
 NAT = np.iinfo(np.int64).min
 NS_MIN, NS_MAX = pd.Timestamp.min.value, pd.Timestamp.max.value
@@ -65,7 +66,8 @@ def ids(arr, column: str, rows: Rows) -> pa.Array:
             expo = pc.match_substring_regex(arr, r"^-?\d+(\.\d+)?[eE][+-]\d+$")
             if pc.any(expo).as_py():
                 i = _first(expo)
-                rows.fail(i, f"{column} {arr[i].as_py()!r} is a number in exponent notation, which has lost digits",
+                value = shown(column, arr[i].as_py())
+                rows.fail(i, f"{column} {value} is a number in exponent notation, which has lost digits",
                           hint="write ids as text or whole numbers")
             arr = pc.replace_substring_regex(arr, r"^(-?\d+)\.0+$", r"\1")
         return arr
@@ -78,7 +80,7 @@ def ids(arr, column: str, rows: Rows) -> pa.Array:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             why = "is not a whole number" if np.floor(x[i]) != x[i] else "is too large for a float to hold exactly"
-            rows.fail(i, f"{column} {float(x[i])!r} {why}", hint="write ids as text or whole numbers")
+            rows.fail(i, f"{column} {shown(column, float(x[i]))} {why}", hint="write ids as text or whole numbers")
         whole = pa.array(np.where(known, x, 0).astype(np.int64), mask=~known)
         return whole.cast(pa.string())
     raise DataError(rows.path, f"column {column} holds {t} values; ids must be text or whole numbers")
