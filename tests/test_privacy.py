@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -12,11 +13,12 @@ import subprocess
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import wechat_study as ws
 from wechat_study import paths, privacy
-from wechat_study.privacy import pseudonymize
+from wechat_study.privacy import pseudonym, pseudonymize, pseudonymize_arrow
 
 TOKEN = re.compile(r"[A-Za-z0-9_\-]{5,}")
 
@@ -143,8 +145,8 @@ def committed_texts() -> dict[str, str]:
 
 
 def attacker_keys() -> set[str]:
-    """Every key an attacker could take from the repository: each 16-character string literal (SipHash's key
-    length) and each run of 32 hex digits (a 128-bit key) in a committed file."""
+    """Every key an attacker could take from the repository: each 16-character string literal (a 128-bit text
+    key) and each run of 32 hex digits (a 128-bit key) in a committed file."""
     keys = set()
     for text in committed_texts().values():
         keys |= set(re.findall(r"[\"']([^\"'\n\\]{16})[\"']", text))
@@ -164,7 +166,8 @@ def attack(candidates: list[str], key: str) -> set[str]:
     except UnicodeEncodeError:
         return set()
     values = pd.Series(candidates, dtype=object).to_numpy()
-    return {f"u{h:016x}" for h in pd.util.hash_array(values, hash_key=key, categorize=False).tolist()}
+    old = {f"u{h:016x}" for h in pd.util.hash_array(values, hash_key=key, categorize=False).tolist()}
+    return old | set(privacy.keyed_names(pa.array(candidates, pa.string()), key.encode("ascii"), "u").to_pylist())
 
 
 def test_a_dictionary_attack_with_everything_committed_reidentifies_no_one(corpora, raw_ids, tmp_path, monkeypatch):
@@ -191,7 +194,8 @@ def test_prepared_tables_record_the_key_fingerprint_and_are_rebuilt_when_it_chan
     monkeypatch.setenv(privacy.ENV, secrets.token_hex(16))
     before = ws.load("wechatscope").removals["account"]
     stamp = json.loads((tmp_data / "processed" / "wechatscope" / STAMP).read_text("utf-8"))
-    assert stamp["pseudonym_key"] == privacy.fingerprint() and os.environ[privacy.ENV] not in json.dumps(stamp)
+    assert stamp["pseudonyms"] == {"hash": privacy.SCHEME, "key": privacy.fingerprint()}
+    assert os.environ[privacy.ENV] not in json.dumps(stamp)
     assert is_prepared("wechatscope")
     monkeypatch.setenv(privacy.ENV, secrets.token_hex(16))
     assert not is_prepared("wechatscope")
@@ -307,3 +311,31 @@ def test_errors_name_a_user_id_field_but_never_print_its_value(tmp_path):
         ws.load_edgelist(tmp_path / "e.parquet")
     assert "5123456789" not in str(e.value)
     assert "user_id a float (a user id: not shown) is not a whole number" in str(e.value)
+
+
+def test_pseudonyms_are_keyed_blake2b_hexdigests_with_known_answers(monkeypatch):
+    """The scheme, pinned: a library upgrade that changed a pseudonym would fail here."""
+    monkeypatch.setenv(privacy.ENV, "000102030405060708090a0b0c0d0e0f")  # a public test key, not an installation's
+    known = {"1234567890": "f4290283e237ff70", "人民日报": "a3f9122d6d6f4731"}  # digests, so no pseudonym is committed
+    assert pseudonym("1234567890") == "u" + known["1234567890"]
+    assert pseudonym("人民日报", prefix="a") == "a" + known["人民日报"]
+    key = bytes(range(16))
+    for raw in ("1234567890", "人民日报", "x" * 300):
+        assert pseudonym(raw) == "u" + hashlib.blake2b(raw.encode(), key=key, digest_size=8).hexdigest()
+    many = [str(10**9 + 7919 * i) for i in range(privacy.COMPILED_FROM + 10)]  # the compiled path
+    got = pseudonymize_arrow(pa.array(many, pa.string())).to_pylist()
+    assert got[:3] + got[-3:] == [pseudonym(v) for v in many[:3] + many[-3:]]
+
+
+@pytest.mark.parametrize("key_bytes", [1, 16, 64])
+def test_the_compiled_hash_equals_hashlib_for_every_length(key_bytes):
+    from wechat_study.blake2b import blake2b_64
+
+    rng = np.random.default_rng(key_bytes)
+    key = rng.bytes(key_bytes)
+    values = [rng.bytes(n) for n in [*range(0, 300), 1000, 4096]] + [rng.bytes(10) for _ in range(1000)]
+    expected = [int.from_bytes(hashlib.blake2b(v, key=key, digest_size=8).digest(), "big") for v in values]
+    array = pa.array(values, pa.binary())
+    assert blake2b_64(array, key).tolist() == expected
+    assert blake2b_64(array.slice(7, 500), key).tolist() == expected[7:507]
+    assert blake2b_64(pa.array([], pa.binary()), key).tolist() == []

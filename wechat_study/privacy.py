@@ -1,14 +1,15 @@
 """Pseudonyms for user ids, keyed by a per-installation secret (docs/methods.md#13-pseudonyms-and-privacy).
 
-A pseudonym is a prefix (``u`` for users, ``a`` for accounts) and 16 hex digits: the 64-bit
-SipHash-2-4 of the raw id's UTF-8 text under a 128-bit secret key. The key comes from
+A pseudonym is a prefix (``u`` for users, ``a`` for accounts) and 16 hex digits: the keyed
+BLAKE2b digest (RFC 7693, 8 bytes) of the raw id's UTF-8 text under a 128-bit secret key, so
+``"u" + hashlib.blake2b(raw.encode(), key=KEY, digest_size=8).hexdigest()``. The key comes from
 ``WECHAT_STUDY_PSEUDONYM_KEY`` (32 hex digits) or else from ``DATA/pseudonym.key``, which is
 made on first use with 128 random bits, readable by its owner only (mode 0600) and ignored
 by git. No key is ever committed: without the key, hashing a list of candidate raw ids gives
 nothing to compare with the tables. The same raw id gives the same pseudonym on every run of
 one installation and in every data set, so tables can be joined on it; another installation
-(or a new key) gives other pseudonyms, so prepared tables record the key's ``fingerprint``
-and are rebuilt when it changes. Nothing committed may depend on a pseudonym's value.
+(or a new key) gives other pseudonyms, so prepared tables record ``scheme()`` (the hash and
+the key's ``fingerprint``) and are rebuilt when either changes. Nothing committed may depend on a pseudonym's value.
 """
 
 from __future__ import annotations
@@ -103,21 +104,32 @@ def fingerprint() -> str:
     return hashlib.sha256(b"wechat_study pseudonym key\0" + key()).hexdigest()[:16]
 
 
-def _hash(texts: list[str]) -> np.ndarray:
-    """SipHash-2-4 of each text's UTF-8 bytes under the 128-bit key."""
-    data = np.empty(len(texts), dtype=object)
-    data[:] = [t.encode("utf-8") for t in texts]
-    return _hash_bytes(data)
+#: What a pseudonym depends on besides the key; recorded with every prepared table.
+SCHEME = "BLAKE2b (RFC 7693), keyed, 8-byte digest, of the id's UTF-8 text; prefix + hexdigest"
+COMPILED_FROM = 50_000  # distinct ids from which the compiled hash beats hashlib's one call per id
 
 
-def _hash_bytes(data: np.ndarray) -> np.ndarray:
-    """SipHash-2-4 of each ``bytes`` object of ``data`` (an object array) under the 128-bit key."""
-    import pandas as pd
+def scheme() -> dict:
+    """What the pseudonyms of this installation depend on: the hash (``SCHEME``) and the key's fingerprint."""
+    return {"hash": SCHEME, "key": fingerprint()}
 
-    if not len(data):
-        return np.array([], np.uint64)
-    # bytes are hashed as they are; latin-1 carries all 16 key bytes through pandas' str key
-    return pd.util.hash_array(data, hash_key=key().decode("latin-1"), encoding="latin-1", categorize=False)
+
+def digests(values, key: bytes) -> np.ndarray:
+    """``hashlib.blake2b(v, key=key, digest_size=8)`` of each value of an arrow string or binary array (no
+    nulls), as big-endian uint64s: the hex digits of each, most significant first, are its ``hexdigest()``.
+
+    Short arrays are hashed by ``hashlib``; long ones by the compiled ``blake2b.blake2b_64``, which gives the
+    same digests (tests/test_privacy.py) several times faster.
+    """
+    import pyarrow as pa
+
+    if len(values) >= COMPILED_FROM:
+        from .blake2b import blake2b_64
+
+        return blake2b_64(values, key)
+    data = values.cast(pa.large_binary()).to_pylist()
+    out = b"".join([hashlib.blake2b(v, key=key, digest_size=8).digest() for v in data])
+    return np.frombuffer(out, ">u8").astype(np.uint64)
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
@@ -136,15 +148,23 @@ def _names(hashes: np.ndarray, prefix: str):
     return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(chars.tobytes()))
 
 
+def keyed_names(values, key: bytes, prefix: str):
+    """``prefix`` + the keyed BLAKE2b hexdigest (8 bytes) of each value of an arrow string array, as an arrow
+    string array; ``key`` is 1 to 64 bytes."""
+    return _names(digests(values, key), prefix)
+
+
 def pseudonymize(raw_ids, prefix: str = "u") -> np.ndarray:
     """Pseudonyms for an array of raw ids (compared as text); missing ids (None, NaN, "") stay None.
 
     Each distinct id is hashed once, so long arrays with repeats are cheap.
     """
     import pandas as pd
+    import pyarrow as pa
 
     codes, uniques = pd.factorize(pd.Series(raw_ids, dtype=object).replace("", None), use_na_sentinel=True)
-    names = _names(_hash([str(u) for u in uniques]), prefix).to_numpy(zero_copy_only=False)
+    texts = pa.array([str(u) for u in uniques], pa.string())
+    names = keyed_names(texts, key(), prefix).to_numpy(zero_copy_only=False)
     return np.append(names, None).astype(object)[codes]
 
 
@@ -155,8 +175,7 @@ def pseudonymize_arrow(raw_ids, prefix: str = "u"):
 
     ids = pc.if_else(pc.equal(raw_ids, ""), pa.scalar(None, raw_ids.type), raw_ids)
     enc = pc.dictionary_encode(ids)
-    hashes = _hash_bytes(enc.dictionary.cast(pa.binary()).to_numpy(zero_copy_only=False))
-    return _names(hashes, prefix).take(enc.indices)
+    return keyed_names(enc.dictionary, key(), prefix).take(enc.indices)
 
 
 def pseudonym(raw_id: object, prefix: str = "u") -> str:

@@ -139,7 +139,7 @@ def _table(
     post_id = _labels(f"{id_prefix}p", np.arange(n))
     n_users = n_users or max(100, n // 5)
     ranks = np.minimum(rng.zipf(user_zipf, n), n_users) - 1
-    users = pa.array(_user_ids(n_users))
+    users = _user_ids(n_users)
     is_root = par_global < 0
     return pd.DataFrame(
         {
@@ -161,12 +161,13 @@ def _table(
 
 #: Synthetic users are nobody, so their pseudonym-shaped ids use a public key, not the installation's secret
 #: one: synthetic data (and every report made from it) is the same on every installation.
-SYNTHETIC_USER_KEY = "wechat_study/v1!"
+SYNTHETIC_USER_KEY = b"wechat_study/v1!"
 
 
-def _user_ids(n: int) -> np.ndarray:
-    hashes = pd.util.hash_array(np.arange(n).astype(str).astype(object), hash_key=SYNTHETIC_USER_KEY, categorize=False)
-    return np.array([f"u{h:016x}" for h in hashes.tolist()], dtype=object)
+def _user_ids(n: int) -> pa.Array:
+    from .privacy import keyed_names
+
+    return keyed_names(pc.cast(pa.array(np.arange(n)), pa.string()), SYNTHETIC_USER_KEY, "u")
 
 
 def _labels(prefix: str, numbers: np.ndarray) -> pa.Array:
