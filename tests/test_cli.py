@@ -218,3 +218,29 @@ def test_help_names_every_catalogued_data_set():
     from wechat_study.datasets.catalog import CATALOG
 
     assert cli._catalog_names() == sorted(CATALOG)
+
+
+def test_every_notebook_parameter_declares_its_range_and_the_defaults_lie_in_it():
+    from wechat_study import notebooks
+
+    for stem in notebooks.stems():
+        declared = set(notebooks.ranges()[stem]) - {"rules"}
+        names = set()
+        for name, value in notebooks.defaults(stem).items():
+            names |= {f"{name}.{k}" for k in value} if isinstance(value, dict) else {name}
+        assert declared == names, stem
+        notebooks.check_ranges(stem, notebooks.defaults(stem))
+
+
+@pytest.mark.parametrize("spec, inside, outside, words", [
+    ("[1, inf)", [1, 10**9], [0, -5000], "at least 1"),
+    ("(0, 1)", [0.5], [0, 1, 1.5], "between 0 and 1, both excluded"),
+    ("(0, 1]", [1], [0], "more than 0 and at most 1"),
+    ("[100, 1000000]", [100, 10**6], [99, 10**6 + 1], "from 100 to 1,000,000"),
+])
+def test_a_range_in_interval_notation(spec, inside, outside, words):
+    from wechat_study import notebooks
+
+    assert notebooks.range_words(spec) == words
+    assert all(notebooks._inside(x, spec) for x in inside)
+    assert not any(notebooks._inside(x, spec) for x in outside)

@@ -24,7 +24,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputExistsError
+from .errors import OutputExistsError, disk_error
 
 MARKER = ".wechat_study-output.json"
 KINDS = ("tmp", "fetch")
@@ -129,7 +129,7 @@ def staged_dir(target: Path, owner: str | None = None):
     target = Path(target)
     if owner is not None:
         check_output(target, owner)
-    with temp_dir(target.parent, target.name) as tmp:
+    with _disk(target), temp_dir(target.parent, target.name) as tmp:
         staging = tmp / "new"
         staging.mkdir()
         yield staging
@@ -149,8 +149,25 @@ def staged_dir(target: Path, owner: str | None = None):
             raise
 
 
+@contextmanager
+def _disk(target: Path):
+    """Turn a disk's refusal to write (full, read-only) into a one-line ``DiskError`` naming ``target``."""
+    try:
+        yield
+    except OSError as e:
+        err = disk_error(e, target)
+        if err is None:
+            raise
+        raise err from e
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
+    with _disk(path):
+        _write_bytes(Path(path), data)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep(path.parent, path.name)

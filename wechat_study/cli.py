@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import WechatStudyError
+from .errors import WechatStudyError, disk_error
 
 
 def _catalog_names() -> list[str]:
@@ -104,15 +104,18 @@ def _shown_path(path: Path) -> str:
 
 
 def cmd_list(args) -> None:
-    from .corpus import is_prepared
+    from .corpus import problem
     from .datasets.catalog import CATALOG
     from .fetch import is_verified
 
     for ds in CATALOG.values():
-        state = "prepared" if is_prepared(ds.name) else ("fetched" if is_verified(ds) else "-")
+        why = problem(ds.name)
+        state = "prepared" if why is None else ("fetched" if is_verified(ds) else "-")
         print(f"{ds.name:<12} {state:<9} {len(ds.manifest):>5} files  {ds.owner}/{ds.repo}@{ds.commit[:10]}  "
               f"{ds.licence}")
         print(f"{'':<12} {ds.title}")
+        if why is not None and why != "not prepared":
+            print(f"{'':<12} processed tables: {why}; `wechat-study data prepare {ds.name}` rebuilds them")
 
 
 def cmd_fetch(args) -> None:
@@ -338,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except WechatStudyError as e:
         print(f"wechat-study: error: {_one_line(e)}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        err = disk_error(e, "a file")
+        if err is None:
+            raise
+        print(f"wechat-study: error: {_one_line(err)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("wechat-study: interrupted", file=sys.stderr)

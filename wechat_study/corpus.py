@@ -8,6 +8,7 @@ from). ``load(NAME)`` reads them, preparing first when they are missing or stale
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from dataclasses import dataclass, field
@@ -20,12 +21,12 @@ from .atomic import staged_dir
 from .datasets.catalog import get
 from .errors import NotPreparedError
 from .fetch import fetch
-from .privacy import fingerprint
+from .privacy import scheme
 from .quality import QualityReport
 
 STAMP = ".prepared.json"
 #: The code a processed table depends on; a change to any of it makes ``load`` rebuild.
-LOADER_CODE = ("datasets", "schema.py", "privacy.py", "quality.py")
+LOADER_CODE = ("datasets", "schema.py", "privacy.py", "blake2b.py", "quality.py")
 
 
 @lru_cache(maxsize=1)
@@ -67,18 +68,51 @@ def _stamp(name: str) -> dict:
         "commit": ds.commit,
         "manifest_sha256": ds.manifest_digest,
         "code": loader_digest(),
-        "pseudonym_key": fingerprint(),
+        "pseudonyms": scheme(),
     }
 
 
-def is_prepared(name: str) -> bool:
-    """True when ``data/processed/NAME`` was built from the pinned data by the current loader code, with
-    the current pseudonym key (its fingerprint; docs/methods.md#13-pseudonyms-and-privacy)."""
-    stamp = paths.processed_dir(name) / STAMP
+def _file_stamp(path) -> dict:
+    with open(path, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return {"bytes": path.stat().st_size, "sha256": digest}
+
+
+def _written(name: str) -> list[str]:
+    """The files ``prepare`` writes for a data set: one Parquet file per table, and the quality report."""
+    return [f"{table}.parquet" for table in get(name).tables] + ["quality.json"]
+
+
+def problem(name: str) -> str | None:
+    """Why ``data/processed/NAME`` cannot be used as it is, in a few words; None when it can.
+
+    It can when its stamp says it was built from the pinned data by the current loader code with the current
+    pseudonym scheme and key (``privacy.scheme()``; docs/methods.md#13-pseudonyms-and-privacy), and every file
+    ``prepare`` wrote still has the size and SHA-256 the stamp recorded (a hand edit, a truncated or deleted table is
+    caught here; docs/methods.md#17-what-is-checked-before-data-is-used).
+    """
+    folder = paths.processed_dir(name)
     try:
-        return json.loads(stamp.read_text("utf-8")) == _stamp(name)
+        info = json.loads((folder / STAMP).read_text("utf-8"))
+    except FileNotFoundError:
+        return "not prepared"
     except (OSError, ValueError):
-        return False
+        return f"its stamp {STAMP} is unreadable"
+    if not isinstance(info, dict) or {k: info.get(k) for k in _stamp(name)} != _stamp(name):
+        return "prepared from other data, loader code or pseudonym key"
+    recorded = info.get("files") if isinstance(info.get("files"), dict) else {}
+    for fname in _written(name):
+        path = folder / fname
+        if not path.is_file():
+            return f"{fname} is missing"
+        if recorded.get(fname) != _file_stamp(path):
+            return f"{fname} differs from what prepare wrote"
+    return None
+
+
+def is_prepared(name: str) -> bool:
+    """True when ``data/processed/NAME`` can be used as it is (``problem`` is None)."""
+    return problem(name) is None
 
 
 def build(name: str, mirror=None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
@@ -105,7 +139,8 @@ def prepare(name: str, mirror=None, force: bool = False) -> QualityReport:
         for table, df in tables.items():
             df.to_parquet(staging / f"{table}.parquet", index=False, compression="zstd")
         (staging / "quality.json").write_text(report.to_json(), "utf-8")
-        (staging / STAMP).write_text(json.dumps(_stamp(name), indent=2) + "\n", "utf-8")
+        files = {fname: _file_stamp(staging / fname) for fname in _written(name)}
+        (staging / STAMP).write_text(json.dumps({**_stamp(name), "files": files}, indent=2) + "\n", "utf-8")
     return report
 
 

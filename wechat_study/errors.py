@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
+#: errno values that mean the disk refused a write: full, over quota, read-only, no permission, file too large.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG})
+
 
 class WechatStudyError(Exception):
     """Base class of every error the package raises on purpose."""
@@ -31,6 +37,24 @@ class DataError(WechatStudyError, ValueError):
 
 class FetchError(WechatStudyError, RuntimeError):
     """A download, mirror archive or verification failed; ``data/raw/NAME`` was left as it was."""
+
+
+class DiskError(WechatStudyError, OSError):
+    """The disk refused a write (full, read-only, no permission); nothing was half-written."""
+
+
+def disk_error(e: OSError, path) -> DiskError | None:
+    """A ``DiskError`` naming ``path`` when ``e`` is a disk problem (by errno, or by its text when a library
+    such as pyarrow gives none); None for any other error."""
+    code = e.errno if e.errno in DISK_ERRNOS else next(
+        (c for c in sorted(DISK_ERRNOS) if os.strerror(c).lower() in str(e).lower()), None)
+    if code is None:
+        return None
+    where = getattr(e, "filename", None) or path
+    err = DiskError(f"{where}: {os.strerror(code).lower()} (the disk refused). Free some space or make the folder "
+                    "writable, or point WECHAT_STUDY_DATA (or --out) at another folder; nothing was half-written")
+    err.errno = code
+    return err
 
 
 class NotPreparedError(WechatStudyError, FileNotFoundError):

@@ -14,7 +14,8 @@ upstream name each such manifest path was found under.
 
 The stamp ``.verified.json`` records each file's size, mtime and ctime as verified. Before a
 verified copy is used, every file is checked against it; a file whose times changed is hashed
-again, so an edit, even one that keeps the size, is caught (``RawFileChangedError``).
+again, so an edit, even one that keeps the size, is caught (``RawFileChangedError``); so is a file the
+manifest does not list (the loaders read their folders whole, so it would be read as data).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from tqdm.auto import tqdm
 from . import paths
 from .atomic import staged_dir, temp_dir, write_text
 from .datasets.catalog import GITHUB, Dataset, get
-from .errors import FetchError
+from .errors import FetchError, disk_error
 
 
 class RawFileChangedError(FetchError):
@@ -42,6 +43,28 @@ class RawFileChangedError(FetchError):
 STAMP = ".verified.json"
 CHUNK = 1 << 20
 TIMEOUT_S = 60
+MAX_HEADER = 1 << 20  # a pax or GNU long-name header; real ones hold a few names and times
+MAX_UNLISTED_MEMBER = 100 << 20  # GitHub refuses files over 100 MiB, so an upstream archive has none
+MAX_UNLISTED_BYTES = 2 << 30
+MAX_MEMBERS = 200_000
+_EXTENDED = (tarfile.XHDTYPE, tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE,
+             tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK)
+
+
+class _OversizedHeader(tarfile.TarError):
+    pass
+
+
+class _BoundedTarInfo(tarfile.TarInfo):
+    """A tar header whose extended data (pax, GNU long name) is refused past ``MAX_HEADER`` bytes, unread.
+
+    ``tarfile`` reads such data whole into memory, so an archive could otherwise ask for gigabytes.
+    """
+
+    def _proc_member(self, tf):
+        if self.type in _EXTENDED and self.size > MAX_HEADER:
+            raise _OversizedHeader(f"an extended header of {self.size:,} bytes (at most {MAX_HEADER:,} are read)")
+        return super()._proc_member(tf)
 
 
 def _signature(f: Path) -> list[int]:
@@ -102,10 +125,24 @@ def check_verified(ds: Dataset, root: Path | None = None) -> bool:
                 f"{ds.name}: {f} was changed after it was verified (its content no longer matches the manifest's "
                 f"git-blob SHA-1 {entry.blob_sha1}); raw data is never edited. Restore it with "
                 f"`wechat-study data fetch {ds.name} --force`")
+    _refuse_unlisted(ds, root, {on_disk.get(rel, rel) for rel in ds.manifest})
     if rehashed:  # same content, new times (a copy, a touch): remember them so the next check is quick
         info["files"] = {**seen, **rehashed}
         write_text(stamp, json.dumps(info, indent=2) + "\n")
     return True
+
+
+def _refuse_unlisted(ds: Dataset, root: Path, listed: set[str]) -> None:
+    """Raise ``RawFileChangedError`` naming the files under ``root`` the manifest does not list (a loader
+    reads its folders whole, so an added file would be read as data)."""
+    extra = sorted(rel for f in root.rglob("*") if not f.is_dir()
+                   and (rel := f.relative_to(root).as_posix()) != STAMP and rel not in listed)
+    if extra:
+        more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+        raise RawFileChangedError(
+            f"{ds.name}: {root} holds {len(extra):,} file(s) the manifest does not list: "
+            f"{', '.join(extra[:3])}{more}; raw data is fetched, never added to. Move them elsewhere, or run "
+            f"`wechat-study data fetch {ds.name} --force` for a clean copy")
 
 
 def fetch(name: str, mirror: str | os.PathLike | None = None, force: bool = False, base_url: str = GITHUB) -> Path:
@@ -157,6 +194,8 @@ def _download(ds: Dataset, url: str, dest: Path) -> Path:
                     f"{ds.name}: download of {url} stopped at {dest.stat().st_size:,} of {total:,} bytes; try again"
                 )
     except (urllib.error.URLError, OSError, TimeoutError) as e:
+        if isinstance(e, OSError) and (disk := disk_error(e, dest)) is not None:
+            raise disk from e
         raise FetchError(
             f"{ds.name}: could not download {url}: {e}. Check the network, or point "
             f"WECHAT_STUDY_MIRROR (or --mirror) at a folder holding {ds.name}/{ds.archive_name}"
@@ -198,6 +237,31 @@ def _copy_verified(ds: Dataset, rel: str, entry, stream, dest: Path, archive: Pa
                          f"{entry.blob_sha1} (corrupt archive {archive}); fetch again")
 
 
+def _corrupt(ds: Dataset, archive: Path, current: str, e: BaseException) -> FetchError:
+    return FetchError(f"{ds.name}: archive {archive} is truncated or corrupt (reading {current}): {e}; fetch again")
+
+
+class _Unlisted:
+    """Counts what an archive holds beyond the manifest, and refuses more than an upstream archive can hold."""
+
+    def __init__(self, ds: Dataset, archive: Path):
+        self.ds, self.archive, self.members, self.bytes = ds, archive, 0, 0
+
+    def skip(self, member: tarfile.TarInfo) -> None:
+        self.members += 1
+        self.bytes += member.size + tarfile.BLOCKSIZE
+        if member.size > MAX_UNLISTED_MEMBER:
+            why = f"{member.name} is {member.size:,} bytes, more than GitHub lets a file be ({MAX_UNLISTED_MEMBER:,})"
+        elif self.bytes > MAX_UNLISTED_BYTES:
+            why = f"more than {MAX_UNLISTED_BYTES:,} bytes"
+        elif self.members > MAX_MEMBERS:
+            why = f"more than {MAX_MEMBERS:,} members"
+        else:
+            return
+        raise FetchError(f"{self.ds.name}: archive {self.archive} is not the pinned upstream archive: outside the "
+                         f"manifest it holds {why}. Nothing was extracted; check the mirror folder, or fetch again")
+
+
 def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> dict[str, str]:
     """Extract and verify the manifest's files into ``staging``; return manifest path → upstream path.
 
@@ -208,8 +272,9 @@ def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> dict[str, st
     manifest = ds.manifest
     seen: dict[str, str] = {}
     current = "the archive's first member"
+    budget = _Unlisted(ds, archive)
     try:
-        with tarfile.open(archive, mode="r|gz") as tf, tqdm(
+        with tarfile.open(archive, mode="r|gz", tarinfo=_BoundedTarInfo) as tf, tqdm(
             total=len(manifest), unit="file", desc=f"verify {ds.name}", disable=None
         ) as bar:
             for member in tf:
@@ -217,6 +282,7 @@ def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> dict[str, st
                 upstream = _member_path(ds, member.name)
                 rel = None if upstream is None else ds.committed_path(upstream)
                 if rel is None or rel not in manifest or rel in seen:
+                    budget.skip(member)
                     continue
                 entry = manifest[rel]
                 if not member.isfile():
@@ -229,10 +295,14 @@ def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> dict[str, st
                 _copy_verified(ds, rel, entry, tf.extractfile(member), staging / upstream, archive)
                 seen[rel] = upstream
                 bar.update(1)
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as e:
-        raise FetchError(
-            f"{ds.name}: archive {archive} is truncated or corrupt (reading {current}): {e}; fetch again"
-        ) from e
+                if len(seen) == len(manifest):
+                    break
+    except OSError as e:
+        if (disk := disk_error(e, staging)) is not None:
+            raise disk from e
+        raise _corrupt(ds, archive, current, e) from e
+    except (tarfile.TarError, EOFError, zlib.error) as e:
+        raise _corrupt(ds, archive, current, e) from e
     missing = sorted(set(manifest) - set(seen))
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""

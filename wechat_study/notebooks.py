@@ -5,9 +5,9 @@
   ``thresholds`` or ``03-thresholds`` (any case, with or without ``.ipynb``).
 - ``defaults(stem)`` is what a run uses unless told otherwise: the notebook's parameters cell,
   overridden by its entry in ``params.yaml``.
-- ``check(stem, overrides)`` checks new values against those defaults (name and type) and returns
-  them normalised; ``parse_value(text)`` reads a value written on the command line (a YAML scalar
-  or list: ``1000``, ``0.5``, ``ced``, ``[10, 60]``).
+- ``check(stem, overrides)`` checks new values against those defaults (name and type) and against the
+  ranges of ``investigations/ranges.yaml``, and returns them normalised; ``parse_value(text)`` reads a
+  value written on the command line (a YAML scalar or list: ``1000``, ``0.5``, ``ced``, ``[10, 60]``).
 
 This module imports nothing heavy, so the command line can use it before it loads the library.
 """
@@ -15,6 +15,7 @@ This module imports nothing heavy, so the command line can use it before it load
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 import operator
 import re
@@ -124,7 +125,7 @@ def parse_value(text: str):
 
     try:
         value = _plain(yaml.safe_load(text))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # not YAML, or an impossible date (2013-02-30): keep the text
         return text
     except TypeError:  # a YAML type a notebook parameter cannot hold (!!binary, !!set, ...): keep the text
         return text
@@ -223,13 +224,107 @@ def describe(stem: str) -> str:
     return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in defaults(stem).items())
 
 
+def ranges() -> dict[str, dict]:
+    """``investigations/ranges.yaml``: notebook stem -> parameter (dotted into mappings) -> allowed values,
+    and ``rules`` relating parameters (the file's header says how they are written)."""
+    import yaml
+
+    return yaml.safe_load((INVESTIGATIONS / "ranges.yaml").read_text("utf-8")) or {}
+
+
+_INTERVAL = re.compile(r"([\[(])\s*([^,\s]+)\s*,\s*([^\])\s]+)\s*([\])])")
+
+
+def _bounds(spec: str) -> tuple[float, float, bool, bool]:
+    """(low, high, low included, high included) of an interval such as ``(0, 1]`` or ``[1, inf)``."""
+    m = _INTERVAL.fullmatch(spec.strip())
+    if not m:
+        raise NotebookError(f"{INVESTIGATIONS / 'ranges.yaml'}: {spec!r} is not an interval such as [1, inf)")
+    return float(m.group(2)), float(m.group(3)), m.group(1) == "[", m.group(4) == "]"
+
+
+def range_words(spec: str) -> str:
+    """An interval in words: ``[1, inf)`` -> "at least 1", ``(0, 1)`` -> "between 0 and 1, both excluded"."""
+    lo, hi, lo_in, hi_in = _bounds(spec)
+    a, b = (f"{int(x):,}" if x.is_integer() else f"{x:,g}" for x in (lo, hi))
+    if hi == float("inf"):
+        return f"at least {a}" if lo_in else f"more than {a}"
+    if lo_in and hi_in:
+        return f"from {a} to {b}"
+    if not lo_in and not hi_in:
+        return f"between {a} and {b}, both excluded"
+    return f"{'at least' if lo_in else 'more than'} {a} and {'at most' if hi_in else 'less than'} {b}"
+
+
+def _inside(x, spec: str) -> bool:
+    lo, hi, lo_in, hi_in = _bounds(spec)
+    return (lo <= x if lo_in else lo < x) and (x <= hi if hi_in else x < hi)
+
+
+def _items(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _lookup(params: dict, dotted: str):
+    value = params
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _check_range(stem: str, name: str, value, spec: str) -> None:
+    if spec == "data set":
+        return  # checked against the catalog in ``check``
+    if spec == "date":
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise NotebookError(f"{stem}: {name}={value!r} is not a date; write it as YYYY-MM-DD") from None
+        return
+    bad = [x for x in _items(value) if isinstance(x, int | float) and not _inside(x, spec)]
+    if bad:
+        each = "each item " if isinstance(value, list) else ""
+        raise NotebookError(f"{stem}: {name}={json.dumps(bad[0])} is out of range; {each}must be "
+                            f"{range_words(spec)} (the range {spec})")
+
+
+def _check_rule(stem: str, rule: str, params: dict) -> None:
+    left, op, right = (rule.split() + [""])[:3]
+    a = _items(_lookup(params, left))
+    if op == "ascending":
+        if any(x >= y for x, y in itertools.pairwise(a)):
+            raise NotebookError(f"{stem}: {left}={json.dumps(a)} must rise, each item above the one before")
+        return
+    b = _items(_lookup(params, right))
+    ok = {"<=": lambda: max(a) <= min(b), "<": lambda: max(a) < min(b), "in": lambda: set(a) <= set(b)}[op]()
+    if not ok:
+        said = {"<=": "at most", "<": "less than", "in": "one of"}[op]
+        raise NotebookError(f"{stem}: {left}={json.dumps(_lookup(params, left))} must be {said} "
+                            f"{right}={json.dumps(_lookup(params, right))}")
+
+
+def check_ranges(stem: str, params: dict) -> None:
+    """Raise a ``NotebookError`` naming the parameter, its value and the allowed range, when a value of the
+    full parameter set ``params`` lies outside ``investigations/ranges.yaml`` or breaks one of its rules."""
+    declared = dict(ranges().get(stem) or {})
+    rules = declared.pop("rules", [])
+    for name, spec in declared.items():
+        value = _lookup(params, name)
+        if value is not None:
+            _check_range(stem, name, value, spec)
+    for rule in rules:
+        _check_rule(stem, rule, params)
+
+
 def check(stem: str, overrides: dict) -> dict:
     """``overrides`` checked against the notebook's parameters and normalised.
 
     A scalar where a list is expected becomes a one-item list; an integer where a float is
     expected becomes a float; data-set names are case-folded and must be catalogued (or
     ``synthetic``). Anything else unknown or mistyped raises a ``NotebookError`` that lists
-    the parameters and their defaults.
+    the parameters and their defaults; a value outside its range (``check_ranges``) names the range.
     """
     base = defaults(stem)
     out = {}
@@ -251,5 +346,9 @@ def check(stem: str, overrides: dict) -> dict:
             raise NotebookError(f"{stem}: {name} takes {_kind(default)} (default {json.dumps(default)}), "
                                 f"not {json.dumps(value, ensure_ascii=False, default=str)}; its parameters are: "
                                 f"{describe(stem)}")
+        if isinstance(default, dict) and set(value) != set(default):
+            raise NotebookError(f"{stem}: {name} takes a mapping with the keys {', '.join(default)}, "
+                                f"not {', '.join(map(str, value)) or 'none'}")
         out[name] = _normalised(value, default)
+    check_ranges(stem, {**base, **out})
     return out

@@ -33,7 +33,7 @@ from .atomic import check_output, staged_dir, write_text
 from .datasets.catalog import CATALOG, INVESTIGATED
 from .errors import WechatStudyError
 from .findings import FINDINGS_ENV, NOTEBOOK_ENV, compare, dump_ledger, load_ledger, read_recorded
-from .notebooks import INVESTIGATIONS, check, parameters, resolve, stems
+from .notebooks import INVESTIGATIONS, check, check_ranges, defaults, parameters, resolve, stems
 
 PACKAGE = paths.PACKAGE
 REPORTS = paths.CHECKOUT / "reports"
@@ -111,6 +111,7 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
     from .corpus import prepare
 
     params = {**parameters().get(stem, {}), **(overrides or {})}
+    check_ranges(stem, {**defaults(stem), **params})
     for name in datasets_used(params):
         prepare(name, mirror=mirror)
     key = cache_key(stem, params)

@@ -12,6 +12,7 @@ bulk (``bulk``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -148,8 +149,25 @@ class opened:
             raise DataError(self.path, "is not UTF-8 text", hint="save the file as UTF-8") from None
         if "Empty CSV file" in text:
             raise DataError(self.path, "is empty", hint="an edge list has a header line and one row per post") from None
+        m = re.match(r"CSV parse error: (Expected \d+ columns, got \d+)", text)
+        if m:  # arrow's message ends with the row itself, which may hold user ids: name its line instead
+            raise DataError(self.path, f"cannot be read as CSV: {m.group(1).lower()} (the row is not shown)",
+                            record=_ragged_line(self.path)) from None
         what = "Parquet" if kind(self.path) == "parquet" else "CSV"
         raise DataError(self.path, f"cannot be read as {what}: {text}") from None
+
+
+def _ragged_line(path: Path) -> str | None:
+    """``line N``: the first line whose number of fields differs from the header's (None if none is found)."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8", errors="replace") as f:
+        rows = csv.reader(f)
+        width = len(next(rows, []))
+        for row in rows:
+            if row and len(row) != width:
+                return f"line {rows.line_num}"
+    return None
 
 
 def read_table(path: Path) -> pa.Table:
