@@ -83,6 +83,22 @@ def test_a_file_added_to_a_raw_folder_is_named_and_refused(data):
     assert not extra.exists()
 
 
+@pytest.mark.parametrize("kind", ["symlinked_folder", "folder_named_like_a_file"])
+def test_a_folder_added_to_a_raw_folder_is_named_and_refused(data, tmp_path, kind):
+    cascades = data / "raw" / "wbmsf" / "data" / "repost_cascades"
+    if kind == "symlinked_folder":  # the files stay listed, but the folder now leads elsewhere
+        elsewhere = tmp_path / "elsewhere"
+        shutil.move(cascades, elsewhere)
+        cascades.symlink_to(elsewhere)
+        shutil.copy(next(elsewhere.glob("*.csv")), elsewhere / "99999.csv")
+        named = "data/repost_cascades"
+    else:
+        (cascades / "evil.csv").mkdir()
+        named = "data/repost_cascades/evil.csv"
+    _, err = attack(["data", "prepare", "wbmsf", "--force"], data)
+    assert named in err and "does not list" in err
+
+
 @pytest.mark.parametrize("damage", ["truncate", "delete", "swap_columns", "break_quality"])
 def test_a_damaged_processed_table_is_caught_and_rebuilt(data, damage):
     folder = _processed(data, "wechatscope")
@@ -131,6 +147,12 @@ def test_the_notebook_cache_key_follows_the_processed_tables(data, monkeypatch):
     (["run", "03", "-p", "interpretation_date", "2013-02-30"], "is not a date; write it as YYYY-MM-DD"),
     (["run", "03", "-p", "interpretation_date", "!!binary aGVsbG8="], "is not a date"),
     (["run", "03", "-p", "seed", "!!set {a: null}"], "seed takes a whole number"),
+    (["run", "04", "-p", "seed", "&a [*a]"], "seed takes a whole number"),  # a YAML alias: refused, not expanded
+    (["run", "03", "-p", "view_rates", "[]"], "view_rates takes a list of numbers"),
+    (["run", "06", "-p", "tail_assumptions", "{window_upper: 1000, donor_from: 900, cap: x, exponents: [1]}"],
+     "tail_assumptions takes a mapping (window_upper: a whole number;"),
+    (["run", "06", "-p", "bands", "{by_1h: [], by_24h: [0.9], deletion_probability: [0.1], speed_exponent: [1]}"],
+     "bands takes a mapping"),
 ])
 def test_parameters_out_of_range_or_oddly_typed_get_one_line(data, tmp_path, args, words):
     _, err = attack([*args, "--out", str(tmp_path / "out")], data)
@@ -151,6 +173,21 @@ def test_a_full_disk_gets_one_line_naming_the_path_and_leaves_nothing_half_writt
     _, err = attack(["data", "fetch", "wechatscope"], data, file_size=100_000)
     assert "the disk refused" in err and "corrupt" not in err
     assert not (data / "raw" / "wechatscope").exists()
+
+
+def test_a_full_disk_while_the_pseudonym_key_is_made_leaves_no_key(data):
+    (data / "pseudonym.key").unlink(missing_ok=True)
+    shutil.rmtree(_processed(data, "wechatscope"))
+    env_key = os.environ.pop("WECHAT_STUDY_PSEUDONYM_KEY", None)
+    try:
+        _, err = attack(["data", "prepare", "wechatscope"], data, file_size=10)
+        assert "the disk refused" in err
+        assert not (data / "pseudonym.key").exists()
+        attack(["data", "prepare", "wechatscope"], data, expect=0)  # room again: a whole key is made
+    finally:
+        if env_key is not None:
+            os.environ["WECHAT_STUDY_PSEUDONYM_KEY"] = env_key
+    assert len((data / "pseudonym.key").read_text("ascii").strip()) == 32
 
 
 def test_run_outputs_are_ignored_by_git_wherever_under_runs():
@@ -223,6 +260,24 @@ def test_a_huge_member_outside_the_manifest_is_refused_unread(data, mirror, tmp_
     assert not (data / "raw" / "wechatscope").exists()
 
 
+@pytest.mark.parametrize("kind, count, words", [
+    (tarfile.XHDTYPE, 3000, "extended headers chained too deep"),  # tarfile recurses once per chained header
+    (tarfile.XGLTYPE, 40, "more than 16,777,216 bytes of extended headers"),  # global keys all stay in memory
+])
+def test_many_extended_tar_headers_are_refused(data, mirror, tmp_path, kind, count, words):
+    size = 1000 if kind == tarfile.XHDTYPE else 1 << 20
+    headers = []
+    for i in range(count):
+        record = f"k{i}=" + "v" * (size - len(f"k{i}=") - 12)
+        body = f"{len(record) + 1 + len(str(len(record) + 1)) + 1} {record}\n".encode()
+        headers.append((_header(f"PaxHeader{i}", kind, len(body)), body))
+    crafted = _crafted(mirror, tmp_path / "mirror", before=headers)
+    shutil.rmtree(data / "raw" / "wechatscope")
+    _, err = attack(["data", "fetch", "wechatscope", "--mirror", str(crafted)], data)
+    assert words in err
+    assert not (data / "raw" / "wechatscope").exists()
+
+
 def test_reading_stops_once_every_manifest_file_is_found(data, mirror, tmp_path):
     # what follows the manifest's files is never read: here a header that would otherwise be refused
     header = _header("PaxHeader", tarfile.XHDTYPE, 3_000_000_000), b""
@@ -230,3 +285,10 @@ def test_reading_stops_once_every_manifest_file_is_found(data, mirror, tmp_path)
     shutil.rmtree(data / "raw" / "wechatscope")
     attack(["data", "fetch", "wechatscope", "--mirror", str(crafted)], data, expect=0)
     attack(["data", "prepare", "wechatscope"], data, expect=0)
+
+
+def test_an_output_folder_under_a_file_is_refused_before_the_run(data, tmp_path):
+    (tmp_path / "afile").write_text("", "utf-8")
+    _, err = attack(["run", "04", "-p", "dataset", "synthetic", "-p", "keywords", "synthetic",
+                     "--out", str(tmp_path / "afile" / "sub")], data)
+    assert "is a file and not a folder" in err

@@ -91,6 +91,10 @@ def temp_dir(parent: Path, name: str, kind: str = "tmp"):
 def check_output(target: Path, owner: str) -> None:
     """Refuse (``OutputExistsError``) unless ``target`` is absent, empty, or ``owner``'s own output."""
     if not target.exists() and not target.is_symlink():
+        above = next((p for p in target.parents if p.exists()), None)
+        if above is not None and not above.is_dir():
+            raise OutputExistsError(f"{target}: cannot be made, {above} is a file and not a folder; give another "
+                                    "folder for the output (nothing was changed)")
         return
     if not target.is_dir() or target.is_symlink():
         raise OutputExistsError(f"{target}: exists and is not a folder; give a new folder for the output "

@@ -44,6 +44,7 @@ STAMP = ".verified.json"
 CHUNK = 1 << 20
 TIMEOUT_S = 60
 MAX_HEADER = 1 << 20  # a pax or GNU long-name header; real ones hold a few names and times
+MAX_HEADERS = 16 << 20  # all of an archive's extended headers: tarfile keeps their names and pax keys
 MAX_UNLISTED_MEMBER = 100 << 20  # GitHub refuses files over 100 MiB, so an upstream archive has none
 MAX_UNLISTED_BYTES = 2 << 30
 MAX_MEMBERS = 200_000
@@ -62,8 +63,12 @@ class _BoundedTarInfo(tarfile.TarInfo):
     """
 
     def _proc_member(self, tf):
-        if self.type in _EXTENDED and self.size > MAX_HEADER:
-            raise _OversizedHeader(f"an extended header of {self.size:,} bytes (at most {MAX_HEADER:,} are read)")
+        if self.type in _EXTENDED:
+            if self.size > MAX_HEADER:
+                raise _OversizedHeader(f"an extended header of {self.size:,} bytes (at most {MAX_HEADER:,} are read)")
+            tf.ws_header_bytes = getattr(tf, "ws_header_bytes", 0) + self.size
+            if tf.ws_header_bytes > MAX_HEADERS:
+                raise _OversizedHeader(f"more than {MAX_HEADERS:,} bytes of extended headers")
         return super()._proc_member(tf)
 
 
@@ -122,8 +127,8 @@ def check_verified(ds: Dataset, root: Path | None = None) -> bool:
                 rehashed[rel] = sig
                 continue
             raise RawFileChangedError(
-                f"{ds.name}: {f} was changed after it was verified (its content no longer matches the manifest's "
-                f"git-blob SHA-1 {entry.blob_sha1}); raw data is never edited. Restore it with "
+                f"{ds.name}: {root / rel} was changed after it was verified (its content no longer matches the "
+                f"manifest's git-blob SHA-1 {entry.blob_sha1}); raw data is never edited. Restore it with "
                 f"`wechat-study data fetch {ds.name} --force`")
     _refuse_unlisted(ds, root, {on_disk.get(rel, rel) for rel in ds.manifest})
     if rehashed:  # same content, new times (a copy, a touch): remember them so the next check is quick
@@ -135,14 +140,17 @@ def check_verified(ds: Dataset, root: Path | None = None) -> bool:
 def _refuse_unlisted(ds: Dataset, root: Path, listed: set[str]) -> None:
     """Raise ``RawFileChangedError`` naming the files under ``root`` the manifest does not list (a loader
     reads its folders whole, so an added file would be read as data)."""
-    extra = sorted(rel for f in root.rglob("*") if not f.is_dir()
-                   and (rel := f.relative_to(root).as_posix()) != STAMP and rel not in listed)
+    folders = {str(PurePosixPath(r).parent) for r in listed}
+    folders |= {str(p) for r in folders for p in PurePosixPath(r).parents}
+    extra = sorted(ds.committed_path(rel) or rel for f in root.rglob("*")
+                   if (rel := f.relative_to(root).as_posix()) != STAMP and rel not in listed
+                   and (f.is_symlink() or not f.is_dir() or rel not in folders))
     if extra:
         more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
         raise RawFileChangedError(
-            f"{ds.name}: {root} holds {len(extra):,} file(s) the manifest does not list: "
-            f"{', '.join(extra[:3])}{more}; raw data is fetched, never added to. Move them elsewhere, or run "
-            f"`wechat-study data fetch {ds.name} --force` for a clean copy")
+            f"{ds.name}: {root} holds {len(extra):,} file(s) or folder(s) the manifest does not list: "
+            f"{', '.join(repr(e)[1:-1] for e in extra[:3])}{more}; raw data is fetched, never added to. "
+            f"Move them elsewhere, or run `wechat-study data fetch {ds.name} --force` for a clean copy")
 
 
 def fetch(name: str, mirror: str | os.PathLike | None = None, force: bool = False, base_url: str = GITHUB) -> Path:
@@ -237,7 +245,10 @@ def _copy_verified(ds: Dataset, rel: str, entry, stream, dest: Path, archive: Pa
                          f"{entry.blob_sha1} (corrupt archive {archive}); fetch again")
 
 
-def _corrupt(ds: Dataset, archive: Path, current: str, e: BaseException) -> FetchError:
+def _corrupt(ds: Dataset, archive: Path, current: str, e) -> FetchError:
+    upstream = _member_path(ds, current)
+    if upstream is not None:  # name a uid-named file by its committed (digested) path
+        current = f"{ds.top_folder}/{ds.committed_path(upstream)}"
     return FetchError(f"{ds.name}: archive {archive} is truncated or corrupt (reading {current}): {e}; fetch again")
 
 
@@ -303,6 +314,8 @@ def _extract_verified(ds: Dataset, archive: Path, staging: Path) -> dict[str, st
         raise _corrupt(ds, archive, current, e) from e
     except (tarfile.TarError, EOFError, zlib.error) as e:
         raise _corrupt(ds, archive, current, e) from e
+    except RecursionError as e:  # tarfile reads chained extended headers recursively
+        raise _corrupt(ds, archive, current, "extended headers chained too deep") from e
     missing = sorted(set(manifest) - set(seen))
     if missing:
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""

@@ -124,6 +124,8 @@ def parse_value(text: str):
     import yaml
 
     try:
+        if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text)):  # *alias: recursion, "billion laughs"
+            return text
         value = _plain(yaml.safe_load(text))
     except (yaml.YAMLError, ValueError):  # not YAML, or an impossible date (2013-02-30): keep the text
         return text
@@ -153,7 +155,7 @@ def _plain(value):
 
 def _number_text(text: str):
     plain = text.replace(",", "").replace("_", "")
-    if re.fullmatch(r"[+-]?\d+", plain):
+    if re.fullmatch(r"[+-]?\d{1,300}", plain):
         return int(plain)
     try:
         return float(plain) if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", plain) else None
@@ -172,6 +174,8 @@ def _kind(value) -> str:
         return "a name"
     if isinstance(value, list):
         return f"a list of {_plural(value[0])}" if value else "a list"
+    if isinstance(value, dict):
+        return "a mapping (" + "; ".join(f"{k}: {_kind(v)}" for k, v in value.items()) + ")"
     return type(value).__name__
 
 
@@ -194,7 +198,9 @@ def _fits(value, default) -> bool:
     if isinstance(default, int):
         return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
     if isinstance(default, list):
-        return isinstance(value, list) and (not default or all(_fits(v, default[0]) for v in value))
+        return isinstance(value, list) and (not default or (bool(value) and all(_fits(v, default[0]) for v in value)))
+    if isinstance(default, dict):
+        return isinstance(value, dict) and all(_fits(value[k], d) for k, d in default.items() if k in value)
     return isinstance(value, type(default))
 
 
@@ -205,6 +211,8 @@ def _normalised(value, default):
         return int(value)
     if isinstance(default, list) and default and isinstance(value, list):
         return [_normalised(v, default[0]) for v in value]
+    if isinstance(default, dict) and isinstance(value, dict):
+        return {k: _normalised(v, default.get(k)) for k, v in value.items()}
     return value
 
 

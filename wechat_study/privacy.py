@@ -14,6 +14,7 @@ the key's ``fingerprint``) and are rebuilt when either changes. Nothing committe
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -72,7 +73,9 @@ def _create(path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
-        os.write(fd, (secrets.token_hex(16) + "\n").encode())
+        text = (secrets.token_hex(16) + "\n").encode()
+        if os.write(fd, text) != len(text):  # a short write: the disk is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         os.fsync(fd)
         os.close(fd)
         try:
