@@ -4,6 +4,7 @@
 # Each builds .venv from uv.lock first (uv itself is pinned below and installed with pip).
 # The browser test needs chromium; without it that test is skipped with a loud reason (.ci/run installs it).
 # `make lab` opens JupyterLab on the same environment and prints the URL to open (LAB_PORT, default 8888).
+# `make docs` builds the documentation into docs/_build/.
 
 PYTHON     ?= python3
 UV_VERSION := 0.13.8
@@ -17,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 LAB_PORT   ?= 8888
 
-.PHONY: reproduce test lint bench lab lock env clean
+.PHONY: reproduce test lint bench lab lock env clean docs
 
 reproduce: $(SYNCED)
 	$(VENV)/bin/wechat-study reproduce
@@ -39,6 +40,11 @@ lab: $(SYNCED)
 	echo ""; echo "JupyterLab: open http://127.0.0.1:$(LAB_PORT)/lab?token=$$token"; echo ""; \
 	JUPYTER_TOKEN=$$token exec $(VENV)/bin/jupyter lab --notebook-dir=investigations --ip=127.0.0.1 \
 	  --ServerApp.port=$(LAB_PORT) --ServerApp.port_retries=0 $$root
+
+# The documentation (mkdocs-material; the API reference from the docstrings) into docs/_build/.
+docs: $(SYNCED)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+	@echo "docs: open docs/_build/index.html"
 
 bench: $(SYNCED)
 	$(VENV)/bin/python benchmarks/bench_prepare.py

@@ -16,13 +16,29 @@ from typing import TYPE_CHECKING
 
 from .errors import DataError, FetchError, NotPreparedError, WechatStudyError
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The version pyproject.toml declares: from the installed metadata, else from a source checkout's file."""
+    from importlib import metadata
+    from pathlib import Path
+
+    try:
+        return metadata.version("wechat_study")
+    except metadata.PackageNotFoundError:
+        import tomllib
+
+        with open(Path(__file__).resolve().parent.parent / "pyproject.toml", "rb") as f:
+            return tomllib.load(f)["project"]["version"]
+
+
+__version__ = _version()
 
 # public name -> submodule that defines it
 _LAZY = {
     "CATALOG": ".datasets.catalog",
     "Corpus": ".corpus",
     "load": ".corpus",
+    "load_many": ".corpus",
     "prepare": ".corpus",
     "load_edgelist": ".datasets.edgelist",
     "fetch": ".fetch",
@@ -36,11 +52,12 @@ _LAZY = {
 }
 
 __all__ = ["CATALOG", "Corpus", "DataError", "FetchError", "NotPreparedError", "WechatStudyError", "cascade_metrics",
-           "cascade_metrics_parquet", "fetch", "load", "load_edgelist", "prepare", "record_finding", "repost_graph",
+           "cascade_metrics_parquet", "fetch", "load", "load_edgelist", "load_many", "prepare", "record_finding",
+           "repost_graph",
            "synthetic_corpus", "synthetic_posts", "user_graph"]
 
 if TYPE_CHECKING:
-    from .corpus import Corpus, load, prepare
+    from .corpus import Corpus, load, load_many, prepare
     from .datasets.catalog import CATALOG
     from .datasets.edgelist import load_edgelist
     from .fetch import fetch
@@ -73,4 +90,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted({*__all__, "__version__"})

@@ -15,6 +15,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "REACH", "LEVEL", "reach_covariates", "available_covariates", "newcombe_difference", "compare_binary",
+    "compare_continuous", "headline", "comparison_frame", "reach_missing", "record_estimate", "record_row",
+    "side_by_side", "reach_table", "record_reach", "box_add"
+]
+
 #: The source author's reach and the period: what a rumour vs non-rumour comparison is adjusted for.
 REACH = ("log_followers", "verified", "year")
 LEVEL = 0.95

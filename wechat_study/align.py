@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+__all__ = ["same_index"]
+
 
 def same_index(reference, **others) -> None:
     """Raise ``ValueError`` when a pandas argument in ``others`` (name=value) has another index than

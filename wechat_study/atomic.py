@@ -26,6 +26,8 @@ from pathlib import Path
 
 from .errors import OutputExistsError, disk_error
 
+__all__ = ["MARKER", "KINDS", "sweep", "temp_dir", "check_output", "staged_dir", "write_bytes", "write_text"]
+
 MARKER = ".wechat_study-output.json"
 KINDS = ("tmp", "fetch")
 _LOCK = ".lock"

@@ -19,6 +19,11 @@ from .corpus import Corpus
 from .errors import DataError
 from .quality import QualityReport
 
+__all__ = [
+    "Figure", "SONG", "WU", "MA", "WCS", "PUBLISHED", "AUDITED", "audit", "corpora_for", "quality_table",
+    "record_audit", "KIDS_KINDS", "kids_references", "record_kids", "findings_box"
+]
+
 
 @dataclass(frozen=True)
 class Figure:

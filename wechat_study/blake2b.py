@@ -17,6 +17,8 @@ import numpy as np
 
 from .kernels import njit  # numba's, once kernels has pointed its cache at a writable folder
 
+__all__ = ["BLOCK", "DIGEST", "CHUNK", "blake2b_64"]
+
 _IV = np.array([0x6A09E667F3BCC908, 0xBB67AE8584CAA73B, 0x3C6EF372FE94F82B, 0xA54FF53A5F1D36F1,
                 0x510E527FADE682D1, 0x9B05688C2B3E6C1F, 0x1F83D9ABFB41BD6B, 0x5BE0CD19137E2179], np.uint64)
 _SIGMA = np.array([

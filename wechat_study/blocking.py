@@ -18,6 +18,12 @@ from scipy import stats
 from .scraper import beijing_day
 from .thresholds import wilson_interval
 
+__all__ = [
+    "first_blocked", "blocking_days", "blocking_weeks", "largest", "urls_by_category", "PANAMA_TERMS",
+    "term_hits", "term_matches", "keyword_hits", "keyword_matches", "by_term", "record_waves",
+    "record_blocked_urls", "record_terms", "synthetic_blocked_urls", "record_keywords", "synthetic_keywords"
+]
+
 # ------------------------------------------------------------------------------------- account closures
 
 

@@ -30,6 +30,13 @@ from . import clustered
 from .blocking import keyword_hits, keyword_matches, record_keywords, synthetic_keywords  # noqa: F401
 from .thresholds import wilson_interval
 
+__all__ = [
+    "REASONS", "SHARE_COLUMNS", "by_reason", "naive_beside", "days_to_removal", "quantile_interval",
+    "window_days", "watch_window", "seen_by_day", "by_half_year", "cumulative_days", "monthly", "concentration",
+    "MEASURES", "concentration_intervals", "record_reasons", "record_window", "record_half_years",
+    "record_concentration", "SYNTHETIC_WORDS", "GAP", "synthetic_removals"
+]
+
 REASONS = ("author_deleted", "violation", "account_blocked", "complaint", "migrated")
 
 

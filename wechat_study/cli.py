@@ -16,6 +16,12 @@ from pathlib import Path
 from . import __version__
 from .errors import WechatStudyError, disk_error
 
+__all__ = [
+    "DESCRIPTION", "EPILOG", "UsageError", "cmd_list", "cmd_fetch", "cmd_prepare", "cmd_check", "cmd_audit",
+    "cmd_reproduce", "cmd_run", "cmd_verify", "cmd_prune", "cmd_synth", "cmd_metrics", "JOBS_HELP",
+    "MIRROR_HELP", "parser", "main"
+]
+
 
 def _catalog_names() -> list[str]:
     """The catalogued data sets' names, for help texts: one manifest each (importing the catalog costs more)."""
@@ -138,6 +144,30 @@ def cmd_prepare(args) -> None:
         print(f"{name}: prepared in {time.perf_counter() - t:.1f} s\n")
 
 
+def cmd_check(args) -> None:
+    from . import supports
+    from .datasets import user
+
+    options = {k: getattr(args, k) for k in ("name", "format", "timezone", "time_unit", "observation_end", "labels",
+                                             "followers", "title", "citation") if getattr(args, k) is not None}
+    import shlex
+
+    spec = user.describe(args.path, **options)
+    if args.write_sidecar:
+        user.check_sidecar_target(spec, force=args.force)
+    folder, report = user.prepare(spec, force=args.force)  # the data are read before the sidecar is written
+    print(report.format())
+    corpus = user.load(args.path, **options)
+    if args.write_sidecar:
+        print(f"sidecar: {_shown_path(user.write_sidecar(spec, options, force=args.force))}")
+    able = supports.of(corpus)
+    print(f"\n{spec.name}: {len(corpus.posts):,} posts in {len(corpus.cascades):,} cascades, prepared in "
+          f"{_shown_path(folder)}")
+    for row in supports.table(able).itertuples(index=False):
+        print(f"  {row.runs:<4} {row.analysis}" + (f": {row[2]}" if row.runs == "no" else ""))
+    print(f"\nrun it: wechat-study run 03 -p dataset {shlex.quote(args.path)}")
+
+
 def cmd_audit(args) -> None:
     import pandas as pd
 
@@ -249,6 +279,26 @@ def parser() -> argparse.ArgumentParser:
         a.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
         a.add_argument("--force", action="store_true", help="redo it even when a verified copy exists")
         a.set_defaults(func=func)
+
+    ck = acts.add_parser("check", help="read your own posts, say what they support, prepare them",
+                         description="Read a researcher's own posts (an edge list, a folder of parts, a Weibo API JSON "
+                                     "file, a Weibo crawler CSV or a Twitter15/16-style folder) with its sidecar "
+                                     "(PATH.yaml) and the options below, print the quality report and what each "
+                                     "notebook can run on it, and prepare it into data/processed/. The options "
+                                     "override the sidecar's keys (docs/methods.md section 18).")
+    ck.add_argument("path", metavar="PATH", help="the file or folder")
+    for flag, what in (("--name", "a short name (lowercase letters, digits, _)"),
+                       ("--format", "edgelist, weibo-api, weibo-csv or twitter-trees (default: by the file's name)"),
+                       ("--timezone", "the zone of times without an offset (an IANA name such as Asia/Shanghai)"),
+                       ("--time-unit", "what numeric times count: s, ms, us or ns"),
+                       ("--observation-end", "when collection stopped (ISO time with offset), or 'latest record'"),
+                       ("--labels", "a column, or a CSV of cascade_id,label"),
+                       ("--followers", "a column, or a CSV of cascade_id,followers"),
+                       ("--title", "one line saying what the collection is"), ("--citation", "how to cite it")):
+        ck.add_argument(flag, help=what)
+    ck.add_argument("--write-sidecar", action="store_true", help="save the options as the sidecar PATH.yaml")
+    ck.add_argument("--force", action="store_true", help="prepare again, and overwrite an existing sidecar")
+    ck.set_defaults(func=cmd_check)
 
     au = sub.add_parser("audit", help="published figures against the loaded data",
                         description="Each data set's published headline figures against what the loaded data holds.")

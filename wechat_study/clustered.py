@@ -23,6 +23,11 @@ import pandas as pd
 
 from .align import same_index
 
+__all__ = [
+    "LEVEL", "cluster_codes", "bootstrap_weights", "resample_rows", "share", "shares_by_group", "difference",
+    "statistic"
+]
+
 LEVEL = 0.95
 
 

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+__all__ = ["ccdf", "size_matched", "matched_difference", "summary", "example_cascade"]
+
 
 def ccdf(values, group: str | None = None, max_points: int = 400) -> pd.DataFrame:
     """The complementary CDF: ``value`` and ``share`` = P(X >= value), one row per distinct value.

@@ -24,6 +24,11 @@ from .fetch import fetch
 from .privacy import scheme
 from .quality import QualityReport
 
+__all__ = [
+    "STAMP", "LOADER_CODE", "loader_digest", "Source", "Corpus", "file_stamp", "problem", "is_prepared",
+    "build", "prepare", "load", "load_many"
+]
+
 STAMP = ".prepared.json"
 #: The code a processed table depends on; a change to any of it makes ``load`` rebuild.
 LOADER_CODE = ("datasets", "schema.py", "privacy.py", "blake2b.py", "quality.py")
@@ -40,9 +45,37 @@ def loader_digest() -> str:
     )
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a data set comes from, for source lines and the end of observation.
+
+    ``described`` is the source line's text; ``observation_end`` an ISO time or ``"latest record"``
+    (docs/methods.md#4-censoring-and-time-to-threshold); ``user`` the ``UserData`` of a researcher's own set.
+    """
+
+    name: str
+    described: str
+    url: str = ""
+    observation_end: str = "latest record"
+    observation_end_note: str = ""
+    user: object = None
+
+    @classmethod
+    def of(cls, name: str) -> Source:
+        """The source of a catalogued data set (or ``synthetic``)."""
+        from .charts.theme import word
+
+        if name == "synthetic":
+            return cls(name, "synthetic data made by ws.synthetic_posts (no real posts)")
+        d = get(name)
+        return cls(name, f"{word(name)}: {d.citation}; archive {d.owner}/{d.repo} at {d.commit[:7]}", d.url,
+                   d.observation_end or "latest record", d.observation_end_note)
+
+
 @dataclass
 class Corpus:
-    """The canonical tables of one data set. Tables the data set lacks are None."""
+    """The canonical tables of one data set. Tables the data set lacks are None; ``source`` says where
+    it comes from (None for a corpus made by hand)."""
 
     name: str
     posts: pd.DataFrame | None = None
@@ -51,6 +84,7 @@ class Corpus:
     keywords: pd.DataFrame | None = None
     blocked_urls: pd.DataFrame | None = None
     quality: QualityReport | None = field(default=None, repr=False)
+    source: Source | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         sizes = ", ".join(
@@ -72,7 +106,7 @@ def _stamp(name: str) -> dict:
     }
 
 
-def _file_stamp(path) -> dict:
+def file_stamp(path) -> dict:
     with open(path, "rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()
     return {"bytes": path.stat().st_size, "sha256": digest}
@@ -105,7 +139,7 @@ def problem(name: str) -> str | None:
         path = folder / fname
         if not path.is_file():
             return f"{fname} is missing"
-        if recorded.get(fname) != _file_stamp(path):
+        if recorded.get(fname) != file_stamp(path):
             return f"{fname} differs from what prepare wrote"
     return None
 
@@ -129,7 +163,35 @@ def build(name: str, mirror=None) -> tuple[dict[str, pd.DataFrame], QualityRepor
 
 
 def prepare(name: str, mirror=None, force: bool = False) -> QualityReport:
-    """Write ``data/processed/NAME/*.parquet`` atomically and return the quality report."""
+    """Write ``data/processed/NAME/*.parquet`` atomically and return the quality report.
+
+    Parameters
+    ----------
+    name : str
+        A catalogued data set.
+    mirror : path, optional
+        A local mirror of the upstream archives (default: ``WECHAT_STUDY_MIRROR``, else download).
+    force : bool
+        Rebuild even when the prepared tables are current.
+
+    Returns
+    -------
+    QualityReport
+        Every quirk the loader met, counted.
+
+    Raises
+    ------
+    UnknownDatasetError
+        ``name`` is not in the catalog.
+    DataError
+        A raw file that breaks its format.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> ws.prepare("ced").count("duplicate_records")    # doctest: +SKIP
+    724
+    """
     name = get(name).name
     target = paths.processed_dir(name)
     if not force and is_prepared(name):
@@ -139,23 +201,63 @@ def prepare(name: str, mirror=None, force: bool = False) -> QualityReport:
         for table, df in tables.items():
             df.to_parquet(staging / f"{table}.parquet", index=False, compression="zstd")
         (staging / "quality.json").write_text(report.to_json(), "utf-8")
-        files = {fname: _file_stamp(staging / fname) for fname in _written(name)}
+        files = {fname: file_stamp(staging / fname) for fname in _written(name)}
         (staging / STAMP).write_text(json.dumps({**_stamp(name), "files": files}, indent=2) + "\n", "utf-8")
     return report
 
 
-def load(name: str, mirror=None) -> Corpus:
-    """The canonical tables of a catalogued data set, fetching and preparing first if needed.
+def load(dataset, mirror=None, **options) -> Corpus:
+    """The canonical tables of a data set, fetching and preparing first if needed.
 
-    ``"synthetic"`` gives ``synthetic_corpus()`` (no data needed), for offline runs.
+    Parameters
+    ----------
+    dataset : str or path
+        A catalogued data set (``"ced"``; see ``CATALOG``), ``"synthetic"`` (``synthetic_corpus()``,
+        no data needed), or the path of a researcher's own posts: an edge list (CSV, TSV, Parquet, or
+        a folder of parts), a Weibo API JSON file, a Weibo crawler CSV or a Twitter15/16-style folder,
+        described by an optional sidecar YAML (docs/methods.md#18-your-own-data).
+    mirror : path, optional
+        A local mirror of the upstream archives, for a catalogued data set (default:
+        ``WECHAT_STUDY_MIRROR``, else download).
+    **options
+        Sidecar keys for a researcher's own file (``datasets.user.SIDECAR``), overriding its sidecar.
 
-    >>> corpus = load("ced")            # doctest: +SKIP
-    >>> corpus.posts, corpus.cascades   # doctest: +SKIP
+    Returns
+    -------
+    Corpus
+        The tables the data set has (``posts`` and ``cascades``, or ``removals``, ...), its quality
+        report and its source.
+
+    Raises
+    ------
+    DataError
+        A file that cannot be read as its format promises, naming the file and the record.
+    FetchError
+        A download or verification that failed.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> corpus = ws.load("examples/weibo-cascades.csv")
+    >>> corpus
+    Corpus('example_weibo': posts=30,270, cascades=303)
+    >>> corpus.quality.count("orphans")
+    0
+    >>> ced = ws.load("ced")            # doctest: +SKIP
     """
+    from .datasets import user
+
+    if user.looks_like_path(dataset):
+        return user.load(dataset, **options)
+    if options:
+        raise TypeError(f"options {', '.join(options)} describe a researcher's own file, not {dataset!r}")
+    name = dataset
     if name == "synthetic":
         from .synthetic import synthetic_corpus
 
-        return synthetic_corpus()
+        corpus = synthetic_corpus()
+        corpus.source = Source.of("synthetic")
+        return corpus
     ds = get(name)
     name = ds.name
     if not is_prepared(name):
@@ -168,4 +270,40 @@ def load(name: str, mirror=None) -> Corpus:
             raise NotPreparedError(f"{path} is missing; run `wechat-study data prepare {name} --force`")
         setattr(corpus, table, pd.read_parquet(path))
     corpus.quality = QualityReport.from_dict(json.loads((folder / "quality.json").read_text("utf-8")))
+    corpus.source = Source.of(name)
     return corpus
+
+
+def load_many(names, mirror=None) -> dict[str, Corpus]:
+    """``load`` each of ``names`` (a repeat once), keyed by each corpus's name.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Data sets as ``load`` takes them; a path becomes its data set's name.
+    mirror : path, optional
+        As for ``load``.
+
+    Returns
+    -------
+    dict of str to Corpus
+        In the order given.
+
+    Raises
+    ------
+    ValueError
+        Two of them share a name.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> list(ws.load_many(["examples/weibo-cascades.csv", "examples/weibo-api.json"]))
+    ['example_weibo', 'example_weibo_api']
+    """
+    out: dict[str, Corpus] = {}
+    for n in dict.fromkeys(str(x) for x in names):
+        corpus = load(n, mirror=mirror)
+        if corpus.name in out:
+            raise ValueError(f"two data sets are named {corpus.name!r}; give one a name in its sidecar")
+        out[corpus.name] = corpus
+    return out

@@ -31,6 +31,13 @@ from scipy import stats
 
 from .thresholds import wilson_interval
 
+__all__ = [
+    "ZHU_MINUTES_5_TO_30", "scenario", "ZHU_SCENARIO", "scenario_cdf", "share_if_deleted", "reference_hours",
+    "per_cascade", "share_under_scenario", "scenario_grid", "clustered_shares", "scenario_band",
+    "incidence_curve", "fixed_delay_outcomes", "SCENARIOS", "LABELS", "scenario_table", "scenario_shares",
+    "record_clustered"
+]
+
 ZHU_MINUTES_5_TO_30 = 0.30  # Zhu et al. (2013): about 30% of deletions 5-30 minutes after posting
 
 

@@ -31,6 +31,12 @@ from scipy import optimize
 
 from . import counterfactual as cf
 
+__all__ = [
+    "pareto_exponent", "left_out", "tail_sizes", "with_left_out", "sensitivity", "window_sizes", "counts_near",
+    "size_edges", "time_by_final_size", "bounds", "record_bounds", "tail_analysis", "record_window",
+    "self_similar_check", "record_check"
+]
+
 
 def _log_g(alpha: float, log_r: float) -> float:
     """log of (1 - r ** alpha) / alpha, r = lower / upper < 1 (its limit -log r at alpha = 0)."""

@@ -25,6 +25,12 @@ import pandas as pd
 
 from .metrics import NAT, Forest
 
+__all__ = [
+    "FEATURES_AT_TIME", "FEATURES_AT_K", "source_followers", "cascade_events", "features_at_time",
+    "features_at_k", "FeatureModel", "feature_predictions", "k_task_scores", "k_task_aucs",
+    "with_feature_model", "balanced_k"
+]
+
 FEATURES_AT_TIME = ("log_reposts", "gap_ratio", "depth", "depth1_share", "log_source_followers")
 FEATURES_AT_K = ("log_time_to_k", "gap_ratio", "depth", "depth1_share", "log_source_followers")
 

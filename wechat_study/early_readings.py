@@ -16,6 +16,12 @@ import pandas as pd
 
 from . import early_warning as ew
 
+__all__ = [
+    "PREVALENCES", "LABEL_NAMES", "label_slug", "aucs_by_group", "precision_at", "precision_at_prevalence",
+    "prevalence_slug", "ranking", "ranking_sentences", "relative_error", "record_group_aucs", "known_followers",
+    "record_known_followers", "record_prevalence", "record_k_task", "group_dots"
+]
+
 PREVALENCES = (0.01, 0.001)  # shares of cascades crossing at which alarms are also read (assumptions)
 
 LABEL_NAMES = {

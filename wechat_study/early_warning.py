@@ -27,6 +27,13 @@ from scipy import optimize, stats
 from .metrics import NAT, Forest
 from .thresholds import wilson_interval
 
+__all__ = [
+    "MODELS", "share_times", "split_by_time", "observed_counts", "count_baseline", "source_baseline", "auc",
+    "logistic", "eligible", "paired_aucs", "bootstrap_auc", "cluster_labels", "calibrated", "alarm_rules",
+    "rule_flags", "calibration", "fit_status", "censors_clock", "follower_sweep", "record", "record_aucs",
+    "record_rates", "crossing_hours", "clock_long", "findings_box"
+]
+
 MODELS = ("count_baseline", "source_followers", "seismic", "hawkes", "hawkes_pooled", "feature_model")
 
 
@@ -35,11 +42,14 @@ def share_times(posts: pd.DataFrame, cascades: pd.DataFrame, repost_followers: f
     """Per cascade: share times (seconds from the source, source first at 0, sorted; unknown times dropped,
     negative delays clipped to 0), aligned follower counts (source first), and the final repost counts.
     A missing source count is imputed with the median over ``train``'s known counts (all cascades' when
-    ``train`` is None: only for data without a split)."""
+    ``train`` is None: only for data without a split); with no count at all, the followers are NaN."""
     from .early_features import source_followers
 
     f = Forest.from_posts(posts)
-    roots = source_followers(cascades, cascades["cascade_id"] if train is None else train)[0]
+    if cascades["author_followers"].isna().all():  # no counts at all: times only, followers unknown
+        roots = pd.Series(np.nan, index=cascades["cascade_id"].to_numpy())
+    else:
+        roots = source_followers(cascades, cascades["cascade_id"] if train is None else train)[0]
     times, followers = {}, {}
     rel = np.where(f.times == NAT, np.nan, (f.times - np.repeat(f.root_times, f.sizes_per_cascade)) / 1e9)
     for c, (a, b) in enumerate(zip(f.starts[:-1], f.starts[1:], strict=True)):
@@ -390,7 +400,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
           "{.alarm.seismic.size.T.precision.prevalence_1pct:share} of the same alarms would be right "
           "({.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false alarms for each correct one), "
           "at 0.1% {.alarm.seismic.size.T.precision.prevalence_0_1pct:share}; "
-          "a platform's many small posts may be easier to rule out than CED's non-crossers, so this is a "
+          "a platform's many small posts may be easier to rule out than the collection's non-crossers, so this is a "
           "scenario, not a measurement."),
          "prevalence"),
     ]

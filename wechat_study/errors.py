@@ -5,6 +5,11 @@ from __future__ import annotations
 import errno
 import os
 
+__all__ = [
+    "DISK_ERRNOS", "WechatStudyError", "DataError", "FetchError", "DiskError", "disk_error", "NotPreparedError",
+    "OutputExistsError", "PseudonymKeyError", "UnknownDatasetError"
+]
+
 #: errno values that mean the disk refused a write: full, over quota, read-only, no permission, file too large.
 DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG})
 

@@ -14,6 +14,8 @@ import pandas as pd
 
 from .exposure import source_followers
 
+__all__ = ["threshold_explorer_data"]
+
 
 def threshold_explorer_data(
     metrics: pd.DataFrame, cascades: pd.DataFrame, labels: pd.Series | None = None

@@ -19,6 +19,11 @@ import pandas as pd
 
 from .thresholds import VIEWS
 
+__all__ = [
+    "source_followers", "imputed_sources", "UNKNOWN", "expected_views", "views_sweep", "band", "decompose",
+    "imputation_sensitivity", "record_decomposition"
+]
+
 
 def source_followers(cascades: pd.DataFrame) -> tuple[pd.Series, int]:
     """Source authors' follower counts by ``cascade_id``, unknown ones set to the median of the known;
@@ -167,3 +172,22 @@ def imputation_sensitivity(
             {"unknown_reach": words, "cascades": int(sweep["cascades"].iloc[0]), "low": b["low"], "high": b["high"]}
         )
     return pd.DataFrame(rows)
+
+
+def record_decomposition(dataset: str, parts: pd.DataFrame, views: int) -> None:
+    """Findings ``views.<dataset>.share_from_source_alone.rho_<ρ>`` (the first row of each ρ of ``decompose``'s
+    table, with its Wilson interval) and ``views.<dataset>.decomposed`` (the whole table)."""
+    from . import narrative as nv
+    from .adjust import record_estimate
+    from .findings import record_finding
+
+    for rho, r in parts.groupby("rho").first().iterrows():
+        record_estimate(f"views.{dataset}.share_from_source_alone.rho_{nv.slug(f'{rho:g}').replace('-', '_')}",
+                        r["share_source_alone"], r["share_source_alone_ci_low"], r["share_source_alone_ci_high"],
+                        nv.say("{k:count} of {n:count} cascades with a known source follower count reach {v:count} "
+                               "expected views with no repost at rho = {rho:text}; {x:count} left out",
+                               k=r["source_alone"], n=r["cascades"], v=views, rho=f"{rho:g}", x=r["excluded"]))
+    record_finding(f"views.{dataset}.decomposed", parts[["rho", "repost_followers", "share_source_alone",
+                                                         "share_needs_reposts", "share_reaching", "excluded"]],
+                   tolerance=1e-12, note="cascades reaching the views line from the source alone and with reposts, "
+                                         "per assumption")

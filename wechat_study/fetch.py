@@ -36,6 +36,11 @@ from .atomic import staged_dir, temp_dir, write_text
 from .datasets.catalog import GITHUB, Dataset, get
 from .errors import FetchError, disk_error
 
+__all__ = [
+    "RawFileChangedError", "STAMP", "CHUNK", "TIMEOUT_S", "MAX_HEADER", "MAX_HEADERS", "MAX_UNLISTED_MEMBER",
+    "MAX_UNLISTED_BYTES", "MAX_MEMBERS", "hash_file", "is_verified", "check_verified", "fetch", "git_blob_sha1"
+]
+
 
 class RawFileChangedError(FetchError):
     """A file of a verified copy no longer has the content the manifest pins."""
@@ -156,10 +161,35 @@ def _refuse_unlisted(ds: Dataset, root: Path, listed: set[str]) -> None:
 def fetch(name: str, mirror: str | os.PathLike | None = None, force: bool = False, base_url: str = GITHUB) -> Path:
     """Make ``data/raw/NAME`` a verified copy of the data set's files and return its path.
 
-    A verified copy is kept as it is unless ``force``; a copy with an edited file raises
-    ``RawFileChangedError`` unless ``force`` (which fetches it again). Without a mirror the archive is
-    downloaded from ``base_url/OWNER/REPO/archive/COMMIT.tar.gz``. Raises ``FetchError``
-    naming the archive or the file at fault; ``data/raw/NAME`` is then left as it was.
+    Parameters
+    ----------
+    name : str
+        A catalogued data set.
+    mirror : path, optional
+        A folder laid out as ``MIRROR/NAME/REPO-COMMIT.tar.gz`` that stands in for the download
+        (default: ``WECHAT_STUDY_MIRROR``).
+    force : bool
+        Fetch again even when a verified copy exists (also the way past ``RawFileChangedError``).
+    base_url : str
+        Where archives are downloaded from without a mirror: ``base_url/OWNER/REPO/archive/COMMIT.tar.gz``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data/raw/NAME``, holding exactly the manifest's files.
+
+    Raises
+    ------
+    FetchError
+        Naming the archive or the file at fault; ``data/raw/NAME`` is then left as it was.
+    RawFileChangedError
+        A file of a verified copy was edited since (unless ``force``).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> ws.fetch("wbmsf")                          # doctest: +SKIP
+    PosixPath('.../data/raw/wbmsf')
     """
     ds = get(name)
     target = paths.raw_dir(name)

@@ -33,6 +33,11 @@ import pandas as pd
 
 from .atomic import write_text
 
+__all__ = [
+    "FINDINGS_ENV", "NOTEBOOK_ENV", "NAME", "MAX_TABLE_ROWS", "record_finding", "read_recorded", "load_ledger",
+    "dump_ledger", "write_ledger", "matches", "compare", "shown", "slug", "record_rows"
+]
+
 FINDINGS_ENV = "WECHAT_STUDY_FINDINGS"
 NOTEBOOK_ENV = "WECHAT_STUDY_NOTEBOOK"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)+$")
@@ -76,10 +81,35 @@ def record_finding(name: str, value, tolerance: float | None = None, note: str |
                    reason: str | None = None):
     """Record a finding and return its value (as stored).
 
-    ``tolerance`` is absolute and required for floats (0 means exact); integers and strings
-    are always exact. ``note`` is a short sentence for readers. ``reason`` says why the value
-    may be missing (None or NaN: "not reached", e.g. "no cascade reaches 1,000 reposts"); it is
-    required for a missing value and stored only then.
+    Parameters
+    ----------
+    name : str
+        Dotted lowercase words, ``topic.dataset.what`` (``thresholds.ced.share_reaching_500_reposts``).
+    value : number, str, list, dict or pandas.DataFrame
+        The finding; a frame is stored as rows (at most 50).
+    tolerance : float, optional
+        Absolute, and required for floats (0 means exact); integers and strings are always exact.
+    note : str, optional
+        A short sentence for readers.
+    reason : str, optional
+        Why the value is missing (None or NaN reads "not reached"); required for a missing value and
+        stored only then.
+
+    Returns
+    -------
+    object
+        The value as stored (plain Python types).
+
+    Raises
+    ------
+    ValueError
+        A malformed name, a float without a tolerance, or a missing value without a reason.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> ws.record_finding("thresholds.mine.share_reaching_500_reposts", 0.043, tolerance=1e-9)
+    0.043
     """
     if not NAME.match(name):
         raise ValueError(f"finding name {name!r} must be dotted lowercase words, e.g. thresholds.ced.share")

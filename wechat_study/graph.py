@@ -12,6 +12,8 @@ import pandas as pd
 
 from .metrics import NAT, Forest
 
+__all__ = ["repost_graph", "user_graph"]
+
 
 def _in_forest_order(posts: pd.DataFrame) -> tuple[pd.DataFrame, Forest]:
     forest = Forest.from_posts(posts)
@@ -22,11 +24,33 @@ def _in_forest_order(posts: pd.DataFrame) -> tuple[pd.DataFrame, Forest]:
 def repost_graph(posts: pd.DataFrame, cascade_id: str) -> nx.DiGraph:
     """The cascade ``cascade_id`` as a ``networkx.DiGraph`` with edges parent → child.
 
-    Nodes are ``post_id`` values, with attributes ``created_at`` (UTC ``Timestamp``, or None
-    when unknown), ``user_id`` (a pseudonym, or None), ``depth`` (hops from the root, root 0),
-    ``is_orphan`` and ``kind``. Edges carry ``delay_s``: seconds from the parent's post to the
-    child's (NaN when either time is unknown; negative when the child is timed first).
-    Graph attributes: ``cascade_id`` and ``root`` (the root's ``post_id``).
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        A canonical posts table.
+    cascade_id : str
+        The cascade to draw.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are ``post_id`` values, with attributes ``created_at`` (UTC ``Timestamp``, or None
+        when unknown), ``user_id`` (a pseudonym, or None), ``depth`` (hops from the root, root 0),
+        ``is_orphan`` and ``kind``. Edges carry ``delay_s``: seconds from the parent's post to the
+        child's (NaN when either time is unknown; negative when the child is timed first). Graph
+        attributes: ``cascade_id`` and ``root`` (the root's ``post_id``).
+
+    Raises
+    ------
+    KeyError
+        No cascade ``cascade_id`` in ``posts``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> g = ws.repost_graph(ws.synthetic_posts(1_000, seed=0), "c0")
+    >>> g.graph["root"], g.number_of_nodes(), g.number_of_edges()
+    ('p0', 19, 18)
     """
     selected = posts.loc[(posts["cascade_id"] == cascade_id).to_numpy()]
     if selected.empty:
@@ -54,9 +78,26 @@ def repost_graph(posts: pd.DataFrame, cascade_id: str) -> nx.DiGraph:
 def user_graph(posts: pd.DataFrame, cascade_id: str | None = None) -> nx.DiGraph:
     """Who reposted whom: an edge u → v with ``weight`` = how many times v reposted a post of u's.
 
-    Over one cascade when ``cascade_id`` is given, else over the whole table. Reposts whose
-    user, or whose parent's user, is unknown are left out; a user reposting their own post
-    gives a self-loop. Node attribute ``posts``: the user's posts in the selection.
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        A canonical posts table.
+    cascade_id : str, optional
+        One cascade; by default the whole table.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are user pseudonyms, with attribute ``posts`` (the user's posts in the selection).
+        Reposts whose user, or whose parent's user, is unknown are left out; a user reposting their
+        own post gives a self-loop.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> u = ws.user_graph(ws.synthetic_posts(1_000, seed=0))
+    >>> u.number_of_nodes(), u.number_of_edges()
+    (78, 261)
     """
     if cascade_id is not None:
         posts = posts.loc[(posts["cascade_id"] == cascade_id).to_numpy()]

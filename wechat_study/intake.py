@@ -19,6 +19,12 @@ from scipy import stats
 from .periods import IN_FORCE, cut_time
 from .thresholds import wilson_interval
 
+__all__ = [
+    "TZ", "MONTH_DAYS", "LEVEL", "collection_span", "window", "coverage_sentence", "relative_month",
+    "poisson_rate", "rate_ratio", "monthly_counts", "overdispersed_rate_ratio", "peak_month", "peak_months",
+    "without_month", "intake_rates", "month_profile"
+]
+
 TZ = "Asia/Shanghai"
 MONTH_DAYS = 365.25 / 12
 LEVEL = 0.95

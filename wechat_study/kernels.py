@@ -17,6 +17,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["NAT", "BAD_LAYOUT", "CYCLE", "EXACT_WIENER_BELOW", "metrics_block", "runs_match"]
+
 _HERE = Path(__file__).resolve().parent
 
 

@@ -17,6 +17,14 @@ from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
 
+__all__ = [
+    "TOPICS", "RELATIONS", "CED", "CED_CROSSERS", "CED_TEST", "WECHAT", "GOEL", "GOEL_CHECKED", "JUUL",
+    "JUUL_CHECKED", "ZHAO", "ZHAO_CHECKED", "CHENG", "CHENG_CHECKED", "ZHU", "ZHU_CHECKED", "FU", "FU_CHECKED",
+    "KING", "KING_CHECKED", "CITIZENLAB_2016", "CITIZENLAB_2016_CHECKED", "CITIZENLAB_2015",
+    "CITIZENLAB_2015_CHECKED", "TAI_FU", "TAI_FU_CHECKED", "WECHATSCOPE_2018", "WECHATSCOPE_2018_CHECKED",
+    "Comparison", "COMPARISONS", "table", "SHORT", "markdown", "for_report"
+]
+
 TOPICS = ("cascades", "thresholds", "censorship", "early_warning", "counterfactual")
 RELATIONS = ("echoes", "contradicts", "differs in population", "differs in design", "differs in task")
 

@@ -20,6 +20,8 @@ from .intake import TZ, window
 from .periods import IN_FORCE, PERIOD_COVARIATES, _interaction
 from .thresholds import wilson_interval
 
+__all__ = ["SEGMENTS", "matched_frame", "matched_changes", "three_periods", "record_matched"]
+
 SEGMENTS = ("first_half_before", "second_half_before", "after")
 
 

@@ -48,11 +48,33 @@ THREADED_FROM = 200_000  # fewer nodes than this: one thread
 def cascade_metrics(posts: pd.DataFrame, thresholds=(500,), depths=(), threads: int | None = None) -> pd.DataFrame:
     """One row per cascade: size, reposts, depth, max_breadth, structural_virality, times.
 
-    ``posts`` is a canonical posts table (see ``wechat_study.schema``); any other row order
-    works too, only slower. ``thresholds`` are repost counts N for ``time_to_<N>_s``;
-    ``depths`` are depths d for ``time_to_depth_<d>_s``. Rows come in the order the cascades
-    first appear in ``posts``. ``threads`` (default: one per core) run blocks of whole
-    cascades in one process; the result does not depend on it.
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        A canonical posts table (see ``wechat_study.schema``); any other row order works too, only slower.
+    thresholds : tuple of int
+        Repost counts N for the columns ``time_to_<N>_s`` (inclusive: the time of the N-th repost).
+    depths : tuple of int
+        Depths d for the columns ``time_to_depth_<d>_s``.
+    threads : int, optional
+        Threads running blocks of whole cascades (default: one per core); the result does not depend on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cascade, in the order the cascades first appear in ``posts``: ``cascade_id``,
+        ``size`` (nodes, the source included), ``reposts`` (size - 1), ``depth`` (hops), ``max_breadth``,
+        ``structural_virality`` (mean distance between pairs of nodes), ``lifetime_s``, ``n_orphans`` and the
+        times asked for, in seconds after the source post (NaN when not reached).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> m = ws.cascade_metrics(ws.synthetic_posts(1_000, seed=0), thresholds=(10,))
+    >>> m.iloc[0][["cascade_id", "size", "reposts", "depth"]].to_dict()
+    {'cascade_id': 'c0', 'size': 19, 'reposts': 18, 'depth': 4}
+    >>> print(f"{m.loc[0, 'time_to_10_s'] / 3600:.1f} hours")
+    6.6 hours
     """
     thresholds = _whole_numbers(thresholds, 1, "a repost threshold must be at least 1")
     depths = _whole_numbers(depths, 0, "a depth must be at least 0")

@@ -35,6 +35,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+__all__ = [
+    "NAT", "cascade_metrics_reference", "THREADED_FROM", "Forest", "node_depths", "subtree_sizes",
+    "pointers_by_id"
+]
+
 NAT = np.iinfo(np.int64).min
 
 

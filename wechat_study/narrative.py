@@ -32,6 +32,13 @@ from pathlib import Path
 
 from .findings import FINDINGS_ENV, read_recorded
 
+__all__ = [
+    "NOT_REACHED", "FIELD", "ANCHORS", "register_anchor", "slug", "share", "points", "difference", "count",
+    "number", "hours", "days", "p_value", "ratio", "auc", "text", "FORMATS", "formatted_kind", "formatted",
+    "recorded", "say", "Heading", "heading", "Paragraph", "paragraph", "FindingsBox", "render_sentences",
+    "box_html", "sentences_in"
+]
+
 NOT_REACHED = "not reached"
 FIELD = re.compile(r"\{([A-Za-z0-9_.\-]+)(?::([a-z_]+))?\}")
 
@@ -63,7 +70,11 @@ def _missing(x) -> bool:
 
 def _pct(x: float) -> str:
     v = 100 * x
-    if v != 0 and abs(v) < 1:
+    if abs(v) < 1e-9:  # a bound that is 0 up to float noise
+        return "0.0"
+    if abs(v) < 0.01:  # two significant digits, never in exponent form
+        return _sig(v, 2, strip=False)
+    if abs(v) < 1:
         return f"{v:.2g}"
     return f"{v:.1f}"
 

@@ -24,6 +24,11 @@ from pathlib import Path
 from . import paths
 from .errors import WechatStudyError
 
+__all__ = [
+    "INVESTIGATIONS", "NotebookError", "parameters", "stems", "resolve", "cell_parameters", "defaults",
+    "parse_value", "describe", "ranges", "range_words", "check_ranges", "check"
+]
+
 INVESTIGATIONS = paths.CHECKOUT / "investigations"
 
 
@@ -281,7 +286,7 @@ def _lookup(params: dict, dotted: str):
 
 
 def _check_range(stem: str, name: str, value, spec: str) -> None:
-    if spec == "data set":
+    if spec in ("data set", "data set or path"):
         return  # checked against the catalog in ``check``
     if spec == "date":
         import datetime as dt
@@ -318,6 +323,7 @@ def check_ranges(stem: str, params: dict) -> None:
     full parameter set ``params`` lies outside ``investigations/ranges.yaml`` or breaks one of its rules."""
     declared = dict(ranges().get(stem) or {})
     rules = declared.pop("rules", [])
+    declared.pop("needs", None)
     for name, spec in declared.items():
         value = _lookup(params, name)
         if value is not None:
@@ -344,12 +350,18 @@ def check(stem: str, overrides: dict) -> dict:
         if isinstance(default, list) and not isinstance(value, list):
             value = [value]
         choices = _dataset_choices(default)
+        if choices is not None and isinstance(value, list) and not isinstance(default, list):
+            raise NotebookError(f"{stem}: {name} takes one data set (a name or a path), not a list")
+        paths_ok = "path" in str(ranges().get(stem, {}).get(name, ""))
         if choices is not None:
-            value = [str(v).lower() for v in value] if isinstance(value, list) else str(value).lower()
-            bad = [v for v in (value if isinstance(value, list) else [value]) if v not in choices]
+            value = [_dataset_value(stem, name, v, paths_ok) for v in value] if isinstance(value, list) else \
+                _dataset_value(stem, name, value, paths_ok)
+            bad = [v for v in (value if isinstance(value, list) else [value]) if v not in choices and not
+                   (paths_ok and Path(v).is_absolute())]
             if bad:
                 raise NotebookError(f"{stem}: {name}={bad[0]!r} is not a data set; choose from "
-                                    f"{', '.join(sorted(choices))}")
+                                    f"{', '.join(sorted(choices))}" + (", or give the path of your own posts"
+                                                                      if paths_ok else ""))
         elif not _fits(value, default):
             raise NotebookError(f"{stem}: {name} takes {_kind(default)} (default {json.dumps(default)}), "
                                 f"not {json.dumps(value, ensure_ascii=False, default=str)}; its parameters are: "
@@ -358,5 +370,22 @@ def check(stem: str, overrides: dict) -> dict:
             raise NotebookError(f"{stem}: {name} takes a mapping with the keys {', '.join(default)}, "
                                 f"not {', '.join(map(str, value)) or 'none'}")
         out[name] = _normalised(value, default)
+    if _is_path(out.get("dataset")) and "compare" in base and "compare" not in out:
+        out["compare"] = []  # your own data is compared with nothing unless you say so
     check_ranges(stem, {**base, **out})
     return out
+
+
+def _is_path(value) -> bool:
+    return isinstance(value, str) and Path(value).is_absolute()
+
+
+def _dataset_value(stem: str, name: str, value, paths_ok: bool) -> str:
+    """A data set's name case-folded, or (where the parameter takes one) a path made absolute."""
+    text = str(value)
+    if paths_ok and ("/" in text or "\\" in text or "." in text or Path(text).exists()):
+        path = Path(text).expanduser().resolve()
+        if not path.exists():
+            raise NotebookError(f"{stem}: {name}={text!r}: no such file or folder")
+        return str(path)
+    return text.lower()

@@ -19,6 +19,11 @@ import pandas as pd
 from . import paths
 from .atomic import write_text
 
+__all__ = [
+    "PACKAGE", "REPORTS", "vega_bundle", "render", "findings_first", "without_skipped", "executed_parameters",
+    "version_line", "title", "QUESTION", "readable_name", "index_page", "chart_data", "write_chart_data"
+]
+
 PACKAGE = paths.PACKAGE
 REPORTS = paths.CHECKOUT / "reports"
 
@@ -50,7 +55,7 @@ def render(executed: Path, stem: str) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    nb = findings_first(nbformat.read(executed, as_version=4))
+    nb = findings_first(without_skipped(nbformat.read(executed, as_version=4)))
     nb.metadata["title"] = title(nb, stem)
     resources = {
         "vega_bundle": vega_bundle(),
@@ -75,6 +80,24 @@ def findings_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         return nb
     cell = nb.cells.pop(boxes[0])
     nb.cells.insert(first_md + 1, cell)
+    return nb
+
+
+def without_skipped(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without the markdown cells tagged ``needs-X`` for an X its run found missing, and
+    those tagged ``unless-X`` for an X it had (``supports.section`` and ``supports.summary`` name what
+    is missing in their outputs' metadata)."""
+    from .supports import MISSING_KEY
+
+    missing = {need for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+               for need in (o.get("metadata") or {}).get(MISSING_KEY, [])}
+
+    def dropped(cell) -> bool:
+        tags = cell.metadata.get("tags", []) if cell.cell_type == "markdown" else []
+        return any(t.removeprefix("needs-") in missing for t in tags if t.startswith("needs-")) or any(
+            t.removeprefix("unless-") not in missing for t in tags if t.startswith("unless-"))
+
+    nb.cells = [c for c in nb.cells if not dropped(c)]
     return nb
 
 
@@ -103,16 +126,29 @@ def version_line(params: dict) -> str:
     """Which code and data made a page: the data sets' pinned upstream commits and the library's source
     digest (the one the run cache uses). No date and no git commit, so unchanged inputs give the same bytes."""
     from .datasets.catalog import CATALOG
-    from .reporting import datasets_used, library_digest
+    from .reporting import datasets_used, library_digest, user_paths
 
     used = datasets_used(params)
-    data = (
-        "; ".join(f"{CATALOG[n].owner}/{CATALOG[n].repo} at {CATALOG[n].commit[:12]} ({html.escape(n)})" for n in used)
-        or "synthetic data (no data set)"
-    )
+    parts = [f"{CATALOG[n].owner}/{CATALOG[n].repo} at {CATALOG[n].commit[:12]} ({html.escape(n)})" for n in used]
+    parts += [f"the researcher's {html.escape(Path(p).name)} (SHA-256 {_input_digest(p)[:12]})"
+              for p in user_paths(params)]
+    data = "; ".join(parts) or "synthetic data (no data set)"
     return (
         f"Made by wechat_study {html.escape(_version())}, library source digest {library_digest()[:16]}, from {data}."
     )
+
+
+def _input_digest(path: str) -> str:
+    """SHA-256 over a researcher's input files (their bytes, in ``user.input_files`` order)."""
+    import hashlib
+
+    from .datasets import user
+
+    h = hashlib.sha256()
+    for f in user.input_files(user.describe(path)):
+        with open(f, "rb") as fh:
+            h.update(hashlib.file_digest(fh, "sha256").digest())
+    return h.hexdigest()
 
 
 def _version() -> str:

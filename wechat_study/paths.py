@@ -11,6 +11,8 @@ import hashlib
 import os
 from pathlib import Path
 
+__all__ = ["CHECKOUT", "data_dir", "raw_dir", "processed_dir", "mirror_dir", "PACKAGE", "source_digest"]
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["matched_clause", "placebo_reading", "add_to_box"]
+
 
 def _value(found: dict, name: str):
     return (found.get(name) or {}).get("value")

@@ -25,6 +25,11 @@ from . import adjust as cmp
 from .survival import bootstrap_median
 from .thresholds import wilson_interval
 
+__all__ = [
+    "IN_FORCE", "PERIOD_COVARIATES", "cut_time", "cascade_frame", "period_frame", "period_summary",
+    "period_changes", "monthly_intake", "record_periods"
+]
+
 IN_FORCE = "2013-09-10"
 PERIOD_COVARIATES = ("log_followers", "verified")
 

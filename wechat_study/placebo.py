@@ -15,6 +15,8 @@ import pandas as pd
 from .intake import window
 from .periods import IN_FORCE
 
+__all__ = ["placebo_dates", "overlaps", "placebo", "placebo_summary", "count", "record_placebos"]
+
 
 def placebo_dates(first: str = "2012-01-10", last: str = "2013-12-10") -> list[str]:
     """One date a month from ``first`` to ``last`` (same day of the month), as YYYY-MM-DD."""

@@ -26,6 +26,11 @@ import numpy as np
 
 from .errors import PseudonymKeyError
 
+__all__ = [
+    "ENV", "KEY_FILE", "USER_FIELDS", "shown", "key_path", "key", "fingerprint", "SCHEME", "COMPILED_FROM",
+    "scheme", "digests", "keyed_names", "pseudonymize", "pseudonymize_arrow", "pseudonym"
+]
+
 ENV = "WECHAT_STUDY_PSEUDONYM_KEY"
 KEY_FILE = "pseudonym.key"
 _HEX32 = re.compile(r"[0-9a-f]{32}")

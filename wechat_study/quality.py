@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+__all__ = ["MAX_EXAMPLES", "Quirk", "QualityReport"]
+
 MAX_EXAMPLES = 3
 
 

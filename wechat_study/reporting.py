@@ -33,7 +33,14 @@ from .atomic import check_output, staged_dir, write_text
 from .datasets.catalog import CATALOG, INVESTIGATED
 from .errors import WechatStudyError
 from .findings import FINDINGS_ENV, NOTEBOOK_ENV, compare, dump_ledger, load_ledger, read_recorded
-from .notebooks import INVESTIGATIONS, check, check_ranges, defaults, parameters, resolve, stems
+from .notebooks import INVESTIGATIONS, NotebookError, check, check_ranges, defaults, parameters, ranges, resolve, stems
+
+__all__ = [
+    "PACKAGE", "REPORTS", "LEDGER", "KERNEL", "RUN_OWNER", "NotebookFailed", "Run", "notebooks",
+    "datasets_used", "library_digest", "cache_dir", "cache_key", "check_needs", "user_paths", "run",
+    "default_jobs", "run_many", "clean", "reproduce", "verify", "runs_dir", "default_out", "run_one",
+    "prune_cache"
+]
 
 PACKAGE = paths.PACKAGE
 REPORTS = paths.CHECKOUT / "reports"
@@ -98,7 +105,40 @@ def cache_key(stem: str, params: dict) -> str:
     for name in datasets_used(params):
         stamp = paths.processed_dir(name) / ".prepared.json"
         h.update(name.encode() + (stamp.read_bytes() if stamp.is_file() else b"-"))
+    for path in user_paths(params):
+        from .datasets import user
+
+        h.update(path.encode() + user.digest(user.describe(path)).encode())
     return h.hexdigest()[:20]
+
+
+def check_needs(stem: str, params: dict, mirror=None) -> None:
+    """Refuse, before a kernel starts, a main data set that lacks what the notebook ``needs``
+    (``investigations/ranges.yaml``), with the reason ``supports.of`` gives."""
+    needs = (ranges().get(stem) or {}).get("needs") or []
+    dataset = params.get("dataset")
+    if not needs or not isinstance(dataset, str) or dataset in ("all",):
+        return
+    from . import supports
+    from .corpus import load
+    from .metrics import cascade_metrics
+
+    corpus = load(dataset, mirror=mirror)
+    threshold = params.get("threshold_reposts", defaults(stem).get("threshold_reposts"))
+    reposts = cascade_metrics(corpus.posts, thresholds=())["reposts"] if threshold is not None else None
+    able = supports.of(corpus, threshold=threshold, reposts=reposts)
+    for need in needs:
+        if getattr(able, need) is not None:
+            hint = {"followers": "give the follower counts in the sidecar's followers:, or choose another data set"}
+            raise NotebookError(f"{stem} cannot run on {able.name}: {getattr(able, need)} "
+                                f"({hint.get(need, 'choose another data set or parameter')})")
+
+
+def user_paths(params: dict) -> list[str]:
+    """The researcher's own data sets a notebook's parameters name (absolute paths, as ``check`` leaves them)."""
+    found = [v for value in params.values() for v in (value if isinstance(value, list) else [value])
+             if isinstance(v, str) and os.path.isabs(v)]
+    return list(dict.fromkeys(found))
 
 
 def run(stem: str, overrides: dict | None = None, force: bool = False, cache_root: Path | None = None,
@@ -114,6 +154,11 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
     check_ranges(stem, {**defaults(stem), **params})
     for name in datasets_used(params):
         prepare(name, mirror=mirror)
+    for path in user_paths(params):
+        from .datasets import user
+
+        user.prepare(user.describe(path))
+    check_needs(stem, params, mirror)
     key = cache_key(stem, params)
     folder = Path(cache_root or cache_dir()) / stem / key
     _remove_stale_staging(folder.parent)
@@ -349,8 +394,9 @@ def _slug_value(value) -> str:
     if isinstance(value, list):
         return "_".join(_slug_value(v) for v in value) or "none"
     text = json.dumps(value) if isinstance(value, bool) else str(value)
+    text = Path(text).name if isinstance(value, str) and os.path.isabs(value) else text
     slug = re.sub(r"[^a-z0-9.]+", "_", text.lower()).strip("_") or "x"
-    if slug != text:
+    if slug != str(value):
         slug += "_" + hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()[:6]
     return slug
 

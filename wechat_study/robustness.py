@@ -16,6 +16,8 @@ import pandas as pd
 
 from . import adjust
 
+__all__ = ["LEVEL", "SPLINE_DF", "common_support", "binary", "median", "verdict", "record", "clause"]
+
 LEVEL = 0.95
 SPLINE_DF = 4
 

@@ -25,6 +25,8 @@ from .errors import WechatStudyError
 from .metrics import cascade_metrics
 from .synthetic import synthetic_posts
 
+__all__ = ["COLUMNS", "POSTS_PER_FILE", "write_synthetic", "cascade_metrics_parquet", "cluster", "metrics_to_parquet"]
+
 COLUMNS = ["cascade_id", "parent_node", "created_at", "is_root", "is_orphan"]
 POSTS_PER_FILE = 1_000_000
 
@@ -79,8 +81,32 @@ def _same_types(table: pd.DataFrame) -> pd.DataFrame:
 def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), progress: bool = False) -> pd.DataFrame:
     """``cascade_metrics`` for every cascade of a partitioned Parquet corpus, one file per task.
 
-    ``client`` is a ``distributed.Client`` (None: Dask's local threads). Rows come file by
-    file, in each file's cascade order. A failed task raises ``WechatStudyError``.
+    Parameters
+    ----------
+    path : path
+        A folder of Parquet parts, each holding whole cascades (as ``load_edgelist(out=...)`` and
+        ``wechat-study synth`` write them).
+    client : distributed.Client, optional
+        Where the tasks run (None: Dask's local threads).
+    thresholds, depths : tuple of int
+        As for ``cascade_metrics``.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cascade_metrics``' columns, file by file, in each file's cascade order.
+
+    Raises
+    ------
+    WechatStudyError
+        A task failed; the message names the file.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> ws.cascade_metrics_parquet("data/synthetic-parts")     # doctest: +SKIP
     """
     import dask
     import dask.dataframe as dd

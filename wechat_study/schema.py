@@ -16,6 +16,11 @@ import pandera.pandas as pa
 
 from .errors import DataError
 
+__all__ = [
+    "UTC_NS", "KINDS", "LABELS", "REASONS", "POSTS", "CASCADES", "REMOVALS", "KEYWORDS", "BLOCKED_URLS",
+    "SCHEMAS", "validate"
+]
+
 UTC_NS = pd.DatetimeTZDtype("ns", "UTC")
 KINDS = ("source", "repost", "comment", "unknown")
 LABELS = ("rumour", "non-rumour", "true", "false", "unverified")

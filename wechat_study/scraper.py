@@ -17,6 +17,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "beijing_day", "daily_counts", "gaps", "outage_days", "coverage", "monthly_rates", "outage_spans",
+    "record_gaps", "dated"
+]
+
 
 def beijing_day(removals: pd.DataFrame, column: str = "removal_seen_at") -> pd.Series:
     """The Beijing calendar day (midnight, no time zone) of ``column``."""

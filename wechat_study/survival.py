@@ -21,23 +21,43 @@ from . import thresholds as th
 from .align import same_index
 from .datasets.catalog import CATALOG
 
+__all__ = [
+    "end_of_observation", "observation_note", "followed_hours", "durations", "km_end_check", "how_often",
+    "bootstrap_median", "how_fast", "crawl_sensitivity", "not_reached", "record_survival", "steps",
+    "report_missing"
+]
 
-def end_of_observation(name: str, posts: pd.DataFrame) -> pd.Timestamp:
-    """When observation of data set ``name`` ended (UTC), by its catalog entry's ``observation_end``.
 
-    ``"latest record"`` (or a data set outside the catalog, e.g. ``synthetic``) takes the latest
-    post time in ``posts``: a lower bound on the crawl.
+def _source(dataset):
+    """The ``corpus.Source`` of a data set given by name or as a ``Corpus`` (None when unknown)."""
+    if not isinstance(dataset, str):
+        return getattr(dataset, "source", None)
+    if dataset in CATALOG or dataset == "synthetic":
+        from .corpus import Source
+
+        return Source.of(dataset)
+    return None
+
+
+def end_of_observation(dataset, posts: pd.DataFrame | None = None) -> pd.Timestamp:
+    """When observation of a data set ended (UTC), by its source's ``observation_end``.
+
+    ``dataset`` is a catalogued name (with its ``posts``) or a ``Corpus``. ``"latest record"`` (or a
+    data set whose source is unknown) takes the latest post time in ``posts``: a lower bound on the crawl.
     """
-    rule = CATALOG[name].observation_end if name in CATALOG else "latest record"
+    src = _source(dataset)
+    posts = dataset.posts if posts is None else posts
+    rule = src.observation_end if src is not None else "latest record"
     if rule and rule != "latest record":
         return pd.Timestamp(rule).tz_convert("UTC") if pd.Timestamp(rule).tzinfo else pd.Timestamp(rule, tz="UTC")
     return posts["created_at"].max()
 
 
-def observation_note(name: str) -> str:
-    """The catalog's sentence on how the end of observation of ``name`` was set."""
-    if name in CATALOG and CATALOG[name].observation_end_note:
-        return CATALOG[name].observation_end_note
+def observation_note(dataset) -> str:
+    """The sentence saying how the end of observation of a data set (a name or a ``Corpus``) was set."""
+    src = _source(dataset)
+    if src is not None and src.observation_end_note:
+        return src.observation_end_note
     return "No crawl date is known; the end is taken as the latest record in the data set, a lower bound."
 
 
@@ -105,7 +125,7 @@ def bootstrap_median(x, n_boot: int = 2000, seed: int = 0, level: float = 0.95) 
 
 def how_fast(
     durations: pd.DataFrame,
-    groups: pd.Series,
+    groups: pd.Series | None,
     a: str = "rumour",
     b: str = "non-rumour",
     n_boot: int = 2000,
@@ -120,7 +140,7 @@ def how_fast(
     """
     same_index(durations, groups=groups)
     crossed = durations["crossed"].to_numpy(bool)
-    labels = groups.to_numpy()
+    labels = np.full(len(durations), None, object) if groups is None else groups.to_numpy()
     rows, samples = [], {}
     for i, name in enumerate(["all", *sorted(pd.Series(labels).dropna().unique())]):
         x = durations.loc[crossed & ((labels == name) if name != "all" else True), "duration_h"].to_numpy()
@@ -263,6 +283,15 @@ def steps(curves: pd.DataFrame) -> pd.DataFrame:
     return curves[moved | last].reset_index(drop=True)
 
 
+def _in_words(line: str) -> str:
+    """``thresholds.ced.median_hours_to_500_reposts.rumour: not reached (no cascade crosses).`` -> "median hours to
+    500 reposts, rumour (no cascade crosses)"."""
+    name, _, rest = line.partition(": not reached")
+    what = name.split(".", 2)[-1].replace(".", ", ").replace("_", " ")
+    why = rest.strip().rstrip(".").strip()
+    return f"{what} {why}".strip()
+
+
 def report_missing(lines: list[str]) -> None:
     """Show the "not reached" lines among recorded-finding lines (findings that could not exist), and nothing
     else: as a paragraph of the report in a notebook, printed elsewhere."""
@@ -274,6 +303,6 @@ def report_missing(lines: list[str]) -> None:
     if nv._in_ipython():
         from IPython.display import display
 
-        display(nv.paragraph("Not reached here: {m:text}.", m="; ".join(missing)))
+        display(nv.paragraph("Not reached here: {m:text}.", m="; ".join(_in_words(x) for x in missing)))
     else:
         print("\n".join(missing))

@@ -27,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+__all__ = ["S0", "THETA", "C", "reaction_delays", "synthetic_posts", "SYNTHETIC_USER_KEY", "synthetic_corpus"]
+
 S0 = 300.0
 THETA = 0.2314843
 C = 6.265725e-4
@@ -62,7 +64,53 @@ def synthetic_posts(
 ) -> pd.DataFrame:
     """A canonical posts table of about ``n_posts`` rows from the branching process above.
 
-    Cascade ids are ``{id_prefix}c<n>`` and post ids ``{id_prefix}p<n>``.
+    Parameters
+    ----------
+    n_posts : int
+        Rows wanted; whole cascades are generated until the total reaches it.
+    seed : int
+        The same arguments and seed give the same table.
+    root_mu, root_sigma : float
+        Log-mean and log-sd of Λ, the mean number of direct reposts of a source.
+    branching : float
+        R, the mean reposts of a repost, in [0, 1).
+    influence_sigma : float
+        σ of the mean-1 log-normal weight of each repost.
+    max_depth : int
+        Generations at most.
+    max_delay_days : float
+        Where the power-law tail of reaction delays is cut.
+    n_users : int, optional
+        Accounts drawn from (default: a fifth of the posts, at least 100).
+    user_zipf : float
+        Zipf exponent of account activity.
+    start : str
+        The first day sources may be posted (UTC).
+    span_days : float
+        Sources are posted uniformly over this many days.
+    dataset : str
+        The ``dataset`` column.
+    id_prefix : str
+        Cascade ids are ``{id_prefix}c<n>`` and post ids ``{id_prefix}p<n>``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A canonical posts table (``wechat_study.schema``), ``n_posts`` rows or slightly more.
+
+    Raises
+    ------
+    ValueError
+        ``n_posts`` below 1 or ``branching`` outside [0, 1).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> posts = ws.synthetic_posts(1_000, seed=0)
+    >>> len(posts), posts["cascade_id"].nunique()
+    (1085, 50)
+    >>> posts.loc[0, ["cascade_id", "post_id", "kind"]].tolist()
+    ['c0', 'p0', 'source']
     """
     if n_posts < 1:
         raise ValueError("n_posts must be at least 1")
@@ -179,11 +227,31 @@ def _str(arr) -> pd.arrays.ArrowStringArray:
 
 
 def synthetic_corpus(n_posts: int = 200_000, seed: int = 0, rumour_share: float = 0.45):
-    """A ``Corpus`` of ``synthetic_posts`` with a cascades table; labels are drawn at random
-    (``rumour`` with probability ``rumour_share``), so they carry no signal by construction, and source
-    authors' follower counts from LogNormal(7, 1.5) (a median of about 1,100); it also carries
-    ``censorship.synthetic_removals``, ``blocking.synthetic_keywords`` and ``synthetic_blocked_urls`` for the
-    censorship notebook."""
+    """A ``Corpus`` of ``synthetic_posts``, for running every notebook with no data.
+
+    Parameters
+    ----------
+    n_posts : int
+        Posts, as ``synthetic_posts`` takes them.
+    seed : int
+        The same seed gives the same corpus.
+    rumour_share : float
+        The chance a cascade is labelled ``rumour``; labels are drawn at random, so they carry no signal
+        by construction.
+
+    Returns
+    -------
+    Corpus
+        ``posts``, ``cascades`` (source authors' follower counts from LogNormal(7, 1.5), a median of about
+        1,100), and for the censorship notebook ``censorship.synthetic_removals``,
+        ``blocking.synthetic_keywords`` and ``synthetic_blocked_urls``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> ws.synthetic_corpus(20_000, seed=0)
+    Corpus('synthetic': posts=20,001, cascades=532, removals=3,000, keywords=3, blocked_urls=4)
+    """
     from .corpus import Corpus
     from .datasets.trees import cascade_table
     from .quality import QualityReport

@@ -19,6 +19,8 @@ import pandas as pd
 
 from . import narrative as nv
 
+__all__ = ["MISSING", "HEADERS", "CODED", "header", "guess_format", "Table", "publication", "facts"]
+
 MISSING = "–"
 
 #: Readable headers for column names the library uses often; others get their underscores turned to spaces.

@@ -18,6 +18,11 @@ from scipy import stats
 
 from .align import same_index
 
+__all__ = [
+    "REPOSTS", "VIEWS", "wilson_interval", "share_crossing", "difference_test", "sweep", "crossing_durations",
+    "kaplan_meier", "logrank", "nth_repost", "survival_at", "crossing_by_dataset", "record_crossing"
+]
+
 REPOSTS = 500
 VIEWS = 5000
 

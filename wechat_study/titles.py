@@ -25,6 +25,12 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "STOP_WORDS", "GLOSSARY", "to_simplified", "is_content_word", "words", "title_words", "word_table",
+    "word_counts", "log_odds", "distinctive_words", "bonferroni_z", "distinctive_summary", "prior_sensitivity",
+    "record_distinctive", "word_list"
+]
+
 _STOP_TEXT = """
 的 了 是 在 和 与 及 或 也 都 就 还 又 再 才 却 而 但 但是 而且 并 并且 所以 因为 如果 虽然 然后 于是 那么
 我 你 您 他 她 它 我们 你们 他们 她们 它们 咱们 自己 大家 别人 人家 谁 什么 怎么 怎样 怎么样 为什么 为何 如何

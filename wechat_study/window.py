@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+__all__ = ["TOP_BANDS", "reported_near_top", "describe", "beyond", "beyond_note", "record", "population"]
+
 #: Bands of reported reposts near the top of CED's window: (first, last) inclusive; None is open.
 TOP_BANDS = ((801, 900), (901, 950), (951, 990), (991, 998), (999, 999), (1000, None))
 

@@ -12,6 +12,11 @@ import pandas as pd
 from .figure import reference
 from .theme import PALETTE, _grouped, word
 
+__all__ = [
+    "LABEL_WIDTH", "wrapped_labels", "interval_dots", "distinctive_words_chart", "estimates_chart",
+    "views_decomposed_chart", "intake_chart", "threshold_explorer", "monthly_share_chart", "event_study_chart"
+]
+
 LABEL_WIDTH = 18  # characters per line of a wrapped axis label
 
 

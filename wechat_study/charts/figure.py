@@ -15,21 +15,29 @@ import altair as alt
 import pandas as pd
 
 from .. import narrative as nv
-from .theme import MUTED, word
+from .theme import MUTED
+
+__all__ = ["source_line", "figure", "reference", "diagonal", "report_renderer"]
 
 
-def source_line(*names: str) -> str:
-    """"Data: ..." for the data sets ``names``: each with its citation and the pinned upstream commit."""
-    from ..datasets.catalog import CATALOG
+def source_line(*datasets) -> str:
+    """"Data: ..." for the data sets given (names or ``Corpus`` objects): each with its citation and the
+    pinned upstream commit, or, for a researcher's own data, its sidecar's title and citation."""
+    from ..corpus import Source
 
     parts = []
-    for name in dict.fromkeys(names):
-        d = CATALOG.get(name)
-        if d is None:
-            parts.append("synthetic data made by ws.synthetic_posts (no real posts)" if name == "synthetic" else name)
+    for d in datasets:
+        if isinstance(d, str):
+            parts.append(Source.of(d).described if d in _catalog() or d == "synthetic" else d)
         else:
-            parts.append(f"{word(name)}: {d.citation}; archive {d.owner}/{d.repo} at {d.commit[:7]}")
-    return "Data: " + "; ".join(parts) + "."
+            parts.append(d.source.described if d.source is not None else d.name)
+    return "Data: " + "; ".join(dict.fromkeys(parts)) + "."
+
+
+def _catalog():
+    from ..datasets.catalog import CATALOG
+
+    return CATALOG
 
 
 def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, source: str | None = None,

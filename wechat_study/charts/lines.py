@@ -8,6 +8,11 @@ import pandas as pd
 
 from .theme import PALETTE, _grouped, _unlisted, word
 
+__all__ = [
+    "ccdf_chart", "size_matched_chart", "survival_chart", "share_lines", "heatmap", "bars", "monthly_lines",
+    "histogram", "auc_lines", "cumulative_lines", "clock_chart", "with_gaps", "weekly_bars"
+]
+
 
 def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Chart:
     """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default."""

@@ -5,6 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+__all__ = [
+    "THEME", "FONT", "PALETTE", "PALETTES", "WORDS", "word", "readable", "palette", "colour", "house_theme",
+    "CONCEPTS", "concept_of"
+]
+
 THEME = "wechat_study"
 FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
 PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3", "#2e4057", "#9b5de5"]

@@ -9,6 +9,8 @@ import pandas as pd
 
 from ..graph import repost_graph
 
+__all__ = ["tree_layout", "cascade_tree"]
+
 
 def tree_layout(g: nx.DiGraph) -> pd.DataFrame:
     """Positions for a tidy tree drawing: ``x`` = depth, ``y`` = leaf order (parents centred on their children).

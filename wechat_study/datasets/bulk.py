@@ -20,6 +20,11 @@ from ..errors import DataError
 from ..quality import QualityReport
 from .columns import NAT, Rows
 
+__all__ = [
+    "STR", "CYCLE_SHOWN", "first_records", "codes", "examples", "converge", "cycle_error", "roots_by_parents",
+    "assemble"
+]
+
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
 CYCLE_SHOWN = 5
 

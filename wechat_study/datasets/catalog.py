@@ -20,6 +20,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
+__all__ = [
+    "GITHUB", "PATH_DIGEST_HEX", "ManifestEntry", "Dataset", "CATALOG", "INVESTIGATED",
+    "manifest_from_upstream", "write_manifest", "get"
+]
+
 GITHUB = "https://github.com"
 #: Hex digits of a path's SHA-256 kept in place of a uid (80 bits: no collision among a data set's files).
 PATH_DIGEST_HEX = 20

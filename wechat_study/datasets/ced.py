@@ -39,6 +39,8 @@ from ..quality import QualityReport
 from .readers import BEIJING_OFFSET_NS
 from .trees import NAT, Rows, assemble_posts, cascade_table
 
+__all__ = ["TOP", "FOLDERS", "NO_YEAR", "FILE_NAME", "RECORD_FIELDS", "shown_name", "CASCADE_FIELDS", "BATCHES", "load"]
+
 TOP = "CED_Dataset"
 FOLDERS = {"rumor-repost": "rumour", "non-rumor-repost": "non-rumour"}
 NO_YEAR = re.compile(r"^(\d{2})月(\d{2})日 (\d{2}):(\d{2})$")

@@ -28,6 +28,8 @@ from ..quality import QualityReport
 from .readers import read_csv
 from .trees import str_array
 
+__all__ = ["LISTS", "URLS", "FORMATS", "parse_date_tested", "load", "load_urls"]
+
 LISTS = {
     "709crackdown": ("wechat/709crackdown/all-keywords.csv", "Keyword", "Translation", "Date Tested"),
     "lxb": ("wechat/lxb/liu_xiaobo_keywords_wechat.csv", "Keyword", "English Translation", "Date Tested"),

@@ -22,6 +22,8 @@ import pyarrow.compute as pc
 from ..errors import DataError
 from ..privacy import shown
 
+__all__ = ["NAT", "RANGE", "UNITS", "ISO", "FLOAT_EXACT", "Rows", "flat", "ids", "check_timezone", "times"]
+
 NAT = np.iinfo(np.int64).min
 NS_MIN, NS_MAX = pd.Timestamp.min.value, pd.Timestamp.max.value
 RANGE = "1677-09-21 .. 2262-04-11"

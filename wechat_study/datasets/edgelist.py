@@ -24,6 +24,11 @@ from ..quality import QualityReport
 from .bulk import assemble, first_records
 from .columns import Rows, check_timezone, ids, times
 
+__all__ = [
+    "REQUIRED", "OPTIONAL", "PARQUET", "BLOCK", "OWNER", "load_edgelist", "from_table", "canonical", "short",
+    "check_columns", "kind", "csv_options", "header", "opened", "read_table", "duplicates"
+]
+
 REQUIRED = ("post_id", "parent_id", "user_id", "created_at")
 OPTIONAL = ("cascade_id",)
 PARQUET = (".parquet", ".pq")
@@ -35,19 +40,46 @@ def load_edgelist(path, dataset: str = "custom", timezone: str = "UTC", out=None
                   time_unit: str | None = None):
     """Read an edge list into a ``Corpus`` with ``posts``, ``cascades`` and a ``quality`` report.
 
-    ``path`` is a CSV, TSV (optionally gzipped) or Parquet file with columns ``post_id,
-    parent_id, user_id, created_at[, cascade_id]``. Naive times are read in ``timezone`` (an
-    IANA name); numeric times count ``time_unit`` (``"s"``, ``"ms"``, ``"us"`` or ``"ns"``)
-    since 1970-01-01 UTC and are refused without it.
+    ``ws.load(path)`` does the same with a sidecar, prepared once; this reads the file every time.
 
-    With ``out``, the file is streamed instead, so it may be larger than memory (it then needs
-    ``cascade_id``): rows are spread over about ``rows/rows_per_part`` parts by a hash of their
-    cascade, repeated ``post_id``s are set aside across the whole file (as in memory), each
-    part is checked and made canonical on its own, and ``out/`` gets
-    ``posts/part-NNNNN.parquet`` (whole cascades per file, ready for
-    ``cascade_metrics_parquet``), ``cascades.parquet`` and ``quality.json``. ``out`` must be
-    a new folder, an empty one, or one an earlier ``load_edgelist`` wrote; it appears only
-    when complete. The return value is its path.
+    Parameters
+    ----------
+    path : path
+        A CSV, TSV (optionally gzipped) or Parquet file with columns ``post_id, parent_id, user_id,
+        created_at[, cascade_id]``; ``parent_id`` is empty for a source post.
+    dataset : str
+        The tables' ``dataset`` column.
+    timezone : str
+        The IANA zone of times without an offset.
+    out : path, optional
+        Stream the file instead, so it may be larger than memory (it then needs ``cascade_id``): rows
+        are spread over about ``rows/rows_per_part`` parts by a hash of their cascade, repeated
+        ``post_id``s are set aside across the whole file, each part is checked and made canonical on its
+        own, and ``out/`` gets ``posts/part-NNNNN.parquet`` (whole cascades per file, ready for
+        ``cascade_metrics_parquet``), ``cascades.parquet`` and ``quality.json``. ``out`` must be a new
+        folder, an empty one, or one an earlier ``load_edgelist`` wrote; it appears only when complete.
+    rows_per_part : int
+        Rows per part when streaming.
+    time_unit : str, optional
+        What numeric times count since 1970-01-01 UTC: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``; numeric
+        times are refused without it.
+
+    Returns
+    -------
+    Corpus or pathlib.Path
+        The corpus; with ``out``, the folder's path.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the data row (1 is the first after the header) and the problem.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> mine = ws.load_edgelist("examples/weibo-cascades.csv", dataset="mine", timezone="Asia/Shanghai")
+    >>> mine
+    Corpus('mine': posts=30,270, cascades=303)
     """
     path = Path(path)
     check_timezone(timezone, path)
@@ -55,14 +87,21 @@ def load_edgelist(path, dataset: str = "custom", timezone: str = "UTC", out=None
         from .edgestream import stream
 
         return stream(path, Path(out), dataset, timezone, time_unit, rows_per_part)
+    return from_table(read_table(path), path, dataset, timezone, time_unit)
+
+
+def from_table(table: pa.Table, path, dataset: str, timezone: str = "UTC", time_unit: str | None = None,
+               report: QualityReport | None = None):
+    """``load_edgelist`` on a table already read (the edge list's columns; others are ignored).
+
+    Errors name ``path`` and the data row (1 for the first row after the header).
+    """
     from ..corpus import Corpus
 
-    table = read_table(path)
-    report = QualityReport(dataset)
+    report = report if report is not None else QualityReport(dataset)
     report.fact("rows_read", table.num_rows)
-    rows = Rows(path, np.arange(1, table.num_rows + 1))
+    rows = Rows(Path(path), np.arange(1, table.num_rows + 1))
     cols, created = canonical(table, rows, timezone, time_unit)
-    del table
     posts, cascades = assemble(cols, created, rows, dataset, report)
     return Corpus(dataset, posts=posts, cascades=cascades, quality=report)
 
@@ -89,7 +128,7 @@ def short(e: Exception) -> str:
 def check_columns(path: Path, names, need=REQUIRED, why: str = "an edge list needs") -> None:
     missing = [c for c in need if c not in names]
     if missing:
-        extra = " and may have cascade_id" if "cascade_id" not in need else ""
+        extra = " and may have cascade_id" if tuple(need) == REQUIRED else ""
         raise DataError(path, f"missing column(s) {', '.join(missing)}; {why} {', '.join(need)}{extra}")
 
 
@@ -170,14 +209,19 @@ def _ragged_line(path: Path) -> str | None:
     return None
 
 
-def read_table(path: Path) -> pa.Table:
-    """The wanted columns of the whole file, as read (CSV columns as text)."""
+def read_table(path: Path, extra=()) -> pa.Table:
+    """The wanted columns of the whole file, as read (CSV columns as text); ``extra`` names more columns
+    to read, each of which must be there."""
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     names = header(path)
     check_columns(path, names)
-    wanted = [c for c in (*REQUIRED, *OPTIONAL) if c in names]
+    check_columns(path, names, need=list(extra), why="the sidecar names")
+    twice = [c for c in dict.fromkeys((*REQUIRED, *OPTIONAL, *extra)) if names.count(c) > 1]
+    if twice:
+        raise DataError(path, f"has the column {twice[0]} twice", hint="keep one")
+    wanted = list(dict.fromkeys(c for c in (*REQUIRED, *OPTIONAL, *extra) if c in names))
     with opened(path):
         if kind(path) == "parquet":
             table = pq.read_table(path, columns=wanted)

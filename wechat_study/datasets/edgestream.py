@@ -39,6 +39,8 @@ from .edgelist import (
     opened,
 )
 
+__all__ = ["NEED", "stream"]
+
 NEED = (*REQUIRED, *OPTIONAL)
 
 

@@ -9,6 +9,8 @@ import pandas as pd
 
 from ..errors import DataError
 
+__all__ = ["BEIJING_OFFSET_NS", "read_csv"]
+
 #: Beijing time is UTC+8 all year (China has had no daylight saving time since 1991).
 BEIJING_OFFSET_NS = 8 * 3600 * 10**9
 

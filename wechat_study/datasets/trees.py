@@ -23,6 +23,11 @@ import pyarrow.compute as pc
 from ..errors import DataError
 from ..quality import QualityReport
 
+__all__ = [
+    "POST_COLUMNS", "NAT", "Rows", "STRING_FIELDS", "ROW_COLUMNS", "str_array", "constant_str",
+    "assemble_posts", "cascade_table"
+]
+
 POST_COLUMNS = [
     "dataset",
     "cascade_id",

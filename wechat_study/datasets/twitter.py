@@ -32,6 +32,8 @@ from ..privacy import pseudonymize
 from ..quality import QualityReport
 from .trees import Rows, assemble_posts, cascade_table
 
+__all__ = ["EDGE", "LABELS", "SNOWFLAKE_EPOCH_MS", "snowflake_time_ns", "load"]
+
 EDGE = re.compile(r"\['([^']*)', '([^']*)', '([^']*)'\]->\['([^']*)', '([^']*)', '([^']*)'\]")
 LABELS = {"non-rumor": "non-rumour", "false": "false", "true": "true", "unverified": "unverified"}
 SNOWFLAKE_EPOCH_MS = 1288834974657
@@ -58,9 +60,11 @@ def _labels(path: Path, shown: str) -> dict[str, str]:
     return labels
 
 
-def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]:
-    """Read ``data/raw/NAME`` (twitter15 or twitter16) into ``posts`` and ``cascades``."""
-    report = QualityReport(name)
+def load(root: Path, name: str, dataset: str | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
+    """Read ``data/raw/NAME`` (twitter15 or twitter16) into ``posts`` and ``cascades``; the folder
+    ``root/name`` holds ``tree/`` and ``label.txt``, and ``dataset`` (default ``name``) names the tables' rows."""
+    dataset = dataset or name
+    report = QualityReport(dataset)
     labels = _labels(root / name / "label.txt", f"{name}/label.txt")
     tree_dir = root / name / "tree"
     files = sorted(tree_dir.glob("*.txt"))
@@ -163,7 +167,7 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
         record=np.array([f"line {n}" for n in e["line"]], dtype=object),
         sources=sources,
     )
-    posts = assemble_posts(rows, name, report)
+    posts = assemble_posts(rows, dataset, report)
 
     roots = posts.loc[posts["is_root"].to_numpy()].set_index("cascade_id")
     ids = roots.index.to_numpy(object)
@@ -171,7 +175,7 @@ def load(root: Path, name: str) -> tuple[dict[str, pd.DataFrame], QualityReport]
     report.quirk("trees_without_label", len(unlabelled), "no line in label.txt; label left null", unlabelled[:3])
     report.quirk("labels_without_tree", len(set(labels) - set(ids)), "label.txt names a tweet with no tree file")
     report.fact("users", int(posts["user_id"].nunique()))
-    cascades = cascade_table(posts, name, label={i: labels.get(i) for i in ids})
+    cascades = cascade_table(posts, dataset, label={i: labels.get(i) for i in ids})
     return {"posts": posts, "cascades": cascades}, report
 
 

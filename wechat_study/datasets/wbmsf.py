@@ -26,6 +26,8 @@ from ..quality import QualityReport
 from .readers import BEIJING_OFFSET_NS, read_csv
 from .trees import NAT, Rows, assemble_posts, cascade_table
 
+__all__ = ["FOLDER", "COLUMNS", "load"]
+
 FOLDER = "data/repost_cascades"
 COLUMNS = ["origin_id", "origin_uid", "id", "uid", "created_at"]
 

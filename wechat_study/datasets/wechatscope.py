@@ -26,6 +26,8 @@ from ..quality import QualityReport
 from .readers import BEIJING_OFFSET_NS, read_csv
 from .trees import str_array
 
+__all__ = ["FILE", "COLUMNS", "BEIJING_OFFSET", "REASONS", "classify_reason", "load"]
+
 FILE = "ceninfo.csv"
 COLUMNS = ["title", "nickname", "created_at", "archive", "censored_date", "censored_msg"]
 BEIJING_OFFSET = pd.Timedelta(BEIJING_OFFSET_NS, unit="ns")

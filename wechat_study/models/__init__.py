@@ -1,1 +1,4 @@
 """Prediction models for cascades: SEISMIC (``seismic``) and Hawkes processes (``hawkes``)."""
+
+__all__ = [
+]

@@ -43,11 +43,14 @@ __all__ = [
     "HawkesFit",
     "branching_factor",
     "compensator",
+    "exp_core",
     "exp_recursion_terms",
     "expected_final_size",
     "kernel_mass",
     "log_likelihood",
+    "log_weights",
     "pareto_marks",
+    "power_core",
     "remaining_offspring",
     "simulate",
 ]
@@ -118,7 +121,8 @@ class HawkesFit:
 
 
 def _params(params, kernel: str, marked: bool) -> tuple[float, float, float, float | None, float]:
-    """(kappa0, kappa, theta, c, beta) from a HawkesFit, a mapping or a sequence (kappa0, kappa, theta[, c][, beta])."""
+    """(kappa0, kappa, theta, c, beta) from a HawkesFit, a mapping or a sequence
+    ``(kappa0, kappa, theta[, c][, beta])``."""
     _kernel(kernel)
     if isinstance(params, HawkesFit):
         k0, k, th, c, b = params.kappa0, params.kappa, params.theta, params.c, params.beta
@@ -265,7 +269,7 @@ def exp_recursion_terms(x, t, starts, ell0, T):  # pragma: no cover - compiled
 def log_likelihood(params, times, marks, T, kernel="exp", marked=False) -> float:
     """log L of the reposts in [0, T] (times in seconds, sorted, source first at 0, its time given; marks =
     follower counts aligned with times, used only when ``marked``). ``params``: a HawkesFit, a mapping with keys
-    kappa0, kappa, theta, c, beta, or a sequence (kappa0, kappa, theta[, c][, beta]). -inf when the intensity is
+    kappa0, kappa, theta, c, beta, or a sequence ``(kappa0, kappa, theta[, c][, beta])``. -inf when the intensity is
     0 at a repost."""
     k0, k, th, c, b = _params(params, kernel, marked)
     t, ell = _events(times, marks, T, marked)

@@ -1,8 +1,8 @@
 """Maximum-likelihood fits of the Hawkes model of ``hawkes`` to one cascade or to many (in worker processes).
 
 docs/methods.md#10-hawkes-processes. log L = sum_{i >= 1, t_i <= T} log lambda(t_i) - int_0^T lambda(s) ds, the
-source's time given. L-BFGS-B with analytic gradients in optimiser coordinates (log s0, log n0, log theta
-[, log c][, beta]): s0 = kappa0 * mass, the source's expected direct reposts; n0 = kappa * mass, the reposts'
+source's time given. L-BFGS-B with analytic gradients in optimiser coordinates ``(log s0, log n0, log theta
+[, log c][, beta])``: s0 = kappa0 * mass, the source's expected direct reposts; n0 = kappa * mass, the reposts'
 unmarked branching factor (the power law's kappa alone spans dozens of orders of magnitude); from a few fixed
 starting points, the best likelihood wins. With ``source="shared"`` (the tutorial's specification, kept to
 show its defect) there is no s0: the source excites like a repost.

@@ -43,7 +43,7 @@ MIN_COUNT = 5                 # fewer shares than this in [t - w, t) widen the w
 WIDEN_SHARES = 6              # ... back to the earliest of this many last shares before t
 _TAIL = C * S0 ** (1 + THETA)  # phi(s) = _TAIL * s^-(1 + theta) for s >= s0
 
-__all__ = ["infectiousness", "memory_ccdf", "memory_pdf", "predict", "predict_cascades"]
+__all__ = ["infectiousness", "memory_ccdf", "memory_pdf", "predict", "predict_at", "predict_cascades"]
 
 
 def memory_pdf(s) -> np.ndarray:

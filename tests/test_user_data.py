@@ -1,0 +1,266 @@
+"""A researcher's own data: the export shapes, the sidecar, the prepared folder, and the notebooks on it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import wechat_study as ws
+from wechat_study import reporting
+from wechat_study.datasets import user
+from wechat_study.errors import DataError
+from wechat_study.notebooks import NotebookError
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture
+def edges(tmp_path) -> Path:
+    """A copy of the example edge list without its sidecar: no labels, no followers."""
+    df = pd.read_csv(EXAMPLES / "weibo-cascades.csv", dtype=str)
+    path = tmp_path / "mine.csv"
+    df.drop(columns="followers").to_csv(path, index=False)
+    return path
+
+
+def test_the_example_edge_list_reads_with_its_sidecar(tmp_data):
+    c = ws.load(EXAMPLES / "weibo-cascades.csv")
+    assert c.name == "example_weibo"
+    assert (len(c.posts), len(c.cascades)) == (30_270, 303)
+    assert c.cascades["author_followers"].notna().all() and c.cascades["label"].isna().all()
+    assert c.quality.count("times_without_offset") == 0
+    assert "synthetic cascade model" in c.source.described
+    assert user.folder(user.describe(EXAMPLES / "weibo-cascades.csv")).is_dir()
+
+
+def test_a_parquet_folder_gives_the_same_tables_as_the_csv(tmp_data, tmp_path):
+    df = pd.read_csv(EXAMPLES / "weibo-cascades.csv", dtype=str)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    df.iloc[:15_000].to_parquet(parts / "part-0.parquet", index=False)
+    df.iloc[15_000:].to_parquet(parts / "part-1.parquet", index=False)
+    shutil.copy(EXAMPLES / "weibo-cascades.csv.yaml", parts / "dataset.yaml")
+    a, b = ws.load(EXAMPLES / "weibo-cascades.csv"), ws.load(parts)
+    pd.testing.assert_frame_equal(a.posts, b.posts)
+    pd.testing.assert_frame_equal(a.cascades, b.cascades)
+    assert b.quality.count("files") == 2
+
+
+def test_the_weibo_api_shape(tmp_data):
+    c = ws.load(EXAMPLES / "weibo-api.json")
+    assert (len(c.posts), len(c.cascades)) == (826, 30)
+    assert c.quality.count("parents_from_pid") > 0 and c.posts["parent_node"].max() > 0  # chains, not stars
+    assert c.cascades[["author_followers", "author_verified", "reported_reposts"]].notna().all().all()
+    assert c.posts["created_at"].notna().all()
+
+
+def test_the_weibo_crawler_csv_reads_beijing_times(tmp_data):
+    c = ws.load(EXAMPLES / "weibo-crawler.csv")
+    assert (len(c.posts), len(c.cascades)) == (1_899, 40)
+    assert c.quality.count("times_without_offset") == 1_899
+    assert "Asia/Shanghai" in c.quality.quirks["times_without_offset"].action
+    first = pd.read_csv(EXAMPLES / "weibo-crawler.csv", dtype=str, encoding="utf-8-sig").iloc[0]
+    row = c.posts.set_index("post_id").loc[first["id"]]
+    assert row["created_at"] == pd.Timestamp(first["发布时间"], tz="Asia/Shanghai").tz_convert("UTC")
+    assert not (c.posts["user_id"].str.startswith("reader")).any()  # pseudonyms, never the file's ids
+
+
+def test_a_crawler_csv_without_a_mapped_column_names_the_mapping(tmp_data, tmp_path):
+    df = pd.read_csv(EXAMPLES / "weibo-crawler.csv", dtype=str, encoding="utf-8-sig").drop(columns="发布时间")
+    path = tmp_path / "crawl.csv"
+    df.to_csv(path, index=False)
+    with pytest.raises(DataError, match=r"crawl\.csv: missing column\(s\) 发布时间 of the Weibo crawler CSV "
+                                        r"mapping \(id → post_id, retweet_id → parent_id, user_id → user_id, "
+                                        r"发布时间 → created_at\)"):
+        ws.load(path, format="weibo-csv")
+
+
+def test_labels_are_mapped_explicitly(tmp_data, edges):
+    df = pd.read_csv(edges, dtype=str)
+    df["veracity"] = ["fake" if int(p) % 2 else "real" for p in df["post_id"]]
+    df.to_csv(edges, index=False)
+    with pytest.raises(DataError, match=r"label '(fake|real)' \(cascade '\d+'\) is not one the study knows"
+                                        r".*label_values"):
+        ws.load(edges, labels="veracity")
+    c = ws.load(edges, labels="veracity", label_values={"fake": "rumour", "real": "non-rumour"})
+    assert set(c.cascades["label"]) == {"rumour", "non-rumour"}
+
+
+def test_naive_times_are_read_as_utc_loudly(tmp_data, tmp_path):
+    df = pd.read_csv(EXAMPLES / "weibo-cascades.csv", dtype=str).iloc[:500]
+    df["created_at"] = df["created_at"].str[:19]
+    path = tmp_path / "naive.csv"
+    df.to_csv(path, index=False)
+    with pytest.warns(UserWarning, match=r"naive\.csv: 500 times carry no UTC offset and were read as UTC"):
+        c = ws.load(path)
+    assert c.quality.count("times_without_offset") == 500
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shifted = ws.load(path, timezone="Asia/Shanghai")
+    assert (c.posts["created_at"] - shifted.posts["created_at"]).eq(pd.Timedelta(hours=8)).all()
+
+
+def test_the_sidecar_is_checked(tmp_data, edges):
+    side = edges.with_name("mine.csv.yaml")
+    for text, message in [("nmae: x\n", r"unknown key 'nmae'"), ("name: ced\n", r"taken by a catalogued data set"),
+                          ("name: My Data\n", r"not a short name"), ("format: excel\n", r"unknown format 'excel'"),
+                          ("observation_end: 2019-05-01\n", r"not a time with a UTC offset"),
+                          ("observation_end: 2019-05-01T00:00:00+08:00\n", r"is before the latest post"),
+                          ("a: &x [1]\nb: *x\n", r"YAML alias")]:
+        side.write_text(text, "utf-8")
+        with pytest.raises(DataError, match=message):
+            ws.load(edges)
+
+
+def test_a_changed_file_is_prepared_again(tmp_data, edges):
+    first = user.folder(user.describe(edges))
+    ws.load(edges)
+    df = pd.read_csv(edges, dtype=str).iloc[:-1]
+    df.to_csv(edges, index=False)
+    second = user.folder(user.describe(edges))
+    assert second != first and len(ws.load(edges).posts) == 30_269
+
+
+def _page(out: Path, stem: str) -> str:
+    return (out / f"{stem}.html").read_text("utf-8")
+
+
+def test_the_notebooks_run_on_an_edge_list_without_labels_or_followers(tmp_data, edges, tmp_path):
+    for stem, skipped in [("02-repost-cascades", ["Rumours and non-rumours: skipped.</strong> Mine gives no label"]),
+                          ("03-legal-thresholds", ["Rumours and non-rumours: skipped.</strong> Mine gives no label",
+                                                   "Views: skipped.</strong> Mine records the source author's follower "
+                                                   "count for 0 of 303 cascades"]),
+                          ("06-deletion-counterfactual",
+                           ["What the size window leaves out: skipped.</strong> Mine has no known top"])]:
+        r = reporting.run_one(stem, {"dataset": str(edges)}, out=tmp_path / stem)
+        page = _page(tmp_path / stem, stem)
+        for text in skipped:
+            assert text in page, (stem, text)
+        assert "CED is a rumour-detection collection" not in page and "Data: the researcher's file mine.csv" in page
+        assert re.search(r'<section class="ws-findings".*?<li>', page, re.S), stem
+        assert all(name.split(".")[1] == "mine" for name in r.findings)
+    with pytest.raises(NotebookError, match=r"05-early-warning cannot run on mine: mine records the source author's "
+                                            r"follower count for 0 of 303 cascades"):
+        reporting.run_one("05", {"dataset": str(edges)}, out=tmp_path / "05")
+
+
+def test_the_readme_example_states_its_own_numbers(tmp_data, tmp_path):
+    r = reporting.run_one("03", {"dataset": str(EXAMPLES / "weibo-cascades.csv")}, out=tmp_path / "03")
+    share = r.findings["thresholds.example_weibo.share_reaching_500_reposts"]["value"]
+    box = re.search(r'<section class="ws-findings".*?</section>', _page(tmp_path / "03", "03-legal-thresholds"), re.S)
+    assert f"{100 * share:.1f}%" in box.group(0) and "example weibo" in box.group(0)
+    readme = (EXAMPLES.parent / "README.md").read_text("utf-8")
+    quoted = " ".join(re.search(r'"(Of the cascades of example weibo[^"]+)"', readme).group(1).split())
+    assert quoted in " ".join(re.sub(r"<[^>]+>", "", box.group(0)).split()), "the README quotes another run"
+    unreached = sum(f["value"] is None for f in r.findings.values())
+    assert f"ran, {len(r.findings)} findings ({unreached} not reached)" in readme
+
+
+def _trees(folder: Path, n: int = 12) -> None:
+    """A Twitter15-style folder made here: tree/<id>.txt edges and label.txt (made-up ids)."""
+    (folder / "tree").mkdir(parents=True)
+    labels = []
+    for k in range(n):
+        root = str(800_000_000_000_000_000 + k * 1_000_003)
+        lines = [f"['ROOT', 'ROOT', '0.0']->['100{k}', '{root}', '0.0']"]
+        lines += [f"['100{k}', '{root}', '0.0']->['2{k}{j:03d}', '{root}', '{j * 1.5:.1f}']" for j in range(1, 6)]
+        lines += [f"['2{k}001', '{root}', '1.5']->['3{k}{j:03d}', '{root}', '{10 + j:.1f}']" for j in range(3)]
+        (folder / "tree" / f"{root}.txt").write_text("\n".join(lines) + "\n", "utf-8")
+        labels.append(f"{'false' if k % 2 else 'non-rumor'}:{root}")
+    (folder / "label.txt").write_text("\n".join(labels) + "\n", "utf-8")
+
+
+def test_a_twitter_style_folder_of_trees(tmp_data, tmp_path):
+    _trees(tmp_path / "mytrees")
+    c = ws.load(tmp_path / "mytrees")
+    assert c.name == "mytrees" and (len(c.cascades), len(c.posts)) == (12, 108)
+    assert c.cascades["label"].value_counts().to_dict() == {"false": 6, "non-rumour": 6}
+    assert c.posts["parent_node"].max() > 0 and set(c.posts["dataset"]) == {"mytrees"}
+
+
+def test_data_check_prints_what_runs_and_writes_a_sidecar(tmp_data, edges, capsys):
+    from wechat_study.cli import main
+
+    assert main(["data", "check", str(edges), "--name", "mine", "--timezone", "Asia/Shanghai",
+                 "--write-sidecar"]) == 0
+    out = capsys.readouterr().out
+    assert "mine: 30,270 posts in 303 cascades" in out
+    assert "no   rumour against non-rumour: Mine gives no label per cascade" in out
+    assert "yes  intervals and comparisons" in out
+    assert edges.with_name("mine.csv.yaml").read_text("utf-8").endswith("name: mine\ntimezone: Asia/Shanghai\n")
+    assert main(["data", "check", str(edges), "--write-sidecar"]) == 1
+    assert "a sidecar exists already" in capsys.readouterr().err
+
+
+
+def test_what_a_hostile_user_tried_gets_one_line(tmp_data, edges, tmp_path):
+    from wechat_study.cli import main
+
+    df = pd.read_csv(edges, dtype=str)
+    df["lab"] = ["true" if int(p) % 2 else "false" for p in df["post_id"]]
+    df.to_csv(edges, index=False)
+    side = edges.with_name("mine.csv.yaml")
+    for text, message in [("labels: lab\nlabel_values: {yes: rumour, no: non-rumour}\n", r"key True, not text"),
+                          ("labels: lab\nlabel_values: {Fake: rumour, fake: non-rumour}\n", r"names one value twice"),
+                          ("timezone: Mars/Olympus\n", r"unknown time zone 'Mars/Olympus'")]:
+        side.write_text(text, "utf-8")
+        with pytest.raises(DataError, match=message):
+            ws.load(edges)
+    side.unlink()
+    (tmp_path / "f.csv").write_text("", "utf-8")
+    with pytest.raises(DataError, match=r"f\.csv: cannot be read as a UTF-8 CSV of cascade_id,followers"):
+        ws.load(edges, followers="f.csv")
+    big = df.assign(followers="100000000000000000000")
+    big.to_csv(tmp_path / "big.csv", index=False)
+    with pytest.raises(DataError, match=r"is not a whole number from 0 to 2\^53"):
+        ws.load(tmp_path / "big.csv", followers="followers")
+    (tmp_path / "twice.csv").write_text("post_id,parent_id,user_id,created_at,post_id\n1,,a,2019-01-01T00:00:00Z,2\n")
+    with pytest.raises(DataError, match=r"has the column post_id twice"):
+        ws.load(tmp_path / "twice.csv")
+    parts = tmp_path / "mixed"
+    parts.mkdir()
+    df.iloc[:100].to_csv(parts / "a.csv", index=False)
+    df.iloc[100:].to_parquet(parts / "b.parquet", index=False)
+    with pytest.raises(DataError, match=r"mixes Parquet and CSV parts"):
+        ws.load(parts)
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(DataError, match=r"deep\.json: nests its JSON too deep"):
+        ws.load(tmp_path / "deep.json")
+    statuses = [{"id": 1, "created_at": "Tue May 31 17:46:55 +0800 2011",
+                 "user": {"id": 5, "followers_count": "1.2万"}}]
+    (tmp_path / "odd.json").write_text(json.dumps({"statuses": statuses}, ensure_ascii=False), "utf-8")
+    with pytest.raises(DataError, match=r"odd\.json: record status 0: followers_count '1.2万' is not a whole number"):
+        ws.load(tmp_path / "odd.json")
+    # a sidecar is written only once the data read cleanly, and a labels CSV in a folder's sidecar works
+    assert main(["data", "check", str(edges), "--labels", "nosuch", "--write-sidecar"]) == 1
+    assert not side.exists()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    df.to_parquet(folder / "part-0.parquet", index=False)
+    roots = df.loc[df["parent_id"].isna(), "post_id"]
+    pd.DataFrame({"cascade_id": roots, "labels": "rumour"}).to_csv(folder / "labels.csv", index=False)
+    (folder / "dataset.yaml").write_text("labels: labels.csv\n", "utf-8")
+    assert set(ws.load(folder).cascades["label"]) == {"rumour"}
+    with pytest.raises(NotebookError, match=r"dataset takes one data set \(a name or a path\), not a list"):
+        reporting.run_one("03", {"dataset": [str(edges)]}, out=tmp_path / "x")
+
+
+def test_notebook_03_runs_on_the_weibo_api_shape_and_a_parquet_folder(tmp_data, tmp_path):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    df = pd.read_csv(EXAMPLES / "weibo-cascades.csv", dtype=str)
+    for k, part in enumerate((df.iloc[:15_000], df.iloc[15_000:])):
+        part.to_parquet(parts / f"part-{k}.parquet", index=False)
+    (parts / "dataset.yaml").write_text("name: parts\nfollowers: followers\n", "utf-8")
+    for path, name in [(EXAMPLES / "weibo-api.json", "example_weibo_api"), (parts, "parts")]:
+        r = reporting.run_one("03", {"dataset": str(path)}, out=tmp_path / f"out-{name}")
+        share = r.findings[f"thresholds.{name}.share_reaching_500_reposts"]["value"]
+        page = _page(tmp_path / f"out-{name}", "03-legal-thresholds")
+        box = re.search(r'<section class="ws-findings".*?</section>', page, re.S)
+        assert f"{100 * share:.1f}%" in box.group(0), name

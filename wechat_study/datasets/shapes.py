@@ -1,0 +1,248 @@
+"""Export shapes researchers have, read into one arrow table of posts (``shape_table``).
+
+Every reader returns a table with the edge list's columns ``post_id, parent_id, user_id, created_at,
+cascade_id`` (text) and, where the shape records them, the per-post extras ``followers`` (the author's
+follower count), ``verified`` (true/false) and ``reported_reposts`` (the platform's repost count). Screen
+names and post text are never read.
+
+- ``weibo-api``: statuses as Weibo's API returns them (``statuses/repost_timeline`` gives
+  ``{"reposts": [...]}``, timelines and search give ``{"statuses": [...]}``; a bare list, and JSON Lines
+  with one status per line, are read too). A status's ``retweeted_status`` is its cascade's source
+  post, which is added once; its parent is ``pid`` when that status is in the file, else the source.
+  ``created_at`` is Weibo's ``Tue May 31 17:46:55 +0800 2011``.
+- ``weibo-csv``: a flat CSV as Weibo crawlers write it, with Chinese headers (``WEIBO_CSV`` names the
+  mapping); ``retweet_id`` is the source a repost belongs to, so the trees are stars. Times without
+  an offset are Beijing time unless the sidecar says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..errors import DataError
+from ..quality import QualityReport
+
+__all__ = ["EXTRAS", "WEIBO_CSV", "WEIBO_CSV_REQUIRED", "VERIFIED_WORDS", "WEIBO_TIME", "weibo_api", "weibo_csv"]
+
+#: The columns a shape may give besides the edge list's own.
+EXTRAS = ("followers", "verified", "reported_reposts")
+
+#: Weibo crawler CSV header -> canonical column (the headers of weibo-search and weibo-crawler exports).
+#: A column not named here is never read (screen names, text, places).
+WEIBO_CSV = {
+    "id": "post_id",
+    "retweet_id": "parent_id",
+    "user_id": "user_id",
+    "发布时间": "created_at",
+    "转发数": "reported_reposts",
+    "粉丝数": "followers",
+    "user_authentication": "verified",
+}
+WEIBO_CSV_REQUIRED = ("id", "retweet_id", "user_id", "发布时间")
+#: ``user_authentication`` values: 蓝V (organisation), 黄V (person), 红V and 金V (prominent persons) are verified.
+VERIFIED_WORDS = {"蓝v": True, "黄v": True, "红v": True, "金v": True, "普通用户": False}
+WEIBO_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def _text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(value)
+    return str(value)
+
+
+def _status_id(status: dict) -> str | None:
+    for key in ("idstr", "id", "mid"):
+        if status.get(key) not in (None, ""):
+            return _text(status[key])
+    return None
+
+
+def _statuses(path: Path) -> list:
+    """The list of statuses a Weibo API file holds, in file order."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(path, "is not UTF-8 text", hint="save the file as UTF-8") from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise DataError(path, "nests its JSON too deep to be Weibo statuses") from None
+    except json.JSONDecodeError as e:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if len(lines) < 2 and not text.lstrip().startswith("{"):
+            raise DataError(path, f"is not JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+        data = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                data.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise DataError(path, f"is neither JSON nor JSON Lines: {err.msg}", record=f"line {n}") from None
+    if isinstance(data, dict) and "reposts" not in data and "statuses" not in data and _status_id(data):
+        data = [data]  # JSON Lines with a single status
+    if isinstance(data, dict):
+        key = next((k for k in ("reposts", "statuses") if isinstance(data.get(k), list)), None)
+        if key is None:
+            raise DataError(path, "holds a JSON object without a 'reposts' or 'statuses' list",
+                            hint="give the API's response as saved, a list of statuses, or JSON Lines")
+        data = data[key]
+    if not isinstance(data, list) or not data:
+        raise DataError(path, "holds no statuses", hint="a Weibo API file lists statuses under 'reposts' or 'statuses'")
+    return data
+
+
+def _weibo_time(value, path: Path, record: str) -> str | None:
+    """Weibo's ``created_at`` as ISO 8601 with its offset; None when missing."""
+    import datetime as dt
+
+    if value in (None, ""):
+        return None
+    try:
+        return dt.datetime.strptime(str(value), WEIBO_TIME).isoformat()
+    except ValueError:
+        raise DataError(path, f"created_at {str(value)[:40]!r} is not Weibo's time format",
+                        record=record, hint="Weibo writes 'Tue May 31 17:46:55 +0800 2011'") from None
+
+
+def weibo_api(path: Path, report: QualityReport) -> pa.Table:
+    """The posts of a Weibo API JSON file (see the module's docstring)."""
+    statuses = _statuses(path)
+    rows: dict[str, dict] = {}
+    parents: dict[str, str | None] = {}
+    sources_added = 0
+    for i, status in enumerate(statuses):
+        record = f"status {i}"
+        if not isinstance(status, dict):
+            raise DataError(path, "is not a JSON object", record=record)
+        try:
+            post = _row(status, path, record)
+            source = status.get("retweeted_status")
+            src = _row(source, path, f"{record}.retweeted_status") if isinstance(source, dict) else None
+            pid = _text(status.get("pid"))
+        except TypeError:
+            raise DataError(path, "an id is neither text nor a whole number", record=record) from None
+        except ValueError as e:
+            raise DataError(path, str(e), record=record) from None
+        if post["post_id"] is None:
+            raise DataError(path, "has no id (idstr, id or mid)", record=record)
+        if src is not None and src["post_id"] is None:
+            raise DataError(path, "retweeted_status has no id (idstr, id or mid)", record=record)
+        if src is not None and src["post_id"] not in rows:
+            rows[src["post_id"]] = {**src, "cascade_id": src["post_id"]}
+            parents[src["post_id"]] = None
+            sources_added += 1
+        if post["post_id"] in rows and src is None:
+            continue  # a source seen first as a retweeted_status
+        cascade = src["post_id"] if src is not None else post["post_id"]
+        parents.setdefault(post["post_id"], (pid if pid not in (None, "0") else None, cascade) if src else None)
+        rows.setdefault(post["post_id"], {**post, "cascade_id": cascade})
+    via_pid = 0
+    for post_id, link in parents.items():
+        if link is None:
+            rows[post_id]["parent_id"] = None
+            continue
+        pid, cascade = link
+        inside = pid is not None and pid in rows and rows[pid]["cascade_id"] == cascade
+        via_pid += inside
+        rows[post_id]["parent_id"] = pid if inside else cascade
+    report.fact("statuses_read", len(statuses))
+    report.fact("sources_from_retweeted_status", sources_added)
+    report.fact("parents_from_pid", via_pid)
+    return _table(list(rows.values()))
+
+
+def _row(status: dict, path: Path, record: str) -> dict:
+    user = status.get("user") if isinstance(status.get("user"), dict) else {}
+    verified = user.get("verified")
+    return {
+        "post_id": _status_id(status),
+        "user_id": _text(user.get("idstr") or user.get("id")),
+        "created_at": _weibo_time(status.get("created_at"), path, record),
+        "followers": _count(user.get("followers_count"), "followers_count"),
+        "verified": verified if isinstance(verified, bool) else None,
+        "reported_reposts": _count(status.get("reposts_count"), "reposts_count"),
+    }
+
+
+def _count(value, field: str = "a count") -> int | None:
+    """A count from the API (a whole number from 0 to 2^53); None when missing; ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) >= 2**53:
+        raise ValueError(f"{field} {str(value)[:20]!r} is not a whole number from 0 to 2^53")
+    return int(value)
+
+
+def _table(rows: list[dict]) -> pa.Table:
+    cols = ("post_id", "parent_id", "user_id", "created_at", "cascade_id")
+    types = {"followers": pa.int64(), "verified": pa.bool_(), "reported_reposts": pa.int64()}
+    out = {c: pa.array([r[c] for r in rows], pa.string()) for c in cols}
+    out |= {c: pa.array([r[c] for r in rows], types[c]) for c in EXTRAS}
+    return pa.table(out)
+
+
+def weibo_csv(path: Path, report: QualityReport) -> pa.Table:
+    """The posts of a Weibo crawler CSV (``WEIBO_CSV`` says which header becomes which column).
+
+    A repost whose source row is not in the file is set aside and counted (``reposts_without_source``).
+    """
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    from .edgelist import opened
+
+    with opened(path):
+        head = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16)).schema.names
+    head = [h.lstrip("\ufeff") for h in head]
+    twice = [h for h in WEIBO_CSV if head.count(h) > 1]
+    if twice:
+        raise DataError(path, f"has the column {twice[0]} twice", hint="keep one")
+    missing = [c for c in WEIBO_CSV_REQUIRED if c not in head]
+    if missing:
+        mapping = ", ".join(f"{k} → {WEIBO_CSV[k]}" for k in WEIBO_CSV_REQUIRED)
+        raise DataError(path, f"missing column(s) {', '.join(missing)} of the Weibo crawler CSV mapping ({mapping})",
+                        hint="rename the columns, or use format: edgelist with post_id, parent_id, user_id, created_at")
+    wanted = [c for c in WEIBO_CSV if c in head]
+    with opened(path):
+        options = pacsv.ReadOptions(block_size=64 << 20, column_names=head, skip_rows=1)
+        table = pacsv.read_csv(path, read_options=options,
+                               convert_options=pacsv.ConvertOptions(
+                                   include_columns=wanted, column_types={c: pa.string() for c in wanted},
+                                   null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+    if table.num_rows == 0:
+        raise DataError(path, "has a header but no rows")
+    out = {WEIBO_CSV[c]: table[c].combine_chunks() for c in wanted}
+    out["parent_id"] = pc.if_else(pc.equal(out["parent_id"], "0"), pa.scalar(None, pa.string()), out["parent_id"])
+    out["cascade_id"] = pc.coalesce(out["parent_id"], out["post_id"])
+    for c in ("followers", "reported_reposts"):
+        if c in out:
+            out[c] = _ints(out[c], path, c)
+    if "verified" in out:
+        words = pc.utf8_lower(pc.utf8_trim_whitespace(out["verified"])).to_pylist()
+        out["verified"] = pa.array([VERIFIED_WORDS.get(w) for w in words], pa.bool_())
+    posts = pa.table(out)
+    known = pc.is_in(posts["parent_id"], value_set=posts["post_id"].combine_chunks())
+    lost = pc.and_(pc.is_valid(posts["parent_id"]), pc.invert(known))
+    n_lost = pc.sum(lost).as_py() or 0
+    report.quirk("reposts_without_source", n_lost, "a repost whose retweet_id is not a row of the file; set aside",
+                 [f"{path.name}: data row {i + 1}" for i in pc.indices_nonzero(lost).to_pylist()[:3]])
+    report.fact("file_rows", table.num_rows)
+    return posts.filter(pc.invert(lost)) if n_lost else posts
+
+
+def _ints(arr: pa.Array, path: Path, column: str) -> pa.Array:
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(arr)
+    ok = pc.match_substring_regex(text, r"^\d{1,15}$")
+    bad = pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(ok, False)))
+    if pc.any(bad).as_py():
+        i = pc.indices_nonzero(bad)[0].as_py()
+        raise DataError(path, f"{column} {text[i].as_py()[:20]!r} is not a whole number", record=f"data row {i + 1}")
+    return text.cast(pa.int64())

@@ -1,0 +1,530 @@
+"""A researcher's own data set: a file or folder of posts, described by an optional sidecar, prepared
+like a catalogued one.
+
+``describe(path)`` reads the sidecar (``<file>.yaml`` beside a file, ``dataset.yaml`` inside a folder)
+and returns a ``UserData``; keyword arguments override it. ``prepare(spec)`` reads the posts once into
+``data/processed/<name>-<digest>/`` (the digest covers the input's bytes, the sidecar, the loader code
+and the pseudonym key), with the same checks, atomic writes, stamps and pseudonyms as a catalogued data
+set; ``load(path)`` returns its ``Corpus``, preparing first when needed. The sidecar's keys are
+``SIDECAR`` (docs/methods.md#18-your-own-data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import warnings
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ..errors import DataError
+from ..quality import QualityReport
+
+__all__ = [
+    "SIDECAR", "FORMATS", "NAME", "SUFFIXES", "LABEL_WORDS", "UserData", "looks_like_path", "sidecar_of",
+    "check_sidecar_target", "write_sidecar", "describe", "input_files", "read", "digest", "folder", "prepare", "load"
+]
+
+#: Sidecar key -> what it says.
+SIDECAR = {
+    "name": "a short name for headings and finding names (default: the file's name)",
+    "title": "one line saying what the collection is",
+    "citation": "how to cite it (shown in every source line)",
+    "url": "where it comes from",
+    "format": "edgelist (CSV, TSV, Parquet or a folder of them), weibo-api (JSON), weibo-csv, or twitter-trees",
+    "timezone": "the IANA zone of times written without an offset (default UTC; Asia/Shanghai for weibo-csv)",
+    "time_unit": "what numeric times count since 1970 UTC: s, ms, us or ns",
+    "observation_end": "when collection stopped (ISO time with offset), or 'latest record' (the default)",
+    "labels": "a column giving each cascade's label (read at the source post), or a CSV of cascade_id,label",
+    "label_values": "a mapping from the file's label values to rumour / non-rumour / true / false / unverified",
+    "followers": "a column with each author's follower count (read at the source post), or a CSV of "
+                 "cascade_id,followers",
+    "verified": "a column saying whether the author is verified (true/false)",
+    "reported_reposts": "a column with the platform's repost count of the source post",
+}
+FORMATS = ("edgelist", "weibo-api", "weibo-csv", "twitter-trees")
+NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,39}")
+SUFFIXES = (".csv", ".tsv", ".gz", ".parquet", ".pq", ".json", ".jsonl")
+LABEL_WORDS = {"rumour": "rumour", "rumor": "rumour", "non-rumour": "non-rumour", "non-rumor": "non-rumour",
+               "true": "true", "false": "false", "unverified": "unverified"}
+
+
+@dataclass(frozen=True)
+class UserData:
+    """What a user data set is and how to read it (the sidecar's keys, resolved)."""
+
+    path: Path
+    name: str
+    format: str
+    title: str = ""
+    citation: str = ""
+    url: str = ""
+    timezone: str = "UTC"
+    time_unit: str | None = None
+    observation_end: str = "latest record"
+    labels: str | None = None
+    label_values: dict = field(default_factory=dict)
+    followers: str | None = None
+    verified: str | None = None
+    reported_reposts: str | None = None
+    sidecar: Path | None = None
+
+    @property
+    def described(self) -> str:
+        """The source line's words for it: title and citation, or its file name."""
+        return "; ".join(x for x in (self.title, self.citation) if x) or f"the researcher's file {self.path.name}"
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["path"], d["sidecar"] = str(self.path), str(self.sidecar) if self.sidecar else None
+        return d
+
+
+def looks_like_path(text) -> bool:
+    """True when a ``dataset`` value names a file or folder rather than a catalogued data set."""
+    if isinstance(text, Path):
+        return True
+    if not isinstance(text, str):
+        return False
+    return "/" in text or "\\" in text or text.lower().endswith(SUFFIXES) or Path(text).exists()
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """``dataset.yaml`` in a folder, else ``<file>.yaml`` or ``<stem>.yaml`` beside a file; None if absent."""
+    if path.is_dir():
+        candidates = [path / "dataset.yaml", path.with_name(path.name + ".yaml")]
+    else:
+        stem = path.name.split(".")[0]
+        candidates = [path.with_name(path.name + ".yaml"), path.with_name(stem + ".yaml")]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _read_sidecar(path: Path) -> dict:
+    import yaml
+
+    text = path.read_text("utf-8")
+    try:
+        if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text)):
+            raise DataError(path, "uses a YAML alias (*name)", hint="write each value out")
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise DataError(path, f"is not YAML: {str(e).splitlines()[0]}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise DataError(path, "is not a mapping of key: value", hint=f"keys: {', '.join(SIDECAR)}")
+    return data
+
+
+def write_sidecar(spec: UserData, options: dict, force: bool = False) -> Path:
+    """Write ``options`` (sidecar keys) as the sidecar of ``spec.path`` (atomically); an existing sidecar is
+    refused unless ``force``."""
+    import yaml
+
+    from ..atomic import write_text
+
+    target = check_sidecar_target(spec, force)
+    write_text(target, "# written by `wechat-study data check --write-sidecar` (docs/methods.md section 18)\n"
+               + yaml.safe_dump(options, sort_keys=False, allow_unicode=True))
+    return target
+
+
+def check_sidecar_target(spec: UserData, force: bool = False) -> Path:
+    """Where ``write_sidecar`` writes; a ``DataError`` when a sidecar exists there (unless ``force``)."""
+    target = spec.path / "dataset.yaml" if spec.path.is_dir() else spec.path.with_name(spec.path.name + ".yaml")
+    existing = spec.sidecar or (target if target.exists() else None)
+    if existing is not None and not force:
+        raise DataError(existing, "a sidecar exists already", hint="edit it, or give --force to replace it")
+    return target
+
+
+def _default_format(path: Path) -> str:
+    if path.is_dir():
+        return "twitter-trees" if (path / "tree").is_dir() else "edgelist"
+    return "weibo-api" if path.name.lower().endswith((".json", ".jsonl")) else "edgelist"
+
+
+def describe(path, **options) -> UserData:
+    """What a researcher's file or folder is and how to read it.
+
+    Parameters
+    ----------
+    path : path
+        The file or folder.
+    **options
+        Sidecar keys (``SIDECAR``), overriding the sidecar's.
+
+    Returns
+    -------
+    UserData
+        The keys resolved: the format from the file's name when not given, the name from the file's,
+        the time zone (UTC, or Asia/Shanghai for ``weibo-csv``).
+
+    Raises
+    ------
+    DataError
+        A missing file, an unknown or mistyped key, a name a catalogued set has, an observation end
+        without a UTC offset; naming the sidecar.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> spec = user.describe("examples/weibo-crawler.csv")
+    >>> spec.name, spec.format, spec.timezone
+    ('example_weibo_crawler', 'weibo-csv', 'Asia/Shanghai')
+    """
+    path = Path(path).expanduser().resolve()
+    if not path.exists():
+        raise DataError(path, "not found", hint="give the path of an edge list (CSV, Parquet), a folder of them, "
+                                                "a Weibo API JSON file, or a catalogued data set's name")
+    side = sidecar_of(path)
+    given = {**(_read_sidecar(side) if side else {}), **{k: v for k, v in options.items() if v is not None}}
+    where = side or path
+    unknown = [k for k in given if k not in SIDECAR]
+    if unknown:
+        raise DataError(where, f"unknown key {unknown[0]!r}", hint=f"the keys are {', '.join(SIDECAR)}")
+    import datetime as dt
+
+    if isinstance(given.get("observation_end"), dt.date):  # YAML reads an unquoted time as a date or datetime
+        given["observation_end"] = given["observation_end"].isoformat()
+    for key, value in given.items():
+        ok = isinstance(value, dict) if key == "label_values" else isinstance(value, str | int | float)
+        if not ok or isinstance(value, bool):
+            raise DataError(where, f"{key} must be {'a mapping' if key == 'label_values' else 'text'}, "
+                                   f"not {type(value).__name__}", hint=f"{key}: {SIDECAR[key]}")
+    keys = list((given.get("label_values") or {}).keys())
+    odd = [k for k in keys if isinstance(k, bool) or not isinstance(k, str | int)]
+    if odd:
+        raise DataError(where, f"label_values has the key {odd[0]!r}, not text (YAML reads yes, no, on, off, true and "
+                               "false as booleans)",
+                        hint="quote each value: {'yes': rumour, 'no': non-rumour}")
+    folded = [str(k).strip().lower() for k in keys]
+    if len(set(folded)) < len(folded):
+        raise DataError(where, "label_values names one value twice (keys are compared without case)",
+                        hint="give each value of the file once")
+    fmt = str(given.get("format", _default_format(path)))
+    if fmt not in FORMATS:
+        raise DataError(where, f"unknown format {fmt!r}", hint=f"choose {', '.join(FORMATS)}")
+    name = str(given.get("name") or _slug(path.name.split(".")[0] if path.is_file() else path.name))
+    _check_name(name, where)
+    text = {k: str(v) for k, v in given.items() if k not in ("label_values", "name", "format")}
+    values = {str(k): str(v) for k, v in (given.get("label_values") or {}).items()}
+    zone = text.pop("timezone", "Asia/Shanghai" if fmt == "weibo-csv" else "UTC")
+    from .columns import check_timezone
+
+    check_timezone(zone, where)
+    end = text.get("observation_end", "latest record")
+    if end != "latest record":
+        try:
+            stamp = pd.Timestamp(end)
+        except ValueError:
+            stamp = None
+        if stamp is None or stamp.tzinfo is None:
+            raise DataError(where, f"observation_end {end!r} is not a time with a UTC offset",
+                            hint="write it as 2020-06-01T00:00:00+08:00, or 'latest record'")
+    return UserData(path=path, name=name, format=fmt, timezone=zone, label_values=values, sidecar=side, **text)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40].strip("_") or "custom"
+
+
+def _check_name(name: str, where) -> None:
+    from .catalog import CATALOG
+
+    if not NAME.fullmatch(name):
+        raise DataError(where, f"name {name!r} is not a short name",
+                        hint="use lowercase letters, digits and _, at most 40, starting with a letter or digit")
+    if name in CATALOG or name in ("synthetic", "all"):
+        raise DataError(where, f"name {name!r} is taken by a catalogued data set", hint="give the sidecar another name")
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+def input_files(spec: UserData) -> list[Path]:
+    """The files the data set is read from, in a fixed order (a folder's parts sorted by name)."""
+    if spec.path.is_file():
+        return [spec.path]
+    pattern = "*.txt" if spec.format == "twitter-trees" else "*"
+    side = set(_side_files(spec))
+    files = sorted(p for p in spec.path.rglob(pattern) if p.is_file() and not p.name.startswith(".")
+                   and p != spec.sidecar and p.suffix != ".yaml" and p.resolve() not in side)
+    if not files:
+        raise DataError(spec.path, "is an empty folder", hint="put the edge list's parts in it")
+    return files
+
+
+def read(spec: UserData) -> tuple[dict[str, pd.DataFrame], QualityReport]:
+    """The ``posts`` and ``cascades`` tables of a user data set and its quality report."""
+    from . import shapes
+    from .edgelist import check_columns, from_table, read_table
+
+    report = QualityReport(spec.name)
+    if spec.format == "twitter-trees":
+        return _trees(spec, report)
+    if spec.format == "weibo-api":
+        table = pa.concat_tables([shapes.weibo_api(f, report) for f in input_files(spec)])
+    elif spec.format == "weibo-csv":
+        table = pa.concat_tables([shapes.weibo_csv(f, report) for f in input_files(spec)])
+    else:
+        parts = input_files(spec)
+        from .edgelist import kind
+
+        kinds = {("parquet" if kind(f) == "parquet" else "text") for f in parts}
+        if len(kinds) > 1:
+            raise DataError(spec.path, "mixes Parquet and CSV parts",
+                            hint="keep the parts of one data set in one format")
+        extras = [c for c in (spec.labels, spec.followers, spec.verified, spec.reported_reposts)
+                  if c and not c.lower().endswith(".csv")]
+        tables = [read_table(f, extra=extras) for f in parts]
+        for f, t in zip(parts, tables, strict=True):
+            check_columns(f, t.column_names, need=[c for c in tables[0].column_names], why="every part needs the first "
+                          "part's columns,")
+        try:
+            table = pa.concat_tables([t.select(tables[0].column_names) for t in tables]) if len(tables) > 1 \
+                else tables[0]
+        except pa.ArrowInvalid:
+            raise DataError(spec.path, "its parts give a column different types (ids as numbers in one, text in "
+                                       "another)", hint="write every part with the same column types") from None
+        report.fact("files", len(parts))
+    _note_zone(table, spec, report)
+    corpus = from_table(table, spec.path, spec.name, spec.timezone, spec.time_unit, report)
+    if spec.observation_end != "latest record":
+        last = corpus.posts["created_at"].max()
+        if last > pd.Timestamp(spec.observation_end).tz_convert("UTC"):
+            raise DataError(spec.sidecar or spec.path, f"observation_end {spec.observation_end} is before the latest "
+                                                       f"post ({last:%Y-%m-%d %H:%M} UTC)",
+                            hint="give when collection stopped, or 'latest record'")
+    cascades = _enrich(corpus.cascades, table, spec)
+    _count_known(cascades, report)
+    return {"posts": corpus.posts, "cascades": cascades}, report
+
+
+def _trees(spec: UserData, report: QualityReport):
+    from .twitter import load as load_trees
+
+    root = spec.path
+    if not (root / "tree").is_dir() or not (root / "label.txt").is_file():
+        raise DataError(root, "is not a Twitter15/16-style folder", hint="it needs tree/<id>.txt and label.txt")
+    tables, report = load_trees(root.parent, root.name, dataset=spec.name)
+    return tables, report
+
+
+def _note_zone(table: pa.Table, spec: UserData, report: QualityReport) -> None:
+    """Count the times written without an offset and say, loudly, which zone they were read in."""
+    import pyarrow.compute as pc
+
+    col = table["created_at"]
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return
+    text = pc.utf8_trim_whitespace(col.combine_chunks())
+    offset = pc.match_substring_regex(text, r"(Z|[+-]\d\d(:?\d\d)?)$")
+    naive = int(pc.sum(pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(offset, True)))).as_py() or 0)
+    source = "as the sidecar says" if spec.sidecar or spec.timezone != "UTC" else "the default; set timezone"
+    action = f"read as {spec.timezone} ({source})" if naive else "none: every time carries its UTC offset"
+    report.quirk("times_without_offset", naive, action)
+    if naive and spec.timezone == "UTC" and spec.format == "edgelist":
+        warnings.warn(f"{spec.path.name}: {naive:,} times carry no UTC offset and were read as UTC; if they are local "
+                      "times (Beijing: Asia/Shanghai), say so with timezone: in the sidecar", stacklevel=3)
+
+
+def _side_file(spec: UserData, value: str) -> Path:
+    """A per-cascade CSV the sidecar names, relative to the sidecar's folder (or the data's, without one)."""
+    base = spec.sidecar.parent if spec.sidecar else (spec.path if spec.path.is_dir() else spec.path.parent)
+    return (base / value).resolve()
+
+
+def _side_files(spec: UserData) -> list[Path]:
+    return [_side_file(spec, v) for v in (spec.labels, spec.followers, spec.verified, spec.reported_reposts)
+            if v and v.lower().endswith(".csv")]
+
+
+def _per_cascade(spec: UserData, key: str, value: str, table: pa.Table, cascades: pd.DataFrame) -> pd.Series | None:
+    """A column's value at each cascade's source post, or a CSV's, indexed by cascade_id."""
+    if value.lower().endswith(".csv"):
+        file = _side_file(spec, value)
+        if not file.is_file():
+            raise DataError(spec.sidecar or spec.path, f"{key}: file {value} not found", hint=f"{key}: {SIDECAR[key]}")
+        try:
+            df = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
+            first = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+            raise DataError(file, f"cannot be read as a UTF-8 CSV of cascade_id,{key}: {first}") from None
+        if list(df.columns[:2]) != ["cascade_id", key]:
+            raise DataError(file, f"the columns must be cascade_id,{key}, not {','.join(df.columns[:2])}")
+        dup = df["cascade_id"].duplicated()
+        if dup.any():
+            raise DataError(file, f"cascade {df['cascade_id'][dup].iloc[0]!r} is listed twice",
+                            record=f"data row {int(np.flatnonzero(dup)[0]) + 1}")
+        return df.set_index("cascade_id")[key].replace("", None)
+    from .columns import Rows, ids
+
+    post = ids(table["post_id"], "post_id", Rows(spec.path, np.arange(1, table.num_rows + 1))).to_pandas()
+    values = table[value].combine_chunks().to_pandas()
+    by_post = pd.Series(values.to_numpy(object), index=post.to_numpy(object))
+    by_post = by_post[~by_post.index.duplicated()]
+    return pd.Series(by_post.reindex(cascades["root_post_id"].to_numpy(object)).to_numpy(object),
+                     index=cascades["cascade_id"].to_numpy(object))
+
+
+def _enrich(cascades: pd.DataFrame, table: pa.Table, spec: UserData) -> pd.DataFrame:
+    """The cascades table with the labels, follower counts, verified flags and repost counts the data gives."""
+    out = cascades.copy()
+    ids = out["cascade_id"].to_numpy(object)
+    given = {"label": spec.labels, "author_followers": spec.followers, "author_verified": spec.verified,
+             "reported_reposts": spec.reported_reposts}
+    for shape_col, col in (("followers", "author_followers"), ("verified", "author_verified"),
+                           ("reported_reposts", "reported_reposts")):
+        if given[col] is None and shape_col in table.column_names:
+            given[col] = shape_col
+    for col, source in given.items():
+        if source is None:
+            continue
+        key = {"label": "labels", "author_followers": "followers", "author_verified": "verified"}.get(col, col)
+        raw = _per_cascade(spec, key, source, table, out).reindex(ids)
+        out[col] = _convert(col, raw, spec)
+    return out
+
+
+def _convert(col: str, raw: pd.Series, spec: UserData):
+    where = spec.sidecar or spec.path
+    known = raw.notna() & (raw.astype(str).str.strip() != "")
+    if col == "label":
+        words = {**LABEL_WORDS, **{k.lower(): v for k, v in spec.label_values.items()}}
+        bad_target = [v for v in spec.label_values.values() if v not in LABEL_WORDS.values()]
+        if bad_target:
+            raise DataError(where, f"label_values maps to {bad_target[0]!r}",
+                            hint="map to rumour, non-rumour, true, false or unverified")
+        text = raw.where(known).astype(object)
+        mapped = text.map(lambda v: words.get(str(v).strip().lower()) if v is not None and v == v else None)
+        unmapped = known & mapped.isna()
+        if unmapped.any():
+            first = unmapped.to_numpy().nonzero()[0][0]
+            raise DataError(where, f"label {str(text.iloc[first])[:40]!r} (cascade {raw.index[first]!r}) is not one "
+                                   "the study knows", hint="map it in label_values: {VALUE: rumour} (or non-rumour, "
+                                                           "true, false, unverified)")
+        from .trees import str_array
+
+        return str_array(mapped.to_numpy(object))
+    if col == "author_verified":
+        words = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+        mapped = raw.map(lambda v: v if isinstance(v, bool) else words.get(str(v).strip().lower()) if v is not None
+                         and v == v else None)
+        return pd.array(mapped.to_numpy(object), dtype="boolean")
+    numbers = pd.to_numeric(raw.where(known), errors="coerce")
+    bad = known & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0) | (numbers >= 2**53))
+    if bad.any():
+        first = bad.to_numpy().nonzero()[0][0]
+        raise DataError(where, f"{col} {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) is not a "
+                               "whole number from 0 to 2^53")
+    return pd.array(numbers.to_numpy(), dtype="Int64")
+
+
+def _count_known(cascades: pd.DataFrame, report: QualityReport) -> None:
+    report.fact("cascades", len(cascades))
+    for col in ("label", "author_followers", "author_verified", "reported_reposts"):
+        report.fact(f"cascades_with_{col}", int(cascades[col].notna().sum()))
+
+
+# --- prepared folders ----------------------------------------------------------------------------------
+
+def digest(spec: UserData) -> str:
+    """SHA-256 over the input's bytes, the sidecar's resolved keys, the loader code and the pseudonym scheme."""
+    from ..corpus import loader_digest
+    from ..privacy import scheme
+
+    h = hashlib.sha256()
+    keys = {k: v for k, v in spec.to_dict().items() if k not in ("path", "sidecar")}
+    h.update(json.dumps(keys, sort_keys=True).encode())
+    h.update(loader_digest().encode() + json.dumps(scheme(), sort_keys=True).encode())
+    base = spec.path if spec.path.is_dir() else spec.path.parent
+    for f in input_files(spec) + _side_files(spec):
+        h.update((f.relative_to(base).as_posix() if f.is_relative_to(base) else f.name).encode() + b"\0")
+        try:
+            with open(f, "rb") as fh:
+                h.update(hashlib.file_digest(fh, "sha256").digest())
+        except FileNotFoundError:
+            h.update(b"-")
+    return h.hexdigest()
+
+
+def folder(spec: UserData) -> Path:
+    """``data/processed/<name>-<first 16 hex digits of the digest>``."""
+    from .. import paths
+
+    return paths.processed_dir(f"{spec.name}-{digest(spec)[:16]}")
+
+
+def prepare(spec: UserData, force: bool = False) -> tuple[Path, QualityReport]:
+    """Read the data set once into its processed folder (atomically); returns (folder, quality report)."""
+    from ..atomic import staged_dir
+    from ..corpus import STAMP, file_stamp
+    from ..schema import validate
+
+    target = folder(spec)
+    if not force and _usable(target):
+        return target, QualityReport.from_dict(json.loads((target / "quality.json").read_text("utf-8")))
+    tables, report = read(spec)
+    for table, df in tables.items():
+        validate(table, df, f"{spec.path}: {table}")
+    with staged_dir(target) as staging:
+        for table, df in tables.items():
+            df.to_parquet(staging / f"{table}.parquet", index=False, compression="zstd")
+        (staging / "quality.json").write_text(report.to_json(), "utf-8")
+        files = {f: file_stamp(staging / f) for f in ("posts.parquet", "cascades.parquet", "quality.json")}
+        stamp = {"dataset": spec.name, "source": spec.to_dict(), "digest": digest(spec), "files": files}
+        (staging / STAMP).write_text(json.dumps(stamp, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return target, report
+
+
+def _usable(target: Path) -> bool:
+    from ..corpus import STAMP, file_stamp
+
+    try:
+        info = json.loads((target / STAMP).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = info.get("files") if isinstance(info, dict) else None
+    return isinstance(files, dict) and bool(files) and all(
+        (target / f).is_file() and file_stamp(target / f) == s for f, s in files.items())
+
+
+def load(path, **options):
+    """The ``Corpus`` of a researcher's own data set, preparing it first when needed.
+
+    Parameters
+    ----------
+    path : path
+        The file or folder.
+    **options
+        Sidecar keys, as ``describe`` takes them.
+
+    Returns
+    -------
+    Corpus
+        ``posts``, ``cascades``, the quality report and the source (for source lines and the end of
+        observation).
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> user.load("examples/weibo-api.json").quality.count("sources_from_retweeted_status")
+    30
+    """
+    from ..corpus import Corpus, Source
+
+    spec = describe(path, **options)
+    target, report = prepare(spec)
+    corpus = Corpus(spec.name, posts=pd.read_parquet(target / "posts.parquet"),
+                    cascades=pd.read_parquet(target / "cascades.parquet"), quality=report)
+    corpus.source = Source(spec.name, spec.described, spec.url, spec.observation_end,
+                           "The end of observation is the data set's latest record, a lower bound on when collection "
+                           "stopped." if spec.observation_end == "latest record" else
+                           f"The end of observation is {spec.observation_end}, as the sidecar states.",
+                           user=replace(spec))
+    return corpus
