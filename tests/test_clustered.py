@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from wechat_study import clustered
+from wechat_study import thresholds as th
 
 
 def _clustered_sample(rng, n_clusters=150, mean_size=6, p=0.3, spread=2.0):
@@ -141,3 +142,13 @@ def test_a_single_cluster_keeps_the_naive_interval_instead_of_a_zero_width_one()
     assert (r["ci_low"], r["ci_high"]) == (r["naive_ci_low"], r["naive_ci_high"])
     d = clustered.difference(pd.Series([1, 0, 1, 0]), pd.Series(["a"] * 4), pd.Series(list("xyxy")), "x", "y")
     assert d["difference"] == 1 and np.isnan(d["ci_low"]) and np.isnan(d["ci_high"])
+
+
+def test_a_share_of_none_or_all_keeps_the_wilson_interval_instead_of_zero_width():
+    authors = pd.Series([f"a{i // 2}" for i in range(40)])
+    none = clustered.share(pd.Series([0] * 40), authors, n_boot=200)
+    assert none["share"] == 0 and none["ci_low"] == 0 and 0.08 < none["ci_high"] < 0.09
+    every = clustered.share(pd.Series([1] * 40), authors, n_boot=200)
+    assert every["ci_high"] == 1 and 0.91 < every["ci_low"] < 0.92
+    table = th.share_crossing(pd.Series(range(40)), 500, clusters=authors, n_boot=200)
+    assert table.loc[0, "ci_high"] == table.loc[0, "naive_ci_high"] > 0

@@ -52,8 +52,8 @@ def slow(times, followers, t, n_star=100):
     den = sum(followers[i] * quad_integral(times[i], t, w, lo) for i in before)
     p = num / den if num > 0 else 0.0
     r = len(reposts)
-    low = p * chi2.ppf(0.05, 2 * r) / (2 * r) if r else 0.0
-    high = p * chi2.ppf(0.95, 2 * r) / (2 * r) if r else 0.0
+    low = p * chi2.ppf(0.025, 2 * r) / (2 * r) if r else 0.0
+    high = p * chi2.ppf(0.975, 2 * r) / (2 * r) if r else 0.0
     seen = [i for i in range(len(times)) if times[i] <= t]
     exposure = 0.0
     for i in seen:
@@ -148,8 +148,8 @@ def test_hand_computed_case():
     p_expect = (550 / 300) / (C * (15000 + 80000 / 60 + 50000 / 60 + 27500 / 60))
     p, low, high = infectiousness(times, fol, [300.0])
     assert p[0] == pytest.approx(p_expect, rel=1e-12)
-    assert low[0] == pytest.approx(p_expect * chi2.ppf(0.05, 6) / 6, rel=1e-12)
-    assert high[0] == pytest.approx(p_expect * chi2.ppf(0.95, 6) / 6, rel=1e-12)
+    assert low[0] == pytest.approx(p_expect * chi2.ppf(0.025, 6) / 6, rel=1e-12)
+    assert high[0] == pytest.approx(p_expect * chi2.ppf(0.975, 6) / 6, rel=1e-12)
     exposure = 100 * (1 - 300 * C) + 10 * ((1 - 200 * C) + (1 - 100 * C) + (1 - 50 * C))
     assert predict(times, fol, [300.0], p, n_star=2)[0] == pytest.approx(3 + p_expect * exposure / (1 - 2 * p_expect),
                                                                         rel=1e-12)
@@ -200,7 +200,7 @@ def test_window_widens_when_fewer_than_five_shares():
     num = sum(1 - (10000 - ti) / 9980 for ti in (20, 30, 40, 50, 60, 70))
     den = sum(100 * quad_integral(ti, 10000.0, 9980.0, lo=20.0) for ti in times)
     assert p[0] == pytest.approx(num / den, rel=1e-9)
-    assert low[0] / p[0] == pytest.approx(chi2.ppf(0.05, 12) / 12, rel=1e-12)   # R = 6: the share at 20 s counts
+    assert low[0] / p[0] == pytest.approx(chi2.ppf(0.025, 12) / 12, rel=1e-12)   # R = 6: the share at 20 s counts
 
 
 def test_window_does_not_widen_at_five_shares_and_counts_the_source():

@@ -159,7 +159,8 @@ def test_the_readme_example_states_its_own_numbers(tmp_data, tmp_path):
     quoted = " ".join(re.search(r'"(Of the cascades of example weibo[^"]+)"', readme).group(1).split())
     assert quoted in " ".join(re.sub(r"<[^>]+>", "", box.group(0)).split()), "the README quotes another run"
     unreached = sum(f["value"] is None for f in r.findings.values())
-    assert f"ran, {len(r.findings)} findings ({unreached} not reached)" in readme
+    said = f" ({unreached} not reached)" if unreached else ""
+    assert f"ran, {len(r.findings)} findings{said}\n" in readme
 
 
 def _trees(folder: Path, n: int = 12) -> None:
@@ -264,3 +265,64 @@ def test_notebook_03_runs_on_the_weibo_api_shape_and_a_parquet_folder(tmp_data, 
         page = _page(tmp_path / f"out-{name}", "03-legal-thresholds")
         box = re.search(r'<section class="ws-findings".*?</section>', page, re.S)
         assert f"{100 * share:.1f}%" in box.group(0), name
+
+
+def _api_copy(tmp_path: Path, change) -> Path:
+    """The example Weibo API file with ``change`` applied to its list of statuses."""
+    data = json.loads((EXAMPLES / "weibo-api.json").read_text("utf-8"))
+    change(data["reposts"])
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_weibo_api_errors_name_the_status_and_repeats_are_counted(tmp_data, tmp_path):
+    def loop(st):
+        st[3]["pid"], st[4]["pid"] = st[4]["id"], st[3]["id"]
+
+    with pytest.raises(DataError, match=r"api\.json: record status 3: parent cycle"):
+        ws.load(_api_copy(tmp_path, loop))
+    again = ws.load(_api_copy(tmp_path, lambda st: st.append(dict(st[5], text="edited"))))
+    assert again.quality.count("duplicate_statuses") == 1 and len(again.posts) == 826
+    assert "record status 796" in again.quality.quirks["duplicate_statuses"].examples[0]
+
+    def odd(st):
+        st[2]["user"]["verified"] = "maybe"
+
+    with pytest.raises(DataError, match=r"record status 2: user.verified 'maybe' is not true or false"):
+        ws.load(_api_copy(tmp_path, odd))
+    with pytest.raises(DataError, match=r"record status 9: created_at 'soon' is not Weibo's time format \("):
+        ws.load(_api_copy(tmp_path, lambda st: st[9].update(created_at="soon")))
+
+
+def test_unreadable_verified_values_are_refused_not_nulled(tmp_data, tmp_path):
+    df = pd.read_csv(EXAMPLES / "weibo-crawler.csv", dtype=str, encoding="utf-8-sig")
+    df.loc[4, "user_authentication"] = "绿V"
+    path = tmp_path / "crawl.csv"
+    df.to_csv(path, index=False)
+    shutil.copy(EXAMPLES / "weibo-crawler.csv.yaml", tmp_path / "crawl.csv.yaml")
+    with pytest.raises(DataError, match=r"crawl\.csv: record row 5: user_authentication '绿v' is not one of"):
+        ws.load(path)
+
+
+def test_star_exports_skip_depth_and_virality(tmp_data, tmp_path):
+    from wechat_study import supports
+
+    assert supports.of(ws.load(EXAMPLES / "weibo-api.json")).structure is None
+    stars = supports.of(ws.load(EXAMPLES / "weibo-crawler.csv"))
+    assert stars.structure.startswith("example weibo crawler records every repost as a repost of the source post")
+    r = reporting.run_one("02", {"dataset": str(EXAMPLES / "weibo-crawler.csv")}, out=tmp_path / "02")
+    page = _page(tmp_path / "02", "02-repost-cascades")
+    assert "Depth and structural virality: skipped.</strong> Example weibo crawler records every repost" in page
+    assert not [n for n in r.findings if "depth" in n or "virality" in n]
+    assert "A typical cascade" not in page and 'id="example-cascade"' not in page
+
+
+def test_two_data_sets_of_one_name_are_refused_before_a_kernel_starts(tmp_data, tmp_path):
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        shutil.copy(EXAMPLES / "weibo-api.json", tmp_path / d / "api.json")
+        shutil.copy(EXAMPLES / "weibo-api.json.yaml", tmp_path / d / "api.json.yaml")
+    with pytest.raises(NotebookError, match=r"a/api\.json and .*b/api\.json are both named 'example_weibo_api'; give"):
+        reporting.run_one("03", {"dataset": str(tmp_path / "a" / "api.json"),
+                                 "compare": [str(tmp_path / "b" / "api.json")]}, out=tmp_path / "out")

@@ -40,6 +40,33 @@ def reach_covariates(cascades: pd.DataFrame, min_year_share: float = 0.01) -> pd
     is left NaN and dropped from the models by ``available_covariates``; a covariate that is
     recorded but missing for some cascades makes those cascades ``reach_known = False``: they
     are excluded from the adjusted estimates and counted (``excluded`` in every result).
+
+    Parameters
+    ----------
+    cascades : pandas.DataFrame
+        A cascades table: ``cascade_id``, ``label``, ``author_followers``, ``created_at`` and, where present,
+        ``author_verified`` and ``author_id``.
+    min_year_share : float
+        The share (0–1) of cascades below which an end year is pooled: years are clipped to the
+        ``min_year_share`` and ``1 - min_year_share`` quantiles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cascade, in the table's order, with the columns above. Quintiles are made only when at
+        least five cascades have a known reach.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> covariates = adjust.reach_covariates(corpus.cascades)
+    >>> covariates[["label", "followers", "log_followers", "year", "reach_known", "follower_quintile"]].head(3).round(3)
+            label  followers  log_followers    year  reach_known  follower_quintile
+    0  non-rumour     2362.0          3.373  2014.0         True                4.0
+    1  non-rumour      583.0          2.766  2014.0         True                2.0
+    2  non-rumour      610.0          2.786  2014.0         True                3.0
     """
     c = cascades.reset_index(drop=True)
     followers = c["author_followers"].astype("Float64").astype(float)
@@ -76,7 +103,28 @@ def reach_covariates(cascades: pd.DataFrame, min_year_share: float = 0.01) -> pd
 
 
 def available_covariates(frame: pd.DataFrame, covariates=REACH) -> list[str]:
-    """The covariates that vary in ``frame`` (a constant or unrecorded one cannot be adjusted for)."""
+    """The covariates that vary in ``frame`` (a constant or unrecorded one cannot be adjusted for).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Usually the cascades of known reach (``reach_covariates``' table, or one merged with it).
+    covariates : sequence of str
+        The candidates, in order (default ``REACH``).
+
+    Returns
+    -------
+    list of str
+        Those that are columns of ``frame`` with more than one distinct non-null value, in the order given.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> adjust.available_covariates(adjust.reach_covariates(corpus.cascades))
+    ['log_followers', 'year']
+    """
     return [k for k in covariates if k in frame and frame[k].nunique(dropna=True) > 1]
 
 
@@ -99,7 +147,28 @@ def _result(method, estimand, estimate=np.nan, ci=(np.nan, np.nan), p=np.nan, n=
 
 
 def newcombe_difference(k1, n1, k2, n2, level: float = LEVEL) -> tuple[float, float, float]:
-    """Difference of two proportions k1/n1 - k2/n2 with Newcombe's hybrid-score interval (from Wilson intervals)."""
+    """Difference of two proportions k1/n1 - k2/n2 with Newcombe's hybrid-score interval (from Wilson intervals).
+
+    Parameters
+    ----------
+    k1, n1 : int
+        Successes and trials of the first group.
+    k2, n2 : int
+        Successes and trials of the second group.
+    level : float
+        Interval coverage, 0–1 (default 0.95).
+
+    Returns
+    -------
+    difference, ci_low, ci_high : float
+        k1/n1 - k2/n2 and its interval, on the share scale (-1 to 1).
+
+    Examples
+    --------
+    >>> from wechat_study import adjust
+    >>> [round(float(x), 4) for x in adjust.newcombe_difference(30, 100, 20, 100)]
+    [0.1, -0.0202, 0.2167]
+    """
     from .thresholds import wilson_interval
 
     p1, p2 = k1 / n1, k2 / n2
@@ -138,6 +207,45 @@ def compare_binary(
 
     An estimate that cannot exist (no cascade crosses in a group, a model that does not
     converge) is NaN with the reason in ``note``. docs/methods.md#3-comparisons-and-confounders.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade: ``outcome``, ``group``, ``reach_known``, the ``strata`` and the covariates.
+    outcome : str
+        A boolean column (e.g. crossed the threshold).
+    group : str
+        The column that names the groups.
+    a, b : str
+        The group compared and the one it is compared against; other groups are left out.
+    covariates : sequence of str
+        Covariates of the logistic regression, used where they vary (``available_covariates``).
+    strata : sequence of str
+        Columns whose combinations make the Mantel-Haenszel strata.
+    level : float
+        Interval coverage, 0–1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Five rows (one per estimate above), columns ``method, estimand, estimate, ci_low, ci_high, p_value,
+        cascades, excluded, note``; the crude difference of shares is left out when a group is empty.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10,))
+    >>> frame = adjust.comparison_frame(corpus.cascades, metrics).assign(crossed=lambda d: d["time_to_10_s"].notna())
+    >>> table = adjust.compare_binary(frame, "crossed")
+    >>> table[["method", "estimand", "estimate"]].round(3)
+                                          method              estimand  estimate
+    0                                      crude            odds ratio     0.686
+    1                                      crude  difference of shares    -0.093
+    2                         crude, known reach            odds ratio     0.686
+    3        Mantel-Haenszel (follower quintile)            odds ratio     0.648
+    4  logistic regression (log_followers, year)            odds ratio     0.680
     """
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
@@ -282,6 +390,54 @@ def compare_continuous(
       means, HC3 interval), each with the covariates that vary.
 
     docs/methods.md#3-comparisons-and-confounders.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade: ``outcome``, ``group``, ``reach_known``, the ``strata``, the covariates and
+        ``extra``. Rows with no ``outcome`` are left out (and, with ``log``, those not above 0).
+    outcome : str
+        A numeric column (e.g. hours to the threshold).
+    group : str
+        The column that names the groups.
+    a, b : str
+        The group compared and the one it is compared against; other groups are left out.
+    covariates : sequence of str
+        Reach covariates of the regressions, used where they vary (``available_covariates``).
+    extra : sequence of str
+        Further covariates of the regressions, used where they vary.
+    strata : sequence of str
+        Columns whose combinations make the strata of the stratified estimate.
+    log : bool
+        Log the outcome: estimates become ratios (``ratio of medians``; ``ratio of geometric means`` for OLS).
+    level : float
+        Interval coverage, 0–1.
+    n_boot : int
+        Bootstrap draws of the crude and stratified intervals.
+    seed : int
+        Seed of the bootstraps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Up to five rows (one per estimate above; no OLS row when the cascades of known reach hold one group),
+        columns as ``compare_binary``'s.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10,))
+    >>> frame = adjust.comparison_frame(corpus.cascades, metrics).assign(crossed=lambda d: d["time_to_10_s"].notna())
+    >>> table = adjust.compare_continuous(frame, "structural_virality", n_boot=200)
+    >>> table[["method", "estimand", "estimate"]].round(3)
+                                        method               estimand  estimate
+    0                                    crude  difference of medians    -0.076
+    1                       crude, known reach  difference of medians    -0.076
+    2           stratified (follower quintile)  difference of medians    -0.120
+    3  median regression (log_followers, year)  difference of medians    -0.053
+    4                OLS (log_followers, year)    difference of means    -0.193
     """
     import statsmodels.formula.api as smf
 
@@ -404,14 +560,66 @@ def _stratified_medians(d, outcome, group, a, strata, estimand, back, level, n_b
 
 def headline(table: pd.DataFrame, prefer: str = "regression") -> pd.Series:
     """The row of a comparison table the wording follows: the first regression row that has an estimate
-    (``median regression`` before ``OLS``; ``logistic regression`` for a binary outcome)."""
+    (``median regression`` before ``OLS``; ``logistic regression`` for a binary outcome).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A comparison table (``compare_binary``, ``compare_continuous``).
+    prefer : str
+        Text the row's ``method`` contains (default ``regression``).
+
+    Returns
+    -------
+    pandas.Series
+        The first row whose method contains ``prefer`` and whose estimate is not NaN; when none has an
+        estimate, the first whose method contains ``prefer`` (an ``IndexError`` when there is none).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10,))
+    >>> frame = adjust.comparison_frame(corpus.cascades, metrics).assign(crossed=lambda d: d["time_to_10_s"].notna())
+    >>> row = adjust.headline(adjust.compare_binary(frame, "crossed"))
+    >>> row["method"], round(float(row["estimate"]), 3)
+    ('logistic regression (log_followers, year)', 0.68)
+    """
     ok = table[table["method"].str.contains(prefer) & table["estimate"].notna()]
     return ok.iloc[0] if len(ok) else table[table["method"].str.contains(prefer)].iloc[0]
 
 
 def comparison_frame(cascades: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     """``reach_covariates`` joined with each cascade's measures (``cascade_metrics`` columns), plus ``log_size``
-    (natural log of nodes) and a ``size_bin`` (nodes: [2, 10), [10, 30), [30, 100), [100, 300), [300, 1000), 1000+)."""
+    (natural log of nodes) and a ``size_bin`` (nodes: [2, 10), [10, 30), [30, 100), [100, 300), [300, 1000), 1000+).
+
+    Parameters
+    ----------
+    cascades : pandas.DataFrame
+        A cascades table, as ``reach_covariates`` takes it.
+    metrics : pandas.DataFrame
+        Cascade metrics (``cascade_metrics``), one row per cascade.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cascade present in both tables (an inner join on ``cascade_id``; a repeated id is a
+        ``pandas.errors.MergeError``). ``size_bin`` is the bin's number, 0 to 5 as listed above, NaN for a
+        cascade of one node.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> frame = adjust.comparison_frame(corpus.cascades, ws.cascade_metrics(corpus.posts))
+    >>> frame[["cascade_id", "size", "log_size", "size_bin"]].head(3).round(3)
+      cascade_id  size  log_size  size_bin
+    0         c0    11     2.398       1.0
+    1         c1     3     1.099       0.0
+    2        c10     3     1.099       0.0
+    """
     frame = reach_covariates(cascades).merge(metrics, on="cascade_id", how="inner", validate="one_to_one")
     frame["log_size"] = np.log(frame["size"].astype(float))
     frame["size_bin"] = pd.cut(frame["size"], [2, 10, 30, 100, 300, 1000, np.inf], right=False, labels=False)
@@ -419,7 +627,31 @@ def comparison_frame(cascades: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFr
 
 
 def reach_missing(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
-    """How many cascades lack a reach covariate, by group: ``group, cascades, reach_unknown``."""
+    """How many cascades lack a reach covariate, by group: ``group, cascades, reach_unknown``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``reach_covariates``' table, or one merged with it (``group`` and ``reach_known``).
+    group : str
+        The column that names the groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, sorted: the group, ``cascades`` and ``reach_unknown`` (cascades with
+        ``reach_known`` False).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> adjust.reach_missing(adjust.reach_covariates(corpus.cascades))
+            label  cascades  reach_unknown
+    0  non-rumour        82              0
+    1      rumour        63              0
+    """
     g = frame.groupby(group, sort=True)
     return pd.DataFrame(
         {"cascades": g.size(), "reach_unknown": g["reach_known"].apply(lambda s: int((~s).sum()))}
@@ -430,7 +662,34 @@ def record_estimate(name: str, estimate, ci_low, ci_high, note: str, tolerance: 
     """Record ``name`` with ``name.ci_low`` / ``name.ci_high`` and return a one-line summary.
 
     An estimate that does not exist (NaN: nothing crossed, a model not estimable) is recorded as not
-    reached (null, with ``note`` as its reason, and no interval); the returned line says so."""
+    reached (null, with ``note`` as its reason, and no interval); the returned line says so.
+
+    Parameters
+    ----------
+    name : str
+        The finding's name, dotted lowercase words.
+    estimate : float or None
+        The estimate.
+    ci_low, ci_high : float or None
+        Its interval; a bound that is None or not finite is not recorded.
+    note : str
+        A short sentence for readers (and the reason, when the estimate is missing).
+    tolerance : float
+        The findings' absolute tolerance.
+
+    Returns
+    -------
+    str
+        ``name = estimate (95% CI low to high)``, four significant digits; or ``name: not reached (note).``
+
+    Examples
+    --------
+    >>> from wechat_study import adjust
+    >>> adjust.record_estimate("thresholds.mine.share", 0.25, 0.2, 0.3, "made up")
+    'thresholds.mine.share = 0.25 (95% CI 0.2 to 0.3)'
+    >>> adjust.record_estimate("thresholds.mine.odds", float("nan"), None, None, "no cascade crosses")
+    'thresholds.mine.odds: not reached (no cascade crosses).'
+    """
     from .findings import record_finding
 
     if estimate is None or not np.isfinite(estimate):
@@ -445,7 +704,38 @@ def record_estimate(name: str, estimate, ci_low, ci_high, note: str, tolerance: 
 
 def record_row(name: str, table: pd.DataFrame, method: str, note: str = "", estimand: str | None = None) -> str:
     """``record_estimate`` for the first row of a comparison table whose method starts with ``method``
-    (and whose estimand is ``estimand``, when given); the note names the method and the population."""
+    (and whose estimand is ``estimand``, when given); the note names the method and the population.
+
+    The tolerance is 1e-6 for regression and OLS rows (iterative fits) and 1e-9 otherwise.
+
+    Parameters
+    ----------
+    name : str
+        The finding's name, dotted lowercase words.
+    table : pandas.DataFrame
+        A comparison table (``compare_binary``, ``compare_continuous``).
+    method : str
+        The start of the row's ``method`` (e.g. ``crude``, ``logistic``).
+    note : str
+        Words added to the finding's note.
+    estimand : str, optional
+        The row's ``estimand`` too (e.g. ``odds ratio``).
+
+    Returns
+    -------
+    str
+        ``record_estimate``'s line. No matching row is an ``IndexError``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10,))
+    >>> frame = adjust.comparison_frame(corpus.cascades, metrics).assign(crossed=lambda d: d["time_to_10_s"].notna())
+    >>> adjust.record_row("thresholds.mine.rumour_odds_ratio", adjust.compare_binary(frame, "crossed"), "logistic")
+    'thresholds.mine.rumour_odds_ratio = 0.6797 (95% CI 0.3484 to 1.326)'
+    """
     rows = table[table["method"].str.startswith(method)]
     if estimand is not None:
         rows = rows[rows["estimand"] == estimand]
@@ -461,7 +751,36 @@ def record_row(name: str, table: pd.DataFrame, method: str, note: str = "", esti
 
 
 def side_by_side(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """A comparison table for reading: one row per method, the estimate with its interval as text."""
+    """A comparison table for reading: one row per method, the estimate with its interval as text.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A comparison table (``compare_binary``, ``compare_continuous``).
+    digits : int
+        Significant digits of the estimate and its bounds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``method``, ``estimand``, ``estimate (95% CI)`` (``not estimable (note)`` for a NaN estimate), ``p``
+        (two significant digits, empty when NaN), ``cascades`` and ``excluded``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10,))
+    >>> frame = adjust.comparison_frame(corpus.cascades, metrics).assign(crossed=lambda d: d["time_to_10_s"].notna())
+    >>> adjust.side_by_side(adjust.compare_binary(frame, "crossed"))[["estimand", "estimate (95% CI)", "p"]]
+                   estimand           estimate (95% CI)     p
+    0            odds ratio       0.686 (0.354 to 1.33)  0.31
+    1  difference of shares  -0.0933 (-0.249 to 0.0684)  0.31
+    2            odds ratio       0.686 (0.354 to 1.33)  0.31
+    3            odds ratio       0.648 (0.326 to 1.29)  0.22
+    4            odds ratio        0.68 (0.348 to 1.33)  0.26
+    """
 
     def fmt(r):
         if not np.isfinite(r["estimate"]):
@@ -482,7 +801,32 @@ def side_by_side(table: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
 
 def reach_table(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
     """Who the groups are: per group, ``cascades``, ``reach_unknown`` (excluded from adjusted estimates),
-    ``median_followers`` with its quartiles, ``share_verified`` (of those known) and the source posts' years."""
+    ``median_followers`` with its quartiles, ``share_verified`` (of those known) and the source posts' years.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``reach_covariates``' table, or one merged with it.
+    group : str
+        The column that names the groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, sorted: the group, ``cascades``, ``reach_unknown``, ``median_followers``,
+        ``followers_q1``, ``followers_q3``, ``share_verified`` (0–1, NaN when unrecorded) and ``years``
+        (``first-last`` of the pooled years, empty when unknown).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> adjust.reach_table(adjust.reach_covariates(corpus.cascades))[["label", "cascades", "median_followers", "years"]]
+            label  cascades  median_followers      years
+    0  non-rumour        82             866.0  2013-2014
+    1      rumour        63             898.0  2013-2014
+    """
     g = frame.groupby(group, sort=True)
     return pd.DataFrame(
         {
@@ -500,7 +844,37 @@ def reach_table(frame: pd.DataFrame, group: str = "label") -> pd.DataFrame:
 def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
     """``reach_table`` plus, per group, ``<prefix>.median_source_followers.<group>`` (the median over source posts)
     with a 95% interval resampling source authors (``clustered.statistic`` on ``author_id``, rows resampled when
-    the frame has none) and ``<prefix>.sources_without_reach`` (the count excluded from adjusted estimates)."""
+    the frame has none) and ``<prefix>.sources_without_reach`` (the count excluded from adjusted estimates).
+
+    The groups are those of the ``label`` column.
+
+    Parameters
+    ----------
+    prefix : str
+        The findings' prefix, dotted lowercase words.
+    frame : pandas.DataFrame
+        ``reach_covariates``' table, or one merged with it.
+    n_boot : int
+        Bootstrap draws of each median's interval.
+    seed : int
+        The first group's seed; each later group adds 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reach_table(frame)``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> table = adjust.record_reach("thresholds.mine", adjust.reach_covariates(corpus.cascades), n_boot=200)
+    >>> table[["label", "cascades", "reach_unknown"]]
+            label  cascades  reach_unknown
+    0  non-rumour        82              0
+    1      rumour        63              0
+    """
     from .clustered import statistic
     from .findings import record_finding, slug
 
@@ -528,7 +902,46 @@ def record_reach(prefix: str, frame: pd.DataFrame, n_boot: int = 2000, seed: int
 
 def box_add(box, template: str, see: str | None = None, **values) -> bool:
     """Add a sentence to a ``narrative.FindingsBox`` only if every finding it names was recorded with a value
-    (a run with a threshold nothing reaches has findings that are not reached); returns whether it was added."""
+    (a run with a threshold nothing reaches has findings that are not reached); returns whether it was added.
+
+    Parameters
+    ----------
+    box : narrative.FindingsBox
+        The box; a field ``{.name}`` is read as ``box.prefix + ".name"``.
+    template : str
+        The sentence, with fields as ``narrative`` reads them.
+    see : str, optional
+        The anchor of the chart or table behind the sentence.
+    **values
+        Values of the fields that are not findings.
+
+    Returns
+    -------
+    bool
+        True when the sentence was added; False when a finding it names is missing or null.
+
+    Examples
+    --------
+    Findings are read back from the ``WECHAT_STUDY_FINDINGS`` file, so the example points it at a
+    temporary one.
+
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import adjust
+    >>> from wechat_study import narrative as nv
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     os.environ["WECHAT_STUDY_FINDINGS"] = str(Path(d) / "findings.jsonl")
+    ...     try:
+    ...         _ = adjust.record_estimate("thresholds.mine.share", 0.25, 0.2, 0.3, "made up")
+    ...         _ = adjust.record_estimate("thresholds.mine.odds", float("nan"), None, None, "not estimable")
+    ...         box = nv.FindingsBox(prefix="thresholds.mine")
+    ...         added = adjust.box_add(box, "A share of {.share:share}."), adjust.box_add(box, "Odds {.odds:number}.")
+    ...     finally:
+    ...         del os.environ["WECHAT_STUDY_FINDINGS"]
+    >>> added, len(box.sentences)
+    ((True, False), 1)
+    """
     from . import narrative as nv
 
     found = nv.recorded()

@@ -43,7 +43,36 @@ def _try_lock(fd: int) -> bool:
 
 
 def sweep(parent: Path, name: str) -> list[Path]:
-    """Remove ``.NAME.tmp-*`` / ``.NAME.fetch-*`` left in ``parent`` by runs that died; return what went."""
+    """Remove ``.NAME.tmp-*`` / ``.NAME.fetch-*`` left in ``parent`` by runs that died; return what went.
+
+    A temporary counts as left behind when no process holds its lock (a file temporary is its own lock,
+    a folder's is its ``.lock`` file); a folder without a lock file is removed only once it is over a
+    minute old. Only names of the shape ``mkstemp``/``mkdtemp`` give (8 characters after the dash) are
+    considered, and symlinks never.
+
+    Parameters
+    ----------
+    parent : pathlib.Path
+        The folder to look in; a missing folder gives an empty list.
+    name : str
+        The target's file or folder name, ``NAME`` above.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The temporaries removed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.atomic import sweep
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / ".posts.csv.tmp-abcd1234").write_text("half written")
+    ...     _ = (Path(d) / "posts.csv").write_text("kept")
+    ...     print([p.name for p in sweep(Path(d), "posts.csv")], sorted(p.name for p in Path(d).iterdir()))
+    ['.posts.csv.tmp-abcd1234'] ['posts.csv']
+    """
     gone = []
     if not parent.is_dir():
         return gone
@@ -76,7 +105,35 @@ def sweep(parent: Path, name: str) -> list[Path]:
 
 @contextmanager
 def temp_dir(parent: Path, name: str, kind: str = "tmp"):
-    """A new locked folder ``parent/.NAME.KIND-XXXX``, removed on exit; stale ones of ``name`` are swept first."""
+    """A new locked folder ``parent/.NAME.KIND-XXXX``, removed on exit; stale ones of ``name`` are swept first.
+
+    Parameters
+    ----------
+    parent : pathlib.Path
+        Where the folder is made (created if missing); the same folder as the target, so a rename
+        into place is atomic.
+    name : str
+        The target's name.
+    kind : str
+        ``"tmp"`` or ``"fetch"`` (see ``KINDS``).
+
+    Yields
+    ------
+    pathlib.Path
+        The folder, holding only its ``.lock`` file, locked by this process until exit.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.atomic import temp_dir
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with temp_dir(Path(d), "report") as tmp:
+    ...         print(tmp.name.startswith(".report.tmp-"), [p.name for p in tmp.iterdir()])
+    ...     print(list(Path(d).iterdir()))
+    True ['.lock']
+    []
+    """
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
     sweep(parent, name)
@@ -91,7 +148,38 @@ def temp_dir(parent: Path, name: str, kind: str = "tmp"):
 
 
 def check_output(target: Path, owner: str) -> None:
-    """Refuse (``OutputExistsError``) unless ``target`` is absent, empty, or ``owner``'s own output."""
+    """Refuse (``OutputExistsError``) unless ``target`` is absent, empty, or ``owner``'s own output.
+
+    ``owner``'s own output is a folder whose marker file (``MARKER``) names ``owner`` and which holds
+    nothing but the files the marker lists.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The output folder a command means to write.
+    owner : str
+        The command's name, as written in the marker (e.g. ``"wechat-study report"``).
+
+    Raises
+    ------
+    OutputExistsError
+        ``target`` cannot be made because a path above it is a file; ``target`` exists and is not a folder
+        (or is a symlink); it is not empty and its marker is missing, unreadable or names another command;
+        or it holds files its marker does not list.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.atomic import check_output
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     check_output(Path(d) / "new", "wechat-study report")
+    ...     _ = (Path(d) / "notes.txt").write_text("mine")
+    ...     check_output(Path(d), "wechat-study report")
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.OutputExistsError: ...: the folder is not empty and was not written by wechat-study report ...
+    """
     if not target.exists() and not target.is_symlink():
         above = next((p for p in target.parents if p.exists()), None)
         if above is not None and not above.is_dir():
@@ -131,6 +219,37 @@ def staged_dir(target: Path, owner: str | None = None):
     The old ``target`` stays in place until the new one is complete. With ``owner`` (the
     command's name), ``target`` must pass ``check_output`` first and gets a marker file. The
     staging folder's parent is scratch space of the same run, removed with it.
+
+    Parameters
+    ----------
+    target : pathlib.Path
+        The folder to write (replaced whole).
+    owner : str, optional
+        The command's name. With it, ``target`` is checked before and again after writing, and the
+        marker file listing the files written is added.
+
+    Yields
+    ------
+    pathlib.Path
+        An empty staging folder to write into.
+
+    Raises
+    ------
+    OutputExistsError
+        With ``owner``, ``target`` fails ``check_output`` (before or after writing).
+    DiskError
+        The disk refused a write (full, read-only, no permission).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.atomic import staged_dir
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with staged_dir(Path(d) / "report", owner="wechat-study report") as out:
+    ...         _ = (out / "index.html").write_text("<p>done</p>")
+    ...     print(sorted(p.name for p in (Path(d) / "report").iterdir()))
+    ['.wechat_study-output.json', 'index.html']
     """
     target = Path(target)
     if owner is not None:
@@ -168,7 +287,34 @@ def _disk(target: Path):
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically."""
+    """Write ``data`` to ``path`` atomically.
+
+    The bytes go to a locked temporary beside ``path`` that is renamed into place, so a reader sees the
+    old file or the new, never a part. Missing parent folders are created; the file gets the usual
+    permissions (0o666 less the umask).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write or replace.
+    data : bytes
+        Its new content.
+
+    Raises
+    ------
+    DiskError
+        The disk refused the write (full, read-only, no permission); ``path`` was left as it was.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.atomic import write_bytes
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_bytes(Path(d) / "sub" / "blob.bin", b"PAR1")
+    ...     print((Path(d) / "sub" / "blob.bin").read_bytes())
+    b'PAR1'
+    """
     with _disk(path):
         _write_bytes(Path(path), data)
 
@@ -197,5 +343,28 @@ def _umask() -> int:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write UTF-8 ``text`` to ``path`` atomically."""
+    """Write UTF-8 ``text`` to ``path`` atomically (see ``write_bytes``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write or replace.
+    text : str
+        Its new content, encoded as UTF-8.
+
+    Raises
+    ------
+    DiskError
+        The disk refused the write; ``path`` was left as it was.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.atomic import write_text
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_text(Path(d) / "note.txt", "转发 100")
+    ...     print(sorted(p.name for p in Path(d).iterdir()), (Path(d) / "note.txt").read_text("utf-8"))
+    ['note.txt'] 转发 100
+    """
     write_bytes(path, text.encode("utf-8"))

@@ -27,6 +27,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Figure:
+    """One published figure of a data set and how to measure it on the loaded data.
+
+    ``dataset`` is the catalogued name, ``figure`` what is counted (in words), ``published`` the value the
+    ``source`` (a paper or README) gives, ``measure`` a function from the ``Corpus`` to the measured value,
+    and ``convention`` how it is measured (empty when the figure says it all).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.audit import Figure
+    >>> fig = Figure("mine", "cascades", 303, "my paper", lambda c: len(c.cascades), "one per source post")
+    >>> fig.measure(ws.load("examples/weibo-cascades.csv")) == fig.published
+    True
+    """
+
     dataset: str
     figure: str
     published: float
@@ -104,7 +119,40 @@ AUDITED = tuple(dict.fromkeys(f.dataset for f in PUBLISHED))
 
 
 def audit(corpora: dict[str, Corpus]) -> pd.DataFrame:
-    """One row per published figure: ``dataset, figure, published, measured, agrees, source, convention``."""
+    """One row per published figure: ``dataset, figure, published, measured, agrees, source, convention``.
+
+    ``agrees`` is the measured value, rounded to a whole number, equal to the published one.
+
+    Parameters
+    ----------
+    corpora : dict of str to Corpus
+        Loaded data sets by catalogued name; the figures of ``PUBLISHED`` whose data set is absent are
+        left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        In ``PUBLISHED`` order; ``measured`` as an object column (counts stay integers).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.corpus import Corpus
+    >>> from wechat_study.quality import QualityReport
+    >>> report = QualityReport("ced")
+    >>> report.quirk("kids_references_absent", 2, "of 10 'kids' references, these name no record in the file")
+    >>> report.quirk("kids_references_descendant", 3, "'kids' names a deeper descendant")
+    >>> report.quirk("kids_references_conflict", 1, "'kids' names a record on another branch")
+    >>> ced = Corpus("ced", posts=pd.DataFrame({"cascade_id": ["1", "1", "2"], "is_root": [True, False, True]}),
+    ...              cascades=pd.DataFrame({"cascade_id": ["1", "2"], "label": ["rumour", "non-rumour"]}),
+    ...              quality=report)
+    >>> from wechat_study.audit import audit
+    >>> audit({"ced": ced})[["figure", "published", "measured", "agrees"]].head(3)
+                            figure  published measured  agrees
+    0                      rumours       1538        1   False
+    1                  non-rumours       1849        1   False
+    2  records, duplicates dropped    1274456        1   False
+    """
     rows = []
     for f in PUBLISHED:
         if f.dataset not in corpora:
@@ -119,7 +167,27 @@ def audit(corpora: dict[str, Corpus]) -> pd.DataFrame:
 
 
 def corpora_for(dataset: str) -> dict[str, Corpus]:
-    """The corpora an audit reads: every investigated data set for ``"all"``, else just ``dataset``."""
+    """The corpora an audit reads: every investigated data set for ``"all"``, else just ``dataset``.
+
+    Each is loaded with ``corpus.load``, so it is fetched and prepared first when needed.
+
+    Parameters
+    ----------
+    dataset : str
+        ``"all"``, a catalogued name, or anything else ``load`` takes (such as a path).
+
+    Returns
+    -------
+    dict of str to Corpus
+        By the names given (``catalog.INVESTIGATED`` for ``"all"``).
+
+    Examples
+    --------
+    >>> from wechat_study.audit import corpora_for
+    >>> corpora_for("examples/weibo-cascades.csv")
+    {'examples/weibo-cascades.csv': Corpus('example_weibo': posts=30,270, cascades=303)}
+    >>> corpora = corpora_for("all")      # doctest: +SKIP
+    """
     from .corpus import load
     from .datasets.catalog import INVESTIGATED
 
@@ -128,7 +196,31 @@ def corpora_for(dataset: str) -> dict[str, Corpus]:
 
 
 def quality_table(corpora: dict[str, Corpus]) -> pd.DataFrame:
-    """Every fact and quirk of every corpus: ``dataset, item, count, what was done``."""
+    """Every fact and quirk of every corpus: ``dataset, item, count, what was done``.
+
+    Parameters
+    ----------
+    corpora : dict of str to Corpus
+        Loaded data sets by name, each with its quality report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per data set its facts (sorted by name; ``what was done`` empty), then its quirks (sorted, with
+        their action).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.audit import quality_table
+    >>> table = quality_table({"example_weibo": ws.load("examples/weibo-cascades.csv")})
+    >>> table.head(2)[["dataset", "item", "count"]]
+             dataset                            item  count
+    0  example_weibo                        cascades    303
+    1  example_weibo  cascades_with_author_followers    303
+    >>> len(table)
+    13
+    """
     rows = []
     for name, c in corpora.items():
         q = c.quality
@@ -139,7 +231,29 @@ def quality_table(corpora: dict[str, Corpus]) -> pd.DataFrame:
 
 
 def record_audit(table: pd.DataFrame, quality: pd.DataFrame) -> None:
-    """Findings ``audit.<dataset>.<figure>`` (measured values) and ``quality.<dataset>.<item>`` (counts)."""
+    """Findings ``audit.<dataset>.<figure>`` (measured values) and ``quality.<dataset>.<item>`` (counts).
+
+    Figure and item names are turned into finding words by ``findings.slug``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As from ``audit``.
+    quality : pandas.DataFrame
+        As from ``quality_table``.
+
+    Raises
+    ------
+    ValueError
+        From ``record_finding``: a name that does not make dotted lowercase words.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.audit import audit, quality_table, record_audit
+    >>> corpora = {"example_weibo": ws.load("examples/weibo-cascades.csv")}
+    >>> record_audit(audit(corpora), quality_table(corpora))
+    """
     from .findings import record_finding, slug
 
     for row in table.itertuples(index=False):
@@ -169,13 +283,49 @@ def _kids_total(quality: QualityReport) -> int:
     if not found:
         raise DataError(f"data/processed/{quality.dataset}/quality.json",
                         "the total of 'kids' references is not recorded", record="kids_references_absent",
-                        hint="prepare the data set again with this version (`wechat-study prepare ced --force`)")
+                        hint="prepare the data set again with this version (`wechat-study data prepare ced --force`)")
     return int(found.group(1).replace(",", ""))
 
 
 def kids_references(quality: QualityReport) -> pd.DataFrame:
     """CED's ``kids`` references by kind: ``kind, references, total, share, meaning`` (``share`` of ``total``,
-    every reference the loader checked; exact counts). Empty when the data set has no ``kids`` field."""
+    every reference the loader checked; exact counts). Empty when the data set has no ``kids`` field.
+
+    ``direct_child`` is the total less the descendants, conflicts and absent records the loader counted.
+
+    Parameters
+    ----------
+    quality : QualityReport
+        The data set's quality report (CED's has the ``kids_references_*`` quirks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind of ``KIDS_KINDS``, in its order; ``share`` 0–1.
+
+    Raises
+    ------
+    DataError
+        The report has the kids quirks but not their total (neither the fact ``kids_references`` nor the
+        total in the ``kids_references_absent`` quirk's action): prepared by an older version.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.corpus import Corpus
+    >>> from wechat_study.quality import QualityReport
+    >>> report = QualityReport("ced")
+    >>> report.quirk("kids_references_absent", 2, "of 10 'kids' references, these name no record in the file")
+    >>> report.quirk("kids_references_descendant", 3, "'kids' names a deeper descendant")
+    >>> report.quirk("kids_references_conflict", 1, "'kids' names a record on another branch")
+    >>> from wechat_study.audit import kids_references
+    >>> kids_references(report)[["kind", "references", "total", "share"]]
+               kind  references  total  share
+    0  direct_child           4     10    0.4
+    1    descendant           3     10    0.3
+    2      conflict           1     10    0.1
+    3        absent           2     10    0.2
+    """
     columns = ["kind", "references", "total", "share", "meaning"]
     if "kids_references_descendant" not in quality.quirks:
         return pd.DataFrame(columns=columns)
@@ -189,7 +339,41 @@ def kids_references(quality: QualityReport) -> pd.DataFrame:
 
 def record_kids(corpora: dict[str, Corpus]) -> pd.DataFrame:
     """Findings ``audit.<dataset>.kids_references.<kind>`` (exact counts), ``.<kind>.share`` (of ``.total``) and
-    ``.total``; returns the table."""
+    ``.total``; returns the table.
+
+    Parameters
+    ----------
+    corpora : dict of str to Corpus
+        Loaded data sets by name; those without ``kids`` references are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``dataset, kind, references, total, share, meaning``: the ``kids_references`` rows of each data set
+        (no rows when none has them).
+
+    Raises
+    ------
+    DataError
+        From ``kids_references``: a report without the total of references.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.corpus import Corpus
+    >>> from wechat_study.quality import QualityReport
+    >>> report = QualityReport("ced")
+    >>> report.quirk("kids_references_absent", 2, "of 10 'kids' references, these name no record in the file")
+    >>> report.quirk("kids_references_descendant", 3, "'kids' names a deeper descendant")
+    >>> report.quirk("kids_references_conflict", 1, "'kids' names a record on another branch")
+    >>> from wechat_study.audit import record_kids
+    >>> record_kids({"ced": Corpus("ced", quality=report)})[["dataset", "kind", "references"]]
+      dataset          kind  references
+    0     ced  direct_child           4
+    1     ced    descendant           3
+    2     ced      conflict           1
+    3     ced        absent           2
+    """
     from .findings import record_finding
 
     tables = []
@@ -218,7 +402,46 @@ def findings_box(corpora: dict[str, Corpus], published_anchor: str = "published"
                  quirks_anchor: str = "quirks"):
     """The report's "What we found" box: one sentence per audited data set present in ``corpora`` (a plain
     count sentence for a data set with no published figures, e.g. ``synthetic``). Every number is an exact
-    count from the findings; a share is given with its denominator."""
+    count from the findings; a share is given with its denominator.
+
+    The findings the sentences name (``record_audit``, ``record_kids``) must be recorded, and the charts
+    or tables of the anchors built, before the box.
+
+    Parameters
+    ----------
+    corpora : dict of str to Corpus
+        The data sets audited, by name.
+    published_anchor, kids_anchor, quirks_anchor : str
+        Anchors of the tables the sentences link to: published figures, ``kids`` references, quirks.
+
+    Returns
+    -------
+    narrative.FindingsBox
+        The box, its sentences in the order above.
+
+    Raises
+    ------
+    KeyError
+        A sentence names a finding that was not recorded.
+    ValueError
+        An anchor that no chart or table has yet.
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> import wechat_study as ws
+    >>> from wechat_study import narrative as nv
+    >>> from wechat_study.audit import audit, findings_box, quality_table, record_audit
+    >>> corpora = {"example_weibo": ws.load("examples/weibo-cascades.csv")}
+    >>> with tempfile.TemporaryDirectory() as d, mock.patch.dict(nv.ANCHORS, {"quirks": "Table 1"}):
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(d, "findings.jsonl")}):
+    ...         record_audit(audit(corpora), quality_table(corpora))
+    ...         box = findings_box(corpora)
+    >>> print(box.sentences[0]["template"])
+    The example_weibo corpus holds {quality.example_weibo.posts:count} posts in ... no published figure applies to it.
+    """
     from . import narrative as nv
 
     box = nv.FindingsBox(prefix="audit")

@@ -28,7 +28,30 @@ __all__ = [
 
 
 def first_blocked(removals: pd.DataFrame) -> pd.Series:
-    """Per account with an ``account_blocked`` removal, the Beijing day it was first seen blocked."""
+    """Per account with an ``account_blocked`` removal, the Beijing day it was first seen blocked.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The removals table: ``account``, ``reason`` and ``removal_seen_at`` (UTC).
+
+    Returns
+    -------
+    pandas.Series
+        ``first_blocked``: the Beijing calendar day (midnight, no time zone), indexed by account.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> removals = pd.DataFrame({"account": ["a1", "a1", "a2", "a3"],
+    ...                          "reason": ["account_blocked", "account_blocked", "account_blocked", "author_deleted"],
+    ...                          "removal_seen_at": pd.to_datetime(["2019-03-01 17:00", "2019-03-04 02:00",
+    ...                                                             "2019-03-02 01:00", "2019-03-02 03:00"], utc=True)})
+    >>> from wechat_study.blocking import first_blocked
+    >>> first = first_blocked(removals)
+    >>> len(first), first.dt.strftime("%Y-%m-%d").tolist()
+    (2, ['2019-03-02', '2019-03-02'])
+    """
     blocked = removals[removals["reason"] == "account_blocked"]
     return beijing_day(blocked).groupby(blocked["account"]).min().rename("first_blocked")
 
@@ -37,7 +60,37 @@ def blocking_days(first: pd.Series, outage: pd.Series, alpha: float = 0.05) -> p
     """Accounts first seen blocked per day, for days with at least one: ``day, accounts, expected, p, wave,
     after_outage``. ``expected`` is the rate per observed day (accounts over the span's non-outage days);
     ``p`` the Poisson probability of at least that many; ``wave`` is ``p < alpha / observed days``;
-    ``after_outage`` marks a day within three days after an outage (a backlog may surface then)."""
+    ``after_outage`` marks a day within three days after an outage (a backlog may surface then).
+
+    Parameters
+    ----------
+    first : pandas.Series
+        The day each account was first seen blocked (``first_blocked``).
+    outage : pandas.Series
+        Bool per day of the span, indexed by day (``scraper.outage_days``): True on outage days.
+    alpha : float
+        The family-wise level, divided by the number of observed days (Bonferroni).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day with at least one account, most accounts first (ties by day).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2019-03-01", periods=14, freq="D")
+    >>> first = pd.Series(pd.to_datetime(["2019-03-02"] * 9 + ["2019-03-05", "2019-03-09", "2019-03-12"]))
+    >>> outage = pd.Series(days.isin(pd.to_datetime(["2019-03-07", "2019-03-08"])), index=days)
+    >>> from wechat_study.blocking import blocking_days
+    >>> table = blocking_days(first, outage)
+    >>> table.assign(p=table["p"].round(4))
+             day  accounts  expected       p   wave  after_outage
+    0 2019-03-02         9       1.0  0.0000   True         False
+    1 2019-03-05         1       1.0  0.6321  False         False
+    2 2019-03-09         1       1.0  0.6321  False          True
+    3 2019-03-12         1       1.0  0.6321  False         False
+    """
     observed = int((~outage).sum())
     rate = len(first) / observed if observed else np.nan
     counts = first.value_counts().sort_index()
@@ -52,7 +105,34 @@ def blocking_days(first: pd.Series, outage: pd.Series, alpha: float = 0.05) -> p
 
 def blocking_weeks(first: pd.Series, outage: pd.Series) -> pd.DataFrame:
     """Accounts first seen blocked per week (weeks start on Monday) over the span, every week listed:
-    ``week, accounts, outage_days`` (outage days in that week, so a gap is not read as a calm)."""
+    ``week, accounts, outage_days`` (outage days in that week, so a gap is not read as a calm).
+
+    Parameters
+    ----------
+    first : pandas.Series
+        The day each account was first seen blocked (``first_blocked``); days outside ``outage``'s span
+        are not counted.
+    outage : pandas.Series
+        Bool per day of the span, indexed by day: True on outage days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per week of the span (``week`` its Monday), in order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2019-03-01", periods=14, freq="D")
+    >>> first = pd.Series(pd.to_datetime(["2019-03-02"] * 9 + ["2019-03-05", "2019-03-09", "2019-03-12"]))
+    >>> outage = pd.Series(days.isin(pd.to_datetime(["2019-03-07", "2019-03-08"])), index=days)
+    >>> from wechat_study.blocking import blocking_weeks
+    >>> blocking_weeks(first, outage)
+            week  accounts  outage_days
+    0 2019-02-25         9            0
+    1 2019-03-04         2            2
+    2 2019-03-11         1            0
+    """
     week = outage.index.to_period("W-SUN").start_time
     frame = pd.DataFrame({"week": week, "outage": outage.to_numpy()}).groupby("week")["outage"].sum()
     counts = first.dt.to_period("W-SUN").dt.start_time.value_counts()
@@ -67,7 +147,32 @@ def blocking_weeks(first: pd.Series, outage: pd.Series) -> pd.DataFrame:
 
 
 def largest(first: pd.Series, freq: str) -> tuple[str | None, int]:
-    """The period (``D`` day, ``M`` month) with most accounts first seen blocked, and their number."""
+    """The period (``D`` day, ``M`` month) with most accounts first seen blocked, and their number.
+
+    Parameters
+    ----------
+    first : pandas.Series
+        The day each account was first seen blocked (``first_blocked``).
+    freq : str
+        ``"D"`` or ``"M"``.
+
+    Returns
+    -------
+    period : str or None
+        ``YYYY-MM-DD`` or ``YYYY-MM``, the earliest on a tie; None when ``first`` is empty.
+    accounts : int
+        Accounts first seen blocked in it (0 when ``first`` is empty).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import largest
+    >>> first = pd.Series(pd.to_datetime(["2019-03-02"] * 9 + ["2019-03-05", "2019-04-09"]))
+    >>> largest(first, "D"), largest(first, "M")
+    (('2019-03-02', 9), ('2019-03', 10))
+    >>> largest(first.iloc[:0], "D")
+    (None, 0)
+    """
     if first.empty:
         return None, 0
     fmt = {"D": "%Y-%m-%d", "M": "%Y-%m"}[freq]
@@ -82,7 +187,30 @@ def largest(first: pd.Series, freq: str) -> tuple[str | None, int]:
 def urls_by_category(blocked_urls: pd.DataFrame, examples: int = 4) -> pd.DataFrame:
     """Websites per category: ``category, sites, share, languages, examples`` (the first ``examples`` domains
     in the list's order). ``share`` is of the list's listings, not of the web; a domain listed under two
-    categories counts in both."""
+    categories counts in both.
+
+    Parameters
+    ----------
+    blocked_urls : pandas.DataFrame
+        The ``blocked_urls`` table: ``domain``, ``category``, ``language``.
+    examples : int
+        How many domains to name per category.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category, most sites first (ties in the list's order); ``share`` 0–1, ``languages``
+        sorted and comma-separated.
+
+    Examples
+    --------
+    >>> from wechat_study.blocking import synthetic_blocked_urls, urls_by_category
+    >>> urls_by_category(synthetic_blocked_urls())[["category", "sites", "share", "examples"]]
+                   category  sites  share                        examples
+    0        News and Media      2   0.50  news-a.example, news-b.example
+    1              Gambling      1   0.25                   games.example
+    2  Business and Economy      1   0.25                   games.example
+    """
     g = blocked_urls.groupby("category", sort=False)
     out = pd.DataFrame(
         {
@@ -101,7 +229,28 @@ PANAMA_TERMS = ("巴拿马", "巴拿馬", "Panama", "Mossack")
 
 def term_hits(texts: pd.Series, term: str) -> np.ndarray:
     """Whether each text holds ``term``: case-insensitive for a Latin term; a Chinese term is looked for in the
-    texts as written and converted to simplified script (so 巴拿馬 and 巴拿马 both count)."""
+    texts as written and converted to simplified script (so 巴拿馬 and 巴拿马 both count).
+
+    Parameters
+    ----------
+    texts : pandas.Series
+        Texts (titles, keywords); missing ones hold nothing.
+    term : str
+        The term; plain ASCII counts as Latin.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import term_hits
+    >>> texts = pd.Series(["巴拿馬文件", "the panama papers", "天气", None])
+    >>> term_hits(texts, "巴拿马").tolist(), term_hits(texts, "Panama").tolist()
+    ([True, False, False, False], [False, True, False, False])
+    """
     from .titles import to_simplified
 
     t = texts.fillna("").astype(str)
@@ -113,7 +262,35 @@ def term_hits(texts: pd.Series, term: str) -> np.ndarray:
 
 def term_matches(sources: dict[str, pd.Series], terms=PANAMA_TERMS) -> pd.DataFrame:
     """Texts holding each term, and any of them (``term`` = ``any``), per source: ``source, term, texts,
-    matching`` (see ``term_hits``)."""
+    matching`` (see ``term_hits``).
+
+    Parameters
+    ----------
+    sources : dict of str to pandas.Series
+        Texts by source name (e.g. ``titles``, ``keywords``).
+    terms : sequence of str
+        The terms (default ``PANAMA_TERMS``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source and term, in the order given, each source's ``any`` last.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import term_matches
+    >>> sources = {"titles": pd.Series(["巴拿馬文件", "the panama papers", "天气"]),
+    ...            "keywords": pd.Series(["Mossack Fonseca", "关键词"])}
+    >>> term_matches(sources, ["巴拿马", "Mossack"])
+         source     term  texts  matching
+    0    titles      巴拿马      3         1
+    1    titles  Mossack      3         0
+    2    titles      any      3         1
+    3  keywords      巴拿马      2         0
+    4  keywords  Mossack      2         1
+    5  keywords      any      2         1
+    """
     rows = []
     for name, texts in sources.items():
         hits = {term: term_hits(texts, term) for term in terms}
@@ -130,6 +307,32 @@ def keyword_hits(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
     Columns: ``any`` (a whole keyword), ``any_part`` (at least one part of two or more characters of
     some keyword: a weak test of topic, not of blocking; not used for claims), and one boolean column per
     keyword list (whole keywords).
+
+    Matching is exact substring matching on the texts as given (see ``keyword_matches`` for unified
+    script).
+
+    Parameters
+    ----------
+    titles : pandas.Series
+        The titles; missing ones match nothing.
+    keywords : pandas.DataFrame
+        The ``keywords`` table: ``keyword`` and ``list``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Bool columns ``any``, ``any_part`` and one per list (sorted), with ``titles``' index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import keyword_hits, synthetic_keywords
+    >>> titles = pd.Series(["今天的关键词", "关键的一个词语", "天气很好"])
+    >>> keyword_hits(titles, synthetic_keywords())
+         any  any_part  synthetic
+    0   True      True       True
+    1   True      True       True
+    2  False     False      False
     """
     titles = titles.fillna("").astype(str)
     part_hit: dict[str, np.ndarray] = {}
@@ -156,7 +359,33 @@ def keyword_hits(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
 def keyword_matches(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
     """Titles holding a whole keyword, as written and with script unified (both sides traditional ->
     simplified), per keyword list and for ``all`` lists: ``list, keywords, script, titles, matching, share,
-    ci_low, ci_high`` (95% Wilson interval; the denominator is every title)."""
+    ci_low, ci_high`` (95% Wilson interval; the denominator is every title).
+
+    Parameters
+    ----------
+    titles : pandas.Series
+        The titles.
+    keywords : pandas.DataFrame
+        The ``keywords`` table: ``keyword`` and ``list``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For each script (``as written``, then ``unified``), one row per list (sorted) and then ``all``;
+        ``share`` and the bounds 0–1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import keyword_matches, synthetic_keywords
+    >>> titles = pd.Series(["今天的关键词", "关键的一个词语", "天气很好", "另一個"])
+    >>> keyword_matches(titles, synthetic_keywords()).round(3)
+            list  keywords      script  titles  matching  share  ci_low  ci_high
+    0  synthetic         3  as written       4         2   0.50   0.150    0.850
+    1        all         3  as written       4         2   0.50   0.150    0.850
+    2  synthetic         3     unified       4         3   0.75   0.301    0.954
+    3        all         3     unified       4         3   0.75   0.301    0.954
+    """
     from .titles import to_simplified
 
     rows = []
@@ -183,7 +412,29 @@ def keyword_matches(titles: pd.Series, keywords: pd.DataFrame) -> pd.DataFrame:
 
 def by_term(matches: pd.DataFrame) -> pd.DataFrame:
     """``term_matches`` one row per term (in the order searched, ``any`` last), one column of matching texts per
-    source (in the order given)."""
+    source (in the order given).
+
+    Parameters
+    ----------
+    matches : pandas.DataFrame
+        As from ``term_matches``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term`` and one column of matching texts per source.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import by_term, term_matches
+    >>> sources = {"titles": pd.Series(["巴拿馬文件", "天气"]), "keywords": pd.Series(["Mossack Fonseca"])}
+    >>> by_term(term_matches(sources, ["巴拿马", "Mossack"]))
+          term  titles  keywords
+    0      巴拿马       1         0
+    1  Mossack       0         1
+    2      any       1         1
+    """
     wide = matches.pivot(index="term", columns="source", values="matching")
     terms, sources = list(dict.fromkeys(matches["term"])), list(dict.fromkeys(matches["source"]))
     return wide.reindex(index=terms, columns=sources).rename_axis(columns=None).reset_index()
@@ -195,7 +446,37 @@ def by_term(matches: pd.DataFrame) -> pd.DataFrame:
 def record_waves(removals: pd.DataFrame, outage: pd.Series, prefix: str, alpha: float = 0.05) -> pd.DataFrame:
     """Findings ``<prefix>.blocking.waves`` (days past the Bonferroni line), ``.blocking.largest_day`` and
     ``.largest_day_accounts``, ``.blocking.largest_month`` and ``.largest_month_accounts``; returns
-    ``blocking_days``."""
+    ``blocking_days``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The removals table: ``account``, ``reason``, ``removal_seen_at`` (UTC).
+    outage : pandas.Series
+        Bool per Beijing day of the span (``scraper.outage_days``).
+    prefix : str
+        The findings' name prefix, dotted lowercase words (e.g. ``censorship.wechatscope``).
+    alpha : float
+        The family-wise level of ``blocking_days``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``blocking_days(first_blocked(removals), outage, alpha)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> removals = pd.DataFrame({"account": ["a1", "a1", "a2", "a3"],
+    ...                          "reason": ["account_blocked", "account_blocked", "account_blocked", "author_deleted"],
+    ...                          "removal_seen_at": pd.to_datetime(["2019-03-01 17:00", "2019-03-04 02:00",
+    ...                                                             "2019-03-02 01:00", "2019-03-02 03:00"], utc=True)})
+    >>> from wechat_study.blocking import record_waves
+    >>> outage = pd.Series(False, index=pd.date_range("2019-03-01", "2019-03-04", freq="D"))
+    >>> record_waves(removals, outage, "censorship.mine")[["accounts", "wave"]]
+       accounts   wave
+    0         2  False
+    """
     from .findings import record_finding
 
     first = first_blocked(removals)
@@ -221,7 +502,26 @@ def record_waves(removals: pd.DataFrame, outage: pd.Series, prefix: str, alpha: 
 def record_blocked_urls(blocked_urls: pd.DataFrame, prefix: str) -> pd.DataFrame:
     """Findings ``<prefix>.blocked_urls.listings``, ``.sites`` (distinct domains), ``.blocked_urls.<category>``
     (listings, category in snake case) and
-    ``.blocked_urls.lists_icij_org`` (1 when icij.org is listed); returns ``urls_by_category``."""
+    ``.blocked_urls.lists_icij_org`` (1 when icij.org is listed); returns ``urls_by_category``.
+
+    Parameters
+    ----------
+    blocked_urls : pandas.DataFrame
+        The ``blocked_urls`` table: ``domain``, ``category``, ``language``.
+    prefix : str
+        The findings' name prefix, dotted lowercase words.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``urls_by_category(blocked_urls)``.
+
+    Examples
+    --------
+    >>> from wechat_study.blocking import record_blocked_urls, synthetic_blocked_urls
+    >>> record_blocked_urls(synthetic_blocked_urls(), "censorship.synthetic")["sites"].tolist()
+    [2, 1, 1]
+    """
     import re
 
     from .findings import record_finding
@@ -246,7 +546,31 @@ def record_blocked_urls(blocked_urls: pd.DataFrame, prefix: str) -> pd.DataFrame
 
 def record_terms(sources: dict[str, pd.Series], prefixes: dict[str, str], terms=PANAMA_TERMS) -> pd.DataFrame:
     """Findings ``<prefixes[source]>.panama_terms.<source>``: texts of each source holding any of ``terms``
-    (e.g. 0 keywords, 0 titles); returns ``term_matches``."""
+    (e.g. 0 keywords, 0 titles); returns ``term_matches``.
+
+    Parameters
+    ----------
+    sources : dict of str to pandas.Series
+        Texts by source name; a name becomes the last part of its finding's name.
+    prefixes : dict of str to str
+        The findings' name prefix of each source.
+    terms : sequence of str
+        The terms (default ``PANAMA_TERMS``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term_matches(sources, terms)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import record_terms
+    >>> table = record_terms({"titles": pd.Series(["巴拿馬文件", "天气"])}, {"titles": "censorship.mine"})
+    >>> table[table["term"] == "any"]
+       source term  texts  matching
+    4  titles  any      2         1
+    """
     from .findings import record_finding
 
     table = term_matches(sources, terms)
@@ -260,7 +584,20 @@ def record_terms(sources: dict[str, pd.Series], prefixes: dict[str, str], terms=
 
 
 def synthetic_blocked_urls() -> pd.DataFrame:
-    """A tiny blocked-website table for offline runs (made-up domains under the reserved ``.example`` name)."""
+    """A tiny blocked-website table for offline runs (made-up domains under the reserved ``.example`` name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Four listings (``domain, category, language, list``), one domain under two categories.
+
+    Examples
+    --------
+    >>> from wechat_study.blocking import synthetic_blocked_urls
+    >>> urls = synthetic_blocked_urls()
+    >>> len(urls), urls["domain"].nunique(), urls["list"].iloc[0]
+    (4, 3, 'synthetic')
+    """
     return pd.DataFrame(
         {
             "domain": ["news-a.example", "news-b.example", "games.example", "games.example"],
@@ -273,7 +610,42 @@ def synthetic_blocked_urls() -> pd.DataFrame:
 
 def record_keywords(titles: pd.Series, keywords: pd.DataFrame, prefix: str) -> pd.DataFrame:
     """Findings ``<prefix>.titles_with_blocked_keyword`` (as written), ``..._unified`` (script unified) and the
-    share with its Wilson interval; returns ``keyword_matches``."""
+    share with its Wilson interval; returns ``keyword_matches``.
+
+    The share finding is ``<prefix>.share_with_blocked_keyword`` (script unified), with ``.ci_low`` and
+    ``.ci_high``.
+
+    Parameters
+    ----------
+    titles : pandas.Series
+        The titles.
+    keywords : pandas.DataFrame
+        The ``keywords`` table: ``keyword`` and ``list``.
+    prefix : str
+        The findings' name prefix, dotted lowercase words.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``keyword_matches(titles, keywords)``, with ``script`` before ``list``.
+
+    Raises
+    ------
+    ValueError
+        From ``record_finding``: no titles, so the share is not defined.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.blocking import record_keywords, synthetic_keywords
+    >>> titles = pd.Series(["今天的关键词", "关键的一个词语", "天气很好", "另一個"])
+    >>> record_keywords(titles, synthetic_keywords(), "censorship.mine")[["script", "list", "matching"]]
+           script       list  matching
+    0  as written  synthetic         2
+    1  as written        all         2
+    2     unified  synthetic         3
+    3     unified        all         3
+    """
     from .censorship import _record_share
     from .findings import record_finding
 
@@ -299,7 +671,20 @@ def record_keywords(titles: pd.Series, keywords: pd.DataFrame, prefix: str) -> p
 
 
 def synthetic_keywords() -> pd.DataFrame:
-    """A tiny keyword table for offline runs."""
+    """A tiny keyword table for offline runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Three made-up keywords, one a ``+`` combination, in list ``synthetic``: ``keyword, translation,
+        list, date_tested, date_resolution``.
+
+    Examples
+    --------
+    >>> from wechat_study.blocking import synthetic_keywords
+    >>> synthetic_keywords()["keyword"].tolist()
+    ['关键词', '关键+词语', '另一个']
+    """
     return pd.DataFrame(
         {
             "keyword": ["关键词", "关键+词语", "另一个"],

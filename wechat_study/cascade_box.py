@@ -8,11 +8,49 @@ when every finding it names was recorded.
 
 from __future__ import annotations
 
-__all__ = ["box_rumours", "box_shape"]
+__all__ = ["box_rumours", "box_shape", "example_title"]
 
 
 def box_rumours(box, population: str, virality_verdict, depth_verdict) -> None:
-    """Reach, virality and depth of rumours against non-rumours, in ``population`` (``window.population``)."""
+    """Reach, virality and depth of rumours against non-rumours, in ``population`` (``window.population``).
+
+    Adds up to three sentences to ``box``: the median source followers of each group, then the crude and adjusted
+    differences in median structural virality and in depth (rumour minus non-rumour), each followed by the words of
+    its robustness verdict (``robustness.clause`` against a null of 0). A sentence is added only when every
+    finding it names was recorded with a value (``adjust.box_add``).
+
+    Parameters
+    ----------
+    box : narrative.FindingsBox
+        The box to add to; its ``prefix`` (``cascades.<dataset>``) is put before the relative finding names
+        ``.median_source_followers.rumour``, ``.median_source_followers.non_rumour``, ``.virality_difference``,
+        ``.virality_difference_adjusted``, ``.depth_difference`` and ``.depth_difference_adjusted``.
+    population : str
+        The cascades compared, in words (``window.population``).
+    virality_verdict : dict
+        The robustness verdict of the adjusted virality difference (``robustness.record``): ``direction``,
+        ``low``, ``high`` and ``weakest``.
+    depth_verdict : dict
+        The robustness verdict of the adjusted depth difference, in the same form.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import wechat_study as ws
+    >>> from wechat_study import cascade_box, narrative as nv
+    >>> verdict = {"direction": "higher", "low": 0.12, "high": 0.30, "weakest": "common support"}
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS), \\
+    ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
+    ...     _ = ws.record_finding("cascades.mine.median_source_followers.rumour", 41000)
+    ...     _ = ws.record_finding("cascades.mine.median_source_followers.non_rumour", 1200000)
+    ...     _ = nv.register_anchor("reach", "Figure")
+    ...     box = nv.FindingsBox(prefix="cascades.mine")
+    ...     cascade_box.box_rumours(box, "the cascades of my data", verdict, verdict)
+    ...     print([nv.say(s["template"], s["prefix"], **s["values"]) for s in box.sentences])
+    ['In the cascades of my data, rumour sources have far smaller audiences: a median of 41,000 followers,
+      against 1,200,000 for non-rumours.']
+    """
     from . import robustness
     from .adjust import box_add
 
@@ -29,7 +67,38 @@ def box_rumours(box, population: str, virality_verdict, depth_verdict) -> None:
 
 
 def box_shape(box, name: str) -> None:
-    """How many cascades data set ``name`` holds, how large, and how deep (``cascades.<name>.*`` findings)."""
+    """How many cascades data set ``name`` holds, how large, and how deep (``cascades.<name>.*`` findings).
+
+    Adds up to two sentences to ``box``: the counts of cascades and posts with the median and largest size
+    (nodes, the root included), then the share of stars (depth 1), the greatest depth (hops) and the mean
+    structural virality. A sentence is added only when every finding it names was recorded with a value.
+
+    Parameters
+    ----------
+    box : narrative.FindingsBox
+        The box to add to; its ``prefix`` is put before the relative finding names ``.cascades``, ``.posts``,
+        ``.median_size``, ``.max_size``, ``.share_depth_1``, ``.max_depth`` and ``.mean_structural_virality``.
+    name : str
+        The data set's name, shown in the reader's word for it (``charts.theme.word``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import wechat_study as ws
+    >>> from wechat_study import cascade_box, narrative as nv
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS), \\
+    ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
+    ...     _ = ws.record_finding("cascades.mine.cascades", 303)
+    ...     _ = ws.record_finding("cascades.mine.posts", 30270)
+    ...     _ = ws.record_finding("cascades.mine.median_size", 41.0, tolerance=1e-9)
+    ...     _ = ws.record_finding("cascades.mine.max_size", 900)
+    ...     _ = nv.register_anchor("at-a-glance", "Table")
+    ...     box = nv.FindingsBox(prefix="cascades.mine")
+    ...     cascade_box.box_shape(box, "mine")
+    ...     print([nv.say(s["template"], s["prefix"], **s["values"]) for s in box.sentences])
+    ['mine holds 303 cascades of 30,270 posts; half have at most 41 nodes and the largest has 900.']
+    """
     from .adjust import box_add
     from .charts.theme import word
 
@@ -38,3 +107,41 @@ def box_shape(box, name: str) -> None:
     box_add(box, "{.share_depth_1:share} of the cascades are stars (every repost hangs off the source); the deepest "
             "runs {.max_depth:count} hops, and the mean structural virality is {.mean_structural_virality:number}.",
             see="ccdf-depth")
+
+
+def example_title(posts, cascade_id: str) -> str:
+    """The title of the drawn cascade, stating how its reposts hang together.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        The canonical posts table (``cascade_id``, ``is_root``, ``parent_node``).
+    cascade_id : str
+        The cascade drawn.
+
+    Returns
+    -------
+    str
+        "In this cascade of 148 posts, 62.1% of the reposts come straight from the source", with the number of
+        posts, the root included; "every repost" or "no repost" at the ends.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import cascade_box
+    >>> posts = pd.DataFrame({"cascade_id": ["c"] * 5, "is_root": [True, False, False, False, False],
+    ...                       "parent_node": [-1, 0, 0, 1, 3]})
+    >>> cascade_box.example_title(posts, "c")
+    'In this cascade of 5 posts, 50.0% of the reposts come straight from the source'
+    """
+    from .narrative import share
+
+    one = posts[posts["cascade_id"] == cascade_id]
+    hops = one.loc[~one["is_root"].astype(bool), "parent_node"]
+    direct = float((hops == 0).mean()) if len(hops) else float("nan")
+    n = f"In this cascade of {len(one):,} posts"
+    if direct == 1:
+        return f"{n}, every repost comes straight from the source"
+    if direct == 0:
+        return f"{n}, no repost comes straight from the source"
+    return f"{n}, {share(direct)} of the reposts come straight from the source"

@@ -54,7 +54,35 @@ def by_reason(removals: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.D
     naive_ci_high, design_effect, accounts``.
 
     ``share`` is of all removals in the table (the denominator is ``len(removals)``); ``ci_low``/``ci_high`` resample
-    accounts (``n_boot`` draws from ``seed``), ``naive_*`` is the Wilson interval."""
+    accounts (``n_boot`` draws from ``seed``), ``naive_*`` is the Wilson interval.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    n_boot : int
+        Bootstrap draws of accounts.
+    seed : int
+        Seed of the bootstrap; the same seed gives the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reason of ``REASONS``, in that order (a reason absent from the data has 0 removals);
+        shares 0–1, ``accounts`` the distinct accounts with a removal of that reason.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> table = cs.by_reason(removals, n_boot=200)
+    >>> table[["reason", "removals", "accounts"]].head(2).to_dict("records")
+    [{'reason': 'author_deleted', 'removals': 188, 'accounts': 23},
+     {'reason': 'violation', 'removals': 87, 'accounts': 12}]
+    >>> table.loc[0, ["share", "ci_low", "ci_high"]].astype(float).round(3).tolist()
+    [0.627, 0.549, 0.754]
+    """
     g = removals.groupby("reason")
     out = pd.DataFrame({"removals": g.size(), "accounts": g["account"].nunique()}).reindex(list(REASONS), fill_value=0)
     for r in REASONS:
@@ -65,7 +93,32 @@ def by_reason(removals: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> pd.D
 
 def naive_beside(table: pd.DataFrame, value: str = "share", kind: str = "share") -> pd.DataFrame:
     """``table`` with a text column ``naive_ci`` just after ``value``: the naive interval as the page prints it, or
-    "same" where it reads the same as the clustered one; the ``naive_*`` and ``design_effect`` columns dropped."""
+    "same" where it reads the same as the clustered one; the ``naive_*`` and ``design_effect`` columns dropped.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table with ``value``, ``ci_low``, ``ci_high``, ``naive_ci_low`` and ``naive_ci_high`` (e.g. ``by_reason``).
+    value : str
+        The estimate's column.
+    kind : str
+        Its format (``narrative.FORMATS``): ``share`` prints the interval in percent.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; ``naive_ci`` holds the bracketed interval (``"–"`` when none can be printed) or ``"same"``.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> table = cs.naive_beside(cs.by_reason(removals, n_boot=200))
+    >>> table.columns.tolist()
+    ['reason', 'removals', 'share', 'naive_ci', 'ci_low', 'ci_high', 'accounts']
+    >>> table.loc[0, "naive_ci"]
+    '(57.1–67.9)'
+    """
     from . import narrative as nv
 
     def cell(r, lo, hi):
@@ -82,14 +135,59 @@ def naive_beside(table: pd.DataFrame, value: str = "share", kind: str = "share")
 
 
 def days_to_removal(removals: pd.DataFrame) -> pd.Series:
-    """Whole days from publication to the Beijing-time date the removal was seen."""
+    """Whole days from publication to the Beijing-time date the removal was seen.
+
+    0 is the day of publication; publication dates have day resolution (docs/methods.md §7).
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        ``published_on`` (naive dates, Beijing) and ``removal_seen_at`` (time-zone aware).
+
+    Returns
+    -------
+    pandas.Series
+        Whole days, on ``removals``' index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import censorship as cs
+    >>> removals = pd.DataFrame({"published_on": pd.to_datetime(["2019-05-01", "2019-05-01"]),
+    ...                          "removal_seen_at": pd.to_datetime(["2019-05-01 15:30", "2019-05-01 16:30"], utc=True)})
+    >>> cs.days_to_removal(removals).tolist()  # 16:30 UTC is past midnight in Beijing
+    [0, 1]
+    """
     seen_local = removals["removal_seen_at"].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).dt.normalize()
     return (seen_local - removals["published_on"]).dt.days
 
 
 def quantile_interval(values, q: float, level: float = 0.95) -> tuple[float, float, float]:
     """The ``q`` quantile of ``values`` (the lower order statistic, no interpolation) and its distribution-free
-    interval: the order statistics whose ranks bracket ``q`` with binomial probability at least ``level``."""
+    interval: the order statistics whose ranks bracket ``q`` with binomial probability at least ``level``.
+
+    Parameters
+    ----------
+    values : array-like
+        Numbers.
+    q : float
+        The quantile, 0–1.
+    level : float
+        The interval's coverage (0.95).
+
+    Returns
+    -------
+    tuple of float
+        ``(quantile, ci_low, ci_high)``, all values of ``values``; NaNs when it is empty.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> cs.quantile_interval(range(1, 11), 0.5)
+    (5.0, 2.0, 9.0)
+    >>> cs.quantile_interval([], 0.5)
+    (nan, nan, nan)
+    """
     x = np.sort(np.asarray(values, float))
     n = len(x)
     if n == 0:
@@ -103,7 +201,30 @@ def quantile_interval(values, q: float, level: float = 0.95) -> tuple[float, flo
 def window_days(removals: pd.DataFrame, coverage: float = 0.99, level: float = 0.95) -> dict:
     """The archive's watch window, measured: the fewest whole days by which ``coverage`` of all removals were
     seen (the ``coverage`` quantile of days to removal), with its order-statistic interval, and how many
-    removals were seen later than that. Keys: ``days, ci_low, ci_high, coverage, removals, beyond, max_days``."""
+    removals were seen later than that. Keys: ``days, ci_low, ci_high, coverage, removals, beyond, max_days``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    coverage : float
+        The share 0–1 of removals the window must hold.
+    level : float
+        The coverage of the quantile's interval (``quantile_interval``).
+
+    Returns
+    -------
+    dict
+        Days as whole numbers (``days_to_removal``); ``removals`` counts all of them.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> cs.window_days(removals)
+    {'days': 21, 'ci_low': 20, 'ci_high': 23, 'coverage': 0.99, 'removals': 300, 'beyond': 3, 'max_days': 23}
+    """
     days = days_to_removal(removals)
     point, lo, hi = quantile_interval(days, coverage, level)
     return {
@@ -119,7 +240,30 @@ def window_days(removals: pd.DataFrame, coverage: float = 0.99, level: float = 0
 
 def watch_window(removals: pd.DataFrame, quantiles=(0.5, 0.9, 0.95, 0.99)) -> pd.DataFrame:
     """Per reason and for ``all``: removals, quantiles of days to removal (``p50``, ``p90``, ... with the
-    lower order statistic), and the maximum. Whole days (day resolution)."""
+    lower order statistic), and the maximum. Whole days (day resolution).
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    quantiles : sequence of float
+        The quantiles, 0–1; each gives a column ``p<100 q>``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reason, removals, p50, ..., max_days``: the reasons present in ``REASONS`` order, then ``all``.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> window = cs.watch_window(removals)
+    >>> window.iloc[[0, -1]].to_dict("records")
+    [{'reason': 'author_deleted', 'removals': 188, 'p50': 1.0, 'p90': 4.0, 'p95': 6.0, 'p99': 23.0, 'max_days': 23},
+     {'reason': 'all', 'removals': 300, 'p50': 1.0, 'p90': 3.0, 'p95': 5.0, 'p99': 21.0, 'max_days': 23}]
+    """
     d = removals.assign(days=days_to_removal(removals))
     frames = {r: g["days"] for r, g in d.groupby("reason")} | {"all": d["days"]}
     rows = {
@@ -143,6 +287,36 @@ def seen_by_day(
     ``naive_ci_low, naive_ci_high`` (Wilson), ``design_effect, seen_later`` (removals seen after ``within`` days,
     left out of the denominator). This describes the archive's window, not the speed of removal: it says
     nothing of articles that were not removed.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    within : int
+        The window in whole days (e.g. ``window_days(...)["days"]``).
+    by_day : int
+        The day counted (0 = the publication date).
+    n_boot : int
+        Bootstrap draws of accounts.
+    seed : int
+        Seed of the bootstrap; the same seed gives the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The reasons present in ``REASONS`` order, then ``all``; shares 0–1.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> seen = cs.seen_by_day(removals, within=3, n_boot=200)
+    >>> row = seen.iloc[5]
+    >>> row["reason"], int(row["seen_within"]), int(row["seen_by_day"]), int(row["seen_later"])
+    ('all', 275, 222, 25)
+    >>> round(float(row["share"]), 3)
+    0.807
     """
     d = removals.assign(days=days_to_removal(removals))
     inside = d[d["days"] <= within]
@@ -162,7 +336,36 @@ def by_half_year(
 ) -> pd.DataFrame:
     """The share of ``reason`` among removals seen in each half-year (Beijing time; ``2019H1`` = January to June):
     ``half, removals, accounts, share, ci_low, ci_high`` (accounts resampled), ``naive_ci_low, naive_ci_high,
-    design_effect``. The first and last halves are partial when the archive's span is."""
+    design_effect``. The first and last halves are partial when the archive's span is.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    reason : str
+        The reason whose share is taken.
+    n_boot : int
+        Bootstrap draws of accounts.
+    seed : int
+        Seed of the bootstrap; the same seed gives the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per half-year in which a removal was seen, in order; shares 0–1.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> halves = cs.by_half_year(removals, n_boot=200)
+    >>> halves["half"].tolist()
+    ['2018H2', '2019H1', '2019H2', '2020H1', '2020H2']
+    >>> first = halves.iloc[0]
+    >>> int(first["removals"]), int(first["accounts"]), round(float(first["share"]), 3)
+    (67, 14, 0.657)
+    """
     local = removals["removal_seen_at"].dt.tz_convert("Asia/Shanghai")
     half = local.dt.year.astype(str) + np.where(local.dt.month <= 6, "H1", "H2")
     s = clustered.shares_by_group(removals["reason"] == reason, removals["account"], half, n_boot, seed)
@@ -172,7 +375,30 @@ def by_half_year(
 
 def cumulative_days(removals: pd.DataFrame, max_days: int = 10) -> pd.DataFrame:
     """Per reason, the share of its removals seen by each day 0..``max_days`` after publication (of all its
-    removals, so the curve flattens where the archive stopped watching): ``reason, day, seen, removals, share``."""
+    removals, so the curve flattens where the archive stopped watching): ``reason, day, seen, removals, share``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    max_days : int
+        The last day, in whole days after publication.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``max_days + 1`` rows per reason present, in ``REASONS`` order; ``share`` 0–1.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> curve = cs.cumulative_days(removals, max_days=3)
+    >>> curve.head(2).round(3).to_dict("records")
+    [{'reason': 'author_deleted', 'day': 0, 'seen': 88, 'removals': 188, 'share': 0.468},
+     {'reason': 'author_deleted', 'day': 1, 'seen': 137, 'removals': 188, 'share': 0.729}]
+    """
     d = removals.assign(days=days_to_removal(removals))
     rows = [
         {"reason": r, "day": day, "seen": int((g["days"] <= day).sum()), "removals": len(g)}
@@ -186,7 +412,26 @@ def cumulative_days(removals: pd.DataFrame, max_days: int = 10) -> pd.DataFrame:
 
 
 def monthly(removals: pd.DataFrame) -> pd.DataFrame:
-    """Removals per calendar month (of the removal, Beijing time) and reason: ``month, reason, removals``."""
+    """Removals per calendar month (of the removal, Beijing time) and reason: ``month, reason, removals``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        ``removal_seen_at`` (time-zone aware) and ``reason``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month`` as YYYY-MM; only the months and reasons with a removal, sorted by month then reason.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> cs.monthly(removals).head(2).to_dict("records")
+    [{'month': '2018-07', 'reason': 'account_blocked', 'removals': 1}, {'month': '2018-07', 'reason': 'author_deleted',
+     'removals': 6}]
+    """
     month = removals["removal_seen_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m")
     return removals.assign(month=month).groupby(["month", "reason"]).size().rename("removals").reset_index()
 
@@ -209,7 +454,32 @@ def _concentration(counts: np.ndarray) -> dict:
 
 def concentration(removals: pd.DataFrame, reason: str = "violation") -> dict:
     """How few accounts carry the removals of one reason: accounts, top-1%/top-10-account shares,
-    accounts holding half the removals, and the Gini coefficient over accounts with at least one."""
+    accounts holding half the removals, and the Gini coefficient over accounts with at least one.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        ``account`` and ``reason``.
+    reason : str
+        The reason.
+
+    Returns
+    -------
+    dict
+        ``accounts``, ``removals``, ``share_top_1pct_accounts`` (the largest 1% of accounts, at least one),
+        ``share_top_10_accounts`` (shares 0–1), ``accounts_for_half`` (the fewest accounts holding at least half
+        the removals) and ``gini``; only ``accounts`` and ``removals``, both 0, when the reason has no removal.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> c = cs.concentration(removals, "violation")
+    >>> c["accounts"], c["removals"], c["accounts_for_half"], round(c["gini"], 3)
+    (12, 87, 1, 0.716)
+    >>> cs.concentration(removals, "no_such_reason")
+    {'accounts': 0, 'removals': 0}
+    """
     counts = removals.loc[removals["reason"] == reason, "account"].value_counts().to_numpy()
     if len(counts) == 0:
         return {"accounts": 0, "removals": 0}
@@ -228,7 +498,34 @@ def concentration_intervals(
 ) -> pd.DataFrame:
     """``concentration`` with percentile bootstrap intervals, resampling accounts (with their removals) with
     replacement: ``measure, value, ci_low, ci_high`` for the Gini, the top-10 share and the accounts for half
-    (``MEASURES`` has them in words)."""
+    (``MEASURES`` has them in words).
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        ``account`` and ``reason``.
+    reason : str
+        The reason.
+    n_boot : int
+        Bootstrap resamples of accounts.
+    seed : int
+        Seed of the bootstrap.
+    level : float
+        The intervals' coverage (0.95).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Three rows (empty when the reason has no removal).
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> table = cs.concentration_intervals(removals, "violation", n_boot=200)
+    >>> table.round(3).to_dict("records")[1]
+    {'measure': 'share_top_10_accounts', 'value': 0.977, 'ci_low': 0.895, 'ci_high': 0.99}
+    """
     counts = removals.loc[removals["reason"] == reason, "account"].value_counts().to_numpy()
     if len(counts) == 0:
         return pd.DataFrame(columns=["measure", "value", "ci_low", "ci_high"])
@@ -275,7 +572,42 @@ def _record_clustered(name: str, row, k: int, n: int, note: str) -> None:
 
 def record_reasons(removals: pd.DataFrame, prefix: str, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
     """Findings ``<prefix>.removals.<reason>`` (counts), ``.removals.total`` and ``.share_of_removals.<reason>``
-    (account-clustered intervals, the naive ones beside them); returns ``by_reason``."""
+    (account-clustered intervals, the naive ones beside them); returns ``by_reason``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    prefix : str
+        The findings' prefix (e.g. ``censorship.wechatscope``).
+    n_boot : int
+        Bootstrap draws of accounts.
+    seed : int
+        Seed of the bootstrap; the same seed gives the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by_reason(removals, n_boot, seed)``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study.findings import read_recorded
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = os.path.join(tmp, "findings.jsonl")
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": sink}):
+    ...         table = cs.record_reasons(removals, "censorship.mine", n_boot=200)
+    ...     found = read_recorded(sink)
+    >>> found["censorship.mine.removals.total"]["value"], found["censorship.mine.removals.violation"]["value"]
+    (300, 87)
+    >>> round(found["censorship.mine.share_of_removals.violation"]["value"], 3)
+    0.29
+    """
     from .findings import record_finding
 
     table = by_reason(removals, n_boot, seed)
@@ -299,7 +631,46 @@ def record_window(
     (the share of all removals seen within it), ``.window.beyond``, ``.window.max_days``, ``.window.by_reason``
     (quantiles), and per reason (and ``all``) ``.seen_within_window.<reason>``, ``.seen_by_day_<by_day>.<reason>``
     (counts) and ``.share_seen_by_day_<by_day>.<reason>``. Shares carry account-clustered intervals and the naive
-    ones. Returns ``seen_by_day``."""
+    ones. Returns ``seen_by_day``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    prefix : str
+        The findings' prefix.
+    coverage : float
+        As for ``window_days``.
+    by_day : int
+        As for ``seen_by_day``.
+    n_boot : int
+        Bootstrap draws of accounts.
+    seed : int
+        Seed of the bootstrap; the same seed gives the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``seen_by_day(removals, window, by_day, n_boot, seed)``, the window being ``window_days``' ``days``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study.findings import read_recorded
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = os.path.join(tmp, "findings.jsonl")
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": sink}):
+    ...         table = cs.record_window(removals, "censorship.mine", n_boot=200)
+    ...     found = read_recorded(sink)
+    >>> found["censorship.mine.window.days"]["value"], found["censorship.mine.window.beyond"]["value"]
+    (21, 3)
+    >>> found["censorship.mine.seen_by_day_1.all"]["value"] == int(table.loc[5, "seen_by_day"])
+    True
+    """
     from .findings import record_finding
 
     w = window_days(removals, coverage)
@@ -354,7 +725,46 @@ def record_half_years(
     removals: pd.DataFrame, prefix: str, reason: str = "author_deleted", n_boot: int = 2000, seed: int = 0
 ) -> pd.DataFrame:
     """Findings ``<prefix>.<reason>_share.<half>`` per half-year (e.g. ``2019h1``) with clustered and naive intervals,
-    and ``<prefix>.<reason>_share.change`` (last half minus first, accounts resampled); returns ``by_half_year``."""
+    and ``<prefix>.<reason>_share.change`` (last half minus first, accounts resampled); returns ``by_half_year``.
+
+    The change is recorded only when there are at least two half-years.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``account`` (pseudonyms), ``reason``, ``published_on`` (the Beijing date) and
+        ``removal_seen_at`` (time-zone aware), as ``synthetic_removals`` and the WeChatscope loader give them.
+    prefix : str
+        The findings' prefix.
+    reason : str
+        As for ``by_half_year``.
+    n_boot : int
+        Bootstrap draws of accounts.
+    seed : int
+        Seed of the bootstrap; the same seed gives the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by_half_year(removals, reason, n_boot, seed)``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study.findings import read_recorded
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = os.path.join(tmp, "findings.jsonl")
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": sink}):
+    ...         table = cs.record_half_years(removals, "censorship.mine", n_boot=200)
+    ...     found = read_recorded(sink)
+    >>> round(found["censorship.mine.author_deleted_share.2018h2"]["value"], 3)
+    0.657
+    >>> "censorship.mine.author_deleted_share.change" in found
+    True
+    """
     table = by_half_year(removals, reason, n_boot, seed)
     for row in table.itertuples():
         _record_clustered(
@@ -384,7 +794,39 @@ def record_half_years(
 
 def record_concentration(removals: pd.DataFrame, prefix: str, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Findings ``<prefix>.violation.{gini, share_top_10_accounts, accounts_for_half}`` with bootstrap intervals,
-    ``.violation.accounts`` and ``.blocked_accounts``; returns ``concentration_intervals``."""
+    ``.violation.accounts`` and ``.blocked_accounts``; returns ``concentration_intervals``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        ``account`` and ``reason``.
+    prefix : str
+        The findings' prefix.
+    n_boot : int
+        Bootstrap resamples of accounts.
+    seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``concentration_intervals(removals, "violation", n_boot, seed)``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study.findings import read_recorded
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = os.path.join(tmp, "findings.jsonl")
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": sink}):
+    ...         table = cs.record_concentration(removals, "censorship.mine", n_boot=200)
+    ...     found = read_recorded(sink)
+    >>> found["censorship.mine.violation.accounts"]["value"], found["censorship.mine.blocked_accounts"]["value"]
+    (12, 4)
+    """
     from .findings import record_finding
 
     table = concentration_intervals(removals, "violation", n_boot, seed)
@@ -445,7 +887,34 @@ def synthetic_removals(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     """A removals table for offline runs: reasons, delays, accounts and title words drawn at random, so no
     reason has distinctive words by construction (a few words are in traditional script, to exercise the
     script unification); every 97th title holds the synthetic keyword ``关键词``; no removal is seen during the
-    planted outage ``GAP``."""
+    planted outage ``GAP``.
+
+    Reasons are drawn with chances 0.7, 0.24, 0.03, 0.02 and 0.01 in ``REASONS`` order; publication dates
+    are uniform over 800 days from 2018-07-01; accounts are Zipf-distributed numbers pseudonymized under this
+    installation's key (``privacy.pseudonymize``, prefix ``a``).
+
+    Parameters
+    ----------
+    n : int
+        Removals.
+    seed : int
+        The same seed gives the same table (the same accounts under the same key).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``account, title, published_on`` (naive Beijing dates), ``removal_seen_at`` (UTC), ``reason`` and
+        ``reason_raw``.
+
+    Examples
+    --------
+    >>> from wechat_study import censorship as cs
+    >>> removals = cs.synthetic_removals(300, seed=0)
+    >>> removals.columns.tolist()
+    ['account', 'title', 'published_on', 'removal_seen_at', 'reason', 'reason_raw']
+    >>> removals["reason"].value_counts().head(2).to_dict(), int(removals["title"].str.contains("关键词").sum())
+    ({'author_deleted': 188, 'violation': 87}, 4)
+    """
     from .privacy import pseudonymize
 
     rng = np.random.default_rng(seed)

@@ -45,7 +45,20 @@ Run `wechat-study COMMAND --help` for a command's options. Data sets: """ + ", "
 
 
 class UsageError(WechatStudyError):
-    """A command line argparse cannot parse: exit status 2."""
+    """A command line argparse cannot parse: exit status 2.
+
+    The command's parser raises it instead of printing its usage and exiting; ``main`` prints its one line.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.parser().parse_args(["synth", "--posts", "ten", "--out", "parts"])
+    Traceback (most recent call last):
+    ...
+    wechat_study.cli.UsageError: argument --posts: expected a whole number, not 'ten' (see `wechat-study synth --help`)
+    >>> issubclass(cli.UsageError, cli.WechatStudyError)
+    True
+    """
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +123,27 @@ def _shown_path(path: Path) -> str:
 
 
 def cmd_list(args) -> None:
+    """``wechat-study data list``: print each catalogued data set, its state and its title.
+
+    The state is ``prepared`` (its processed tables are current), ``fetched`` (a verified copy, not prepared)
+    or ``-``; a line says why processed tables that exist are out of date.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (no options are read).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study import cli
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"WECHAT_STUDY_DATA": tmp}):
+    ...     cli.cmd_list(cli.parser().parse_args(["data", "list"]))
+    ced          -          6776 files  thunlp/Chinese_Rumor_Dataset@c1178d8cfd  No licence file upstream; research use
+                 CED: 3,387 Sina Weibo source posts (1,538 rumours, 1,849 non-rumours) with their repost/comment trees
+    wbmsf        -           524 files  Les1ie/HERI-GCN@82277e8689 ...
+    """
     from .corpus import problem
     from .datasets.catalog import CATALOG
     from .fetch import is_verified
@@ -125,6 +159,29 @@ def cmd_list(args) -> None:
 
 
 def cmd_fetch(args) -> None:
+    """``wechat-study data fetch NAME...``: download (or copy from a mirror) and verify each data set named.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``names`` (data-set names, any case, or ``all``: every data set the investigation uses), ``mirror`` (a
+        folder, or None for ``$WECHAT_STUDY_MIRROR`` or GitHub) and ``force`` (fetch again even when a verified
+        copy exists).
+
+    Raises
+    ------
+    WechatStudyError
+        When a name is not in the catalog (before anything is fetched), or the fetch fails.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.cmd_fetch(cli.parser().parse_args(["data", "fetch", "wechatscope"]))  # doctest: +SKIP
+    >>> cli.cmd_fetch(cli.parser().parse_args(["data", "fetch", "nope"]))
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.WechatStudyError: unknown data set 'nope'; the catalog has: ced, citizenlab, twitter15, ...
+    """
     from .datasets.catalog import CATALOG
     from .fetch import fetch
 
@@ -135,6 +192,29 @@ def cmd_fetch(args) -> None:
 
 
 def cmd_prepare(args) -> None:
+    """``wechat-study data prepare NAME...``: build each named data set's canonical Parquet tables.
+
+    Each data set is fetched first when needed; its quality report and the time taken are printed.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``names``, ``mirror`` and ``force`` (prepare again even when current), as for ``cmd_fetch``.
+
+    Raises
+    ------
+    WechatStudyError
+        When a name is not in the catalog, or the data cannot be fetched or read.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.cmd_prepare(cli.parser().parse_args(["data", "prepare", "wechatscope"]))  # doctest: +SKIP
+    >>> cli.cmd_prepare(cli.parser().parse_args(["data", "prepare", "nope"]))
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.WechatStudyError: unknown data set 'nope'; the catalog has: ced, citizenlab, twitter15, ...
+    """
     from .corpus import prepare
 
     for name in _names(args.names):
@@ -145,6 +225,30 @@ def cmd_prepare(args) -> None:
 
 
 def cmd_check(args) -> None:
+    """``wechat-study data check PATH``: read a researcher's own posts, say what they support, prepare them.
+
+    Prints the quality report, the posts and cascades read, the folder prepared (under ``DATA/processed/``),
+    which analyses can run on them and the command that runs notebook 03 on them.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``path`` (the file or folder); the sidecar overrides ``name``, ``format``, ``timezone``, ``time_unit``,
+        ``observation_end``, ``labels``, ``followers``, ``title`` and ``citation`` (None: not given);
+        ``write_sidecar`` (save the options as ``PATH.yaml``) and ``force`` (prepare again, and overwrite an
+        existing sidecar).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study import cli
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"WECHAT_STUDY_DATA": tmp}):
+    ...     cli.cmd_check(cli.parser().parse_args(["data", "check", "examples/weibo-crawler.csv"]))
+    quality report: example_weibo_crawler ...
+    example_weibo_crawler: 1,899 posts in 40 cascades, prepared in ...
+    run it: wechat-study run 03 -p dataset examples/weibo-crawler.csv
+    """
     from . import supports
     from .datasets import user
 
@@ -169,6 +273,20 @@ def cmd_check(args) -> None:
 
 
 def cmd_audit(args) -> None:
+    """``wechat-study audit``: each data set's published headline figures against what the loaded data holds.
+
+    Loads (fetching and preparing when needed) every data set of ``audit.AUDITED`` and prints ``audit``'s table.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``mirror``, as for ``cmd_fetch``.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.cmd_audit(cli.parser().parse_args(["audit"]))  # doctest: +SKIP
+    """
     import pandas as pd
 
     from .audit import AUDITED, audit
@@ -180,6 +298,20 @@ def cmd_audit(args) -> None:
 
 
 def cmd_reproduce(args) -> None:
+    """``wechat-study reproduce [NOTEBOOK...]``: run the notebooks and write ``reports/``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``notebooks`` (short names such as ``03``; empty: all, in ``params.yaml`` order), ``force`` (run even
+        when the cached run is current), ``jobs`` (notebooks at once, None for the default) and ``mirror``.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.cmd_reproduce(cli.parser().parse_args(["reproduce", "03"]))  # doctest: +SKIP
+    reports/: 1 report(s), findings.json, index.html
+    """
     from . import reporting
 
     runs = reporting.reproduce(args.notebooks or None, force=args.force, mirror=args.mirror, jobs=args.jobs)
@@ -187,6 +319,31 @@ def cmd_reproduce(args) -> None:
 
 
 def cmd_run(args) -> None:
+    """``wechat-study run NOTEBOOK -p NAME VALUE ...``: one notebook with other parameters, into its own folder.
+
+    Prints whether it ran or was cached, its findings (and how many were not reached), and where the report,
+    the executed notebook and the findings were written; ``reports/`` and the ledger are not touched.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``notebook``, ``param`` (pairs of name and YAML value, or None), ``out`` (the folder, None for
+        ``runs/NOTEBOOK-NAME-VALUE...``), ``force`` and ``mirror``.
+
+    Raises
+    ------
+    UsageError
+        When a parameter is given twice.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.cmd_run(cli.parser().parse_args(["run", "03", "-p", "threshold_reposts", "1000"]))  # doctest: +SKIP
+    >>> cli.cmd_run(cli.parser().parse_args(["run", "03", "-p", "seed", "1", "-p", "seed", "2"]))
+    Traceback (most recent call last):
+    ...
+    wechat_study.cli.UsageError: parameter 'seed' is given twice
+    """
     from . import notebooks, reporting
 
     overrides = {}
@@ -206,6 +363,27 @@ def cmd_run(args) -> None:
 
 
 def cmd_verify(args) -> int:
+    """``wechat-study verify``: re-run every notebook; compare its findings with the ledger and its page with the
+    committed one.
+
+    Drifted findings are printed as a table, and a line on stderr names them and the reports that differ.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``mirror`` and ``jobs``, as for ``cmd_reproduce``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 when every finding (within its tolerance) and every report reproduced, else 1.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.cmd_verify(cli.parser().parse_args(["verify", "--jobs", "2"]))  # doctest: +SKIP
+    0
+    """
     import pandas as pd
 
     from . import reporting
@@ -225,6 +403,24 @@ def cmd_verify(args) -> int:
 
 
 def cmd_prune(args) -> None:
+    """``wechat-study cache prune``: delete every cached notebook run but each notebook's current one.
+
+    Prints each entry removed (or, with ``--dry-run``, that would be) with its size in MB, then the total.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``dry_run``: only list what would be removed.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study import cli
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"WECHAT_STUDY_DATA": tmp}):
+    ...     cli.cmd_prune(cli.parser().parse_args(["cache", "prune", "--dry-run"]))
+    cache prune: would remove 0 entries, 0.0 MB; kept the current run of each notebook in .../cache/notebooks
+    """
     from . import reporting
 
     removed = reporting.prune_cache(dry_run=args.dry_run)
@@ -238,6 +434,24 @@ def cmd_prune(args) -> None:
 
 
 def cmd_synth(args) -> None:
+    """``wechat-study synth --posts N --out DIR``: write a synthetic corpus as partitioned Parquet.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``out`` (the folder: new, empty, or an earlier ``synth`` output), ``posts`` (about how many),
+        ``seed`` and ``posts_per_file``, as ``scaleout.write_synthetic`` takes them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import cli
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     cli.cmd_synth(cli.parser().parse_args(["synth", "--posts", "2000", "--posts-per-file", "1000",
+    ...                                            "--out", str(Path(tmp) / "parts")]))
+    /.../parts: 2 Parquet file(s), about 2,000 posts (... s)
+    """
     from .scaleout import write_synthetic
 
     t = time.perf_counter()
@@ -246,6 +460,37 @@ def cmd_synth(args) -> None:
 
 
 def cmd_metrics(args) -> None:
+    """``wechat-study metrics DIR --out FILE``: cascade metrics of a partitioned Parquet corpus, with Dask.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``dir`` (a folder of Parquet files, each holding whole cascades), ``out`` (the Parquet file to write),
+        ``workers`` (start a local cluster of that many processes) or ``scheduler`` (an existing scheduler's
+        address), neither for Dask's local threads; ``threshold`` (repost counts for ``time_to_N_s``, None for
+        500).
+
+    Raises
+    ------
+    UsageError
+        When both ``workers`` and ``scheduler`` are given.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import cli
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = cli.main(["synth", "--posts", "2000", "--posts-per-file", "1000", "--out", f"{tmp}/parts"])
+    ...     cli.cmd_metrics(cli.parser().parse_args(["metrics", f"{tmp}/parts", "--out", f"{tmp}/metrics.parquet"]))
+    /.../parts: 2 Parquet file(s), about 2,000 posts (... s)
+    /.../metrics.parquet: metrics of 28 cascades, 2,110 posts (... s)
+    >>> cli.cmd_metrics(cli.parser().parse_args(["metrics", ".", "--out", "m.parquet", "--workers", "2",
+    ...                                          "--scheduler", "tcp://localhost:8786"]))
+    Traceback (most recent call last):
+    ...
+    wechat_study.cli.UsageError: give --workers (a local cluster) or --scheduler (an existing one), not both
+    """
     from .scaleout import metrics_to_parquet
 
     if args.workers and args.scheduler:
@@ -262,6 +507,23 @@ MIRROR_HELP = "a folder laid out as MIRROR/NAME/REPO-COMMIT.tar.gz (default: $WE
 
 
 def parser() -> argparse.ArgumentParser:
+    """The ``wechat-study`` argument parser: its commands and their options.
+
+    Each command's parsed arguments carry ``func``, the ``cmd_*`` function that runs it. A line it cannot parse
+    raises ``UsageError`` (one line, no usage block) instead of exiting.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A new parser.
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> args = cli.parser().parse_args(["run", "03", "-p", "threshold_reposts", "1000"])
+    >>> args.func is cli.cmd_run, args.notebook, args.param, args.out
+    (True, '03', [['threshold_reposts', '1000']], None)
+    """
     p = _Parser(prog="wechat-study", description=DESCRIPTION, epilog=EPILOG,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -381,7 +643,33 @@ def _one_line(e: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command; user mistakes print one line and return 2 (usage) or 1, never a traceback."""
+    """Run the command; user mistakes print one line and return 2 (usage) or 1, never a traceback.
+
+    The line, ``wechat-study: error: ...``, goes to stderr. An ``OSError`` that is not a disk problem
+    (``errors.disk_error``) is raised as it is.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program's name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: the command's own (0 when it returns nothing), 2 for a usage error, 1 for anything
+        else the package refuses or a disk problem, 130 when interrupted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from wechat_study import cli
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     cli.main(["synth", "--posts", "500", "--out", f"{tmp}/parts"])
+    /.../parts: 1 Parquet file(s), about 500 posts (... s)
+    0
+    >>> cli.main(["synth", "--posts", "0", "--out", "parts"]), cli.main(["data", "fetch", "nope"])
+    (2, 1)
+    """
     try:
         args = parser().parse_args(argv)
         _mirror_from_env(args)

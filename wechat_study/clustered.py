@@ -39,7 +39,27 @@ def _aligned(*series) -> list[np.ndarray]:
 
 
 def cluster_codes(clusters) -> tuple[np.ndarray, int]:
-    """Integer codes 0..C-1 for ``clusters``; each null becomes a cluster of its own."""
+    """Integer codes 0..C-1 for ``clusters``; each null becomes a cluster of its own.
+
+    Parameters
+    ----------
+    clusters : array-like
+        One cluster label per row.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        The code of each row: labels in order of first appearance, then one new code per null row.
+    n_clusters : int
+        C, the number of clusters (distinct labels plus null rows).
+
+    Examples
+    --------
+    >>> from wechat_study.clustered import cluster_codes
+    >>> codes, n = cluster_codes(["a", "b", None, "a", None])
+    >>> codes.tolist(), n
+    ([0, 1, 2, 0, 3], 4)
+    """
     values = pd.Series(np.asarray(clusters, dtype=object))
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     missing = codes < 0
@@ -48,7 +68,29 @@ def cluster_codes(clusters) -> tuple[np.ndarray, int]:
 
 
 def bootstrap_weights(n_clusters: int, n_boot: int = 2000, seed: int = 0) -> np.ndarray:
-    """``(n_boot, n_clusters)`` counts: how often each cluster is drawn in each bootstrap replicate."""
+    """``(n_boot, n_clusters)`` counts: how often each cluster is drawn in each bootstrap replicate.
+
+    Parameters
+    ----------
+    n_clusters : int
+        Clusters; each replicate draws this many, with replacement and equal chances.
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same counts.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Shape ``(n_boot, n_clusters)``; each row sums to ``n_clusters``.
+
+    Examples
+    --------
+    >>> from wechat_study.clustered import bootstrap_weights
+    >>> w = bootstrap_weights(3, n_boot=4, seed=0)
+    >>> w.shape, w.sum(axis=1).tolist()
+    ((4, 3), [3.0, 3.0, 3.0, 3.0])
+    """
     rng = np.random.default_rng(seed)
     return rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=n_boot).astype(np.float64)
 
@@ -56,7 +98,37 @@ def bootstrap_weights(n_clusters: int, n_boot: int = 2000, seed: int = 0) -> np.
 def resample_rows(n_rows: int, clusters=None, n_boot: int = 1000, seed: int = 0) -> list[np.ndarray]:
     """Row indices of ``n_boot`` bootstrap replicates of ``n_rows`` rows: rows drawn with replacement when
     ``clusters`` is None, else whole clusters (``clusters``: one label per row; a cluster drawn twice gives
-    its rows twice, so replicates differ in length). Draws come from ``numpy.random.default_rng(seed)``."""
+    its rows twice, so replicates differ in length). Draws come from ``numpy.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows in the sample.
+    clusters : array-like, optional
+        One cluster label per row (nulls are clusters of their own, ``cluster_codes``); None to draw rows.
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        The same seed gives the same replicates.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        ``n_boot`` arrays of positional row indices (0 to ``n_rows - 1``), for ``DataFrame.iloc``.
+
+    Raises
+    ------
+    ValueError
+        ``clusters`` does not give one label per row.
+
+    Examples
+    --------
+    >>> from wechat_study.clustered import resample_rows
+    >>> [r.tolist() for r in resample_rows(4, n_boot=2, seed=0)]
+    [[3, 2, 2, 1], [1, 0, 0, 0]]
+    >>> [r.tolist() for r in resample_rows(4, ["a", "a", "b", "c"], n_boot=2, seed=0)]
+    [[3, 2, 2], [0, 1, 0, 1, 0, 1]]
+    """
     rng = np.random.default_rng(seed)
     if clusters is None:
         return list(rng.integers(0, n_rows, (n_boot, n_rows)))
@@ -80,9 +152,40 @@ def _percentile(draws: np.ndarray, level: float) -> tuple[float, float]:
 def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = LEVEL) -> dict:
     """A share with its cluster-bootstrap interval and, beside it, the naive Wilson interval.
 
-    Returns ``share, ci_low, ci_high`` (clustered), ``naive_ci_low, naive_ci_high`` (Wilson, rows
-    independent), ``rows``, ``clusters`` and ``design_effect`` (the clustered variance of the
-    share over the binomial one; 1 when clusters do not matter)."""
+    Parameters
+    ----------
+    outcome : pandas.Series or array-like of bool or 0/1
+        One outcome per row.
+    clusters : pandas.Series or array-like
+        One cluster label per row, on the same index as ``outcome``.
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        The same seed gives the same interval.
+    level : float
+        Coverage of both intervals, a share (0.95).
+
+    Returns
+    -------
+    dict
+        ``share, ci_low, ci_high`` (clustered percentile interval), ``naive_ci_low, naive_ci_high``
+        (Wilson, rows independent), ``rows``, ``clusters`` and ``design_effect`` (the clustered variance of
+        the share over the binomial one; 1 when clusters do not matter). With a single cluster, or a share
+        of 0 or 1 (every resample repeats it), the clustered interval is the Wilson one and ``design_effect``
+        is NaN; with no rows every value but the counts is NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.clustered import share
+    >>> crossed = pd.Series([True, True, False, False, True, False, True, False])
+    >>> author = pd.Series(["a", "a", "b", "b", "c", "c", "d", "d"])
+    >>> r = share(crossed, author, n_boot=500)
+    >>> r["share"], r["clusters"], round(r["ci_low"], 3), round(r["ci_high"], 3)
+    (0.5, 4, 0.125, 0.875)
+    >>> round(r["naive_ci_low"], 3), round(r["naive_ci_high"], 3)
+    (0.215, 0.785)
+    """
     from .thresholds import wilson_interval
 
     y, c = _aligned(outcome, clusters)
@@ -97,7 +200,7 @@ def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = L
         )
     p = float(y.mean())
     wl, wh = wilson_interval(y.sum(), len(y), level)
-    if n_c < 2:  # one cluster resamples to itself: no interval, the naive one stands
+    if n_c < 2 or p in (0.0, 1.0):  # one cluster, or no variation: every draw is p, the naive interval stands
         return out | {"share": p, "ci_low": float(wl), "ci_high": float(wh), "naive_ci_low": float(wl),
                       "naive_ci_high": float(wh), "design_effect": np.nan}
     w = bootstrap_weights(n_c, n_boot, seed)
@@ -117,11 +220,46 @@ def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = L
 
 
 def shares_by_group(outcome, clusters, groups, n_boot: int = 2000, seed: int = 0, level: float = LEVEL) -> pd.DataFrame:
-    """``share`` overall (group ``all``) and per group, clusters resampled within the whole sample.
+    """``share`` overall (group ``all``) and per group.
 
-    Columns: ``group, rows, clusters, successes, share, ci_low, ci_high, naive_ci_low,
-    naive_ci_high, design_effect``. Each group's draws use the same cluster weights, so a cluster
-    spanning two groups moves both."""
+    Each row is ``share`` on that group's rows alone: clusters are resampled within the group (a cluster
+    spanning two groups is drawn separately in each), with seed ``seed`` for ``all`` and ``seed + i`` for
+    the i-th group in sorted order.
+
+    Parameters
+    ----------
+    outcome : pandas.Series or array-like of bool or 0/1
+        One outcome per row.
+    clusters : pandas.Series or array-like
+        One cluster label per row, on the same index.
+    groups : pandas.Series or array-like
+        One group label per row, on the same index; rows with a null group count only in ``all``.
+    n_boot : int
+        Bootstrap replicates per group.
+    seed : int
+        The same seed gives the same intervals.
+    level : float
+        Coverage of the intervals, a share (0.95).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group, rows, clusters, successes, share, ci_low, ci_high, naive_ci_low,
+        naive_ci_high, design_effect``; the row ``all`` first, then the groups in sorted order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.clustered import shares_by_group
+    >>> crossed = pd.Series([True, True, False, False, True, False, True, False])
+    >>> author = pd.Series(["a", "a", "b", "b", "c", "c", "d", "d"])
+    >>> label = pd.Series(["rumour"] * 4 + ["non-rumour"] * 4)
+    >>> shares_by_group(crossed, author, label, n_boot=500)[["group", "rows", "clusters", "share"]]
+            group  rows  clusters  share
+    0         all     8         4    0.5
+    1  non-rumour     4         2    0.5
+    2      rumour     4         2    0.5
+    """
     y, c, g = _aligned(outcome, clusters, groups)
     rows = []
     for i, name in enumerate(["all", *sorted(pd.Series(g).dropna().unique())]):
@@ -146,8 +284,43 @@ def shares_by_group(outcome, clusters, groups, n_boot: int = 2000, seed: int = 0
 def difference(outcome, clusters, groups, a, b, n_boot: int = 2000, seed: int = 0, level: float = LEVEL) -> dict:
     """Share in group ``a`` minus share in group ``b``, with a cluster-bootstrap interval.
 
-    The same cluster draws weight both groups (a cluster with rows in both moves both). Returns
-    ``difference, ci_low, ci_high, clusters``; NaN when a group is empty."""
+    The same cluster draws weight both groups (a cluster with rows in both moves both).
+
+    Parameters
+    ----------
+    outcome : pandas.Series or array-like of bool or 0/1
+        One outcome per row.
+    clusters : pandas.Series or array-like
+        One cluster label per row, on the same index.
+    groups : pandas.Series or array-like
+        One group label per row, on the same index; rows in neither ``a`` nor ``b`` are dropped.
+    a, b : object
+        The two group labels compared.
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        The same seed gives the same interval.
+    level : float
+        Coverage of the interval, a share (0.95).
+
+    Returns
+    -------
+    dict
+        ``difference`` (share in ``a`` minus share in ``b``, on the 0-1 scale), ``ci_low, ci_high`` (the
+        percentile interval; NaN with fewer than two clusters) and ``clusters`` (in the two groups). Every
+        value but ``clusters`` is NaN when a group is empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.clustered import difference
+    >>> crossed = pd.Series([True, True, False, False, True, True, True, False])
+    >>> author = pd.Series(["a", "a", "b", "b", "c", "c", "d", "d"])
+    >>> label = pd.Series(["rumour"] * 4 + ["non-rumour"] * 4)
+    >>> r = difference(crossed, author, label, "non-rumour", "rumour", n_boot=500)
+    >>> r["difference"], r["clusters"]
+    (0.25, 4)
+    """
     y, c, g = _aligned(outcome, clusters, groups)
     keep = (g == a) | (g == b)
     y, c, g = y[keep].astype(float), c[keep], g[keep]
@@ -179,8 +352,38 @@ def statistic(frame: pd.DataFrame, cluster: str, fn, n_boot: int = 500, seed: in
 
     Each replicate draws clusters of column ``cluster`` with replacement and stacks their rows (a
     cluster drawn twice appears twice). Slower than ``share``: use it for medians, ratios and
-    model coefficients. Returns ``estimate, ci_low, ci_high, clusters, failed`` (replicates where
-    ``fn`` gave NaN or raised ``ValueError``, left out of the interval)."""
+    model coefficients.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per unit (a cascade, a removal).
+    cluster : str
+        The column of cluster labels.
+    fn : callable
+        ``fn(frame) -> float``; called on ``frame`` itself for the estimate and on each replicate.
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        The same seed gives the same interval.
+    level : float
+        Coverage of the interval, a share (0.95).
+
+    Returns
+    -------
+    dict
+        ``estimate`` (``fn(frame)``), ``ci_low, ci_high`` (percentile interval), ``clusters`` and
+        ``failed`` (replicates where ``fn`` gave a value that is not finite or raised ``ValueError``,
+        left out of the interval).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.clustered import statistic
+    >>> cascades = pd.DataFrame({"author": list("aabbccdd"), "size": [1, 3, 2, 8, 5, 5, 2, 9]})
+    >>> statistic(cascades, "author", lambda d: d["size"].median(), n_boot=200)
+    {'estimate': 4.0, 'ci_low': 2.5, 'ci_high': 5.0, 'clusters': 4, 'failed': 0}
+    """
     n_c = cluster_codes(frame[cluster].to_numpy())[1]
     draws, failed = np.full(n_boot, np.nan), 0
     for i, rows in enumerate(resample_rows(len(frame), frame[cluster].to_numpy(), n_boot, seed)):

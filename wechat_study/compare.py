@@ -20,6 +20,28 @@ def ccdf(values, group: str | None = None, max_points: int = 400) -> pd.DataFram
 
     Past ``max_points`` distinct values, a log-spaced subset of them is kept (always the first
     and the last), enough to draw the curve.
+
+    Parameters
+    ----------
+    values : array-like
+        The observations (e.g. cascade sizes); missing values are dropped first.
+    group : str, optional
+        When given, a ``group`` column holding it, so several groups' curves can be stacked.
+    max_points : int
+        The most distinct values kept.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``value`` (ascending) and ``share``, the share 0–1 of the observations at least that value (the first
+        row's share is 1); ``group`` too when given. Empty when there are no observations.
+
+    Examples
+    --------
+    >>> from wechat_study import compare
+    >>> compare.ccdf([1, 2, 2, 5, None], group="rumour").to_dict("records")
+    [{'value': 1.0, 'share': 1.0, 'group': 'rumour'}, {'value': 2.0, 'share': 0.75, 'group': 'rumour'},
+     {'value': 5.0, 'share': 0.25, 'group': 'rumour'}]
     """
     v = pd.Series(values).dropna().to_numpy()
     if len(v) == 0:
@@ -41,7 +63,42 @@ def size_matched(metrics: pd.DataFrame, labels: pd.Series, groups=("rumour", "no
 
     ``metrics`` is ``cascade_metrics`` output; ``labels`` maps ``cascade_id`` to a group. Bins are
     [lo, hi) in nodes. One row per bin: the counts and medians of each group, the difference of
-    medians (first group minus second), and a two-sided Mann-Whitney U test's p-value.
+    medians (first group minus second), and a two-sided Mann-Whitney U test's p-value
+    (docs/methods.md §2).
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        ``cascade_metrics`` output: ``cascade_id``, ``size`` and the ``measure`` column.
+    labels : pandas.Series
+        Group labels indexed by ``cascade_id``; cascades without a label, or with a label outside ``groups``,
+        are left out.
+    groups : tuple of str
+        The two groups compared, first minus second.
+    bins : sequence of float
+        Edges of the size bins in nodes (the source included), each bin [lo, hi).
+    measure : str
+        The ``metrics`` column compared; its missing values are dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin, in order: ``size_bin`` (``"[lo, hi)"``), ``n_<group>`` and ``median_<group>`` for each
+        group (hyphens in a group's name become underscores), ``difference`` (first group's median minus the
+        second's) and ``p_value``; the last two are NaN when a group is empty in the bin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import compare
+    >>> m = pd.DataFrame({"cascade_id": list("abcdef"), "size": [3, 4, 12, 15, 3, 20],
+    ...                   "structural_virality": [1.3, 1.5, 2.4, 2.9, 1.4, 3.1]})
+    >>> labels = pd.Series(["rumour", "non-rumour"] * 3, index=list("abcdef"))
+    >>> t = compare.size_matched(m, labels, bins=(2, 10, np.inf))
+    >>> t[["size_bin", "n_rumour", "n_non_rumour", "difference"]].round(3).to_dict("records")
+    [{'size_bin': '[2, 10)', 'n_rumour': 2, 'n_non_rumour': 1, 'difference': -0.15},
+     {'size_bin': '[10, inf)', 'n_rumour': 1, 'n_non_rumour': 2, 'difference': -0.6}]
     """
     a, b = groups
     m = metrics.assign(group=labels.reindex(metrics["cascade_id"]).to_numpy())
@@ -63,8 +120,32 @@ def size_matched(metrics: pd.DataFrame, labels: pd.Series, groups=("rumour", "no
 
 
 def matched_difference(table: pd.DataFrame) -> float:
-    """The size-matched difference: per-bin differences of medians, weighted by the smaller group's count."""
-    n = table.filter(like="n_").min(axis=1)
+    """The size-matched difference: per-bin differences of medians, weighted by the smaller group's count.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``size_matched`` output.
+
+    Returns
+    -------
+    float
+        The weighted mean of the bins' ``difference``, over the bins where it is known and the weight is
+        positive; NaN when there is no such bin. The weight of a bin is the smaller of its two counts (the
+        columns whose names start with ``n_``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import compare
+    >>> m = pd.DataFrame({"cascade_id": list("abcdef"), "size": [3, 4, 12, 15, 3, 20],
+    ...                   "structural_virality": [1.3, 1.5, 2.4, 2.9, 1.4, 3.1]})
+    >>> labels = pd.Series(["rumour", "non-rumour"] * 3, index=list("abcdef"))
+    >>> round(compare.matched_difference(compare.size_matched(m, labels, bins=(2, 10, np.inf))), 3)
+    -0.375
+    """
+    n = table.filter(regex=r"^n_").min(axis=1)
     ok = table["difference"].notna() & (n > 0)
     return float(np.average(table.loc[ok, "difference"], weights=n[ok])) if ok.any() else float("nan")
 
@@ -74,7 +155,30 @@ def _slug(label: str) -> str:
 
 
 def summary(metrics: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Per data set: cascades, posts, size quantiles, depth and structural virality (``cascade_metrics`` tables)."""
+    """Per data set: cascades, posts, size quantiles, depth and structural virality (``cascade_metrics`` tables).
+
+    Parameters
+    ----------
+    metrics : dict of str to pandas.DataFrame
+        Each data set's name and its ``cascade_metrics`` table (``size``, ``depth``, ``structural_virality``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data set, in the dict's order: ``dataset``, ``cascades``, ``posts`` (the sum of sizes),
+        ``median_size``, ``p90_size``, ``max_size`` (nodes), ``median_depth``, ``max_depth`` (hops),
+        ``mean_structural_virality`` and ``share_depth_1`` (the share 0–1 of cascades of depth 1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import compare
+    >>> m = pd.DataFrame({"size": [3, 4, 12, 15, 3, 20], "depth": [1, 2, 3, 4, 1, 5],
+    ...                   "structural_virality": [1.3, 1.5, 2.4, 2.9, 1.4, 3.1]})
+    >>> row = compare.summary({"mine": m}).iloc[0]
+    >>> row[["cascades", "posts", "median_size", "max_depth"]].to_dict(), round(float(row["share_depth_1"]), 3)
+    ({'cascades': 6, 'posts': 57, 'median_size': 8.0, 'max_depth': 5}, 0.333)
+    """
     rows = []
     for name, m in metrics.items():
         rows.append({"dataset": name, "cascades": len(m), "posts": int(m["size"].sum()),
@@ -88,7 +192,32 @@ def summary(metrics: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def example_cascade(metrics: pd.DataFrame, target_size: int = 150) -> str:
     """A typical cascade to draw: among the 25 closest in size to ``target_size``, the one with
-    the median structural virality (ties broken by id)."""
+    the median structural virality (ties broken by id).
+
+    Cascades whose structural virality is missing (single posts) are left out; with an even number of
+    candidates the upper of the two middle ones is taken.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        ``cascade_metrics`` output: ``cascade_id``, ``size`` and ``structural_virality``.
+    target_size : int
+        The size sought, in nodes (the source included).
+
+    Returns
+    -------
+    str
+        The chosen ``cascade_id``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import compare
+    >>> m = pd.DataFrame({"cascade_id": list("abcdef"), "size": [3, 4, 12, 15, 3, 20],
+    ...                   "structural_virality": [1.3, 1.5, 2.4, 2.9, 1.4, 3.1]})
+    >>> compare.example_cascade(m, target_size=10)
+    'c'
+    """
     m = metrics.dropna(subset=["structural_virality"]).assign(gap=lambda d: (d["size"] - target_size).abs())
     near = m.sort_values(["gap", "cascade_id"]).head(25).sort_values(["structural_virality", "cascade_id"])
     return str(near["cascade_id"].iloc[len(near) // 2])

@@ -13,6 +13,7 @@ import importlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -26,8 +27,7 @@ from .quality import QualityReport
 
 __all__ = [
     "STAMP", "LOADER_CODE", "loader_digest", "Source", "Corpus", "file_stamp", "problem", "is_prepared",
-    "build", "prepare", "load", "load_many"
-]
+    "build", "prepare", "load", "load_many", "folder_problem"]
 
 STAMP = ".prepared.json"
 #: The code a processed table depends on; a change to any of it makes ``load`` rebuild.
@@ -51,6 +51,15 @@ class Source:
 
     ``described`` is the source line's text; ``observation_end`` an ISO time or ``"latest record"``
     (docs/methods.md#4-censoring-and-time-to-threshold); ``user`` the ``UserData`` of a researcher's own set.
+
+    Examples
+    --------
+    >>> from wechat_study.corpus import Source
+    >>> src = Source.of("synthetic")
+    >>> src.described
+    'synthetic data made by ws.synthetic_posts (no real posts)'
+    >>> src.observation_end
+    'latest record'
     """
 
     name: str
@@ -75,7 +84,18 @@ class Source:
 @dataclass
 class Corpus:
     """The canonical tables of one data set. Tables the data set lacks are None; ``source`` says where
-    it comes from (None for a corpus made by hand)."""
+    it comes from (None for a corpus made by hand).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.corpus import Corpus
+    >>> corpus = Corpus("mine", posts=pd.DataFrame({"post_id": ["p0", "p1"]}))
+    >>> corpus
+    Corpus('mine': posts=2)
+    >>> corpus.cascades is None, corpus.source is None
+    (True, True)
+    """
 
     name: str
     posts: pd.DataFrame | None = None
@@ -107,6 +127,30 @@ def _stamp(name: str) -> dict:
 
 
 def file_stamp(path) -> dict:
+    """The size and SHA-256 of a file, as ``prepare`` records them in its stamp.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    dict
+        ``{"bytes": size in bytes, "sha256": hex digest}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.corpus import file_stamp
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "table.parquet"
+    ...     _ = path.write_bytes(b"abc")
+    ...     stamp = file_stamp(path)
+    >>> stamp["bytes"], stamp["sha256"][:16]
+    (3, 'ba7816bf8f01cfea')
+    """
     with open(path, "rb") as fh:
         digest = hashlib.file_digest(fh, "sha256").hexdigest()
     return {"bytes": path.stat().st_size, "sha256": digest}
@@ -124,18 +168,67 @@ def problem(name: str) -> str | None:
     pseudonym scheme and key (``privacy.scheme()``; docs/methods.md#13-pseudonyms-and-privacy), and every file
     ``prepare`` wrote still has the size and SHA-256 the stamp recorded (a hand edit, a truncated or deleted table is
     caught here; docs/methods.md#17-what-is-checked-before-data-is-used).
+
+    Parameters
+    ----------
+    name : str
+        A catalogued data set (its canonical name).
+
+    Returns
+    -------
+    str or None
+        ``"not prepared"``, ``"its stamp .prepared.json is unreadable"``, ``"prepared from other data, loader
+        code or pseudonym key"``, ``"FILE is missing"`` or ``"FILE differs from what prepare wrote"``; None when
+        the folder can be used.
+
+    Examples
+    --------
+    >>> from wechat_study.corpus import problem
+    >>> problem("ced")            # an empty data folder
+    'not prepared'
     """
-    folder = paths.processed_dir(name)
+    return folder_problem(paths.processed_dir(name), _stamp(name), _written(name))
+
+
+def folder_problem(folder: Path, expected: dict, written=None) -> str | None:
+    """Why a prepared folder cannot be used as it is, in a few words; None when it can.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The prepared folder, holding ``STAMP``.
+    expected : dict
+        Keys the stamp must hold with exactly these values (the inputs, loader code and pseudonym scheme).
+    written : list of str, optional
+        The files the folder must hold; default: every file the stamp lists (at least one).
+
+    Returns
+    -------
+    str or None
+        "not prepared", an unreadable stamp, other inputs, or the first file missing or changed since it was
+        stamped (size and SHA-256, ``file_stamp``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.corpus import folder_problem
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder_problem(Path(tmp), {})
+    'not prepared'
+    """
     try:
         info = json.loads((folder / STAMP).read_text("utf-8"))
     except FileNotFoundError:
         return "not prepared"
     except (OSError, ValueError):
         return f"its stamp {STAMP} is unreadable"
-    if not isinstance(info, dict) or {k: info.get(k) for k in _stamp(name)} != _stamp(name):
+    if not isinstance(info, dict) or {k: info.get(k) for k in expected} != expected:
         return "prepared from other data, loader code or pseudonym key"
     recorded = info.get("files") if isinstance(info.get("files"), dict) else {}
-    for fname in _written(name):
+    if not (written if written is not None else recorded):
+        return f"its stamp {STAMP} lists no file"
+    for fname in written if written is not None else recorded:
         path = folder / fname
         if not path.is_file():
             return f"{fname} is missing"
@@ -145,12 +238,53 @@ def problem(name: str) -> str | None:
 
 
 def is_prepared(name: str) -> bool:
-    """True when ``data/processed/NAME`` can be used as it is (``problem`` is None)."""
+    """True when ``data/processed/NAME`` can be used as it is (``problem`` is None).
+
+    Parameters
+    ----------
+    name : str
+        A catalogued data set (its canonical name).
+
+    Returns
+    -------
+    bool
+        Whether ``load`` can read the folder without preparing it again.
+
+    Examples
+    --------
+    >>> from wechat_study.corpus import is_prepared
+    >>> is_prepared("ced")        # an empty data folder
+    False
+    """
     return problem(name) is None
 
 
 def build(name: str, mirror=None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
-    """Fetch if needed, then run the loader and validate; returns (tables, quality report)."""
+    """Fetch if needed, then run the loader and validate; returns (tables, quality report).
+
+    Nothing is written: ``prepare`` writes what this returns.
+
+    Parameters
+    ----------
+    name : str
+        A catalogued data set.
+    mirror : path, optional
+        A local mirror of the upstream archives (default: ``WECHAT_STUDY_MIRROR``, else download).
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        The data set's canonical tables, keyed by table name, each validated against its schema.
+    report : QualityReport
+        Every quirk the loader met, counted.
+
+    Examples
+    --------
+    >>> from wechat_study.corpus import build
+    >>> tables, report = build("ced")     # doctest: +SKIP
+    >>> sorted(tables)                    # doctest: +SKIP
+    ['cascades', 'posts']
+    """
     from .schema import validate
 
     ds = get(name)

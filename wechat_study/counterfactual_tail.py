@@ -48,7 +48,35 @@ def _log_g(alpha: float, log_r: float) -> float:
 def pareto_exponent(sizes, lower: float, upper: float) -> dict:
     """Maximum-likelihood tail exponent alpha of a power law truncated to [``lower``, ``upper``): density
     alpha * lower**alpha * s**(-alpha-1) / (1 - (lower/upper)**alpha); alpha may be 0 (log-uniform) or negative.
-    Sizes outside the range are ignored. Returns {alpha, ci_low, ci_high (Wald, 95%), n}; NaN with under 10."""
+    Sizes outside the range are ignored. Returns {alpha, ci_low, ci_high (Wald, 95%), n}; NaN with under 10.
+
+    Parameters
+    ----------
+    sizes : array-like
+        Cascade sizes (reposts); values that are not numbers are dropped.
+    lower, upper : float
+        The range fitted, [lower, upper).
+
+    Returns
+    -------
+    dict
+        ``alpha`` (the maximum-likelihood exponent, searched in [-20, 20]), ``ci_low`` and ``ci_high`` (alpha
+        -/+ 1.96 standard errors from the observed information) and ``n`` (sizes in range). The first three are
+        NaN when ``n`` is under 10.
+
+    Raises
+    ------
+    ValueError
+        Not 0 < ``lower`` < ``upper``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> sizes = 500 * (1 + np.random.default_rng(0).pareto(1.0, 5000))   # P(S > s) = (500 / s) ** 1
+    >>> {k: round(v, 2) for k, v in ct.pareto_exponent(sizes, 500, 1000).items()}
+    {'alpha': 1.04, 'ci_low': 0.84, 'ci_high': 1.24, 'n': 2501}
+    """
     if not 0 < lower < upper:
         raise ValueError(f"need 0 < lower < upper, got {lower}, {upper}")
     s = np.asarray(pd.to_numeric(pd.Series(sizes), errors="coerce").dropna(), float)
@@ -71,7 +99,35 @@ def left_out(n_window: float, alpha: float, lower: float, upper: float, cap: flo
     """Cascades in [``upper``, ``cap``) that a power law with exponent ``alpha`` implies, given ``n_window`` in
     [``lower``, ``upper``): n * (r_upper - r_cap) / (1 - r_upper), r_x = (lower / x) ** alpha = P(S >= x | S >=
     lower). ``cap`` is the largest size the left-out cascades are given (``tail_sizes``), so count and sizes
-    describe one distribution; without it the count runs to infinite sizes."""
+    describe one distribution; without it the count runs to infinite sizes.
+
+    Parameters
+    ----------
+    n_window : float
+        Cascades observed in [``lower``, ``upper``).
+    alpha : float
+        The tail exponent, positive.
+    lower, upper : float
+        The window the count was made in (sizes in reposts).
+    cap : float
+        The largest size given to the left-out cascades (default: no cap).
+
+    Returns
+    -------
+    float
+        The expected number of cascades in [``upper``, ``cap``), not rounded.
+
+    Raises
+    ------
+    ValueError
+        ``alpha`` is not finite and positive, or not ``lower`` < ``upper`` <= ``cap``.
+
+    Examples
+    --------
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> ct.left_out(1000, 1.0, 500, 1000), ct.left_out(1000, 1.0, 500, 1000, cap=10_000)
+    (1000.0, 900.0)
+    """
     if not np.isfinite(alpha) or alpha <= 0:
         raise ValueError(f"a tail exponent must be positive to extrapolate, got {alpha}")
     if not lower < upper <= cap:
@@ -81,7 +137,28 @@ def left_out(n_window: float, alpha: float, lower: float, upper: float, cap: flo
 
 
 def tail_sizes(alpha: float, upper: float, cap: float, k: int = 20) -> np.ndarray:
-    """``k`` sizes at the mid-quantiles of the power law with exponent ``alpha`` on [``upper``, ``cap``]."""
+    """``k`` sizes at the mid-quantiles of the power law with exponent ``alpha`` on [``upper``, ``cap``].
+
+    Parameters
+    ----------
+    alpha : float
+        The tail exponent (not 0).
+    upper, cap : float
+        The range of sizes, in reposts.
+    k : int
+        How many sizes.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``k`` increasing sizes (floats, not rounded), at the quantiles (i + 0.5) / k.
+
+    Examples
+    --------
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> ct.tail_sizes(1.0, 1000, 10_000, k=4).round(1).tolist()
+    [1126.8, 1509.4, 2285.7, 4705.9]
+    """
     u = (np.arange(k) + 0.5) / k
     q = 1 - (upper / cap) ** alpha
     return upper * (1 - u * q) ** (-1 / alpha)
@@ -105,7 +182,59 @@ def with_left_out(
     ``"self-similar"``: for each donor and each size S of ``sizes`` (e.g. ``tail_sizes``), the donor's time to
     its ceil(threshold * n / S)-th repost (``times``: seconds from the source, source first, as
     ``early_warning.share_times`` gives; n the donor's reposts), weight n_left_out / (donors * len(sizes)).
-    No donor: the left-out cascades cannot be placed and the result has NaN durations for them."""
+    No donor: the left-out cascades cannot be placed and the result has NaN durations for them.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        One row per cascade: ``cascade_id``, ``duration_h`` (hours to the threshold) and ``crossed``.
+    final_size : pandas.Series
+        Final reposts, indexed by ``cascade_id``.
+    n_left_out : float
+        How many cascades to add (``left_out``); 0 or less adds none.
+    donor_from, donor_to : float
+        The donors' range of final sizes, [donor_from, donor_to).
+    extrapolation : str
+        ``"fastest bin"`` or ``"self-similar"``.
+    times : dict, optional
+        Cascade id -> seconds from the source of each post, source first; needed for ``"self-similar"``.
+    threshold : int
+        The threshold in reposts, for ``"self-similar"``.
+    sizes : array-like, optional
+        The left-out cascades' final sizes, for ``"self-similar"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``durations`` with ``weight`` 1 and ``left_out`` False, then the added rows: ``cascade_id`` "left out",
+        ``crossed`` True, their ``duration_h``, ``weight`` and ``left_out`` True; the weights of the added rows
+        sum to ``n_left_out``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``extrapolation``, or ``"self-similar"`` without ``times`` and ``sizes`` (when there are donors).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> size = pd.Series([3, 6, 7, 9, 9, 4, 8, 9, 5, 6, 7, 5, 9, 6], index=list("abcdefghijklmn"))  # final reposts
+    >>> times = {c: np.arange(s + 1) * 600.0 * (1 + i % 3) for i, (c, s) in enumerate(size.items())}  # s from source
+    >>> durations = pd.DataFrame({"cascade_id": size.index, "crossed": size >= 5,  # the threshold: 5 reposts
+    ...                           "duration_h": [t[5] / 3600 if len(t) > 5 else np.nan for t in times.values()]})
+    >>> added = ct.with_left_out(durations, size, 3.0, 9, 10)     # donors: the 4 crossers ending at 9 reposts
+    >>> added[added["left_out"]][["duration_h", "weight"]].round(3)
+        duration_h  weight
+    14       0.833    0.75
+    15       1.667    0.75
+    16       1.667    0.75
+    17       0.833    0.75
+    >>> added = ct.with_left_out(durations, size, 3.0, 9, 10, "self-similar", times, 5, sizes=[10, 20])
+    >>> len(added), round(float(added["weight"].sum()), 6)
+    (22, 17.0)
+    """
     if extrapolation not in ("fastest bin", "self-similar"):
         raise ValueError(f"extrapolation must be 'fastest bin' or 'self-similar', got {extrapolation!r}")
     base = durations.assign(weight=1.0, left_out=False)
@@ -166,7 +295,61 @@ def sensitivity(
     Rows: the window as observed, then each exponent x extrapolation. Columns: ``tail, tail_exponent,
     extrapolation, left_out, cascades`` (weighted total), ``share_ever``, ``by_<d>h`` per delay, then one
     column per scenario (a speed-dependent one keeps the observed window's reference time). Shares are NaN where
-    the fastest bin holds no crosser (no donor)."""
+    the fastest bin holds no crosser (no donor), or where the exponent is not positive.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        One row per cascade of the window: ``cascade_id``, ``duration_h`` (hours to the threshold), ``crossed``.
+    final_size : pandas.Series
+        Final reposts, indexed by ``cascade_id``.
+    window_sizes : array-like
+        The size the window was cut on, one per cascade (``window_sizes``).
+    exponents : dict
+        {label: alpha} of the tails to try.
+    scenarios : dict
+        {label: keywords of ``counterfactual.share_under_scenario``}.
+    lower, upper : float
+        The range the tail is extrapolated from, [lower, upper) (the threshold and the window's top).
+    donor_from : float
+        The fastest bin's lower edge: donors end in [``donor_from``, ``upper``).
+    cap : float
+        The largest size given to the left-out cascades.
+    times : dict, optional
+        Cascade id -> seconds from the source of each post, for ``"self-similar"``.
+    threshold : int
+        The threshold in reposts.
+    delays_h : sequence of float
+        Fixed deletion delays, in hours.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row for the window as observed, then two per exponent (``"fastest bin"``, ``"self-similar"``);
+        shares on the 0-1 scale, weighted.
+
+    Raises
+    ------
+    ValueError
+        Not ``lower`` < ``upper`` <= ``cap`` while an exponent is positive (from ``left_out``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> size = pd.Series([3, 6, 7, 9, 9, 4, 8, 9, 5, 6, 7, 5, 9, 6], index=list("abcdefghijklmn"))  # final reposts
+    >>> times = {c: np.arange(s + 1) * 600.0 * (1 + i % 3) for i, (c, s) in enumerate(size.items())}  # s from source
+    >>> durations = pd.DataFrame({"cascade_id": size.index, "crossed": size >= 5,  # the threshold: 5 reposts
+    ...                           "duration_h": [t[5] / 3600 if len(t) > 5 else np.nan for t in times.values()]})
+    >>> table = ct.sensitivity(durations, size, size.to_numpy(), {"assumed": 1.0}, {"every post deleted": {}},
+    ...                        lower=5, upper=10, donor_from=9, cap=100, times=times, threshold=5)
+    >>> table[["extrapolation", "left_out", "share_ever", "by_1h", "every post deleted"]].round(3)
+      extrapolation  left_out  share_ever  by_1h  every post deleted
+    0          none       0.0       0.857  0.286               0.392
+    1   fastest bin      10.8       0.919  0.379               0.434
+    2  self-similar      10.8       0.919  0.521               0.484
+    """
     w = pd.to_numeric(pd.Series(np.asarray(window_sizes, dtype=object)), errors="coerce").to_numpy(float)
     n_window = int(np.sum((w >= lower) & (w < upper)))
     cases = [("none (the window as observed)", np.nan, "none", 0.0)]
@@ -205,14 +388,61 @@ def sensitivity(
 
 def window_sizes(cascades: pd.DataFrame, final_size: pd.Series, ids) -> pd.Series:
     """The size a collection's window was cut on, per cascade of ``ids``: the reported repost count where the
-    data set has one (CED), else the observed reposts ``final_size`` (e.g. the synthetic set)."""
+    data set has one (CED), else the observed reposts ``final_size`` (e.g. the synthetic set).
+
+    Parameters
+    ----------
+    cascades : pandas.DataFrame
+        A canonical cascades table (``cascade_id``, ``reported_reposts``).
+    final_size : pandas.Series
+        Observed reposts, indexed by ``cascade_id``.
+    ids : sequence of str
+        The cascades wanted, in order.
+
+    Returns
+    -------
+    pandas.Series
+        Floats indexed by ``ids``; each missing reported count is replaced by the observed one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> cascades = pd.DataFrame({"cascade_id": ["a", "b", "c"], "reported_reposts": [120, None, 990]})
+    >>> ct.window_sizes(cascades, pd.Series([118, 6, 951], index=["a", "b", "c"]), ["a", "b", "c"]).tolist()
+    [120.0, 6.0, 990.0]
+    """
     reported = pd.to_numeric(cascades.set_index("cascade_id")["reported_reposts"], errors="coerce").reindex(ids)
     return reported.fillna(final_size.reindex(ids)).astype(float)
 
 
 def counts_near(sizes, edges=(901, 951, 991, 999, 1000)) -> pd.DataFrame:
     """Cascades per range of ``sizes`` (inclusive integer ranges between ``edges``, then ``edges[-1]`` and more):
-    ``range, cascades``. A collection capped at the top would pile its counts up in the last range below it."""
+    ``range, cascades``. A collection capped at the top would pile its counts up in the last range below it.
+
+    Parameters
+    ----------
+    sizes : array-like
+        Sizes (reposts) per cascade; values that are not numbers count nowhere.
+    edges : sequence of int
+        Increasing range edges: ranges [a, b) between consecutive edges, then ``edges[-1]`` or more.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``range`` (text, e.g. "901–950") and ``cascades`` (counts).
+
+    Examples
+    --------
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> ct.counts_near([950, 960, 995, 999, 999, 120, 1200])
+               range  cascades
+    0        901–950         1
+    1        951–990         1
+    2        991–998         1
+    3            999         2
+    4  1,000 or more         1
+    """
     s = pd.to_numeric(pd.Series(np.asarray(sizes, dtype=object)), errors="coerce")
     rows = [
         {"range": f"{a:,}–{b - 1:,}" if b - 1 > a else f"{a:,}", "cascades": int(((s >= a) & (s < b)).sum())}
@@ -223,7 +453,28 @@ def counts_near(sizes, edges=(901, 951, 991, 999, 1000)) -> pd.DataFrame:
 
 def size_edges(threshold: float, upper: float, step: float = 100) -> tuple:
     """Bins of final size from the threshold to the window's top: threshold, the next multiples of ``step``,
-    upper (CED at 500: 500, 600, ..., 1000); a threshold at or above the top gives one bin of width ``step``."""
+    upper (CED at 500: 500, 600, ..., 1000); a threshold at or above the top gives one bin of width ``step``.
+
+    Parameters
+    ----------
+    threshold : float
+        The threshold in reposts, the first edge.
+    upper : float
+        The window's top, the last edge.
+    step : float
+        The bin width.
+
+    Returns
+    -------
+    tuple
+        The edges, for ``time_by_final_size``.
+
+    Examples
+    --------
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> ct.size_edges(500, 1000), ct.size_edges(550, 1000)[:2], ct.size_edges(5000, 1000)
+    ((500, 600, 700, 800, 900, 1000), (550, 600), (5000, 5100))
+    """
     if threshold >= upper:
         return (threshold, threshold + step)
     inner = np.arange((threshold // step + 1) * step, upper, step)
@@ -235,7 +486,38 @@ def time_by_final_size(
 ) -> pd.DataFrame:
     """Time to the threshold (hours) of the crossers by bin of final size (reposts, [a, b); ``size_edges``):
     ``final_size, crossers, median_h, q25_h, q75_h`` and ``by_<d>h``, the share of the bin's crossers across
-    by d hours."""
+    by d hours.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        One row per cascade: ``cascade_id``, ``duration_h`` (hours to the threshold), ``crossed``.
+    final_size : pandas.Series
+        Final reposts, indexed by ``cascade_id``.
+    edges : sequence of float
+        Bin edges of final size (``size_edges``).
+    delays_h : sequence of float
+        The delays d, in hours.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin; ``final_size`` is its label ("500–599"); the hours are NaN for a bin with no crosser.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> size = pd.Series([3, 6, 7, 9, 9, 4, 8, 9, 5, 6, 7, 5, 9, 6], index=list("abcdefghijklmn"))  # final reposts
+    >>> times = {c: np.arange(s + 1) * 600.0 * (1 + i % 3) for i, (c, s) in enumerate(size.items())}  # s from source
+    >>> durations = pd.DataFrame({"cascade_id": size.index, "crossed": size >= 5,  # the threshold: 5 reposts
+    ...                           "duration_h": [t[5] / 3600 if len(t) > 5 else np.nan for t in times.values()]})
+    >>> ct.time_by_final_size(durations, size, (5, 8, 10)).round(3)
+      final_size  crossers  median_h  q25_h  q75_h  by_1h  by_24h
+    0        5–7         7     1.667  1.667  2.500  0.143     1.0
+    1        8–9         5     0.833  0.833  1.667  0.600     1.0
+    """
     size = final_size.reindex(durations["cascade_id"]).to_numpy(float)
     c = durations["crossed"].to_numpy(bool)
     tau = durations["duration_h"].to_numpy(float)
@@ -251,13 +533,60 @@ def time_by_final_size(
 
 
 def bounds(table: pd.DataFrame, columns) -> dict:
-    """{column: (lowest, highest)} over the rows of ``sensitivity`` that add left-out cascades."""
+    """{column: (lowest, highest)} over the rows of ``sensitivity`` that add left-out cascades.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As ``sensitivity`` gives it.
+    columns : sequence of str
+        Columns of ``table``.
+
+    Returns
+    -------
+    dict
+        Column -> (min, max) as floats over the rows whose ``extrapolation`` is not ``"none"`` (NaN when there
+        are none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> table = pd.DataFrame({"extrapolation": ["none", "fastest bin", "self-similar"], "by_1h": [0.01, 0.02, 0.05]})
+    >>> ct.bounds(table, ["by_1h"])
+    {'by_1h': (0.02, 0.05)}
+    """
     rows = table[table["extrapolation"] != "none"]
     return {c: (float(rows[c].min()), float(rows[c].max())) for c in columns}
 
 
 def record_bounds(name: str, low: float, high: float, note: str) -> None:
-    """Record ``name.with_left_out.low`` / ``.high``, or null with ``note`` as the reason when not computable."""
+    """Record ``name.with_left_out.low`` / ``.high``, or null with ``note`` as the reason when not computable.
+
+    Parameters
+    ----------
+    name : str
+        The finding's name (dotted lowercase words).
+    low, high : float
+        The bounds (``bounds``); None or a value that is not finite is recorded as null.
+    note : str
+        The findings' note, and the reason for a null.
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     ct.record_bounds("counterfactual.mine.share_by_1h", 0.02, float("nan"), "an assumption")
+    ...     found = read_recorded(Path(tmp) / "f.jsonl")
+    >>> {name: (f["value"], f.get("reason")) for name, f in found.items()}
+    {'counterfactual.mine.share_by_1h.with_left_out.low': (0.02, None),
+     'counterfactual.mine.share_by_1h.with_left_out.high': (None, 'not computable here: an assumption')}
+    """
     from .findings import record_finding
 
     for part, value in (("low", low), ("high", high)):
@@ -286,7 +615,54 @@ def tail_analysis(
 ) -> tuple[dict, pd.DataFrame]:
     """The fitted tail (``pareto_exponent`` of ``window`` on [threshold, window_upper)) and ``sensitivity`` for
     it and the assumed ``exponents``. A threshold at or above the window's top leaves nothing to extrapolate
-    from: the fit is NaN and only the observed row is computed."""
+    from: the fit is NaN and only the observed row is computed.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        One row per cascade: ``cascade_id``, ``duration_h`` (hours to the threshold), ``crossed``.
+    final_size : pandas.Series
+        Final reposts, indexed by ``cascade_id``.
+    window : pandas.Series
+        The size the window was cut on, one per row of ``durations`` (``window_sizes``).
+    times : dict
+        Cascade id -> seconds from the source of each post, source first.
+    threshold : int
+        The threshold in reposts; the tail is fitted on [threshold, ``window_upper``).
+    scenarios : dict, optional
+        {label: keywords of ``counterfactual.share_under_scenario``}.
+    window_upper : float
+        The window's top (CED: 1,000 reposts).
+    donor_from : float
+        The fastest bin's lower edge.
+    cap : float
+        The largest size given to the left-out cascades.
+    exponents : sequence of float
+        Assumed tail exponents, beside the fitted one.
+    delays_h : sequence of float
+        Fixed deletion delays, in hours.
+
+    Returns
+    -------
+    fit : dict
+        ``pareto_exponent``'s result.
+    table : pandas.DataFrame
+        ``sensitivity``'s table: tails labelled "fitted (α = ...)" (when the fit exists) and "assumed (α = ...)".
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> size = pd.Series([3, 6, 7, 9, 9, 4, 8, 9, 5, 6, 7, 5, 9, 6], index=list("abcdefghijklmn"))  # final reposts
+    >>> times = {c: np.arange(s + 1) * 600.0 * (1 + i % 3) for i, (c, s) in enumerate(size.items())}  # s from source
+    >>> durations = pd.DataFrame({"cascade_id": size.index, "crossed": size >= 5,  # the threshold: 5 reposts
+    ...                           "duration_h": [t[5] / 3600 if len(t) > 5 else np.nan for t in times.values()]})
+    >>> fit, table = ct.tail_analysis(durations, size, size, times, 5, window_upper=10, donor_from=9, cap=100,
+    ...                               exponents=(1.0,))
+    >>> fit["n"], table["tail"].unique().tolist()
+    (12, ['none (the window as observed)', 'fitted (α = 0.25)', 'assumed (α = 1)'])
+    """
     ok = threshold < window_upper
     fit = (
         pareto_exponent(window, threshold, window_upper)
@@ -315,7 +691,45 @@ def tail_analysis(
 def record_window(prefix: str, fit: dict, bins: pd.DataFrame, table: pd.DataFrame, names: dict) -> None:
     """Record the fitted tail exponent (``PREFIX.window.tail_exponent``), the median hours to the threshold of
     the lowest and top bins of final size, and for each ``names`` {table column: finding name} its bounds with
-    the left-out cascades added (``record_bounds``)."""
+    the left-out cascades added (``record_bounds``).
+
+    Parameters
+    ----------
+    prefix : str
+        Finding names start with it (``counterfactual.ced``).
+    fit : dict
+        ``pareto_exponent``'s result.
+    bins : pandas.DataFrame
+        ``time_by_final_size``'s table; its first and last rows are recorded.
+    table : pandas.DataFrame
+        ``sensitivity``'s table.
+    names : dict
+        {table column: finding name}; a column not in ``table`` is recorded as null.
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> fit = {"alpha": 1.2, "ci_low": 0.9, "ci_high": 1.5, "n": 300}
+    >>> bins = pd.DataFrame({"final_size": ["500–599", "900–999"], "crossers": [40, 12], "median_h": [20.0, 6.5]})
+    >>> table = pd.DataFrame({"extrapolation": ["none", "fastest bin", "self-similar"], "by_1h": [0.01, 0.02, 0.05]})
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     ct.record_window("counterfactual.mine", fit, bins, table, {"by_1h": "counterfactual.mine.by_1h"})
+    ...     found = read_recorded(Path(tmp) / "f.jsonl")
+    >>> {name: f["value"] for name, f in found.items()}
+    {'counterfactual.mine.window.tail_exponent': 1.2,
+     'counterfactual.mine.window.tail_exponent.ci_low': 0.9,
+     'counterfactual.mine.window.tail_exponent.ci_high': 1.5,
+     'counterfactual.mine.window.median_hours_to_threshold.lowest_size_bin': 20.0,
+     'counterfactual.mine.window.median_hours_to_threshold.top_size_bin': 6.5,
+     'counterfactual.mine.by_1h.with_left_out.low': 0.02,
+     'counterfactual.mine.by_1h.with_left_out.high': 0.05}
+    """
     from .adjust import record_estimate
 
     record_estimate(
@@ -361,7 +775,45 @@ def self_similar_check(
     """The self-similar rule tested inside the window: the top bin's times to the threshold (crossers with final
     size in [``donor_to``, ``target_to``)) predicted from the lower bins' growth curves (crossers in [threshold,
     ``donor_to``)), each donor at the fraction threshold / S for each target size S, against the observed ones.
-    Rows ``observed`` and ``predicted``: ``cascades, median_h, by_<d>h``."""
+    Rows ``observed`` and ``predicted``: ``cascades, median_h, by_<d>h``.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        One row per cascade: ``cascade_id``, ``duration_h`` (hours to the threshold), ``crossed``.
+    final_size : pandas.Series
+        Final reposts, indexed by ``cascade_id``.
+    times : dict
+        Cascade id -> seconds from the source of each post, source first (every donor's).
+    threshold : int
+        The threshold in reposts.
+    donor_to : float
+        The top bin's lower edge: donors end in [threshold, donor_to).
+    target_to : float
+        The top bin's upper edge (the window's top).
+    delays_h : sequence of float
+        The delays d, in hours.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``times`` (``"observed"``, ``"predicted"``), ``cascades`` (times counted: targets, or donors x
+        targets), ``median_h`` and ``by_<d>h``; NaN where there are no times.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> size = pd.Series([3, 6, 7, 9, 9, 4, 8, 9, 5, 6, 7, 5, 9, 6], index=list("abcdefghijklmn"))  # final reposts
+    >>> times = {c: np.arange(s + 1) * 600.0 * (1 + i % 3) for i, (c, s) in enumerate(size.items())}  # s from source
+    >>> durations = pd.DataFrame({"cascade_id": size.index, "crossed": size >= 5,  # the threshold: 5 reposts
+    ...                           "duration_h": [t[5] / 3600 if len(t) > 5 else np.nan for t in times.values()]})
+    >>> ct.self_similar_check(durations, size, times, 5, 9, 10).round(3)
+           times  cascades  median_h  by_1h
+    0   observed         4     1.250   0.50
+    1  predicted        32     1.333   0.25
+    """
     size = final_size.reindex(durations["cascade_id"]).to_numpy(float)
     c = durations["crossed"].to_numpy(bool)
     target = durations[c & (size >= donor_to) & (size < target_to)]
@@ -384,7 +836,32 @@ def self_similar_check(
 
 def record_check(prefix: str, check: pd.DataFrame) -> None:
     """Record ``self_similar_check``: ``PREFIX.window.self_similar_check.{observed,predicted}_{median_h,by_1h}``
-    (null with a reason where the window has no crosser to check on)."""
+    (null with a reason where the window has no crosser to check on).
+
+    Parameters
+    ----------
+    prefix : str
+        Finding names start with it (``counterfactual.ced``).
+    check : pandas.DataFrame
+        ``self_similar_check``'s table, with its ``by_1h`` column.
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> check = pd.DataFrame({"times": ["observed", "predicted"], "cascades": [4, 32], "median_h": [1.25, 1.5],
+    ...                       "by_1h": [0.5, 0.25]})
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     ct.record_check("counterfactual.mine", check)
+    ...     found = read_recorded(Path(tmp) / "f.jsonl")
+    >>> {name.split(".")[-1]: f["value"] for name, f in found.items()}
+    {'observed_median_h': 1.25, 'observed_by_1h': 0.5, 'predicted_median_h': 1.5, 'predicted_by_1h': 0.25}
+    """
     from .adjust import record_estimate
 
     for r in check.itertuples():

@@ -35,7 +35,31 @@ LABEL_NAMES = {
 
 
 def label_slug(label: str) -> str:
-    """A label as a finding-name part: lower case, non-alphanumerics as underscores ("non-rumour" -> "non_rumour")."""
+    """A label as a finding-name part: lower case, non-alphanumerics as underscores ("non-rumour" -> "non_rumour").
+
+    Leading and trailing underscores are stripped.
+
+    Parameters
+    ----------
+    label : str
+        A group label (any object is turned into text first).
+
+    Returns
+    -------
+    str
+        The slug.
+
+    Raises
+    ------
+    ValueError
+        The label has no letter or digit.
+
+    Examples
+    --------
+    >>> from wechat_study import early_readings as er
+    >>> er.label_slug("non-rumour"), er.label_slug("Rumour!")
+    ('non_rumour', 'rumour')
+    """
     out = "".join(ch if ch.isalnum() else "_" for ch in str(label).lower()).strip("_")
     if not out:
         raise ValueError(f"label {label!r} has no letters or digits")
@@ -54,7 +78,55 @@ def aucs_by_group(
 ) -> pd.DataFrame:
     """``bootstrap_auc`` on the test cascades of each group (``groups``: cascade id -> group, e.g. the label),
     with a ``group`` column; a group whose test cascades lack an outcome class gets NaN AUCs. ``clusters``
-    (cascade id -> source author) resamples authors within each group."""
+    (cascade id -> source author) resamples authors within each group.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        ``model, cascade_id, at_s, predicted, observed``, as for ``early_warning.bootstrap_auc``.
+    final : pandas.Series
+        Final repost counts by cascade id.
+    test : iterable of str
+        The test cascades' ids.
+    groups : pandas.Series
+        Cascade id -> group; test cascades without a group are left out.
+    threshold : int
+        The repost threshold.
+    n_boot, seed : int
+        Bootstrap resamples and their seed (the same seed in every group).
+    clusters : pandas.Series, optional
+        Cascade id -> source author.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bootstrap_auc``'s columns and ``group``, the groups in sorted order.
+
+    Raises
+    ------
+    ValueError
+        No test cascade has a group (or ``clusters`` lacks a test cascade).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import wechat_study as ws
+    >>> from wechat_study import early_readings as er, early_warning as ew
+    >>> c = ws.synthetic_corpus(3_000, seed=0)
+    >>> times, followers, final = ew.share_times(c.posts, c.cascades, repost_followers=100)
+    >>> train, test = ew.split_by_time(c.cascades)
+    >>> predictions = pd.concat([ew.count_baseline(times, [600]).assign(model="count_baseline"),
+    ...                          ew.source_baseline(followers, [600]).assign(model="source_followers")])
+    >>> predictions = predictions.merge(ew.observed_counts(times, [600]), on=["cascade_id", "at_s"])
+    >>> labels = c.cascades.set_index("cascade_id")["label"]
+    >>> table = er.aucs_by_group(predictions, final, test, labels, threshold=20, n_boot=200)
+    >>> table[["group", "model", "auc", "test_cascades", "positives"]].round(3)
+            group             model    auc  test_cascades  positives
+    0  non-rumour    count_baseline  0.975             14          4
+    1  non-rumour  source_followers  0.775             14          4
+    2      rumour    count_baseline  1.000              6          1
+    3      rumour  source_followers  0.600              6          1
+    """
     test = list(test)
     g = groups.reindex(test)
     if g.isna().all():
@@ -71,7 +143,33 @@ def aucs_by_group(
 
 def precision_at(tpr, fpr, prevalence):
     """Precision of a rule with recall ``tpr`` and false-alarm rate ``fpr`` where a share ``prevalence`` of cases is
-    positive: TPR·pi / (TPR·pi + FPR·(1 - pi)); NaN when the rule never fires."""
+    positive: TPR·pi / (TPR·pi + FPR·(1 - pi)); NaN when the rule never fires.
+
+    Parameters
+    ----------
+    tpr : float or array-like
+        Recall, a share 0-1.
+    fpr : float or array-like
+        False-alarm rate, a share 0-1.
+    prevalence : float or array-like
+        The share of positive cases, strictly between 0 and 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The precision (0-1), broadcast over the three arguments (a 0-d array for scalars).
+
+    Raises
+    ------
+    ValueError
+        A prevalence at or outside 0 or 1.
+
+    Examples
+    --------
+    >>> from wechat_study import early_readings as er
+    >>> er.precision_at(0.8, 0.1, [0.5, 0.01]).round(4).tolist()
+    [0.8889, 0.0748]
+    """
     tpr, fpr, pi = np.asarray(tpr, float), np.asarray(fpr, float), np.asarray(prevalence, float)
     if np.any((pi <= 0) | (pi >= 1)):
         raise ValueError("a prevalence must lie strictly between 0 and 1")
@@ -88,7 +186,44 @@ def precision_at_prevalence(
     (``observed``): ``model, at_min, rule, prevalence, observed, recall, false_alarm_rate, precision,
     precision_low, precision_high, false_per_true`` (false alarms per correct one, with its interval; NaN where
     no alarm is correct, i.e. unbounded). Intervals resample test cascades, or with ``clusters`` (cascade id ->
-    source author) authors with all their cascades."""
+    source author) authors with all their cascades.
+
+    Parameters
+    ----------
+    cal : pandas.DataFrame
+        ``early_warning.calibrated``'s rows (``model, at_s, cascade_id, crossed, probability, predicted``).
+    prevalences : iterable of float
+        Stated shares of cascades crossing (e.g. ``PREVALENCES``), each strictly between 0 and 1.
+    threshold : int
+        The size rule's line (``early_warning.rule_flags``).
+    probability : float
+        The calibrated rule's line, 0-1.
+    n_boot, seed : int
+        Bootstrap resamples and their seed.
+    clusters : pandas.Series, optional
+        Cascade id -> source author.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model, time, rule and prevalence (the observed one first); also
+        ``false_per_true_low`` / ``false_per_true_high``. A model and time whose test cascades all cross, or
+        none, is left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> cal = pd.DataFrame({"model": "count_baseline", "at_s": 600, "cascade_id": [f"c{i}" for i in range(8)],
+    ...                     "crossed": [True, True, False, False, False, False, True, False],
+    ...                     "probability": [0.9, 0.6, 0.7, 0.1, 0.2, 0.3, 0.4, 0.1],
+    ...                     "predicted": [9, 7, 8, 1, 2, 3, 4, 1]})
+    >>> table = er.precision_at_prevalence(cal, [0.01], n_boot=200)
+    >>> table[["prevalence", "observed", "recall", "false_alarm_rate", "precision", "false_per_true"]].round(3)
+       prevalence  observed  recall  false_alarm_rate  precision  false_per_true
+    0       0.375      True   0.667               0.2      0.667             0.5
+    1       0.010     False   0.667               0.2      0.033            29.7
+    """
     from .clustered import resample_rows
 
     rows = []
@@ -134,14 +269,58 @@ def _false_per_true(precision: float) -> float:
 
 
 def prevalence_slug(pi: float) -> str:
-    """A prevalence as a finding-name part: 0.01 -> "1pct", 0.001 -> "0_1pct"."""
+    """A prevalence as a finding-name part: 0.01 -> "1pct", 0.001 -> "0_1pct".
+
+    Parameters
+    ----------
+    pi : float
+        A share, 0-1.
+
+    Returns
+    -------
+    str
+        The percentage (``%g``), its point as an underscore, then "pct".
+
+    Examples
+    --------
+    >>> from wechat_study import early_readings as er
+    >>> er.prevalence_slug(0.01), er.prevalence_slug(0.001), er.prevalence_slug(0.25)
+    ('1pct', '0_1pct', '25pct')
+    """
     return f"{100 * pi:g}".replace(".", "_") + "pct"
 
 
 def ranking(aucs: pd.DataFrame, baseline: str = "count_baseline") -> pd.DataFrame:
     """Per time and model (``bootstrap_auc`` rows other than the baseline): ``at_min, model, auc, diff, diff_low,
     diff_high, verdict`` ("above", "below" or "no clear difference" from the baseline by the paired interval),
-    ``rank`` (1 = highest AUC at that time, the baseline included)."""
+    ``rank`` (1 = highest AUC at that time, the baseline included).
+
+    Parameters
+    ----------
+    aucs : pandas.DataFrame
+        ``early_warning.bootstrap_auc``'s table (``model, at_min, auc, diff, diff_low, diff_high``).
+    baseline : str
+        The model compared with; its rows, and rows without a paired interval, are dropped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``at_min, model, auc, diff, diff_low, diff_high, verdict, rank`` (rank a float; ties share the
+        lower rank).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> aucs = pd.DataFrame({"model": ["count_baseline", "seismic", "source_followers"], "at_min": 60.0,
+    ...                      "auc": [0.85, 0.88, 0.62], "diff": [np.nan, 0.03, -0.23],
+    ...                      "diff_low": [np.nan, -0.01, -0.30], "diff_high": [np.nan, 0.07, -0.16]})
+    >>> er.ranking(aucs)[["model", "auc", "verdict", "rank"]]
+                  model   auc              verdict  rank
+    0           seismic  0.88  no clear difference   1.0
+    1  source_followers  0.62                below   3.0
+    """
     d = aucs.copy()
     d["rank"] = d.groupby("at_min")["auc"].rank(ascending=False, method="min")
     d = d[(d["model"] != baseline) & d["diff_low"].notna()].copy()
@@ -156,7 +335,32 @@ def _names(models) -> str:
 
 def ranking_sentences(rank: pd.DataFrame, baseline: str = "count_baseline") -> list[str]:
     """One sentence per observation time from ``ranking``: which models are significantly above, below, or not
-    clearly different from the baseline (paired 95% intervals), the models in order of AUC."""
+    clearly different from the baseline (paired 95% intervals), the models in order of AUC.
+
+    Parameters
+    ----------
+    rank : pandas.DataFrame
+        ``ranking``'s table.
+    baseline : str
+        The model compared with, named in words (``LABEL_NAMES``).
+
+    Returns
+    -------
+    list of str
+        One sentence per ``at_min``, earliest first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> aucs = pd.DataFrame({"model": ["count_baseline", "seismic", "source_followers"], "at_min": 60.0,
+    ...                      "auc": [0.85, 0.88, 0.62], "diff": [np.nan, 0.03, -0.23],
+    ...                      "diff_low": [np.nan, -0.01, -0.30], "diff_high": [np.nan, 0.07, -0.16]})
+    >>> er.ranking_sentences(er.ranking(aucs))
+    ["At 60 minutes, against the count so far, no clear difference: SEISMIC; significantly below: the source's
+    followers."]
+    """
     verdicts = {
         "above": "significantly above",
         "no clear difference": "no clear difference",
@@ -186,7 +390,45 @@ def relative_error(
 ) -> dict:
     """Median |predicted - final| / final over the eligible test cascades with a positive final count (an
     infinite prediction is infinitely wrong), with a bootstrap 95% interval (of cascades, or with ``clusters``,
-    cascade id -> source author, of authors): ``median, ci_low, ci_high, cascades``."""
+    cascade id -> source author, of authors): ``median, ci_low, ci_high, cascades``.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        ``model, cascade_id, at_s, predicted, observed``; only rows still under ``threshold`` are used
+        (``early_warning.eligible``).
+    final : pandas.Series
+        Final repost counts by cascade id.
+    test : iterable of str
+        The test cascades' ids.
+    model : str
+        The model whose predictions are read.
+    at_s : float
+        The observation time, seconds after the source.
+    threshold : int
+        The repost threshold.
+    n_boot, seed : int
+        Bootstrap resamples and their seed.
+    clusters : pandas.Series, optional
+        Cascade id -> source author.
+
+    Returns
+    -------
+    dict
+        ``median`` (a share: 0.15 is 15%), ``ci_low``, ``ci_high`` (nearest-rank 2.5th and 97.5th percentiles;
+        infinite when infinite errors dominate) and ``cascades``; NaN and 0 without a cascade.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> predictions = pd.DataFrame({"model": "seismic", "at_s": 3600, "cascade_id": ["a", "b", "c", "d"],
+    ...                             "predicted": [150.0, 90.0, np.inf, 40.0], "observed": [50, 60, 10, 30]})
+    >>> final = pd.Series([200, 100, 80, 40], index=["a", "b", "c", "d"])
+    >>> er.relative_error(predictions, final, ["a", "b", "c", "d"], "seismic", 3600, n_boot=200)
+    {'median': 0.175, 'ci_low': 0.0, 'ci_high': inf, 'cascades': 4}
+    """
     from .clustered import resample_rows
 
     g = ew.eligible(predictions, threshold)
@@ -205,7 +447,40 @@ def relative_error(
 
 def record_group_aucs(table: pd.DataFrame, prefix: str) -> list[str]:
     """Record ``aucs_by_group`` rows as ``PREFIX.auc.MODEL.Tmin.GROUP`` (group slugged) with intervals. Returns
-    the names not recorded (a group with no crossing test cascade has no AUC)."""
+    the names not recorded (a group with no crossing test cascade has no AUC).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``aucs_by_group``'s table.
+    prefix : str
+        Finding names start with it (``early_warning.ced``).
+
+    Returns
+    -------
+    list of str
+        The names whose AUC was not recorded (NaN).
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> table = pd.DataFrame({"model": "seismic", "at_min": 60.0, "group": ["rumour", "non-rumour"],
+    ...                       "auc": [0.9, np.nan], "ci_low": [0.8, np.nan], "ci_high": [0.95, np.nan],
+    ...                       "test_cascades": [300, 200], "positives": [30, 0]})
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     print(er.record_group_aucs(table, "early_warning.mine"))
+    ...     print(sorted(read_recorded(Path(tmp) / "f.jsonl")))
+    ['early_warning.mine.auc.seismic.60min.non_rumour']
+    ['early_warning.mine.auc.seismic.60min.rumour', 'early_warning.mine.auc.seismic.60min.rumour.ci_high',
+     'early_warning.mine.auc.seismic.60min.rumour.ci_low']
+    """
     missing = []
     for r in table.itertuples():
         name = f"{prefix}.auc.{r.model}.{r.at_min:g}min.{label_slug(r.group)}"
@@ -217,7 +492,37 @@ def record_group_aucs(table: pd.DataFrame, prefix: str) -> list[str]:
 
 def known_followers(aucs: pd.DataFrame, aucs_known: pd.DataFrame) -> pd.DataFrame:
     """The AUCs with imputed source follower counts (``aucs``) beside those on the test cascades with a known
-    count (``aucs_known``): ``model, at_min, auc, ci_low, ci_high, auc_known, known_low, known_high, change``."""
+    count (``aucs_known``): ``model, at_min, auc, ci_low, ci_high, auc_known, known_low, known_high, change``.
+
+    Parameters
+    ----------
+    aucs : pandas.DataFrame
+        ``early_warning.bootstrap_auc``'s table on every test cascade.
+    aucs_known : pandas.DataFrame
+        The same on the test cascades whose source has a known follower count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of both (an inner join on ``model, at_min``), with ``test_cascades``, ``known_cascades`` and
+        ``change`` = ``auc_known - auc``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> aucs = pd.DataFrame({"model": ["count_baseline", "seismic", "source_followers"], "at_min": 60.0,
+    ...                      "auc": [0.85, 0.88, 0.62], "diff": [np.nan, 0.03, -0.23],
+    ...                      "diff_low": [np.nan, -0.01, -0.30], "diff_high": [np.nan, 0.07, -0.16]})
+    >>> aucs = aucs.assign(ci_low=[0.80, 0.80, 0.55], ci_high=[0.90, 0.92, 0.70], test_cascades=1000)
+    >>> known = aucs.assign(auc=[0.84, 0.86, 0.70], test_cascades=700)
+    >>> er.known_followers(aucs, known)[["model", "auc", "auc_known", "known_cascades", "change"]].round(2)
+                  model   auc  auc_known  known_cascades  change
+    0    count_baseline  0.85       0.84             700   -0.01
+    1           seismic  0.88       0.86             700   -0.02
+    2  source_followers  0.62       0.70             700    0.08
+    """
     known = aucs_known[["model", "at_min", "auc", "ci_low", "ci_high", "test_cascades"]].rename(
         columns={"auc": "auc_known", "ci_low": "known_low", "ci_high": "known_high", "test_cascades": "known_cascades"}
     )
@@ -226,7 +531,36 @@ def known_followers(aucs: pd.DataFrame, aucs_known: pd.DataFrame) -> pd.DataFram
 
 
 def record_known_followers(table: pd.DataFrame, prefix: str) -> None:
-    """``PREFIX.auc_known_followers.MODEL.Tmin`` (with intervals) from ``known_followers``."""
+    """``PREFIX.auc_known_followers.MODEL.Tmin`` (with intervals) from ``known_followers``.
+
+    A NaN AUC is not recorded (``early_warning.record``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``known_followers``'s table.
+    prefix : str
+        Finding names start with it (``early_warning.ced``).
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> table = pd.DataFrame({"model": ["seismic"], "at_min": [60.0], "auc_known": [0.86], "known_low": [0.8],
+    ...                       "known_high": [0.9], "known_cascades": [700]})
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     er.record_known_followers(table, "early_warning.mine")
+    ...     found = read_recorded(Path(tmp) / "f.jsonl")
+    >>> {name: f["value"] for name, f in found.items()}
+    {'early_warning.mine.auc_known_followers.seismic.60min': 0.86,
+     'early_warning.mine.auc_known_followers.seismic.60min.ci_low': 0.8,
+     'early_warning.mine.auc_known_followers.seismic.60min.ci_high': 0.9}
+    """
     for r in table.itertuples():
         ew.record(
             f"{prefix}.auc_known_followers.{r.model}.{r.at_min:g}min",
@@ -238,7 +572,42 @@ def record_known_followers(table: pd.DataFrame, prefix: str) -> None:
 
 def record_prevalence(table: pd.DataFrame, prefix: str) -> None:
     """``PREFIX.alarm.MODEL.{size|probability}.Tmin.precision.prevalence_P`` and ``...false_per_true...`` (with
-    intervals) for the stated prevalences of ``precision_at_prevalence`` (not the observed one)."""
+    intervals) for the stated prevalences of ``precision_at_prevalence`` (not the observed one).
+
+    ``size`` is for the rules that start with "predicted", ``probability`` for the others; a NaN value or
+    an infinite bound is not recorded (``early_warning.record``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``precision_at_prevalence``'s table.
+    prefix : str
+        Finding names start with it (``early_warning.ced``).
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> from wechat_study import early_readings as er
+    >>> cal = pd.DataFrame({"model": "count_baseline", "at_s": 600, "cascade_id": [f"c{i}" for i in range(8)],
+    ...                     "crossed": [True, True, False, False, False, False, True, False],
+    ...                     "probability": [0.9, 0.6, 0.7, 0.1, 0.2, 0.3, 0.4, 0.1],
+    ...                     "predicted": [9, 7, 8, 1, 2, 3, 4, 1]})
+    >>> table = er.precision_at_prevalence(cal, [0.01], n_boot=200)
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     er.record_prevalence(table, "early_warning.mine")
+    ...     found = read_recorded(Path(tmp) / "f.jsonl")
+    >>> for name in found:
+    ...     print(name.removeprefix("early_warning.mine.alarm.count_baseline."))
+    probability.10min.precision.prevalence_1pct
+    probability.10min.precision.prevalence_1pct.ci_low
+    probability.10min.precision.prevalence_1pct.ci_high
+    probability.10min.false_per_true.prevalence_1pct
+    probability.10min.false_per_true.prevalence_1pct.ci_low
+    """
     for r in table[~table["observed"]].itertuples():
         kind = "size" if r.rule.startswith("predicted") else "probability"
         base, p = f"{prefix}.alarm.{r.model}.{kind}.{r.at_min:g}min", prevalence_slug(r.prevalence)
@@ -256,7 +625,40 @@ def record_prevalence(table: pd.DataFrame, prefix: str) -> None:
 
 def record_k_task(table: pd.DataFrame, prefix: str) -> None:
     """``PREFIX.k_to_2k.MODEL.kK`` (AUC), ``PREFIX.k_to_2k_gain.MODEL.kK`` (paired difference from the time to the
-    k-th repost) and ``PREFIX.k_to_2k.share_reaching.kK`` from ``early_features.k_task_aucs``."""
+    k-th repost) and ``PREFIX.k_to_2k.share_reaching.kK`` from ``early_features.k_task_aucs``.
+
+    Also ``PREFIX.k_to_2k.test_cascades.kK``, exact. The gain is not recorded for ``count_speed``, the model
+    the others are compared with.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``early_features.k_task_aucs``'s table.
+    prefix : str
+        Finding names start with it (``early_warning.ced``).
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> table = pd.DataFrame({"model": ["count_speed", "feature_model"], "k": 10, "auc": [0.7, 0.75],
+    ...                       "ci_low": [0.6, 0.66], "ci_high": [0.8, 0.84], "diff": [np.nan, 0.05],
+    ...                       "diff_low": [np.nan, 0.01], "diff_high": [np.nan, 0.09], "test_cascades": 120,
+    ...                       "share_reaching": 0.4})
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     er.record_k_task(table, "early_warning.mine")
+    ...     found = read_recorded(Path(tmp) / "f.jsonl")
+    >>> {name: f["value"] for name, f in found.items() if not name.endswith(("ci_low", "ci_high"))}
+    {'early_warning.mine.k_to_2k.count_speed.k10': 0.7, 'early_warning.mine.k_to_2k.feature_model.k10': 0.75,
+     'early_warning.mine.k_to_2k_gain.feature_model.k10': 0.05, 'early_warning.mine.k_to_2k.share_reaching.k10': 0.4,
+     'early_warning.mine.k_to_2k.test_cascades.k10': 120}
+    """
     for r in table.itertuples():
         note = f"ROC-AUC, will a cascade at {r.k} reposts reach {2 * r.k}? {r.test_cascades:,} later cascades"
         ew.record(f"{prefix}.k_to_2k.{r.model}.k{r.k}", r.auc, interval=(r.ci_low, r.ci_high), note=note)
@@ -277,7 +679,32 @@ def record_k_task(table: pd.DataFrame, prefix: str) -> None:
 
 
 def group_dots(table: pd.DataFrame, at_min: float) -> pd.DataFrame:
-    """``aucs_by_group`` rows at one time, with a ``category`` "model, group" for an interval-dot chart."""
+    """``aucs_by_group`` rows at one time, with a ``category`` "model, group" for an interval-dot chart.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``aucs_by_group``'s table.
+    at_min : float
+        The observation time, minutes after the source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows at ``at_min`` with an AUC (NaN ones dropped), with ``category`` (the model in words, then the
+        group).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> table = pd.DataFrame({"model": "seismic", "at_min": 60.0, "group": ["rumour", "non-rumour"],
+    ...                       "auc": [0.9, np.nan]})
+    >>> er.group_dots(table, 60.0)
+         model  at_min   group  auc         category
+    0  seismic    60.0  rumour  0.9  SEISMIC, rumour
+    """
     from .charts.theme import word
 
     d = table[(table["at_min"] == at_min) & table["auc"].notna()]

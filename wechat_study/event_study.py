@@ -78,7 +78,46 @@ def monthly_series(
     ``sources_per_month`` (Garwood interval), ``crossing`` and ``share`` of ``outcome`` (Wilson interval), and
     the flags ``few`` (under ``min_cascades`` source posts), ``partial`` (fewer days than a full month) and
     ``short`` (under ``SHORT_MONTH`` of a month observed: its rate is left NaN, as a day or two scaled up to a
-    month says nothing; ``short_month_note`` counts what was left out)."""
+    month says nothing; ``short_month_note`` counts what was left out).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade (``periods.cascade_frame``): ``label``, ``created_at`` and ``outcome``.
+    span : tuple of pandas.Timestamp
+        (start, end) in UTC, as ``collection_span`` gives it.
+    outcome : str
+        A boolean column, e.g. ``crossed_500``.
+    date : str
+        The cut, a day at 00:00 Beijing time (default 2013-09-10); month k = 0 starts there.
+    months_before : int
+        Relative months before the cut to start from (clipped to ``span``).
+    min_cascades : int
+        A month with fewer source posts is flagged ``few``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label and relative month ``k`` from ``monthly_counts``: ``label, k, month, days, sources,
+        sources_per_month, rate_ci_low, rate_ci_high, crossing, share, ci_low, ci_high, few, partial, short``.
+        Rates are per month of 365.25 / 12 days, shares 0–1, intervals 95%.
+
+    Examples
+    --------
+    The synthetic corpus starts on 2013-09-10, so the example cuts six months later.
+
+    >>> import wechat_study as ws
+    >>> from wechat_study import event_study as es, periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> frame = periods.cascade_frame(ws.cascade_metrics(corpus.posts, thresholds=(10,)), corpus.cascades, (10,))
+    >>> span = es.collection_span(corpus.cascades)
+    >>> monthly = es.monthly_series(frame, span, "crossed_10", "2014-03-10", months_before=6)
+    >>> monthly[["label", "k", "month", "days", "sources", "share"]].head(3).round(3)
+            label  k       month  days  sources  share
+    0  non-rumour -6  2013-09-10  29.0        5  0.800
+    1  non-rumour -5  2013-10-10  31.0        3  0.333
+    2  non-rumour -4  2013-11-10  30.0        5  0.600
+    """
     rows = []
     for label, g in frame.groupby("label", sort=True):
         counts = monthly_counts(g, span, date, months_before, label)
@@ -113,7 +152,34 @@ def monthly_series(
 
 def short_month_note(monthly: pd.DataFrame) -> str:
     """One sentence: how many months of ``monthly_series`` are ``short`` (left out of the rates and the plotted
-    shares) and the source posts they hold; "" when none is."""
+    shares) and the source posts they hold; "" when none is.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        ``monthly_series``' table (``month``, ``days``, ``sources``, ``short``); without a ``short`` column no
+        month is short.
+
+    Returns
+    -------
+    str
+        The sentence, naming each short month with its days observed and the source posts of every label in
+        them; ``""`` when no month is short.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import event_study as es
+    >>> monthly = pd.DataFrame({"label": ["non-rumour", "rumour", "non-rumour", "rumour"],
+    ...                         "month": ["2014-03-10", "2014-03-10", "2014-04-10", "2014-04-10"],
+    ...                         "days": [31.0, 31.0, 2.0, 2.0], "sources": [9, 8, 3, 1],
+    ...                         "short": [False, False, True, True]})
+    >>> print(es.short_month_note(monthly))
+    1 month observed for less than half a month (from 2014-04-10, 2 days; 4 source posts) is left out of the
+    monthly rates and of the plotted shares.
+    >>> es.short_month_note(monthly[~monthly["short"]])
+    ''
+    """
     s = monthly[monthly["short"]] if "short" in monthly else monthly.iloc[:0]
     if s.empty:
         return ""
@@ -160,7 +226,50 @@ def did(
 ) -> dict:
     """Ratio of odds ratios of ``outcome``: (rumour vs non-rumour) after against before ``date``, within the
     ``months`` either side (clipped to ``span``); logistic regression on rumour x after plus ``covariates``,
-    intervals clustered by ``cluster``. Returns ``adjust._result`` fields plus ``date`` and the cell counts."""
+    intervals clustered by ``cluster``. Returns ``adjust._result`` fields plus ``date`` and the cell counts.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade (``periods.cascade_frame``): ``label``, ``created_at``, ``reach_known``,
+        ``outcome`` and the covariates.
+    span : tuple of pandas.Timestamp
+        (start, end) in UTC, as ``collection_span`` gives it.
+    outcome : str
+        A boolean column, e.g. ``crossed_500``.
+    date : str
+        The cut, a day at 00:00 Beijing time (default 2013-09-10).
+    months : int
+        Calendar months on each side (``window``).
+    covariates : sequence of str
+        Reach covariates; only those that vary among the cascades of known reach are used
+        (``adjust.available_covariates``). Default ``PERIOD_COVARIATES``.
+    cluster : str or None
+        The column whose values cluster the intervals (default ``author_id``); None, or a column the frame
+        lacks, gives unclustered intervals.
+    level : float
+        Interval coverage, 0–1.
+
+    Returns
+    -------
+    dict
+        ``date``, ``months_before``, ``months_after``, the cascades per cell (``rumours_before``,
+        ``rumours_after``, ``non_rumours_before``, ``non_rumours_after``; a cell with none is absent) and
+        ``method, estimand, estimate, ci_low, ci_high, p_value, cascades, excluded, note``. The estimate is
+        NaN with the reason in ``note`` when a cell is empty or has no variation in the outcome, or the model
+        cannot be fitted.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import event_study as es, periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> frame = periods.cascade_frame(ws.cascade_metrics(corpus.posts, thresholds=(10,)), corpus.cascades, (10,))
+    >>> span = es.collection_span(corpus.cascades)
+    >>> result = es.did(frame, span, "crossed_10", "2014-03-10", months=6)
+    >>> result["method"], round(result["estimate"], 3), result["rumours_after"]
+    ('logistic regression (log_followers; clustered by author_id)', 0.796, 33)
+    """
     w = window(span, date, months)
     inside = frame[(frame["created_at"] >= w["start"]) & (frame["created_at"] < w["end"])]
     d, covs = _model_rows(inside, outcome, covariates)
@@ -218,7 +327,54 @@ def event_study(
     regression with bin indicators and ``covariates``, intervals clustered by ``cluster``. Rows per bin: ``bin``,
     ``first_month`` (k), ``mid_month``, ``start`` (Beijing date), ``rumours``, ``non_rumours``, ``estimate``,
     ``ci_low``, ``ci_high`` (1 with no interval at the reference), ``note``. A bin where a label has no cascade, or no
-    variation in the outcome, is left out of the fit and says so."""
+    variation in the outcome, is left out of the fit and says so.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade (``periods.cascade_frame``).
+    span : tuple of pandas.Timestamp
+        (start, end) in UTC; cascades from ``months_before`` before the cut (or the span's start, if later) to
+        the span's end are used.
+    outcome : str
+        A boolean column, e.g. ``crossed_500``.
+    date : str
+        The cut, a day at 00:00 Beijing time (default 2013-09-10).
+    months_before : int
+        Calendar months before the cut to start from.
+    bin_months : int
+        Relative months per bin (3: quarters); bin b holds months b·bin_months to (b + 1)·bin_months - 1.
+    reference : int
+        The bin every odds ratio is relative to (-1: the last before the cut).
+    covariates : sequence of str
+        Reach covariates, used where they vary (``adjust.available_covariates``).
+    cluster : str or None
+        The column whose values cluster the intervals (default ``author_id``).
+    level : float
+        Interval coverage, 0–1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin holding a cascade. When the reference bin cannot be estimated, or fewer than two bins
+        can, every estimate is NaN and ``note`` says why; when the model cannot be fitted, ``note`` holds the
+        reason.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import event_study as es, periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> frame = periods.cascade_frame(ws.cascade_metrics(corpus.posts, thresholds=(10,)), corpus.cascades, (10,))
+    >>> span = es.collection_span(corpus.cascades)
+    >>> events = es.event_study(frame, span, "crossed_10", "2014-03-10", months_before=6)
+    >>> events[["bin", "start", "rumours", "non_rumours", "estimate", "note"]].round(3)
+       bin       start  rumours  non_rumours  estimate       note
+    0   -2  2013-09-10       12           13     0.333
+    1   -1  2013-12-10       18           23     1.000  reference
+    2    0  2014-03-10       18           27     1.338
+    3    1  2014-06-10       15           19     0.122
+    """
     lo_t = max(cut_time(date) - pd.DateOffset(months=months_before), span[0])
     d, covs = _model_rows(frame[(frame["created_at"] >= lo_t) & (frame["created_at"] < span[1])], outcome, covariates)
     d["_bin"] = np.floor_divide(relative_month(d["created_at"], date), bin_months)
@@ -277,7 +433,57 @@ def record_event_study(
     """Findings ``thresholds.<ds>.period.*``: the window covered, intake per month and its before / after
     ratio (with and without the ``peak`` months, the busiest before and after the date, ``peak_months``), the
     difference in differences without them, the placebo dates and their summary (``placebo.record_placebos``),
-    the event study and the monthly series (short months without a rate); one line each."""
+    the event study and the monthly series (short months without a rate); one line each.
+
+    Parameters
+    ----------
+    dataset : str
+        The data set, the second word of every finding's name.
+    threshold : int
+        The N of the outcome (``crossed_<N>``), for names and notes.
+    span : tuple of pandas.Timestamp
+        (start, end) in UTC, as ``collection_span`` gives it.
+    intake : pandas.DataFrame
+        ``intake_rates``' table; its ``attrs["date"]`` (default 2013-09-10) is the cut of the window lengths.
+    intake_peak : pandas.DataFrame
+        ``intake_rates`` with ``drop_month`` the peak months.
+    peak : str or sequence of str
+        One month (YYYY-MM, taken as the after side's, as ``peak_month`` gives it) or ``peak_months``' pair.
+    peak_did : dict
+        ``did`` on the cascades without the peak months.
+    placebos : pandas.DataFrame
+        ``placebo``'s table.
+    events : pandas.DataFrame
+        ``event_study``'s table.
+    monthly : pandas.DataFrame
+        ``monthly_series``' table.
+
+    Returns
+    -------
+    list of str
+        One line per estimate, as ``adjust.record_estimate`` returns them; the counts, months and tables are
+        recorded without a line.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import event_study as es, periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> frame = periods.cascade_frame(ws.cascade_metrics(corpus.posts, thresholds=(10,)), corpus.cascades, (10,))
+    >>> span = es.collection_span(corpus.cascades)
+    >>> date, outcome = "2014-03-10", "crossed_10"
+    >>> intake = es.intake_rates(frame, span, date, months=6)
+    >>> peaks = es.peak_months(frame, span, date, months=6)
+    >>> intake_peak = es.intake_rates(frame, span, date, months=6, drop_month=peaks)
+    >>> peak_did = es.did(es.without_month(frame, peaks), span, outcome, date, months=6)
+    >>> placebos = es.placebo(frame, span, outcome, ["2014-01-10", "2014-05-10"], date)
+    >>> events = es.event_study(frame, span, outcome, date, months_before=6)
+    >>> monthly = es.monthly_series(frame, span, outcome, date, months_before=6)
+    >>> lines = es.record_event_study("synthetic", 10, span, intake, intake_peak, peaks, peak_did, placebos,
+    ...                               events, monthly)
+    >>> print(lines[0])
+    thresholds.synthetic.period.non_rumour.before.sources_per_month = 6.088 (95% CI 4.264 to 8.428)
+    """
     from .adjust import record_estimate
     from .findings import record_finding, slug
 

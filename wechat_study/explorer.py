@@ -27,6 +27,37 @@ def threshold_explorer_data(
 
     ``labels`` is aligned with ``metrics`` rows (e.g. rumour / non-rumour); without it every cascade is
     in group "all". Cascade ids are left out: the chart does not need them.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        One row per cascade with ``cascade_id`` and ``reposts`` (as from ``cascade_metrics``).
+    cascades : pandas.DataFrame
+        The cascades table, with ``cascade_id`` and ``author_followers``; unknown follower counts take
+        the median of the known. A cascade of ``metrics`` missing from it gets 0 followers.
+    labels : pandas.Series, optional
+        One group label per ``metrics`` row, matched by position (its index is dropped); missing labels
+        become "unlabelled".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group`` (str), ``reposts`` (int), ``source_followers_k`` (followers in thousands, to
+        0.1) and ``cascades`` (how many cascades share the row), sorted by the first three.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.explorer import threshold_explorer_data
+    >>> metrics = pd.DataFrame({"cascade_id": ["a", "b", "c"], "reposts": [3, 3, 120]})
+    >>> cascades = pd.DataFrame({"cascade_id": ["a", "b", "c"], "author_followers": [1234, 1190, None]})
+    >>> threshold_explorer_data(metrics, cascades)
+      group  reposts  source_followers_k  cascades
+    0   all        3                 1.2         2
+    1   all      120                 1.2         1
+    >>> labels = pd.Series(["rumour", None, "non-rumour"])
+    >>> threshold_explorer_data(metrics, cascades, labels)["group"].tolist()
+    ['non-rumour', 'rumour', 'unlabelled']
     """
     followers, _ = source_followers(cascades)
     f = followers.reindex(metrics["cascade_id"]).to_numpy()

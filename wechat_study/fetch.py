@@ -43,7 +43,24 @@ __all__ = [
 
 
 class RawFileChangedError(FetchError):
-    """A file of a verified copy no longer has the content the manifest pins."""
+    """A file of a verified copy no longer has the content the manifest pins.
+
+    Raised by ``check_verified`` (and so by ``fetch`` without ``force``) when a file of ``data/raw/NAME`` was
+    edited after it was verified, or when the folder holds a file the manifest does not list. It is a
+    ``FetchError``, so ``except FetchError`` catches it too.
+
+    Examples
+    --------
+    >>> from wechat_study.errors import FetchError
+    >>> from wechat_study.fetch import RawFileChangedError
+    >>> issubclass(RawFileChangedError, FetchError)
+    True
+    >>> try:
+    ...     raise RawFileChangedError("mine: data/raw/mine/posts.csv was changed after it was verified")
+    ... except FetchError as e:
+    ...     print(type(e).__name__)
+    RawFileChangedError
+    """
 
 STAMP = ".verified.json"
 CHUNK = 1 << 20
@@ -83,7 +100,32 @@ def _signature(f: Path) -> list[int]:
 
 
 def hash_file(f: Path, size: int) -> str:
-    """The git-blob SHA-1 of a file, read in chunks."""
+    """The git-blob SHA-1 of a file, read in chunks (``CHUNK`` bytes at a time).
+
+    Parameters
+    ----------
+    f : pathlib.Path
+        The file.
+    size : int
+        Its size in bytes, as the manifest gives it. It goes into the blob header as given (the file is not
+        measured), so a wrong size gives a different digest, never a match.
+
+    Returns
+    -------
+    str
+        The 40 hex digits ``git hash-object`` gives the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.fetch import hash_file
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     f = Path(tmp) / "README.md"
+    ...     _ = f.write_bytes(b"hello\\n")
+    ...     hash_file(f, 6)
+    'ce013625030ba8dba906f756967f9e9ca394464a'
+    """
     h = hashlib.sha1(b"blob %d\0" % size)
     with open(f, "rb") as fh:
         while chunk := fh.read(CHUNK):
@@ -92,7 +134,33 @@ def hash_file(f: Path, size: int) -> str:
 
 
 def is_verified(ds: Dataset, root: Path | None = None) -> bool:
-    """True when ``data/raw/NAME`` holds this manifest's files as verified (see ``check_verified``)."""
+    """True when ``data/raw/NAME`` holds this manifest's files as verified (see ``check_verified``).
+
+    Unlike ``check_verified``, an edited or added file reads as False instead of raising
+    ``RawFileChangedError``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The catalogued data set (``datasets.catalog.get``).
+    root : pathlib.Path, optional
+        The folder to check (default: ``data/raw/NAME``).
+
+    Returns
+    -------
+    bool
+        True for a complete, unchanged, verified copy; False otherwise.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.catalog import get
+    >>> from wechat_study.fetch import is_verified
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     is_verified(get("wechatscope"), Path(tmp))
+    False
+    """
     try:
         return check_verified(ds, root)
     except RawFileChangedError:
@@ -105,6 +173,38 @@ def check_verified(ds: Dataset, root: Path | None = None) -> bool:
     Each file is checked against the stamp by size, mtime and ctime; one that changed is
     hashed again. False when the copy is missing or incomplete (fetch it); raises
     ``RawFileChangedError`` when a file's content differs from the manifest's (someone edited it).
+    A file hashed again that still matches has its new size and times written to the stamp, so the
+    next check is quick.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The catalogued data set (``datasets.catalog.get``).
+    root : pathlib.Path, optional
+        The folder to check (default: ``data/raw/NAME``).
+
+    Returns
+    -------
+    bool
+        True when every manifest file is there with its pinned content; False when the stamp
+        ``.verified.json`` is missing or unreadable, was written for another commit or manifest, or a
+        manifest file is missing.
+
+    Raises
+    ------
+    RawFileChangedError
+        A manifest file's size or git-blob SHA-1 no longer matches the manifest, or the folder holds a file or
+        folder the manifest does not list.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.catalog import get
+    >>> from wechat_study.fetch import check_verified
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     check_verified(get("wechatscope"), Path(tmp))   # no stamp: never fetched here
+    False
     """
     root = root or paths.raw_dir(ds.name)
     stamp = root / STAMP
@@ -242,7 +342,26 @@ def _download(ds: Dataset, url: str, dest: Path) -> Path:
 
 
 def git_blob_sha1(data: bytes) -> str:
-    """The SHA-1 git gives a file's content (``git hash-object``)."""
+    """The SHA-1 git gives a file's content (``git hash-object``).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+
+    Returns
+    -------
+    str
+        40 hex digits: the SHA-1 of ``b"blob <len>\\0"`` followed by ``data``.
+
+    Examples
+    --------
+    >>> from wechat_study.fetch import git_blob_sha1
+    >>> git_blob_sha1(b"hello\\n")
+    'ce013625030ba8dba906f756967f9e9ca394464a'
+    >>> git_blob_sha1(b"")
+    'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391'
+    """
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 

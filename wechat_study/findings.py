@@ -139,7 +139,33 @@ def record_finding(name: str, value, tolerance: float | None = None, note: str |
 
 
 def read_recorded(path: Path) -> dict[str, dict]:
-    """Findings appended to a ``WECHAT_STUDY_FINDINGS`` file; a name recorded twice keeps the last."""
+    """Findings appended to a ``WECHAT_STUDY_FINDINGS`` file; a name recorded twice keeps the last.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file: one JSON object per line, as ``record_finding`` appends them; blank lines are skipped.
+
+    Returns
+    -------
+    dict
+        Name -> ``{"value", "tolerance", "note", "notebook"}`` (and ``"reason"`` for a value not reached), in
+        the order first recorded; empty when the file does not exist.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> from wechat_study.findings import read_recorded, record_finding
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = Path(tmp) / "findings.jsonl"
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": str(sink)}):
+    ...         _ = record_finding("cascades.mine.posts", 120)
+    ...         _ = record_finding("cascades.mine.posts", 121)
+    ...     read_recorded(sink)
+    {'cascades.mine.posts': {'value': 121, 'tolerance': 0, 'note': None, 'notebook': None}}
+    """
     out = {}
     if Path(path).is_file():
         for line in Path(path).read_text("utf-8").splitlines():
@@ -150,22 +176,123 @@ def read_recorded(path: Path) -> dict[str, dict]:
 
 
 def load_ledger(path: Path) -> dict[str, dict]:
+    """The ledger ``reports/findings.json`` (or another ledger file) as a dict.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ledger's file.
+
+    Returns
+    -------
+    dict
+        Name -> ``{"value", "tolerance", "note", "notebook"}`` as the file holds it; empty when the file does not
+        exist.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.findings import load_ledger
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     ledger = Path(tmp) / "findings.json"
+    ...     missing = load_ledger(ledger)
+    ...     _ = ledger.write_text('{"cascades.mine.posts": {"value": 120, "tolerance": 0}}', "utf-8")
+    ...     missing, load_ledger(ledger)
+    ({}, {'cascades.mine.posts': {'value': 120, 'tolerance': 0}})
+    """
     path = Path(path)
     return json.loads(path.read_text("utf-8")) if path.is_file() else {}
 
 
 def dump_ledger(findings: dict[str, dict]) -> str:
     """The ledger's text: sorted by name, stable, UTF-8. Inside a finding, keys keep the order they were
-    recorded in (a table's columns read as the notebook made them, whether the ledger is fresh or read back)."""
+    recorded in (a table's columns read as the notebook made them, whether the ledger is fresh or read back).
+
+    Parameters
+    ----------
+    findings : dict
+        Name -> entry, as ``read_recorded`` or ``load_ledger`` gives them.
+
+    Returns
+    -------
+    str
+        Indented JSON (2 spaces, non-ASCII kept), ending with a newline.
+
+    Raises
+    ------
+    ValueError
+        A value is NaN or infinite (``allow_nan=False``); ``record_finding`` never stores one.
+
+    Examples
+    --------
+    >>> from wechat_study.findings import dump_ledger
+    >>> print(dump_ledger({"b.mine.x": {"value": 2, "tolerance": 0}, "a.mine.y": {"value": 0.5, "tolerance": 0.01}}))
+    {
+      "a.mine.y": {
+        "value": 0.5,
+        "tolerance": 0.01
+      },
+      "b.mine.x": {
+        "value": 2,
+        "tolerance": 0
+      }
+    }
+    <BLANKLINE>
+    """
     return json.dumps(dict(sorted(findings.items())), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def write_ledger(path: Path, findings: dict[str, dict]) -> None:
+    """Write ``dump_ledger(findings)`` to ``path`` atomically (``atomic.write_text``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ledger's file, written or replaced.
+    findings : dict
+        Name -> entry.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.findings import load_ledger, write_ledger
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     ledger = Path(tmp) / "findings.json"
+    ...     write_ledger(ledger, {"cascades.mine.posts": {"value": 120, "tolerance": 0}})
+    ...     load_ledger(ledger)
+    {'cascades.mine.posts': {'value': 120, 'tolerance': 0}}
+    """
     write_text(path, dump_ledger(findings))
 
 
 def matches(old, new, tolerance: float) -> bool:
-    """True when ``new`` equals ``old``: exactly, or within ``tolerance`` for floats."""
+    """True when ``new`` equals ``old``: exactly, or within ``tolerance`` for floats.
+
+    A float against None or a string never matches; lists match element by element (same length), dicts key by
+    key (same keys), each within the same ``tolerance``.
+
+    Parameters
+    ----------
+    old, new : object
+        Two finding values (plain JSON types: numbers, strings, None, lists, dicts).
+    tolerance : float
+        The largest absolute difference allowed between two numbers when either is a float.
+
+    Returns
+    -------
+    bool
+        Whether the values match.
+
+    Examples
+    --------
+    >>> from wechat_study.findings import matches
+    >>> matches(0.291, 0.2915, tolerance=0.001), matches(0.291, 0.30, tolerance=0.001)
+    (True, False)
+    >>> matches([{"share": 0.5}], [{"share": 0.5000001}], 1e-6), matches(3, 4, 10)
+    (True, False)
+    """
     if isinstance(old, float) or isinstance(new, float):
         if old is None or new is None or isinstance(old, str) or isinstance(new, str):
             return False
@@ -184,6 +311,32 @@ def compare(committed: dict[str, dict], fresh: dict[str, dict]) -> pd.DataFrame:
     ``new`` (recorded now, not committed), ``not reached`` (a committed value is now null) or
     ``reached`` (a committed null now has a value). Null against null is no drift. An empty
     table means no drift.
+
+    Parameters
+    ----------
+    committed : dict
+        The committed ledger (``load_ledger``): name -> entry with ``value`` and ``tolerance``.
+    fresh : dict
+        The findings recorded now, in the same form.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per name that drifted, sorted by name; ``tolerance`` is the committed entry's (the fresh one's
+        for ``new``).
+
+    Examples
+    --------
+    >>> from wechat_study.findings import compare
+    >>> committed = {"a.mine.share": {"value": 0.29, "tolerance": 0.001}, "a.mine.n": {"value": 10, "tolerance": 0}}
+    >>> fresh = {"a.mine.share": {"value": 0.31, "tolerance": 0.001}, "a.mine.new": {"value": 1, "tolerance": 0}}
+    >>> compare(committed, fresh)
+               name   status  committed  fresh  tolerance
+    0      a.mine.n  missing      10.00    NaN      0.000
+    1    a.mine.new      new        NaN   1.00      0.000
+    2  a.mine.share  changed       0.29   0.31      0.001
+    >>> compare(committed, committed).empty
+    True
     """
     rows = []
     for name in sorted(set(committed) | set(fresh)):
@@ -202,7 +355,30 @@ def compare(committed: dict[str, dict], fresh: dict[str, dict]) -> pd.DataFrame:
 
 def shown(entry: dict, digits: int = 4) -> str:
     """A ledger entry's value for readers: ``"not reached"`` for null (with the reason, if any, in
-    parentheses), counts with thousands separators, floats to ``digits`` significant digits."""
+    parentheses), counts with thousands separators, floats to ``digits`` significant digits.
+
+    Booleans read ``true`` / ``false``, strings as they are, and a table ``table of N rows``.
+
+    Parameters
+    ----------
+    entry : dict
+        A ledger entry (``value``, and ``reason`` for a value not reached).
+    digits : int
+        Significant digits of a float.
+
+    Returns
+    -------
+    str
+        The value in words.
+
+    Examples
+    --------
+    >>> from wechat_study.findings import shown
+    >>> shown({"value": 1277843}), shown({"value": 0.291666}), shown({"value": [{"a": 1}, {"a": 2}]})
+    ('1,277,843', '0.2917', 'table of 2 rows')
+    >>> shown({"value": None, "reason": "no cascade reaches 1,000 reposts"})
+    'not reached (no cascade reaches 1,000 reposts)'
+    """
     value = entry.get("value")
     if value is None:
         return f"not reached ({entry['reason']})" if entry.get("reason") else "not reached"
@@ -218,7 +394,27 @@ def shown(entry: dict, digits: int = 4) -> str:
 
 
 def slug(text: str) -> str:
-    """A finding-name part from free text: lowercase words joined by underscores."""
+    """A finding-name part from free text: lowercase words joined by underscores.
+
+    Every run of characters other than ``a-z`` and ``0-9`` (after lowercasing) becomes one underscore, and
+    underscores at either end are dropped.
+
+    Parameters
+    ----------
+    text : str
+        Any text (converted with ``str``).
+
+    Returns
+    -------
+    str
+        The slug; ``"x"`` when nothing is left.
+
+    Examples
+    --------
+    >>> from wechat_study.findings import slug
+    >>> slug("Non-rumour"), slug("Deleted by the author!"), slug("—")
+    ('non_rumour', 'deleted_by_the_author', 'x')
+    """
     s = re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
     return s or "x"
 
@@ -228,6 +424,44 @@ def record_rows(prefix: str, table: pd.DataFrame, key: str, columns, tolerance: 
     """Record ``prefix.<row key>.<column>`` for each row and column of ``table`` (floats within ``tolerance``).
 
     An empty cell (NaN) is recorded as not reached, with ``reason``.
+
+    Parameters
+    ----------
+    prefix : str
+        The dotted start of every name (``thresholds.mine``).
+    table : pandas.DataFrame
+        The table to record.
+    key : str
+        The column whose value, slugged (``slug``), names each row.
+    columns : iterable of str
+        The columns to record, each slugged into the name.
+    tolerance : float
+        The absolute tolerance of float cells; integer and string cells are exact.
+    notes : dict, optional
+        Column -> note for its findings.
+    reason : str
+        Why an empty cell has no value.
+
+    Raises
+    ------
+    ValueError
+        A name ``record_finding`` refuses (e.g. a ``prefix`` that is not dotted lowercase words).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> from unittest import mock
+    >>> from wechat_study.findings import read_recorded, record_rows
+    >>> table = pd.DataFrame({"label": ["rumour", "non-rumour"], "cascades": [12, 30], "share": [0.25, float("nan")]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = os.path.join(tmp, "findings.jsonl")
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": sink}):
+    ...         record_rows("thresholds.mine", table, "label", ["cascades", "share"])
+    ...     found = read_recorded(sink)
+    >>> {name: entry["value"] for name, entry in found.items()}
+    {'thresholds.mine.rumour.cascades': 12, 'thresholds.mine.rumour.share': 0.25,
+     'thresholds.mine.non_rumour.cascades': 30, 'thresholds.mine.non_rumour.share': None}
     """
     for _, row in table.iterrows():
         for col in columns:

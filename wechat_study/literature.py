@@ -132,7 +132,43 @@ class Comparison:
     ``our_finding`` is a ledger name; ``headline`` says in words, without its numbers, what that finding
     shows (tables take the numbers from the ledger); ``published`` is the
     figure in words as the source gives it; ``relation`` is one of ``RELATIONS``; ``checked`` says where the
-    figure was read; ``not_checked`` names what could not be read (empty when everything was)."""
+    figure was read; ``not_checked`` names what could not be read (empty when everything was).
+
+    Parameters
+    ----------
+    topic : str
+        One of ``TOPICS``.
+    headline : str
+        What our finding shows, in words, without its numbers.
+    our_finding : str
+        The finding's name in the ledger.
+    our_population : str
+        The population our finding describes.
+    published : str
+        The published figure in words, as the source gives it.
+    their_population : str
+        The population the published figure describes.
+    relation : str
+        One of ``RELATIONS``.
+    citation : str
+        The source in full.
+    checked : str
+        Where the figure was read.
+    not_checked : str
+        What could not be read (empty when everything was).
+
+    Raises
+    ------
+    ValueError
+        ``topic`` is not one of ``TOPICS``, or ``relation`` not one of ``RELATIONS``.
+
+    Examples
+    --------
+    >>> from wechat_study.literature import COMPARISONS
+    >>> c = COMPARISONS[0]
+    >>> c.topic, c.relation, c.our_finding
+    ('cascades', 'echoes', 'thresholds.ced.share_of_500th_reposts_at_depth_1')
+    """
 
     topic: str
     headline: str
@@ -445,7 +481,32 @@ def table(topic: str | None = None) -> pd.DataFrame:
     and one column per field of ``Comparison``, in the order of ``COMPARISONS``.
 
     See docs/methods.md §16 (docs/methods.md#16-the-findings-against-the-literature) for the table and for
-    why the populations differ where the findings disagree."""
+    why the populations differ where the findings disagree.
+
+    Parameters
+    ----------
+    topic : str, optional
+        One of ``TOPICS``; None for every comparison.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``topic, headline, our_finding, our_population, published, their_population, relation,
+        citation, checked, not_checked``.
+
+    Raises
+    ------
+    ValueError
+        ``topic`` is not None and not one of ``TOPICS``.
+
+    Examples
+    --------
+    >>> from wechat_study import literature
+    >>> literature.table("thresholds")[["our_finding", "relation"]]
+                                             our_finding               relation
+    0          thresholds.ced.share_reaching_500_reposts  differs in population
+    1  thresholds.ced.period.rumour.intake_rate_ratio...      differs in design
+    """
     if topic is not None and topic not in TOPICS:
         raise ValueError(f"topic {topic!r} is not one of {TOPICS}")
     rows = [asdict(c) for c in COMPARISONS if topic is None or c.topic == topic]
@@ -474,7 +535,29 @@ def _cell(text: str) -> str:
 def markdown(findings: dict[str, dict] | None = None) -> str:
     """The table of docs/methods.md §16, each headline with its value from ``findings`` (default: the committed
     ledger, ``reports/findings.json``), then where each row's figure was checked (and what was not), then the
-    sources in full."""
+    sources in full.
+
+    Parameters
+    ----------
+    findings : dict of str to dict, optional
+        Recorded findings by name, each with a ``value`` (and optionally ``NAME.ci_low`` / ``NAME.ci_high``
+        entries); a comparison whose finding is absent shows "not recorded". Default: the committed ledger.
+
+    Returns
+    -------
+    str
+        Markdown: the table (one row per entry of ``COMPARISONS``, numbered from 1), the numbered list of
+        where each figure was read, and the list of sources; it ends with a newline.
+
+    Examples
+    --------
+    >>> from wechat_study import literature
+    >>> text = literature.markdown({})
+    >>> text.splitlines()[0]
+    '| # | topic | our finding: headline (our population) | published figure (their population) | relation | source |'
+    >>> text.count("not recorded") == len(literature.COMPARISONS)
+    True
+    """
     if findings is None:
         from .findings import load_ledger
         from .reporting import LEDGER
@@ -506,7 +589,31 @@ def markdown(findings: dict[str, dict] | None = None) -> str:
 def for_report(topic: str, findings: dict[str, dict]) -> pd.DataFrame:
     """``table(topic)`` for a page: ``finding`` (our value as this run recorded it, from ``findings``, the
     run's recorded findings by name), ``our_population``, ``published``, ``their_population``, ``relation``
-    and ``source`` (the short citation). Comparisons whose finding this run did not record are left out."""
+    and ``source`` (the short citation). Comparisons whose finding this run did not record are left out.
+
+    Parameters
+    ----------
+    topic : str
+        One of ``TOPICS``.
+    findings : dict of str to dict
+        The run's recorded findings by name, each a dict with a ``value``; a float value is shown with its
+        interval when ``NAME.ci_low`` and ``NAME.ci_high`` are recorded too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``finding, our_population, published, their_population, relation, source``, in the order of
+        ``COMPARISONS``.
+
+    Examples
+    --------
+    >>> from wechat_study import literature
+    >>> name = "thresholds.ced.share_reaching_500_reposts"
+    >>> findings = {name: {"value": 0.0412}, f"{name}.ci_low": {"value": 0.035}, f"{name}.ci_high": {"value": 0.048}}
+    >>> row = literature.for_report("thresholds", findings).iloc[0]
+    >>> row["finding"], row["relation"], row["source"]
+    ('share reaching 500 reposts: 4.1% (3.5–4.8)', 'differs in population', 'Cheng et al. 2014')
+    """
     t = table(topic)
     t = t[t["our_finding"].isin(list(findings))]
     return pd.DataFrame(

@@ -67,6 +67,12 @@ def cascade_metrics(posts: pd.DataFrame, thresholds=(500,), depths=(), threads: 
         ``structural_virality`` (mean distance between pairs of nodes), ``lifetime_s``, ``n_orphans`` and the
         times asked for, in seconds after the source post (NaN when not reached).
 
+    Raises
+    ------
+    ValueError
+        When a repost threshold is below 1 or a depth below 0, or when some posts' parents never lead back to
+        their cascade's root (a cycle).
+
     Examples
     --------
     >>> import wechat_study as ws

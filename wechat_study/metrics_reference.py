@@ -54,6 +54,47 @@ def cascade_metrics_reference(
     ``depths`` are depths d for ``time_to_depth_<d>_s``. Rows come in the order the cascades
     first appear in ``posts``. Large tables are cut at cascade boundaries and computed in
     ``threads`` threads (default: one per core; numpy releases the GIL), in one process.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        A posts table: ``cascade_id``, ``post_id``, ``parent_id``, ``is_root``, ``created_at`` (UTC), and
+        optionally ``parent_node`` and ``is_orphan``.
+    thresholds : iterable of int
+        Repost counts N (at least 1) for the columns ``time_to_<N>_s``.
+    depths : iterable of int
+        Depths d for the columns ``time_to_depth_<d>_s``.
+    threads : int, optional
+        Threads for a table of ``THREADED_FROM`` rows or more (default: ``os.cpu_count()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cascade_id, size, reposts, depth, max_breadth, structural_virality, lifetime_s, n_orphans``, then
+        ``time_to_<N>_s`` for each N and ``time_to_depth_<d>_s`` for each d; times in seconds after the root,
+        NaN where unknown or not reached.
+
+    Raises
+    ------
+    ValueError
+        A threshold below 1, or (rows not in the canonical layout) a post whose parent is not in the table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import metrics_reference as mr
+    >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+    >>> posts = pd.DataFrame({
+    ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+    ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+    ...     "created_at": pd.to_datetime(times, utc=True)})
+    >>> m = mr.cascade_metrics_reference(posts, thresholds=(2,), depths=(2,))
+    >>> m[["cascade_id", "size", "depth", "max_breadth", "structural_virality"]].round(3)
+      cascade_id  size  depth  max_breadth  structural_virality
+    0         c0     4      2            2                1.667
+    1         c1     1      0            1                  NaN
+    >>> m[["lifetime_s", "time_to_2_s", "time_to_depth_2_s"]].values.tolist()
+    [[3600.0, 1800.0, 3600.0], [0.0, nan, nan]]
     """
     forest = Forest.from_posts(posts, structure=False)
     threads = threads or os.cpu_count() or 1
@@ -104,6 +145,38 @@ class Forest:
 
     ``parent``: global row index of each row's parent (-1 for roots). ``starts``: offsets of
     the cascades (length C + 1). ``times``: int64 ns since the epoch, ``NAT`` when unknown.
+
+    Parameters
+    ----------
+    parent : array-like of int
+        Each row's parent row (global index), -1 for a root.
+    starts : array-like of int
+        Offsets of the cascades' first rows, with the number of rows last (length C + 1).
+    times : array-like of int
+        Each row's time, ns since the epoch (UTC), ``NAT`` when unknown.
+    is_orphan : array-like of bool
+        Rows whose parent was missing from the data (attached to the root).
+    cascade_ids : numpy.ndarray
+        The C cascade ids, in forest order.
+    order : numpy.ndarray, optional
+        The source table's rows in forest order (None: in the order they were).
+    structure : bool
+        Compute depths and the per-cascade layout now (``build``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import metrics_reference as mr
+    >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+    >>> posts = pd.DataFrame({
+    ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+    ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+    ...     "created_at": pd.to_datetime(times, utc=True)})
+    >>> forest = mr.Forest.from_posts(posts)
+    >>> forest.parent.tolist(), forest.starts.tolist(), forest.cascade_ids.tolist()
+    ([-1, 0, 0, 1, -1], [0, 4, 5], ['c0', 'c1'])
+    >>> forest.depth.tolist(), forest.max_depth.tolist(), forest.subtree_sizes.tolist()
+    ([0, 1, 1, 2, 0], [2, 0], [4, 2, 1, 1, 1])
     """
 
     def __init__(self, parent, starts, times, is_orphan, cascade_ids, order=None, structure=True):
@@ -118,7 +191,29 @@ class Forest:
             self.build()
 
     def build(self) -> Forest:
-        """Compute depths and per-cascade layout (done once)."""
+        """Compute depths and per-cascade layout (done once).
+
+        Sets ``sizes_per_cascade``, ``cascade_of`` (each row's cascade number), ``depth`` (hops from the root),
+        ``max_depth`` and ``root_times``; a second call changes nothing.
+
+        Returns
+        -------
+        Forest
+            The forest itself.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts, structure=False)
+        >>> hasattr(forest, "depth"), forest.build() is forest, forest.sizes_per_cascade.tolist()
+        (False, True, [4, 1])
+        """
         if not hasattr(self, "depth"):
             self.sizes_per_cascade = np.diff(self.starts)
             self.cascade_of = np.repeat(np.arange(len(self.sizes_per_cascade)), self.sizes_per_cascade)
@@ -129,7 +224,31 @@ class Forest:
         return self
 
     def split(self, k: int) -> list[Forest]:
-        """Up to ``k`` forests of about equal rows, cut at cascade boundaries."""
+        """Up to ``k`` forests of about equal rows, cut at cascade boundaries.
+
+        Parameters
+        ----------
+        k : int
+            The most parts wanted.
+
+        Returns
+        -------
+        list of Forest
+            The parts, in order, each with its own row numbering (parents and starts from 0) and not yet built.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts)
+        >>> [part.cascade_ids.tolist() for part in forest.split(2)]
+        [['c0'], ['c1']]
+        """
         c = len(self.starts) - 1
         cuts = np.unique(np.searchsorted(self.starts, np.linspace(0, self.n, k + 1).astype(np.int64)[1:-1]))
         bounds = np.r_[0, cuts[(cuts > 0) & (cuts < c)], c]
@@ -151,7 +270,38 @@ class Forest:
 
     @classmethod
     def from_posts(cls, posts: pd.DataFrame, structure: bool = True) -> Forest:
-        """Use the table's ``parent_node`` pointers when its layout allows; else rebuild them from ids."""
+        """Use the table's ``parent_node`` pointers when its layout allows; else rebuild them from ids.
+
+        Parameters
+        ----------
+        posts : pandas.DataFrame
+            A posts table, as for ``cascade_metrics_reference``.
+        structure : bool
+            Compute depths and the per-cascade layout now (``build``).
+
+        Returns
+        -------
+        Forest
+            The forest; its ``order`` is None when the table's own row order was used.
+
+        Raises
+        ------
+        ValueError
+            A post whose parent is not in the table (``pointers_by_id``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts)
+        >>> forest.n, forest.order.tolist()       # no parent_node column: regrouped by id
+        (5, [0, 1, 2, 3, 4])
+        """
         parent, starts, order = _pointers(posts)
         t = posts["created_at"].to_numpy("datetime64[ns]").view(np.int64)
         orphan = posts["is_orphan"].to_numpy(bool) if "is_orphan" in posts else np.zeros(len(posts), bool)
@@ -169,7 +319,31 @@ class Forest:
         return self._sizes
 
     def levels(self):
-        """(base, key): level (cascade c, depth d) is number base[c] + d; key is each row's level."""
+        """(base, key): level (cascade c, depth d) is number base[c] + d; key is each row's level.
+
+        Computed once and kept. ``base`` has C + 1 entries, its last the number of levels.
+
+        Returns
+        -------
+        base : numpy.ndarray
+            The number of each cascade's level 0, then the total.
+        key : numpy.ndarray
+            Each row's level number.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts)
+        >>> base, key = forest.levels()
+        >>> base.tolist(), key.tolist()
+        ([0, 3, 4], [0, 1, 1, 2, 3])
+        """
         if self._levels is None:
             base = np.zeros(len(self.max_depth) + 1, np.int64)
             np.cumsum(self.max_depth.astype(np.int64) + 1, out=base[1:])
@@ -178,11 +352,54 @@ class Forest:
         return self._levels
 
     def max_breadth(self) -> np.ndarray:
+        """The greatest number of nodes at any one depth of each cascade, the root's level included.
+
+        Returns
+        -------
+        numpy.ndarray
+            One count per cascade (1 for a lone root).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts)
+        >>> forest.max_breadth().tolist()
+        [2, 1]
+        """
         base, key = self.levels()
         counts = np.bincount(key, minlength=base[-1])
         return np.maximum.reduceat(counts, base[:-1]) if len(counts) else counts
 
     def structural_virality(self) -> np.ndarray:
+        """The mean distance over all pairs of distinct nodes of each cascade's undirected tree.
+
+        2·W/(n(n-1)), with the Wiener index W = Σ s_v(n - s_v) over non-root nodes v (s_v: nodes in v's subtree),
+        summed in float64 (docs/methods.md §2).
+
+        Returns
+        -------
+        numpy.ndarray
+            One float per cascade; NaN for a single-node cascade.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts)
+        >>> forest.structural_virality().round(3).tolist()
+        [1.667, nan]
+        """
         n_c = self.sizes_per_cascade.astype(np.float64)
         s = self.subtree_sizes.astype(np.float64)
         nonroot = self.parent >= 0
@@ -193,7 +410,38 @@ class Forest:
 
     # -- time ----------------------------------------------------------------------------
     def time_to_nth_repost(self, n_reposts: int) -> np.ndarray:
-        """Seconds from the root to the N-th repost in time order; NaN when there is none."""
+        """Seconds from the root to the N-th repost in time order; NaN when there is none.
+
+        Only reposts with a known time count; NaN also when the root's time is unknown.
+
+        Parameters
+        ----------
+        n_reposts : int
+            N, at least 1.
+
+        Returns
+        -------
+        numpy.ndarray
+            Seconds per cascade (negative when the N-th repost is timed before its source).
+
+        Raises
+        ------
+        ValueError
+            ``n_reposts`` below 1.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts)
+        >>> forest.time_to_nth_repost(1).tolist(), forest.time_to_nth_repost(3).tolist()
+        ([600.0, nan], [3600.0, nan])
+        """
         t = self.times
         known = (self.parent >= 0) & (t != NAT)
         n_known = np.bincount(self.cascade_of[known], minlength=len(self.starts) - 1)
@@ -211,7 +459,33 @@ class Forest:
         return _seconds(nth, self.root_times)
 
     def time_to_depth(self, d: int) -> np.ndarray:
-        """Seconds from the root to the earliest arrival at depth ``d``; NaN when never reached."""
+        """Seconds from the root to the earliest arrival at depth ``d``; NaN when never reached.
+
+        NaN also when no node at depth ``d`` has a known time, or the root's time is unknown.
+
+        Parameters
+        ----------
+        d : int
+            The depth, in hops from the root.
+
+        Returns
+        -------
+        numpy.ndarray
+            Seconds per cascade.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from wechat_study import metrics_reference as mr
+        >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+        >>> posts = pd.DataFrame({
+        ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+        ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+        ...     "created_at": pd.to_datetime(times, utc=True)})
+        >>> forest = mr.Forest.from_posts(posts)
+        >>> forest.time_to_depth(1).tolist(), forest.time_to_depth(2).tolist()
+        ([600.0, nan], [3600.0, nan])
+        """
         base, key = self.levels()
         never = np.iinfo(np.int64).max
         first = np.full(base[-1], never, np.int64)
@@ -230,7 +504,25 @@ def _sorted_within(t: np.ndarray, group: np.ndarray) -> bool:
 
 
 def node_depths(parent: np.ndarray) -> np.ndarray:
-    """Hops from each node to its root (pointer jumping: O(n log depth) work, vectorised)."""
+    """Hops from each node to its root (pointer jumping: O(n log depth) work, vectorised).
+
+    Parameters
+    ----------
+    parent : numpy.ndarray
+        Each node's parent index, negative for a root; the pointers must not form a cycle.
+
+    Returns
+    -------
+    numpy.ndarray
+        int32 depths, 0 for a root.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.metrics_reference import node_depths
+    >>> node_depths(np.array([-1, 0, 0, 1, -1])).tolist()
+    [0, 1, 1, 2, 0]
+    """
     n = len(parent)
     is_root = parent < 0
     depth = (~is_root).astype(np.int32)
@@ -252,6 +544,26 @@ def subtree_sizes(parent: np.ndarray, depth: np.ndarray) -> np.ndarray:
     bottom-up, one vectorised pass per distinct depth of a branching node, and a chain node's
     size follows from the branching node or leaf below it. A path of any length therefore
     costs no more passes than a star.
+
+    Parameters
+    ----------
+    parent : numpy.ndarray
+        Each node's parent index, negative for a root.
+    depth : numpy.ndarray
+        Each node's depth (``node_depths``).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 subtree sizes (1 for a leaf; a root's is its cascade's size).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.metrics_reference import node_depths, subtree_sizes
+    >>> parent = np.array([-1, 0, 0, 1, -1])
+    >>> subtree_sizes(parent, node_depths(parent)).tolist()
+    [4, 2, 1, 1, 1]
     """
     n = len(parent)
     child = np.flatnonzero(parent >= 0)
@@ -316,7 +628,40 @@ def _pointers(posts: pd.DataFrame):
 
 def pointers_by_id(posts: pd.DataFrame):
     """(parent, starts, order) for any row order: rows grouped by cascade (first appearance), root first,
-    the rest in the order given; parents found by ``post_id``."""
+    the rest in the order given; parents found by ``post_id``.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        ``cascade_id``, ``post_id``, ``parent_id`` (null for a root) and ``is_root``; ``post_id`` values unique.
+
+    Returns
+    -------
+    parent : numpy.ndarray
+        Each row's parent row in the new order, -1 for a root.
+    starts : numpy.ndarray
+        The cascades' offsets, with the number of rows last.
+    order : numpy.ndarray
+        The rows of ``posts`` in the new order.
+
+    Raises
+    ------
+    ValueError
+        A post that is not a root names a parent that is not in the table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import metrics_reference as mr
+    >>> times = ["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:30", "2014-01-01 01:00", "2014-01-02 00:00"]
+    >>> posts = pd.DataFrame({
+    ...     "cascade_id": ["c0"] * 4 + ["c1"], "post_id": ["p0", "p1", "p2", "p3", "q0"],
+    ...     "parent_id": [None, "p0", "p0", "p1", None], "is_root": [True, False, False, False, True],
+    ...     "created_at": pd.to_datetime(times, utc=True)})
+    >>> parent, starts, order = mr.pointers_by_id(posts.iloc[[4, 3, 0, 1, 2]])
+    >>> parent.tolist(), starts.tolist(), order.tolist()
+    ([-1, -1, 3, 1, 1], [0, 1, 5], [0, 2, 1, 3, 4])
+    """
     n = len(posts)
     is_root = posts["is_root"].to_numpy(bool)
     codes, _ = pd.factorize(posts["cascade_id"], sort=False)

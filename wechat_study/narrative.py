@@ -47,7 +47,37 @@ ANCHORS: dict[str, str] = {}
 
 
 def register_anchor(anchor: str, kind: str) -> str:
-    """Record a chart's or table's anchor and give it its label ("Figure N" / "Table N")."""
+    """Record a chart's or table's anchor and give it its label ("Figure N" / "Table N").
+
+    Labels are numbered per kind in the order anchors are first registered in this kernel (``ANCHORS``); an
+    anchor registered again keeps its label.
+
+    Parameters
+    ----------
+    anchor : str
+        Lowercase letters and digits in words joined by hyphens (``crossing-shares``).
+    kind : str
+        ``"Figure"`` or ``"Table"``.
+
+    Returns
+    -------
+    str
+        The label, e.g. ``"Figure 2"``.
+
+    Raises
+    ------
+    ValueError
+        ``anchor`` is not lowercase words joined by hyphens.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> from wechat_study import narrative as nv
+    >>> with mock.patch.dict(nv.ANCHORS, clear=True):
+    ...     [nv.register_anchor(a, k) for a, k in [("crossing", "Figure"), ("crossing-table", "Table"),
+    ...                                            ("timing", "Figure"), ("crossing", "Figure")]]
+    ['Figure 1', 'Table 1', 'Figure 2', 'Figure 1']
+    """
     if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", anchor):
         raise ValueError(f"anchor {anchor!r}: use lowercase words joined by hyphens, e.g. 'crossing-shares'")
     if anchor not in ANCHORS:
@@ -57,7 +87,25 @@ def register_anchor(anchor: str, kind: str) -> str:
 
 
 def slug(text: str) -> str:
-    """An anchor from free text: lowercase words joined by hyphens."""
+    """An anchor from free text: lowercase words joined by hyphens.
+
+    Parameters
+    ----------
+    text : str
+        Any text (converted with ``str``).
+
+    Returns
+    -------
+    str
+        Runs of characters other than ``a-z`` and ``0-9`` (after lowercasing) become one hyphen, with none at
+        either end, cut to 60 characters; ``"x"`` when nothing is left.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.slug("Time to 1,000 reposts!"), nv.slug("***")
+    ('time-to-1-000-reposts', 'x')
+    """
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:60] or "x"
 
 
@@ -88,21 +136,85 @@ def _interval(lo, hi, fmt) -> str:
 
 
 def share(x, lo=None, hi=None) -> str:
-    """A fraction as a percentage with one decimal, and its interval: ``29.2% (27.7–30.8)``."""
+    """A fraction as a percentage with one decimal, and its interval: ``29.2% (27.7–30.8)``.
+
+    Below 1% the percentage has two significant digits (``0.42%``, ``0.0040%``); a bound within float noise of 0
+    reads ``0.0``.
+
+    Parameters
+    ----------
+    x : float
+        A share, 0–1.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.share(0.292, 0.277, 0.308), nv.share(0.0042), nv.share(float("nan"))
+    ('29.2% (27.7–30.8)', '0.42%', 'not reached')
+    """
     if _missing(x):
         return NOT_REACHED
     return f"{_pct(x)}%" + _interval(lo, hi, _pct)
 
 
 def points(x, lo=None, hi=None) -> str:
-    """A difference of two fractions in percentage points, signed: ``+6.5 percentage points (4.1 to 8.9)``."""
+    """A difference of two fractions in percentage points, signed: ``+6.5 percentage points (+4.1–+8.9)``.
+
+    The bounds are signed too and joined with an en dash, or with "to" when either is negative.
+
+    Parameters
+    ----------
+    x : float
+        A difference of two shares (each 0–1), so -1 to 1.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.points(0.065, 0.041, 0.089), nv.points(-0.012, -0.03, 0.006)
+    ('+6.5 percentage points (+4.1–+8.9)', '-1.2 percentage points (-3.0 to +0.6)')
+    """
     if _missing(x):
         return NOT_REACHED
     return f"{100 * x:+.1f} percentage points" + _interval(lo, hi, lambda v: f"{100 * v:+.1f}")
 
 
 def difference(x, lo=None, hi=None) -> str:
-    """A signed difference of two scores (e.g. an AUC gain), three decimals: ``+0.005 (-0.002 to +0.011)``."""
+    """A signed difference of two scores (e.g. an AUC gain), three decimals: ``+0.005 (-0.002 to +0.011)``.
+
+    A value that rounds to zero reads ``+0.000``, never ``-0.000``.
+
+    Parameters
+    ----------
+    x : float
+        The difference.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.difference(0.005, -0.002, 0.011), nv.difference(-0.0001)
+    ('+0.005 (-0.002 to +0.011)', '+0.000')
+    """
     if _missing(x):
         return NOT_REACHED
 
@@ -113,14 +225,54 @@ def difference(x, lo=None, hi=None) -> str:
 
 
 def count(n, lo=None, hi=None) -> str:
-    """A whole number with thousands separators: ``1,277,843``."""
+    """A whole number with thousands separators: ``1,277,843``.
+
+    Parameters
+    ----------
+    n : int or float
+        The count; a float is rounded to the nearest whole number.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.count(1277843), nv.count(12.6, 10, 15.2)
+    ('1,277,843', '13 (10–15)')
+    """
     if _missing(n):
         return NOT_REACHED
     return f"{round(n):,}" + _interval(lo, hi, lambda v: f"{round(v):,}")
 
 
 def number(x, lo=None, hi=None, digits: int = 3) -> str:
-    """A plain number to ``digits`` significant figures, thousands separated: ``3.31``, ``1,288``."""
+    """A plain number to ``digits`` significant figures, thousands separated: ``3.31``, ``1,288``.
+
+    Trailing zeros after the decimal point are dropped (``2.5``, not ``2.50``).
+
+    Parameters
+    ----------
+    x : float
+        The number.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.number(3.3137), nv.number(1288.4), nv.number(2.5, 1.91, 3.2), nv.number(0.0012345, digits=2)
+    ('3.31', '1,288', '2.5 (1.91–3.2)', '0.0012')
+    """
     if _missing(x):
         return NOT_REACHED
     return _sig(x, digits) + _interval(lo, hi, lambda v: _sig(v, digits))
@@ -135,7 +287,29 @@ def _sig(x: float, digits: int, strip: bool = True) -> str:
 
 
 def hours(h, lo=None, hi=None) -> str:
-    """A duration given in hours, in the unit a reader expects: ``45 minutes``, ``3.2 hours``, ``4.1 days``."""
+    """A duration given in hours, in the unit a reader expects: ``45 minutes``, ``3.2 hours``, ``4.1 days``.
+
+    Under 1 hour it reads in minutes, under 48 hours in hours, else in days; two significant digits below 10 of
+    the unit, whole numbers above. The interval is shown in the value's unit, without the unit's name.
+
+    Parameters
+    ----------
+    h : float
+        The duration, hours.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.hours(0.75), nv.hours(1.0), nv.hours(3.2, 2.1, 5.0), nv.hours(98.4)
+    ('45 minutes', '1 hour', '3.2 hours (2.1–5)', '4.1 days')
+    """
     if _missing(h):
         return NOT_REACHED
     if abs(h) < 1:
@@ -151,7 +325,28 @@ def hours(h, lo=None, hi=None) -> str:
 
 
 def days(d, lo=None, hi=None) -> str:
-    """A duration given in days: ``2 days``, ``1.5 days``."""
+    """A duration given in days: ``2 days``, ``1.5 days``.
+
+    Two significant digits below 10 days, whole days above.
+
+    Parameters
+    ----------
+    d : float
+        The duration, days.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.days(2), nv.days(1.5), nv.days(1), nv.days(12.3)
+    ('2 days', '1.5 days', '1 day', '12 days')
+    """
     if _missing(d):
         return NOT_REACHED
     def f(v):
@@ -162,7 +357,29 @@ def days(d, lo=None, hi=None) -> str:
 
 
 def p_value(p, lo=None, hi=None) -> str:
-    """A p-value: ``p = 0.032``, ``p = 0.41``; below 0.001 it reads ``p < 0.001``."""
+    """A p-value: ``p = 0.032``, ``p = 0.41``; below 0.001 it reads ``p < 0.001``.
+
+    Two significant digits, trailing zeros kept (``p = 0.10``). ``lo`` and ``hi`` are accepted, as by every format,
+    and ignored.
+
+    Parameters
+    ----------
+    p : float
+        The p-value, 0–1.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.p_value(0.032), nv.p_value(0.1), nv.p_value(0.0004)
+    ('p = 0.032', 'p = 0.10', 'p < 0.001')
+    """
     if _missing(p):
         return NOT_REACHED
     if p < 0.001:
@@ -171,18 +388,76 @@ def p_value(p, lo=None, hi=None) -> str:
 
 
 def ratio(x, lo=None, hi=None) -> str:
-    """An odds ratio or other ratio, two decimals with its interval: ``2.31 (1.80–2.95)``."""
+    """An odds ratio or other ratio, two decimals with its interval: ``2.31 (1.80–2.95)``.
+
+    Parameters
+    ----------
+    x : float
+        The ratio.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.ratio(2.314, 1.8, 2.95), nv.ratio(float("nan"))
+    ('2.31 (1.80–2.95)', 'not reached')
+    """
     if _missing(x):
         return NOT_REACHED
     return f"{x:.2f}" + _interval(lo, hi, lambda v: f"{v:.2f}")
 
 
 def auc(x, lo=None, hi=None) -> str:
-    """An area under the ROC curve (0.5 is chance), two decimals: ``0.77 (0.74–0.80)``."""
+    """An area under the ROC curve (0.5 is chance), two decimals: ``0.77 (0.74–0.80)``.
+
+    Parameters
+    ----------
+    x : float
+        The AUC, 0–1.
+    lo, hi : float, optional
+        The interval's bounds, in the same unit; the interval is shown only when both are given and not NaN.
+
+    Returns
+    -------
+    str
+        The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.auc(0.7712, 0.74, 0.80)
+    '0.77 (0.74–0.80)'
+    """
     return ratio(x, lo, hi)
 
 
 def text(x, lo=None, hi=None) -> str:
+    """Any value as it is (``str``), for words such as a data set's name or a group.
+
+    Parameters
+    ----------
+    x : object
+        The value.
+    lo, hi : optional
+        Accepted, as by every format, and ignored.
+
+    Returns
+    -------
+    str
+        ``str(x)``; ``NOT_REACHED`` ("not reached") when ``x`` is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.text("the cascades of my data"), nv.text(None)
+    ('the cascades of my data', 'not reached')
+    """
     return NOT_REACHED if _missing(x) else str(x)
 
 
@@ -202,7 +477,26 @@ FORMATS = {
 
 
 def formatted_kind(value) -> str:
-    """The default format of a value: counts for integers, numbers for floats, text otherwise."""
+    """The default format of a value: counts for integers, numbers for floats, text otherwise.
+
+    Booleans are text (``True``), not counts.
+
+    Parameters
+    ----------
+    value : object
+        The value to format.
+
+    Returns
+    -------
+    str
+        A key of ``FORMATS``: ``"count"``, ``"number"`` or ``"text"``.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.formatted_kind(3), nv.formatted_kind(3.0), nv.formatted_kind(True), nv.formatted_kind("rumour")
+    ('count', 'number', 'text', 'text')
+    """
     if isinstance(value, bool):
         return "text"
     if isinstance(value, int):
@@ -211,7 +505,37 @@ def formatted_kind(value) -> str:
 
 
 def formatted(value, kind: str | None = None, lo=None, hi=None) -> str:
-    """``value`` in the format ``kind`` (default: counts for integers, numbers for floats, text otherwise)."""
+    """``value`` in the format ``kind`` (default: counts for integers, numbers for floats, text otherwise).
+
+    Parameters
+    ----------
+    value : object
+        The value.
+    kind : str, optional
+        A key of ``FORMATS`` (default: ``formatted_kind(value)``).
+    lo, hi : float, optional
+        The interval's bounds, for the formats that show one.
+
+    Returns
+    -------
+    str
+        The value for readers.
+
+    Raises
+    ------
+    ValueError
+        ``kind`` is not a key of ``FORMATS``.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.formatted(1500), nv.formatted(0.25, "share", 0.2, 0.3)
+    ('1,500', '25.0% (20.0–30.0)')
+    >>> nv.formatted(1, "percent")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown format 'percent'; use one of share, points, difference, count, number, hours, days, p, ...
+    """
     kind = kind or formatted_kind(value)
     if kind not in FORMATS:
         raise ValueError(f"unknown format {kind!r}; use one of {', '.join(FORMATS)}")
@@ -229,6 +553,23 @@ def recorded() -> dict[str, dict]:
     Under ``wechat-study reproduce`` they are read back from the run's findings file. In an interactive
     IPython session without one, this module points ``record_finding`` at a temporary file of its own
     (from its import on), so a box built later sees every finding; elsewhere, with no file, it is empty.
+
+    Returns
+    -------
+    dict
+        Name -> ``{"value", "tolerance", "note", "notebook"}`` (``findings.read_recorded``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import wechat_study as ws
+    >>> from wechat_study import narrative as nv
+    >>> with tempfile.TemporaryDirectory() as tmp, \\
+    ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
+    ...     _ = ws.record_finding("cascades.mine.posts", 120)
+    ...     nv.recorded()
+    {'cascades.mine.posts': {'value': 120, 'tolerance': 0, 'note': None, 'notebook': None}}
     """
     global _SESSION_SINK
     sink = os.environ.get(FINDINGS_ENV)
@@ -294,12 +635,65 @@ def _escape_text(s: str) -> str:
 
 
 def say(template: str, prefix: str = "", findings: dict[str, dict] | None = None, **values) -> str:
-    """The sentence as plain text (for captions, titles and headings)."""
+    """The sentence as plain text (for captions, titles and headings).
+
+    Fields are filled as in the module docstring, without HTML; ``{{`` and ``}}`` give literal braces.
+
+    Parameters
+    ----------
+    template : str
+        The sentence with ``{NAME:KIND}`` fields.
+    prefix : str
+        Put before a finding name that starts with ``.``.
+    findings : dict, optional
+        Name -> entry to read findings from (default: ``recorded()``).
+    **values
+        The values of the fields without a dot.
+
+    Returns
+    -------
+    str
+        The sentence.
+
+    Raises
+    ------
+    KeyError
+        A field names a finding that was not recorded, or a keyword that was not passed.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.say("Time to {t:count} reposts", t=1000)
+    'Time to 1,000 reposts'
+    >>> found = {"thresholds.mine.share_500": {"value": 0.292}, "thresholds.mine.share_500.ci_low": {"value": 0.277},
+    ...          "thresholds.mine.share_500.ci_high": {"value": 0.308}}
+    >>> nv.say("{.share_500:share} of cascades reach 500 reposts.", prefix="thresholds.mine", findings=found)
+    '29.2% (27.7–30.8) of cascades reach 500 reposts.'
+    """
     return _fill(template, values, findings if findings is not None else recorded(), prefix, escape=False)[0]
 
 
 class Heading:
-    """A heading whose text names parameters (``{threshold:count}``), displayed as HTML with an anchor."""
+    """A heading whose text names parameters (``{threshold:count}``), displayed as HTML with an anchor.
+
+    ``text`` is the filled template (``say``); the HTML heading's ``id`` is ``slug(text)``.
+
+    Parameters
+    ----------
+    template : str
+        The heading with ``{NAME:KIND}`` fields (as for ``say``).
+    level : int
+        The HTML heading level (2 for ``<h2>``) and the number of ``#`` in Markdown.
+    **values
+        The values of the fields without a dot.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> h = nv.Heading("Time to {t:count} reposts", level=3, t=500)
+    >>> h.text, h._repr_html_(), h._repr_markdown_()
+    ('Time to 500 reposts', '<h3 id="time-to-500-reposts">Time to 500 reposts</h3>', '### Time to 500 reposts')
+    """
 
     def __init__(self, template: str, level: int = 2, **values):
         self.text = say(template, **values)
@@ -313,12 +707,52 @@ class Heading:
 
 
 def heading(template: str, level: int = 2, **values) -> Heading:
-    """A section heading generated from parameters: ``nv.heading("Time to {t:count} reposts", t=threshold)``."""
+    """A section heading generated from parameters: ``nv.heading("Time to {t:count} reposts", t=threshold)``.
+
+    Parameters
+    ----------
+    template : str
+        The heading with ``{NAME:KIND}`` fields (as for ``say``).
+    level : int
+        The heading level.
+    **values
+        The values of the fields without a dot.
+
+    Returns
+    -------
+    Heading
+        Displayed as HTML in a notebook.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.heading("Time to {t:count} reposts", t=1000)._repr_html_()
+    '<h2 id="time-to-1-000-reposts">Time to 1,000 reposts</h2>'
+    """
     return Heading(template, level, **values)
 
 
 class Paragraph:
-    """A paragraph of prose with formatted fields (see the module docstring)."""
+    """A paragraph of prose with formatted fields (see the module docstring).
+
+    The fields are filled when it is made, from the findings recorded so far (``recorded()``); the text is escaped
+    for HTML and each finding is wrapped in a ``ws-value`` span.
+
+    Parameters
+    ----------
+    template : str
+        The paragraph with ``{NAME:KIND}`` fields.
+    prefix : str
+        Put before a finding name that starts with ``.``.
+    **values
+        The values of the fields without a dot.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.Paragraph("Cascades are followed until {end:text} & after.", end="the crawl")._repr_html_()
+    '<p class="ws-prose">Cascades are followed until the crawl &amp; after.</p>'
+    """
 
     def __init__(self, template: str, prefix: str = "", **values):
         self.html, _ = _fill(template, values, recorded(), prefix, escape=True)
@@ -328,19 +762,116 @@ class Paragraph:
 
 
 def paragraph(template: str, prefix: str = "", **values) -> Paragraph:
-    """A paragraph whose numbers come from findings and parameters, formatted for readers."""
+    """A paragraph whose numbers come from findings and parameters, formatted for readers.
+
+    Parameters
+    ----------
+    template : str
+        The paragraph with ``{NAME:KIND}`` fields.
+    prefix : str
+        Put before a finding name that starts with ``.``.
+    **values
+        The values of the fields without a dot.
+
+    Returns
+    -------
+    Paragraph
+        Displayed as HTML in a notebook.
+
+    Raises
+    ------
+    KeyError
+        A field names a finding that was not recorded, or a keyword that was not passed.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.paragraph("{n:count} cascades were followed for {h:hours}.", n=3387, h=0.5).html
+    '3,387 cascades were followed for 30 minutes.'
+    """
     return Paragraph(template, prefix, **values)
 
 
 class FindingsBox:
-    """The "What we found" box: three to six sentences, each with its numbers and a link to its evidence."""
+    """The "What we found" box: three to six sentences, each with its numbers and a link to its evidence.
+
+    ``sentences`` holds each sentence added (template, prefix, anchor, label and values); the box displays itself
+    as HTML (``box_html``) from the findings recorded when it is shown.
+
+    Parameters
+    ----------
+    prefix : str
+        Put before every finding name that starts with ``.`` (``thresholds.<dataset>``).
+    title : str
+        The box's heading.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import wechat_study as ws
+    >>> from wechat_study import narrative as nv
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS, clear=True), \\
+    ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
+    ...     _ = ws.record_finding("thresholds.mine.share_500", 0.292, tolerance=1e-9)
+    ...     _ = nv.register_anchor("crossing-shares", "Figure")
+    ...     box = nv.FindingsBox(prefix="thresholds.mine")
+    ...     _ = box.add("{.share_500:share} of cascades reach {t:count} reposts.", see="crossing-shares", t=500)
+    ...     html = box._repr_html_()
+    >>> len(box.sentences), box.sentences[0]["label"], "29.2%" in html
+    (1, 'Figure 1', True)
+    """
 
     def __init__(self, prefix: str = "", title: str = "What we found"):
         self.prefix, self.title = prefix, title
         self.sentences: list[dict] = []
 
     def add(self, template: str, see: str | None = None, **values) -> FindingsBox:
-        """Add a sentence; ``see`` is the anchor of the chart or table behind it (checked now)."""
+        """Add a sentence; ``see`` is the anchor of the chart or table behind it (checked now).
+
+        The template is also filled now from the findings recorded so far, so a wrong field fails here, not when
+        the box is shown.
+
+        Parameters
+        ----------
+        template : str
+            The sentence with ``{NAME:KIND}`` fields.
+        see : str, optional
+            The anchor of the chart or table behind it, already registered (``register_anchor``).
+        **values
+            The values of the fields without a dot.
+
+        Returns
+        -------
+        FindingsBox
+            The box itself, so calls can be chained.
+
+        Raises
+        ------
+        ValueError
+            ``see`` names an anchor that was not built yet.
+        KeyError
+            A field names a finding that was not recorded, or a keyword that was not passed.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from unittest import mock
+        >>> import wechat_study as ws
+        >>> from wechat_study import narrative as nv
+        >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS, clear=True), \\
+        ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
+        ...     _ = ws.record_finding("thresholds.mine.share_500", 0.292, tolerance=1e-9)
+        ...     _ = nv.register_anchor("crossing-shares", "Figure")
+        ...     box = nv.FindingsBox(prefix="thresholds.mine")
+        ...     box.add("{.share_500:share} of cascades reach {t:count} reposts.", see="crossing-shares", t=500) is box
+        ...     box.add("Later.", see="timing")
+        Traceback (most recent call last):
+        ...
+        ValueError: no chart or table has anchor 'timing' (built so far: crossing-shares); build it before the box
+        >>> box.sentences[0]["see"], box.sentences[0]["values"]
+        ('crossing-shares', {'t': 500})
+        """
         if see is not None and see not in ANCHORS:
             known = ", ".join(ANCHORS) or "none yet"
             raise ValueError(f"no chart or table has anchor {see!r} (built so far: {known}); build it before the box")
@@ -355,7 +886,40 @@ class FindingsBox:
 
 
 def render_sentences(sentences: list[dict], findings: dict[str, dict], link_prefix: str = "") -> list[str]:
-    """Each sentence as HTML ``<li>`` content, filled from ``findings`` (a kernel's record or the ledger)."""
+    """Each sentence as HTML ``<li>`` content, filled from ``findings`` (a kernel's record or the ledger).
+
+    A sentence with an anchor ends with a link ``<a class="ws-see" href="<link_prefix>#<anchor>">`` labelled with
+    its figure or table (or "evidence" when it has no label).
+
+    Parameters
+    ----------
+    sentences : list of dict
+        As ``FindingsBox.sentences`` holds them (``template``, and optionally ``values``, ``prefix``, ``see``,
+        ``label``).
+    findings : dict
+        Name -> entry with ``value``, to fill the finding fields from.
+    link_prefix : str
+        Put before ``#<anchor>`` in each link (the report's page, from the index).
+
+    Returns
+    -------
+    list of str
+        The HTML of each sentence, in order.
+
+    Raises
+    ------
+    KeyError
+        A sentence names a finding that is not in ``findings``.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> sentences = [{"template": "{.share_500:share} cross.", "prefix": "thresholds.mine", "see": "crossing",
+    ...               "label": "Figure 1"}]
+    >>> nv.render_sentences(sentences, {"thresholds.mine.share_500": {"value": 0.292}}, link_prefix="03.html")
+    ['<span class="ws-value" data-finding="thresholds.mine.share_500" data-kind="share">29.2%</span> cross.
+      <a class="ws-see" href="03.html#crossing">Figure 1</a>']
+    """
     out = []
     for s in sentences:
         body, _ = _fill(s["template"], s.get("values") or {}, findings, s.get("prefix", ""), escape=True)
@@ -367,7 +931,37 @@ def render_sentences(sentences: list[dict], findings: dict[str, dict], link_pref
 
 
 def box_html(sentences: list[dict], findings: dict[str, dict], title: str = "What we found") -> str:
-    """The box's HTML. It carries its sentences (templates, JSON) so the index can re-render them from the ledger."""
+    """The box's HTML. It carries its sentences (templates, JSON) so the index can re-render them from the ledger.
+
+    Parameters
+    ----------
+    sentences : list of dict
+        As ``FindingsBox.sentences`` holds them.
+    findings : dict
+        Name -> entry with ``value``, to fill the finding fields from.
+    title : str
+        The box's heading.
+
+    Returns
+    -------
+    str
+        A ``<section class="ws-findings" id="what-we-found">`` whose ``data-ws-findings`` attribute holds the
+        sentences as JSON, with an ``<h2>`` title and one ``<li>`` per sentence (``render_sentences``).
+
+    Raises
+    ------
+    KeyError
+        A sentence names a finding that is not in ``findings``.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> html = nv.box_html([{"template": "{n:count} cascades.", "values": {"n": 3387}}], {})
+    >>> print(html)
+    <section class="ws-findings" id="what-we-found" data-ws-findings="[{&quot;template&quot;:...}]">...</section>
+    >>> html[html.index("<h2>"):]
+    '<h2>What we found</h2><ul><li>3,387 cascades.</li></ul></section>'
+    """
     items = "".join(f"<li>{s}</li>" for s in render_sentences(sentences, findings))
     spec = json.dumps(sentences, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=_plain)
     return (
@@ -385,7 +979,25 @@ def _plain(v):
 
 
 def sentences_in(page_html: str) -> list[dict]:
-    """The sentence templates stored in a page's findings box ([] when it has none)."""
+    """The sentence templates stored in a page's findings box ([] when it has none).
+
+    Parameters
+    ----------
+    page_html : str
+        A report page's HTML.
+
+    Returns
+    -------
+    list of dict
+        The sentences of the first ``data-ws-findings`` attribute, as ``box_html`` stored them.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> page = "<main>" + nv.box_html([{"template": "{n:count} cascades.", "values": {"n": 3387}}], {}) + "</main>"
+    >>> nv.sentences_in(page), nv.sentences_in("<p>no box</p>")
+    ([{'template': '{n:count} cascades.', 'values': {'n': 3387}}], [])
+    """
     m = re.search(r"""data-ws-findings=(?:"([^"]*)"|'([^']*)')""", page_html)
     if not m:
         return []

@@ -33,23 +33,95 @@ INVESTIGATIONS = paths.CHECKOUT / "investigations"
 
 
 class NotebookError(WechatStudyError, ValueError):
-    """An unknown notebook, or a parameter it does not have or cannot take."""
+    """An unknown notebook, or a parameter it does not have or cannot take.
+
+    It is also a ``ValueError``.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> issubclass(notebooks.NotebookError, ValueError)
+    True
+    >>> try:
+    ...     notebooks.resolve("07")
+    ... except notebooks.NotebookError as e:
+    ...     print(e)
+    no notebook '07'; the notebooks are 01-data-audit, ... (a number such as 03 or a name such as legal-thresholds
+    also works)
+    """
 
 
 def parameters() -> dict[str, dict]:
-    """``investigations/params.yaml``: notebook stem -> the parameters ``reproduce`` runs it with."""
+    """``investigations/params.yaml``: notebook stem -> the parameters ``reproduce`` runs it with.
+
+    Returns
+    -------
+    dict
+        Notebook stem -> {parameter: value}, in the file's order (empty when the file is empty). Only the
+        parameters the file sets are there; ``defaults`` adds the notebook's own.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> notebooks.parameters()["03-legal-thresholds"]["threshold_reposts"]
+    500
+    """
     import yaml
 
     return yaml.safe_load((INVESTIGATIONS / "params.yaml").read_text("utf-8")) or {}
 
 
 def stems() -> list[str]:
-    """Notebook stems in run order: the keys of ``investigations/params.yaml``."""
+    """Notebook stems in run order: the keys of ``investigations/params.yaml``.
+
+    Returns
+    -------
+    list of str
+        The stems (file names without ``.ipynb``).
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> notebooks.stems()[:3]
+    ['01-data-audit', '02-repost-cascades', '03-legal-thresholds']
+    """
     return list(parameters())
 
 
 def resolve(name: str, known: list[str] | None = None) -> str:
-    """The stem a short name means; a ``NotebookError`` listing the notebooks when none or several fit."""
+    """The stem a short name means; a ``NotebookError`` listing the notebooks when none or several fit.
+
+    The name is compared in lower case without an ``investigations/`` prefix or ``.ipynb`` suffix: a whole
+    stem first; then a number with an optional part of the topic (``03``, ``3``, ``03-thresholds``); else a
+    whole topic, then a part of one (``thresholds``).
+
+    Parameters
+    ----------
+    name : str
+        A short name, e.g. ``03``, ``legal-thresholds`` or ``03-legal-thresholds.ipynb``.
+    known : list of str, optional
+        The stems to choose from (default ``stems()``).
+
+    Returns
+    -------
+    str
+        The one stem that fits.
+
+    Raises
+    ------
+    NotebookError
+        No stem fits, or several do; the message lists the notebooks.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> notebooks.resolve("3"), notebooks.resolve("Thresholds"), notebooks.resolve("legal-thresholds.ipynb")
+    ('03-legal-thresholds', '03-legal-thresholds', '03-legal-thresholds')
+    >>> notebooks.resolve("e")
+    Traceback (most recent call last):
+    ...
+    wechat_study.notebooks.NotebookError: 'e' fits several notebooks (02-repost-cascades, ...
+    """
     known = stems() if known is None else known
     text = str(name).strip().lower().removeprefix("investigations/").removesuffix(".ipynb")
     hits = [s for s in known if s.lower() == text]
@@ -99,7 +171,33 @@ def _constant(node: ast.AST):
 
 
 def cell_parameters(stem: str) -> dict:
-    """The assignments of the notebook's cell tagged ``parameters``, in order (name -> value)."""
+    """The assignments of the notebook's cell tagged ``parameters``, in order (name -> value).
+
+    Values are read without running the cell: literals, lists, dicts and arithmetic on numbers (``5 / 60``);
+    any other value is None (a parameter that takes any value).
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem (``investigations/<stem>.ipynb``).
+
+    Returns
+    -------
+    dict
+        Parameter name -> value, in the cell's order.
+
+    Raises
+    ------
+    NotebookError
+        The notebook does not have exactly one cell tagged ``parameters``.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> cell = notebooks.cell_parameters("05-early-warning")
+    >>> cell["threshold_reposts"], cell["observation_minutes"]
+    (500, [10, 30, 60, 180])
+    """
     path = INVESTIGATIONS / f"{stem}.ipynb"
     nb = json.loads(Path(path).read_text("utf-8"))
     cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
@@ -117,7 +215,25 @@ def cell_parameters(stem: str) -> dict:
 
 
 def defaults(stem: str) -> dict:
-    """The parameters a run uses by default: the notebook's cell, overridden by ``params.yaml``."""
+    """The parameters a run uses by default: the notebook's cell, overridden by ``params.yaml``.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+
+    Returns
+    -------
+    dict
+        Parameter name -> value: the cell's order, then any name only ``params.yaml`` gives.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> params = notebooks.defaults("03-legal-thresholds")
+    >>> params["dataset"], params["compare"], params["interpretation_date"]
+    ('ced', ['wbmsf', 'twitter15'], '2013-09-10')
+    """
     return {**cell_parameters(stem), **(parameters().get(stem) or {})}
 
 
@@ -125,6 +241,23 @@ def parse_value(text: str):
     """A command-line value as YAML: ``1000`` -> 1000, ``0.5`` -> 0.5, ``[10, 60]`` -> [10, 60], ``ced`` -> "ced".
 
     Numbers may carry thousands separators (``100,000``, ``100_000``) and exponents (``1e5``).
+
+    Parameters
+    ----------
+    text : str
+        The value as written.
+
+    Returns
+    -------
+    object
+        An int, float, bool, None, str, list or dict; YAML dates become ISO text. Text that is not YAML, holds
+        an alias, or a type no parameter holds is returned as it is.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> [notebooks.parse_value(t) for t in ["1000", "0.5", "[10, 60]", "ced", "100,000", "1e5", "2014-01-01"]]
+    [1000, 0.5, [10, 60], 'ced', 100000, 100000.0, '2014-01-01']
     """
     import yaml
 
@@ -233,13 +366,43 @@ def _dataset_choices(default) -> set[str] | None:
 
 
 def describe(stem: str) -> str:
-    """``name=default`` for each parameter, comma-separated (for error messages)."""
+    """``name=default`` for each parameter, comma-separated (for error messages).
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+
+    Returns
+    -------
+    str
+        Each parameter of ``defaults(stem)`` with its value as JSON.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> notebooks.describe("03-legal-thresholds")
+    'dataset="ced", compare=["wbmsf", "twitter15"], threshold_reposts=500, ...'
+    """
     return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in defaults(stem).items())
 
 
 def ranges() -> dict[str, dict]:
     """``investigations/ranges.yaml``: notebook stem -> parameter (dotted into mappings) -> allowed values,
-    and ``rules`` relating parameters (the file's header says how they are written)."""
+    and ``rules`` relating parameters (the file's header says how they are written).
+
+    Returns
+    -------
+    dict
+        Notebook stem -> {parameter or ``rules`` or ``needs``: the range, list of rules or list of needs}.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> declared = notebooks.ranges()["03-legal-thresholds"]
+    >>> declared["threshold_reposts"], declared["interpretation_date"], declared["rules"]
+    ('[1, inf)', 'date', ['early_reposts <= threshold_reposts', 'sweep_thresholds ascending'])
+    """
     import yaml
 
     return yaml.safe_load((INVESTIGATIONS / "ranges.yaml").read_text("utf-8")) or {}
@@ -257,7 +420,29 @@ def _bounds(spec: str) -> tuple[float, float, bool, bool]:
 
 
 def range_words(spec: str) -> str:
-    """An interval in words: ``[1, inf)`` -> "at least 1", ``(0, 1)`` -> "between 0 and 1, both excluded"."""
+    """An interval in words: ``[1, inf)`` -> "at least 1", ``(0, 1)`` -> "between 0 and 1, both excluded".
+
+    Parameters
+    ----------
+    spec : str
+        An interval: ``[`` or ``(``, the low end, a comma, the high end (``inf`` for none), ``]`` or ``)``.
+
+    Returns
+    -------
+    str
+        The interval in words, whole numbers with thousands separators.
+
+    Raises
+    ------
+    NotebookError
+        ``spec`` is not an interval.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> [notebooks.range_words(r) for r in ["[1, inf)", "(0, 1)", "(0, 1]", "[100, 1000000]"]]
+    ['at least 1', 'between 0 and 1, both excluded', 'more than 0 and at most 1', 'from 100 to 1,000,000']
+    """
     lo, hi, lo_in, hi_in = _bounds(spec)
     a, b = (f"{int(x):,}" if x.is_integer() else f"{x:,g}" for x in (lo, hi))
     if hi == float("inf"):
@@ -320,7 +505,34 @@ def _check_rule(stem: str, rule: str, params: dict) -> None:
 
 def check_ranges(stem: str, params: dict) -> None:
     """Raise a ``NotebookError`` naming the parameter, its value and the allowed range, when a value of the
-    full parameter set ``params`` lies outside ``investigations/ranges.yaml`` or breaks one of its rules."""
+    full parameter set ``params`` lies outside ``investigations/ranges.yaml`` or breaks one of its rules.
+
+    A parameter missing from ``params`` (or None) is not checked against its range; data-set names are left to
+    ``check``; a ``date`` must be a YYYY-MM-DD day.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+    params : dict
+        Every parameter of the run (``defaults`` updated with the new values): the rules read all they name.
+
+    Raises
+    ------
+    NotebookError
+        A value outside its range, a date that is not one, or a broken rule; also a range in the file that
+        is not an interval.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> params = notebooks.defaults("03-legal-thresholds")
+    >>> notebooks.check_ranges("03-legal-thresholds", params)
+    >>> notebooks.check_ranges("03-legal-thresholds", {**params, "early_reposts": 600})
+    Traceback (most recent call last):
+    ...
+    wechat_study.notebooks.NotebookError: 03-legal-thresholds: early_reposts=600 must be at most threshold_reposts=500
+    """
     declared = dict(ranges().get(stem) or {})
     rules = declared.pop("rules", [])
     declared.pop("needs", None)
@@ -339,6 +551,38 @@ def check(stem: str, overrides: dict) -> dict:
     expected becomes a float; data-set names are case-folded and must be catalogued (or
     ``synthetic``). Anything else unknown or mistyped raises a ``NotebookError`` that lists
     the parameters and their defaults; a value outside its range (``check_ranges``) names the range.
+
+    A whole float where an integer is expected becomes an integer. Where ``ranges.yaml`` says ``data set or
+    path``, a value that looks like a path is made absolute and must exist; with such a ``dataset`` and no
+    ``compare`` given, ``compare`` becomes ``[]``.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+    overrides : dict
+        New values, parameter name -> value (e.g. from ``parse_value``).
+
+    Returns
+    -------
+    dict
+        The overrides, normalised (plus ``compare=[]`` as above).
+
+    Raises
+    ------
+    NotebookError
+        An unknown parameter, a value of the wrong type, a list for a single data set, an unknown data set or
+        missing path, a mapping with other keys than the default's, or (``check_ranges``) a value out of range.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> notebooks.check("03-legal-thresholds", {"threshold_reposts": 1000.0, "compare": "WBMSF"})
+    {'threshold_reposts': 1000, 'compare': ['wbmsf']}
+    >>> notebooks.check("03-legal-thresholds", {"threshold": 1000})
+    Traceback (most recent call last):
+    ...
+    wechat_study.notebooks.NotebookError: 03-legal-thresholds has no parameter 'threshold'; its parameters ...
     """
     base = defaults(stem)
     out = {}

@@ -45,6 +45,37 @@ def render(executed: Path, stem: str) -> str:
 
     The findings box ("What we found") moves to just after the question (the first markdown cell),
     wherever the notebook built it; the page ends with its version line (``version_line``).
+
+    Markdown cells a run skipped (``without_skipped``) are left out. The page uses the package's ``report``
+    template with the Vega libraries inlined (``vega_bundle``).
+
+    Parameters
+    ----------
+    executed : pathlib.Path
+        The executed notebook (``.ipynb``).
+    stem : str
+        The notebook's name without ``.ipynb`` (``"03-legal-thresholds"``): the page's name, and its title when
+        no markdown cell has a ``# `` heading.
+
+    Returns
+    -------
+    str
+        The page's HTML.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import nbformat
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+    >>> from wechat_study import pages
+    >>> nb = new_notebook(cells=[new_markdown_cell("# A small report\\n\\nThe question."),
+    ...                          new_code_cell("1 + 1", outputs=[new_output("execute_result", {"text/plain": "2"})])])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(nb, Path(tmp) / "small.ipynb")
+    ...     page = pages.render(Path(tmp) / "small.ipynb", "small")
+    >>> "<title>A small report</title>" in page, "1 + 1" in page, "Made by wechat_study" in page
+    (True, False, True)
     """
     from nbconvert import HTMLExporter
 
@@ -73,7 +104,31 @@ def _has_box(cell) -> bool:
 
 
 def findings_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with the cell that shows the findings box moved right after the first markdown cell."""
+    """The notebook with the cell that shows the findings box moved right after the first markdown cell.
+
+    The box cell is the first code cell with an HTML output carrying ``data-ws-findings``
+    (``narrative.box_html``). A notebook without one, or without a markdown cell, is returned as it is.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook; changed in place.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb``.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+    >>> from wechat_study import pages
+    >>> box = new_output("display_data", {"text/html": '<section data-ws-findings="[]"></section>'})
+    >>> nb = new_notebook(cells=[new_markdown_cell("# Question"), new_code_cell("x = 1"),
+    ...                          new_code_cell("box", outputs=[box])])
+    >>> [c.source for c in pages.findings_first(nb).cells]
+    ['# Question', 'box', 'x = 1']
+    """
     boxes = [i for i, c in enumerate(nb.cells) if _has_box(c)]
     first_md = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), None)
     if not boxes or first_md is None or boxes[0] == first_md + 1:
@@ -86,7 +141,30 @@ def findings_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def without_skipped(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The notebook without the markdown cells tagged ``needs-X`` for an X its run found missing, and
     those tagged ``unless-X`` for an X it had (``supports.section`` and ``supports.summary`` name what
-    is missing in their outputs' metadata)."""
+    is missing in their outputs' metadata).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook; its cell list is replaced.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb`` without those cells; code cells are always kept.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+    >>> from wechat_study import pages
+    >>> from wechat_study.supports import MISSING_KEY
+    >>> summary = new_output("display_data", {"text/plain": ""}, metadata={MISSING_KEY: ["labels"]})
+    >>> nb = new_notebook(cells=[new_code_cell("supports.summary(able)", outputs=[summary]),
+    ...                          new_markdown_cell("Rumours against the rest.", metadata={"tags": ["needs-labels"]}),
+    ...                          new_markdown_cell("No labels to compare.", metadata={"tags": ["unless-labels"]})])
+    >>> [c.source for c in pages.without_skipped(nb).cells if c.cell_type == "markdown"]
+    ['No labels to compare.']
+    """
     from .supports import MISSING_KEY
 
     missing = {need for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
@@ -102,7 +180,30 @@ def without_skipped(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def executed_parameters(nb: nbformat.NotebookNode) -> dict:
-    """The parameters a notebook ran with: its parameters cell, overridden by papermill's injected cell."""
+    """The parameters a notebook ran with: its parameters cell, overridden by papermill's injected cell.
+
+    Only plain assignments ``name = literal`` are read; a value that is not a Python literal is skipped.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A notebook whose cells are tagged ``parameters`` and (after papermill) ``injected-parameters``.
+
+    Returns
+    -------
+    dict
+        Parameter name -> value.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> from wechat_study import pages
+    >>> nb = new_notebook(cells=[
+    ...     new_code_cell('dataset = "ced"\\nthreshold_reposts = 500', metadata={"tags": ["parameters"]}),
+    ...     new_code_cell('dataset = "wbmsf"\\nseed = make_seed()', metadata={"tags": ["injected-parameters"]})])
+    >>> pages.executed_parameters(nb)
+    {'dataset': 'wbmsf', 'threshold_reposts': 500}
+    """
     import ast
 
     params: dict = {}
@@ -124,7 +225,28 @@ def executed_parameters(nb: nbformat.NotebookNode) -> dict:
 
 def version_line(params: dict) -> str:
     """Which code and data made a page: the data sets' pinned upstream commits and the library's source
-    digest (the one the run cache uses). No date and no git commit, so unchanged inputs give the same bytes."""
+    digest (the one the run cache uses). No date and no git commit, so unchanged inputs give the same bytes.
+
+    Parameters
+    ----------
+    params : dict
+        The notebook's parameters (``executed_parameters``): catalogued names (or ``"all"``) name data sets, and
+        absolute paths name a researcher's own data, shown by file name and SHA-256 of its input files.
+
+    Returns
+    -------
+    str
+        One sentence (HTML-escaped where it names data).
+
+    Examples
+    --------
+    >>> from wechat_study import pages
+    >>> pages.version_line({"dataset": "ced", "compare": ["wbmsf"]})
+    'Made by wechat_study ..., library source digest ..., from thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c (ced);
+     Les1ie/HERI-GCN at 82277e86891f (wbmsf).'
+    >>> pages.version_line({"dataset": "synthetic"})
+    'Made by wechat_study ..., from synthetic data (no data set).'
+    """
     from .datasets.catalog import CATALOG
     from .reporting import datasets_used, library_digest, user_paths
 
@@ -146,8 +268,7 @@ def _input_digest(path: str) -> str:
 
     h = hashlib.sha256()
     for f in user.input_files(user.describe(path)):
-        with open(f, "rb") as fh:
-            h.update(hashlib.file_digest(fh, "sha256").digest())
+        h.update(user.file_hash(f))
     return h.hexdigest()
 
 
@@ -158,6 +279,29 @@ def _version() -> str:
 
 
 def title(nb: nbformat.NotebookNode, stem: str) -> str:
+    """A page's title: the first ``# `` heading of the notebook's markdown cells, else ``stem``.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook.
+    stem : str
+        The notebook's name, the fallback.
+
+    Returns
+    -------
+    str
+        The heading's text, stripped.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> from wechat_study import pages
+    >>> pages.title(new_notebook(cells=[new_markdown_cell("Intro\\n# Legal thresholds")]), "03-legal-thresholds")
+    'Legal thresholds'
+    >>> pages.title(new_notebook(), "03-legal-thresholds")
+    '03-legal-thresholds'
+    """
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -215,7 +359,24 @@ def _mini_table(rows: list) -> str:
 
 
 def readable_name(name: str) -> str:
-    """A finding name for readers: ``thresholds.ced.share_500`` → "thresholds › ced › share 500"."""
+    """A finding name for readers: ``thresholds.ced.share_500`` → "thresholds › ced › share 500".
+
+    Parameters
+    ----------
+    name : str
+        A dotted finding name.
+
+    Returns
+    -------
+    str
+        Its parts joined by " › ", underscores read as spaces.
+
+    Examples
+    --------
+    >>> from wechat_study import pages
+    >>> pages.readable_name("thresholds.ced.share_reaching_500_reposts")
+    'thresholds › ced › share reaching 500 reposts'
+    """
     return " \u203a ".join(part.replace("_", " ") for part in name.split("."))
 
 
@@ -273,7 +434,40 @@ def _word(name: str) -> str:
 def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORTS) -> str:
     """``reports/index.html``, the front page: the question; each investigation's key findings in words
     (its report's findings-box sentences, filled from the ledger), with links; the data sets with their
-    citations and licences; how to cite; the version line; the full ledger, collapsed. No scripts."""
+    citations and licences; how to cite; the version line; the full ledger, collapsed. No scripts.
+
+    Parameters
+    ----------
+    ledger : dict
+        ``reports/findings.json``: finding name -> ``{"value", "note", "notebook", ...}``.
+    stems : list of str
+        The investigations, in page order; a stem without a report in ``reports`` is still listed (titled by
+        its stem, with no key findings).
+    reports : pathlib.Path
+        The folder of the report pages, read for their titles and findings-box sentences.
+
+    Returns
+    -------
+    str
+        The page's HTML.
+
+    Raises
+    ------
+    KeyError
+        When a report's findings-box sentence names a finding the ledger lacks.
+
+    Examples
+    --------
+    >>> import re, tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import pages
+    >>> ledger = {"thresholds.ced.share_reaching_500_reposts": {"value": 0.292, "tolerance": 1e-9,
+    ...           "note": "share of cascades", "notebook": "03-legal-thresholds"}}
+    >>> with tempfile.TemporaryDirectory() as reports:
+    ...     page = pages.index_page(ledger, ["03-legal-thresholds"], Path(reports))
+    >>> re.findall(r"<td[^>]*>(.*?)</td>", page)
+    ['thresholds › ced › share reaching 500 reposts', '29.2%', 'share of cascades']
+    """
     from . import narrative as nv
     from .datasets.catalog import INVESTIGATED
 
@@ -359,14 +553,51 @@ def _report_title(report: Path) -> str | None:
 
 _FIGURE = re.compile(
     r'<figure class="ws-figure" id="([^"]+)">.*?<script type="application/json" id="([^"]+)-spec">'
-    r"(.*?)</script>.*?<button[^>]*class=\"ws-download\"[^>]*?(?:data-dataset=\"([^\"]*)\")?[^>]*>",
+    r"(.*?)</script>.*?<button[^>]*class=\"ws-download\"(?:[^>]*?data-dataset=\"([^\"]*)\")?[^>]*>",
     re.DOTALL,
 )
 
 
 def chart_data(executed: Path) -> dict[str, pd.DataFrame]:
     """The data behind each chart of an executed notebook, by its anchor: the data set the figure names,
-    else the largest one in its Vega-Lite spec (the same rows the page's CSV button downloads)."""
+    else the largest one in its Vega-Lite spec (the same rows the page's CSV button downloads).
+
+    A figure's button names its data set in ``data-dataset``; without it the largest is taken (ties: the first
+    by name).
+
+    Parameters
+    ----------
+    executed : pathlib.Path
+        The executed notebook, with figures as ``charts.figure`` renders them for reports.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Figure anchor -> its rows (an empty frame for a figure without data).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import nbformat
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> from wechat_study import pages
+    >>> figure = ('<figure class="ws-figure" id="crossing-shares"><script type="application/json" id="chart-1-spec">'
+    ...           '{"datasets": {"d1": [{"n": 100, "share": 0.5}, {"n": 500, "share": 0.3}]}}</script>'
+    ...           '<button type="button" class="ws-download" data-chart="chart-1" data-file="crossing-shares.csv">')
+    >>> nb = new_notebook(cells=[new_code_cell("chart", outputs=[new_output("display_data", {"text/html": figure})])])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(nb, Path(tmp) / "run.ipynb")
+    ...     data = pages.chart_data(Path(tmp) / "run.ipynb")
+    >>> data["crossing-shares"].to_dict("records")
+    [{'n': 100, 'share': 0.5}, {'n': 500, 'share': 0.3}]
+    >>> named = figure.replace('"d1"', '"d0": [{"n": 1}], "d1"').replace('.csv">', '.csv" data-dataset="d0">')
+    >>> nb.cells[0].outputs[0]["data"]["text/html"] = named
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(nb, Path(tmp) / "run.ipynb")
+    ...     pages.chart_data(Path(tmp) / "run.ipynb")["crossing-shares"].to_dict("records")
+    [{'n': 1}]
+    """
     nb = nbformat.read(executed, as_version=4)
     out: dict[str, pd.DataFrame] = {}
     for cell in nb.cells:
@@ -384,7 +615,39 @@ def chart_data(executed: Path) -> dict[str, pd.DataFrame]:
 
 def write_chart_data(executed: Path, stem: str, folder: Path | None = None) -> list[Path]:
     """Write each chart's data as ``reports/data/STEM/ANCHOR.csv`` (UTF-8, stable bytes); remove CSVs of
-    charts the report no longer has. ``reporting.reproduce`` calls this next to ``render``."""
+    charts the report no longer has. ``reporting.reproduce`` calls this next to ``render``.
+
+    Parameters
+    ----------
+    executed : pathlib.Path
+        The executed notebook.
+    stem : str
+        The notebook's name: the sub-folder.
+    folder : pathlib.Path, optional
+        Where the sub-folder goes (default ``reports/data``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The CSV files written, one per chart (``chart_data``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import nbformat
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> from wechat_study import pages
+    >>> figure = ('<figure class="ws-figure" id="crossing-shares"><script type="application/json" id="chart-1-spec">'
+    ...           '{"datasets": {"d1": [{"n": 100, "share": 0.5}]}}</script><button class="ws-download">')
+    >>> nb = new_notebook(cells=[new_code_cell("chart", outputs=[new_output("display_data", {"text/html": figure})])])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     nbformat.write(nb, Path(tmp) / "run.ipynb")
+    ...     written = pages.write_chart_data(Path(tmp) / "run.ipynb", "03-legal-thresholds", Path(tmp) / "data")
+    ...     print([p.relative_to(tmp).as_posix() for p in written], written[0].read_text())
+    ['data/03-legal-thresholds/crossing-shares.csv'] n,share
+    100,0.5
+    """
     folder = (folder or REPORTS / "data") / stem
     written = []
     for anchor, frame in chart_data(executed).items():

@@ -21,7 +21,30 @@ def _value(found: dict, name: str):
 
 
 def matched_clause(full: tuple, matched: tuple) -> str:
-    """How the matched-window estimate reads against the full one, each (estimate, ci_low, ci_high)."""
+    """How the matched-window estimate reads against the full one, each (estimate, ci_low, ci_high).
+
+    Parameters
+    ----------
+    full : tuple of float
+        The ratio of odds ratios over the full windows and its interval, ``(estimate, ci_low, ci_high)``.
+    matched : tuple of float
+        The same over the matched window (the before side cut to the after side's length).
+
+    Returns
+    -------
+    str
+        ``"disappears"`` when the matched interval covers 1 and the full one does not; otherwise ``"shrinks"``
+        when the matched estimate is nearer 1 on the log scale; otherwise ``"holds"``. Empty when any of the six
+        numbers is None or not finite.
+
+    Examples
+    --------
+    >>> from wechat_study.period_box import matched_clause
+    >>> matched_clause((0.6, 0.4, 0.9), (0.8, 0.5, 1.2)), matched_clause((0.6, 0.4, 0.9), (0.7, 0.5, 0.95))
+    ('disappears', 'shrinks')
+    >>> matched_clause((0.6, 0.4, 0.9), (0.5, 0.3, 0.8)), matched_clause((0.6, 0.4, 0.9), (None, None, None))
+    ('holds', '')
+    """
     if any(v is None or not np.isfinite(v) for v in (*full, *matched)):
         return ""
     covers = lambda t: t[1] <= 1 <= t[2]  # noqa: E731
@@ -33,7 +56,32 @@ def matched_clause(full: tuple, matched: tuple) -> str:
 
 
 def placebo_reading(clean_share, clean_n: int) -> str:
-    """The reading of the real date against the clean placebos (``clean_n`` of them, ``clean_share`` as extreme)."""
+    """The reading of the real date against the clean placebos (``clean_n`` of them, ``clean_share`` as extreme).
+
+    Parameters
+    ----------
+    clean_share : float or None
+        The share 0–1 of the clean placebo dates (windows not containing the real date) whose change is at
+        least as far from 1 as the real date's.
+    clean_n : int
+        How many clean placebo dates could be estimated.
+
+    Returns
+    -------
+    str
+        A clause for the findings box: the placebos cannot tell (no clean placebo, or no share); the change is
+        not peculiar to the date (a share of at least 0.1); or it stands out among them.
+
+    Examples
+    --------
+    >>> from wechat_study.period_box import placebo_reading
+    >>> placebo_reading(0.25, 8)
+    'the change is not peculiar to the date'
+    >>> placebo_reading(0.05, 20)
+    "the change stands out among the placebos, though it is still not the law's effect"
+    >>> placebo_reading(None, 0)
+    'no placebo window is clear of the real date, so the placebos cannot tell a break from a drift'
+    """
     if not clean_n or clean_share is None:
         return "no placebo window is clear of the real date, so the placebos cannot tell a break from a drift"
     if clean_share >= 0.1:
@@ -43,7 +91,53 @@ def placebo_reading(clean_share, clean_n: int) -> str:
 
 def add_to_box(box, threshold: int) -> None:
     """Two sentences: intake per month; the difference in differences, full and matched window, read against
-    the clean placebos (the three-period shares are told beside their table)."""
+    the clean placebos (the three-period shares are told beside their table).
+
+    Each sentence is added only when every finding it names was recorded under ``box.prefix + ".period"``
+    (``adjust.box_add``); the second needs at least the adjusted difference in differences
+    ``.period.did.odds_ratio_reaching_<threshold>.adjusted``. The intake sentence links to the anchor
+    ``intake-rates``, the other to ``period-matched``: both must be built before the box.
+
+    Parameters
+    ----------
+    box : narrative.FindingsBox
+        The box to add to; its ``prefix`` names the findings (e.g. ``event.ced``).
+    threshold : int
+        The repost threshold of the difference in differences.
+
+    Examples
+    --------
+    With nothing recorded, nothing is added:
+
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import wechat_study as ws
+    >>> from wechat_study import narrative as nv
+    >>> from wechat_study.period_box import add_to_box
+    >>> box = nv.FindingsBox(prefix="event.mine")
+    >>> add_to_box(box, 500)
+    >>> box.sentences
+    []
+
+    With the windows and the two estimates recorded (and the table ``period-matched`` built):
+
+    >>> did = "event.mine.period.did.odds_ratio_reaching_500.adjusted"
+    >>> values = {did: 0.6, did + ".ci_low": 0.4, did + ".ci_high": 0.9, did + ".matched_window": 0.8,
+    ...           did + ".matched_window.ci_low": 0.5, did + ".matched_window.ci_high": 1.2}
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS, {"period-matched": "Table 1"}), \\
+    ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
+    ...     for name, value in {"event.mine.period.window.months_before": 12,
+    ...                         "event.mine.period.window.months_after": 6}.items():
+    ...         _ = ws.record_finding(name, value)
+    ...     for name, value in values.items():
+    ...         _ = ws.record_finding(name, value, tolerance=1e-9)
+    ...     add_to_box(box, 500)
+    ...     print(nv.say(box.sentences[0]["template"], box.prefix, nv.recorded()))
+    Over 12 months before against 6 after, rumours' odds of crossing fell relative to non-rumours' (a ratio of
+    odds ratios of 0.60 (0.40–0.90), adjusted for reach, clustered by author), but with the before window cut
+    to the after window's length the ratio is 0.80 (0.50–1.20): the fall disappears when the windows are
+    matched.
+    """
     from . import narrative as nv
     from .adjust import box_add
 

@@ -35,13 +35,58 @@ PERIOD_COVARIATES = ("log_followers", "verified")
 
 
 def cut_time(date: str = IN_FORCE) -> pd.Timestamp:
-    """``date`` at 00:00 Beijing time, in UTC."""
+    """``date`` at 00:00 Beijing time, in UTC.
+
+    Parameters
+    ----------
+    date : str
+        A day, ``YYYY-MM-DD`` (default ``IN_FORCE``, 2013-09-10).
+
+    Returns
+    -------
+    pandas.Timestamp
+        The start of that Beijing day, tz-aware in UTC (16:00 UTC the day before).
+
+    Examples
+    --------
+    >>> from wechat_study import periods
+    >>> periods.cut_time()
+    Timestamp('2013-09-09 16:00:00+0000', tz='UTC')
+    """
     return pd.Timestamp(date, tz="Asia/Shanghai").tz_convert("UTC")
 
 
 def cascade_frame(metrics: pd.DataFrame, cascades: pd.DataFrame, thresholds=(100, 500)) -> pd.DataFrame:
     """Every cascade: reach covariates, ``created_at``, ``author_id`` (the cluster for intervals), and for each
-    N in ``thresholds`` ``crossed_N`` and ``hours_to_N`` (NaN when not reached)."""
+    N in ``thresholds`` ``crossed_N`` and ``hours_to_N`` (NaN when not reached).
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        Cascade metrics (``cascade_metrics``) with a ``time_to_N_s`` column (seconds) for each N in
+        ``thresholds``; matched to the cascades by ``cascade_id``.
+    cascades : pandas.DataFrame
+        A cascades table.
+    thresholds : sequence of int
+        Reposts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``cascades``, in its order: ``adjust.reach_covariates``' columns, ``created_at``,
+        ``author_id``, and per N ``crossed_N`` (bool; False also for a cascade with no metrics row) and
+        ``hours_to_N`` (hours from the source post to the Nth repost, NaN when not reached).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10, 50))
+    >>> frame = periods.cascade_frame(metrics, corpus.cascades, (10, 50))
+    >>> len(frame), int(frame["crossed_10"].sum()), round(float(frame["hours_to_10"].median()), 3)
+    (145, 79, 0.373)
+    """
     frame = cmp.reach_covariates(cascades).assign(
         created_at=cascades["created_at"].to_numpy(), author_id=cascades["author_id"].to_numpy(object)
     )
@@ -58,7 +103,39 @@ def period_frame(
 ) -> pd.DataFrame:
     """``cascade_frame`` restricted to the cascades posted within ``months`` of ``date`` (Beijing midnight), with
     ``period`` (``before`` / ``after``). The after side may be shorter than ``months`` where the collection ends
-    (``event_study.window`` gives the lengths covered)."""
+    (``event_study.window`` gives the lengths covered).
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        Cascade metrics, as ``cascade_frame`` takes them.
+    cascades : pandas.DataFrame
+        A cascades table.
+    thresholds : sequence of int
+        Reposts.
+    date : str
+        The cut, a day at 00:00 Beijing time (default 2013-09-10).
+    months : int
+        Calendar months on each side: the source post's time in [cut - months, cut + months).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cascade_frame``'s rows inside the window, a fresh index, and ``period``: ``before`` for a source
+        posted before the cut, else ``after``.
+
+    Examples
+    --------
+    The synthetic corpus starts on 2013-09-10, so the example cuts six months later.
+
+    >>> import wechat_study as ws
+    >>> from wechat_study import periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10, 50))
+    >>> frame = periods.period_frame(metrics, corpus.cascades, (10, 50), date="2014-03-10", months=6)
+    >>> frame["period"].value_counts().to_dict()
+    {'after': 79, 'before': 66}
+    """
     cut = cut_time(date)
     frame = cascade_frame(metrics, cascades, thresholds)
     lo, hi = cut - pd.DateOffset(months=months), cut + pd.DateOffset(months=months)
@@ -78,7 +155,45 @@ def period_summary(
     """Per label and period: ``sources``, ``months`` covered (from ``months``, {"before": .., "after": ..}; NaN
     when not given), ``sources_per_month``, ``crossing``, ``share`` (reaching ``share_threshold``) with Wilson
     ``ci_low``/``ci_high``, and for each N ``reached_N``, ``median_hours_to_N`` with ``_ci_low``/``_ci_high``
-    (bootstrap; NaN when no cascade reaches N)."""
+    (bootstrap; NaN when no cascade reaches N).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``period_frame``'s table: ``label``, ``period``, ``crossed_<share_threshold>`` and ``hours_to_N``.
+    thresholds : sequence of int
+        The N whose hours are summarised.
+    share_threshold : int
+        The N whose crossing share is given.
+    n_boot : int
+        Bootstrap draws for each median's interval.
+    seed : int
+        The first group's seed; each later label-period group adds 1.
+    months : dict, optional
+        Months covered per period, ``{"before": float, "after": float}`` (e.g. from ``event_study.window``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per label and period, sorted by label, ``before`` first. Shares are 0–1, intervals 95%,
+        times in hours.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10, 50))
+    >>> frame = periods.period_frame(metrics, corpus.cascades, (10, 50), date="2014-03-10", months=6)
+    >>> summary = periods.period_summary(frame, (10, 50), share_threshold=10, n_boot=200,
+    ...                                  months={"before": 5.9, "after": 6.0})
+    >>> summary[["label", "period", "sources", "crossing", "share", "median_hours_to_10"]].round(3)
+            label  period  sources  crossing  share  median_hours_to_10
+    0  non-rumour  before       36        21  0.583               0.456
+    1  non-rumour   after       46        27  0.587               0.230
+    2      rumour  before       30        16  0.533               1.095
+    3      rumour   after       33        15  0.455               0.459
+    """
     rows = []
     for i, ((label, period), g) in enumerate(frame.groupby(["label", "period"], sort=True)):
         k = int(g[f"crossed_{share_threshold}"].sum())
@@ -201,6 +316,41 @@ def period_changes(frame: pd.DataFrame, thresholds=(100, 500), share_threshold: 
     Outcomes: ``crossed_<share_threshold>`` (odds ratios) and ``hours_to_N`` for each N (ratios of
     medians, among the cascades that reach N). Columns: ``contrast, outcome, method, estimand,
     estimate, ci_low, ci_high, p_value, cascades, excluded, note``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``period_frame``'s table.
+    thresholds : sequence of int
+        The N whose hours are compared (each a bootstrap of 500 draws per label: the slow part).
+    share_threshold : int
+        The N whose crossing is compared.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per label, ``<label>: after vs before`` rows: the crude and logistic rows of
+        ``adjust.compare_binary`` for crossing, and the crude and median-regression rows of
+        ``adjust.compare_continuous`` (log hours) for each time. Then ``difference in differences (rumour vs
+        non-rumour)`` rows: the crude difference in differences of shares (Wald interval), and for each
+        outcome the rumour x after interaction without and with the reach covariates (a ratio of odds
+        ratios with intervals clustered by ``author_id``, or a ratio of median ratios). An estimate that
+        cannot exist is NaN with the reason in ``note``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10, 50))
+    >>> frame = periods.period_frame(metrics, corpus.cascades, (10, 50), date="2014-03-10", months=6)
+    >>> changes = periods.period_changes(frame, (), share_threshold=10)
+    >>> changes["contrast"].unique().tolist()
+    ['non-rumour: after vs before', 'rumour: after vs before', 'difference in differences (rumour vs non-rumour)']
+    >>> for r in changes.tail(2).itertuples():
+    ...     print(r.method, round(r.estimate, 3))
+    logistic regression (no covariates); clustered by source author 0.718
+    logistic regression (log_followers); clustered by source author 0.796
     """
     outcomes = [(f"crossed_{share_threshold}", "binary")] + [(f"hours_to_{n}", "time") for n in thresholds]
     frames = []
@@ -232,7 +382,31 @@ def period_changes(frame: pd.DataFrame, thresholds=(100, 500), share_threshold: 
 
 
 def monthly_intake(cascades: pd.DataFrame) -> pd.DataFrame:
-    """Source posts per month (Beijing time) and label: ``month`` (YYYY-MM), ``label``, ``sources``."""
+    """Source posts per month (Beijing time) and label: ``month`` (YYYY-MM), ``label``, ``sources``.
+
+    Parameters
+    ----------
+    cascades : pandas.DataFrame
+        A cascades table: ``created_at`` (tz-aware) and ``label``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month and label that holds a source post, sorted by month then label. Cascades without
+        a label or a time are not counted (the group-by drops nulls).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import periods
+    >>> times = ["2013-08-31 17:00", "2013-09-02 12:00", "2013-09-03 12:00"]
+    >>> cascades = pd.DataFrame({"created_at": pd.to_datetime(times, utc=True),
+    ...                          "label": ["rumour", "rumour", "non-rumour"]})
+    >>> periods.monthly_intake(cascades)
+         month       label  sources
+    0  2013-09  non-rumour        1
+    1  2013-09      rumour        2
+    """
     month = cascades["created_at"].dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m")
     return cascades.assign(month=month).groupby(["month", "label"]).size().rename("sources").reset_index()
 
@@ -244,6 +418,37 @@ def record_periods(dataset: str, summary: pd.DataFrame, changes: pd.DataFrame, t
     (+ bootstrap interval) for each time threshold M. Per label, after vs before, and for the difference in
     differences: ``<outcome>.<crude|adjusted>`` (+ interval), named by outcome (``odds_ratio_reaching_<N>``,
     ``time_ratio_to_<M>``, ``difference_of_shares_reaching_<N>``).
+
+    Parameters
+    ----------
+    dataset : str
+        The data set, the second word of every finding's name.
+    summary : pandas.DataFrame
+        ``period_summary``'s table.
+    changes : pandas.DataFrame
+        ``period_changes``' table.
+    threshold : int
+        The N of the share (``share_reaching_<N>``): ``period_summary``'s ``share_threshold``.
+
+    Returns
+    -------
+    list of str
+        One line per estimate, as ``adjust.record_estimate`` returns them (the ``sources`` counts are recorded
+        without a line).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import periods
+    >>> corpus = ws.synthetic_corpus(5_000, seed=0)
+    >>> metrics = ws.cascade_metrics(corpus.posts, thresholds=(10, 50))
+    >>> frame = periods.period_frame(metrics, corpus.cascades, (10, 50), date="2014-03-10", months=6)
+    >>> summary = periods.period_summary(frame, (10,), share_threshold=10, n_boot=200,
+    ...                                  months={"before": 5.9, "after": 6.0})
+    >>> changes = periods.period_changes(frame, (), share_threshold=10)
+    >>> lines = periods.record_periods("synthetic", summary, changes, 10)
+    >>> print(lines[0])
+    thresholds.synthetic.period.non_rumour.before.share_reaching_10 = 0.5833 (95% CI 0.422 to 0.7286)
     """
     from .adjust import record_estimate
     from .findings import record_finding, slug

@@ -19,13 +19,62 @@ __all__ = ["placebo_dates", "overlaps", "placebo", "placebo_summary", "count", "
 
 
 def placebo_dates(first: str = "2012-01-10", last: str = "2013-12-10") -> list[str]:
-    """One date a month from ``first`` to ``last`` (same day of the month), as YYYY-MM-DD."""
+    """One date a month from ``first`` to ``last`` (same day of the month), as YYYY-MM-DD.
+
+    Parameters
+    ----------
+    first : str
+        The first date, YYYY-MM-DD.
+    last : str
+        The last date, included when it falls on a step.
+
+    Returns
+    -------
+    list of str
+        The dates, in order.
+
+    Examples
+    --------
+    >>> from wechat_study.placebo import placebo_dates
+    >>> placebo_dates("2013-01-10", "2013-04-10")
+    ['2013-01-10', '2013-02-10', '2013-03-10', '2013-04-10']
+    >>> len(placebo_dates())
+    24
+    """
     return [d.strftime("%Y-%m-%d") for d in pd.date_range(first, last, freq=pd.DateOffset(months=1))]
 
 
 def overlaps(span, dates, real: str = IN_FORCE, months: int = 12) -> np.ndarray:
     """For each of ``dates``: its window (``window(span, date, months)``) contains the cut of ``real`` (and it
-    is not ``real`` itself)."""
+    is not ``real`` itself).
+
+    Parameters
+    ----------
+    span : tuple of pandas.Timestamp
+        (first, end) of the collection, UTC; windows are clipped to it.
+    dates : list of str
+        Cut dates, YYYY-MM-DD (00:00 Beijing time).
+    real : str
+        The real date (default the 2013 interpretation's, ``periods.IN_FORCE``).
+    months : int
+        Window length either side of each date, in calendar months.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per date: True when its (non-empty) window, start included and end excluded, contains the
+        real date's cut. ``real`` itself is False.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.placebo import overlaps
+    >>> span = (pd.Timestamp("2012-09-10", tz="UTC"), pd.Timestamp("2014-09-10", tz="UTC"))
+    >>> overlaps(span, ["2013-03-10", "2013-09-10", "2014-03-10"]).tolist()
+    [True, False, True]
+    >>> overlaps(span, ["2013-03-10", "2013-09-10", "2014-03-10"], months=3).tolist()
+    [False, False, False]
+    """
     cut = window(span, real, months)["cut"]
     out = []
     for d in dates:
@@ -38,7 +87,54 @@ def placebo(
     frame: pd.DataFrame, span, outcome: str, dates, real: str = IN_FORCE, months: int = 12, **kw
 ) -> pd.DataFrame:
     """``event_study.did`` at each of ``dates`` (``real`` among them or added): one row per date with ``is_real``
-    and ``overlaps_real`` (its window contains the real date), sorted by date."""
+    and ``overlaps_real`` (its window contains the real date), sorted by date.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade, as ``event_study.did`` reads it: ``created_at`` (UTC), ``label`` ("rumour" or
+        not), the ``outcome`` column, the covariates and the cluster column.
+    span : tuple of pandas.Timestamp
+        (first, end) of the collection, UTC; windows are clipped to it.
+    outcome : str
+        The 0/1 column modelled, e.g. ``crossed_100``.
+    dates : list of str
+        Placebo dates, YYYY-MM-DD (e.g. ``placebo_dates()``); duplicates are dropped.
+    real : str
+        The real date, added when missing (default ``periods.IN_FORCE``).
+    months : int
+        Window length either side of each date, in calendar months.
+    **kw
+        Passed on to ``event_study.did`` (``covariates``, ``cluster``, ``level``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event_study.did``'s fields per date (``date``, ``estimate``: the ratio of odds ratios, ``ci_low``,
+        ``ci_high``, ``cascades``, ``note``, ...), plus ``is_real`` and ``overlaps_real`` (bool).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study.placebo import placebo
+    >>> rng = np.random.default_rng(0)
+    >>> t = pd.Timestamp("2012-09-10", tz="UTC") + pd.to_timedelta(rng.random(4000) * 730, unit="D")
+    >>> rumour = rng.random(4000) < 0.5
+    >>> after = t >= pd.Timestamp("2013-09-10", tz="Asia/Shanghai")
+    >>> frame = pd.DataFrame({"created_at": t, "label": np.where(rumour, "rumour", "non-rumour"),
+    ...                       "crossed_100": rng.random(4000) < 0.2 + 0.15 * (rumour & after),
+    ...                       "author_id": rng.integers(0, 800, 4000)})
+    >>> span = (pd.Timestamp("2012-09-10", tz="UTC"), pd.Timestamp("2014-09-10", tz="UTC"))
+    >>> table = placebo(frame, span, "crossed_100", ["2013-03-10", "2013-07-10", "2014-03-10"], months=3,
+    ...                 covariates=())
+    >>> table[["date", "estimate", "is_real", "overlaps_real"]].round(2)
+             date  estimate  is_real  overlaps_real
+    0  2013-03-10      1.15    False          False
+    1  2013-07-10      1.87    False           True
+    2  2013-09-10      2.16     True          False
+    3  2014-03-10      1.09    False          False
+    """
     from .event_study import did
 
     dates = sorted(dict.fromkeys([*dates, real]))
@@ -57,7 +153,33 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     placebos, ``rank`` of the real one among all estimable dates (1 = farthest from no change),
     ``at_least_as_extreme`` and ``share_at_least_as_extreme`` (placebos with |log estimate| >= the real one's),
     and the same among the clean placebos (``clean_estimable``, ``clean_at_least_as_extreme``,
-    ``clean_share_at_least_as_extreme``); shares are NaN when not estimable (no real estimate, no placebo)."""
+    ``clean_share_at_least_as_extreme``); shares are NaN when not estimable (no real estimate, no placebo).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As from ``placebo``: ``estimate`` (a ratio, NaN when not estimable), ``is_real`` and
+        ``overlaps_real``.
+
+    Returns
+    -------
+    dict
+        ``estimable``, ``rank``, ``at_least_as_extreme``, ``share_at_least_as_extreme`` (0–1),
+        ``clean_estimable``, ``clean_at_least_as_extreme`` and ``clean_share_at_least_as_extreme`` (0–1).
+        ``rank`` and the counts and shares at least as extreme are NaN when the real estimate or every
+        placebo (every clean one, for the ``clean_`` keys) is not estimable.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study.placebo import placebo_summary
+    >>> table = pd.DataFrame({"estimate": [1.2, 0.4, 2.0, np.nan], "is_real": [False, False, True, False],
+    ...                       "overlaps_real": [False, True, False, False]})
+    >>> placebo_summary(table)
+    {'estimable': 2, 'rank': 2, 'at_least_as_extreme': 1, 'share_at_least_as_extreme': 0.5,
+     'clean_estimable': 1, 'clean_at_least_as_extreme': 0, 'clean_share_at_least_as_extreme': 0.0}
+    """
     real = table.loc[table["is_real"], "estimate"]
     x = abs(np.log(float(real.iloc[0]))) if len(real) and np.isfinite(real.iloc[0]) else np.nan
     everyone = pd.Series(True, index=table.index)
@@ -77,13 +199,62 @@ def placebo_summary(table: pd.DataFrame) -> dict:
 
 
 def count(share: float, n: int) -> str:
-    """"k of n" for a share of ``n`` placebo dates ("none of 0" when there are none)."""
+    """"k of n" for a share of ``n`` placebo dates ("none of 0" when there are none).
+
+    Parameters
+    ----------
+    share : float
+        A share, 0–1; NaN reads "none of n".
+    n : int
+        How many placebo dates the share is of.
+
+    Returns
+    -------
+    str
+        ``"k of n"``, k = share·n rounded, with thousands separators.
+
+    Examples
+    --------
+    >>> from wechat_study.placebo import count
+    >>> count(0.25, 4), count(float("nan"), 0)
+    ('1 of 4', 'none of 0')
+    """
     return f"{round(share * n):,} of {n:,}" if n and np.isfinite(share) else f"none of {n:,}"
 
 
 def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: int = 12) -> list[str]:
     """Findings ``<base>.placebo`` (the table), ``.estimable``, ``.rank``, ``.share_at_least_as_extreme`` (all
-    placebos) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``."""
+    placebos) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``.
+
+    Parameters
+    ----------
+    base : str
+        The findings' name prefix, dotted lowercase words (e.g. ``periods.ced.reach_100``).
+    threshold : int
+        The repost threshold of the outcome, for the notes.
+    placebos : pandas.DataFrame
+        As from ``placebo``; its columns ``date, is_real, overlaps_real, estimate, ci_low, ci_high,
+        cascades, note`` are recorded (at most 50 rows).
+    months : int
+        The window either side, for the notes.
+
+    Returns
+    -------
+    list of str
+        One line summarising what was recorded.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study.placebo import record_placebos
+    >>> table = pd.DataFrame({"date": ["2013-03-10", "2013-07-10", "2013-09-10"], "is_real": [False, False, True],
+    ...                       "overlaps_real": [False, True, False], "estimate": [1.2, 0.4, 2.0],
+    ...                       "ci_low": [0.8, 0.2, 1.4], "ci_high": [1.8, 0.8, 2.9], "cascades": [900, 950, 1000],
+    ...                       "note": [None, None, None]})
+    >>> record_placebos("periods.mine.reach_100", 100, table, months=3)
+    ['periods.mine.reach_100.placebo: rank 2 of 3, share at least as extreme 0.5; clean 0 of 1']
+    """
     from .findings import record_finding
 
     s = placebo_summary(placebos)

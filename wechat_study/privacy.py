@@ -41,7 +41,26 @@ USER_FIELDS = frozenset({"uid", "user_id", "origin_uid", "cuid", "puid", "nickna
 
 
 def shown(field: str, value) -> str:
-    """``value`` as an error message may print it: its repr, or for a user-id field only its type."""
+    """``value`` as an error message may print it: its repr, or for a user-id field only its type.
+
+    Parameters
+    ----------
+    field : str
+        The field the value came from; those in ``USER_FIELDS`` hold raw user ids or screen names.
+    value : object
+        The value.
+
+    Returns
+    -------
+    str
+        ``repr(value)``, or for a user-id field a phrase naming only its type.
+
+    Examples
+    --------
+    >>> from wechat_study.privacy import shown
+    >>> shown("reposts", 42), shown("user_id", "1234567"), shown("uid", 1234567)
+    ('42', 'a str (a user id: not shown)', 'an int (a user id: not shown)')
+    """
     if field not in USER_FIELDS:
         return repr(value)
     kind = type(value).__name__
@@ -49,14 +68,64 @@ def shown(field: str, value) -> str:
 
 
 def key_path() -> Path:
-    """``DATA/pseudonym.key``: the installation's secret key (git-ignored, mode 0600)."""
+    """``DATA/pseudonym.key``: the installation's secret key (git-ignored, mode 0600).
+
+    Returns
+    -------
+    pathlib.Path
+        ``pseudonym.key`` in ``paths.data_dir()``; the file need not exist yet.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> from wechat_study import privacy
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_DATA": "/tmp/my-data"}):
+    ...     print(privacy.key_path())
+    /tmp/my-data/pseudonym.key
+    """
     from . import paths
 
     return paths.data_dir() / KEY_FILE
 
 
 def key() -> bytes:
-    """The 16-byte secret key: from ``WECHAT_STUDY_PSEUDONYM_KEY``, else the key file (made on first use)."""
+    """The 16-byte secret key: from ``WECHAT_STUDY_PSEUDONYM_KEY``, else the key file (made on first use).
+
+    The environment variable (32 hex digits, case and surrounding spaces ignored) wins over the file. A key
+    file is made with 128 random bits, mode 0600, when it does not exist; one made by another process at the
+    same time is kept.
+
+    Returns
+    -------
+    bytes
+        The 16-byte key.
+
+    Raises
+    ------
+    PseudonymKeyError
+        When ``WECHAT_STUDY_PSEUDONYM_KEY`` is set but is not 32 hex digits, or when the key file is readable
+        by its group or others, or does not hold 32 hex digits.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study import privacy
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_PSEUDONYM_KEY": "00112233445566778899AABBCCDDEEFF"}):
+    ...     print(privacy.key().hex())
+    00112233445566778899aabbccddeeff
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {"WECHAT_STUDY_DATA": tmp}):
+    ...     _ = os.environ.pop("WECHAT_STUDY_PSEUDONYM_KEY", None)
+    ...     made = privacy.key()
+    ...     print(len(made), oct(privacy.key_path().stat().st_mode & 0o777), privacy.key() == made)
+    16 0o600 True
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_PSEUDONYM_KEY": "not a key"}):
+    ...     privacy.key()
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.PseudonymKeyError: WECHAT_STUDY_PSEUDONYM_KEY must be 32 hex digits (a 128-bit key); ...
+    """
     env = os.environ.get(ENV)
     if env is not None:
         text = env.strip().lower()
@@ -108,7 +177,22 @@ def _read(path: Path) -> bytes:
 
 def fingerprint() -> str:
     """A short public fingerprint of the key (SHA-256 of a label and the key, 16 hex digits): it tells keys
-    apart without revealing them."""
+    apart without revealing them.
+
+    Returns
+    -------
+    str
+        16 lowercase hex digits.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> from wechat_study import privacy
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_PSEUDONYM_KEY": "00112233445566778899aabbccddeeff"}):
+    ...     print(privacy.fingerprint())
+    7729d4c20315b0b6
+    """
     return hashlib.sha256(b"wechat_study pseudonym key\0" + key()).hexdigest()[:16]
 
 
@@ -118,7 +202,23 @@ COMPILED_FROM = 50_000  # distinct ids from which the compiled hash beats hashli
 
 
 def scheme() -> dict:
-    """What the pseudonyms of this installation depend on: the hash (``SCHEME``) and the key's fingerprint."""
+    """What the pseudonyms of this installation depend on: the hash (``SCHEME``) and the key's fingerprint.
+
+    Returns
+    -------
+    dict
+        ``{"hash": SCHEME, "key": fingerprint()}``.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> from wechat_study import privacy
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_PSEUDONYM_KEY": "00112233445566778899aabbccddeeff"}):
+    ...     s = privacy.scheme()
+    >>> s["hash"] == privacy.SCHEME, s["key"]
+    (True, '7729d4c20315b0b6')
+    """
     return {"hash": SCHEME, "key": fingerprint()}
 
 
@@ -128,6 +228,27 @@ def digests(values, key: bytes) -> np.ndarray:
 
     Short arrays are hashed by ``hashlib``; long ones by the compiled ``blake2b.blake2b_64``, which gives the
     same digests (tests/test_privacy.py) several times faster.
+
+    Parameters
+    ----------
+    values : pyarrow.Array or pyarrow.ChunkedArray
+        Strings (hashed as their UTF-8 bytes) or binary values, without nulls.
+    key : bytes
+        The BLAKE2b key, 1 to 64 bytes.
+
+    Returns
+    -------
+    numpy.ndarray
+        One uint64 digest per value, in order; ``COMPILED_FROM`` values or more go to the compiled hash.
+
+    Examples
+    --------
+    >>> import hashlib
+    >>> import pyarrow as pa
+    >>> from wechat_study.privacy import digests
+    >>> d = digests(pa.array(["1234567", "42"]), b"secret")
+    >>> d.dtype, f"{d[1]:016x}" == hashlib.blake2b(b"42", key=b"secret", digest_size=8).hexdigest()
+    (dtype('uint64'), True)
     """
     import pyarrow as pa
 
@@ -158,14 +279,69 @@ def _names(hashes: np.ndarray, prefix: str):
 
 def keyed_names(values, key: bytes, prefix: str):
     """``prefix`` + the keyed BLAKE2b hexdigest (8 bytes) of each value of an arrow string array, as an arrow
-    string array; ``key`` is 1 to 64 bytes."""
+    string array; ``key`` is 1 to 64 bytes.
+
+    Parameters
+    ----------
+    values : pyarrow.Array or pyarrow.ChunkedArray
+        Strings, without nulls.
+    key : bytes
+        The BLAKE2b key, 1 to 64 bytes.
+    prefix : str
+        ASCII text put before the 16 hex digits (``u`` for users, ``a`` for accounts).
+
+    Returns
+    -------
+    pyarrow.StringArray
+        One name per value, in order.
+
+    Examples
+    --------
+    >>> import hashlib
+    >>> import pyarrow as pa
+    >>> from wechat_study.privacy import keyed_names
+    >>> names = keyed_names(pa.array(["1234567", "42"]), b"secret", "a")
+    >>> names.type, names[0].as_py() == "a" + hashlib.blake2b(b"1234567", key=b"secret", digest_size=8).hexdigest()
+    (DataType(string), True)
+    """
     return _names(digests(values, key), prefix)
 
 
 def pseudonymize(raw_ids, prefix: str = "u") -> np.ndarray:
     """Pseudonyms for an array of raw ids (compared as text); missing ids (None, NaN, "") stay None.
 
-    Each distinct id is hashed once, so long arrays with repeats are cheap.
+    Each distinct id is hashed once, so long arrays with repeats are cheap. The key is ``key()``'s.
+
+    Parameters
+    ----------
+    raw_ids : array-like
+        Raw ids of any type; each is hashed as its ``str()`` text, so ``1234567`` and ``"1234567"`` get the
+        same pseudonym.
+    prefix : str
+        ``u`` for users, ``a`` for accounts.
+
+    Returns
+    -------
+    numpy.ndarray
+        An object array of pseudonyms (``prefix`` and 16 hex digits), None where the id is missing.
+
+    Raises
+    ------
+    PseudonymKeyError
+        From ``key()``, when the key is malformed or readable by others.
+
+    Examples
+    --------
+    >>> import hashlib, os
+    >>> from unittest import mock
+    >>> from wechat_study import privacy
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_PSEUDONYM_KEY": "00112233445566778899aabbccddeeff"}):
+    ...     names = privacy.pseudonymize(["1234567", "", None, 1234567])
+    ...     key = privacy.key()
+    >>> names[0] == names[3], names[1], names[2], len(names[0])
+    (True, None, None, 17)
+    >>> names[0] == "u" + hashlib.blake2b(b"1234567", key=key, digest_size=8).hexdigest()
+    True
     """
     import pandas as pd
     import pyarrow as pa
@@ -177,7 +353,39 @@ def pseudonymize(raw_ids, prefix: str = "u") -> np.ndarray:
 
 
 def pseudonymize_arrow(raw_ids, prefix: str = "u"):
-    """Pseudonyms for an arrow string array (nulls, and empty ids, come out null), hashing each distinct id once."""
+    """Pseudonyms for an arrow string array (nulls, and empty ids, come out null), hashing each distinct id once.
+
+    The key is ``key()``'s; a value's pseudonym is the one ``pseudonymize`` gives it.
+
+    Parameters
+    ----------
+    raw_ids : pyarrow.Array
+        Raw ids as strings.
+    prefix : str
+        ``u`` for users, ``a`` for accounts.
+
+    Returns
+    -------
+    pyarrow.Array
+        Strings, one pseudonym per id, in order (null for a null or empty id).
+
+    Raises
+    ------
+    PseudonymKeyError
+        From ``key()``, when the key is malformed or readable by others.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> import pyarrow as pa
+    >>> from wechat_study import privacy
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_PSEUDONYM_KEY": "00112233445566778899aabbccddeeff"}):
+    ...     names = privacy.pseudonymize_arrow(pa.array(["1234567", "", None, "1234567"]))
+    ...     same = names[0].as_py() == privacy.pseudonymize(["1234567"])[0]
+    >>> names.null_count, names[0] == names[3], same
+    (2, True, True)
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -187,5 +395,34 @@ def pseudonymize_arrow(raw_ids, prefix: str = "u"):
 
 
 def pseudonym(raw_id: object, prefix: str = "u") -> str:
-    """The pseudonym of one raw id."""
+    """The pseudonym of one raw id.
+
+    Parameters
+    ----------
+    raw_id : object
+        A raw id, hashed as its ``str()`` text.
+    prefix : str
+        ``u`` for users, ``a`` for accounts.
+
+    Returns
+    -------
+    str
+        ``prefix`` and 16 hex digits, as ``pseudonymize`` gives it (None for a missing id).
+
+    Raises
+    ------
+    PseudonymKeyError
+        From ``key()``, when the key is malformed or readable by others.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> from wechat_study import privacy
+    >>> with mock.patch.dict(os.environ, {"WECHAT_STUDY_PSEUDONYM_KEY": "00112233445566778899aabbccddeeff"}):
+    ...     name = privacy.pseudonym("1234567", prefix="a")
+    ...     same = name == privacy.pseudonymize([1234567], prefix="a")[0]
+    >>> name[0], len(name), same
+    ('a', 17, True)
+    """
     return pseudonymize([raw_id], prefix)[0]

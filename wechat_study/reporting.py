@@ -50,12 +50,44 @@ RUN_OWNER = "wechat-study run"  # the owner named in the marker of a folder ``ru
 
 
 class NotebookFailed(WechatStudyError, RuntimeError):
-    """A notebook stopped with an error; the message names the cell, the error and the partial notebook."""
+    """A notebook stopped with an error; the message names the cell, the error and the partial notebook.
+
+    It is also a ``RuntimeError``.
+
+    Examples
+    --------
+    >>> from wechat_study import WechatStudyError
+    >>> from wechat_study.reporting import NotebookFailed
+    >>> issubclass(NotebookFailed, WechatStudyError), issubclass(NotebookFailed, RuntimeError)
+    (True, True)
+    """
 
 
 @dataclass
 class Run:
-    """One executed notebook: where it is, what it recorded, and whether it came from the cache."""
+    """One executed notebook: where it is, what it recorded, and whether it came from the cache.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+    executed : pathlib.Path
+        The executed notebook (in the cache, or in ``run_one``'s folder).
+    findings : dict
+        What it recorded: finding name -> ``{"value", "tolerance", "note", "notebook", ...}``.
+    cached : bool
+        True when it came from the cache without running.
+    params : dict, optional
+        The parameters it ran with (``params.yaml``'s, updated with the overrides).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.reporting import Run
+    >>> r = Run("03-legal-thresholds", Path("executed.ipynb"), {}, cached=True)
+    >>> r.stem, r.cached, r.params
+    ('03-legal-thresholds', True, None)
+    """
 
     stem: str
     executed: Path
@@ -65,12 +97,44 @@ class Run:
 
 
 def notebooks() -> list[str]:
-    """Notebook stems in run order: the keys of ``investigations/params.yaml``."""
+    """Notebook stems in run order: the keys of ``investigations/params.yaml``.
+
+    Returns
+    -------
+    list of str
+        ``notebooks.stems()``.
+
+    Examples
+    --------
+    >>> from wechat_study import reporting
+    >>> reporting.notebooks()[0]
+    '01-data-audit'
+    """
     return stems()
 
 
 def datasets_used(params: dict) -> list[str]:
-    """The catalogued data sets a notebook's parameters name (``"all"``: every investigated one)."""
+    """The catalogued data sets a notebook's parameters name (``"all"``: every investigated one).
+
+    Parameters
+    ----------
+    params : dict
+        A notebook's parameters; every string value, and every string in a list value, is looked at.
+
+    Returns
+    -------
+    list of str
+        The names of ``CATALOG`` found (``"all"`` adding ``INVESTIGATED``), each once, in order of appearance.
+        ``synthetic`` and paths are not catalogued, so not listed.
+
+    Examples
+    --------
+    >>> from wechat_study import reporting
+    >>> reporting.datasets_used({"dataset": "ced", "compare": ["wbmsf", "twitter15"], "threshold_reposts": 500})
+    ['ced', 'wbmsf', 'twitter15']
+    >>> reporting.datasets_used({"dataset": "synthetic", "compare": []})
+    []
+    """
     names: list[str] = []
     for value in params.values():
         for v in value if isinstance(value, list) else [value]:
@@ -83,18 +147,66 @@ def datasets_used(params: dict) -> list[str]:
 
 @lru_cache(maxsize=1)
 def library_digest() -> str:
+    """SHA-256 (hex) over the package's ``.py``, ``.j2``, ``.json`` and ``.tsv`` files, computed once per process.
+
+    Returns
+    -------
+    str
+        ``paths.source_digest`` of those files, sorted by path.
+
+    Examples
+    --------
+    >>> from wechat_study import reporting
+    >>> len(reporting.library_digest())
+    64
+    """
     suffixes = {".py", ".j2", ".json", ".tsv"}
     return paths.source_digest(sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in suffixes))
 
 
 def cache_dir() -> Path:
-    """``data/cache/notebooks``: one folder per notebook, one sub-folder per cache key."""
+    """``data/cache/notebooks``: one folder per notebook, one sub-folder per cache key.
+
+    Returns
+    -------
+    pathlib.Path
+        ``cache/notebooks`` under ``paths.data_dir()`` (which ``WECHAT_STUDY_DATA`` sets).
+
+    Examples
+    --------
+    >>> from wechat_study import paths, reporting
+    >>> reporting.cache_dir().relative_to(paths.data_dir()).as_posix()
+    'cache/notebooks'
+    """
     return paths.data_dir() / "cache" / "notebooks"
 
 
 def cache_key(stem: str, params: dict) -> str:
     """SHA-256 over the notebook's bytes, its parameters, the library's source and templates,
-    ``uv.lock``, and the ``.prepared.json`` stamp of every data set it reads."""
+    ``uv.lock``, and the ``.prepared.json`` stamp of every data set it reads.
+
+    A researcher's own data set (an absolute path among the parameters) adds its path and ``user.digest``.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+    params : dict
+        Every parameter of the run, as ``run`` passes them (compared as sorted JSON).
+
+    Returns
+    -------
+    str
+        The digest's first 20 hex characters.
+
+    Examples
+    --------
+    >>> from wechat_study import reporting
+    >>> params = reporting.parameters()["03-legal-thresholds"]
+    >>> key = reporting.cache_key("03-legal-thresholds", params)
+    >>> len(key), key == reporting.cache_key("03-legal-thresholds", {**params, "threshold_reposts": 1000})
+    (20, False)
+    """
     h = hashlib.sha256()
     h.update((INVESTIGATIONS / f"{stem}.ipynb").read_bytes())
     h.update(json.dumps(params, sort_keys=True).encode())
@@ -114,7 +226,37 @@ def cache_key(stem: str, params: dict) -> str:
 
 def check_needs(stem: str, params: dict, mirror=None) -> None:
     """Refuse, before a kernel starts, a main data set that lacks what the notebook ``needs``
-    (``investigations/ranges.yaml``), with the reason ``supports.of`` gives."""
+    (``investigations/ranges.yaml``), with the reason ``supports.of`` gives.
+
+    Nothing is loaded when the notebook needs nothing or ``dataset`` is not one name (e.g. ``all``); else the
+    data set is loaded (prepared if need be) and its repost counts computed.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+    params : dict
+        The run's parameters: ``dataset`` and, where given, ``threshold_reposts`` (else the notebook's default).
+    mirror : path, optional
+        A local mirror to fetch from, as ``corpus.load`` takes it.
+
+    Raises
+    ------
+    NotebookError
+        The data set lacks one of the needs; the message gives the reason and what to do.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study import reporting
+    >>> mine = str(Path("examples/weibo-cascades.csv").resolve())
+    >>> reporting.check_needs("05-early-warning", {"dataset": mine, "threshold_reposts": 50})
+    >>> reporting.check_needs("05-early-warning", {"dataset": mine, "threshold_reposts": 5000})
+    Traceback (most recent call last):
+    ...
+    wechat_study.notebooks.NotebookError: 05-early-warning cannot run on example weibo: 0 cascades of example weibo
+    reach 5,000 observed reposts; ...
+    """
     needs = (ranges().get(stem) or {}).get("needs") or []
     dataset = params.get("dataset")
     if not needs or not isinstance(dataset, str) or dataset in ("all",):
@@ -135,7 +277,24 @@ def check_needs(stem: str, params: dict, mirror=None) -> None:
 
 
 def user_paths(params: dict) -> list[str]:
-    """The researcher's own data sets a notebook's parameters name (absolute paths, as ``check`` leaves them)."""
+    """The researcher's own data sets a notebook's parameters name (absolute paths, as ``check`` leaves them).
+
+    Parameters
+    ----------
+    params : dict
+        A notebook's parameters; every string value, and every string in a list value, is looked at.
+
+    Returns
+    -------
+    list of str
+        The absolute paths among them, each once, in order of appearance.
+
+    Examples
+    --------
+    >>> from wechat_study import reporting
+    >>> reporting.user_paths({"dataset": "/home/me/posts.csv", "compare": ["ced", "/home/me/posts.csv"]})
+    ['/home/me/posts.csv']
+    """
     found = [v for value in params.values() for v in (value if isinstance(value, list) else [value])
              if isinstance(v, str) and os.path.isabs(v)]
     return list(dict.fromkeys(found))
@@ -147,6 +306,60 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
 
     The run happens in a temporary folder beside the cache entry; only a finished run replaces
     the entry (by renaming), so a run that is interrupted or fails leaves the old entry whole.
+
+    Before the kernel starts, the parameters are checked against their ranges, the catalogued data sets they
+    name are fetched and prepared, the researcher's own are prepared, and ``check_needs`` is passed.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem (not a short name; see ``notebooks.resolve``).
+    overrides : dict, optional
+        Parameters to change from ``params.yaml``'s (not checked for type; ``run_one`` checks them).
+    force : bool
+        Run even when the cache holds an entry for the key.
+    cache_root : pathlib.Path, optional
+        The cache folder (default ``cache_dir()``).
+    mirror : path, optional
+        A local mirror to fetch data sets from.
+
+    Returns
+    -------
+    Run
+        The executed notebook in the cache and its findings.
+
+    Raises
+    ------
+    NotebookError
+        A parameter out of range, a data set that lacks what the notebook needs, or two of the researcher's
+        data sets with the same name.
+    NotebookFailed
+        A cell raised an error; the notebook as far as it ran is kept as ``KEY.failed.ipynb`` beside the entry.
+
+    Examples
+    --------
+    Running needs a Jupyter kernel:
+
+    >>> from wechat_study import reporting
+    >>> r = reporting.run("03-legal-thresholds", {"dataset": "synthetic", "compare": []})  # doctest: +SKIP
+    >>> r.cached, len(r.findings)  # doctest: +SKIP
+    (False, ...)
+
+    An entry already in the cache under the run's key is returned without running; here one is made by hand:
+
+    >>> import json
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import reporting
+    >>> stem, synthetic = "03-legal-thresholds", {"dataset": "synthetic", "compare": []}
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     entry = Path(d) / stem / reporting.cache_key(stem, {**reporting.parameters()[stem], **synthetic})
+    ...     entry.mkdir(parents=True)
+    ...     _ = (entry / "executed.ipynb").write_text("{}")
+    ...     _ = (entry / "findings.jsonl").write_text(json.dumps({"name": "thresholds.synthetic.x", "value": 1}))
+    ...     r = reporting.run(stem, synthetic, cache_root=Path(d))
+    >>> r.cached, r.findings
+    (True, {'thresholds.synthetic.x': {'value': 1}})
     """
     from .corpus import prepare
 
@@ -154,10 +367,15 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
     check_ranges(stem, {**defaults(stem), **params})
     for name in datasets_used(params):
         prepare(name, mirror=mirror)
+    named: dict[str, str] = {}
     for path in user_paths(params):
         from .datasets import user
 
-        user.prepare(user.describe(path))
+        spec = user.describe(path)
+        if named.setdefault(spec.name, path) != path:
+            raise NotebookError(f"{named[spec.name]} and {path} are both named {spec.name!r}; give one another "
+                                "name in its sidecar (name: ...)")
+        user.prepare(spec)
     check_needs(stem, params, mirror)
     key = cache_key(stem, params)
     folder = Path(cache_root or cache_dir()) / stem / key
@@ -186,7 +404,19 @@ def run(stem: str, overrides: dict | None = None, force: bool = False, cache_roo
 
 
 def default_jobs() -> int:
-    """Notebooks run at once by default: one per core, at most 4 (each holds a data set in memory)."""
+    """Notebooks run at once by default: one per core, at most 4 (each holds a data set in memory).
+
+    Returns
+    -------
+    int
+        1 to 4: the cores this process may use (``os.sched_getaffinity``, else ``os.cpu_count``).
+
+    Examples
+    --------
+    >>> from wechat_study import reporting
+    >>> 1 <= reporting.default_jobs() <= 4
+    True
+    """
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
@@ -206,6 +436,50 @@ def run_many(stems: list[str], overrides: dict[str, dict] | None = None, force: 
     The data sets are fetched and prepared first, one at a time. One line is printed per notebook as it
     ends. When a notebook fails, those not yet started are not run, and its error is raised once the
     ones already running have ended.
+
+    Parameters
+    ----------
+    stems : list of str
+        The notebooks' stems.
+    overrides : dict, optional
+        Stem -> parameters to change, as ``run`` takes them.
+    force : bool
+        Run even what the cache holds.
+    cache_root : pathlib.Path, optional
+        The cache folder (default ``cache_dir()``).
+    mirror : path, optional
+        A local mirror to fetch data sets from.
+    jobs : int, optional
+        Notebooks at a time (at most ``len(stems)``); above 1 each runs in a process of its own.
+
+    Returns
+    -------
+    list of Run
+        One per stem, in ``stems`` order.
+
+    Examples
+    --------
+    Running needs a Jupyter kernel:
+
+    >>> from wechat_study import reporting
+    >>> runs = reporting.run_many(["01", "03-legal-thresholds"], jobs=2)  # doctest: +SKIP
+
+    With an entry already in the cache (made by hand here) nothing runs:
+
+    >>> import json
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import reporting
+    >>> stem, synthetic = "03-legal-thresholds", {"dataset": "synthetic", "compare": []}
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     entry = Path(d) / stem / reporting.cache_key(stem, {**reporting.parameters()[stem], **synthetic})
+    ...     entry.mkdir(parents=True)
+    ...     _ = (entry / "executed.ipynb").write_text("{}")
+    ...     _ = (entry / "findings.jsonl").write_text(json.dumps({"name": "thresholds.synthetic.x", "value": 1}))
+    ...     runs = reporting.run_many([stem], {stem: synthetic}, cache_root=Path(d), jobs=1)
+    [1/1] 03-legal-thresholds: cached, 1 findings
+    >>> [r.cached for r in runs]
+    [True]
     """
     import concurrent.futures as cf
     import multiprocessing
@@ -319,7 +593,33 @@ def _remove_stale_staging(stem_dir: Path) -> list[Path]:
 
 
 def clean(nb):
-    """Drop what changes from run to run: timings, papermill's metadata, random cell ids, stderr."""
+    """Drop what changes from run to run: timings, papermill's metadata, random cell ids, stderr.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook; it is not changed.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        A copy without papermill's and widget metadata, the Python version, cells' papermill and execution
+        metadata or stderr output. The injected-parameters cell gets the id ``injected-parameters``, a cell
+        without an id ``cell-N``.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from wechat_study.reporting import clean
+    >>> nb = nbformat.v4.new_notebook(metadata={"papermill": {"duration": 3.2}})
+    >>> cell = nbformat.v4.new_code_cell("print(1)", metadata={"execution": {"iopub.status.busy": "..."}})
+    >>> cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\\n"),
+    ...                 nbformat.v4.new_output("stream", name="stderr", text="a warning\\n")]
+    >>> nb.cells.append(cell)
+    >>> out = clean(nb)
+    >>> "papermill" in out.metadata, dict(out.cells[0].metadata), [o.name for o in out.cells[0].outputs]
+    (False, {}, ['stdout'])
+    """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
@@ -343,6 +643,40 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
     Names may be short (see ``notebooks.resolve``). Nothing under ``reports/`` is written until
     every notebook has run, so an interrupted or failed reproduce leaves the reports as they were.
     ``reports``, ``overrides`` (stem -> parameters) and ``cache_root`` exist for tests.
+
+    The ledger keeps the findings of the notebooks not run and replaces those of the ones run.
+
+    Parameters
+    ----------
+    stems : list of str, optional
+        The notebooks, short names allowed (default: all, in run order).
+    force : bool
+        Run even what the cache holds.
+    mirror : path, optional
+        A local mirror to fetch data sets from.
+    reports : pathlib.Path, optional
+        The folder to write (default ``REPORTS``, the checkout's ``reports/``).
+    overrides : dict, optional
+        Stem -> parameters to change.
+    cache_root : pathlib.Path, optional
+        The cache folder (default ``cache_dir()``).
+    jobs : int, optional
+        Notebooks at a time (``run_many``).
+
+    Returns
+    -------
+    list of Run
+        One per notebook, in run order.
+
+    Examples
+    --------
+    It runs notebooks in a Jupyter kernel (and fetches the catalogued data sets they read):
+
+    >>> import tempfile
+    >>> from wechat_study import reporting
+    >>> offline = {"03-legal-thresholds": {"dataset": "synthetic", "compare": []}}
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
+    ...     runs = reporting.reproduce(["03"], reports=d, overrides=offline)
     """
     from .pages import index_page, render, write_chart_data
 
@@ -367,6 +701,29 @@ def verify(mirror=None, jobs: int | None = None):
     ``reports/findings.json`` and its rendered page with the committed one.
 
     Returns (``findings.compare`` table of what drifted, names of reports whose bytes differ).
+
+    The runs go to a temporary cache, so the real cache is neither read nor changed.
+
+    Parameters
+    ----------
+    mirror : path, optional
+        A local mirror to fetch data sets from.
+    jobs : int, optional
+        Notebooks at a time (``run_many``).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of str)
+        The drift (empty when none) and the ``STEM.html`` names whose rendering differs from ``reports/``.
+
+    Examples
+    --------
+    It re-runs every notebook on the catalogued data sets, which takes a long time:
+
+    >>> from wechat_study import reporting
+    >>> drift, pages = reporting.verify(jobs=2)  # doctest: +SKIP
+    >>> drift.empty, pages  # doctest: +SKIP
+    (True, [])
     """
     from .pages import render
 
@@ -384,7 +741,20 @@ def verify(mirror=None, jobs: int | None = None):
 # --- one notebook, other parameters ---------------------------------------------------------------
 
 def runs_dir() -> Path:
-    """``runs/`` in a source checkout (git-ignores itself), else ``./runs``."""
+    """``runs/`` in a source checkout (git-ignores itself), else ``./runs``.
+
+    Returns
+    -------
+    pathlib.Path
+        The checkout's ``runs`` folder when ``pyproject.toml`` is beside the package, else ``runs`` under the
+        working directory.
+
+    Examples
+    --------
+    >>> from wechat_study import paths, reporting
+    >>> reporting.runs_dir().relative_to(paths.CHECKOUT).as_posix()
+    'runs'
+    """
     return paths.CHECKOUT / "runs" if (paths.CHECKOUT / "pyproject.toml").is_file() else Path.cwd() / "runs"
 
 
@@ -402,7 +772,33 @@ def _slug_value(value) -> str:
 
 
 def default_out(stem: str, overrides: dict) -> Path:
-    """``runs/STEM`` plus ``-NAME-VALUE`` for each override (``runs/03-legal-thresholds-threshold_reposts-1000``)."""
+    """``runs/STEM`` plus ``-NAME-VALUE`` for each override (``runs/03-legal-thresholds-threshold_reposts-1000``).
+
+    Overrides are taken in name order. A value is lower-cased with runs of other characters than letters,
+    digits and dots turned to ``_`` (a path by its file name, a list joined by ``_``, an empty one ``none``);
+    where that changes it, six hex characters of its digest are added. A name over 120 characters becomes
+    ``STEM-`` and a 12-character digest of the overrides.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+    overrides : dict
+        The changed parameters.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder under ``runs_dir()``.
+
+    Examples
+    --------
+    >>> from wechat_study import reporting
+    >>> reporting.default_out("03-legal-thresholds", {"threshold_reposts": 1000}).name
+    '03-legal-thresholds-threshold_reposts-1000'
+    >>> reporting.default_out("03-legal-thresholds", {"interpretation_date": "2013-09-10", "compare": []}).name
+    '03-legal-thresholds-compare-none-interpretation_date-2013_09_10_efb3eb'
+    """
     name = "-".join([stem] + [f"{k}-{_slug_value(v)}" for k, v in sorted(overrides.items())])
     if len(name) > 120:
         name = f"{stem}-{hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:12]}"
@@ -421,6 +817,37 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
     (each chart's data), ``findings.json`` (its findings, in the ledger's format), ``params.yaml``
     (every parameter of the run) and the marker ``atomic.MARKER``. ``reports/`` is never
     touched; the run is cached like any other.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook, a short name allowed.
+    params : dict, optional
+        Parameters to change (checked and normalised by ``notebooks.check``).
+    out : path, optional
+        The folder to write (default ``default_out``).
+    force : bool
+        Run even when the cache holds an entry.
+    mirror : path, optional
+        A local mirror to fetch data sets from.
+
+    Returns
+    -------
+    Run
+        The run, its ``executed`` pointing at ``out/STEM.ipynb``.
+
+    Examples
+    --------
+    It runs the notebook in a Jupyter kernel:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import reporting
+    >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
+    ...     r = reporting.run_one("03", {"dataset": "synthetic", "threshold_reposts": 100}, out=Path(d) / "run")
+    ...     sorted(p.name for p in (Path(d) / "run").iterdir())
+    ['.wechat_study-output.json', '03-legal-thresholds.html', '03-legal-thresholds.ipynb', 'data', 'findings.json',
+     'params.yaml']
     """
     import yaml
 
@@ -449,7 +876,39 @@ def _size(path: Path) -> int:
 
 def prune_cache(root: Path | None = None, dry_run: bool = False) -> list[tuple[Path, int]]:
     """Delete every cache entry but the current key of each notebook (its ``params.yaml`` parameters),
-    and leftovers of interrupted runs. Returns (path, bytes) of what was (or would be) removed."""
+    and leftovers of interrupted runs. Returns (path, bytes) of what was (or would be) removed.
+
+    A folder of a notebook no longer in ``params.yaml`` goes whole; a ``.KEY.tmp-PID-*`` folder whose process
+    is still alive is a run in progress, and stays.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional
+        The cache folder (default ``cache_dir()``).
+    dry_run : bool
+        Only list what would be removed.
+
+    Returns
+    -------
+    list of (pathlib.Path, int)
+        Each entry removed (or to remove) and its size in bytes; empty when ``root`` is not a folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study import reporting
+    >>> stem = "03-legal-thresholds"
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     current = Path(d) / stem / reporting.cache_key(stem, reporting.parameters()[stem])
+    ...     old = Path(d) / stem / "0123456789abcdef0123"
+    ...     for entry in (current, old):
+    ...         entry.mkdir(parents=True)
+    ...         _ = (entry / "executed.ipynb").write_text("{}")
+    ...     removed = reporting.prune_cache(Path(d))
+    ...     print([(p.name, size) for p, size in removed], current.exists(), old.exists())
+    [('0123456789abcdef0123', 2)] True False
+    """
     root = Path(root or cache_dir())
     if not root.is_dir():
         return []

@@ -33,7 +33,39 @@ def common_support(
     """True for cascades with known reach in a follower decile holding at least ``min_each`` of each group.
 
     Deciles are cut over the known-reach cascades of both groups; a decile dominated by one group
-    (e.g. CED's largest accounts, nearly all non-rumours) is left out."""
+    (e.g. CED's largest accounts, nearly all non-rumours) is left out.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade with ``reach_known``, ``followers`` and the ``group`` column
+        (``adjust.comparison_frame``).
+    group : str
+        The column holding the group labels.
+    a, b : str
+        The two groups compared.
+    bins : int
+        How many equal-count follower bins (10: deciles); ties in ``followers`` are broken by row order.
+    min_each : int
+        The fewest cascades of each group a bin must hold to be kept.
+
+    Returns
+    -------
+    pandas.Series
+        Booleans on ``frame``'s index; all False when fewer than ``2 * bins`` cascades of the two groups have a
+        known reach.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import robustness as rb
+    >>> frame = pd.DataFrame({"followers": np.arange(1, 41) * 100.0, "reach_known": True,
+    ...                       "label": ["rumour"] * 10 + ["rumour", "non-rumour"] * 10 + ["non-rumour"] * 10})
+    >>> keep = rb.common_support(frame, bins=4, min_each=3)
+    >>> int(keep.sum()), int(frame.loc[keep, "followers"].min()), int(frame.loc[keep, "followers"].max())
+    (20, 1100, 3000)
+    """
     known = frame["reach_known"] & frame["followers"].notna() & frame[group].isin([a, b])
     keep = pd.Series(False, index=frame.index)
     if known.sum() < bins * 2:
@@ -92,7 +124,48 @@ def binary(
     """The adjusted odds ratio (group ``a`` against ``b``, logistic regression) under each specification.
 
     Columns: ``specification, estimand, estimate, ci_low, ci_high, cascades, excluded, note``; the
-    clustered row uses statsmodels' cluster-robust covariance on ``cluster``, the others the model's."""
+    clustered row uses statsmodels' cluster-robust covariance on ``cluster``, the others the model's.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade (``adjust.comparison_frame``): the ``outcome`` and ``group`` columns,
+        ``reach_known``, ``followers``, the covariates and the ``cluster`` column.
+    outcome : str
+        A boolean (or 0/1) column.
+    group : str
+        The column holding the group labels; rows of other groups are left out.
+    a, b : str
+        The group whose odds are compared, and the reference group.
+    covariates : sequence of str
+        The reach covariates (``adjust.REACH``); those that do not vary are dropped.
+    cluster : str
+        The column whose values are the clusters of the clustered row (the source author).
+    level : float
+        The confidence level of the intervals (0.95: 95%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per specification, in the order: linear in log followers (the headline), spline in log
+        followers, common support only (``common_support``), without the year terms, clustered by source author.
+        ``cascades`` counts the cascades in the fit; ``excluded`` those of the two groups left out (unknown
+        reach, outside common support); a specification that cannot be fitted has NaN estimates and a ``note``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust, robustness as rb
+    >>> c = ws.synthetic_corpus(20_000, seed=0)
+    >>> frame = adjust.comparison_frame(c.cascades, ws.cascade_metrics(c.posts))
+    >>> table = rb.binary(frame.assign(deep=frame["depth"] >= 3), "deep")
+    >>> table["specification"].tolist()
+    ['linear in log followers (headline)', 'spline in log followers (4 df)', 'common support only',
+     'without the year terms', 'clustered by source author']
+    >>> headline = table.iloc[0]
+    >>> headline["estimand"], int(headline["cascades"]), round(float(headline["estimate"]), 2)
+    ('odds ratio', 532, 1.15)
+    """
     import statsmodels.formula.api as smf
 
     d = frame[frame[group].isin([a, b])]
@@ -140,7 +213,52 @@ def median(
     """The adjusted difference (or, with ``log=True``, ratio) of medians, median regression, under each
     specification; the clustered row's interval is a cluster bootstrap (``n_boot`` draws of source authors).
 
-    Columns as ``binary``. ``extra`` covariates (e.g. ``log_size``) enter every specification."""
+    Columns as ``binary``. ``extra`` covariates (e.g. ``log_size``) enter every specification.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cascade (``adjust.comparison_frame``), as for ``binary``.
+    outcome : str
+        A numeric column (e.g. ``depth``, ``lifetime_s``); rows where it is missing are left out.
+    group : str
+        The column holding the group labels; rows of other groups are left out.
+    a, b : str
+        The group compared, and the reference group.
+    covariates : sequence of str
+        The reach covariates (``adjust.REACH``); those that do not vary are dropped.
+    extra : sequence of str
+        Further covariates entering every specification (those that do not vary are dropped).
+    log : bool
+        Regress the natural log of the outcome (rows where it is not positive are left out) and give the
+        ratio of medians, exp of the coefficient.
+    cluster : str
+        The column whose values are resampled by the cluster bootstrap (the source author).
+    n_boot : int
+        Bootstrap draws for the clustered row.
+    seed : int
+        Seed of the bootstrap; the same seed gives the same interval.
+    level : float
+        The confidence level of the intervals (0.95: 95%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per specification, the columns and order of ``binary``; ``estimand`` is ``"difference of
+        medians"`` (in the outcome's unit) or ``"ratio of medians"``.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import adjust, robustness as rb
+    >>> c = ws.synthetic_corpus(20_000, seed=0)
+    >>> frame = adjust.comparison_frame(c.cascades, ws.cascade_metrics(c.posts))
+    >>> table = rb.median(frame, "size", log=True, n_boot=20)
+    >>> table.loc[4, ["specification", "estimand", "note"]].tolist()
+    ['clustered by source author', 'ratio of medians', 'cluster bootstrap, 20 draws of source authors']
+    >>> round(float(table.loc[0, "estimate"]), 2)
+    0.98
+    """
     import statsmodels.formula.api as smf
 
     from . import clustered as cl
@@ -195,7 +313,33 @@ def median(
 def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
     """What survives every specification: ``direction`` ("lower", "higher" or "unclear": some row's
     interval holds ``null`` or is missing), ``low``/``high`` (the range of the estimates) and
-    ``weakest`` (the specification whose interval comes nearest the null)."""
+    ``weakest`` (the specification whose interval comes nearest the null).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``binary`` or ``median`` output (``specification``, ``estimate``, ``ci_low``, ``ci_high``).
+    null : float
+        The value of no difference: 1 for a ratio, 0 for a difference.
+
+    Returns
+    -------
+    dict
+        ``direction`` (str), ``low`` and ``high`` (float, NaN when no row has an estimate) and ``weakest``
+        (str): the first row whose interval holds the null if any, else the row whose nearer bound is closest to
+        it; ``"a specification not estimable"`` when some row lacks an estimate or interval.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import robustness as rb
+    >>> table = pd.DataFrame({"specification": ["linear in log followers (headline)", "common support only"],
+    ...                       "estimate": [0.62, 0.70], "ci_low": [0.45, 0.48], "ci_high": [0.85, 0.98]})
+    >>> rb.verdict(table)
+    {'direction': 'lower', 'low': 0.62, 'high': 0.7, 'weakest': 'common support only'}
+    >>> rb.verdict(table.assign(ci_high=[0.85, 1.05]))["direction"]
+    'unclear'
+    """
     t = table.dropna(subset=["estimate", "ci_low", "ci_high"])
     if len(t) < len(table) or not len(t):
         return {
@@ -216,7 +360,45 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
 
 
 def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float = 1e-6) -> dict:
-    """Findings ``<name>.robustness`` (the table) and ``<name>.robust_direction`` (``verdict``'s word)."""
+    """Findings ``<name>.robustness`` (the table) and ``<name>.robust_direction`` (``verdict``'s word).
+
+    Parameters
+    ----------
+    name : str
+        The findings' prefix, dotted lowercase words (e.g. ``robustness.ced.odds_ratio_reaching_500``).
+    table : pandas.DataFrame
+        ``binary`` or ``median`` output; its ``specification``, ``estimate``, ``ci_low``, ``ci_high`` and
+        ``cascades`` columns are recorded (recorded as not reached when no row has an estimate).
+    null : float
+        The value of no difference, as for ``verdict``.
+    tolerance : float
+        The absolute tolerance of the recorded floats.
+
+    Returns
+    -------
+    dict
+        ``verdict(table, null)``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import pandas as pd
+    >>> from wechat_study import robustness as rb
+    >>> from wechat_study.findings import read_recorded
+    >>> table = pd.DataFrame({"specification": ["linear in log followers (headline)", "common support only"],
+    ...                       "estimate": [0.62, 0.70], "ci_low": [0.45, 0.48], "ci_high": [0.85, 0.98],
+    ...                       "cascades": [1200, 800]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = os.path.join(tmp, "findings.jsonl")
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": sink}):
+    ...         v = rb.record("robustness.mine.odds_ratio", table)
+    ...     found = read_recorded(sink)
+    >>> v["direction"], found["robustness.mine.odds_ratio.robust_direction"]["value"]
+    ('lower', 'lower')
+    >>> len(found["robustness.mine.odds_ratio.robustness"]["value"])
+    2
+    """
     from .findings import record_finding
 
     v = verdict(table, null)
@@ -238,7 +420,31 @@ def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float =
 
 def clause(v: dict, null: float = 1.0, digits: int = 2) -> str:
     """Words for ``verdict`` ``v``, to follow an adjusted estimate: where it stands against ``null``
-    under every specification, or that it is not clear (the least favourable row)."""
+    under every specification, or that it is not clear (the least favourable row).
+
+    Parameters
+    ----------
+    v : dict
+        ``verdict`` output.
+    null : float
+        The value of no difference, as given to ``verdict``.
+    digits : int
+        Decimals of the range of estimates.
+
+    Returns
+    -------
+    str
+        A clause without a capital or a full stop.
+
+    Examples
+    --------
+    >>> from wechat_study import robustness as rb
+    >>> rb.clause({"direction": "lower", "low": 0.62, "high": 0.7, "weakest": "common support only"})
+    'below 1 under every specification tried (0.62 to 0.70)'
+    >>> rb.clause({"direction": "unclear", "low": 0.62, "high": 0.7, "weakest": "common support only"})
+    'not clearly different from 1: its interval includes 1 under at least one specification (common support
+     only; estimates 0.62 to 0.70)'
+    """
     span = f"{v['low']:.{digits}f} to {v['high']:.{digits}f}"
     if v["direction"] in ("lower", "higher"):
         side = "below" if v["direction"] == "lower" else "above"

@@ -34,10 +34,37 @@ POSTS_PER_FILE = 1_000_000
 def write_synthetic(out: str | Path, n_posts: int, seed: int = 0, posts_per_file: int = POSTS_PER_FILE) -> list[Path]:
     """Write about ``n_posts`` synthetic posts as ``out/part-NNNNN.parquet``, whole cascades per file.
 
-    File i holds ``synthetic_posts(posts_per_file, seed=[seed, i])`` with its ids prefixed
-    ``fNNNNN-`` so that they are unique across files. The folder appears only when complete;
-    ``out`` must be new, empty, or an earlier ``synth`` output (``atomic.check_output``), so
-    nothing else is ever deleted.
+    File i holds ``synthetic_posts(posts_per_file)`` (the last file the remainder) seeded from
+    ``numpy.random.SeedSequence([seed, i])``, with its ids prefixed ``fNNNNN-`` so that they are unique
+    across files. The folder appears only when complete; ``out`` must be new, empty, or an earlier
+    ``synth`` output (``atomic.check_output``), so nothing else is ever deleted.
+
+    Parameters
+    ----------
+    out : str or pathlib.Path
+        The output folder; it is replaced whole (``OutputExistsError`` when it holds files another command wrote).
+    n_posts : int
+        Posts wanted in all; each file may hold slightly more (its last cascade is kept whole).
+    seed : int
+        The same arguments and seed give the same files.
+    posts_per_file : int
+        Posts per file (``POSTS_PER_FILE``, a million, by default).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in order: ``ceil(n_posts / posts_per_file)`` of them (at least one).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from pathlib import Path
+    >>> from wechat_study import scaleout
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     files = scaleout.write_synthetic(Path(tmp) / "parts", 3_000, seed=0, posts_per_file=1_000)
+    ...     print([f.name for f in files], pd.read_parquet(files[1])["cascade_id"].iloc[0])
+    ['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet'] f00001-c0
     """
     out = Path(out)
     n_files = max(1, math.ceil(n_posts / posts_per_file))
@@ -101,12 +128,20 @@ def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), pro
     Raises
     ------
     WechatStudyError
-        A task failed; the message names the file.
+        A task failed; the message names the file. Also when ``path`` holds no Parquet file, or when Dask does not
+        make one partition per file.
 
     Examples
     --------
+    >>> import tempfile
+    >>> from pathlib import Path
     >>> import wechat_study as ws
-    >>> ws.cascade_metrics_parquet("data/synthetic-parts")     # doctest: +SKIP
+    >>> from wechat_study import scaleout
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = scaleout.write_synthetic(Path(tmp) / "parts", 2_000, seed=0, posts_per_file=1_000)
+    ...     m = ws.cascade_metrics_parquet(Path(tmp) / "parts", thresholds=(10,))
+    >>> m.iloc[0][["cascade_id", "size", "reposts"]].to_dict()
+    {'cascade_id': 'f00000-c0', 'size': 18, 'reposts': 17}
     """
     import dask
     import dask.dataframe as dd
@@ -137,7 +172,39 @@ def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), pro
 @contextlib.contextmanager
 def cluster(workers: int | None = None, scheduler: str | None = None):
     """A ``distributed.Client``: on a new ``LocalCluster`` of ``workers`` processes on 127.0.0.1,
-    or on the scheduler at ``scheduler``; None when neither is given (local threads)."""
+    or on the scheduler at ``scheduler``; None when neither is given (local threads).
+
+    A context manager: the client (and a local cluster it started) is closed on leaving the block.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes of a new local cluster, one thread each, no memory limit, no dashboard.
+    scheduler : str, optional
+        The address of a running scheduler (``tcp://host:8786``); connecting waits up to 30 seconds.
+
+    Yields
+    ------
+    distributed.Client or None
+        The client, or None with neither argument (``cascade_metrics_parquet`` then uses Dask's local threads).
+
+    Raises
+    ------
+    WechatStudyError
+        When both ``workers`` and ``scheduler`` are given.
+
+    Examples
+    --------
+    >>> from wechat_study import scaleout
+    >>> with scaleout.cluster() as client:
+    ...     print(client)
+    None
+    >>> with scaleout.cluster(workers=2, scheduler="tcp://127.0.0.1:8786"):
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.WechatStudyError: give --workers or --scheduler, not both
+    """
     if workers and scheduler:
         raise WechatStudyError("give --workers or --scheduler, not both")
     if not workers and not scheduler:
@@ -156,7 +223,38 @@ def cluster(workers: int | None = None, scheduler: str | None = None):
 
 def metrics_to_parquet(path, out, workers: int | None = None, scheduler: str | None = None, thresholds=(500,),
                        depths=(), progress: bool = True) -> pd.DataFrame:
-    """Compute metrics for a partitioned corpus and write them to ``out`` (atomically)."""
+    """Compute metrics for a partitioned corpus and write them to ``out`` (atomically).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A folder of Parquet parts holding whole cascades, as for ``cascade_metrics_parquet``.
+    out : str or pathlib.Path
+        The Parquet file to write (zstd-compressed); it is written only after every partition was computed.
+    workers, scheduler : optional
+        Where the work runs, as for ``cluster`` (neither: Dask's local threads).
+    thresholds, depths : tuple of int
+        As for ``cascade_metrics``.
+    progress : bool
+        Show a progress bar (only when a client is used).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The metrics written, as ``cascade_metrics_parquet`` returns them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from pathlib import Path
+    >>> from wechat_study import scaleout
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = scaleout.write_synthetic(Path(tmp) / "parts", 2_000, seed=0, posts_per_file=1_000)
+    ...     table = scaleout.metrics_to_parquet(Path(tmp) / "parts", Path(tmp) / "metrics.parquet", progress=False)
+    ...     print(pd.read_parquet(Path(tmp) / "metrics.parquet").equals(table))
+    True
+    """
     with cluster(workers, scheduler) as client:
         table = cascade_metrics_parquet(path, client=client, thresholds=thresholds, depths=depths,
                                         progress=progress and client is not None)

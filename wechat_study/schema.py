@@ -126,6 +126,38 @@ def validate(table: str, df: pd.DataFrame, source) -> pd.DataFrame:
     """Validate ``df`` as the canonical ``table``; a failure is a ``DataError`` naming ``source``.
 
     The error names the first failing row and the rule it breaks.
+
+    Parameters
+    ----------
+    table : str
+        A key of ``SCHEMAS``: ``posts``, ``cascades``, ``removals``, ``keywords`` or ``blocked_urls``.
+    df : pandas.DataFrame
+        The table to check: its columns, in order and nothing else (the schemas are strict and ordered).
+    source : str or path
+        What the error names as its file: the raw file or data set the table came from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` as pandera returns it after validation (the schemas coerce nothing).
+
+    Raises
+    ------
+    DataError
+        ``df`` breaks the schema; its ``record`` is the index of the first failing row, when pandera reports one.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import schema
+    >>> posts = ws.synthetic_posts(100, seed=0)
+    >>> len(schema.validate("posts", posts, "synthetic"))
+    152
+    >>> try:
+    ...     schema.validate("posts", posts.assign(kind="share"), "my-posts.csv")
+    ... except ws.DataError as e:
+    ...     print(e)
+    my-posts.csv: record 0: the posts table breaks its schema: Column 'kind' failed element-wise validator ...
     """
     try:
         return SCHEMAS[table].validate(df)

@@ -24,12 +24,61 @@ __all__ = [
 
 
 def beijing_day(removals: pd.DataFrame, column: str = "removal_seen_at") -> pd.Series:
-    """The Beijing calendar day (midnight, no time zone) of ``column``."""
+    """The Beijing calendar day (midnight, no time zone) of ``column``.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        A table with a time-zone-aware timestamp column.
+    column : str
+        The column (``removal_seen_at``: when the archive first saw the removal).
+
+    Returns
+    -------
+    pandas.Series
+        Naive timestamps at midnight, on ``removals``' index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> removals = pd.DataFrame({"removal_seen_at": pd.to_datetime(["2018-03-01 17:30", "2018-03-01 15:59"], utc=True)})
+    >>> scraper.beijing_day(removals).dt.strftime("%Y-%m-%d").tolist()
+    ['2018-03-02', '2018-03-01']
+    """
     return removals[column].dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).dt.normalize()
 
 
 def daily_counts(removals: pd.DataFrame) -> pd.Series:
-    """Removals seen per Beijing day over the archive's span, days with none included (index: the days)."""
+    """Removals seen per Beijing day over the archive's span, days with none included (index: the days).
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals, with ``removal_seen_at`` (time-zone aware).
+
+    Returns
+    -------
+    pandas.Series
+        ``removals``: the count per day, indexed by ``day`` (Beijing days, naive, from the first to the last
+        day a removal was seen).
+
+    Raises
+    ------
+    ValueError
+        When ``removals`` is empty (the span is undefined).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> seen = pd.date_range("2018-03-01 12:00", periods=30, freq="D", tz="Asia/Shanghai").repeat(4)
+    >>> removals = pd.DataFrame({"removal_seen_at": seen, "reason": ["violation", "author_deleted"] * 60})
+    >>> removals = removals[~removals["removal_seen_at"].dt.day.isin([10, 11, 12, 20])]  # none seen on 4 days
+    >>> counts = scraper.daily_counts(removals)
+    >>> len(counts), counts["2018-03-09":"2018-03-13"].tolist()
+    (30, [4, 0, 0, 0, 4])
+    """
     if removals.empty:
         raise ValueError("no removals: the archive's span is undefined")
     days = beijing_day(removals)
@@ -49,7 +98,34 @@ def gaps(counts: pd.Series, k: int = 14, alpha: float = 1e-3) -> pd.DataFrame:
 
     Columns: ``start, end, days, expected`` (removals expected over the run at the local rate, see the module
     docstring), ``p_none`` (Poisson probability of seeing none), ``outage`` (``p_none < alpha``). Longest first,
-    then by date."""
+    then by date.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        ``daily_counts`` output.
+    k : int
+        Days on each side of a run whose mean count is the local rate (fewer at the span's ends; the days
+        taken may include other days with none seen).
+    alpha : float
+        A run is an outage when its ``p_none`` is below it (per run, not corrected for the number of runs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run; ``start`` and ``end`` are its first and last days (inclusive), ``days`` its length.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> seen = pd.date_range("2018-03-01 12:00", periods=30, freq="D", tz="Asia/Shanghai").repeat(4)
+    >>> removals = pd.DataFrame({"removal_seen_at": seen, "reason": ["violation", "author_deleted"] * 60})
+    >>> removals = removals[~removals["removal_seen_at"].dt.day.isin([10, 11, 12, 20])]  # none seen on 4 days
+    >>> runs = scraper.gaps(scraper.daily_counts(removals))
+    >>> runs[["days", "outage"]].to_dict("records"), round(float(runs.loc[1, "p_none"]), 3)
+    ([{'days': 3, 'outage': True}, {'days': 1, 'outage': False}], 0.03)
+    """
     values = counts.to_numpy()
     rows = []
     for start, length in _runs(values == 0):
@@ -71,7 +147,33 @@ def gaps(counts: pd.Series, k: int = 14, alpha: float = 1e-3) -> pd.DataFrame:
 
 
 def outage_days(counts: pd.Series, runs: pd.DataFrame) -> pd.Series:
-    """Boolean per day of ``counts``: True on days inside a run flagged as an outage."""
+    """Boolean per day of ``counts``: True on days inside a run flagged as an outage.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        ``daily_counts`` output.
+    runs : pandas.DataFrame
+        ``gaps`` output for those counts.
+
+    Returns
+    -------
+    pandas.Series
+        ``outage``, on the index of ``counts``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> seen = pd.date_range("2018-03-01 12:00", periods=30, freq="D", tz="Asia/Shanghai").repeat(4)
+    >>> removals = pd.DataFrame({"removal_seen_at": seen, "reason": ["violation", "author_deleted"] * 60})
+    >>> removals = removals[~removals["removal_seen_at"].dt.day.isin([10, 11, 12, 20])]  # none seen on 4 days
+    >>> counts = scraper.daily_counts(removals)
+    >>> runs = scraper.gaps(counts)
+    >>> outage = scraper.outage_days(counts, runs)
+    >>> outage[outage].index.strftime("%m-%d").tolist()
+    ['03-10', '03-11', '03-12']
+    """
     out = pd.Series(False, index=counts.index, name="outage")
     for r in runs[runs["outage"]].itertuples():
         out.loc[r.start : r.end] = True
@@ -80,7 +182,33 @@ def outage_days(counts: pd.Series, runs: pd.DataFrame) -> pd.Series:
 
 def coverage(counts: pd.Series, runs: pd.DataFrame) -> dict:
     """The scraper's coverage: ``span_days, first_day, last_day, days_without_removal, outage_days, outage_runs,
-    longest_run_days, longest_run_start`` (dates as YYYY-MM-DD; the longest run among the outages)."""
+    longest_run_days, longest_run_start`` (dates as YYYY-MM-DD; the longest run among the outages).
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        ``daily_counts`` output.
+    runs : pandas.DataFrame
+        ``gaps`` output for those counts (longest first).
+
+    Returns
+    -------
+    dict
+        The keys above; counts in days. With no outage, ``longest_run_days`` is 0 and ``longest_run_start`` None.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> seen = pd.date_range("2018-03-01 12:00", periods=30, freq="D", tz="Asia/Shanghai").repeat(4)
+    >>> removals = pd.DataFrame({"removal_seen_at": seen, "reason": ["violation", "author_deleted"] * 60})
+    >>> removals = removals[~removals["removal_seen_at"].dt.day.isin([10, 11, 12, 20])]  # none seen on 4 days
+    >>> counts = scraper.daily_counts(removals)
+    >>> runs = scraper.gaps(counts)
+    >>> scraper.coverage(counts, runs)
+    {'span_days': 30, 'first_day': '2018-03-01', 'last_day': '2018-03-30', 'days_without_removal': 4,
+     'outage_days': 3, 'outage_runs': 1, 'longest_run_days': 3, 'longest_run_start': '2018-03-10'}
+    """
     outages = runs[runs["outage"]]
     longest = outages.iloc[0] if len(outages) else None
     return {
@@ -97,7 +225,35 @@ def coverage(counts: pd.Series, runs: pd.DataFrame) -> dict:
 
 def monthly_rates(removals: pd.DataFrame, outage: pd.Series) -> pd.DataFrame:
     """Per month (Beijing time) and reason: ``month, reason, removals, days_observed, outage_days,
-    per_observed_day`` (removals over the days of the month in the span that were not outage days)."""
+    per_observed_day`` (removals over the days of the month in the span that were not outage days).
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals: ``removal_seen_at`` and ``reason``.
+    outage : pandas.Series
+        ``outage_days`` output: one boolean per day of the span.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month of the span (YYYY-MM) and reason, a reason with no removal in a month counted 0;
+        ``per_observed_day`` is NaN for a month with no observed day.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> seen = pd.date_range("2018-03-01 12:00", periods=30, freq="D", tz="Asia/Shanghai").repeat(4)
+    >>> removals = pd.DataFrame({"removal_seen_at": seen, "reason": ["violation", "author_deleted"] * 60})
+    >>> removals = removals[~removals["removal_seen_at"].dt.day.isin([10, 11, 12, 20])]  # none seen on 4 days
+    >>> counts = scraper.daily_counts(removals)
+    >>> runs = scraper.gaps(counts)
+    >>> rates = scraper.monthly_rates(removals, scraper.outage_days(counts, runs))
+    >>> rates.round(3).to_dict("records")[0]
+    {'month': '2018-03', 'reason': 'author_deleted', 'removals': 52, 'days_observed': 27, 'outage_days': 3,
+     'per_observed_day': 1.926}
+    """
     days = pd.DataFrame({"month": outage.index.strftime("%Y-%m"), "outage": outage.to_numpy()})
     per_month = days.groupby("month")["outage"].agg(days="size", outage_days="sum")
     per_month["days_observed"] = per_month["days"] - per_month["outage_days"]
@@ -112,7 +268,30 @@ def monthly_rates(removals: pd.DataFrame, outage: pd.Series) -> pd.DataFrame:
 
 
 def outage_spans(runs: pd.DataFrame) -> pd.DataFrame:
-    """``start, end`` (end exclusive: the day after the last) of each outage, for shading a time axis."""
+    """``start, end`` (end exclusive: the day after the last) of each outage, for shading a time axis.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        ``gaps`` output.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outage, by start (e.g. for ``charts.with_gaps``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> seen = pd.date_range("2018-03-01 12:00", periods=30, freq="D", tz="Asia/Shanghai").repeat(4)
+    >>> removals = pd.DataFrame({"removal_seen_at": seen, "reason": ["violation", "author_deleted"] * 60})
+    >>> removals = removals[~removals["removal_seen_at"].dt.day.isin([10, 11, 12, 20])]  # none seen on 4 days
+    >>> counts = scraper.daily_counts(removals)
+    >>> runs = scraper.gaps(counts)
+    >>> scraper.dated(scraper.outage_spans(runs), "start", "end").to_dict("records")
+    [{'start': '2018-03-10', 'end': '2018-03-13'}]
+    """
     o = runs[runs["outage"]]
     return pd.DataFrame({"start": o["start"], "end": o["end"] + pd.Timedelta(days=1)}).sort_values("start")
 
@@ -121,7 +300,49 @@ def record_gaps(
     removals: pd.DataFrame, prefix: str, k: int = 14, alpha: float = 1e-3
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Findings ``<prefix>.span_days``, ``.days_without_removal``, ``.outage_days``, ``.outage.runs``,
-    ``.outage.longest_run_days`` and ``.outage.longest_run_start``; returns (``gaps``, ``outage_days``)."""
+    ``.outage.longest_run_days`` and ``.outage.longest_run_start``; returns (``gaps``, ``outage_days``).
+
+    ``.outage.longest_run_start`` is recorded as not reached when no outage is detected.
+
+    Parameters
+    ----------
+    removals : pandas.DataFrame
+        The archive's removals, with ``removal_seen_at``.
+    prefix : str
+        The findings' prefix (e.g. ``censorship.wechatscope.scraper``).
+    k : int
+        As for ``gaps``.
+    alpha : float
+        As for ``gaps``.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, pandas.Series)
+        ``gaps(daily_counts(removals), k, alpha)`` and the ``outage_days`` of those runs.
+
+    Raises
+    ------
+    ValueError
+        From ``daily_counts``, when ``removals`` is empty.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> from wechat_study.findings import read_recorded
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> seen = pd.date_range("2018-03-01 12:00", periods=30, freq="D", tz="Asia/Shanghai").repeat(4)
+    >>> removals = pd.DataFrame({"removal_seen_at": seen, "reason": ["violation", "author_deleted"] * 60})
+    >>> removals = removals[~removals["removal_seen_at"].dt.day.isin([10, 11, 12, 20])]  # none seen on 4 days
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     sink = os.path.join(tmp, "findings.jsonl")
+    ...     with mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": sink}):
+    ...         runs, outage = scraper.record_gaps(removals, "censorship.mine.scraper")
+    ...     found = read_recorded(sink)
+    >>> found["censorship.mine.scraper.outage_days"]["value"], int(outage.sum()), len(runs)
+    (3, 3, 2)
+    """
     from .findings import record_finding
 
     counts = daily_counts(removals)
@@ -147,5 +368,26 @@ def record_gaps(
 
 
 def dated(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """``table`` with each of ``columns`` (timestamps) written as YYYY-MM-DD, for reading."""
+    """``table`` with each of ``columns`` (timestamps) written as YYYY-MM-DD, for reading.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Any table; it is not changed.
+    *columns : str
+        Columns of timestamps (or anything ``pandas.to_datetime`` reads).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with those columns as strings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import scraper
+    >>> table = pd.DataFrame({"start": pd.to_datetime(["2018-03-10"]), "days": [3]})
+    >>> scraper.dated(table, "start").to_dict("records")
+    [{'start': '2018-03-10', 'days': 3}]
+    """
     return table.assign(**{c: pd.to_datetime(table[c]).dt.strftime("%Y-%m-%d") for c in columns})

@@ -31,7 +31,20 @@ MISSING_KEY = "wechat_study_missing"
 
 @dataclass(frozen=True)
 class Supports:
-    """Why each analysis cannot run on a data set (None: it can)."""
+    """Why each analysis cannot run on a data set (None: it can).
+
+    ``name`` is the data set's display name and ``cascades`` its number of cascades; ``authors`` is the number
+    of distinct source authors and ``top_author`` the cascades of the most prolific one (an unknown author counts
+    as one of their own). Every other field is None when the analysis can run, else the sentence saying why not
+    (``of`` fills them in).
+
+    Examples
+    --------
+    >>> from wechat_study.supports import Supports
+    >>> able = Supports("mine", 100, labels="mine gives no label per cascade")
+    >>> able.labels, able.followers
+    ('mine gives no label per cascade', None)
+    """
 
     name: str
     cascades: int
@@ -44,10 +57,27 @@ class Supports:
     catalogued: str | None = None
     crossers: str | None = None
     enough_crossers: str | None = None
+    structure: str | None = None
+    authors: int | None = None
+    top_author: int | None = None
 
     def missing(self) -> list[str]:
-        """The analyses that cannot run."""
-        return [k for k, v in asdict(self).items() if k not in ("name", "cascades") and v is not None]
+        """The analyses that cannot run.
+
+        Returns
+        -------
+        list of str
+            The names of the fields that hold a reason (not ``name``, ``cascades``, ``authors`` or
+            ``top_author``), in field order.
+
+        Examples
+        --------
+        >>> from wechat_study.supports import Supports
+        >>> Supports("mine", 100, labels="no labels", window="no top").missing()
+        ['labels', 'window']
+        """
+        return [k for k, v in asdict(self).items()
+                if k not in ("name", "cascades", "authors", "top_author") and v is not None]
 
 
 def of(corpus, interpretation_date: str | None = None, threshold: int | None = None, reposts=None) -> Supports:
@@ -59,6 +89,10 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
         A data set with ``cascades``.
     interpretation_date : str, optional
         A day (Beijing time) for the before-and-after analysis.
+    threshold : int, optional
+        A repost count, for the analyses of cascades that reach it (``crossers``, ``enough_crossers``).
+    reposts : sequence of int, optional
+        Observed reposts per cascade, compared with ``threshold``; both must be given for those two checks.
 
     Returns
     -------
@@ -66,7 +100,10 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
         For each analysis, None when the data support it, else the sentence saying why not: cascades
         enough for intervals, rumour and non-rumour labels, source follower counts, the platform's repost
         counts, labelled cascades on both sides of ``interpretation_date``, a known top to the repost
-        counts, and a catalogued collection (for the literature).
+        counts, a catalogued collection (for the literature), and at least one (``crossers``) and at least
+        ``MIN_PER_GROUP`` (``enough_crossers``) cascades with ``reposts`` at or above ``threshold``, and a
+        record of who reposted from whom (``structure``: an export that hangs every repost off the source
+        makes every cascade a star, so depth and structural virality describe the export, not the spread).
 
     Examples
     --------
@@ -75,6 +112,8 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     >>> able = supports.of(ws.load("examples/weibo-cascades.csv"))
     >>> able.followers is None, able.labels
     (True, 'example weibo gives no label per cascade, so there is no rumour against non-rumour comparison')
+    >>> supports.of(ws.load("examples/weibo-crawler.csv")).structure
+    'example weibo crawler records every repost as a repost of the source post, ...'
     """
     from .charts.theme import word
     from .datasets.catalog import CATALOG
@@ -119,16 +158,49 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
         if k < MIN_PER_GROUP:
             enough = (f"{k:,} cascades of {name} reach {threshold:,} observed reposts; scoring warnings of them needs "
                       f"at least {MIN_PER_GROUP}, or every interval rests on a handful")
-    return Supports(name, n, few, labels, followers, reported, period, window, catalogued, crossers, enough)
+    p = corpus.posts
+    hops = p.loc[~p["is_root"].astype(bool), "parent_node"]
+    structure = None
+    if len(hops) and bool((hops == 0).all()):
+        structure = (f"{name} records every repost as a repost of the source post, so all {n:,} cascades are stars: "
+                     "depth and structural virality would describe the export, not how posts spread")
+    per_author = c["author_id"].value_counts()
+    singles = int(c["author_id"].isna().sum())
+    authors, top = len(per_author) + singles, int(per_author.max()) if len(per_author) else min(singles, 1)
+    return Supports(name, n, few, labels, followers, reported, period, window, catalogued, crossers, enough, structure,
+                    authors, top)
 
 
 def table(s: Supports, rows=None) -> pd.DataFrame:
-    """One row per analysis (those named in ``rows``, default all): whether it runs, and if not, why."""
+    """One row per analysis (those named in ``rows``, default all): whether it runs, and if not, why.
+
+    Parameters
+    ----------
+    s : Supports
+        What a data set supports.
+    rows : collection of str, optional
+        ``Supports`` fields to show (default: every analysis); the order is always the table's own.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``analysis`` (in words), ``runs`` (``"yes"`` or ``"no"``) and ``reason`` (the sentence,
+        capitalised and ending in a full stop; empty when it runs).
+
+    Examples
+    --------
+    >>> from wechat_study.supports import Supports, table
+    >>> t = table(Supports("mine", 100, labels="mine gives no label per cascade"), ["labels", "followers"])
+    >>> t["runs"].tolist()
+    ['no', 'yes']
+    >>> t.loc[0, "reason"]
+    'Mine gives no label per cascade.'
+    """
     words = {"intervals": "intervals and comparisons", "labels": "rumour against non-rumour",
              "followers": "the views line and reach adjustment", "reported": "the platform's own repost count",
              "period": "before and after the interpretation date", "window": "the bound for left-out large cascades",
              "catalogued": "comparison with the literature", "crossers": "times to the threshold",
-             "enough_crossers": "early warnings of crossing"}
+             "enough_crossers": "early warnings of crossing", "structure": "depth and structural virality"}
     keys = [k for k in words if rows is None or k in rows]
     return pd.DataFrame([{"analysis": words[k], "runs": "yes" if getattr(s, k) is None else "no",
                           "reason": (lambda r: r[:1].upper() + r[1:] + ".")(getattr(s, k)) if getattr(s, k) else ""}
@@ -136,7 +208,26 @@ def table(s: Supports, rows=None) -> pd.DataFrame:
 
 
 class Skipped:
-    """A "Skipped" note in a report; its output metadata names what was missing."""
+    """A "Skipped" note in a report; its output metadata names what was missing.
+
+    Parameters
+    ----------
+    title : str
+        The section skipped.
+    reason : str
+        Why, as a ``Supports`` field gives it (it is capitalised and given a full stop when shown).
+    need : str
+        The ``Supports`` field that is missing, written to the output metadata under ``MISSING_KEY``.
+
+    Examples
+    --------
+    >>> from wechat_study.supports import Skipped
+    >>> data, metadata = Skipped("Rumours", "there are no labels", "labels")._repr_mimebundle_()
+    >>> data["text/plain"]
+    'Rumours: skipped. There are no labels.'
+    >>> metadata
+    {'wechat_study_missing': ['labels']}
+    """
 
     def __init__(self, title: str, reason: str, need: str):
         self.title, self.reason, self.need = title, reason, need
@@ -153,7 +244,32 @@ class Skipped:
 
 def section(s: Supports, *needs: str, title: str) -> bool:
     """True when every one of ``needs`` (``Supports`` fields) is supported; otherwise displays why the
-    section ``title`` is skipped and returns False."""
+    section ``title`` is skipped and returns False.
+
+    Parameters
+    ----------
+    s : Supports
+        What the data set supports.
+    *needs : str
+        ``Supports`` fields the section needs; the first that holds a reason is the one shown.
+    title : str
+        The section's title, for the "Skipped" note.
+
+    Returns
+    -------
+    bool
+        True when the section can run.
+
+    Examples
+    --------
+    >>> from wechat_study.supports import Supports, section
+    >>> able = Supports("mine", 100, labels="mine gives no label per cascade")
+    >>> section(able, "followers", title="Reach")
+    True
+    >>> section(able, "followers", "labels", title="Rumours")   # outside a notebook the note shows as its repr
+    <wechat_study.supports.Skipped object at ...>
+    False
+    """
     from IPython.display import display
 
     for need in needs:
@@ -166,14 +282,42 @@ def section(s: Supports, *needs: str, title: str) -> bool:
 
 def summary(s: Supports, *rows: str):
     """When something is missing: a table of what runs and what does not (the analyses ``rows``, default all),
-    carrying the marker the report reads (every missing analysis). None when the data support everything."""
+    carrying the marker the report reads (every missing analysis). None when the data support everything.
+
+    Parameters
+    ----------
+    s : Supports
+        What the data set supports.
+    *rows : str
+        ``Supports`` fields to show in the table (default: all); the marker lists every missing analysis
+        whether shown or not.
+
+    Returns
+    -------
+    object or None
+        A displayable table (``tables.publication``) whose output metadata lists ``s.missing()`` under
+        ``MISSING_KEY``, its note giving the source authors when ``s.authors`` is known; None when nothing
+        is missing.
+
+    Examples
+    --------
+    >>> from wechat_study.supports import Supports, summary
+    >>> summary(Supports("mine", 100)) is None
+    True
+    >>> shown = summary(Supports("mine", 100, labels="no labels", window="no top"), "labels")
+    >>> shown._repr_mimebundle_()[1]
+    {'wechat_study_missing': ['labels', 'window']}
+    """
     from . import tables
     from .charts.theme import word
 
     if not s.missing():
         return None
-    shown = tables.publication(table(s, rows or None), f"What {word(s.name)} supports", anchor="supports",
-                               note="What the data cannot support is skipped where it would be, with the reason.")
+    note = "What the data cannot support is skipped where it would be, with the reason."
+    if s.authors and s.cascades:
+        note = (f"The {s.cascades:,} cascades come from {s.authors:,} source authors; the most prolific has "
+                f"{s.top_author:,} ({100 * s.top_author / s.cascades:.1f}%). Intervals resample whole authors. {note}")
+    shown = tables.publication(table(s, rows or None), f"What {word(s.name)} supports", anchor="supports", note=note)
     return _Marked(shown, s.missing())
 
 

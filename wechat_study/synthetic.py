@@ -38,7 +38,39 @@ def reaction_delays(
     rng: np.random.Generator, n: int, max_delay_s: float = np.inf, s0: float = S0, theta: float = THETA, c: float = C
 ) -> np.ndarray:
     """``n`` delays in seconds from the SEISMIC memory kernel (uniform head, power-law tail),
-    the tail truncated at ``max_delay_s``."""
+    the tail truncated at ``max_delay_s``.
+
+    A delay falls in the head, uniform on [0, ``s0``), with chance ``c * s0``; else in the tail,
+    ``s0 * (1 - u * m) ** (-1 / theta)`` for u uniform on [0, 1) and m the tail's mass below ``max_delay_s``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The source of randomness; it is advanced.
+    n : int
+        Delays wanted.
+    max_delay_s : float
+        Where the tail is cut, in seconds (default: not cut).
+    s0 : float
+        The end of the uniform head, in seconds (default ``S0``, 300).
+    theta : float
+        The power-law exponent of the tail (default ``THETA``).
+    c : float
+        The head's density per second (default ``C``), so the head holds ``c * s0`` of the delays.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` float delays in seconds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.synthetic import reaction_delays
+    >>> delays = reaction_delays(np.random.default_rng(0), 10_000, max_delay_s=86_400.0)
+    >>> bool(delays.max() < 86_400), round(float((delays < 300).mean()), 2)
+    (True, 0.19)
+    """
     head = rng.random(n) < c * s0
     u = rng.random(n)
     tail_mass = 1.0 - (max_delay_s / s0) ** (-theta) if np.isfinite(max_delay_s) else 1.0

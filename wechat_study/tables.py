@@ -68,7 +68,25 @@ def _word(code):
 
 
 def header(column: str) -> str:
-    """A readable header for a column name: ``median_h`` → "median (hours)", ``n_rumour`` → "n rumour"."""
+    """A readable header for a column name: ``median_h`` → "median (hours)", ``n_rumour`` → "n rumour".
+
+    Parameters
+    ----------
+    column : str
+        A column name.
+
+    Returns
+    -------
+    str
+        ``HEADERS[column]`` when listed; else the name with underscores as spaces, a unit suffix (``_h``,
+        ``_hours``, ``_d``, ``_days``, ``_min``, ``_minutes``) becoming the unit in brackets.
+
+    Examples
+    --------
+    >>> from wechat_study.tables import header
+    >>> header("median_h"), header("n_rumour"), header("wait_days"), header("auc")
+    ('median (hours)', 'n rumour', 'wait (days)', 'AUC')
+    """
     if column in HEADERS:
         return HEADERS[column]
     for suffix, unit in _SUFFIX_UNITS.items():
@@ -78,7 +96,32 @@ def header(column: str) -> str:
 
 
 def guess_format(column: str, values: pd.Series) -> str:
-    """The format a column most likely wants, from its name and dtype."""
+    """The format a column most likely wants, from its name and dtype.
+
+    Parameters
+    ----------
+    column : str
+        The column name (case is ignored).
+    values : pandas.Series
+        The column's values.
+
+    Returns
+    -------
+    str
+        A ``narrative.FORMATS`` kind: ``"p"`` for p-value names; ``"text"`` for booleans and non-numbers;
+        ``"count"`` for integers; ``"share"`` for names with share, fraction, rate, proportion or percent
+        (and ``ci_low``/``ci_high``); ``"hours_number"`` for names ending in ``_h`` or ``_hours``;
+        ``"count"`` for floats that are all whole with one at least 10; else ``"number"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.tables import guess_format
+    >>> guess_format("share_crossed", pd.Series([0.1, 0.2])), guess_format("n", pd.Series([1, 2]))
+    ('share', 'count')
+    >>> guess_format("delay_h", pd.Series([1.5])), guess_format("label", pd.Series(["rumour"]))
+    ('hours_number', 'text')
+    """
     name = column.lower()
     if name in {"p", "p_value", "pvalue"} or name.startswith("p_value"):
         return "p"
@@ -112,7 +155,29 @@ def _cell(value, kind: str, lo=None, hi=None) -> str:
 
 
 class Table:
-    """A publication table: ``_repr_html_`` for Jupyter and the report; ``data`` holds the formatted cells."""
+    """A publication table: ``_repr_html_`` for Jupyter and the report; ``data`` holds the formatted cells.
+
+    Parameters
+    ----------
+    html_text : str
+        The table's HTML (``html``).
+    data : pandas.DataFrame
+        The formatted cells, as strings.
+    anchor : str
+        The HTML id to link to.
+    label : str
+        Its numbered label ("Table 2").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.tables import Table
+    >>> t = Table("<p>a table</p>", pd.DataFrame({"n": ["1,200"]}), "sizes", "Table 3")
+    >>> t
+    <Table 3: sizes, 1 rows>
+    >>> t._repr_html_()
+    '<p>a table</p>'
+    """
 
     def __init__(self, html_text: str, data: pd.DataFrame, anchor: str, label: str):
         self.html, self.data, self.anchor, self.label = html_text, data, anchor, label
@@ -139,15 +204,59 @@ def publication(
 ) -> Table:
     """A result table for readers.
 
-    - ``columns``: the columns to show, in order (default: all). The index is never shown; a named
-      index is turned into a column first.
-    - ``formats``: column → a ``narrative.FORMATS`` kind (``share``, ``count``, ``hours``, ``p``, ...);
-      others are guessed from the name and dtype (see ``guess_format``).
-    - ``intervals``: column → (low column, high column), shown in the column's cell as "29.2% (27.7–30.8)";
-      the two bound columns are then hidden. ``ci_low``/``ci_high`` merge into ``share`` by default.
-    - ``labels``: column → header (default: ``HEADERS``, else the name with spaces).
-    - ``source``: the source note (e.g. ``charts.source_line("ced")``); ``note``: a footnote.
-    - Longer than ``collapse_after`` rows: folded into a ``<details>`` element, title as its summary.
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The results. The index is never shown; a named index is turned into a column first.
+    title : str
+        The title, shown after the table's number ("Table 2. ...").
+    anchor : str, optional
+        The HTML id, lowercase words joined by hyphens (default: a slug of ``title``); it fixes the
+        table's number, the first time an anchor is seen.
+    source : str, optional
+        The source note (e.g. ``charts.source_line("ced")``); "Source: " is put before it unless it
+        starts with "Data:" or "Source:".
+    note : str, optional
+        A footnote.
+    labels : mapping of str to str, optional
+        Column → header (default: ``HEADERS``, else the name with spaces; see ``header``).
+    formats : mapping of str to str, optional
+        Column → a ``narrative.FORMATS`` kind (``share``, ``count``, ``hours``, ``p``, ...); others are
+        guessed from the name and dtype (see ``guess_format``).
+    intervals : mapping of str to (str, str), optional
+        Column → (low column, high column), shown in the column's cell as "29.2% (27.7–30.8)"; the two
+        bound columns are then hidden. ``ci_low``/``ci_high`` merge into ``share`` by default.
+    columns : list of str, optional
+        The columns to show, in order (default: all).
+    collapse_after : int
+        Longer than this many rows: folded into a ``<details>`` element, title as its summary.
+
+    Returns
+    -------
+    Table
+        Its HTML, formatted cells, anchor and label. Codes in the ``dataset``, ``reason``, ``model`` and
+        ``group`` columns are shown as words (``CODED``); missing values as "–".
+
+    Raises
+    ------
+    KeyError
+        A column named in ``columns`` or ``intervals`` is not in ``df``.
+    ValueError
+        ``anchor`` is not lowercase words joined by hyphens, or a format in ``formats`` is unknown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.tables import publication
+    >>> df = pd.DataFrame({"n": [1200, 980], "share": [0.292, 0.25], "ci_low": [0.277, 0.23],
+    ...                    "ci_high": [0.308, 0.27]}, index=pd.Index(["rumour", "other"], name="label"))
+    >>> t = publication(df, "Crossing shares", source="synthetic data")
+    >>> t
+    <Table ...: crossing-shares, 2 rows>
+    >>> t.data
+        label      n              share
+    0  rumour  1,200  29.2% (27.7–30.8)
+    1   other    980  25.0% (23.0–27.0)
     """
     import great_tables as gt
 
@@ -209,7 +318,39 @@ def facts(
     key_title: str = "measure",
     value_title: str = "value",
 ) -> Table:
-    """A two-column table from a dict of named values (never print a dict in a report)."""
+    """A two-column table from a dict of named values (never print a dict in a report).
+
+    Parameters
+    ----------
+    mapping : mapping of str to object
+        Name → value; names become headers (``header``), values are formatted as ``formats`` says, else
+        integers as counts, floats as numbers and anything else as text (booleans as yes/no).
+    title : str
+        The title, as for ``publication``.
+    formats : mapping of str to str, optional
+        Name → a ``narrative.FORMATS`` kind.
+    anchor, source, note : str, optional
+        As for ``publication``.
+    key_title, value_title : str
+        The headers of the two columns.
+
+    Returns
+    -------
+    Table
+        One row per entry of ``mapping``, in its order.
+
+    Examples
+    --------
+    >>> from wechat_study.tables import facts
+    >>> t = facts({"cascades": 303, "median_h": 2.5, "labelled": False}, "The data at a glance")
+    >>> t
+    <Table ...: the-data-at-a-glance, 3 rows>
+    >>> t.data
+              measure value
+    0        cascades   303
+    1  median (hours)   2.5
+    2        labelled    no
+    """
     rows = [(header(str(k)), _cell(v, (formats or {}).get(k) or nv.formatted_kind(v))) for k, v in mapping.items()]
     frame = pd.DataFrame(rows, columns=[key_title, value_title])
     return publication(

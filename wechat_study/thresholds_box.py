@@ -1,5 +1,5 @@
-"""The findings-box sentences of report 03 (the legal thresholds), but for the 2013 section's
-(``event_study.add_to_box``).
+"""The words of report 03 (the legal thresholds): its findings-box sentences, except the 2013 section's
+(``event_study.add_to_box``), and the titles its data decide.
 
 The share reaching the repost line always; with rumours and non-rumours to compare, the crude and adjusted odds
 ratio of crossing and time ratio among the crossers, each worded from its robustness verdict; without them, the
@@ -10,13 +10,53 @@ band over every assumption. A sentence is added only when every finding it names
 
 from __future__ import annotations
 
-__all__ = ["add_to_box"]
+__all__ = ["add_to_box", "sweep_title"]
 
 
 def add_to_box(box, threshold: int, views: int, dataset: str, population: str, catalogued: bool,
                verdicts: tuple | None = None) -> None:
     """Add the sentences to ``box`` (prefix ``thresholds.<dataset>``); ``verdicts`` are the robustness verdicts of
-    the adjusted odds ratio and time ratio when the rumour comparison ran, else None."""
+    the adjusted odds ratio and time ratio when the rumour comparison ran, else None.
+
+    Each sentence goes through ``adjust.box_add``: it is added only when every finding it names was recorded
+    with a value, and the chart or table it links to (``see``) must have been built by then.
+
+    Parameters
+    ----------
+    box : narrative.FindingsBox
+        The report's box, with prefix ``thresholds.<dataset>``; changed in place.
+    threshold : int
+        The repost line N (500): the findings read are ``.share_reaching_<N>_reposts`` and
+        ``.median_hours_to_<N>_reposts``.
+    views : int
+        The views line V (5,000), for the views sentences.
+    dataset : str
+        The data set's name; the views findings are read under ``views.<dataset>``.
+    population : str
+        The cascades every share is a share of, in words (``window.population``).
+    catalogued : bool
+        True for a catalogued collection: the views sentence then says that at low ρ the views line measures the
+        source's audience; False for a researcher's own data, which also gets the sentence on the band over every
+        assumption swept.
+    verdicts : tuple, optional
+        ``(odds_verdict, time_verdict)``, the robustness verdicts (``robustness.clause``) of the adjusted odds ratio
+        and time ratio, when rumours were compared; None words the median time among the crossers instead.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> import wechat_study as ws
+    >>> from wechat_study import narrative as nv, thresholds_box
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS), \\
+    ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
+    ...     _ = ws.record_finding("thresholds.mine.share_reaching_500_reposts", 0.043, tolerance=1e-9)
+    ...     _ = nv.register_anchor("crossing-shares", "Figure")
+    ...     box = nv.FindingsBox(prefix="thresholds.mine")
+    ...     thresholds_box.add_to_box(box, 500, 5000, "mine", "the cascades of my data", catalogued=False)
+    ...     print([nv.say(s["template"], s["prefix"], **s["values"]) for s in box.sentences])
+    ['Of the cascades of my data, 4.3% reach 500 reposts.']
+    """
     from . import robustness
     from .adjust import box_add
 
@@ -44,3 +84,41 @@ def add_to_box(box, threshold: int, views: int, dataset: str, population: str, c
         band = f"{views_of}.share_reaching_{views}_views"
         box_add(box, "Over every assumption swept, between {" + band + ".low:share} and {" + band + ".high:share} of "
                 "the cascades reach {v:count} expected views.", see="views-band", v=views)
+
+
+def sweep_title(moving) -> str:
+    """The title of the threshold-sweep chart, stating what the data do between the lowest and highest threshold.
+
+    Parameters
+    ----------
+    moving : pandas.DataFrame
+        ``thresholds.sweep`` output: one row per threshold and group, the group ``all`` among them.
+
+    Returns
+    -------
+    str
+        "The share crossing falls from 28.0% at 50 reposts to 1.3% at 1,000", or "stays at …" when the share at
+        the two ends is the same; "none" stands for a share of 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import thresholds as th, thresholds_box
+    >>> reposts = pd.Series([3, 60, 120, 400, 900, 1200, 40, 10])
+    >>> thresholds_box.sweep_title(th.sweep(reposts, [50, 500, 2000]))
+    'The share crossing falls from 62.5% at 50 reposts to none at 2,000'
+    >>> thresholds_box.sweep_title(th.sweep(reposts, [2000, 5000]))
+    'The share crossing stays at none from 2,000 to 5,000 reposts'
+    """
+    from .narrative import share
+
+    rows = moving[moving["group"] == "all"].sort_values("threshold")
+    (lo, a), (hi, b) = rows[["threshold", "share"]].iloc[0], rows[["threshold", "share"]].iloc[-1]
+
+    def words(x):
+        return "none" if x == 0 else share(x)
+
+    if a == b:
+        return f"The share crossing stays at {words(a)} from {int(lo):,} to {int(hi):,} reposts"
+    verb = "falls" if b < a else "rises"
+    return f"The share crossing {verb} from {words(a)} at {int(lo):,} reposts to {words(b)} at {int(hi):,}"

@@ -73,31 +73,128 @@ def _converter():
 
 
 def to_simplified(texts: pd.Series) -> pd.Series:
-    """Each text converted from traditional to simplified script (OpenCC ``t2s``); missing becomes ``""``."""
+    """Each text converted from traditional to simplified script (OpenCC ``t2s``); missing becomes ``""``.
+
+    Parameters
+    ----------
+    texts : pandas.Series
+        Texts (titles); values that are not text are converted with ``str``.
+
+    Returns
+    -------
+    pandas.Series
+        The simplified texts, same index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> titles.to_simplified(pd.Series(["學生在香港", None])).tolist()
+    ['学生在香港', '']
+    """
     convert = _converter().convert
     return texts.fillna("").astype(str).map(convert)
 
 
 def is_content_word(token: str) -> bool:
-    """The stated rule: a letter or ideograph, not a number, not a stop-word (see the module docstring)."""
+    """The stated rule: a letter or ideograph, not a number, not a stop-word (see the module docstring).
+
+    Parameters
+    ----------
+    token : str
+        One segmented token, already lower-cased.
+
+    Returns
+    -------
+    bool
+        True when the token holds a CJK ideograph or Latin letter, is not a number (digits, Chinese numerals,
+        第 and counting units only) and is not in ``STOP_WORDS``.
+
+    Examples
+    --------
+    >>> from wechat_study import titles
+    >>> [titles.is_content_word(t) for t in ("学生", "2019年", "的", "！", "covid")]
+    [True, False, False, False, True]
+    """
     return bool(_WORD.search(token)) and not _NUMBER.match(token) and token not in STOP_WORDS
 
 
 def words(title: str) -> list[str]:
-    """The content words of one (already simplified) title, in order, repeats kept."""
+    """The content words of one (already simplified) title, in order, repeats kept.
+
+    Parameters
+    ----------
+    title : str
+        A title in simplified script (``to_simplified``).
+
+    Returns
+    -------
+    list of str
+        The tokens of jieba's segmentation (``rjieba.cut``), stripped and lower-cased, that pass
+        ``is_content_word``.
+
+    Examples
+    --------
+    >>> from wechat_study import titles
+    >>> titles.words("美国学生在香港抗议2019年")
+    ['美国', '学生', '香港', '抗议']
+    """
     import rjieba
 
     return [t for t in (w.strip().lower() for w in rjieba.cut(title)) if t and is_content_word(t)]
 
 
 def title_words(titles: pd.Series) -> pd.Series:
-    """Script-unified, segmented, filtered words of each title (a list per title, same index)."""
+    """Script-unified, segmented, filtered words of each title (a list per title, same index).
+
+    Parameters
+    ----------
+    titles : pandas.Series
+        Titles in either script; missing titles give an empty list.
+
+    Returns
+    -------
+    pandas.Series
+        ``words(to_simplified(title))`` for each title: a list of words, same index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> titles.title_words(pd.Series(["美國學生抗議", "中国疫苗"])).tolist()
+    [['美国', '学生', '抗议'], ['中国', '疫苗']]
+    """
     return to_simplified(titles).map(words)
 
 
 def word_table(tokens: pd.Series, groups: pd.Series, accounts: pd.Series) -> pd.DataFrame:
     """One row per title and distinct word of it: ``title`` (the title's position), ``group``, ``account``,
-    ``word``. Titles without a content word have no row."""
+    ``word``. Titles without a content word have no row.
+
+    Parameters
+    ----------
+    tokens : pandas.Series
+        The words of each title (``title_words``); a word repeated in one title counts once.
+    groups : pandas.Series
+        The group of each title (e.g. its removal reason), aligned by position; stored as text.
+    accounts : pandas.Series
+        The account of each title, aligned by position.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``title`` (0-based position), ``group``, ``account``, ``word``; each title's words sorted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> tokens = titles.title_words(pd.Series(["美国学生抗议", "中国疫苗"]))
+    >>> table = titles.word_table(tokens, pd.Series(["violation", "author_deleted"]), pd.Series(["a1", "a2"]))
+    >>> table[["title", "group", "word"]].values.tolist()
+    [[0, 'violation', '学生'], [0, 'violation', '抗议'], [0, 'violation', '美国'],
+     [1, 'author_deleted', '中国'], [1, 'author_deleted', '疫苗']]
+    """
     rows = pd.DataFrame({"title": np.arange(len(tokens)), "group": groups.astype(str).to_numpy(),
                          "account": np.asarray(accounts, dtype=object), "word": [sorted(set(w)) for w in tokens]})
     return rows.explode("word").dropna(subset=["word"]).reset_index(drop=True)
@@ -105,7 +202,37 @@ def word_table(tokens: pd.Series, groups: pd.Series, accounts: pd.Series) -> pd.
 
 def word_counts(table: pd.DataFrame, unit: str = "title") -> pd.DataFrame:
     """A words x groups table of counts (from ``word_table``): titles (``unit="title"``) or accounts
-    (``unit="account"``) of each group whose titles hold the word."""
+    (``unit="account"``) of each group whose titles hold the word.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``word_table``'s rows.
+    unit : {"title", "account"}
+        Count titles, or distinct accounts per group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Words (sorted) by groups, integer counts, 0 where a group lacks the word.
+
+    Raises
+    ------
+    ValueError
+        When ``unit`` is neither ``"title"`` nor ``"account"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> tokens = titles.title_words(pd.Series(["美国学生", "美国疫苗", "中国疫苗"]))
+    >>> table = titles.word_table(tokens, pd.Series(["violation", "violation", "author_deleted"]),
+    ...                           pd.Series(["a1", "a1", "a2"]))
+    >>> titles.word_counts(table).loc["美国"].to_dict()
+    {'author_deleted': 0, 'violation': 2}
+    >>> titles.word_counts(table, unit="account").loc["美国"].to_dict()
+    {'author_deleted': 0, 'violation': 1}
+    """
     if unit not in ("title", "account"):
         raise ValueError(f"unit must be 'title' or 'account', not {unit!r}")
     long = table if unit == "title" else table.drop_duplicates(["group", "account", "word"])
@@ -124,6 +251,35 @@ def log_odds(y_a, y_b, prior_tokens: float = 1000.0) -> pd.DataFrame:
     ``y_a``, ``y_b``: counts per word (aligned Series or arrays). The prior is ``alpha_w = prior_tokens *
     pi_w`` with ``pi_w`` the pooled share of word w. Returns ``delta`` (log-odds of w in a minus in b; > 0 =
     more typical of a), ``se`` = sqrt(1/(y_a+alpha) + 1/(y_b+alpha)) and ``z = delta / se``.
+
+    Parameters
+    ----------
+    y_a, y_b : pandas.Series or array_like
+        Counts per word in group a and in group b, aligned by position, non-negative.
+    prior_tokens : float
+        The prior's total weight in pseudo-counts (Monroe, Colaresi & Quinn 2008, section 3.5).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``delta``, ``se`` and ``z`` per word, indexed like ``y_a`` when it is a Series.
+
+    Raises
+    ------
+    ValueError
+        When the two count vectors differ in shape or hold a negative count, or when a word has no count in
+        either group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> a, b = pd.Series([10, 2, 5], index=["x", "y", "z"]), pd.Series([3, 8, 5], index=["x", "y", "z"])
+    >>> titles.log_odds(a, b, prior_tokens=10).round(3)
+       delta     se      z
+    x  1.076  0.465  2.315
+    y -1.169  0.538 -2.172
+    z -0.054  0.499 -0.109
     """
     index = y_a.index if isinstance(y_a, pd.Series) else None
     a, b = np.asarray(y_a, float), np.asarray(y_b, float)
@@ -148,6 +304,37 @@ def distinctive_words(table: pd.DataFrame, group: str, prior_tokens: float = 100
     ``titles`` (in the group), ``titles_other``, ``accounts``,
     ``delta, ci_low, ci_high`` (95% normal interval of the log-odds), ``z``, and ``z_accounts`` (the same
     estimate on account counts, a check against prolific accounts). ``top=None`` keeps every word.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``word_table``'s rows.
+    group : str
+        The group whose titles are set against all the others pooled.
+    prior_tokens : float
+        The prior's weight, as for ``log_odds``.
+    min_accounts : int
+        Accounts of the group whose titles must hold a word for it to be shown.
+    top : int or None
+        Rows kept, highest z first (ties by word); None keeps every word.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns above, sorted by ``z`` descending.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> heads = pd.Series(["美国学生抗议", "美国总统特朗普", "中国经济", "中国疫苗", "美国与中国", "美国疫苗"])
+    >>> groups = pd.Series(["violation"] * 2 + ["author_deleted"] * 2 + ["violation"] * 2)
+    >>> table = titles.word_table(titles.title_words(heads), groups, pd.Series(["a1", "a2", "a3", "a3", "a4", "a5"]))
+    >>> d = titles.distinctive_words(table, "violation", prior_tokens=10, min_accounts=2)
+    >>> d[["word", "gloss", "titles", "titles_other", "accounts"]].to_dict("records")
+    [{'word': '美国', 'gloss': 'the United States', 'titles': 4, 'titles_other': 0, 'accounts': 4}]
+    >>> round(float(d.loc[0, "z"]), 2)
+    1.01
     """
     by_title, by_account = _against_rest(table, group, "title"), _against_rest(table, group, "account")
     est = log_odds(by_title["a"], by_title["b"], prior_tokens)
@@ -165,7 +352,26 @@ def distinctive_words(table: pd.DataFrame, group: str, prior_tokens: float = 100
 
 
 def bonferroni_z(vocabulary: int, level: float = 0.05) -> float:
-    """The one-sided z a word must pass for its group when ``vocabulary`` words are tested at once."""
+    """The one-sided z a word must pass for its group when ``vocabulary`` words are tested at once.
+
+    Parameters
+    ----------
+    vocabulary : int
+        Words tested; below 1 counts as 1.
+    level : float
+        The family-wise one-sided level, a share (0.05).
+
+    Returns
+    -------
+    float
+        The standard normal quantile exceeded with probability ``level / vocabulary``.
+
+    Examples
+    --------
+    >>> from wechat_study import titles
+    >>> round(titles.bonferroni_z(1), 3), round(titles.bonferroni_z(100), 3)
+    (1.645, 3.291)
+    """
     from scipy import stats
 
     return float(stats.norm.isf(level / max(vocabulary, 1)))
@@ -175,7 +381,36 @@ def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_a
                         level: float = 0.05) -> pd.DataFrame:
     """Per group of ``word_table``: ``titles`` (with at least one content word), ``words_tested`` (words held by
     titles of at least ``min_accounts`` of its accounts), ``z_bonferroni`` (the one-sided z for ``level`` over
-    those words) and ``words_distinctive`` (words past it)."""
+    those words) and ``words_distinctive`` (words past it).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``word_table``'s rows.
+    prior_tokens : float
+        The prior's weight, as for ``log_odds``.
+    min_accounts : int
+        As for ``distinctive_words``.
+    level : float
+        The family-wise one-sided level of ``bonferroni_z``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, sorted by name: ``group, titles, words_tested, z_bonferroni, words_distinctive``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> heads = pd.Series(["美国学生抗议", "美国总统特朗普", "中国经济", "中国疫苗", "美国与中国", "美国疫苗"])
+    >>> groups = pd.Series(["violation"] * 2 + ["author_deleted"] * 2 + ["violation"] * 2)
+    >>> table = titles.word_table(titles.title_words(heads), groups, pd.Series(["a1", "a2", "a3", "a3", "a4", "a5"]))
+    >>> titles.distinctive_summary(table, prior_tokens=10, min_accounts=1).round(3)
+                group  titles  words_tested  z_bonferroni  words_distinctive
+    0  author_deleted       2             3         2.128                  0
+    1       violation       4             7         2.450                  0
+    """
     rows = []
     titles = table.drop_duplicates("title").groupby("group").size()
     for g in sorted(titles.index):
@@ -189,7 +424,41 @@ def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_a
 def prior_sensitivity(table: pd.DataFrame, group: str, priors, reference: float = 1000.0, min_accounts: int = 5,
                       top: int = 10) -> pd.DataFrame:
     """How much the top ``top`` words of ``group`` depend on the prior's weight: for each ``prior_tokens`` in
-    ``priors``, how many of its top words are among the top words under ``reference``: ``prior_tokens, shared, of``."""
+    ``priors``, how many of its top words are among the top words under ``reference``: ``prior_tokens, shared, of``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``word_table``'s rows.
+    group : str
+        The group, as for ``distinctive_words``.
+    priors : iterable of float
+        The prior weights (``prior_tokens``) to compare.
+    reference : float
+        The prior weight the report uses.
+    min_accounts : int
+        As for ``distinctive_words``.
+    top : int
+        How many top words are compared.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per prior weight: ``prior_tokens``, ``shared`` (top words in common with the reference's) and
+        ``of`` (``top``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> heads = pd.Series(["美国学生抗议", "美国总统特朗普", "中国经济", "中国疫苗", "美国与中国", "美国疫苗"])
+    >>> groups = pd.Series(["violation"] * 2 + ["author_deleted"] * 2 + ["violation"] * 2)
+    >>> table = titles.word_table(titles.title_words(heads), groups, pd.Series(["a1", "a2", "a3", "a3", "a4", "a5"]))
+    >>> titles.prior_sensitivity(table, "violation", [1, 100], reference=10, min_accounts=1, top=2)
+       prior_tokens  shared  of
+    0             1       2   2
+    1           100       2   2
+    """
     ref = set(distinctive_words(table, group, reference, min_accounts, top)["word"])
     return pd.DataFrame([{"prior_tokens": p, "shared": len(ref & set(
         distinctive_words(table, group, p, min_accounts, top)["word"])), "of": top} for p in priors])
@@ -200,7 +469,46 @@ def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: 
     """Findings ``<prefix>.titles.<reason>.top_words`` (the ``top`` distinctive words with log-odds, interval,
     z), ``.words_tested``, ``.words_distinctive`` (past the Bonferroni line) and ``.top_words_shared`` (how many
     of the top words stay the top words under each prior weight in ``priors``), for each reason in ``reasons``
-    that has titles (``word_table`` grouped by reason). Returns the top words of every reason, stacked."""
+    that has titles (``word_table`` grouped by reason). Returns the top words of every reason, stacked.
+
+    A reason with no word tested gets only ``.words_tested``. Findings go to the run's findings file
+    (``ws.record_finding``); outside ``wechat-study reproduce`` their names and values are still checked.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``word_table``'s rows, grouped by removal reason.
+    prefix : str
+        The findings' prefix (``censorship.wechatscope``).
+    reasons : iterable of str
+        The reasons to record, in order; a reason without titles in ``table`` is skipped.
+    prior_tokens : float
+        The prior's weight, as for ``log_odds``.
+    min_accounts : int
+        As for ``distinctive_words``.
+    top : int
+        Top words recorded per reason.
+    priors : tuple of float
+        Other prior weights for ``.top_words_shared`` (``prior_sensitivity``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reason`` then ``distinctive_words``' columns and ``z_bonferroni``, reason by reason; empty (with those
+        columns) when no reason has words.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> heads = pd.Series(["美国学生抗议", "美国总统特朗普", "中国经济", "中国疫苗", "美国与中国", "美国疫苗"])
+    >>> groups = pd.Series(["violation"] * 2 + ["author_deleted"] * 2 + ["violation"] * 2)
+    >>> table = titles.word_table(titles.title_words(heads), groups, pd.Series(["a1", "a2", "a3", "a3", "a4", "a5"]))
+    >>> top = titles.record_distinctive(table, "censorship.mine", ["violation", "complaint"], prior_tokens=10,
+    ...                                 min_accounts=1, top=3)
+    >>> top[["reason", "word", "titles", "accounts"]].values.tolist()
+    [['violation', '美国', 4, 4], ['violation', '学生', 1, 1], ['violation', '总统', 1, 1]]
+    """
     from .findings import record_finding
 
     summary = distinctive_summary(table, prior_tokens, min_accounts).set_index("group")
@@ -231,7 +539,39 @@ def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: 
 def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True) -> str:
     """The first ``n`` words of ``reason`` in ``record_distinctive``'s table, with gloss and z, for a sentence:
     ``中国 'China' (z = 13.6); 美国 'the United States' (z = 9.0)``. Only words past the Bonferroni line when
-    ``past_line``; "none" when there are none."""
+    ``past_line``; "none" when there are none.
+
+    Parameters
+    ----------
+    top : pandas.DataFrame
+        ``record_distinctive``'s table.
+    reason : str
+        The reason whose words are listed.
+    n : int
+        Words at most, in the table's order (highest z first).
+    past_line : bool
+        Keep only words whose z exceeds the reason's ``z_bonferroni``.
+
+    Returns
+    -------
+    str
+        The words joined by "; ", each with its quoted gloss when it has one and its z to one decimal; "none"
+        when no word is left.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import titles
+    >>> heads = pd.Series(["美国学生抗议", "美国总统特朗普", "中国经济", "中国疫苗", "美国与中国", "美国疫苗"])
+    >>> groups = pd.Series(["violation"] * 2 + ["author_deleted"] * 2 + ["violation"] * 2)
+    >>> table = titles.word_table(titles.title_words(heads), groups, pd.Series(["a1", "a2", "a3", "a3", "a4", "a5"]))
+    >>> top = titles.record_distinctive(table, "censorship.mine", ["violation"], prior_tokens=10, min_accounts=1,
+    ...                                 top=3)
+    >>> titles.word_list(top, "violation", past_line=False)
+    "美国 'the United States' (z = 1.0); 学生 'student' (z = 0.4); 总统 (z = 0.4)"
+    >>> titles.word_list(top, "violation")
+    'none'
+    """
     rows = top[(top["reason"] == reason) & ((top["z"] > top["z_bonferroni"]) | (not past_line))].head(n)
     shown = [f"{r.word}{f' {r.gloss!r}' if r.gloss else ''} (z = {r.z:.1f})" for r in rows.itertuples()]
     return "; ".join(shown) or "none"

@@ -28,7 +28,37 @@ def reported_near_top(cascades: pd.DataFrame, bands=TOP_BANDS) -> pd.DataFrame:
     """Sources per band of ``reported_reposts`` near the top: ``band, first, last, sources, per_value``.
 
     ``per_value`` is sources per repost count in the band (a cap shows as a jump in the last band,
-    a window as a thinning and then none); empty when the data set reports no counts."""
+    a window as a thinning and then none); empty when the data set reports no counts.
+
+    Parameters
+    ----------
+    cascades : pandas.DataFrame
+        A cascades table; only ``reported_reposts`` is read (missing counts are dropped).
+    bands : sequence of (int, int or None)
+        ``(first, last)`` repost counts, both inclusive; ``last`` None is open-ended. Default ``TOP_BANDS``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per band: ``band`` (its label), ``first``, ``last``, ``sources`` (sources whose reported count
+        lies in the band) and ``per_value`` (``sources`` over the band's width; NaN for an open band). No rows
+        when there is no ``reported_reposts`` column or no count in it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import window
+    >>> cascades = pd.DataFrame({"cascade_id": ["a", "b", "c", "d"],
+    ...                          "reported_reposts": pd.array([40, 120, 950, 999], dtype="Int64")})
+    >>> window.reported_near_top(cascades)[["band", "sources", "per_value"]]
+                band  sources  per_value
+    0        801–900        0       0.00
+    1        901–950        1       0.02
+    2        951–990        0       0.00
+    3        991–998        0       0.00
+    4            999        1       1.00
+    5  1,000 or more        0        NaN
+    """
     r = (
         cascades["reported_reposts"].astype("Float64").dropna().astype(float)
         if "reported_reposts" in cascades
@@ -51,7 +81,44 @@ def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | 
     """The window's edges: ``observed_max`` (largest observed reposts, ``size - 1``), and where the
     data set reports counts, ``reported_max``, ``reported_1000_or_more``, ``reported_at_max`` (sources
     at the largest reported count), ``reported_p05`` (5th percentile of all, the window's floor in words)
-    and ``reported_p01`` (1st percentile per group)."""
+    and ``reported_p01`` (1st percentile per group).
+
+    Parameters
+    ----------
+    cascades : pandas.DataFrame
+        A cascades table: ``cascade_id`` and, where the data set reports them, ``reported_reposts``.
+    metrics : pandas.DataFrame
+        Cascade metrics (``cascade_metrics``): ``cascade_id`` and ``reposts``, one row per cascade.
+    groups : pandas.Series, optional
+        A group per row of ``metrics``, matched by position; gives ``reported_p01`` per group.
+
+    Returns
+    -------
+    dict
+        ``observed_max`` (int, 0 when ``metrics`` is empty) and ``reported`` (bool). When ``reported`` is True,
+        also ``reported_max``, ``reported_1000_or_more`` and ``reported_at_max`` (ints),
+        ``reported_p05`` (float) and ``reported_p01`` (a dict of group name to float, empty without
+        ``groups``), all over the cascades of ``metrics``.
+
+    Raises
+    ------
+    ValueError
+        Some cascade ids of ``metrics`` are not among those of ``cascades`` (checked only when counts are
+        reported).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import window
+    >>> cascades = pd.DataFrame({"cascade_id": ["a", "b", "c", "d"],
+    ...                          "reported_reposts": pd.array([40, 120, 950, 999], dtype="Int64")})
+    >>> metrics = pd.DataFrame({"cascade_id": ["a", "b", "c", "d"], "reposts": [12, 80, 400, 610]})
+    >>> edges = window.describe(cascades, metrics, groups=pd.Series(["x", "x", "y", "y"]))
+    >>> edges["observed_max"], edges["reported_max"], edges["reported_1000_or_more"], edges["reported_p05"]
+    (610, 999, 0, 52.0)
+    >>> {k: round(v, 2) for k, v in edges["reported_p01"].items()}
+    {'x': 40.8, 'y': 950.49}
+    """
     out = {"observed_max": int(metrics["reposts"].max()) if len(metrics) else 0, "reported": False}
     if "reported_reposts" not in cascades or cascades["reported_reposts"].isna().all():
         return out
@@ -78,12 +145,58 @@ def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | 
 
 
 def beyond(threshold: int, edges: dict) -> bool:
-    """True when no cascade can reach ``threshold`` observed reposts: it lies above the window's top."""
+    """True when no cascade can reach ``threshold`` observed reposts: it lies above the window's top.
+
+    Parameters
+    ----------
+    threshold : int
+        Observed reposts.
+    edges : dict
+        The window's edges, from ``describe``; only ``observed_max`` is read.
+
+    Returns
+    -------
+    bool
+        True when ``threshold`` is above ``edges["observed_max"]``.
+
+    Examples
+    --------
+    >>> from wechat_study import window
+    >>> edges = {"observed_max": 610, "reported": False}
+    >>> window.beyond(1000, edges), window.beyond(500, edges)
+    (True, False)
+    """
     return threshold > edges["observed_max"]
 
 
 def beyond_note(threshold: int, edges: dict, dataset: str) -> str:
-    """A sentence for a page whose threshold lies above the window (empty when it does not)."""
+    """A sentence for a page whose threshold lies above the window (empty when it does not).
+
+    Parameters
+    ----------
+    threshold : int
+        Observed reposts.
+    edges : dict
+        The window's edges, from ``describe``.
+    dataset : str
+        The data set as the sentence names it (used as given, not turned into a word).
+
+    Returns
+    -------
+    str
+        The note, naming the largest observed count (and the largest reported count where there is one);
+        ``""`` when ``beyond(threshold, edges)`` is False.
+
+    Examples
+    --------
+    >>> from wechat_study import window
+    >>> edges = {"observed_max": 610, "reported": True, "reported_max": 999}
+    >>> print(window.beyond_note(1000, edges, "CED"))
+    No cascade of CED has 1,000 observed reposts: the largest has 610; its reported counts stop at 999.
+    A share of 0 at this threshold is the edge of the collection, not a finding about posts.
+    >>> window.beyond_note(500, edges, "CED")
+    ''
+    """
     if not beyond(threshold, edges):
         return ""
     top = f"; its reported counts stop at {edges['reported_max']:,}" if edges.get("reported") else ""
@@ -95,8 +208,36 @@ def beyond_note(threshold: int, edges: dict, dataset: str) -> str:
 
 def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | None = None):
     """Findings ``<prefix>.window.*``: the largest observed and reported counts, the sources at 1,000 or
-    more (0 for CED), the floor per group and the counts near the top (a table). Returns
-    (``describe``'s dict, ``reported_near_top``'s table)."""
+    more (0 for CED), the floor per group and the counts near the top (a table).
+
+    Only ``observed_reposts_max`` is recorded when the data set reports no counts.
+
+    Parameters
+    ----------
+    prefix : str
+        The findings' prefix, dotted lowercase words (e.g. ``thresholds.ced``).
+    cascades : pandas.DataFrame
+        A cascades table, as ``describe`` takes it.
+    metrics : pandas.DataFrame
+        Cascade metrics, as ``describe`` takes them.
+    groups : pandas.Series, optional
+        A group per row of ``metrics``, for the floor per group.
+
+    Returns
+    -------
+    tuple of (dict, pandas.DataFrame)
+        ``describe``'s dict and ``reported_near_top``'s table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import window
+    >>> cascades = pd.DataFrame({"cascade_id": ["a", "b"], "reported_reposts": pd.array([40, 999], dtype="Int64")})
+    >>> metrics = pd.DataFrame({"cascade_id": ["a", "b"], "reposts": [12, 610]})
+    >>> edges, near = window.record("thresholds.mine", cascades, metrics)
+    >>> edges["reported_at_max"], int(near["sources"].sum())
+    (1, 1)
+    """
     from .findings import record_finding, slug
 
     edges = describe(cascades, metrics, groups)
@@ -124,7 +265,29 @@ def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: p
 def population(edges: dict, dataset: str) -> str:
     """The population a threshold share describes, in words: the data set's cascades, and where it
     reports counts, the window they lie in (e.g. "the cascades of CED (Weibo), posts with about 100 to
-    999 reported reposts": the 5th percentile, to the nearest ten, to the largest count)."""
+    999 reported reposts": the 5th percentile, to the nearest ten, to the largest count).
+
+    Parameters
+    ----------
+    edges : dict
+        The window's edges, from ``describe``.
+    dataset : str
+        The data set's code; it is named by its word (``charts.theme.word``).
+
+    Returns
+    -------
+    str
+        The population, lower case, to go inside a sentence; without reported counts it names the largest
+        observed count instead.
+
+    Examples
+    --------
+    >>> from wechat_study import window
+    >>> window.population({"observed_max": 610, "reported": True, "reported_max": 999, "reported_p05": 52.0}, "ced")
+    'the cascades of CED (Weibo), posts with about 50 to 999 reported reposts'
+    >>> window.population({"observed_max": 610, "reported": False}, "ced")
+    'the cascades of CED (Weibo) (the largest has 610 observed reposts)'
+    """
     from .charts.theme import word
 
     name = word(dataset)

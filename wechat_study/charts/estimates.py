@@ -22,7 +22,27 @@ LABEL_WIDTH = 18  # characters per line of a wrapped axis label
 
 def wrapped_labels(labels, width: int = LABEL_WIDTH) -> str:
     """A Vega label expression that breaks each label longer than ``width`` characters onto lines at spaces
-    (so "removed for a rule violation" fits a phone-wide chart's axis instead of being cut short)."""
+    (so "removed for a rule violation" fits a phone-wide chart's axis instead of being cut short).
+
+    Parameters
+    ----------
+    labels : iterable
+        The axis labels, compared as strings; repeats are handled once.
+    width : int
+        Characters per line (default ``LABEL_WIDTH``, 18).
+
+    Returns
+    -------
+    str
+        A Vega expression for ``labelExpr``: a label that needs more than one line becomes its list of lines,
+        any other stays ``datum.label``.
+
+    Examples
+    --------
+    >>> from wechat_study.charts.estimates import wrapped_labels
+    >>> wrapped_labels(["deleted by the author", "violation"])
+    'datum.label === "deleted by the author" ? ["deleted by the", "author"] : datum.label'
+    """
     expr = "datum.label"
     for label in dict.fromkeys(str(v) for v in labels):
         lines = textwrap.wrap(label, width)
@@ -37,7 +57,42 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
                   axis_format: str | None = None) -> alt.LayerChart:
     """One dot per ``category`` at ``value`` with its 95% interval (``ci_low`` to ``ci_high``) as a bar
     through it, categories in table order; codes shown as words, coloured by ``colour_by``'s concept.
-    ``value_format`` is for tooltips; the axis uses ``axis_format`` (default: whole percents or plain numbers)."""
+    ``value_format`` is for tooltips; the axis uses ``axis_format`` (default: whole percents or plain numbers).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per category: ``category``, ``value``, ``ci_low``, ``ci_high`` (and ``colour_by``).
+    category : str
+        The column of the categories (the y axis); codes are shown as words (``theme.word``).
+    value : str
+        The column of the estimates (the x axis).
+    category_title, value_title : str
+        The axis titles.
+    value_format : str
+        The d3 format of the tooltips (default ``.1%``).
+    colour_by : str, optional
+        A column whose concept colours the dots (``theme``); default one colour.
+    extra_tooltips : sequence of altair.Tooltip
+        More tooltips.
+    axis_format : str, optional
+        The d3 format of the x axis.
+
+    Returns
+    -------
+    altair.LayerChart
+        The interval bars (rules) and the dots, a row step tall enough for the longest wrapped label.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import interval_dots
+    >>> table = pd.DataFrame({"reason": ["author_deleted", "violation"], "share": [0.42, 0.31],
+    ...                       "ci_low": [0.38, 0.27], "ci_high": [0.46, 0.35]})
+    >>> chart = interval_dots(table, "reason", "share", "reason", "share of removals")
+    >>> [layer.mark.type for layer in chart.layer], chart.data["reason"].tolist()
+    (['rule', 'point'], ['deleted by the author', 'removed for a rule violation'])
+    """
     axis_format = axis_format or ("%" if value_format.endswith("%") else "~g")
     data = table.assign(**{category: table[category].map(word)})
     enc = alt.value(PALETTE[0])
@@ -63,7 +118,32 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
 
 def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
     """The distinctive title words of one removal ``reason`` (``titles.record_distinctive`` rows): log-odds
-    against the other removals with 95% intervals, words labelled with their English gloss, a line at 0."""
+    against the other removals with 95% intervals, words labelled with their English gloss, a line at 0.
+
+    Parameters
+    ----------
+    top : pandas.DataFrame
+        ``titles.record_distinctive`` rows: ``reason, word, gloss, delta, ci_low, ci_high, titles, accounts, z``.
+    reason : str
+        The removal reason whose words are drawn.
+
+    Returns
+    -------
+    altair.LayerChart
+        ``interval_dots`` of ``delta`` by word (``word (gloss)`` where there is a gloss), with a rule at 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import distinctive_words_chart
+    >>> top = pd.DataFrame({"reason": ["violation", "violation", "author_deleted"], "word": ["谣言", "政府", "再见"],
+    ...                     "gloss": ["rumour", "", "goodbye"], "delta": [1.2, 0.8, 0.9], "ci_low": [0.9, 0.4, 0.5],
+    ...                     "ci_high": [1.5, 1.2, 1.3], "titles": [40, 25, 12], "accounts": [30, 20, 10],
+    ...                     "z": [7.8, 4.0, 4.4]})
+    >>> chart = distinctive_words_chart(top, "violation")
+    >>> chart.layer[0].data["word"].tolist()
+    ['谣言 (rumour)', '政府']
+    """
     rows = top[top["reason"] == reason]
     label = rows["word"] + rows["gloss"].map(lambda g: f" ({g})" if g else "")
     tips = [alt.Tooltip("titles:Q", title="titles"), alt.Tooltip("accounts:Q", title="accounts"),
@@ -76,7 +156,39 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
 def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = True,
                     x_title: str = "odds ratio") -> alt.LayerChart:
     """Crude and adjusted estimates with their 95% intervals, one row per method (``adjust.compare_*`` output),
-    with a rule at the no-difference value ``reference``."""
+    with a rule at the no-difference value ``reference``.
+
+    Rows without an estimate are left out; a method's parenthesis (its covariates) is dropped from the row's
+    name, and the estimand is added when the table holds more than one.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A comparison table: ``method, estimand, estimate, ci_low, ci_high, cascades``.
+    reference : float
+        The no-difference value (1 for ratios, 0 for differences).
+    log_x : bool
+        A log x axis (used only when every bound and ``reference`` are above 0).
+    x_title : str
+        The x axis title.
+
+    Returns
+    -------
+    altair.LayerChart
+        The reference rule, the interval bars and the dots, the x domain padded around the intervals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import estimates_chart
+    >>> table = pd.DataFrame({"method": ["crude", "logistic regression (log_followers)"],
+    ...                       "estimand": ["odds ratio"] * 2, "estimate": [0.69, 0.68],
+    ...                       "ci_low": [0.35, 0.35], "ci_high": [1.33, 1.33],
+    ...                       "cascades": [145, 145]})
+    >>> chart = estimates_chart(table)
+    >>> chart.layer[1].data["row"].tolist(), chart.to_dict()["layer"][1]["encoding"]["x"]["scale"]["type"]
+    (['crude', 'logistic regression'], 'log')
+    """
     d = table.dropna(subset=["estimate"]).reset_index(drop=True)
     short = d["method"].str.replace(r" \(.*\)$", "", regex=True)
     d = d.assign(row=short + (" · " + d["estimand"] if d["estimand"].nunique() > 1 else ""))
@@ -97,7 +209,31 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
 
 def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.Chart:
     """Share of cascades reaching the views line from the source's audience alone, and with reposts, across ρ
-    (``exposure.decompose`` rows at one assumed ``repost_followers``), stacked."""
+    (``exposure.decompose`` rows at one assumed ``repost_followers``), stacked.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``exposure.decompose`` rows: ``rho``, ``repost_followers``, ``share_source_alone``,
+        ``share_needs_reposts`` (shares 0–1).
+    repost_followers : float
+        The followers per reposter whose rows are drawn.
+
+    Returns
+    -------
+    altair.Chart
+        Stacked bars, one per ρ.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import views_decomposed_chart
+    >>> table = pd.DataFrame({"rho": [0.01, 0.05, 0.01], "repost_followers": [100, 100, 200],
+    ...                       "share_source_alone": [0.1, 0.4, 0.1], "share_needs_reposts": [0.05, 0.1, 0.08]})
+    >>> chart = views_decomposed_chart(table, 100)
+    >>> chart.mark, len(chart.data), chart.data["how"].unique().tolist()
+    ('bar', 4, ["from the source's audience alone", 'needs reposts'])
+    """
     d = table[table["repost_followers"] == repost_followers]
     long = pd.concat([pd.DataFrame({"rho": d["rho"], "how": how, "share": d[col], "order": i}) for i, (how, col) in
                       enumerate([("from the source's audience alone", "share_source_alone"),
@@ -111,7 +247,31 @@ def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.
 
 
 def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
-    """Source posts per month and label (``periods.monthly_intake``), with a rule at the month ``cut``."""
+    """Source posts per month and label (``periods.monthly_intake``), with a rule at the month ``cut``.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        ``periods.monthly_intake``' table: ``month`` (YYYY-MM), ``label``, ``sources``.
+    cut : str
+        The month (YYYY-MM) of the dashed rule.
+
+    Returns
+    -------
+    altair.LayerChart
+        Lines with points, one per label, and the rule.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import intake_chart
+    >>> monthly = pd.DataFrame({"month": ["2013-08", "2013-09", "2013-08", "2013-09"],
+    ...                         "label": ["rumour", "rumour", "non-rumour", "non-rumour"],
+    ...                         "sources": [120, 25, 80, 70]})
+    >>> chart = intake_chart(monthly)
+    >>> [layer.mark.type for layer in chart.layer], chart.layer[1].data["month"].tolist()
+    (['line', 'rule'], ['2013-09'])
+    """
     bars = alt.Chart(monthly).mark_line(point=True).encode(
         x=alt.X("month:T", title="month of the source post (Beijing time)", timeUnit="yearmonth"),
         y=alt.Y("sources:Q", title="source posts in the collection"), color=alt.Color("label:N", title=None),
@@ -129,6 +289,36 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
     the browser (``explorer.threshold_explorer_data``).
 
     Views follow ρ·(F_source + reposts·F_repost); both lines are inclusive (docs/methods.md#5-views-the-exposure-model).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        ``explorer.threshold_explorer_data``' table: ``group, reposts, source_followers_k, cascades``.
+    threshold_reposts : int
+        The repost slider's first value.
+    threshold_views : int
+        The views line (fixed).
+    rho : float
+        The ρ slider's first value (the slider runs from 0.01 to 0.2).
+    repost_followers : int
+        The followers-per-reposter slider's first value (the slider runs from 10 to 1,000).
+    max_threshold : int
+        The repost slider's top (at least 60).
+
+    Returns
+    -------
+    altair.LayerChart
+        Bars and their labels, with the three slider parameters.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import threshold_explorer
+    >>> data = pd.DataFrame({"group": ["rumour", "non-rumour"], "reposts": [3, 120], "source_followers_k": [1.2, 0.4],
+    ...                      "cascades": [2, 1]})
+    >>> spec = threshold_explorer(data, max_threshold=990).to_dict()
+    >>> [(p["name"], p["value"], p["bind"]["max"]) for p in spec["params"]]
+    [('repost_threshold', 500, 990), ('rho', 0.05, 0.2), ('repost_followers', 100, 1000)]
     """
     t = alt.param(name="repost_threshold", value=threshold_reposts,
                   bind=alt.binding_range(min=50, max=max(60, int(max_threshold)), step=10,
@@ -165,7 +355,34 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
 def monthly_share_chart(monthly: pd.DataFrame) -> alt.LayerChart:
     """Share crossing per month counted from the date (``event_study.monthly_series``), by label, with 95%
     bands; months with few cascades (``few``) drawn as hollow points, months observed for less than half a month
-    (``short``) left out; a rule at month 0."""
+    (``short``) left out; a rule at month 0.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        ``event_study.monthly_series``' table: ``label, k, month, sources, share, ci_low, ci_high, few`` and
+        ``short``; months without a share are left out too.
+
+    Returns
+    -------
+    altair.LayerChart
+        The bands, the lines, the points and the rule at k = 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import monthly_share_chart
+    >>> monthly = pd.DataFrame({"label": ["rumour"] * 3 + ["non-rumour"] * 3, "k": [-1, 0, 1] * 2,
+    ...                         "month": ["2013-08-10", "2013-09-10", "2013-10-10"] * 2,
+    ...                         "sources": [40, 12, 2, 60, 55, 3], "share": [0.2, 0.25, 0.5, 0.3, 0.31, 0.0],
+    ...                         "ci_low": [0.1, 0.09, 0.09, 0.2, 0.2, 0.0],
+    ...                         "ci_high": [0.35, 0.53, 0.91, 0.43, 0.44, 0.56],
+    ...                         "few": [False, True, True, False, False, True],
+    ...                         "short": [False, False, True, False, False, True]})
+    >>> chart = monthly_share_chart(monthly)
+    >>> len(chart.layer), chart.layer[0].data["k"].tolist()
+    (4, [-1, 0, -1, 0])
+    """
     keep = ~monthly["short"].astype(bool) if "short" in monthly else slice(None)
     data, color = _grouped(monthly[keep].dropna(subset=["share"]).rename(columns={"label": "group"}))
     x = alt.X("k:Q", title="months from the date (0 = its first month)")
@@ -183,7 +400,38 @@ def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
                       x_title: str = "months from the date (quarters, at their middle)",
                       highlight: str | None = None) -> alt.LayerChart:
     """Ratios (``estimate`` with ``ci_low``/``ci_high``, log scale) against ``x``, a rule at 1 and one at x = 0;
-    rows where ``highlight`` (a boolean column) is true drawn in the second colour."""
+    rows where ``highlight`` (a boolean column) is true drawn in the second colour.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``event_study.event_study`` or ``placebo`` rows: ``x``, ``estimate``, ``ci_low``, ``ci_high``; rows
+        without an estimate are left out.
+    x : str
+        The x column: a number of months, or ``date`` (then a time axis, and no rule at x = 0).
+    x_title : str
+        The x axis title.
+    highlight : str, optional
+        A boolean column whose true rows are drawn in the second colour.
+
+    Returns
+    -------
+    altair.LayerChart
+        The rule at 1, the interval bars, the dots, and (for a numeric x) the rule at 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.estimates import event_study_chart
+    >>> events = pd.DataFrame({"bin": [-2, -1, 0], "mid_month": [-4.5, -1.5, 1.5], "estimate": [0.33, 1.0, 1.34],
+    ...                        "ci_low": [0.08, None, 0.06], "ci_high": [1.42, None, 29.6]})
+    >>> len(event_study_chart(events).layer)
+    4
+    >>> placebos = pd.DataFrame({"date": ["2013-07-10", "2013-09-10"], "estimate": [1.5, 0.8], "ci_low": [0.4, 0.1],
+    ...                          "ci_high": [5.9, 7.0], "is_real": [False, True]})
+    >>> len(event_study_chart(placebos, "date", "cut date", "is_real").layer)
+    3
+    """
     d = table.dropna(subset=["estimate"])
     hi = alt.condition(f"datum.{highlight}", alt.value(PALETTE[1]), alt.value(PALETTE[0])) if highlight else \
         alt.value(PALETTE[0])

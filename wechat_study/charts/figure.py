@@ -22,7 +22,28 @@ __all__ = ["source_line", "figure", "reference", "diagonal", "report_renderer"]
 
 def source_line(*datasets) -> str:
     """"Data: ..." for the data sets given (names or ``Corpus`` objects): each with its citation and the
-    pinned upstream commit, or, for a researcher's own data, its sidecar's title and citation."""
+    pinned upstream commit, or, for a researcher's own data, its sidecar's title and citation.
+
+    Parameters
+    ----------
+    *datasets : str or Corpus
+        Catalogued names (or ``"synthetic"``), or corpora, whose ``source`` describes them (a corpus
+        without a source reads as its name). Any other string is used as it is. Repeats are shown once.
+
+    Returns
+    -------
+    str
+        ``"Data: A; B."``
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.charts.figure import source_line
+    >>> source_line("synthetic", "a survey of my own")
+    'Data: synthetic data made by ws.synthetic_posts (no real posts); a survey of my own.'
+    >>> print(source_line(ws.load("examples/weibo-cascades.csv")))
+    Data: Example Weibo-like cascades: 30,270 synthetic posts in 303 cascades, ... (no real posts or accounts).
+    """
     from ..corpus import Source
 
     parts = []
@@ -49,6 +70,47 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
     also writes that data to ``reports/data/STEM/ANCHOR.csv``. ``data`` names the CSV columns'
     source when the chart holds several data sets (default: the largest). Single and layered charts
     are made as wide as the page (``width="container"``).
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin
+        The chart.
+    title : str
+        A title that states the chart's point; shown as "Figure N. title".
+    caption : str, optional
+        A sentence or two under the chart (the chart's subtitle elsewhere).
+    source : str, optional
+        The source line (``source_line(...)``).
+    anchor : str, optional
+        The figure's id, lowercase words joined by hyphens, that sentences link to (default: from the
+        title). The first figure built with an anchor is "Figure 1", the next "Figure 2", and so on.
+    data : str, optional
+        The data set the downloaded CSV comes from, when the chart holds several.
+
+    Returns
+    -------
+    altair.TopLevelMixin
+        The chart with its title and the figure's details in ``usermeta["wechat_study"]``.
+
+    Raises
+    ------
+    ValueError
+        An ``anchor`` that is not lowercase words joined by hyphens (from ``narrative.register_anchor``).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> from wechat_study.charts.figure import figure
+    >>> table = pd.DataFrame({"reposts": [1, 10, 100], "share": [0.9, 0.3, 0.05]})
+    >>> chart = alt.Chart(table).mark_line().encode(x="reposts:Q", y="share:Q")
+    >>> fig = figure(chart, "Few cascades reach 100 reposts", caption="Share of cascades reaching each count.",
+    ...              source="Data: synthetic.")
+    >>> spec = fig.to_dict()
+    >>> spec["usermeta"]["wechat_study"]["anchor"], spec["width"]
+    ('few-cascades-reach-100-reposts', 'container')
+    >>> spec["title"]["text"]
+    'Figure ... Few cascades reach 100 reposts'
     """
     anchor = anchor or nv.slug(title)
     label = nv.register_anchor(anchor, "Figure")
@@ -68,7 +130,44 @@ def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = N
 
     The label sits at the top of a vertical line (on its ``side``: "right", "left", or "auto": whichever
     side has room, decided in the browser at the chart's drawn width), or at the left end
-    of a horizontal one; keep it short, it must fit a phone-wide chart."""
+    of a horizontal one; keep it short, it must fit a phone-wide chart.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin
+        The chart the line is drawn over.
+    x, y : number or str, optional
+        The line's position in data units of that axis; give exactly one.
+    label : str, optional
+        The words beside the line (none without it).
+    side : str
+        For a vertical line's label: ``"right"``, ``"left"`` or ``"auto"``. ``"auto"`` applies to a numeric
+        ``x`` only; otherwise the label goes on the right.
+
+    Returns
+    -------
+    altair.LayerChart
+        ``chart``, the dashed rule and the label, as layers.
+
+    Raises
+    ------
+    ValueError
+        Neither or both of ``x`` and ``y`` given.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> from wechat_study.charts.figure import reference
+    >>> table = pd.DataFrame({"reposts": [1, 10, 100, 1000], "share": [0.9, 0.3, 0.05, 0.01]})
+    >>> chart = alt.Chart(table).mark_line().encode(x=alt.X("reposts:Q").scale(type="log"), y="share:Q")
+    >>> len(reference(chart, x=100, label="100 reposts").layer)
+    3
+    >>> reference(chart, x=100, y=0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: give the reference line one position: x=... or y=...
+    """
     if (x is None) == (y is None):
         raise ValueError("give the reference line one position: x=... or y=...")
     where = {"x": alt.datum(x)} if x is not None else {"y": alt.datum(y)}
@@ -88,7 +187,35 @@ def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = N
 
 def diagonal(chart: alt.TopLevelMixin, x: str, y: str, label: str = "perfect calibration",
              start: float = 0.0, end: float = 1.0) -> alt.LayerChart:
-    """The line y = x under ``chart`` (fields ``x`` and ``y``), e.g. perfect calibration."""
+    """The line y = x under ``chart`` (fields ``x`` and ``y``), e.g. perfect calibration.
+
+    Parameters
+    ----------
+    chart : altair.TopLevelMixin
+        The chart drawn over the line.
+    x, y : str
+        The quantitative fields of the chart's x and y axes.
+    label : str
+        What the line is, shown in its tooltip.
+    start, end : float
+        Where the line starts and ends, in data units of both axes.
+
+    Returns
+    -------
+    altair.LayerChart
+        The dashed line, then ``chart``, as layers.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> from wechat_study.charts.figure import diagonal
+    >>> table = pd.DataFrame({"predicted": [0.1, 0.5, 0.9], "observed": [0.15, 0.45, 0.8]})
+    >>> chart = alt.Chart(table).mark_point().encode(x="predicted:Q", y="observed:Q")
+    >>> layered = diagonal(chart, "predicted", "observed")
+    >>> len(layered.layer), layered.layer[0].data["reference"].tolist()
+    (2, ['perfect calibration', 'perfect calibration'])
+    """
     line = pd.DataFrame({x: [start, end], y: [start, end], "reference": [label, label]})
     ref = alt.Chart(line).mark_line(strokeDash=[5, 4], color=MUTED, strokeWidth=1.2).encode(
         x=f"{x}:Q", y=f"{y}:Q", tooltip=[alt.Tooltip("reference:N", title="line")])
@@ -120,7 +247,34 @@ def report_renderer(spec: dict, **kwargs) -> dict:
     """A chart in an offline report: its figure (title, chart, caption, source, data download).
 
     The spec sits in a ``<script type="application/json">`` element; ``wsChart`` (defined by the report
-    template) draws it with vega-embed (SVG) and wires the CSV download.
+    template) draws it with vega-embed (SVG) and wires the CSV download. Registered with altair as the
+    ``wechat_study_report`` renderer, enabled when ``WECHAT_STUDY_REPORT`` is set.
+
+    Parameters
+    ----------
+    spec : dict
+        The chart's Vega-Lite spec; the figure's details, when ``figure`` made it, are read from its
+        ``usermeta`` (and its title is then shown as HTML instead).
+    **kwargs
+        Renderer options altair passes; unused.
+
+    Returns
+    -------
+    dict
+        ``{"text/html": ...}``: a ``<figure>`` with the heading, the chart's ``<div>`` and spec, the
+        caption, the source line and the download button. Chart ids count up in the session
+        (``chart-1``, ``chart-2``, ...).
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> from wechat_study.charts.figure import figure, report_renderer
+    >>> chart = alt.Chart(pd.DataFrame({"reposts": [1, 10], "share": [0.9, 0.3]})).mark_line().encode(
+    ...     x="reposts:Q", y="share:Q")
+    >>> out = report_renderer(figure(chart, "Shares fall with reposts", anchor="shares-fall").to_dict())
+    >>> print(out["text/html"][:115])
+    <figure class="ws-figure" id="shares-fall"><h3 class="ws-figure-title">Figure ... Shares fall with reposts</h3>...
     """
     div = f"chart-{next(_chart_ids)}"
     spec = dict(spec)

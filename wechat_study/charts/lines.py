@@ -15,7 +15,32 @@ __all__ = [
 
 
 def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Chart:
-    """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default."""
+    """Complementary CDFs, one line per ``group`` (columns ``value, share, group``), log-log by default.
+
+    Parameters
+    ----------
+    ccdfs : pandas.DataFrame
+        ``compare.ccdf`` tables stacked: ``value``, ``share`` (0–1) and ``group`` (codes, shown as words).
+    x_title : str
+        The x axis's title (what ``value`` measures).
+    log_x : bool
+        A log x axis; otherwise linear, not starting at zero. The y axis is always log.
+
+    Returns
+    -------
+    altair.Chart
+        Stepped lines coloured by the group's palette.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import compare
+    >>> from wechat_study.charts.lines import ccdf_chart
+    >>> ccdfs = pd.concat([compare.ccdf([1, 2, 2, 5], group="rumour"), compare.ccdf([1, 1, 3], group="non-rumour")])
+    >>> chart = ccdf_chart(ccdfs, "reposts")
+    >>> chart.mark.type, chart.data["group"].unique().tolist(), chart.to_dict()["encoding"]["x"]["scale"]
+    ('line', ['rumour', 'non-rumour'], {'type': 'log'})
+    """
     scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
     data, color = _grouped(ccdfs)
     return alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=2).encode(
@@ -32,7 +57,34 @@ def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
                        measure_title: str = "structural virality") -> alt.LayerChart:
     """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), side by
     side; point size is the number of cascades behind it (also in the tooltip). Columns
-    ``ci_low_<group>``/``ci_high_<group>``, when present, are drawn as 95% interval bars."""
+    ``ci_low_<group>``/``ci_high_<group>``, when present, are drawn as 95% interval bars.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``compare.size_matched`` output: ``size_bin``, ``n_<group>`` and ``median_<group>`` for each group
+        (hyphens as underscores); bins where a group's median is missing are not drawn for it.
+    groups : tuple of str
+        The two groups, as in ``compare.size_matched``.
+    measure_title : str
+        What the medians measure, for the y axis's title ("median <measure_title>").
+
+    Returns
+    -------
+    altair.LayerChart
+        The points, under them the interval bars when the table has them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import size_matched_chart
+    >>> table = pd.DataFrame({"size_bin": ["[2, 10)", "[10, inf)"], "n_rumour": [2, 1], "n_non_rumour": [1, 2],
+    ...                       "median_rumour": [1.35, 2.4], "median_non_rumour": [1.5, 3.0]})
+    >>> chart = size_matched_chart(table)
+    >>> len(chart.layer), chart.data[["size_bin", "group", "median"]].to_dict("records")[:2]
+    (1, [{'size_bin': '[2, 10)', 'group': 'rumour', 'median': 1.35}, {'size_bin': '[10, inf)', 'group': 'rumour',
+     'median': 2.4}])
+    """
     a, b = (g.replace("-", "_") for g in groups)
 
     def part(g, s):
@@ -64,7 +116,32 @@ def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
 
 
 def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
-    """Kaplan-Meier curves with their 95% bands (``thresholds.kaplan_meier`` curves), log time axis."""
+    """Kaplan-Meier curves with their 95% bands (``thresholds.kaplan_meier`` curves), log time axis.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        ``group``, ``hours`` (after the source post), ``survival`` (the share 0–1 not yet at the threshold),
+        ``ci_low`` and ``ci_high``; rows at 0 hours are left out (the axis is log).
+    x_title : str
+        The x axis's title.
+
+    Returns
+    -------
+    altair.LayerChart
+        The bands, then the stepped lines.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import survival_chart
+    >>> curves = pd.DataFrame({"group": ["rumour"] * 3 + ["non-rumour"] * 3, "hours": [0, 1, 10] * 2,
+    ...                        "survival": [1, 0.8, 0.5, 1, 0.9, 0.7], "ci_low": [1, 0.7, 0.4, 1, 0.85, 0.6],
+    ...                        "ci_high": [1, 0.9, 0.6, 1, 0.95, 0.8]})
+    >>> chart = survival_chart(curves)
+    >>> len(chart.layer), len(chart.data)
+    (2, 4)
+    """
     data, color = _grouped(curves[curves["hours"] > 0])
     _, no_legend = _grouped(curves[curves["hours"] > 0], legend=False)
     base = alt.Chart(data).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
@@ -81,7 +158,39 @@ def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source 
 
 def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_title: str = "share of cascades",
                 log_x: bool = False) -> alt.LayerChart:
-    """Shares (with ``ci_low``/``ci_high`` bands when present) against ``x``, one line per ``group``."""
+    """Shares (with ``ci_low``/``ci_high`` bands when present) against ``x``, one line per ``group``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The ``x`` and ``y`` columns, optionally ``group`` (without it, one line, ``all``, and no legend) and
+        ``ci_low``/``ci_high``.
+    x : str
+        The numeric column on the x axis.
+    x_title : str
+        The x axis's title.
+    y : str
+        The column of shares 0–1.
+    y_title : str
+        The y axis's title.
+    log_x : bool
+        A log x axis.
+
+    Returns
+    -------
+    altair.LayerChart
+        The lines with points, over the bands when present.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import share_lines
+    >>> table = pd.DataFrame({"threshold": [10, 100, 1000], "share": [0.4, 0.1, 0.01]})
+    >>> len(share_lines(table, "threshold", "reposts", log_x=True).layer)
+    1
+    >>> len(share_lines(table.assign(ci_low=[0.3, 0.05, 0.0], ci_high=[0.5, 0.15, 0.03]), "threshold", "reposts").layer)
+    2
+    """
     if "group" in table:
         data, color = _grouped(table)
     else:
@@ -102,7 +211,33 @@ def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_t
 
 def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str,
             value_title: str) -> alt.LayerChart:
-    """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page."""
+    """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per cell: the ``x``, ``y`` and ``value`` columns.
+    x, y : str
+        The columns on the x axis and the y axis (ordinal; y descending).
+    value : str
+        The column of shares 0–1 that colours the cells (a blue scale over 0–1) and labels them in percent.
+    x_title, y_title, value_title : str
+        The axes' and the legend's titles.
+
+    Returns
+    -------
+    altair.LayerChart
+        The cells, then their labels (white on cells above 55%).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import heatmap
+    >>> table = pd.DataFrame({"views": [100, 100, 1000, 1000], "hours": [1, 24, 1, 24], "share": [0.2, 0.5, 0.6, 0.9]})
+    >>> chart = heatmap(table, "hours", "views", "share", "hours", "views", "share crossing")
+    >>> [layer.mark.type for layer in chart.layer]
+    ['rect', 'text']
+    """
     base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
                                    y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
     tips = [alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
@@ -119,7 +254,34 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
 
 def bars(table: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
          value_format: str = ",") -> alt.Chart:
-    """Horizontal bars, largest first; codes in ``category`` shown as words."""
+    """Horizontal bars, largest first; codes in ``category`` shown as words.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per bar: the ``category`` and ``value`` columns.
+    category : str
+        The column of codes, one bar each.
+    value : str
+        The column of bar lengths.
+    category_title, value_title : str
+        The axes' titles.
+    value_format : str
+        The d3 format of the values on the axis and in the tooltip (``","``: thousands separated).
+
+    Returns
+    -------
+    altair.Chart
+        The bars.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import bars
+    >>> table = pd.DataFrame({"reason": ["violation", "author_deleted"], "removals": [120, 300]})
+    >>> bars(table, "reason", "removals", "reason", "removals").data["reason"].tolist()
+    ['removed for a rule violation', 'deleted by the author']
+    """
     data = table.assign(**{category: table[category].map(word)})
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y(f"{category}:N", title=category_title, sort="-x", axis=alt.Axis(labelLimit=180)),
@@ -130,7 +292,34 @@ def bars(table: pd.DataFrame, category: str, value: str, category_title: str, va
 
 def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "reason",
                   y_title: str | None = None) -> alt.Chart:
-    """Counts per month (``month`` as YYYY-MM), one line per ``color`` value (codes shown as words)."""
+    """Counts per month (``month`` as YYYY-MM), one line per ``color`` value (codes shown as words).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``month`` (YYYY-MM, Beijing time), the ``value`` and ``color`` columns.
+    value : str
+        The column of counts.
+    color : str
+        The column of codes, one line each, coloured by its concept's palette.
+    y_title : str, optional
+        The y axis's title (default: "<value as a word> per month").
+
+    Returns
+    -------
+    altair.Chart
+        The lines with points.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import monthly_lines
+    >>> table = pd.DataFrame({"month": ["2018-01", "2018-02"] * 2, "reason": ["violation"] * 2 + ["complaint"] * 2,
+    ...                       "removals": [5, 8, 2, 3]})
+    >>> chart = monthly_lines(table)
+    >>> chart.data["reason"].unique().tolist(), chart.to_dict()["encoding"]["y"]["title"]
+    (['removed for a rule violation', 'removed after a complaint'], 'removals per month')
+    """
     data, enc = _grouped(table, color)
     return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20), strokeWidth=2).encode(
         x=alt.X("month:T", title="month (Beijing time)", timeUnit="yearmonth"),
@@ -144,7 +333,36 @@ def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "re
 def histogram(values: pd.DataFrame, value: str, group: str, value_title: str,
               max_value: int | None = None) -> alt.Chart:
     """Shares of each whole-number value within each group (e.g. days to removal by reason), bars side by
-    side in one view (no facets, so it fits a phone); the last value collects everything from ``max_value`` up."""
+    side in one view (no facets, so it fits a phone); the last value collects everything from ``max_value`` up.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        One row per observation: the ``value`` and ``group`` columns.
+    value : str
+        The column of whole numbers.
+    group : str
+        The column of codes; shares are within each group (each group's bars sum to 1).
+    value_title : str
+        The x axis's title.
+    max_value : int, optional
+        Values above it are counted at it.
+
+    Returns
+    -------
+    altair.Chart
+        The bars; its data holds ``n`` and ``share`` per group and value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import histogram
+    >>> values = pd.DataFrame({"days": [0, 1, 1, 5, 9, 0], "reason": ["violation"] * 3 + ["complaint"] * 3})
+    >>> chart = histogram(values, "days", "reason", "days to removal", max_value=7)
+    >>> chart.data[["reason", "days", "n"]].to_dict("records")[:3]
+    [{'reason': 'removed after a complaint', 'days': 0, 'n': 1}, {'reason': 'removed after a complaint', 'days': 5,
+     'n': 1}, {'reason': 'removed after a complaint', 'days': 7, 'n': 1}]
+    """
     d = values[[value, group]].copy()
     if max_value is not None:
         d[value] = d[value].clip(upper=max_value)
@@ -162,7 +380,37 @@ def histogram(values: pd.DataFrame, value: str, group: str, value_title: str,
 def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes after the source post (log scale)",
               y: str = "auc", y_title: str = "ROC-AUC") -> alt.LayerChart:
     """AUC (or any score in [0, 1] that is not a share) with its ``ci_low``/``ci_high`` band, one line per
-    ``model``, against observation time on a log axis."""
+    ``model``, against observation time on a log axis.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``model`` (codes), the ``x`` and ``y`` columns, ``ci_low`` and ``ci_high``.
+    x : str
+        The column of observation times (minutes after the source post by default).
+    x_title : str
+        The x axis's title.
+    y : str
+        The column of scores.
+    y_title : str
+        The y axis's title.
+
+    Returns
+    -------
+    altair.LayerChart
+        The bands, then the lines with points, coloured by the model palette.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import auc_lines
+    >>> table = pd.DataFrame({"model": ["seismic"] * 2 + ["count_baseline"] * 2, "at_min": [10, 60] * 2,
+    ...                       "auc": [0.8, 0.9, 0.75, 0.85], "ci_low": [0.7, 0.8, 0.65, 0.75],
+    ...                       "ci_high": [0.9, 0.95, 0.85, 0.92]})
+    >>> chart = auc_lines(table)
+    >>> len(chart.layer), chart.data["group"].unique().tolist()
+    (2, ['SEISMIC', 'count baseline'])
+    """
     data, color = _grouped(table.rename(columns={"model": "group"}))
     base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")))
     band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
@@ -178,7 +426,38 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
 def cumulative_lines(table: pd.DataFrame, x: str, x_title: str, group: str = "reason", y: str = "share",
                      y_title: str = "share seen by then") -> alt.Chart:
     """Cumulative shares against a whole-number ``x`` (e.g. days since publication), one stepped line per
-    ``group``, coloured by its concept's palette."""
+    ``group``, coloured by its concept's palette.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The ``x``, ``group`` and ``y`` columns.
+    x : str
+        The column of whole numbers on the x axis.
+    x_title : str
+        The x axis's title.
+    group : str
+        The column of codes, one line each.
+    y : str
+        The column of cumulative shares 0–1.
+    y_title : str
+        The y axis's title.
+
+    Returns
+    -------
+    altair.Chart
+        The stepped lines with points.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import cumulative_lines
+    >>> table = pd.DataFrame({"day": [0, 1, 2] * 2, "reason": ["violation"] * 3 + ["complaint"] * 3,
+    ...                       "share": [0.5, 0.8, 1.0, 0.2, 0.6, 1.0]})
+    >>> chart = cumulative_lines(table, "day", "days since publication")
+    >>> chart.mark.type, chart.data["reason"].unique().tolist()
+    ('line', ['removed for a rule violation', 'removed after a complaint'])
+    """
     data, enc = _grouped(table, group)
     return alt.Chart(data).mark_line(interpolate="step-after", point=True).encode(
         x=alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
@@ -190,7 +469,32 @@ def cumulative_lines(table: pd.DataFrame, x: str, x_title: str, group: str = "re
 
 def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post (log scale)") -> alt.LayerChart:
     """Shares by hour, one line per ``group`` (``early_warning.clock_long``), with 95% bands where a row has
-    ``ci_low``/``ci_high``; the legend sits above the plot."""
+    ``ci_low``/``ci_high``; the legend sits above the plot.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        ``group`` (labels, shown as they are), ``hours`` (after the source post), ``share`` (0–1), and
+        ``ci_low``/``ci_high`` (null where a line has no band).
+    x_title : str
+        The x axis's title.
+
+    Returns
+    -------
+    altair.LayerChart
+        The bands, then the lines with points; the groups take the ``PALETTE`` colours in order of appearance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import clock_chart
+    >>> long = pd.DataFrame({"group": ["removed"] * 2 + ["crossed"] * 2, "hours": [1, 10] * 2,
+    ...                      "share": [0.1, 0.4, 0.05, 0.2], "ci_low": [0.05, 0.3, None, None],
+    ...                      "ci_high": [0.15, 0.5, None, None]})
+    >>> chart = clock_chart(long)
+    >>> len(chart.layer), chart.to_dict()["layer"][1]["encoding"]["color"]["scale"]
+    (2, {'domain': ['removed', 'crossed'], 'range': ['#1f5f8b', '#d1495b']})
+    """
     groups = list(dict.fromkeys(long["group"]))
     scale = alt.Scale(domain=groups, range=PALETTE[:len(groups)])
     color = alt.Color("group:N", title=None, scale=scale,
@@ -207,7 +511,34 @@ def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post 
 
 def with_gaps(chart: alt.TopLevelMixin, spans: pd.DataFrame, label: str = "scraper outage") -> alt.LayerChart:
     """``chart`` (temporal x axis) under grey bands over each ``start``-``end`` span of ``spans`` (end exclusive),
-    so that a gap in the data is not read as a fall (e.g. days the archive's scraper did not run)."""
+    so that a gap in the data is not read as a fall (e.g. days the archive's scraper did not run).
+
+    Parameters
+    ----------
+    chart : altair chart
+        A chart with a temporal x axis.
+    spans : pandas.DataFrame
+        ``start`` and ``end`` timestamps, one row per band (e.g. ``scraper.outage_spans``).
+    label : str
+        What a band is, in its tooltip.
+
+    Returns
+    -------
+    altair.LayerChart
+        The bands, then ``chart``.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import with_gaps
+    >>> daily = pd.DataFrame({"day": pd.date_range("2018-01-01", periods=3), "posts": [5, 0, 7]})
+    >>> chart = alt.Chart(daily).mark_line().encode(x="day:T", y="posts:Q")
+    >>> spans = pd.DataFrame({"start": [pd.Timestamp("2018-01-02")], "end": [pd.Timestamp("2018-01-03")]})
+    >>> layered = with_gaps(chart, spans)
+    >>> len(layered.layer), layered.layer[0].data["what"].tolist()
+    (2, ['scraper outage'])
+    """
     data = spans.assign(what=label)
     bands = alt.Chart(data).mark_rect(color="#999999", opacity=0.3).encode(
         x="start:T", x2="end:T",
@@ -217,7 +548,32 @@ def with_gaps(chart: alt.TopLevelMixin, spans: pd.DataFrame, label: str = "scrap
 
 
 def weekly_bars(table: pd.DataFrame, value: str, value_title: str, week: str = "week") -> alt.Chart:
-    """Counts per week as bars on a time axis (``week`` the Monday a week starts)."""
+    """Counts per week as bars on a time axis (``week`` the Monday a week starts).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The ``week`` column (timestamps) and the ``value`` column.
+    value : str
+        The column of counts.
+    value_title : str
+        The y axis's title.
+    week : str
+        The column of the weeks' first days; each bar spans 7 days from it.
+
+    Returns
+    -------
+    altair.Chart
+        The bars, from zero.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts.lines import weekly_bars
+    >>> table = pd.DataFrame({"week": pd.to_datetime(["2018-01-01", "2018-01-08"]), "posts": [12, 30]})
+    >>> weekly_bars(table, "posts", "posts per week").data["week_end"].dt.strftime("%Y-%m-%d").tolist()
+    ['2018-01-08', '2018-01-15']
+    """
     data = table.assign(week_end=table[week] + pd.Timedelta(days=7))
     return alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
         x=alt.X(f"{week}:T", title="week (Beijing time)", axis=alt.Axis(format="%b %Y")), x2="week_end:T",

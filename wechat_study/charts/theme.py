@@ -45,12 +45,50 @@ WORDS: dict[str, str] = {
 
 
 def word(code) -> str:
-    """The reader's word for a code (``author_deleted`` → "deleted by the author")."""
+    """The reader's word for a code (``author_deleted`` → "deleted by the author").
+
+    Parameters
+    ----------
+    code : object
+        A code, compared as a string.
+
+    Returns
+    -------
+    str
+        Its word in ``WORDS``; a code not listed there has its underscores turned to spaces.
+
+    Examples
+    --------
+    >>> from wechat_study.charts import theme
+    >>> theme.word("author_deleted"), theme.word("wbmsf"), theme.word("time_to_500")
+    ('deleted by the author', 'Wb-MSF (Weibo)', 'time to 500')
+    """
     return WORDS.get(str(code), str(code).replace("_", " "))
 
 
 def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """A copy of ``table`` with the codes in ``columns`` replaced by words (for legends and tooltips)."""
+    """A copy of ``table`` with the codes in ``columns`` replaced by words (for legends and tooltips).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Any table; it is not changed.
+    *columns : str
+        The columns whose values are codes, each value replaced by ``word(value)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The copy.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.charts import theme
+    >>> table = pd.DataFrame({"reason": ["violation", "complaint"], "removals": [3, 1]})
+    >>> theme.readable(table, "reason").to_dict("records")
+    [{'reason': 'removed for a rule violation', 'removals': 3}, {'reason': 'removed after a complaint', 'removals': 1}]
+    """
     out = table.copy()
     for c in columns:
         out[c] = out[c].map(word)
@@ -58,7 +96,30 @@ def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def palette(concept: str, codes) -> alt.Scale:
-    """A colour scale for ``concept`` over the ``codes`` present (as words), fixed colours per code."""
+    """A colour scale for ``concept`` over the ``codes`` present (as words), fixed colours per code.
+
+    Parameters
+    ----------
+    concept : str
+        A key of ``PALETTES``: ``group``, ``dataset``, ``reason`` or ``model``.
+    codes : iterable
+        The codes present (repeats are ignored), as codes, not words.
+
+    Returns
+    -------
+    altair.Scale
+        Domain: the codes' words, in the palette's order (codes not in the palette last, in order of
+        appearance); range: each code's fixed colour, and for a code not in the palette the next ``PALETTE``
+        colour the concept does not use (grey once they run out).
+
+    Examples
+    --------
+    >>> from wechat_study.charts import theme
+    >>> theme.palette("group", ["non-rumour", "rumour", "rumour"]).to_dict()
+    {'domain': ['rumour', 'non-rumour'], 'range': ['#d1495b', '#1f5f8b']}
+    >>> theme.palette("reason", ["author_deleted"]).to_dict()
+    {'domain': ['deleted by the author'], 'range': ['#8d96a3']}
+    """
     colours = PALETTES[concept]
     order = list(colours)
     present = sorted(dict.fromkeys(str(c) for c in codes), key=lambda c: order.index(c) if c in order else len(order))
@@ -68,14 +129,59 @@ def palette(concept: str, codes) -> alt.Scale:
 
 
 def colour(field: str, concept: str, codes, title: str | None = None, legend: bool = True) -> alt.Color:
-    """Colour by ``field`` (already in words, see ``readable``) with the concept's palette; full-opacity swatches."""
+    """Colour by ``field`` (already in words, see ``readable``) with the concept's palette; full-opacity swatches.
+
+    Parameters
+    ----------
+    field : str
+        The column to colour by, a nominal field holding words.
+    concept : str
+        The palette's concept (a key of ``PALETTES``).
+    codes : iterable
+        The codes present, as codes (``palette``).
+    title : str, optional
+        The legend's title (none by default).
+    legend : bool
+        Whether to draw a legend.
+
+    Returns
+    -------
+    altair.Color
+        The colour encoding.
+
+    Examples
+    --------
+    >>> from wechat_study.charts import theme
+    >>> enc = theme.colour("group", "group", ["rumour", "non-rumour"]).to_dict()
+    >>> enc["field"], enc["type"], enc["scale"]["range"], enc["legend"]
+    ('group', 'nominal', ['#d1495b', '#1f5f8b'], {'symbolOpacity': 1, 'symbolStrokeWidth': 3})
+    """
     return alt.Color(f"{field}:N", title=title, scale=palette(concept, codes),
                      legend=alt.Legend(symbolOpacity=1, symbolStrokeWidth=3) if legend else None)
 
 
 @alt.theme.register(THEME, enable=True)
 def house_theme() -> alt.theme.ThemeConfig:
-    """Plain, legible defaults: one font, muted palette, light grid, legends on top, full-opacity swatches."""
+    """Plain, legible defaults: one font, muted palette, light grid, legends on top, full-opacity swatches.
+
+    Registered with Altair as the theme ``THEME`` and enabled when this module is imported.
+
+    Returns
+    -------
+    dict
+        The Vega-Lite ``config``: font, default view size (600 × 320 px), the category palette ``PALETTE``,
+        axis, legend, title and mark defaults.
+
+    Examples
+    --------
+    >>> import altair as alt
+    >>> from wechat_study.charts import theme
+    >>> alt.theme.active
+    'wechat_study'
+    >>> config = theme.house_theme()["config"]
+    >>> config["view"]["continuousWidth"], config["legend"]["orient"], config["range"]["category"][0]
+    (600, 'top', '#1f5f8b')
+    """
     return {
         "config": {
             "font": FONT,
@@ -102,7 +208,27 @@ CONCEPTS = ("group", "dataset", "reason", "model")
 
 
 def concept_of(codes) -> str | None:
-    """The palette concept whose codes include every value in ``codes`` (None when no palette fits)."""
+    """The palette concept whose codes include every value in ``codes`` (None when no palette fits).
+
+    Parameters
+    ----------
+    codes : iterable
+        Values as codes or as their words (``word``), compared as strings.
+
+    Returns
+    -------
+    str or None
+        The first of ``CONCEPTS`` (``group``, ``dataset``, ``reason``, ``model``) that fits; with no codes at all,
+        ``group``.
+
+    Examples
+    --------
+    >>> from wechat_study.charts import theme
+    >>> theme.concept_of(["rumour", "non-rumour"]), theme.concept_of(["seismic", "count baseline"])
+    ('group', 'model')
+    >>> print(theme.concept_of(["rumour", "ced"]))
+    None
+    """
     present = {str(c) for c in codes}
     for concept in CONCEPTS:
         if present <= set(PALETTES[concept]) | {word(c) for c in PALETTES[concept]}:

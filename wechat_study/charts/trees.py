@@ -16,6 +16,32 @@ def tree_layout(g: nx.DiGraph) -> pd.DataFrame:
     """Positions for a tidy tree drawing: ``x`` = depth, ``y`` = leaf order (parents centred on their children).
 
     Children are ordered by time, so earlier branches are drawn first.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        One cascade, as ``graph.repost_graph`` makes it (node attributes ``created_at`` and ``depth``,
+        graph attribute ``root``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per post reachable from the root, in depth-first order: ``post_id``, ``x`` (depth, hops from
+        the source) and ``y`` (leaves numbered 0, 1, ... in drawing order; a parent halfway between its
+        first and last child).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.charts.trees import tree_layout
+    >>> layout = tree_layout(ws.repost_graph(ws.synthetic_posts(1_000, seed=0), "c0"))
+    >>> len(layout), int(layout["x"].max()), float(layout["y"].max())
+    (19, 4, 8.0)
+    >>> layout.head(3)
+      post_id  x    y
+    0      p0  0  3.5
+    1      p1  1  0.0
+    2     p12  2  0.0
     """
     root = g.graph["root"]
     t = {v: (d["created_at"].value if d["created_at"] is not None else np.iinfo(np.int64).max)
@@ -38,6 +64,29 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
     """One cascade drawn as a tree: depth across, one row per leaf, posts coloured by hours after the source.
 
     Tooltips show depth, hours after the source and the kind of post; no user or text is shown.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        A canonical posts table.
+    cascade_id : str
+        The cascade to draw.
+    height : int
+        Chart height in pixels.
+
+    Returns
+    -------
+    altair.LayerChart
+        Grey parent-to-child rules under one dot per post (colour: hours after the source, symlog scale),
+        titled with the cascade's size and depth.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.charts.trees import cascade_tree
+    >>> chart = cascade_tree(ws.synthetic_posts(1_000, seed=0), "c0")
+    >>> chart.title
+    'An example cascade: 19 posts, 4 hops deep at most'
     """
     g = repost_graph(posts, cascade_id)
     nodes = tree_layout(g).set_index("post_id")

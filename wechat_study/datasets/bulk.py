@@ -30,7 +30,28 @@ CYCLE_SHOWN = 5
 
 
 def first_records(post_id: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(mask of each id's first record, the distinct ids in order of first appearance)."""
+    """(mask of each id's first record, the distinct ids in order of first appearance).
+
+    Parameters
+    ----------
+    post_id : pyarrow.Array
+        Each row's post id (strings).
+
+    Returns
+    -------
+    first : numpy.ndarray
+        True at the first row of each id.
+    ids : pyarrow.Array
+        The distinct ids, in order of first appearance.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.bulk import first_records
+    >>> first, ids = first_records(pa.array(["p0", "p1", "p1", "p2"]))
+    >>> first.tolist(), ids.to_pylist()
+    ([True, True, False, True], ['p0', 'p1', 'p2'])
+    """
     enc = pc.dictionary_encode(post_id)
     return _firsts(enc.indices.to_numpy(zero_copy_only=False)), enc.dictionary
 
@@ -47,7 +68,31 @@ def _firsts(code: np.ndarray) -> np.ndarray:
 
 def codes(post_id: pa.Array, parent_id: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(mask of each post id's first record, each row's parent as the number of the parent's first record
-    among first records, -1 when absent), from one hash pass over both columns."""
+    among first records, -1 when absent), from one hash pass over both columns.
+
+    Parameters
+    ----------
+    post_id : pyarrow.Array
+        Each row's post id (strings).
+    parent_id : pyarrow.Array
+        Each row's parent's post id, null for a source post.
+
+    Returns
+    -------
+    first : numpy.ndarray
+        True at the first row of each post id.
+    parent : numpy.ndarray
+        int64: each row's parent as the position of the parent's id among the distinct post ids (in order of
+        first appearance), -1 for a source post or a parent that is not in ``post_id``.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.bulk import codes
+    >>> first, parent = codes(pa.array(["p0", "p1", "p1", "p2"]), pa.array([None, "p0", "p0", "p9"]))
+    >>> first.tolist(), parent.tolist()
+    ([True, True, False, True], [-1, 0, 0, -1])
+    """
     n = len(post_id)
     enc = pc.dictionary_encode(pa.concat_arrays([post_id, parent_id])).indices
     post_code = enc.slice(0, n).to_numpy(zero_copy_only=False)
@@ -58,8 +103,34 @@ def codes(post_id: pa.Array, parent_id: pa.Array) -> tuple[np.ndarray, np.ndarra
 
 
 def examples(rows: Rows, post_id: pa.Array, mask: np.ndarray, k: int = 3) -> list[str]:
+    """The first ``k`` rows where ``mask`` is true, named for a quality report's examples.
+
+    Parameters
+    ----------
+    rows : Rows
+        Where the rows came from (``columns.Rows``), for messages.
+    post_id : pyarrow.Array
+        Each row's post id (strings).
+    mask : numpy.ndarray
+        The rows to name (booleans, by position).
+    k : int
+        How many to name at most.
+
+    Returns
+    -------
+    list of str
+        ``"<path>: record <row> (<post id>)"`` for each, in row order.
+
+    Examples
+    --------
+    >>> import numpy as np, pyarrow as pa
+    >>> from wechat_study.datasets.bulk import examples
+    >>> from wechat_study.datasets.columns import Rows
+    >>> examples(Rows("posts.csv", np.arange(1, 5)), pa.array(["p0", "p1", "p1", "p2"]), np.array([0, 0, 1, 0], bool))
+    ['posts.csv: record row 3 (p1)']
+    """
     return [
-        f"{rows.path}: record row {int(rows.numbers[i])} ({post_id[int(i)].as_py()})" for i in np.flatnonzero(mask)[:k]
+        f"{rows.path}: record {rows.name(int(i))} ({post_id[int(i)].as_py()})" for i in np.flatnonzero(mask)[:k]
     ]
 
 
@@ -67,6 +138,26 @@ def converge(parent: np.ndarray) -> np.ndarray:
     """For each row, the row its parents lead to (itself for a root), by pointer doubling.
 
     Stops once nothing moves; rows on or above a cycle end wherever the cycle left them.
+
+    Parameters
+    ----------
+    parent : numpy.ndarray
+        Each row's parent row, negative for a root.
+
+    Returns
+    -------
+    numpy.ndarray
+        Each row's root (its own position for a root); for a row on or above a cycle, some row of the cycle, which
+        the callers tell apart by its having a parent.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.datasets.bulk import converge
+    >>> converge(np.array([-1, 0, 1, -1, 3])).tolist()
+    [0, 0, 0, 3, 3]
+    >>> converge(np.array([-1, 2, 1])).tolist()      # rows 1 and 2 form a cycle
+    [0, 1, 2]
     """
     n = len(parent)
     up = np.where(parent >= 0, parent, np.arange(n))
@@ -79,7 +170,42 @@ def converge(parent: np.ndarray) -> np.ndarray:
 
 
 def cycle_error(rows: Rows, post_id: pa.Array, parent: np.ndarray, start: int, problem: str, hint: str):
-    """Raise a ``DataError`` naming the cycle reached from row ``start``: its first few posts and its length."""
+    """Raise a ``DataError`` naming the cycle reached from row ``start``: its first few posts and its length.
+
+    A cycle of up to ``CYCLE_SHOWN`` posts is written out in full, back to its first post; a longer one shows its
+    first ``CYCLE_SHOWN`` posts and its length. The error names the row of the cycle's first post.
+
+    Parameters
+    ----------
+    rows : Rows
+        Where the rows came from (``columns.Rows``), for messages.
+    post_id : pyarrow.Array
+        Each row's post id (strings).
+    parent : numpy.ndarray
+        Each row's parent row; following it from ``start`` must reach a cycle.
+    start : int
+        The row (position) to follow from.
+    problem : str
+        What is wrong, put before the cycle (``"parent cycle"``).
+    hint : str
+        What to do about it.
+
+    Raises
+    ------
+    DataError
+        Always.
+
+    Examples
+    --------
+    >>> import numpy as np, pyarrow as pa
+    >>> from wechat_study.datasets.bulk import cycle_error
+    >>> from wechat_study.datasets.columns import Rows
+    >>> cycle_error(Rows("posts.csv", np.arange(1, 4)), pa.array(["p0", "p1", "p2"]), np.array([-1, 2, 1]), 1,
+    ...             "parent cycle", "every post's parents must lead back to the root")
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.DataError: posts.csv: record row 2: parent cycle: p1 -> p2 -> p1 (every post's parents ...)
+    """
     seen: dict[int, int] = {}
     i = start
     while i not in seen:
@@ -102,7 +228,40 @@ def _refuse_cycles(rows: Rows, post_id: pa.Array, parent: np.ndarray, stuck: np.
 
 
 def roots_by_parents(rows: Rows, post_id: pa.Array, parent_id: pa.Array, parent: np.ndarray) -> pa.Array:
-    """Each post's cascade without a ``cascade_id`` column: the ``post_id`` of the root its parents lead to."""
+    """Each post's cascade without a ``cascade_id`` column: the ``post_id`` of the root its parents lead to.
+
+    Parameters
+    ----------
+    rows : Rows
+        Where the rows came from (``columns.Rows``), for messages.
+    post_id : pyarrow.Array
+        Each row's post id (strings).
+    parent_id : pyarrow.Array
+        Each row's parent's post id, null for a source post.
+    parent : numpy.ndarray
+        Each row's parent as a row position, -1 when absent (``codes``, on rows whose post ids are distinct).
+
+    Returns
+    -------
+    pyarrow.Array
+        The root's ``post_id`` for every row.
+
+    Raises
+    ------
+    DataError
+        A post names a parent that is not in the file (without a ``cascade_id`` it cannot be attached to a root),
+        or its parents run in a cycle.
+
+    Examples
+    --------
+    >>> import numpy as np, pyarrow as pa
+    >>> from wechat_study.datasets.bulk import codes, roots_by_parents
+    >>> from wechat_study.datasets.columns import Rows
+    >>> post_id, parent_id = pa.array(["p0", "p1", "p2", "q0"]), pa.array([None, "p0", "p1", None])
+    >>> _, parent = codes(post_id, parent_id)
+    >>> roots_by_parents(Rows("posts.csv", np.arange(1, 5)), post_id, parent_id, parent).to_pylist()
+    ['p0', 'p0', 'p0', 'q0']
+    """
     named = ~np.asarray(parent_id.is_null().to_numpy(zero_copy_only=False))
     absent = named & (parent < 0)
     if absent.any():
@@ -129,6 +288,65 @@ def assemble(
     strings; user ids already pseudonyms) and ``created_at`` (int64 ns UTC, ``NAT`` when unknown).
 
     ``dedup=False`` when the caller has already set aside repeated post ids.
+
+    Records the quirks ``duplicate_records`` (with ``dedup``), ``orphans``, ``child_before_parent`` and
+    ``missing_times`` and the facts ``posts`` and ``cascades`` in ``report``. Without a ``cascade_id`` column each
+    post's cascade is named after its root's ``post_id`` (``roots_by_parents``).
+
+    Parameters
+    ----------
+    cols : dict of str to pyarrow.Array
+        ``post_id``, ``parent_id`` (null for a source post), ``user_id`` and optionally ``cascade_id``.
+    created_at : numpy.ndarray
+        int64 ns since the epoch (UTC) per row, ``NAT`` when unknown.
+    rows : Rows
+        Where the rows came from (``columns.Rows``), for messages.
+    dataset : str
+        The ``dataset`` column.
+    report : QualityReport
+        Where the quirks and facts are recorded.
+    dedup : bool
+        Keep the first record of a repeated post id and count the rest as ``duplicate_records``.
+
+    Returns
+    -------
+    posts : pandas.DataFrame
+        The canonical posts table: ``dataset, cascade_id, post_id, parent_id, parent_node, user_id, created_at,
+        is_root, kind, is_orphan``, each cascade's rows together (cascades sorted by id), the root first, then by
+        time (unknown times last).
+    cascades : pandas.DataFrame
+        One row per cascade: ``dataset, cascade_id, root_post_id, author_id, created_at`` and ``observed_until``
+        (the latest known time), with ``label``, the reported counts and the author's followers and verified
+        status left null.
+
+    Raises
+    ------
+    DataError
+        An empty ``post_id`` or ``cascade_id``, a cascade with no root or with two, a parent cycle, or (without
+        ``cascade_id``) a parent missing from the file.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, pyarrow as pa
+    >>> from wechat_study.datasets.bulk import assemble
+    >>> from wechat_study.datasets.columns import Rows
+    >>> from wechat_study.quality import QualityReport
+    >>> cols = {"post_id": pa.array(["p0", "p1", "p1", "p2", "q0"]),
+    ...         "parent_id": pa.array([None, "p0", "p0", "p9", None]),
+    ...         "user_id": pa.array(["u0", "u1", "u1", "u2", "u3"]),
+    ...         "cascade_id": pa.array(["c0", "c0", "c0", "c0", "c1"])}
+    >>> times = pd.to_datetime(["2014-01-01 00:00", "2014-01-01 00:10", "2014-01-01 00:10", "2014-01-01 00:05",
+    ...                         "2014-01-02 00:00"], utc=True).as_unit("ns").asi8
+    >>> report = QualityReport("mine")
+    >>> posts, cascades = assemble(cols, times, Rows("posts.csv", np.arange(1, 6)), "mine", report)
+    >>> posts[["cascade_id", "post_id", "parent_id", "parent_node", "is_orphan"]]
+      cascade_id post_id parent_id  parent_node  is_orphan
+    0         c0      p0       NaN           -1      False
+    1         c0      p2        p0            0       True
+    2         c0      p1        p0            0      False
+    3         c1      q0       NaN           -1      False
+    >>> cascades["root_post_id"].tolist(), report.count("duplicate_records"), report.count("orphans")
+    (['p0', 'q0'], 1, 1)
     """
     post_id, parent_id = cols["post_id"], cols["parent_id"]
     if post_id.null_count:
@@ -145,14 +363,14 @@ def assemble(
         report.quirk(
             "duplicate_records",
             int(dup.sum()),
-            f"same post id again in a cascade ({int(dup.any()):,} files); the first record is kept",
+            "same post id again (anywhere in the file); the first record is kept",
             examples(rows, post_id, dup),
         )
     if dup.any():
         keep = pa.array(first)
         cols = {k: v.filter(keep) for k, v in cols.items()}
         post_id, parent_id = cols["post_id"], cols["parent_id"]
-        created_at, rows = created_at[first], Rows(rows.path, rows.numbers[first])
+        created_at, rows = created_at[first], rows.subset(first)
         found = found[first]
         cascade = cols.get("cascade_id")
         by_cascade = _cascade_codes(cascade) if cascade is not None else None
@@ -251,7 +469,7 @@ def _cascade_codes(cascade: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
 
 def _fail_post(rows: Rows, post_id: pa.Array, i: int, problem: str):
-    raise DataError(rows.path, problem, record=f"row {int(rows.numbers[i])} ({post_id[i].as_py()})")
+    raise DataError(rows.path, problem, record=f"{rows.name(i)} ({post_id[i].as_py()})")
 
 
 def _first_null(arr: pa.Array) -> int:

@@ -32,7 +32,23 @@ PATH_DIGEST_HEX = 20
 
 @dataclass(frozen=True)
 class ManifestEntry:
-    """One upstream file: its path under the archive's top folder, size in bytes, git-blob SHA-1."""
+    """One upstream file: its path under the archive's top folder, size in bytes, git-blob SHA-1.
+
+    Parameters
+    ----------
+    path : str
+        The path under the archive's top folder, in its committed form (``Dataset.committed_path``).
+    size : int
+        The file's size in bytes.
+    blob_sha1 : str
+        The git-blob SHA-1 of its bytes (40 hex digits).
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.catalog import get
+    >>> get("wechatscope").manifest["ceninfo.csv"]
+    ManifestEntry(path='ceninfo.csv', size=3781186, blob_sha1='119ab6c71c35748c27e74333c9d7733fefae7f60')
+    """
 
     path: str
     size: int
@@ -41,7 +57,37 @@ class ManifestEntry:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A catalogued data set. ``loader`` is the module under ``wechat_study.datasets``."""
+    """A catalogued data set. ``loader`` is the module under ``wechat_study.datasets``.
+
+    Parameters
+    ----------
+    name : str
+        The canonical name (``"ced"``), the key in ``CATALOG``.
+    owner, repo, commit : str
+        The upstream GitHub repository and the pinned commit (40 hex digits).
+    title, licence, citation : str
+        What the data set is, its licence and how to cite it, for readers.
+    loader : str
+        The module under ``wechat_study.datasets`` that reads it.
+    tables : tuple of str
+        The canonical tables it gives (``("posts", "cascades")``).
+    observation_end : str
+        When observation ended: an ISO UTC time, ``"latest record"``, or empty when it does not apply.
+    observation_end_note : str
+        Why that end was chosen, for readers.
+    uid_in_path : str
+        A regular expression an upstream path fully matches when its name embeds a raw user id (group ``uid``);
+        empty when no file name carries one.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.catalog import CATALOG
+    >>> d = CATALOG["wechatscope"]
+    >>> d.owner, d.repo, d.commit[:7], d.tables
+    ('Terminus2049', 'Wechatscope', '65bcd53', ('removals',))
+    >>> d.archive_name
+    'Wechatscope-65bcd538015ea1e1f97b07ef82940a8112dcb185.tar.gz'
+    """
 
     name: str
     owner: str
@@ -68,6 +114,25 @@ class Dataset:
         the SHA-256 of the whole upstream path (UTF-8); other paths are kept. The digest pins the name without
         spelling the id; it is not a secret (uids are few enough to enumerate), it keeps raw ids out of the
         repository (docs/methods.md#13-pseudonyms-and-privacy).
+
+        Parameters
+        ----------
+        upstream : str
+            A path as upstream names it, relative to the archive's top folder.
+
+        Returns
+        -------
+        str
+            The committed name: ``upstream`` itself unless it fully matches ``uid_in_path``.
+
+        Examples
+        --------
+        >>> from wechat_study.datasets.catalog import get
+        >>> ced = get("ced")
+        >>> ced.committed_path("CED_Dataset/rumor-repost/12_Abc123_456789.json")
+        'CED_Dataset/rumor-repost/12_Abc123_sha256-d370cf317006a9d45636.json'
+        >>> ced.committed_path("CED_Dataset/README.md")
+        'CED_Dataset/README.md'
         """
         m = re.fullmatch(self.uid_in_path, upstream) if self.uid_in_path else None
         if m is None:
@@ -76,7 +141,24 @@ class Dataset:
         return f"{upstream[: m.start('uid')]}sha256-{digest}{upstream[m.end('uid') :]}"
 
     def archive_url(self, base: str = GITHUB) -> str:
-        """The upstream archive of the pinned commit (``base`` stands in for GitHub)."""
+        """The upstream archive of the pinned commit (``base`` stands in for GitHub).
+
+        Parameters
+        ----------
+        base : str
+            The server's address, ``GITHUB`` by default (a trailing ``/`` is dropped).
+
+        Returns
+        -------
+        str
+            ``BASE/OWNER/REPO/archive/COMMIT.tar.gz``.
+
+        Examples
+        --------
+        >>> from wechat_study.datasets.catalog import get
+        >>> get("wechatscope").archive_url("http://127.0.0.1:8000/")
+        'http://127.0.0.1:8000/Terminus2049/Wechatscope/archive/65bcd538015ea1e1f97b07ef82940a8112dcb185.tar.gz'
+        """
         return f"{base.rstrip('/')}/{self.owner}/{self.repo}/archive/{self.commit}.tar.gz"
 
     @property
@@ -218,6 +300,35 @@ def manifest_from_upstream(text: str, name: str) -> str:
 
     Each path goes through ``Dataset.committed_path``; sizes, SHA-1s, other columns and the line order are kept.
     Raises ``ValueError`` when two upstream paths would share a committed name.
+
+    Parameters
+    ----------
+    text : str
+        The text of upstream's MANIFEST.tsv; blank lines are kept as they are.
+    name : str
+        The catalogued data set it belongs to.
+
+    Returns
+    -------
+    str
+        The same text with each line's path in its committed form.
+
+    Raises
+    ------
+    UnknownDatasetError
+        When ``name`` is not in the catalog.
+    ValueError
+        When two upstream paths would share a committed name (lengthen ``PATH_DIGEST_HEX``).
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.catalog import manifest_from_upstream
+    >>> text = "CED_Dataset/README.md\\t1514\\t6b98b349971024ef3d34d15cac99d88111f58d53\\tok\\n" \\
+    ...        "CED_Dataset/rumor-repost/12_Abc123_456789.json\\t100\\t" + 40 * "0" + "\\tok\\n"
+    >>> for line in manifest_from_upstream(text, "ced").splitlines():
+    ...     print(line.split("\\t")[0])
+    CED_Dataset/README.md
+    CED_Dataset/rumor-repost/12_Abc123_sha256-d370cf317006a9d45636.json
     """
     ds = get(name)
     out, seen = [], {}
@@ -238,7 +349,25 @@ def manifest_from_upstream(text: str, name: str) -> str:
 
 
 def write_manifest(upstream: str, name: str) -> None:
-    """Regenerate ``manifests/NAME.tsv`` from upstream's MANIFEST.tsv at ``upstream`` (a file path)."""
+    """Regenerate ``manifests/NAME.tsv`` from upstream's MANIFEST.tsv at ``upstream`` (a file path).
+
+    The file in the package is replaced atomically by ``manifest_from_upstream`` of the upstream text (so the
+    same errors apply). It is what ``python -m wechat_study.datasets.catalog NAME MANIFEST`` runs.
+
+    Parameters
+    ----------
+    upstream : str or pathlib.Path
+        Upstream's MANIFEST.tsv, e.g. in a local mirror of the archives.
+    name : str
+        The catalogued data set.
+
+    Examples
+    --------
+    It rewrites a file of the package from a catalogued data set's upstream manifest, so it is not run here:
+
+    >>> from wechat_study.datasets.catalog import write_manifest
+    >>> write_manifest("mirror/ced/MANIFEST.tsv", "ced")  # doctest: +SKIP
+    """
     from pathlib import Path
 
     from ..atomic import write_text
@@ -248,7 +377,33 @@ def write_manifest(upstream: str, name: str) -> None:
 
 
 def get(name: str) -> Dataset:
-    """The catalog entry for ``name``; a clear error lists the known names."""
+    """The catalog entry for ``name``; a clear error lists the known names.
+
+    Parameters
+    ----------
+    name : str
+        A catalogued name, in any case (``"ced"``, ``"CED"``).
+
+    Returns
+    -------
+    Dataset
+        The entry in ``CATALOG``.
+
+    Raises
+    ------
+    UnknownDatasetError
+        When neither ``name`` nor its lower-case form is in the catalog; the message lists the known names.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.catalog import get
+    >>> get("CED").repo
+    'Chinese_Rumor_Dataset'
+    >>> get("weibo")
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.UnknownDatasetError: unknown data set 'weibo'; the catalog has: ced, citizenlab, twitter15, ...
+    """
     from ..errors import UnknownDatasetError
 
     entry = CATALOG.get(name) or CATALOG.get(str(name).lower())

@@ -49,7 +49,28 @@ RECORD_FIELDS = ("mid", "uid", "parent", "date")
 
 
 def shown_name(folder: str, fname: str) -> str:
-    """The file's path with its raw uid replaced by ``*`` (a glob that finds it)."""
+    """The file's path with its raw uid replaced by ``*`` (a glob that finds it).
+
+    Parameters
+    ----------
+    folder : str
+        The folder under ``CED_Dataset/`` (``original-microblog``, ``rumor-repost``, ...).
+    fname : str
+        The file name, ``<index>_<mid>_<uid>.json``; any other name is shown as it is.
+
+    Returns
+    -------
+    str
+        ``CED_Dataset/FOLDER/<index>_<mid>_*.json``, the name error messages and the quality report use.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.ced import shown_name
+    >>> shown_name("rumor-repost", "12_4000000000000000_1000001.json")
+    'CED_Dataset/rumor-repost/12_4000000000000000_*.json'
+    >>> shown_name("rumor-repost", "notes.txt")
+    'CED_Dataset/rumor-repost/notes.txt'
+    """
     m = FILE_NAME.match(fname)
     return f"{TOP}/{folder}/{m.group(1)}_{m.group(2)}_*.json" if m else f"{TOP}/{folder}/{fname}"
 
@@ -406,7 +427,67 @@ def _concat(parts: list):
 
 
 def load(root: Path, name: str = "ced", workers: int | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
-    """Read ``data/raw/ced`` into the canonical ``posts`` and ``cascades`` tables."""
+    """Read ``data/raw/ced`` into the canonical ``posts`` and ``cascades`` tables.
+
+    Every file of ``rumor-repost/`` and ``non-rumor-repost/`` is a cascade, read with its source post
+    from ``original-microblog/``; user ids become pseudonyms (``privacy``). The conventions of the
+    module docstring apply (Beijing-time dates, dates without a year, ``kind`` ``unknown``).
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The data set's raw folder, holding ``CED_Dataset/``.
+    name : str
+        The ``dataset`` column and the quality report's name.
+    workers : int, optional
+        Processes reading the files (default: the number of cores, at most 8); 1 reads in this process.
+        The files are read in ``BATCHES`` fixed batches, so the result does not depend on it.
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        ``posts`` and ``cascades``, canonical (``wechat_study.schema``); ``cascades`` carries ``label``
+        (``rumour`` / ``non-rumour``), the reported repost and comment counts and the source author's
+        followers and verification.
+    report : QualityReport
+        Facts (``files``, ``records_read``, ...) and quirks (``dates_without_year_resolved``,
+        ``kids_references_conflict``, ...).
+
+    Raises
+    ------
+    DataError
+        A folder or a source post file is missing; a file name is not ``<index>_<mid>_<uid>.json``; a
+        file is malformed JSON or not the expected object or list; a record lacks a field, has a non-text
+        field or an empty mid; a source time, count or flag cannot be read; or a date cannot be parsed.
+
+    Examples
+    --------
+    >>> import json
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.ced import load
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     base = Path(d) / "CED_Dataset"
+    ...     for folder in ("original-microblog", "rumor-repost", "non-rumor-repost"):
+    ...         (base / folder).mkdir(parents=True)
+    ...     name = "0_4000000000000000_1000001.json"
+    ...     _ = (base / "original-microblog" / name).write_text(json.dumps(
+    ...         {"time": 1500000000, "reposts": 2, "comments": 0, "user": {"followers": 300, "verified": False}}))
+    ...     _ = (base / "rumor-repost" / name).write_text(json.dumps([
+    ...         {"mid": "4000000000000001", "uid": "1000002", "parent": "", "kids": [], "date": "2017-07-14 10:41:00"},
+    ...         {"mid": "4000000000000002", "uid": "1000003", "parent": "4000000000000001", "kids": [],
+    ...          "date": "07月15日 08:00"}]))
+    ...     tables, report = load(Path(d), workers=1)
+    >>> tables["posts"]["parent_id"].isna().tolist(), tables["posts"]["kind"].tolist()
+    ([True, False, False], ['source', 'unknown', 'unknown'])
+    >>> tables["posts"]["created_at"].dt.strftime("%Y-%m-%d %H:%M").tolist()
+    ['2017-07-14 02:40', '2017-07-14 02:41', '2018-07-15 00:00']
+    >>> cascade = tables["cascades"].iloc[0]
+    >>> cascade["label"], int(cascade["reported_reposts"]), int(cascade["author_followers"])
+    ('rumour', 2, 300)
+    >>> report.count("dates_without_year_resolved")
+    1
+    """
     report = QualityReport(name)
     items = _list_files(root)
     sources = [shown_name(folder, fname) for _, folder, fname in items]

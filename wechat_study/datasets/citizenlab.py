@@ -46,7 +46,29 @@ FORMATS = (("%m/%Y", "month"), ("%Y-%m-%d", "day"), ("%m/%d/%Y", "day"))
 
 
 def parse_date_tested(value: str) -> tuple[pd.Timestamp | None, str | None]:
-    """(date, resolution) for the forms the lists use; (None, None) when it is none of them."""
+    """(date, resolution) for the forms the lists use; (None, None) when it is none of them.
+
+    Parameters
+    ----------
+    value : str
+        A "date tested" cell: ``MM/YYYY`` (a month), ``YYYY-MM-DD`` or ``M/D/YYYY`` (a day); surrounding
+        spaces are ignored.
+
+    Returns
+    -------
+    tuple of (pandas.Timestamp or None, str or None)
+        The date (the first of the month for a month), and ``"month"`` or ``"day"``.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.citizenlab import parse_date_tested
+    >>> parse_date_tested("07/2016")
+    (Timestamp('2016-07-01 00:00:00'), 'month')
+    >>> parse_date_tested(" 7/13/2017 ")
+    (Timestamp('2017-07-13 00:00:00'), 'day')
+    >>> parse_date_tested("July 2017")
+    (None, None)
+    """
     for fmt, resolution in FORMATS:
         try:
             return pd.to_datetime(value.strip(), format=fmt), resolution
@@ -56,7 +78,50 @@ def parse_date_tested(value: str) -> tuple[pd.Timestamp | None, str | None]:
 
 
 def load(root: Path, name: str = "citizenlab") -> tuple[dict[str, pd.DataFrame], QualityReport]:
-    """Read the four keyword lists into the canonical ``keywords`` table."""
+    """Read the four keyword lists into the canonical ``keywords`` table.
+
+    Keywords are stripped of spaces; rows without a keyword are skipped and a keyword repeated within a
+    list keeps its first row (both counted as quirks). A keyword in two lists keeps a row in each.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The data set's raw folder (``data/raw/citizenlab``), holding the files of ``LISTS`` and ``URLS``.
+    name : str
+        The data set's name, for the quality report.
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        ``keywords`` (``keyword, translation, list, date_tested, date_resolution``; an undated keyword has
+        a null ``date_tested``) and ``blocked_urls`` (from ``load_urls``).
+    report : QualityReport
+        Facts (``keywords``, ``keywords_LIST``, ...) and quirks (``empty_keywords``,
+        ``duplicate_keywords_in_a_list``, ``undated_keywords``, ...).
+
+    Raises
+    ------
+    DataError
+        A list's file is missing, cannot be read or lacks its columns (``read_csv``), or holds a date
+        tested in none of the forms ``parse_date_tested`` reads; also the errors of ``load_urls``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.citizenlab import LISTS, URLS, load
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     root = Path(d)
+    ...     for rel, kw, tr, date in LISTS.values():
+    ...         (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    ...         _ = (root / rel).write_text(f"{kw},{tr},{date}\\n示例,example,07/2017\\n甲+乙,A + B,\\n", "utf-8")
+    ...     _ = (root / URLS[0]).write_text("URLs,Categorization,Language\\nExample.org,News,English\\n", "utf-8")
+    ...     tables, report = load(root)
+    >>> tables["keywords"].loc[0, ["list", "date_tested", "date_resolution"]].tolist()
+    ['709crackdown', Timestamp('2017-07-01 00:00:00'), 'month']
+    >>> len(tables["keywords"]), report.count("undated_keywords"), tables["blocked_urls"]["domain"].tolist()
+    (8, 4, ['example.org'])
+    """
     report = QualityReport(name)
     frames = []
     for list_name, (rel, kw, tr, date) in LISTS.items():
@@ -115,7 +180,44 @@ def load(root: Path, name: str = "citizenlab") -> tuple[dict[str, pd.DataFrame],
 
 
 def load_urls(root: Path, report: QualityReport) -> pd.DataFrame:
-    """The ``blocked_urls`` table from One App, Two Systems' URL list (see the module docstring)."""
+    """The ``blocked_urls`` table from One App, Two Systems' URL list (see the module docstring).
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The data set's raw folder, holding ``URLS[0]``.
+    report : QualityReport
+        The report the facts (``blocked_url_rows_read``, ``blocked_urls``, ``blocked_domains``) and the
+        ``domains_in_two_categories`` quirk are added to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``domain`` (lower case), ``category``, ``language`` (null when blank) and ``list``, one row per
+        listing.
+
+    Raises
+    ------
+    DataError
+        The file is missing or cannot be read (``read_csv``); a row has an empty domain, a domain with a
+        ``/`` or a space (a URL rather than a host name) or no category; or a domain is listed twice
+        under the same category.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.citizenlab import URLS, load_urls
+    >>> from wechat_study.quality import QualityReport
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = Path(d) / URLS[0]
+    ...     path.parent.mkdir(parents=True)
+    ...     _ = path.write_text("URLs,Categorization,Language\\nExample.org,News,English\\nexample.org,Blog,\\n")
+    ...     report = QualityReport("citizenlab")
+    ...     urls = load_urls(Path(d), report)
+    >>> urls[["domain", "category"]].values.tolist(), report.count("domains_in_two_categories")
+    ([['example.org', 'News'], ['example.org', 'Blog']], 1)
+    """
     rel, url, category, language = URLS
     path = root / rel
     if not path.is_file():

@@ -14,6 +14,8 @@ See docs/methods.md#13-pseudonyms-and-privacy for the pseudonyms the user ids be
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -22,7 +24,8 @@ import pyarrow.compute as pc
 from ..errors import DataError
 from ..privacy import shown
 
-__all__ = ["NAT", "RANGE", "UNITS", "ISO", "FLOAT_EXACT", "Rows", "flat", "ids", "check_timezone", "times"]
+__all__ = ["NAT", "RANGE", "UNITS", "ISO", "FLOAT_EXACT", "Rows", "flat", "ids", "count", "counts", "check_timezone",
+           "times"]
 
 NAT = np.iinfo(np.int64).min
 NS_MIN, NS_MAX = pd.Timestamp.min.value, pd.Timestamp.max.value
@@ -34,17 +37,208 @@ _OFFSET = r"\d[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
 
 
 class Rows:
-    """Where rows came from, for messages: the file and each row's number in it (1 = first data row)."""
+    """Where rows came from, for messages: the file and each row's number in it (1 = first data row).
 
-    def __init__(self, path, numbers: np.ndarray):
-        self.path, self.numbers = str(path), numbers
+    Parameters
+    ----------
+    path : str or path
+        The file, kept as a string (``path``).
+    numbers : numpy.ndarray
+        The row number of each row, by position (``numbers``); 1 is the first row after the header.
+    labels : numpy.ndarray, optional
+        What to call each row instead of "row N", by position (``labels``): e.g. "status 3" for the fourth
+        status of a JSON file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.datasets.columns import Rows
+    >>> rows = Rows("posts.csv", np.arange(1, 4))
+    >>> rows.path, int(rows.numbers[-1])
+    ('posts.csv', 3)
+    """
+
+    def __init__(self, path, numbers: np.ndarray, labels: np.ndarray | None = None):
+        self.path, self.numbers, self.labels = str(path), numbers, labels
+
+    def name(self, i: int) -> str:
+        """What messages call the row at position ``i``.
+
+        Parameters
+        ----------
+        i : int
+            The row's position (0 for the first).
+
+        Returns
+        -------
+        str
+            Its label, else "row N" with N its row number.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from wechat_study.datasets.columns import Rows
+        >>> Rows("posts.csv", np.arange(1, 4)).name(2), Rows("a.json", np.arange(3), np.array(["status 0"] * 3)).name(1)
+        ('row 3', 'status 0')
+        """
+        return str(self.labels[i]) if self.labels is not None else f"row {int(self.numbers[i])}"
+
+    def subset(self, keep) -> Rows:
+        """The rows at positions (or the mask) ``keep``, with their numbers and labels.
+
+        Parameters
+        ----------
+        keep : numpy.ndarray
+            Positions or a boolean mask.
+
+        Returns
+        -------
+        Rows
+            The same file, those rows only.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from wechat_study.datasets.columns import Rows
+        >>> Rows("posts.csv", np.arange(1, 4)).subset(np.array([2])).name(0)
+        'row 3'
+        """
+        return Rows(self.path, self.numbers[keep], None if self.labels is None else self.labels[keep])
 
     def fail(self, i: int, problem: str, hint: str | None = None):
-        raise DataError(self.path, problem, record=f"row {int(self.numbers[i])}", hint=hint)
+        """Raise a ``DataError`` naming the file and the row at position ``i``.
+
+        Parameters
+        ----------
+        i : int
+            The row's position in ``numbers`` (0 for the first), not its row number.
+        problem : str
+            What is wrong.
+        hint : str, optional
+            What to do about it.
+
+        Raises
+        ------
+        DataError
+            Always: ``path``, ``record`` (``name(i)``: "row N", N the row's number) and ``problem``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import wechat_study as ws
+        >>> from wechat_study.datasets.columns import Rows
+        >>> try:
+        ...     Rows("posts.csv", np.arange(1, 4)).fail(1, "empty post_id", hint="give every post an id")
+        ... except ws.DataError as e:
+        ...     print(e)
+        posts.csv: record row 2: empty post_id (give every post an id)
+        """
+        raise DataError(self.path, problem, record=self.name(i), hint=hint)
+
+
+_WHOLE = re.compile(r"\d+(\.0*)?")
+NOT_A_COUNT = "is not a whole number from 0 to 2^53"
+
+
+def count(value) -> int | None:
+    """One count (a follower or repost count): a whole number from 0 to 2^53, as an integer, a whole float or
+    text of digits (``"149"``, ``"149.0"``); None when missing or empty.
+
+    Parameters
+    ----------
+    value : object
+        The value as read.
+
+    Returns
+    -------
+    int or None
+        The count.
+
+    Raises
+    ------
+    ValueError
+        For anything else (a negative or fractional number, a boolean, other text), with ``NOT_A_COUNT``.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.columns import count
+    >>> count("149"), count(149.0), count(" "), count(None)
+    (149, 149, None, None)
+    >>> count("-3")
+    Traceback (most recent call last):
+    ...
+    ValueError: '-3' is not a whole number from 0 to 2^53
+    """
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    n = None
+    if isinstance(value, bool | np.bool_):
+        n = None
+    elif isinstance(value, int | np.integer):
+        n = int(value)
+    elif isinstance(value, float | np.floating):
+        n = int(value) if float(value).is_integer() else None
+    elif isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        n = int(value.strip().split(".")[0])
+    if n is None or not 0 <= n < FLOAT_EXACT:
+        raise ValueError(f"{str(value)[:20]!r} {NOT_A_COUNT}")
+    return n
+
+
+def counts(values) -> tuple[pd.api.extensions.ExtensionArray, int | None]:
+    """``count`` of every value: the counts as pandas ``Int64`` (missing as ``<NA>``) and the position of the
+    first value that is not a count (None when every one is).
+
+    Parameters
+    ----------
+    values : sequence
+        The values as read (a pandas Series, a list, a pyarrow array's ``to_pylist()``).
+
+    Returns
+    -------
+    tuple of (pandas.arrays.IntegerArray, int or None)
+        The counts, and where the first bad value is (its position, 0 for the first).
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.columns import counts
+    >>> got, bad = counts(["3", None, "12.0", "x"])
+    >>> got.tolist()[:3], bad
+    ([3, <NA>, 12], 3)
+    """
+    out: list = []
+    for i, v in enumerate(pd.Series(values, dtype=object).tolist()):
+        try:
+            out.append(count(v))
+        except ValueError:
+            return pd.array(out + [None] * (len(values) - i), dtype="Int64"), i
+    return pd.array(out, dtype="Int64"), None
 
 
 def flat(arr) -> pa.Array:
-    """One contiguous array (dictionary-decoded) from an array or a chunked array."""
+    """One contiguous array (dictionary-decoded) from an array or a chunked array.
+
+    Parameters
+    ----------
+    arr : pyarrow.Array or pyarrow.ChunkedArray
+        A column.
+
+    Returns
+    -------
+    pyarrow.Array
+        Its chunks combined (a single chunk is returned as it is), dictionary values decoded.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.columns import flat
+    >>> flat(pa.chunked_array([["a"], ["b", "a"]])).to_pylist()
+    ['a', 'b', 'a']
+    >>> flat(pa.array(["x", "y", "x"]).dictionary_encode()).type
+    DataType(string)
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if pa.types.is_dictionary(arr.type):
@@ -58,7 +252,46 @@ def _first(mask) -> int:
 
 
 def ids(arr, column: str, rows: Rows) -> pa.Array:
-    """The column as canonical id text (``pa.string()``), missing ids as nulls."""
+    """The column as canonical id text (``pa.string()``), missing ids as nulls.
+
+    Integers become their decimal text; a float must be a whole number a float holds exactly (below 2**53
+    in size); text written as a whole float (``"12.0"``) loses its ``.0``; empty text and NaN are missing.
+
+    Parameters
+    ----------
+    arr : pyarrow.Array or pyarrow.ChunkedArray
+        The id column: text, integers or floats.
+    column : str
+        Its name, for messages.
+    rows : Rows
+        Where each row came from, for messages.
+
+    Returns
+    -------
+    pyarrow.Array
+        ``pa.string()`` ids, one per row.
+
+    Raises
+    ------
+    DataError
+        The column is neither text nor numbers; also (through ``rows.fail``) a text id in exponent notation,
+        or a float id that is not whole or too large to be exact, naming the first such row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.columns import Rows, ids
+    >>> rows = Rows("posts.csv", np.arange(1, 4))
+    >>> ids(pa.array([12, 13, None]), "post_id", rows).to_pylist()
+    ['12', '13', None]
+    >>> ids(pa.array(["12.0", "", "a7"]), "post_id", rows).to_pylist()
+    ['12', None, 'a7']
+    >>> ids(pa.array([12.5, 13.0, 1.0]), "post_id", rows)
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.DataError: posts.csv: record row 1: post_id 12.5 is not a whole number (...)
+    """
     arr = flat(arr)
     t = arr.type
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -96,7 +329,31 @@ def _blank_to_null(arr: pa.Array) -> pa.Array:
 
 
 def check_timezone(timezone: str, path) -> None:
-    """A ``DataError`` unless ``timezone`` is a name in the time-zone database."""
+    """A ``DataError`` unless ``timezone`` is a name in the time-zone database.
+
+    Parameters
+    ----------
+    timezone : str
+        An IANA time-zone name, e.g. ``"Asia/Shanghai"`` or ``"UTC"``.
+    path : str or path
+        What the error names as its file.
+
+    Raises
+    ------
+    DataError
+        ``timezone`` is not a name pyarrow's time-zone database knows.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.datasets.columns import check_timezone
+    >>> check_timezone("Asia/Shanghai", "posts.csv")
+    >>> try:
+    ...     check_timezone("Asia/Beijing", "posts.csv")
+    ... except ws.DataError as e:
+    ...     print(e)
+    posts.csv: unknown time zone 'Asia/Beijing' (give an IANA name such as 'Asia/Shanghai' or 'UTC')
+    """
     try:
         pc.assume_timezone(pa.array([0], pa.timestamp("s")), timezone)
     except (pa.ArrowInvalid, TypeError):
@@ -105,7 +362,45 @@ def check_timezone(timezone: str, path) -> None:
 
 
 def times(arr, rows: Rows, timezone: str = "UTC", time_unit: str | None = None) -> np.ndarray:
-    """int64 nanoseconds since the epoch, UTC, with ``NAT`` for a missing time."""
+    """int64 nanoseconds since the epoch, UTC, with ``NAT`` for a missing time.
+
+    Parameters
+    ----------
+    arr : pyarrow.Array or pyarrow.ChunkedArray
+        The ``created_at`` column: ISO 8601 text, numbers, dates or timestamps.
+    rows : Rows
+        Where each row came from, for messages.
+    timezone : str
+        The IANA zone of times without a UTC offset (text, and timestamps without a zone).
+    time_unit : str, optional
+        What numbers count since 1970-01-01 UTC: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``; with it, text
+        times are read as numbers too. Numbers are refused without it.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 nanoseconds since 1970-01-01 UTC, one per row, ``NAT`` (the smallest int64) where missing.
+
+    Raises
+    ------
+    DataError
+        An unknown ``time_unit``, numbers without a ``time_unit``, or a column of another type; also
+        (through ``rows.fail``) the first row that is not a time, lies outside 1677-09-21 .. 2262-04-11,
+        or falls in a daylight-saving gap or overlap of ``timezone``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.columns import Rows, times
+    >>> rows = Rows("posts.csv", np.arange(1, 4))
+    >>> ns = times(pa.array(["2019-08-15 15:32:06", "2019-08-15T15:32:06+08:00", None]), rows, "Asia/Shanghai")
+    >>> pd.to_datetime(ns[:2], utc=True).tolist()
+    [Timestamp('2019-08-15 07:32:06+0000', tz='UTC'), Timestamp('2019-08-15 07:32:06+0000', tz='UTC')]
+    >>> times(pa.array([1565854326, None, 0]), rows, time_unit="s").tolist()
+    [1565854326000000000, -9223372036854775808, 0]
+    """
     arr = flat(arr)
     t = arr.type
     if time_unit is not None and time_unit not in UNITS:
@@ -202,7 +497,7 @@ def _text(arr: pa.Array, rows: Rows, timezone: str) -> np.ndarray:
     for mask, typ in ((aware, pa.timestamp("ns", "UTC")), (~aware, pa.timestamp("ns"))):
         idx = np.flatnonzero(mask)
         part = arr.take(pa.array(idx))
-        sub = Rows(rows.path, rows.numbers[idx])
+        sub = rows.subset(idx)
         try:
             parsed = part.cast(typ)
         except pa.ArrowInvalid:

@@ -91,23 +91,92 @@ def load_edgelist(path, dataset: str = "custom", timezone: str = "UTC", out=None
 
 
 def from_table(table: pa.Table, path, dataset: str, timezone: str = "UTC", time_unit: str | None = None,
-               report: QualityReport | None = None):
+               report: QualityReport | None = None, rows: Rows | None = None):
     """``load_edgelist`` on a table already read (the edge list's columns; others are ignored).
 
     Errors name ``path`` and the data row (1 for the first row after the header).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        Columns ``post_id, parent_id, user_id, created_at`` and optionally ``cascade_id``, one row per post.
+    path : str or path
+        The file the table was read from, for messages.
+    dataset : str
+        The tables' ``dataset`` column.
+    timezone : str
+        The IANA zone of times without an offset.
+    time_unit : str, optional
+        What numeric times count since 1970-01-01 UTC: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``.
+    report : QualityReport, optional
+        A report to add to (default: a new one for ``dataset``); it gets ``rows_read`` and the checks' counts.
+    rows : Rows, optional
+        What messages call each row (default: "row N", N from 1), e.g. the status of a JSON file it came from.
+
+    Returns
+    -------
+    Corpus
+        ``posts``, ``cascades`` and ``quality``.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.edgelist import from_table
+    >>> table = pa.table({"post_id": ["1", "2", "3"], "parent_id": [None, "1", "2"],
+    ...                   "user_id": ["ann", "ben", "cat"],
+    ...                   "created_at": ["2020-01-31 08:05:00", "2020-01-31 08:06:00", "2020-01-31 09:00:00"]})
+    >>> mine = from_table(table, "mine.csv", "mine", timezone="Asia/Shanghai")
+    >>> mine
+    Corpus('mine': posts=3, cascades=1)
+    >>> mine.posts[["post_id", "parent_node", "created_at"]]
+      post_id  parent_node                created_at
+    0       1           -1 2020-01-31 00:05:00+00:00
+    1       2            0 2020-01-31 00:06:00+00:00
+    2       3            1 2020-01-31 01:00:00+00:00
     """
     from ..corpus import Corpus
 
     report = report if report is not None else QualityReport(dataset)
     report.fact("rows_read", table.num_rows)
-    rows = Rows(Path(path), np.arange(1, table.num_rows + 1))
+    rows = rows if rows is not None else Rows(Path(path), np.arange(1, table.num_rows + 1))
     cols, created = canonical(table, rows, timezone, time_unit)
     posts, cascades = assemble(cols, created, rows, dataset, report)
     return Corpus(dataset, posts=posts, cascades=cascades, quality=report)
 
 
 def canonical(table: pa.Table, rows: Rows, timezone: str, time_unit: str | None) -> tuple[dict, np.ndarray]:
-    """The id columns as canonical text (user ids as pseudonyms) and ``created_at`` as int64 ns UTC."""
+    """The id columns as canonical text (user ids as pseudonyms) and ``created_at`` as int64 ns UTC.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The edge list: ``post_id, parent_id, user_id, created_at`` and optionally ``cascade_id``.
+    rows : Rows
+        Where each row came from, for messages.
+    timezone : str
+        The IANA zone of times without an offset.
+    time_unit : str, optional
+        What numeric times count since 1970-01-01 UTC.
+
+    Returns
+    -------
+    tuple of (dict, numpy.ndarray)
+        The columns ``post_id``, ``parent_id``, ``user_id`` (pseudonyms) and, when the table has it,
+        ``cascade_id``, as ``pa.string()`` arrays (``columns.ids``); and ``created_at`` as int64 nanoseconds
+        since the epoch, UTC, ``NAT`` where missing (``columns.times``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.columns import Rows
+    >>> from wechat_study.datasets.edgelist import canonical
+    >>> table = pa.table({"post_id": [1, 2], "parent_id": [None, 1], "user_id": ["ann", "ben"],
+    ...                   "created_at": ["2020-01-31T08:05:00+08:00", "2020-01-31T08:06:00+08:00"]})
+    >>> cols, created = canonical(table, Rows("mine.csv", np.arange(1, 3)), "UTC", None)
+    >>> sorted(cols), cols["parent_id"].to_pylist(), created.tolist()
+    (['parent_id', 'post_id', 'user_id'], [None, '1'], [1580429100000000000, 1580429160000000000])
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     names = [c for c in ("post_id", "parent_id", *OPTIONAL) if c in table.column_names]
@@ -120,12 +189,61 @@ def canonical(table: pa.Table, rows: Rows, timezone: str, time_unit: str | None)
 
 
 def short(e: Exception) -> str:
-    """The first line of an error's message, at most 200 characters."""
+    """The first line of an error's message, at most 200 characters.
+
+    Parameters
+    ----------
+    e : Exception
+        Any error.
+
+    Returns
+    -------
+    str
+        The first line of ``str(e)``, cut to 197 characters and ``...`` when longer; the error's class
+        name when its message is empty.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.edgelist import short
+    >>> short(ValueError("bad row\\nthe row itself")), short(KeyError())
+    ('bad row', 'KeyError')
+    """
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return text if len(text) <= 200 else text[:197] + "..."
 
 
 def check_columns(path: Path, names, need=REQUIRED, why: str = "an edge list needs") -> None:
+    """A ``DataError`` unless every column of ``need`` is among ``names``.
+
+    Parameters
+    ----------
+    path : path
+        What the error names as its file.
+    names : sequence of str
+        The file's columns.
+    need : sequence of str
+        The columns that must be there (default ``REQUIRED``).
+    why : str
+        The words before the list of needed columns in the message.
+
+    Raises
+    ------
+    DataError
+        Some of ``need`` are missing; the message names them and everything ``need`` holds.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import wechat_study as ws
+    >>> from wechat_study.datasets.edgelist import check_columns
+    >>> check_columns(Path("mine.csv"), ["post_id", "parent_id", "user_id", "created_at"])
+    >>> try:
+    ...     check_columns(Path("mine.csv"), ["post_id", "user_id"])
+    ... except ws.DataError as e:
+    ...     print(e)
+    mine.csv: missing column(s) parent_id, created_at; an edge list needs post_id, parent_id, user_id, created_at
+    and may have cascade_id
+    """
     missing = [c for c in need if c not in names]
     if missing:
         extra = " and may have cascade_id" if tuple(need) == REQUIRED else ""
@@ -133,7 +251,35 @@ def check_columns(path: Path, names, need=REQUIRED, why: str = "an edge list nee
 
 
 def kind(path: Path) -> str:
-    """``"parquet"``, ``"csv"`` or ``"tsv"`` by the file's name; a ``DataError`` for anything else."""
+    """``"parquet"``, ``"csv"`` or ``"tsv"`` by the file's name; a ``DataError`` for anything else.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file; only its name is read (case does not matter).
+
+    Returns
+    -------
+    str
+        ``"parquet"`` for a last suffix ``.parquet`` or ``.pq``; ``"tsv"`` when any suffix is ``.tsv``;
+        ``"csv"`` when one is ``.csv`` or the last is ``.gz``.
+
+    Raises
+    ------
+    DataError
+        Any other name.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.edgelist import kind
+    >>> kind(Path("posts.csv.gz")), kind(Path("posts.tsv")), kind(Path("posts.PQ"))
+    ('csv', 'tsv', 'parquet')
+    >>> kind(Path("posts.xlsx"))
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.DataError: posts.xlsx: unknown file type '.xlsx' (give a .csv, .tsv or .parquet file)
+    """
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in PARQUET:
         return "parquet"
@@ -145,7 +291,28 @@ def kind(path: Path) -> str:
 
 
 def csv_options(path: Path, names=None):
-    """pyarrow CSV options: every wanted column as text, empty cells as nulls."""
+    """pyarrow CSV options: every wanted column as text, empty cells as nulls.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file: a tab delimiter for a TSV (``kind``), else a comma.
+    names : sequence of str, optional
+        The columns to read, all as text; None reads every column, with pyarrow's type inference.
+
+    Returns
+    -------
+    tuple of (pyarrow.csv.ReadOptions, pyarrow.csv.ParseOptions, pyarrow.csv.ConvertOptions)
+        Read options with blocks of ``BLOCK`` bytes (64 MiB), the parse options and the convert options.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.edgelist import csv_options
+    >>> read, parse, convert = csv_options(Path("posts.tsv"), ["post_id"])
+    >>> parse.delimiter, convert.column_types, convert.null_values
+    ('\\t', {'post_id': DataType(string)}, [''])
+    """
     import pyarrow.csv as pacsv
 
     parse = pacsv.ParseOptions(delimiter="\t" if kind(path) == "tsv" else ",")
@@ -156,7 +323,25 @@ def csv_options(path: Path, names=None):
 
 
 def header(path: Path) -> list[str]:
-    """The column names of a CSV/TSV or Parquet file."""
+    """The column names of a CSV/TSV or Parquet file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file (see ``kind``).
+
+    Returns
+    -------
+    list of str
+        Its columns, in the file's order.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.edgelist import header
+    >>> header(Path("examples/weibo-cascades.csv"))
+    ['post_id', 'parent_id', 'user_id', 'created_at', 'followers']
+    """
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -169,7 +354,30 @@ def header(path: Path) -> list[str]:
 
 
 class opened:
-    """Turn what the readers raise on a bad file into one-line ``DataError``s naming it."""
+    """Turn what the readers raise on a bad file into one-line ``DataError``s naming it.
+
+    A context manager. Entering it raises a ``DataError`` when ``path`` is not a file. On the way out, an
+    arrow, OS, value, Unicode or end-of-file error becomes a ``DataError``: not UTF-8, empty, a ragged CSV
+    row (named by its line, the row itself not shown), or cannot be read as CSV or Parquet. Other errors
+    pass through unchanged.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file being read.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import wechat_study as ws
+    >>> from wechat_study.datasets.edgelist import opened
+    >>> try:
+    ...     with opened(Path("no-such-file.csv")):
+    ...         pass
+    ... except ws.DataError as e:
+    ...     print(e)
+    no-such-file.csv: file not found
+    """
 
     def __init__(self, path: Path):
         self.path = path
@@ -211,7 +419,35 @@ def _ragged_line(path: Path) -> str | None:
 
 def read_table(path: Path, extra=()) -> pa.Table:
     """The wanted columns of the whole file, as read (CSV columns as text); ``extra`` names more columns
-    to read, each of which must be there."""
+    to read, each of which must be there.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A CSV, TSV (optionally gzipped) or Parquet edge list.
+    extra : sequence of str
+        More columns to read (e.g. those a sidecar names).
+
+    Returns
+    -------
+    pyarrow.Table
+        ``REQUIRED``, ``cascade_id`` when the file has it, and ``extra``, in that order; CSV columns as text
+        with empty cells null, Parquet columns in their own types.
+
+    Raises
+    ------
+    DataError
+        A required or ``extra`` column is missing, a wanted column appears twice, the file has no data
+        rows, or (through ``opened``) it is missing or unreadable.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.edgelist import read_table
+    >>> table = read_table(Path("examples/weibo-cascades.csv"), extra=["followers"])
+    >>> table.num_rows, table.column_names
+    (30270, ['post_id', 'parent_id', 'user_id', 'created_at', 'followers'])
+    """
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -234,5 +470,23 @@ def read_table(path: Path, extra=()) -> pa.Table:
 
 
 def duplicates(post_id: pa.Array) -> np.ndarray:
-    """Mask of the rows whose ``post_id`` appeared on an earlier row."""
+    """Mask of the rows whose ``post_id`` appeared on an earlier row.
+
+    Parameters
+    ----------
+    post_id : pyarrow.Array
+        Post ids, as text.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans, one per row: True where the id is a repeat (its first row is False).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.edgelist import duplicates
+    >>> duplicates(pa.array(["a", "b", "a", "c", "b"])).tolist()
+    [False, False, True, False, True]
+    """
     return ~first_records(post_id)[0]

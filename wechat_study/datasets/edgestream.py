@@ -92,6 +92,55 @@ class _Spill:
 
 
 def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | None, rows_per_part: int) -> Path:
+    """Stream an edge list into ``out/``: ``posts/part-NNNNN.parquet``, ``cascades.parquet``, ``quality.json``.
+
+    What ``load_edgelist(path, out=...)`` calls; the module's text describes the two passes. Each part holds
+    whole cascades; ``out`` appears only when complete (``atomic.staged_dir``) with a marker naming
+    ``load_edgelist``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A CSV, TSV (optionally gzipped) or Parquet edge list with ``post_id, parent_id, user_id, created_at,
+        cascade_id``.
+    out : pathlib.Path
+        A new folder, an empty one, or one an earlier ``load_edgelist`` wrote.
+    dataset : str
+        The tables' ``dataset`` column.
+    timezone : str
+        The IANA zone of times without an offset.
+    time_unit : str or None
+        What numeric times count since 1970-01-01 UTC (``"s"``, ``"ms"``, ``"us"``, ``"ns"``), or None.
+    rows_per_part : int
+        Rows per part: the parts number about the file's rows (estimated from the first batch) over this.
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    DataError
+        ``rows_per_part`` below 1, no such file, a needed column missing, a header but no rows, or (through
+        ``Rows.fail`` and the checks the rows pass) an empty ``post_id`` or ``cascade_id`` or another bad row,
+        naming the row.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from wechat_study.datasets.edgestream import stream
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     edges = Path(d) / "edges.csv"
+    ...     _ = edges.write_text("cascade_id,post_id,parent_id,user_id,created_at\\n"
+    ...                          "a,1,,ann,2020-01-31T08:05:00Z\\na,2,1,ben,2020-01-31T08:06:00Z\\n"
+    ...                          "b,3,,cat,2020-02-01T10:00:00Z\\nb,4,3,ann,2020-02-01T10:30:00Z\\n")
+    ...     out = stream(edges, Path(d) / "mine", "mine", "UTC", None, rows_per_part=2)
+    ...     print(sorted(f.name for f in (out / "posts").iterdir()), len(pd.read_parquet(out / "cascades.parquet")))
+    ['part-00000.parquet', 'part-00001.parquet'] 2
+    """
     if rows_per_part < 1:
         raise DataError(path, f"rows_per_part must be at least 1, not {rows_per_part}")
     if not path.is_file():
@@ -167,7 +216,7 @@ def _repeats(files: list[Path], path: Path, report: QualityReport) -> np.ndarray
     report.quirk(
         "duplicate_records",
         rep.num_rows,
-        f"same post id again in a cascade ({int(rep.num_rows > 0):,} files); the first record is kept",
+        "same post id again (anywhere in the file); the first record is kept",
         examples,
     )
     return rep["row"].to_numpy()

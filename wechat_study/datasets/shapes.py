@@ -2,8 +2,10 @@
 
 Every reader returns a table with the edge list's columns ``post_id, parent_id, user_id, created_at,
 cascade_id`` (text) and, where the shape records them, the per-post extras ``followers`` (the author's
-follower count), ``verified`` (true/false) and ``reported_reposts`` (the platform's repost count). Screen
-names and post text are never read.
+follower count), ``verified`` (true/false) and ``reported_reposts`` (the platform's repost count), and
+``record``, what messages call the row ("status 3", "row 12"). Screen names and post text are never read;
+a value the shape cannot read (a count that is not a whole number, a verified flag outside its words) is
+refused with the record it is in, never set to null.
 
 - ``weibo-api``: statuses as Weibo's API returns them (``statuses/repost_timeline`` gives
   ``{"reposts": [...]}``, timelines and search give ``{"statuses": [...]}``; a bare list, and JSON Lines
@@ -20,6 +22,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from ..errors import DataError
@@ -111,11 +114,52 @@ def _weibo_time(value, path: Path, record: str) -> str | None:
 
 
 def weibo_api(path: Path, report: QualityReport) -> pa.Table:
-    """The posts of a Weibo API JSON file (see the module's docstring)."""
+    """The posts of a Weibo API JSON file (see the module's docstring).
+
+    A status whose id came before in the file is set aside and counted (``duplicate_statuses``); the facts
+    ``statuses_read``, ``sources_from_retweeted_status`` and ``parents_from_pid`` are recorded.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file: an API response (``{"reposts": [...]}`` or ``{"statuses": [...]}``), a list of statuses, or
+        JSON Lines, in UTF-8.
+    report : QualityReport
+        Where the quirk and the facts are recorded.
+
+    Returns
+    -------
+    pyarrow.Table
+        One row per post, each cascade's source first as it was met: ``post_id, parent_id, user_id, created_at``
+        (ISO 8601 with its offset), ``cascade_id`` and ``record`` (where it was read: ``status 3`` or
+        ``status 3.retweeted_status``) as text, then ``EXTRAS``; ``user_id`` is the raw id, not yet pseudonymized.
+
+    Raises
+    ------
+    DataError
+        Naming the file (and the status): when the file is not UTF-8, not JSON or JSON Lines, nests too deep,
+        is an object without a ``reposts`` or ``statuses`` list, or holds no statuses; when a status is not a
+        JSON object, has no id (nor its ``retweeted_status``), has an id that is neither text nor a whole number,
+        a count that is not a whole number from 0 to 2^53, a ``verified`` that is not true or false, or a
+        ``created_at`` not in Weibo's format.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.shapes import weibo_api
+    >>> from wechat_study.quality import QualityReport
+    >>> report = QualityReport("example_weibo_api")
+    >>> posts = weibo_api(Path("examples/weibo-api.json"), report)
+    >>> posts.num_rows, report.facts["statuses_read"], report.facts["sources_from_retweeted_status"]
+    (826, 796, 30)
+    >>> posts.select(["post_id", "parent_id", "created_at", "record"]).slice(1, 1).to_pylist()
+    [{'post_id': '4300000000000001', 'parent_id': '4300000000000000', 'created_at': '2019-08-15T15:36:41+08:00',
+      'record': 'status 0'}]
+    """
     statuses = _statuses(path)
     rows: dict[str, dict] = {}
     parents: dict[str, str | None] = {}
-    sources_added = 0
+    sources_added, seen, repeated = 0, set(), []
     for i, status in enumerate(statuses):
         record = f"status {i}"
         if not isinstance(status, dict):
@@ -127,21 +171,27 @@ def weibo_api(path: Path, report: QualityReport) -> pa.Table:
             pid = _text(status.get("pid"))
         except TypeError:
             raise DataError(path, "an id is neither text nor a whole number", record=record) from None
+        except DataError:
+            raise
         except ValueError as e:
             raise DataError(path, str(e), record=record) from None
         if post["post_id"] is None:
             raise DataError(path, "has no id (idstr, id or mid)", record=record)
         if src is not None and src["post_id"] is None:
             raise DataError(path, "retweeted_status has no id (idstr, id or mid)", record=record)
+        if post["post_id"] in seen:
+            repeated.append(f"{path.name}: record {record} ({post['post_id']})")
+            continue
+        seen.add(post["post_id"])
         if src is not None and src["post_id"] not in rows:
-            rows[src["post_id"]] = {**src, "cascade_id": src["post_id"]}
+            rows[src["post_id"]] = {**src, "cascade_id": src["post_id"], "record": f"{record}.retweeted_status"}
             parents[src["post_id"]] = None
             sources_added += 1
         if post["post_id"] in rows and src is None:
             continue  # a source seen first as a retweeted_status
         cascade = src["post_id"] if src is not None else post["post_id"]
         parents.setdefault(post["post_id"], (pid if pid not in (None, "0") else None, cascade) if src else None)
-        rows.setdefault(post["post_id"], {**post, "cascade_id": cascade})
+        rows.setdefault(post["post_id"], {**post, "cascade_id": cascade, "record": record})
     via_pid = 0
     for post_id, link in parents.items():
         if link is None:
@@ -151,6 +201,8 @@ def weibo_api(path: Path, report: QualityReport) -> pa.Table:
         inside = pid is not None and pid in rows and rows[pid]["cascade_id"] == cascade
         via_pid += inside
         rows[post_id]["parent_id"] = pid if inside else cascade
+    report.quirk("duplicate_statuses", len(repeated), "a status whose id came before in the file; the first is kept",
+                 repeated[:3])
     report.fact("statuses_read", len(statuses))
     report.fact("sources_from_retweeted_status", sources_added)
     report.fact("parents_from_pid", via_pid)
@@ -160,6 +212,8 @@ def weibo_api(path: Path, report: QualityReport) -> pa.Table:
 def _row(status: dict, path: Path, record: str) -> dict:
     user = status.get("user") if isinstance(status.get("user"), dict) else {}
     verified = user.get("verified")
+    if verified is not None and not isinstance(verified, bool):
+        raise ValueError(f"user.verified {str(verified)[:20]!r} is not true or false")
     return {
         "post_id": _status_id(status),
         "user_id": _text(user.get("idstr") or user.get("id")),
@@ -172,15 +226,16 @@ def _row(status: dict, path: Path, record: str) -> dict:
 
 def _count(value, field: str = "a count") -> int | None:
     """A count from the API (a whole number from 0 to 2^53); None when missing; ValueError otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit() or int(value) >= 2**53:
-        raise ValueError(f"{field} {str(value)[:20]!r} is not a whole number from 0 to 2^53")
-    return int(value)
+    from .columns import count
+
+    try:
+        return count(value)
+    except ValueError as e:
+        raise ValueError(f"{field} {e}") from None
 
 
 def _table(rows: list[dict]) -> pa.Table:
-    cols = ("post_id", "parent_id", "user_id", "created_at", "cascade_id")
+    cols = ("post_id", "parent_id", "user_id", "created_at", "cascade_id", "record")
     types = {"followers": pa.int64(), "verified": pa.bool_(), "reported_reposts": pa.int64()}
     out = {c: pa.array([r[c] for r in rows], pa.string()) for c in cols}
     out |= {c: pa.array([r[c] for r in rows], types[c]) for c in EXTRAS}
@@ -191,6 +246,42 @@ def weibo_csv(path: Path, report: QualityReport) -> pa.Table:
     """The posts of a Weibo crawler CSV (``WEIBO_CSV`` says which header becomes which column).
 
     A repost whose source row is not in the file is set aside and counted (``reposts_without_source``).
+    A ``retweet_id`` of ``0`` or empty marks a source post; the fact ``file_rows`` is recorded.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file, with the headers ``WEIBO_CSV_REQUIRED`` at least (a byte-order mark is allowed).
+    report : QualityReport
+        Where the quirk and the fact are recorded.
+
+    Returns
+    -------
+    pyarrow.Table
+        One row per post kept, in file order: the mapped columns present (``post_id, parent_id, user_id,
+        created_at`` as text, times as written; ``followers`` and ``reported_reposts`` as int64, ``verified``
+        as booleans from ``VERIFIED_WORDS``), ``cascade_id`` (the source's id: every cascade is a star) and
+        ``record`` (``row 1`` for the first data row); ``user_id`` is the raw id, not yet pseudonymized.
+
+    Raises
+    ------
+    DataError
+        Naming the file: when a mapped column appears twice, a required one is missing, there is a header but no
+        rows, a follower or repost count is not a whole number, or a ``user_authentication`` value is not one of
+        ``VERIFIED_WORDS``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.shapes import weibo_csv
+    >>> from wechat_study.quality import QualityReport
+    >>> report = QualityReport("example_weibo_crawler")
+    >>> posts = weibo_csv(Path("examples/weibo-crawler.csv"), report)
+    >>> posts.num_rows, report.facts["file_rows"], report.count("reposts_without_source")
+    (1899, 1899, 0)
+    >>> posts.select(["post_id", "cascade_id", "created_at", "record", "verified"]).slice(1, 1).to_pylist()
+    [{'post_id': '4300000000021650', 'cascade_id': '4300000000021649', 'created_at': '2019-03-21 23:03',
+      'record': 'row 2', 'verified': False}]
     """
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -225,24 +316,28 @@ def weibo_csv(path: Path, report: QualityReport) -> pa.Table:
             out[c] = _ints(out[c], path, c)
     if "verified" in out:
         words = pc.utf8_lower(pc.utf8_trim_whitespace(out["verified"])).to_pylist()
+        odd = [i for i, w in enumerate(words) if w not in (None, "") and w not in VERIFIED_WORDS]
+        if odd:
+            known = ", ".join(VERIFIED_WORDS)
+            raise DataError(path, f"user_authentication {words[odd[0]][:20]!r} is not one of {known}",
+                            record=f"row {odd[0] + 1}", hint="map the column's values to these, or leave it empty")
         out["verified"] = pa.array([VERIFIED_WORDS.get(w) for w in words], pa.bool_())
+    out["record"] = pa.array(np.char.add("row ", np.arange(1, table.num_rows + 1).astype(str)), pa.string())
     posts = pa.table(out)
     known = pc.is_in(posts["parent_id"], value_set=posts["post_id"].combine_chunks())
     lost = pc.and_(pc.is_valid(posts["parent_id"]), pc.invert(known))
     n_lost = pc.sum(lost).as_py() or 0
     report.quirk("reposts_without_source", n_lost, "a repost whose retweet_id is not a row of the file; set aside",
-                 [f"{path.name}: data row {i + 1}" for i in pc.indices_nonzero(lost).to_pylist()[:3]])
+                 [f"{path.name}: record row {i + 1}" for i in pc.indices_nonzero(lost).to_pylist()[:3]])
     report.fact("file_rows", table.num_rows)
     return posts.filter(pc.invert(lost)) if n_lost else posts
 
 
 def _ints(arr: pa.Array, path: Path, column: str) -> pa.Array:
-    import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(arr)
-    ok = pc.match_substring_regex(text, r"^\d{1,15}$")
-    bad = pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(ok, False)))
-    if pc.any(bad).as_py():
-        i = pc.indices_nonzero(bad)[0].as_py()
-        raise DataError(path, f"{column} {text[i].as_py()[:20]!r} is not a whole number", record=f"data row {i + 1}")
-    return text.cast(pa.int64())
+    from .columns import NOT_A_COUNT, counts
+
+    got, bad = counts(arr.to_pylist())
+    if bad is not None:
+        raise DataError(path, f"{column} {str(arr[bad].as_py())[:20]!r} {NOT_A_COUNT}", record=f"row {bad + 1}")
+    return pa.array(got, pa.int64())

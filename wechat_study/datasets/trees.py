@@ -50,6 +50,21 @@ class Rows:
     ``parent_id`` None means "hangs off the root". ``created_at`` is int64 nanoseconds since
     the epoch, UTC, with ``NAT`` for unknown. ``source`` indexes ``sources`` (the file names)
     and ``record`` says where in that file the row was read.
+
+    The text fields (``STRING_FIELDS``) may be numpy object arrays or arrow arrays; ``user_id`` holds
+    pseudonyms (or None), ``kind`` one of ``schema.KINDS``. Every field but ``sources`` has one value per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.datasets.trees import NAT, Rows
+    >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
+    ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+    ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
+    ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
+    ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
+    >>> len(rows.post_id), rows.sources[int(rows.source[1])]
+    (2, 'posts.csv')
     """
 
     cascade_id: np.ndarray
@@ -64,13 +79,87 @@ class Rows:
     sources: list[str]
 
     def where(self, i: int) -> tuple[str, str]:
-        """(file, record) of row ``i``, for messages."""
+        """(file, record) of row ``i``, for messages.
+
+        Parameters
+        ----------
+        i : int
+            The row's position.
+
+        Returns
+        -------
+        tuple of (str, str)
+            The file's name and the record, followed by the row's ``post_id`` in brackets.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from wechat_study.datasets.trees import NAT, Rows
+        >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
+        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+        ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
+        ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
+        ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
+        >>> rows.where(1)
+        ('posts.csv', 'line 3 (p2)')
+        """
         return self.sources[int(self.source[i])], f"{self.record[i]} ({_item(self.post_id, i)})"
 
     def examples(self, mask: np.ndarray, k: int = 3) -> list[str]:
+        """Where the first ``k`` rows flagged in ``mask`` were read, as a quality report's examples.
+
+        Parameters
+        ----------
+        mask : numpy.ndarray
+            One boolean per row.
+        k : int
+            The most examples given.
+
+        Returns
+        -------
+        list of str
+            ``"<file>: record <record> (<post_id>)"`` for each of the first ``k`` flagged rows, in row order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from wechat_study.datasets.trees import NAT, Rows
+        >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
+        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+        ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
+        ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
+        ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
+        >>> rows.examples(np.array([True, True]), k=1)
+        ['posts.csv: record line 2 (p1)']
+        """
         return ["{}: record {}".format(*self.where(i)) for i in np.flatnonzero(mask)[:k]]
 
     def take(self, keep: np.ndarray) -> Rows:
+        """The rows flagged in ``keep``, in order, with the same ``sources``.
+
+        Parameters
+        ----------
+        keep : numpy.ndarray
+            One boolean per row.
+
+        Returns
+        -------
+        Rows
+            A new ``Rows``; this one is not changed.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from wechat_study.datasets.trees import NAT, Rows
+        >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
+        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+        ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
+        ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
+        ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
+        >>> kept = rows.take(np.array([False, True]))
+        >>> kept.post_id.tolist(), kept.record.tolist()
+        (['p2'], ['line 3'])
+        """
         return Rows(
             **{f: _subset(getattr(self, f), keep) for f in ROW_COLUMNS},
             sources=self.sources,
@@ -103,14 +192,52 @@ def _pandas_str(values: pa.Array) -> pd.arrays.ArrowStringArray:
 
 
 def str_array(values) -> pd.arrays.ArrowStringArray:
-    """Object array of str/None → pandas' ``str`` array, without a slow per-element pass."""
+    """Object array of str/None → pandas' ``str`` array, without a slow per-element pass.
+
+    Parameters
+    ----------
+    values : array-like
+        Strings and missing values (None or NaN become missing).
+
+    Returns
+    -------
+    pandas.arrays.ArrowStringArray
+        Arrow-backed strings, missing values as NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.datasets.trees import str_array
+    >>> a = str_array(np.array(["c1", None], object))
+    >>> str(a.dtype), a[0], a.isna().tolist()
+    ('str', 'c1', [False, True])
+    """
     return pd.array(
         pa.array(values, type=pa.string(), from_pandas=True), dtype=pd.StringDtype("pyarrow", na_value=np.nan)
     )
 
 
 def constant_str(value: str, n: int) -> pd.arrays.ArrowStringArray:
-    """A ``str`` array of ``n`` copies of ``value``."""
+    """A ``str`` array of ``n`` copies of ``value``.
+
+    Parameters
+    ----------
+    value : str
+        The text repeated.
+    n : int
+        The array's length.
+
+    Returns
+    -------
+    pandas.arrays.ArrowStringArray
+        Arrow-backed strings.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.trees import constant_str
+    >>> constant_str("ced", 3).tolist()
+    ['ced', 'ced', 'ced']
+    """
     return pd.array(pa.repeat(pa.scalar(value, pa.string()), n), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
@@ -120,6 +247,54 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     The table is sorted by cascade, root first, then time (unknown times last), then the
     order read. ``parent_node`` is the parent's position within its cascade (-1 for the root):
     an integer pointer so that metrics need no lookups by id.
+
+    The quirks recorded are ``duplicate_records`` (a ``post_id`` seen before, anywhere in the rows: the later
+    records are set aside), ``orphans`` (a named parent not in the cascade: attached to the root, flagged
+    ``is_orphan``), ``child_before_parent`` (kept as recorded) and ``missing_times``; the facts ``posts`` and
+    ``cascades``.
+
+    Parameters
+    ----------
+    rows : Rows
+        The raw rows, in the order read.
+    dataset : str
+        The data set's name, written in the ``dataset`` column.
+    report : QualityReport
+        Where the quirks and facts are recorded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns ``POST_COLUMNS``: text columns as pandas ``str``, ``parent_node`` int32, ``created_at``
+        UTC (NaT when unknown).
+
+    Raises
+    ------
+    DataError
+        Naming the file and the record: when a cascade has two roots, when a cascade has no root, or when
+        following some post's parents never leads back to its root (a parent cycle).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study.datasets.trees import Rows, assemble_posts
+    >>> from wechat_study.quality import QualityReport
+    >>> times = pd.to_datetime(["2019-08-15 07:32", "2019-08-15 07:40", "2019-08-15 07:35", "2019-08-15 07:41"],
+    ...                        utc=True).as_unit("ns").asi8
+    >>> users = np.array(["u0000000000000001", "u0000000000000002", "u0000000000000003", "u0000000000000002"])
+    >>> rows = Rows(cascade_id=np.array(["c1"] * 4, object), post_id=np.array(["p1", "p2", "p3", "p2"], object),
+    ...             parent_id=np.array([None, "p1", "p9", "p1"], object), user_id=users.astype(object),
+    ...             created_at=times, is_root=np.array([True, False, False, False]),
+    ...             kind=np.array(["source", "repost", "repost", "repost"], object), source=np.zeros(4, np.int64),
+    ...             record=np.array(["line 2", "line 3", "line 4", "line 5"], object), sources=["posts.csv"])
+    >>> report = QualityReport("mine")
+    >>> posts = assemble_posts(rows, "mine", report)
+    >>> posts[["post_id", "parent_node", "is_orphan"]].to_dict("records")
+    [{'post_id': 'p1', 'parent_node': -1, 'is_orphan': False}, {'post_id': 'p3', 'parent_node': 0, 'is_orphan': True},
+     {'post_id': 'p2', 'parent_node': 0, 'is_orphan': False}]
+    >>> report.count("duplicate_records"), report.count("orphans"), report.quirks["duplicate_records"].examples
+    (1, 1, ['posts.csv: record line 5 (p2)'])
     """
     rows = Rows(
         **{f: _arrow(getattr(rows, f)) if f in STRING_FIELDS else getattr(rows, f) for f in ROW_COLUMNS},
@@ -269,6 +444,39 @@ def cascade_table(
     """The canonical cascades table for ``posts``, one row per root, sorted by ``cascade_id``.
 
     The optional columns are mappings (dict or Series) from ``cascade_id``; absent ids are null.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        A canonical posts table (``assemble_posts`` output).
+    dataset : str
+        The data set's name, written in the ``dataset`` column.
+    label : mapping, optional
+        ``cascade_id`` → label (``schema.LABELS``).
+    reported_reposts, reported_comments : mapping, optional
+        ``cascade_id`` → the platform's own counts for the source post.
+    author_followers : mapping, optional
+        ``cascade_id`` → the source author's follower count.
+    author_verified : mapping, optional
+        ``cascade_id`` → whether the source author is verified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``dataset, cascade_id, root_post_id, author_id`` (the root's ``user_id``), ``created_at`` (the root's),
+        ``label``, ``reported_reposts``, ``reported_comments``, ``author_followers``, ``author_verified`` and
+        ``observed_until`` (the cascade's latest known post time).
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study.datasets.trees import cascade_table
+    >>> posts = ws.synthetic_posts(200, seed=0)
+    >>> cascades = cascade_table(posts, "synthetic", label={"c0": "rumour"})
+    >>> len(cascades) == int(posts["is_root"].sum()), cascades.loc[0, ["cascade_id", "label"]].tolist()
+    (True, ['c0', 'rumour'])
+    >>> int(cascades["label"].notna().sum()), cascades.loc[0, "observed_until"] >= cascades.loc[0, "created_at"]
+    (1, True)
     """
     roots = posts.loc[posts["is_root"].to_numpy()].set_index("cascade_id").sort_index()
     ids = roots.index.to_numpy(object)

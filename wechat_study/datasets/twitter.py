@@ -40,7 +40,27 @@ SNOWFLAKE_EPOCH_MS = 1288834974657
 
 
 def snowflake_time_ns(tweet_id: int) -> int:
-    """UTC nanoseconds since the epoch encoded in a snowflake tweet id (ids from late 2010 on)."""
+    """UTC nanoseconds since the epoch encoded in a snowflake tweet id (ids from late 2010 on).
+
+    Parameters
+    ----------
+    tweet_id : int
+        A snowflake id (anything ``int()`` takes, e.g. its text); its bits above the lowest 22 count
+        milliseconds since ``SNOWFLAKE_EPOCH_MS`` (2010-11-04T01:42:54.657Z).
+
+    Returns
+    -------
+    int
+        Nanoseconds since 1970-01-01 UTC, to the millisecond.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.datasets.twitter import snowflake_time_ns
+    >>> ns = snowflake_time_ns("600000000000000000")
+    >>> ns, pd.Timestamp(ns, tz="UTC")
+    (1431886122117000000, Timestamp('2015-05-17 18:08:42.117000+0000', tz='UTC'))
+    """
     return ((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) * 10**6
 
 
@@ -62,7 +82,54 @@ def _labels(path: Path, shown: str) -> dict[str, str]:
 
 def load(root: Path, name: str, dataset: str | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
     """Read ``data/raw/NAME`` (twitter15 or twitter16) into ``posts`` and ``cascades``; the folder
-    ``root/name`` holds ``tree/`` and ``label.txt``, and ``dataset`` (default ``name``) names the tables' rows."""
+    ``root/name`` holds ``tree/`` and ``label.txt``, and ``dataset`` (default ``name``) names the tables' rows.
+
+    The conventions are the module's: node ids, kinds, times from the root's snowflake id plus delays in
+    minutes, and the quirks counted.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The data set's raw folder, ``data/raw/NAME``.
+    name : str
+        ``twitter15`` or ``twitter16``: the folder inside ``root`` that holds ``tree/`` and ``label.txt``.
+    dataset : str, optional
+        The tables' ``dataset`` column (default ``name``).
+
+    Returns
+    -------
+    tuple of (dict, QualityReport)
+        ``{"posts": ..., "cascades": ...}``, the canonical tables (labels from ``label.txt``, null where a
+        tree has none), and the report of facts and quirks.
+
+    Raises
+    ------
+    DataError
+        No ``label.txt`` or a malformed line in it, no tree files, a line that is not an edge, or a delay
+        that is not a number; each names the file and the line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets import twitter
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     tree = Path(d) / "twitter15" / "tree"
+    ...     tree.mkdir(parents=True)
+    ...     _ = (Path(d) / "twitter15" / "label.txt").write_text("false:600000000000000000\\n")
+    ...     _ = (tree / "600000000000000000.txt").write_text(
+    ...         "['ROOT', 'ROOT', '0.0']->['1', '600000000000000000', '0.0']\\n"
+    ...         "['1', '600000000000000000', '0.0']->['2', '600000000000000000', '5.5']\\n"
+    ...         "['2', '600000000000000000', '5.5']->['3', '600000000000000900', '61.0']\\n")
+    ...     tables, report = twitter.load(Path(d), "twitter15")
+    >>> tables["posts"][["kind", "parent_node", "created_at"]]
+          kind  parent_node                    created_at
+    0   source           -1 2015-05-17 18:08:42.117+00:00
+    1   repost            0 2015-05-17 18:14:12.117+00:00
+    2  comment            1 2015-05-17 19:09:42.117+00:00
+    >>> tables["cascades"]["label"].tolist(), report.facts["edges_read"]
+    (['false'], 3)
+    """
     dataset = dataset or name
     report = QualityReport(dataset)
     labels = _labels(root / name / "label.txt", f"{name}/label.txt")

@@ -16,6 +16,7 @@ import json
 import re
 import warnings
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,8 @@ from ..quality import QualityReport
 
 __all__ = [
     "SIDECAR", "FORMATS", "NAME", "SUFFIXES", "LABEL_WORDS", "UserData", "looks_like_path", "sidecar_of",
-    "check_sidecar_target", "write_sidecar", "describe", "input_files", "read", "digest", "folder", "prepare", "load"
+    "check_sidecar_target", "write_sidecar", "describe", "input_files", "read", "digest", "file_hash", "folder",
+    "prepare", "load"
 ]
 
 #: Sidecar key -> what it says.
@@ -56,7 +58,21 @@ LABEL_WORDS = {"rumour": "rumour", "rumor": "rumour", "non-rumour": "non-rumour"
 
 @dataclass(frozen=True)
 class UserData:
-    """What a user data set is and how to read it (the sidecar's keys, resolved)."""
+    """What a user data set is and how to read it (the sidecar's keys, resolved).
+
+    Made by ``describe``; the fields are the sidecar's keys (``SIDECAR``) plus ``path`` (the file or
+    folder, resolved) and ``sidecar`` (the sidecar file, None without one). ``described`` is the source
+    line's text.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> spec = user.describe("examples/weibo-cascades.csv")
+    >>> spec.name, spec.format, spec.followers, spec.sidecar.name
+    ('example_weibo', 'edgelist', 'followers', 'weibo-cascades.csv.yaml')
+    >>> spec.described
+    "Example Weibo-like cascades: 30,270 synthetic posts in 303 cascades, ... (no real posts or accounts)"
+    """
 
     path: Path
     name: str
@@ -80,13 +96,46 @@ class UserData:
         return "; ".join(x for x in (self.title, self.citation) if x) or f"the researcher's file {self.path.name}"
 
     def to_dict(self) -> dict:
+        """The fields as plain values, for a JSON stamp.
+
+        Returns
+        -------
+        dict
+            Every field by name; ``path`` and ``sidecar`` as strings (``sidecar`` None without one).
+
+        Examples
+        --------
+        >>> from wechat_study.datasets import user
+        >>> d = user.describe("examples/weibo-cascades.csv").to_dict()
+        >>> d["name"], d["timezone"], d["path"].endswith("examples/weibo-cascades.csv")
+        ('example_weibo', 'Asia/Shanghai', True)
+        """
         d = asdict(self)
         d["path"], d["sidecar"] = str(self.path), str(self.sidecar) if self.sidecar else None
         return d
 
 
 def looks_like_path(text) -> bool:
-    """True when a ``dataset`` value names a file or folder rather than a catalogued data set."""
+    """True when a ``dataset`` value names a file or folder rather than a catalogued data set.
+
+    Parameters
+    ----------
+    text : object
+        The value given: a ``Path`` always counts; a string counts when it holds a ``/`` or a backslash, ends
+        with one of ``SUFFIXES`` (any case), or names something that exists (relative to the working
+        folder). Anything else does not.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.user import looks_like_path
+    >>> looks_like_path("ced"), looks_like_path("posts.csv"), looks_like_path("my/posts"), looks_like_path(Path("x"))
+    (False, True, True, True)
+    """
     if isinstance(text, Path):
         return True
     if not isinstance(text, str):
@@ -95,7 +144,30 @@ def looks_like_path(text) -> bool:
 
 
 def sidecar_of(path: Path) -> Path | None:
-    """``dataset.yaml`` in a folder, else ``<file>.yaml`` or ``<stem>.yaml`` beside a file; None if absent."""
+    """``dataset.yaml`` in a folder, else ``<file>.yaml`` or ``<stem>.yaml`` beside a file; None if absent.
+
+    For a folder, ``<folder>.yaml`` beside it is the second choice. The stem is the name up to its
+    first dot (``posts`` for ``posts.csv.gz``).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The data's file or folder.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The first candidate that is a file.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.user import sidecar_of
+    >>> sidecar_of(Path("examples/weibo-cascades.csv"))
+    PosixPath('examples/weibo-cascades.csv.yaml')
+    >>> sidecar_of(Path("examples")) is None
+    True
+    """
     if path.is_dir():
         candidates = [path / "dataset.yaml", path.with_name(path.name + ".yaml")]
     else:
@@ -123,7 +195,40 @@ def _read_sidecar(path: Path) -> dict:
 
 def write_sidecar(spec: UserData, options: dict, force: bool = False) -> Path:
     """Write ``options`` (sidecar keys) as the sidecar of ``spec.path`` (atomically); an existing sidecar is
-    refused unless ``force``."""
+    refused unless ``force``.
+
+    Parameters
+    ----------
+    spec : UserData
+        The data set, as ``describe`` gives it.
+    options : dict
+        Sidecar keys and values, written as YAML in the order given, after a comment line saying what
+        wrote the file.
+    force : bool
+        Replace an existing sidecar.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written (``check_sidecar_target``).
+
+    Raises
+    ------
+    DataError
+        A sidecar exists and ``force`` is not given (from ``check_sidecar_target``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets import user
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     data = Path(d) / "posts.csv"
+    ...     _ = data.write_text("post_id,parent_id,user_id,created_at\\n")
+    ...     written = user.write_sidecar(user.describe(data), {"title": "My posts", "timezone": "Asia/Shanghai"})
+    ...     print(written.name, user.describe(data).title)
+    posts.csv.yaml My posts
+    """
     import yaml
 
     from ..atomic import write_text
@@ -135,7 +240,36 @@ def write_sidecar(spec: UserData, options: dict, force: bool = False) -> Path:
 
 
 def check_sidecar_target(spec: UserData, force: bool = False) -> Path:
-    """Where ``write_sidecar`` writes; a ``DataError`` when a sidecar exists there (unless ``force``)."""
+    """Where ``write_sidecar`` writes; a ``DataError`` when a sidecar exists there (unless ``force``).
+
+    Parameters
+    ----------
+    spec : UserData
+        The data set, as ``describe`` gives it.
+    force : bool
+        Allow replacing an existing sidecar.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dataset.yaml`` inside a folder, ``<file>.yaml`` beside a file.
+
+    Raises
+    ------
+    DataError
+        ``spec`` was described from a sidecar, or the target exists, and ``force`` is not given.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> spec = user.describe("examples/weibo-cascades.csv")
+    >>> user.check_sidecar_target(spec, force=True).name
+    'weibo-cascades.csv.yaml'
+    >>> user.check_sidecar_target(spec)
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.DataError: ...weibo-cascades.csv.yaml: a sidecar exists already (edit it, or give --force ...)
+    """
     target = spec.path / "dataset.yaml" if spec.path.is_dir() else spec.path.with_name(spec.path.name + ".yaml")
     existing = spec.sidecar or (target if target.exists() else None)
     if existing is not None and not force:
@@ -247,7 +381,37 @@ def _check_name(name: str, where) -> None:
 # --- reading -------------------------------------------------------------------------------------------
 
 def input_files(spec: UserData) -> list[Path]:
-    """The files the data set is read from, in a fixed order (a folder's parts sorted by name)."""
+    """The files the data set is read from, in a fixed order (a folder's parts sorted by name).
+
+    A folder's parts are all its files, in subfolders too (``*.txt`` only for ``twitter-trees``), except
+    hidden files, YAML files and the per-cascade CSVs the sidecar names.
+
+    Parameters
+    ----------
+    spec : UserData
+        The data set, as ``describe`` gives it.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``[spec.path]`` for a file.
+
+    Raises
+    ------
+    DataError
+        A folder without a part.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets import user
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for i in (1, 0):
+    ...         _ = (Path(d) / f"part-{i}.csv").write_text("post_id,parent_id,user_id,created_at\\n")
+    ...     print([f.name for f in user.input_files(user.describe(d))])
+    ['part-0.csv', 'part-1.csv']
+    """
     if spec.path.is_file():
         return [spec.path]
     pattern = "*.txt" if spec.format == "twitter-trees" else "*"
@@ -260,17 +424,56 @@ def input_files(spec: UserData) -> list[Path]:
 
 
 def read(spec: UserData) -> tuple[dict[str, pd.DataFrame], QualityReport]:
-    """The ``posts`` and ``cascades`` tables of a user data set and its quality report."""
+    """The ``posts`` and ``cascades`` tables of a user data set and its quality report.
+
+    Reads the files in the sidecar's format, then adds to the cascades the labels, follower counts,
+    verified flags and reported repost counts the sidecar names (or the format's own columns give).
+    Nothing is written; ``prepare`` writes the result.
+
+    Parameters
+    ----------
+    spec : UserData
+        The data set, as ``describe`` gives it.
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        ``posts`` and ``cascades``, canonical (``wechat_study.schema``).
+    report : QualityReport
+        Facts (``files``, ``cascades``, ``cascades_with_label``, ...) and quirks
+        (``times_without_offset``, ...).
+
+    Raises
+    ------
+    DataError
+        A folder that mixes Parquet and CSV parts, parts whose columns have different types, an
+        ``observation_end`` before the latest post, a label, count or per-cascade CSV that cannot be read,
+        and the readers' own errors, each naming the file and record.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> tables, report = user.read(user.describe("examples/weibo-cascades.csv"))
+    >>> len(tables["posts"]), len(tables["cascades"]), report.count("cascades_with_author_followers")
+    (30270, 303, 303)
+    """
     from . import shapes
+    from .columns import Rows
     from .edgelist import check_columns, from_table, read_table
 
     report = QualityReport(spec.name)
     if spec.format == "twitter-trees":
         return _trees(spec, report)
-    if spec.format == "weibo-api":
-        table = pa.concat_tables([shapes.weibo_api(f, report) for f in input_files(spec)])
-    elif spec.format == "weibo-csv":
-        table = pa.concat_tables([shapes.weibo_csv(f, report) for f in input_files(spec)])
+    rows = None
+    if spec.format in ("weibo-api", "weibo-csv"):
+        read_one = shapes.weibo_api if spec.format == "weibo-api" else shapes.weibo_csv
+        files = input_files(spec)
+        parts = [read_one(f, report) for f in files]
+        table = pa.concat_tables(parts)
+        labels = np.concatenate([t["record"].to_numpy(zero_copy_only=False).astype(object)
+                                 if len(files) == 1 else f"{f.name} " + t["record"].to_numpy(zero_copy_only=False)
+                                 .astype(object) for f, t in zip(files, parts, strict=True)])
+        rows = Rows(spec.path, np.arange(1, table.num_rows + 1), labels)
     else:
         parts = input_files(spec)
         from .edgelist import kind
@@ -293,7 +496,7 @@ def read(spec: UserData) -> tuple[dict[str, pd.DataFrame], QualityReport]:
                                        "another)", hint="write every part with the same column types") from None
         report.fact("files", len(parts))
     _note_zone(table, spec, report)
-    corpus = from_table(table, spec.path, spec.name, spec.timezone, spec.time_unit, report)
+    corpus = from_table(table, spec.path, spec.name, spec.timezone, spec.time_unit, report, rows=rows)
     if spec.observation_end != "latest record":
         last = corpus.posts["created_at"].max()
         if last > pd.Timestamp(spec.observation_end).tz_convert("UTC"):
@@ -360,7 +563,7 @@ def _per_cascade(spec: UserData, key: str, value: str, table: pa.Table, cascades
         dup = df["cascade_id"].duplicated()
         if dup.any():
             raise DataError(file, f"cascade {df['cascade_id'][dup].iloc[0]!r} is listed twice",
-                            record=f"data row {int(np.flatnonzero(dup)[0]) + 1}")
+                            record=f"row {int(np.flatnonzero(dup)[0]) + 1}")
         return df.set_index("cascade_id")[key].replace("", None)
     from .columns import Rows, ids
 
@@ -415,14 +618,18 @@ def _convert(col: str, raw: pd.Series, spec: UserData):
         words = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
         mapped = raw.map(lambda v: v if isinstance(v, bool) else words.get(str(v).strip().lower()) if v is not None
                          and v == v else None)
+        unread = known & mapped.isna()
+        if unread.any():
+            first = unread.to_numpy().nonzero()[0][0]
+            raise DataError(where, f"verified {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) is not "
+                                   "true or false", hint="write true/false, yes/no or 1/0, or leave it empty")
         return pd.array(mapped.to_numpy(object), dtype="boolean")
-    numbers = pd.to_numeric(raw.where(known), errors="coerce")
-    bad = known & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0) | (numbers >= 2**53))
-    if bad.any():
-        first = bad.to_numpy().nonzero()[0][0]
-        raise DataError(where, f"{col} {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) is not a "
-                               "whole number from 0 to 2^53")
-    return pd.array(numbers.to_numpy(), dtype="Int64")
+    from .columns import NOT_A_COUNT, counts
+
+    got, first = counts(raw)
+    if first is not None:
+        raise DataError(where, f"{col} {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) {NOT_A_COUNT}")
+    return got
 
 
 def _count_known(cascades: pd.DataFrame, report: QualityReport) -> None:
@@ -434,7 +641,35 @@ def _count_known(cascades: pd.DataFrame, report: QualityReport) -> None:
 # --- prepared folders ----------------------------------------------------------------------------------
 
 def digest(spec: UserData) -> str:
-    """SHA-256 over the input's bytes, the sidecar's resolved keys, the loader code and the pseudonym scheme."""
+    """SHA-256 over the input's bytes, the sidecar's resolved keys, the loader code and the pseudonym scheme.
+
+    The paths of the data and the sidecar are left out, so a moved copy has the same digest; a part's
+    name (relative to the data's folder) is in it. The loader code is ``corpus.loader_digest``, the
+    bytes of every file under ``datasets/`` and a few others, so any edit there changes the digest.
+
+    Parameters
+    ----------
+    spec : UserData
+        The data set, as ``describe`` gives it.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Raises
+    ------
+    DataError
+        A folder without a part (from ``input_files``).
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> spec = user.describe("examples/weibo-cascades.csv")
+    >>> value = user.digest(spec)
+    >>> len(value), value == user.digest(user.describe("examples/weibo-cascades.csv", title="Another title"))
+    (64, False)
+    """
     from ..corpus import loader_digest
     from ..privacy import scheme
 
@@ -446,22 +681,109 @@ def digest(spec: UserData) -> str:
     for f in input_files(spec) + _side_files(spec):
         h.update((f.relative_to(base).as_posix() if f.is_relative_to(base) else f.name).encode() + b"\0")
         try:
-            with open(f, "rb") as fh:
-                h.update(hashlib.file_digest(fh, "sha256").digest())
+            h.update(file_hash(f))
         except FileNotFoundError:
             h.update(b"-")
     return h.hexdigest()
 
 
+def file_hash(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes, read once per process while its size, mtime and inode stay the same.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    bytes
+        The 32-byte digest.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file is gone.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets.user import file_hash
+    >>> file_hash(Path("examples/weibo-api.json")).hex() == file_hash(Path("examples/weibo-api.json")).hex()
+    True
+    """
+    st = Path(path).stat()
+    return _hash_of(str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+@lru_cache(maxsize=256)
+def _hash_of(path: str, size: int, mtime_ns: int, inode: int) -> bytes:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").digest()
+
+
 def folder(spec: UserData) -> Path:
-    """``data/processed/<name>-<first 16 hex digits of the digest>``."""
+    """``data/processed/<name>-<first 16 hex digits of the digest>``.
+
+    Parameters
+    ----------
+    spec : UserData
+        The data set, as ``describe`` gives it.
+
+    Returns
+    -------
+    pathlib.Path
+        The processed folder, under the data folder (``WECHAT_STUDY_DATA``); it may not exist yet.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> spec = user.describe("examples/weibo-cascades.csv")
+    >>> user.folder(spec).name == f"example_weibo-{user.digest(spec)[:16]}", user.folder(spec).parent.name
+    (True, 'processed')
+    """
     from .. import paths
 
     return paths.processed_dir(f"{spec.name}-{digest(spec)[:16]}")
 
 
 def prepare(spec: UserData, force: bool = False) -> tuple[Path, QualityReport]:
-    """Read the data set once into its processed folder (atomically); returns (folder, quality report)."""
+    """Read the data set once into its processed folder (atomically); returns (folder, quality report).
+
+    A folder whose stamp (``.prepared.json``) matches its files is used as it is, unless ``force``;
+    otherwise the tables are read, validated against the schema and written as
+    ``posts.parquet``, ``cascades.parquet`` and ``quality.json``, with the stamp.
+
+    Parameters
+    ----------
+    spec : UserData
+        The data set, as ``describe`` gives it.
+    force : bool
+        Read and write again even when the folder is usable.
+
+    Returns
+    -------
+    folder : pathlib.Path
+        The processed folder (``folder(spec)``).
+    report : QualityReport
+        The quality report, read back from ``quality.json`` when the folder was already prepared.
+
+    Raises
+    ------
+    DataError
+        From ``read``, or a table that fails the schema.
+    DiskError
+        The disk refused a write; the folder was left as it was.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets import user
+    >>> target, report = user.prepare(user.describe("examples/weibo-cascades.csv"))
+    >>> sorted(p.name for p in target.iterdir())
+    ['.prepared.json', 'cascades.parquet', 'posts.parquet', 'quality.json']
+    >>> report.count("cascades")
+    303
+    """
     from ..atomic import staged_dir
     from ..corpus import STAMP, file_stamp
     from ..schema import validate
@@ -483,15 +805,9 @@ def prepare(spec: UserData, force: bool = False) -> tuple[Path, QualityReport]:
 
 
 def _usable(target: Path) -> bool:
-    from ..corpus import STAMP, file_stamp
+    from ..corpus import folder_problem
 
-    try:
-        info = json.loads((target / STAMP).read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    files = info.get("files") if isinstance(info, dict) else None
-    return isinstance(files, dict) and bool(files) and all(
-        (target / f).is_file() and file_stamp(target / f) == s for f, s in files.items())
+    return folder_problem(target, {}) is None
 
 
 def load(path, **options):

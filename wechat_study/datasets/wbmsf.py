@@ -33,7 +33,48 @@ COLUMNS = ["origin_id", "origin_uid", "id", "uid", "created_at"]
 
 
 def load(root: Path, name: str = "wbmsf") -> tuple[dict[str, pd.DataFrame], QualityReport]:
-    """Read ``data/raw/wbmsf`` into the canonical ``posts`` and ``cascades`` tables."""
+    """Read ``data/raw/wbmsf`` into the canonical ``posts`` and ``cascades`` tables.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The data set's raw folder (``data/raw/wbmsf``), holding ``FOLDER``.
+    name : str
+        The ``dataset`` column and the quality report's name.
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        ``posts`` and ``cascades``, canonical (``wechat_study.schema``); times in UTC.
+    report : QualityReport
+        Files and rows read, and every quirk met (extra columns, empty or sub-second times, reposts whose
+        origin is not the source).
+
+    Raises
+    ------
+    DataError
+        No cascade CSV in ``FOLDER``; a file without exactly one source row (empty ``origin_id``) or with an
+        empty post id; an unparseable ``created_at``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets import wbmsf
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = Path(tmp) / wbmsf.FOLDER
+    ...     folder.mkdir(parents=True)
+    ...     _ = (folder / "4001.csv").write_text("origin_id,origin_uid,id,uid,created_at\\n"
+    ...                                          ",9,4001,a1,2020-01-01 08:00:00\\n"
+    ...                                          "4001,9,4002,b2,2020-01-01 08:05:00\\n")
+    ...     tables, report = wbmsf.load(Path(tmp))
+    >>> tables["posts"][["cascade_id", "post_id", "parent_id", "kind", "created_at"]]
+      cascade_id post_id parent_id    kind                created_at
+    0       4001    4001       NaN  source 2020-01-01 00:00:00+00:00
+    1       4001    4002      4001  repost 2020-01-01 00:05:00+00:00
+    >>> report.count("rows_read")
+    2
+    """
     report = QualityReport(name)
     folder = root / FOLDER
     files = sorted(folder.glob("*.csv"))

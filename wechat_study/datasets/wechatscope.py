@@ -44,7 +44,29 @@ REASONS = {
 
 
 def classify_reason(message: str) -> str | None:
-    """The reason enum for a WeChat removal notice, or None when it is not a known notice."""
+    """The reason enum for a WeChat removal notice, or None when it is not a known notice.
+
+    Parameters
+    ----------
+    message : str
+        The notice as WeChat showed it (``censored_msg``); surrounding spaces are ignored.
+
+    Returns
+    -------
+    str or None
+        ``REASONS[message]`` when the notice is listed; else ``"account_blocked"`` for a notice that starts with
+        此帐号已被屏蔽, ``"complaint"`` for one that starts with 此内容被 and mentions 投诉; else None.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.wechatscope import classify_reason
+    >>> classify_reason("此内容因违规无法查看")
+    'violation'
+    >>> classify_reason(" The content has been deleted by the author. ")
+    'author_deleted'
+    >>> print(classify_reason("not a notice"))
+    None
+    """
     m = str(message).strip()
     if m in REASONS:
         return REASONS[m]
@@ -65,7 +87,50 @@ def _dates(values: pd.Series, fmt: str, column: str, shown: str) -> pd.Series:
 
 
 def load(root: Path, name: str = "wechatscope") -> tuple[dict[str, pd.DataFrame], QualityReport]:
-    """Read ``ceninfo.csv`` into the canonical ``removals`` table."""
+    """Read ``ceninfo.csv`` into the canonical ``removals`` table.
+
+    Identical rows are dropped (the first kept); the rest follow the module's conventions. Rows are sorted by
+    ``removal_seen_at`` then ``title``, ties in the file's order.
+
+    Parameters
+    ----------
+    root : pathlib.Path
+        The folder holding ``ceninfo.csv`` (``data/raw/wechatscope``, the archive's top folder).
+    name : str
+        The data set's name, for the quality report.
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        ``{"removals": ...}`` with columns ``account`` (pseudonym), ``title``, ``published_on`` (date),
+        ``removal_seen_at`` (UTC), ``reason`` and ``reason_raw``.
+    report : QualityReport
+        Facts ``rows_read``, ``removals`` and ``accounts``; quirks ``notices_in_english`` (counted over the rows
+        read), ``duplicate_rows``, ``empty_titles`` and ``removal_seen_before_publication``.
+
+    Raises
+    ------
+    DataError
+        When ``ceninfo.csv`` is missing or unreadable or lacks a column (``read_csv``), when a notice is not one of
+        the known ones (``classify_reason`` gives None), or when a ``created_at`` is not ``YYYY-MM-DD`` or a
+        ``censored_date`` not ``YYYY-MM-DD HH:MM:SS``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from wechat_study.datasets import wechatscope
+    >>> row = "标题,账号甲,2019-06-01,x,2019-06-02 09:30:00,此内容因违规无法查看\\n"
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "ceninfo.csv").write_text(",".join(wechatscope.COLUMNS) + "\\n" + row + row,
+    ...                                                encoding="utf-8")
+    ...     tables, report = wechatscope.load(Path(tmp))
+    >>> tables["removals"][["published_on", "removal_seen_at", "reason"]]
+      published_on           removal_seen_at     reason
+    0   2019-06-01 2019-06-02 01:30:00+00:00  violation
+    >>> report.count("rows_read"), report.count("duplicate_rows")
+    (2, 1)
+    """
     report = QualityReport(name)
     path = root / FILE
     if not path.is_file():

@@ -63,7 +63,30 @@ def _kernel(kernel: str) -> str:
 
 
 def kernel_mass(kernel: str, theta: float, c: float | None = None) -> float:
-    """int_0^inf psi: 1 for the exponential kernel, 1 / (theta c^theta) for the power law."""
+    """int_0^inf psi: 1 for the exponential kernel, 1 / (theta c^theta) for the power law.
+
+    Parameters
+    ----------
+    kernel : {"exp", "power"}
+        The kernel; any other value raises ``ValueError``.
+    theta : float
+        The exponential kernel's rate (1/s), or the power law's exponent (psi ~ tau^-(1 + theta)).
+    c : float, optional
+        The power law's offset in seconds; unused by the exponential kernel.
+
+    Returns
+    -------
+    float
+        The kernel's mass (dimensionless).
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes
+    >>> hawkes.kernel_mass("exp", 1 / 300)
+    1.0
+    >>> round(hawkes.kernel_mass("power", 0.5, 10.0), 4)
+    0.6325
+    """
     return 1.0 if _kernel(kernel) == "exp" else float(1.0 / (theta * c**theta))
 
 
@@ -74,7 +97,40 @@ def branching_factor(
 
     ``marks``: the reposters' follower counts the model uses (a number for a constant mark, or an array whose
     mean of max(m, 1)^beta is taken); None with beta > 0 uses the power-law mean (alpha-1)/(alpha-1-beta)
-    (+inf when beta >= alpha - 1). docs/methods.md#10-hawkes-processes."""
+    (+inf when beta >= alpha - 1). docs/methods.md#10-hawkes-processes.
+
+    Parameters
+    ----------
+    kernel : {"exp", "power"}
+        The kernel.
+    kappa : float
+        The reposts' excitation.
+    theta : float
+        The kernel's rate (1/s, ``"exp"``) or exponent (``"power"``).
+    c : float, optional
+        The power law's offset in seconds.
+    beta : float
+        The marks' exponent; 0 is the unmarked model (marks are then ignored).
+    marks : float or array_like, optional
+        The reposters' follower counts, as above.
+    alpha : float
+        The follower-count power law's exponent, used only when ``marks`` is None and beta > 0.
+
+    Returns
+    -------
+    float
+        n*; +inf as above. n* >= 1 is supercritical.
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes
+    >>> hawkes.branching_factor("exp", 0.8, 1 / 300)
+    0.8
+    >>> round(hawkes.branching_factor("exp", 0.1, 1 / 300, beta=0.5, marks=[1, 100]), 4)
+    0.55
+    >>> round(hawkes.branching_factor("exp", 0.4, 1 / 300, beta=0.3), 3)
+    0.568
+    """
     n = kappa * kernel_mass(kernel, theta, c)
     if beta == 0:
         return float(n)
@@ -88,7 +144,19 @@ class HawkesFit:
     """One fitted cascade. kappa0: the source's excitation; kappa: the reposts'; theta (1/s for "exp", the
     exponent for "power"); c (seconds; None for "exp"); beta (0 unmarked); mean_mark: E[m^beta] used for n*
     (1 unmarked; NaN: the power-law mean); loglik at the fit (times in seconds); n_events observed in [0, T]
-    INCLUDING the source; status in ok / boundary / failed / too_few_events; source "own" or "shared"."""
+    INCLUDING the source; status in ok / boundary / failed / too_few_events; source "own" or "shared".
+
+    ``message`` says why the status (the optimiser's message, the bound reached, supercritical). The properties
+    ``branching_factor`` (n*) and ``source_offspring`` (kappa0 * mass) are derived from the values.
+
+    Examples
+    --------
+    >>> from wechat_study.models.hawkes import HawkesFit
+    >>> f = HawkesFit("exp", False, kappa0=20.0, kappa=0.8, theta=1 / 300, c=None, beta=0.0, mean_mark=1.0,
+    ...               loglik=-703.25, n_events=183, status="ok", message="converged")
+    >>> f.branching_factor, f.source_offspring
+    (0.8, 20.0)
+    """
 
     kernel: str
     marked: bool
@@ -164,7 +232,27 @@ def _events(times, marks, T: float, marked: bool) -> tuple[np.ndarray, np.ndarra
 
 
 def log_weights(kappa0, kappa, beta, ell) -> np.ndarray:
-    """log of each event's excitation: log kappa0 for the source, log kappa + beta * log m_i for reposts."""
+    """log of each event's excitation: log kappa0 for the source, log kappa + beta * log m_i for reposts.
+
+    Parameters
+    ----------
+    kappa0, kappa, beta : float
+        The source's excitation, the reposts' and the marks' exponent.
+    ell : numpy.ndarray
+        log(max(m_i, 1)) of every event, the source first (its entry is not used); zeros when unmarked.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per event, aligned with ``ell`` (-inf where an excitation is 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.models import hawkes
+    >>> hawkes.log_weights(20.0, 0.8, 0.0, np.zeros(3)).round(3)
+    array([ 2.996, -0.223, -0.223])
+    """
     with np.errstate(divide="ignore"):
         return np.r_[np.log(kappa0), np.log(kappa) + beta * ell[1:]]
 
@@ -172,7 +260,39 @@ def log_weights(kappa0, kappa, beta, ell) -> np.ndarray:
 def exp_core(lw, theta, t, T, grad=False):
     """log L of events t (source first) with log-weights lw under psi = theta exp(-theta tau), O(n).
 
-    With ``grad``: (d log L / d lw_j per event, d log L / d log theta)."""
+    With ``grad``: (d log L / d lw_j per event, d log L / d log theta).
+
+    Parameters
+    ----------
+    lw : numpy.ndarray
+        Each event's log-excitation (``log_weights``), the source first.
+    theta : float
+        The kernel's rate, 1/s.
+    t : numpy.ndarray
+        Event times in [0, T], seconds from the source, sorted, the source first at 0.
+    T : float
+        The end of observation, seconds.
+    grad : bool
+        Also return the gradient.
+
+    Returns
+    -------
+    tuple
+        ``(loglik, None)``, or with ``grad`` ``(loglik, (per_event, d_log_theta))``, ``per_event`` aligned with
+        ``t``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.models import hawkes
+    >>> t = np.array([0.0, 30.0, 200.0, 900.0])
+    >>> loglik, (per_event, d_theta) = hawkes.exp_core(hawkes.log_weights(5.0, 0.5, 0.0, np.zeros(4)), 1 / 300, t,
+    ...                                                3600.0, grad=True)
+    >>> round(float(loglik), 3) == round(hawkes.log_likelihood((5.0, 0.5, 1 / 300), t, None, 3600.0), 3)
+    True
+    >>> per_event.shape
+    (4,)
+    """
     n = t.size - 1
     a = np.exp(lw)
     comp = a * -np.expm1(-theta * (T - t))
@@ -193,7 +313,37 @@ def exp_core(lw, theta, t, T, grad=False):
 def power_core(lw, theta, c, t, T, grad=False):
     """log L under psi = (tau + c)^-(1 + theta), O(n^2) in blocks of ``BLOCK`` pairs.
 
-    With ``grad``: (d log L / d lw_j per event, d log L / d log theta, d log L / d log c)."""
+    With ``grad``: (d log L / d lw_j per event, d log L / d log theta, d log L / d log c).
+
+    Parameters
+    ----------
+    lw : numpy.ndarray
+        Each event's log-excitation (``log_weights``), the source first.
+    theta : float
+        The tail exponent (psi ~ tau^-(1 + theta)).
+    c : float
+        The offset, seconds.
+    t : numpy.ndarray
+        Event times in [0, T], seconds from the source, sorted, the source first at 0.
+    T : float
+        The end of observation, seconds.
+    grad : bool
+        Also return the gradient.
+
+    Returns
+    -------
+    tuple
+        ``(loglik, None)``, or with ``grad`` ``(loglik, (per_event, d_log_theta, d_log_c))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.models import hawkes
+    >>> t = np.array([0.0, 30.0, 200.0, 900.0])
+    >>> loglik, _ = hawkes.power_core(hawkes.log_weights(5.0, 0.5, 0.0, np.zeros(4)), 0.5, 60.0, t, 3600.0)
+    >>> round(float(loglik), 3) == round(hawkes.log_likelihood((5.0, 0.5, 0.5, 60.0), t, None, 3600.0, "power"), 3)
+    True
+    """
     n = t.size - 1
     a = np.exp(lw)
     u = np.log1p((T - t) / c)
@@ -270,7 +420,44 @@ def log_likelihood(params, times, marks, T, kernel="exp", marked=False) -> float
     """log L of the reposts in [0, T] (times in seconds, sorted, source first at 0, its time given; marks =
     follower counts aligned with times, used only when ``marked``). ``params``: a HawkesFit, a mapping with keys
     kappa0, kappa, theta, c, beta, or a sequence ``(kappa0, kappa, theta[, c][, beta])``. -inf when the intensity is
-    0 at a repost."""
+    0 at a repost.
+
+    Parameters
+    ----------
+    params : HawkesFit, mapping or sequence
+        The parameters, as above (c only for ``"power"``; beta is used only when ``marked``).
+    times : array_like
+        Event times in seconds from the source, sorted, the source first at 0; events after T are ignored.
+    marks : array_like or None
+        Follower counts aligned with ``times`` (clipped below at 1), read only when ``marked``.
+    T : float
+        The end of observation, seconds.
+    kernel : {"exp", "power"}
+        The kernel.
+    marked : bool
+        Use the marks (beta > 0 allowed).
+
+    Returns
+    -------
+    float
+        log L of the events in [0, T], the source's time given.
+
+    Raises
+    ------
+    ValueError
+        Raised by the checks it calls: an unknown kernel, parameters of the wrong length or out of range
+        (kappa0, kappa, beta >= 0, theta > 0, c > 0 for the power law), times not sorted from 0, T < 0, or marks
+        not aligned or not finite.
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes
+    >>> t, _ = hawkes.simulate(0.8, 1 / 300, 86_400, kappa0=20, seed=0)
+    >>> round(hawkes.log_likelihood((20.0, 0.8, 1 / 300), t, None, 3600.0), 2)
+    -703.25
+    >>> round(hawkes.log_likelihood({"kappa0": 20.0, "kappa": 0.8, "theta": 1 / 300}, t, None, 3600.0), 2)
+    -703.25
+    """
     k0, k, th, c, b = _params(params, kernel, marked)
     t, ell = _events(times, marks, T, marked)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -287,7 +474,25 @@ def _ages(params, times, marks, T, kernel, marked):
 
 
 def compensator(params, times, marks, T, kernel="exp", marked=False) -> float:
-    """int_0^T lambda(s) ds, the expected number of reposts in [0, T] given the events before each instant."""
+    """int_0^T lambda(s) ds, the expected number of reposts in [0, T] given the events before each instant.
+
+    Parameters
+    ----------
+    params, times, marks, T, kernel, marked
+        As for ``log_likelihood``.
+
+    Returns
+    -------
+    float
+        The compensator (a count of reposts); compare it with the reposts observed in [0, T].
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes
+    >>> t, _ = hawkes.simulate(0.8, 1 / 300, 86_400, kappa0=20, seed=0)
+    >>> round(hawkes.compensator((20.0, 0.8, 1 / 300), t, None, 3600.0), 2), int((t <= 3600).sum()) - 1
+    (163.54, 182)
+    """
     theta, c, w, age = _ages(params, times, marks, T, kernel, marked)
     if kernel == "exp":
         return float(np.sum(w * -np.expm1(-theta * age)))
@@ -295,7 +500,25 @@ def compensator(params, times, marks, T, kernel="exp", marked=False) -> float:
 
 
 def remaining_offspring(params, times, marks, T, kernel="exp", marked=False) -> float:
-    """A_1: the expected direct reposts of the events in [0, T] still to come after T (source included)."""
+    """A_1: the expected direct reposts of the events in [0, T] still to come after T (source included).
+
+    Parameters
+    ----------
+    params, times, marks, T, kernel, marked
+        As for ``log_likelihood``.
+
+    Returns
+    -------
+    float
+        A_1, a count of reposts (their own offspring not counted).
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes
+    >>> t, _ = hawkes.simulate(0.8, 1 / 300, 86_400, kappa0=20, seed=0)
+    >>> round(hawkes.remaining_offspring((20.0, 0.8, 1 / 300), t, None, 3600.0), 3)
+    2.063
+    """
     theta, c, w, age = _ages(params, times, marks, T, kernel, marked)
     if kernel == "exp":
         return float(np.sum(w * np.exp(-theta * age)))
@@ -305,7 +528,30 @@ def remaining_offspring(params, times, marks, T, kernel="exp", marked=False) -> 
 def expected_final_size(fit: HawkesFit, times, marks, T, count_source: bool = False) -> float:
     """Expected final REPOSTS (source excluded): (N_T - 1) + A_1 / (1 - n*), N_T the events in [0, T] (seconds)
     including the source; with ``count_source`` the events, source included. +inf when n* >= 1; NaN when the fit
-    has no values. docs/methods.md#10-hawkes-processes."""
+    has no values. docs/methods.md#10-hawkes-processes.
+
+    Parameters
+    ----------
+    fit : HawkesFit
+        The fitted parameters (its kernel and ``marked`` are used).
+    times, marks, T
+        As for ``log_likelihood``.
+    count_source : bool
+        Count the source too (one more).
+
+    Returns
+    -------
+    float
+        The expected final count; +inf or NaN as above.
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes, hawkes_fit
+    >>> t, _ = hawkes.simulate(0.8, 1 / 300, 86_400, kappa0=20, seed=0)
+    >>> f = hawkes_fit.fit(t, None, 3600.0)
+    >>> round(hawkes.expected_final_size(f, t, None, 3600.0), 1), len(t) - 1
+    (195.9, 191)
+    """
     n_star = fit.branching_factor
     if not np.isfinite(fit.kappa) or np.isnan(n_star):
         return float("nan")
@@ -317,7 +563,27 @@ def expected_final_size(fit: HawkesFit, times, marks, T, count_source: bool = Fa
 
 
 def pareto_marks(alpha: float = ALPHA, m_min: float = 1.0):
-    """A ``marks_sampler`` for ``simulate``: follower counts with density proportional to m^-alpha, m >= m_min."""
+    """A ``marks_sampler`` for ``simulate``: follower counts with density proportional to m^-alpha, m >= m_min.
+
+    Parameters
+    ----------
+    alpha : float
+        The power law's exponent (> 1).
+    m_min : float
+        The smallest follower count.
+
+    Returns
+    -------
+    callable
+        ``sample(rng, size)``: ``size`` follower counts (floats) drawn with the ``numpy.random.Generator`` ``rng``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.models import hawkes
+    >>> hawkes.pareto_marks()(np.random.default_rng(0), 3).round(2)
+    array([2.71, 1.36, 1.04])
+    """
 
     def sample(rng: np.random.Generator, size: int) -> np.ndarray:
         return m_min * (1.0 - rng.random(size)) ** (-1.0 / (alpha - 1.0))
@@ -343,7 +609,56 @@ def simulate(
     specification); every repost with mark m has Poisson(kappa * max(m, 1)^beta * mass), at delays drawn from
     psi normalised (exponential with rate theta, or Lomax: c * (U^(-1/theta) - 1)); events after T are dropped.
     ``marks_sampler(rng, size)`` returns follower counts (default: all 1). Returns (times, marks), sorted, the
-    source first at 0. Raises RuntimeError past ``max_events`` (a supercritical process)."""
+    source first at 0. Raises RuntimeError past ``max_events`` (a supercritical process).
+
+    Parameters
+    ----------
+    kappa : float
+        The reposts' excitation.
+    theta : float
+        The kernel's rate (1/s, ``"exp"``) or exponent (``"power"``).
+    T : float
+        The end of observation, seconds.
+    marks_sampler : callable, optional
+        ``marks_sampler(rng, size)`` gives follower counts (``pareto_marks``); None gives every event the mark 1.
+    kernel : {"exp", "power"}
+        The kernel.
+    c : float, optional
+        The power law's offset in seconds (required for ``"power"``).
+    beta : float
+        The marks' exponent.
+    seed : int
+        The same arguments and seed give the same cascade.
+    kappa0 : float, optional
+        The source's own excitation; None is the shared specification.
+    max_events : int
+        Events at most before giving up.
+
+    Returns
+    -------
+    times : numpy.ndarray
+        Event times in seconds, sorted, the source first at 0.
+    marks : numpy.ndarray
+        Each event's follower count, aligned.
+
+    Raises
+    ------
+    ValueError
+        When ``kernel`` is not ``"exp"`` or ``"power"``, or the power law has no ``c > 0``.
+    RuntimeError
+        When the events generated pass ``max_events``.
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes
+    >>> t, m = hawkes.simulate(0.8, 1 / 300, 86_400, kappa0=20, seed=0)
+    >>> len(t), t[:3].round(1).tolist(), m[:3].tolist()
+    (192, [0.0, 0.4, 0.7], [1.0, 1.0, 1.0])
+    >>> hawkes.simulate(2.0, 1 / 300, 1e9, max_events=1_000)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: more than 1000 events before T: supercritical?
+    """
     if _kernel(kernel) == "power" and not (c and c > 0):
         raise ValueError("the power-law kernel needs c > 0")
     rng = np.random.default_rng(seed)

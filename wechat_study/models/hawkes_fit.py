@@ -159,7 +159,46 @@ def fit(times, marks, T, kernel="exp", marked=False, source="own") -> HawkesFit:
     ``times``: seconds from the source, sorted, the source first at 0 (events after T are ignored);
     ``marks``: follower counts aligned with times (the source's first), used only when ``marked``; then n* uses
     the mean of m^beta over the observed reposters' marks. ``source``: "own" (kappa0 fitted) or "shared".
-    Never raises on a bad fit: see the module docstring for the statuses."""
+    Never raises on a bad fit: see the module docstring for the statuses.
+
+    Parameters
+    ----------
+    times : array_like
+        Event times in seconds, as above.
+    marks : array_like or None
+        Follower counts, as above (None when unmarked).
+    T : float
+        The end of observation, seconds.
+    kernel : {"exp", "power"}
+        The kernel.
+    marked : bool
+        Fit the marked model (beta).
+    source : {"own", "shared"}
+        The source's excitation: its own kappa0, or the reposts' (the tutorial's specification).
+
+    Returns
+    -------
+    HawkesFit
+        The best fit over the starting points, with its status and message; values NaN for
+        ``too_few_events``.
+
+    Raises
+    ------
+    ValueError
+        When every reposter in [0, T] has the same mark in the marked model with the source's own excitation
+        (beta is not identified); also for an unknown ``kernel`` or ``source``, or bad times or marks (the checks
+        of ``hawkes.log_likelihood``).
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes, hawkes_fit
+    >>> t, _ = hawkes.simulate(0.8, 1 / 300, 86_400, kappa0=20, seed=0)
+    >>> f = hawkes_fit.fit(t, None, 3600.0)
+    >>> f.status, f.n_events, round(f.branching_factor, 3), round(1 / f.theta), round(f.source_offspring, 2)
+    ('ok', 183, 0.902, 230, 19.11)
+    >>> hawkes_fit.fit(t[:2], None, 3600.0).status
+    'too_few_events'
+    """
     coords = _Coords(kernel, marked, source)
     t, ell = _events(times, marks, T, marked)
     n = t.size - 1
@@ -244,7 +283,43 @@ def fit_cascades(times_by_cascade: dict, marks_by_cascade: dict | None, T: float
     ``marks_by_cascade``: cascade id -> aligned follower counts (may lack ids, or be None, when unmarked).
     One row per cascade, in the input's order, with ``COLUMNS`` (c NaN for the exponential kernel; n_events
     counts the source). ``workers`` processes (default os.cpu_count(); 1 runs here); ``progress``: a tqdm bar
-    (None: only on a terminal)."""
+    (None: only on a terminal).
+
+    Parameters
+    ----------
+    times_by_cascade : dict
+        Cascade id -> event times, as above.
+    marks_by_cascade : dict or None
+        Cascade id -> follower counts, as above.
+    T : float
+        The end of observation, seconds, the same for every cascade.
+    kernel : {"exp", "power"}
+        The kernel.
+    marked : bool
+        Fit the marked model.
+    workers : int, optional
+        Worker processes; with 1, or a single cascade, the fits run in this process.
+    source : {"own", "shared"}
+        As for ``fit``.
+    progress : bool, optional
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cascade with ``COLUMNS``; ``predicted_final_reposts`` is ``hawkes.expected_final_size``
+        (source excluded; inf when supercritical, NaN without values).
+
+    Examples
+    --------
+    >>> from wechat_study.models import hawkes, hawkes_fit
+    >>> t, _ = hawkes.simulate(0.8, 1 / 300, 86_400, kappa0=20, seed=0)
+    >>> fits = hawkes_fit.fit_cascades({"c0": t, "c1": t[:2]}, None, 3600.0, workers=1, progress=False)
+    >>> fits[["cascade_id", "status", "n_events"]].values.tolist()
+    [['c0', 'ok', 183], ['c1', 'too_few_events', 2]]
+    >>> round(float(fits.loc[0, "predicted_final_reposts"]), 1)
+    195.9
+    """
     marks_by_cascade = marks_by_cascade or {}
     tasks = [(cid, np.asarray(times, dtype=float),
               None if marks_by_cascade.get(cid) is None else np.asarray(marks_by_cascade[cid], dtype=float),

@@ -28,7 +28,18 @@ __all__ = ["PooledHawkes", "fit_pooled", "predict_pooled"]
 class PooledHawkes:
     """Shared parameters: a, beta0 (source excitation kappa0 = exp(a) * m0^beta0), kappa (the reposts'
     branching factor n*), theta (1/s); T the observation time (s) they were fitted at; cascades and events used;
-    status ok / boundary / failed with a message."""
+    status ok / boundary / failed with a message.
+
+    ``fit_pooled`` makes one; ``loglik`` is the joint log-likelihood at the fit.
+
+    Examples
+    --------
+    >>> from wechat_study.models.hawkes_pooled import PooledHawkes
+    >>> m = PooledHawkes(a=0.0, beta0=0.5, kappa=0.4, theta=1 / 3600, T=21600.0, loglik=-100.0, cascades=2,
+    ...                  events=10, status="ok", message="converged")
+    >>> round(m.source_kappa(100), 6)
+    10.0
+    """
 
     a: float
     beta0: float
@@ -42,11 +53,49 @@ class PooledHawkes:
     message: str
 
     def source_kappa(self, source_followers: float) -> float:
-        """kappa0 of a source with ``source_followers`` followers."""
+        """kappa0 of a source with ``source_followers`` followers.
+
+        Parameters
+        ----------
+        source_followers : float
+            The source author's follower count; counts below 1 count as 1.
+
+        Returns
+        -------
+        float
+            exp(a + beta0 * log max(m0, 1)): the expected number of direct reposts of the source.
+
+        Examples
+        --------
+        >>> from wechat_study.models.hawkes_pooled import PooledHawkes
+        >>> m = PooledHawkes(0.0, 0.5, 0.4, 1 / 3600, 21600.0, -100.0, 2, 10, "ok", "converged")
+        >>> round(m.source_kappa(100), 6), m.source_kappa(0)
+        (10.0, 1.0)
+        """
         return float(np.exp(self.a + self.beta0 * np.log(max(float(source_followers), 1.0))))
 
     def for_cascade(self, source_followers: float) -> HawkesFit:
-        """The ``HawkesFit`` of one cascade under the shared parameters (n* = kappa)."""
+        """The ``HawkesFit`` of one cascade under the shared parameters (n* = kappa).
+
+        Parameters
+        ----------
+        source_followers : float
+            The source author's follower count.
+
+        Returns
+        -------
+        HawkesFit
+            Exponential kernel, unmarked: ``kappa0`` from ``source_kappa``, the shared ``kappa`` and ``theta``,
+            and the pooled fit's ``loglik``, ``status`` and ``message`` (``n_events`` 0).
+
+        Examples
+        --------
+        >>> from wechat_study.models.hawkes_pooled import PooledHawkes
+        >>> m = PooledHawkes(0.0, 0.5, 0.4, 1 / 3600, 21600.0, -100.0, 2, 10, "ok", "converged")
+        >>> fit = m.for_cascade(400)
+        >>> fit.kernel, round(fit.kappa0, 6), fit.kappa
+        ('exp', 20.0, 0.4)
+        """
         return HawkesFit("exp", False, self.source_kappa(source_followers), self.kappa, self.theta, None, 0.0, 1.0,
                          self.loglik, 0, self.status, self.message, "own")
 
@@ -70,7 +119,40 @@ def fit_pooled(times_by_cascade: dict, source_followers: dict, T: float) -> Pool
     """Maximum likelihood of the shared parameters from every cascade's events in [0, T] (seconds).
 
     ``times_by_cascade``: id -> sorted seconds from the source, source first at 0; ``source_followers``: id ->
-    the source author's follower count. L-BFGS-B with analytic gradients in (a, beta0, log kappa, log theta)."""
+    the source author's follower count. L-BFGS-B with analytic gradients in (a, beta0, log kappa, log theta),
+    from four starting points (the best kept).
+
+    Parameters
+    ----------
+    times_by_cascade : dict
+        Cascade id -> sorted event times in seconds from the source, the source first at 0.
+    source_followers : dict
+        Cascade id -> the source author's follower count (finite; every id of ``times_by_cascade``).
+    T : float
+        The observation time in seconds; events after it are ignored.
+
+    Returns
+    -------
+    PooledHawkes
+        The shared parameters, the joint log-likelihood, the cascades and events used, and ``status``:
+        ``"ok"``, ``"boundary"`` (a parameter at a bound, named in ``message``) or ``"failed"``.
+
+    Raises
+    ------
+    ValueError
+        No cascades, or a source follower count that is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.models.hawkes_pooled import fit_pooled
+    >>> rng = np.random.default_rng(0)
+    >>> times = {f"c{i}": np.r_[0.0, np.sort(rng.exponential(3600, n))] for i, n in enumerate(rng.integers(0, 30, 20))}
+    >>> followers = {cid: float(m) for cid, m in zip(times, rng.integers(10, 10_000, 20))}
+    >>> model = fit_pooled(times, followers, T=6 * 3600)
+    >>> model.status, model.cascades, 0 < model.kappa < 1
+    ('ok', 20, True)
+    """
     t, starts, ell0 = _prepared(times_by_cascade, source_followers, T)
     bounds = [POOLED_BOUNDS["a"], POOLED_BOUNDS["beta0"], tuple(np.log(BOUNDS["n0"])),
               tuple(np.log(BOUNDS["theta_exp"]))]
@@ -104,7 +186,34 @@ def fit_pooled(times_by_cascade: dict, source_followers: dict, T: float) -> Pool
 def predict_pooled(model: PooledHawkes, times_by_cascade: dict, source_followers: dict,
                    T: float | None = None) -> pd.Series:
     """Expected final repost count of each cascade from its events in [0, T] (default: the model's T) under the
-    shared parameters: (N_T - 1) + A_1 / (1 - kappa); +inf when kappa >= 1. Indexed by cascade id."""
+    shared parameters: (N_T - 1) + A_1 / (1 - kappa); +inf when kappa >= 1. Indexed by cascade id.
+
+    Parameters
+    ----------
+    model : PooledHawkes
+        The shared parameters (``fit_pooled``).
+    times_by_cascade : dict
+        Cascade id -> sorted event times in seconds from the source, the source first at 0.
+    source_followers : dict
+        Cascade id -> the source author's follower count.
+    T : float, optional
+        Seconds observed (default: ``model.T``).
+
+    Returns
+    -------
+    pandas.Series
+        ``predicted``: the expected final repost count (the source not counted), one per cascade id.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study.models.hawkes_pooled import PooledHawkes, predict_pooled
+    >>> m = PooledHawkes(0.0, 0.5, 0.0, 1 / 3600, 3600.0, -100.0, 1, 3, "ok", "converged")
+    >>> # kappa = 0: the 2 reposts seen plus the source's expected reposts after T, 10 * exp(-1)
+    >>> predict_pooled(m, {"c0": np.array([0.0, 60.0, 600.0])}, {"c0": 100}).round(2)
+    c0    5.68
+    Name: predicted, dtype: float64
+    """
     T = model.T if T is None else float(T)
     out = {cid: expected_final_size(model.for_cascade(source_followers[cid]), times, None, T)
            for cid, times in times_by_cascade.items()}

@@ -47,7 +47,24 @@ __all__ = ["infectiousness", "memory_ccdf", "memory_pdf", "predict", "predict_at
 
 
 def memory_pdf(s) -> np.ndarray:
-    """The memory kernel phi(s) (1/s) at elapsed times ``s`` (seconds), vectorised; negative s counts as 0."""
+    """The memory kernel phi(s) (1/s) at elapsed times ``s`` (seconds), vectorised; negative s counts as 0.
+
+    Parameters
+    ----------
+    s : float or array_like
+        Elapsed times since a share, seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        phi(s): ``C`` below ``S0`` = 300 s, ``C * (s / S0)^-(1 + THETA)`` from there.
+
+    Examples
+    --------
+    >>> from wechat_study.models import seismic
+    >>> seismic.memory_pdf([-10, 0, 299, 3600]).round(8).tolist()
+    [0.00062657, 0.00062657, 0.00062657, 2.937e-05]
+    """
     s = np.maximum(np.asarray(s, dtype=float), 0.0)
     return np.where(s < S0, C, C * (np.maximum(s, S0) / S0) ** -(1 + THETA))
 
@@ -55,7 +72,24 @@ def memory_pdf(s) -> np.ndarray:
 def memory_ccdf(s) -> np.ndarray:
     """1 - CDF of the memory kernel at elapsed times ``s`` (seconds), vectorised; negative s counts as 0.
 
-    1 - c*s for s <= s0, c * s0^(1+theta) / theta * s^-theta beyond."""
+    1 - c*s for s <= s0, c * s0^(1+theta) / theta * s^-theta beyond.
+
+    Parameters
+    ----------
+    s : float or array_like
+        Elapsed times since a share, seconds.
+
+    Returns
+    -------
+    numpy.ndarray
+        The share of a share's reaction mass still to come after ``s``, between 0 and 1.
+
+    Examples
+    --------
+    >>> from wechat_study.models import seismic
+    >>> seismic.memory_ccdf([-5, 0, 300, 3600]).round(4).tolist()
+    [1.0, 1.0, 0.812, 0.4568]
+    """
     s = np.maximum(np.asarray(s, dtype=float), 0.0)
     return np.where(s <= S0, 1 - C * s, _TAIL / THETA * np.maximum(s, S0) ** -THETA)
 
@@ -116,8 +150,8 @@ def _flat_infectiousness(t, n, gid, start, tq):
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(num > 0, num / den, 0.0)
         dof = 2.0 * np.maximum(r, 1)
-        low = np.where(r > 0, p * chi2.ppf(0.05, dof) / dof, 0.0)
-        high = np.where(r > 0, p * chi2.ppf(0.95, dof) / dof, 0.0)
+        low = np.where(r > 0, p * chi2.ppf(0.025, dof) / dof, 0.0)
+        high = np.where(r > 0, p * chi2.ppf(0.975, dof) / dof, 0.0)
     return p, low, high, r
 
 
@@ -145,14 +179,47 @@ def _tiled(times, followers, at):
 
 
 def infectiousness(share_times, followers, at) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """SEISMIC's infectiousness p_t and its 95% interval, one value per time in ``at`` (seconds).
+    """SEISMIC's infectiousness p_t and its 95% chi-square interval, one value per time in ``at`` (seconds).
 
     ``share_times``: seconds from the source, the source first at 0, sorted ascending; ``followers``:
     aligned, the source's first. Shares with t_i < t count: p_t = sum of the triangular kernel over the
     reposts in [t - w, t) / sum over all earlier shares of n_i * integral of phi(s - t_i) K_t(s) ds.
     p_t is 0 when no repost weighs in (interval (0, 0) when the window holds no repost); at t <= 0 nothing
     precedes t and p_t = 0. A positive numerator over a zero denominator (no followers) gives inf.
-    Returns (p, p_low, p_high), arrays of len(at)."""
+    Returns (p, p_low, p_high), arrays of len(at).
+
+    Parameters
+    ----------
+    share_times : array_like
+        Share times in seconds, as above.
+    followers : array_like
+        Follower counts, aligned with ``share_times``.
+    at : float or array_like
+        Observation times, seconds from the source.
+
+    Returns
+    -------
+    p : numpy.ndarray
+        p_t at each time (reposts per exposed follower).
+    p_low, p_high : numpy.ndarray
+        ``p * chi2.ppf(q, 2R) / (2R)`` for q = 0.025 and q = 0.975, R the reposts in the window (the chi-square
+        distribution's 2.5% and 97.5% quantiles: a 95% interval); 0 when the window holds no repost.
+
+    Raises
+    ------
+    ValueError
+        When the arrays are empty, not 1-D or not of the same length, or the times are not finite, sorted and
+        from the source at 0.
+
+    Examples
+    --------
+    >>> from wechat_study.models import seismic
+    >>> times = [0, 60, 120, 300, 600, 900, 1500, 2400, 3000, 3500]
+    >>> followers = [3000, 150, 600, 240, 360, 180, 900, 270, 120, 225]
+    >>> p, low, high = seismic.infectiousness(times, followers, [0, 1800, 3600])
+    >>> p.round(5).tolist(), low.round(5).tolist(), high.round(5).tolist()
+    ([0.0, 0.00221, 0.00377], [0.0, 0.00081, 0.00138], [0.0, 0.0043, 0.00733])
+    """
     t, n, gid, start, at = _tiled(share_times, followers, at)
     p, low, high, _ = _flat_infectiousness(t, n, gid, start, at)
     return p, low, high
@@ -164,7 +231,40 @@ def predict(share_times, followers, at, p, n_star=100) -> np.ndarray:
     N(t) = R_t + p_t * sum_{t_i <= t} n_i * ccdf(t - t_i) / (1 - p_t * n_star), R_t the reposts with
     t_i <= t (the sum includes the source). ``p`` is aligned with ``at`` (from ``infectiousness``);
     ``n_star`` is the network's mean out-degree. Returns +inf where p_t >= 1/n_star (and wherever
-    1 - p_t * n_star rounds to <= 0), where the process is supercritical and the estimate has no finite limit."""
+    1 - p_t * n_star rounds to <= 0), where the process is supercritical and the estimate has no finite limit.
+
+    Parameters
+    ----------
+    share_times, followers : array_like
+        As for ``infectiousness``.
+    at : float or array_like
+        Observation times, seconds from the source.
+    p : float or array_like
+        p_t at each time of ``at`` (a single value is used at every time).
+    n_star : float
+        n*, the mean number of followers of a resharer (positive).
+
+    Returns
+    -------
+    numpy.ndarray
+        N(t) at each time of ``at``.
+
+    Raises
+    ------
+    ValueError
+        When ``n_star`` is not positive, or the shares fail the checks of ``infectiousness``.
+
+    Examples
+    --------
+    >>> from wechat_study.models import seismic
+    >>> times = [0, 60, 120, 300, 600, 900, 1500, 2400, 3000, 3500]
+    >>> followers = [3000, 150, 600, 240, 360, 180, 900, 270, 120, 225]
+    >>> p, _, _ = seismic.infectiousness(times, followers, [1800, 3600])
+    >>> seismic.predict(times, followers, [1800, 3600], p).round(1).tolist()
+    [15.1, 27.2]
+    >>> seismic.predict(times, followers, [3600], p[1], n_star=300).tolist()
+    [inf]
+    """
     t, n, gid, start, at = _tiled(share_times, followers, at)
     p = np.broadcast_to(np.asarray(p, dtype=float), at.shape)
     return _flat_predict(t, n, gid, start, at, p, n_star)[0]
@@ -178,7 +278,44 @@ def predict_cascades(times_by_cascade: dict[str, np.ndarray], followers_by_casca
     source first at 0; followers aligned). All cascades are concatenated and each time in ``at`` is one
     numpy pass over every share. Returns one row per cascade and time (cascades in dict order, then times
     in ``at`` order) with columns cascade_id, at_s, p, p_low, p_high, predicted (final reposts, source
-    excluded; inf when supercritical) and observed_so_far (reposts with t_i <= at_s)."""
+    excluded; inf when supercritical) and observed_so_far (reposts with t_i <= at_s).
+
+    Parameters
+    ----------
+    times_by_cascade : dict of str to array_like
+        Cascade id -> share times in seconds, as above.
+    followers_by_cascade : dict of str to array_like
+        Cascade id -> follower counts, aligned; the same ids.
+    at : float or array_like
+        Observation times, seconds from each source.
+    n_star : float
+        n*, as for ``predict``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows above (an empty frame with those columns when there is no cascade).
+
+    Raises
+    ------
+    ValueError
+        When the two dicts have different ids, a cascade has no share or fewer followers than share times, the
+        times break the conventions, or ``n_star`` is not positive.
+
+    Examples
+    --------
+    >>> from wechat_study.models import seismic
+    >>> times = [0, 60, 120, 300, 600, 900, 1500, 2400, 3000, 3500]
+    >>> followers = [3000, 150, 600, 240, 360, 180, 900, 270, 120, 225]
+    >>> out = seismic.predict_cascades({"a": times, "b": times[:4]}, {"a": followers, "b": followers[:4]},
+    ...                                [1800, 3600])
+    >>> out[["cascade_id", "at_s", "predicted", "observed_so_far"]].round(2)
+      cascade_id    at_s  predicted  observed_so_far
+    0          a  1800.0      15.11                6
+    1          a  3600.0      27.19                9
+    2          b  1800.0       4.05                3
+    3          b  3600.0       3.48                3
+    """
     ids = list(times_by_cascade)
     if set(ids) != set(followers_by_cascade):
         raise ValueError("times_by_cascade and followers_by_cascade must have the same cascade ids")
@@ -219,7 +356,39 @@ def _stacked(times_by_cascade, followers_by_cascade, ids):
 
 def predict_at(times_by_cascade: dict, followers_by_cascade: dict, at_by_cascade: dict, n_star=100) -> pd.DataFrame:
     """``predict_cascades`` with one observation time per cascade (``at_by_cascade``: id -> seconds), e.g. the
-    time of each cascade's k-th repost. Returns ``cascade_id, at_s, p, predicted, observed_so_far``."""
+    time of each cascade's k-th repost. Returns ``cascade_id, at_s, p, predicted, observed_so_far``.
+
+    Parameters
+    ----------
+    times_by_cascade, followers_by_cascade : dict
+        As for ``predict_cascades``; they must hold every id of ``at_by_cascade`` (more are ignored).
+    at_by_cascade : dict
+        Cascade id -> its observation time, seconds from its source.
+    n_star : float
+        n*, as for ``predict``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per id of ``at_by_cascade``, in its order (empty with those columns when it is empty).
+
+    Raises
+    ------
+    ValueError
+        As for ``predict_cascades`` (a missing id raises ``KeyError``).
+
+    Examples
+    --------
+    >>> from wechat_study.models import seismic
+    >>> times = [0, 60, 120, 300, 600, 900, 1500, 2400, 3000, 3500]
+    >>> followers = [3000, 150, 600, 240, 360, 180, 900, 270, 120, 225]
+    >>> out = seismic.predict_at({"a": times, "b": times[:4]}, {"a": followers, "b": followers[:4]},
+    ...                          {"a": 3600.0, "b": 400.0})
+    >>> out[["cascade_id", "at_s", "predicted", "observed_so_far"]].round(2)
+      cascade_id    at_s  predicted  observed_so_far
+    0          a  3600.0      27.19                9
+    1          b   400.0      14.43                3
+    """
     ids = list(at_by_cascade)
     if not ids:
         return pd.DataFrame(columns=["cascade_id", "at_s", "p", "predicted", "observed_so_far"])
