@@ -141,8 +141,8 @@ def test_precision_at_prevalence_reproduces_the_observed_precision():
     for rule in alarms.index:
         assert own.loc[rule, "precision"] == pytest.approx(alarms.loc[rule, "precision"])
         assert own.loc[rule, "prevalence"] == pytest.approx(crossed.mean())
-    low = out[(out["prevalence"] == 0.001) & (out["rule"] == "predicted >= 500")].iloc[0]
-    assert low["precision_low"] <= low["precision"] <= low["precision_high"] < own.loc["predicted >= 500", "precision"]
+    low = out[(out["prevalence"] == 0.001) & (out["rule"] == "predicted ≥ 500")].iloc[0]
+    assert low["precision_low"] <= low["precision"] <= low["precision_high"] < own.loc["predicted ≥ 500", "precision"]
     assert low["false_per_true"] == pytest.approx((1 - low["precision"]) / low["precision"])
     assert er.prevalence_slug(0.01) == "1pct" and er.prevalence_slug(0.001) == "0_1pct"
 

@@ -72,13 +72,13 @@ def test_alarm_rules_count_hits_and_false_alarms():
     cal = ew.calibrated(pred, final, train, test)
     assert set(cal["cascade_id"]) <= set(test) and cal["probability"].between(0, 1).all()
     rules = ew.alarm_rules(cal).set_index(["model", "rule"])
-    r = rules.loc[("seismic", "predicted >= 500")]
+    r = rules.loc[("seismic", "predicted ≥ 500")]
     g = cal[cal["model"] == "seismic"]
     flag, y = g["predicted"] >= 500, g["crossed"]
     assert r["hits"] == (flag & y).sum() and r["false_alarms"] == (flag & ~y).sum()
     assert r["false_alarm_rate"] == pytest.approx((flag & ~y).sum() / (~y).sum())
     assert r["precision_low"] <= r["precision"] <= r["precision_high"]
-    assert ("count_baseline", "predicted >= 500") not in rules.index   # a count under 500 never says 500
+    assert ("count_baseline", "predicted ≥ 500") not in rules.index   # a count under 500 never says 500
     table = ew.calibration(cal)
     assert table.groupby("model")["cascades"].sum().tolist() == [len(g)] * 2
 

@@ -91,3 +91,50 @@ def test_concentration_of_removals():
     c = cz.concentration(r)
     assert c["accounts"] == 5 and c["accounts_for_half"] == 1 and c["share_top_10_accounts"] == 1.0
     assert c["gini"] == pytest.approx(0.4)
+
+
+def test_a_cluster_bootstrap_is_never_narrower_than_wilson():
+    from wechat_study import clustered
+
+    # every cluster holds the overall share, so every resample repeats it: the bootstrap has no width
+    y = pd.Series([True] * 5 + [False] * 5 + [True] * 5 + [False] * 5 + [True] * 5 + [False] * 5)
+    c = pd.Series(np.repeat(["a", "b", "c"], 10))
+    r = clustered.share(y, c, n_boot=300)
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((r["naive_ci_low"], r["naive_ci_high"]))
+    assert r["interval"] == "cluster bootstrap, widened to Wilson"
+    table = th.share_crossing(pd.Series(np.where(y, 600, 10)), 500, clusters=c, n_boot=300)
+    assert table["interval"].tolist() == ["cluster bootstrap, widened to Wilson"]
+
+
+def test_a_rule_without_false_alarms_still_has_a_precision_interval():
+    from wechat_study import early_readings as er
+
+    cal = pd.DataFrame({"model": "count_baseline", "at_s": 600, "cascade_id": [f"c{i}" for i in range(40)],
+                        "crossed": [True] * 10 + [False] * 30, "probability": [0.9] * 8 + [0.1] * 32,
+                        "predicted": [900] * 8 + [1] * 32})
+    table = er.precision_at_prevalence(cal, [0.01], n_boot=200)
+    rare = table[~table["observed"]].iloc[0]
+    assert rare["precision"] == 1.0
+    assert rare["precision_low"] < 0.5 < rare["precision_high"] == 1.0  # 0 of 30 false alarms bounds little at 1%
+    assert rare["false_per_true_high"] > 1
+
+
+def test_the_sweep_stops_past_the_largest_cascade():
+    assert th.within_reach([1000, 50, 300, 100, 500], 259) == [50, 100, 300]
+    assert th.within_reach([50, 100], 40) == [50]
+
+
+def test_a_share_of_zero_is_worded_as_an_upper_bound(tmp_path, monkeypatch):
+    from wechat_study import narrative as nv
+    from wechat_study import thresholds_box
+
+    monkeypatch.setenv("WECHAT_STUDY_FINDINGS", str(tmp_path / "findings.jsonl"))
+    monkeypatch.setattr(nv, "ANCHORS", {})
+    table = th.share_crossing(pd.Series([3, 60, 259, 40]), 500).assign(dataset="mine")
+    th.record_crossing(table, 500)
+    nv.register_anchor("crossing-shares", "Table")
+    box = nv.FindingsBox(prefix="thresholds.mine")
+    thresholds_box.add_to_box(box, 500, 5000, "mine", "the 4 cascades of mine", catalogued=False)
+    said = [nv.say(s["template"], s["prefix"], **s["values"]) for s in box.sentences]
+    assert said[0].startswith("None of the 4 cascades of mine reach 500 reposts")
+    assert "as high as 49.0%" in said[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -326,3 +327,247 @@ def test_two_data_sets_of_one_name_are_refused_before_a_kernel_starts(tmp_data, 
     with pytest.raises(NotebookError, match=r"a/api\.json and .*b/api\.json are both named 'example_weibo_api'; give"):
         reporting.run_one("03", {"dataset": str(tmp_path / "a" / "api.json"),
                                  "compare": [str(tmp_path / "b" / "api.json")]}, out=tmp_path / "out")
+
+
+# --- what a hostile tester found -------------------------------------------------------------------------
+
+def _small(path: Path, rows: str = "1,,ann,2020-01-01T00:00:00Z\n2,1,ben,2020-01-01T01:00:00Z\n"
+                                   "3,,cat,2020-01-02T00:00:00Z\n") -> Path:
+    """A three-post edge list made here (two cascades, made-up ids)."""
+    path.write_text("post_id,parent_id,user_id,created_at\n" + rows, "utf-8")
+    return path
+
+
+def test_a_symlink_takes_the_sidecar_beside_it_and_its_own_name(tmp_path):
+    store = tmp_path / "store"
+    store.mkdir()
+    real = _small(store / "dump-2020.csv")
+    link = tmp_path / "mine.csv"
+    link.symlink_to(real)
+    (tmp_path / "mine.csv.yaml").write_text("title: Beside the link\n", "utf-8")
+    spec = user.describe(link)
+    assert (spec.name, spec.title, spec.sidecar.name) == ("mine", "Beside the link", "mine.csv.yaml")
+    (tmp_path / "mine.csv.yaml").unlink()
+    (store / "dump-2020.csv.yaml").write_text("title: Beside the target\n", "utf-8")
+    spec = user.describe(link)
+    assert (spec.name, spec.title, spec.sidecar.name) == ("mine", "Beside the target", "dump-2020.csv.yaml")
+
+
+def _tree_ids(folder: Path) -> list[str]:
+    return sorted(p.stem for p in (folder / "tree").glob("*.txt"))
+
+
+def test_a_tree_folder_takes_its_sidecar(tmp_data, tmp_path):
+    folder = tmp_path / "mytrees"
+    _trees(folder, n=4)
+    ids = _tree_ids(folder)
+    side = folder / "dataset.yaml"
+    side.write_text("observation_end: 2001-01-01T00:00:00+00:00\n", "utf-8")
+    with pytest.raises(DataError, match=r"dataset\.yaml: observation_end 2001-01-01T00:00:00\+00:00 is before the "
+                                        r"latest post"):
+        user.read(user.describe(folder))
+    side.write_text("followers: followers\n", "utf-8")
+    with pytest.raises(DataError, match=r"dataset\.yaml: followers: 'followers' names a column, but tree folders "
+                                        r"have no columns \(give a CSV of cascade_id,followers\)"):
+        user.read(user.describe(folder))
+    pd.DataFrame({"cascade_id": ids, "followers": ["10", "20", "", "40"]}).to_csv(folder / "f.csv", index=False)
+    pd.DataFrame({"cascade_id": ids[:2], "verified": ["true", "no"]}).to_csv(folder / "v.csv", index=False)
+    pd.DataFrame({"cascade_id": ids, "reported_reposts": "7"}).to_csv(folder / "r.csv", index=False)
+    (folder / "label.txt").write_text("".join(f"{'fake' if k % 2 else 'real'}:{i}\n" for k, i in enumerate(ids)))
+    side.write_text("followers: f.csv\nverified: v.csv\nreported_reposts: r.csv\n"
+                    "label_values: {fake: rumour, real: non-rumour}\n", "utf-8")
+    tables, report = user.read(user.describe(folder))
+    c = tables["cascades"].set_index("cascade_id").loc[ids]
+    assert c["author_followers"].tolist() == [10, 20, pd.NA, 40]
+    assert c["author_verified"].tolist() == [True, False, pd.NA, pd.NA]
+    assert c["reported_reposts"].tolist() == [7] * 4 and len(tables["posts"]) == 36
+    assert c["label"].tolist() == ["non-rumour", "rumour", "non-rumour", "rumour"]
+    assert report.count("cascades_with_author_followers") == 3
+    pd.DataFrame({"cascade_id": ids[:1], "labels": "true"}).to_csv(folder / "l.csv", index=False)
+    side.write_text("labels: l.csv\nlabel_values: {fake: rumour, real: non-rumour}\n", "utf-8")
+    c = user.read(user.describe(folder))[0]["cascades"].set_index("cascade_id").loc[ids]
+    assert c["label"].fillna("-").tolist() == ["true", "-", "-", "-"]  # the CSV replaces label.txt's labels
+
+
+def test_conflicting_label_lines_are_refused_and_repeats_counted(tmp_data, tmp_path):
+    folder = tmp_path / "mytrees"
+    _trees(folder, n=3)
+    ids = _tree_ids(folder)
+    (folder / "label.txt").write_text(f"false:{ids[0]}\ntrue:{ids[1]}\nfalse:{ids[0]}\n", "utf-8")
+    tables, report = user.read(user.describe(folder))
+    assert report.count("repeated_label_lines") == 1
+    assert report.quirks["repeated_label_lines"].examples == ["mytrees/label.txt: record line 3"]
+    (folder / "label.txt").write_text(f"false:{ids[0]}\ntrue:{ids[1]}\n\ntrue:{ids[0]}\n", "utf-8")
+    with pytest.raises(DataError, match=rf"mytrees/label\.txt: record line 4: tree {ids[0]} is labelled false on "
+                                        r"line 1 and true here \(keep one line per tree\)"):
+        user.read(user.describe(folder))
+
+
+def test_naive_parquet_timestamps_and_dates_are_counted(tmp_data, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    base = {"post_id": ["1", "2", "3"], "parent_id": [None, "1", None], "user_id": ["ann", "ben", "cat"]}
+    naive = pd.to_datetime(["2020-01-01 08:00", "2020-01-01 09:00", None])
+    for name, created in [("stamps", pa.array(naive, pa.timestamp("us"))),
+                          ("dates", pa.array([dt.date(2020, 1, 1), dt.date(2020, 1, 2), None], pa.date32())),
+                          ("dates64", pa.array([dt.date(2020, 1, 1), None, None], pa.date64()))]:
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.table({**base, "created_at": created}), path)
+        with pytest.warns(UserWarning, match=rf"{name}\.parquet: \d times carry no UTC offset and were read as UTC"):
+            _, report = user.read(user.describe(path))
+        assert report.count("times_without_offset") == 3 - created.null_count, name
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            _, report = user.read(user.describe(path, timezone="Asia/Shanghai"))
+        assert "read as Asia/Shanghai" in report.quirks["times_without_offset"].action
+    aware = tmp_path / "aware.parquet"
+    pq.write_table(pa.table({**base, "created_at": pa.array(naive, pa.timestamp("us", "UTC"))}), aware)
+    assert user.read(user.describe(aware))[1].count("times_without_offset") == 0
+
+
+def test_per_cascade_csv_errors_name_the_csv_and_its_row(tmp_data, tmp_path):
+    data = _small(tmp_path / "posts.csv")
+    for key, values, message in [
+            ("labels", ["rumour", "maybe"], r"labels\.csv: record row 2: label 'maybe' \(cascade '3'\) is not one"),
+            ("verified", ["perhaps", "true"], r"verified\.csv: record row 1: verified 'perhaps' \(cascade '1'\) is "
+                                              r"not true or false"),
+            ("followers", ["12", "-3"], r"followers\.csv: record row 2: author_followers '-3' \(cascade '3'\) is "
+                                        r"not a whole number")]:
+        pd.DataFrame({"cascade_id": ["1", "3"], key: values}).to_csv(tmp_path / f"{key}.csv", index=False)
+        with pytest.raises(DataError, match=message):
+            user.read(user.describe(data, **{key: f"{key}.csv"}))
+    pd.DataFrame({"cascade_id": ["1", "9", "3", "8"], "followers": ["5", "6", "7", "8"]}).to_csv(
+        tmp_path / "followers.csv", index=False)
+    tables, report = user.read(user.describe(data, followers="followers.csv"))
+    assert tables["cascades"]["author_followers"].tolist() == [5, 7]
+    assert report.count("followers_rows_without_cascade") == 2
+    assert report.quirks["followers_rows_without_cascade"].examples == ["followers.csv: record row 2",
+                                                                        "followers.csv: record row 4"]
+
+
+def test_errors_in_a_folder_of_parts_name_the_part_and_its_row(tmp_data, tmp_path):
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    _small(parts / "part-0.csv")
+    _small(parts / "part-1.csv", "4,,dan,2020-01-03T00:00:00Z\n5,4,eve,soon\n")
+    with pytest.raises(DataError, match=r"parts: record part-1\.csv row 2: created_at 'soon' is not a date"):
+        user.read(user.describe(parts))
+    _small(parts / "part-1.csv", "4,,dan,2020-01-03T00:00:00Z\n,4,eve,2020-01-03T01:00:00Z\n")
+    with pytest.raises(DataError, match=r"parts: record part-1\.csv row 2: empty post_id"):
+        user.read(user.describe(parts))
+    _small(parts / "part-1.csv", "4,,dan,2020-01-03T00:00:00Z\n1,4,eve,2020-01-03T01:00:00Z\n")
+    _, report = user.read(user.describe(parts))
+    assert report.quirks["duplicate_records"].examples[0].endswith("record part-1.csv row 2 (1)")
+
+
+def test_weibo_api_counts_a_pid_in_another_cascade_and_a_source_seen_again(tmp_data, tmp_path):
+    def status(i, source=None, pid=None):
+        s = {"id": i, "created_at": f"Tue May 31 17:{10 + i % 40:02d}:55 +0800 2011", "user": {"id": 500 + i}}
+        return {**s, "retweeted_status": status(source), "pid": pid} if source else s
+
+    statuses = [status(11, source=1), status(21, source=2), status(12, source=1, pid=21), status(1)]
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps({"reposts": statuses}), "utf-8")
+    tables, report = user.read(user.describe(path))
+    assert report.count("pid_in_another_cascade") == 1 and report.count("sources_seen_again") == 1
+    assert report.quirks["pid_in_another_cascade"].examples == ["api.json: record status 2 (12)"]
+    assert report.quirks["sources_seen_again"].examples == ["api.json: record status 3 (1)"]
+    posts = tables["posts"].set_index("post_id")
+    assert posts.loc["12", "parent_id"] == "1" and len(posts) == 5
+
+
+def test_a_file_copied_over_with_its_times_is_hashed_again(tmp_path):
+    import os
+    import time
+
+    f = tmp_path / "posts.csv"
+    f.write_bytes(b"aaaa")
+    before = os.stat(f)
+    first = user.file_hash(f)
+    time.sleep(0.05)
+    with open(f, "r+b") as fh:  # what `cp -p` does: same inode, same size, the old times put back
+        fh.write(b"bbbb")
+    os.utime(f, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(f)
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    if after.st_ctime_ns == before.st_ctime_ns:
+        pytest.skip("this file system did not move ctime")
+    assert user.file_hash(f) != first
+
+
+def test_crawler_ids_written_as_floats_are_read_as_whole_ids(tmp_data, tmp_path):
+    path = tmp_path / "crawl.csv"
+    path.write_text("id,retweet_id,user_id,发布时间\n101,0.0,5,2019-03-21 23:00\n102.0,101.0,6.0,2019-03-21 23:03\n"
+                    "103,101.0,7,2019-03-21 23:05\n", "utf-8")
+    tables, report = user.read(user.describe(path, format="weibo-csv"))
+    assert report.count("reposts_without_source") == 0 and report.count("ids_written_as_floats") == 3
+    assert report.quirks["ids_written_as_floats"].examples == ["crawl.csv: record row 1 (retweet_id)",
+                                                               "crawl.csv: record row 2 (id)",
+                                                               "crawl.csv: record row 2 (retweet_id)"]
+    assert tables["posts"]["post_id"].tolist() == ["101", "102", "103"] and len(tables["cascades"]) == 1
+    path.write_text("id,retweet_id,user_id,发布时间\n101,0,5,2019-03-21 23:00\n1.02e+2,101,6,2019-03-21 23:03\n")
+    with pytest.raises(DataError, match=r"crawl\.csv: record row 2: id .* is a number in exponent notation"):
+        user.read(user.describe(path, format="weibo-csv"))
+
+
+def _status(i, source=None, pid=None, **extra):
+    s = {"id": i, "created_at": f"Tue May 31 17:{10 + i % 40:02d}:55 +0800 2011", "user": {"id": 500 + i}, **extra}
+    return {**s, "retweeted_status": _status(source), "pid": pid} if source else s
+
+
+def test_weibo_api_counts_a_pid_missing_from_the_file_and_sets_aside_reposts_of_deleted_sources(tmp_data, tmp_path):
+    deleted = {"deleted": "1", "idstr": "", "created_at": "Tue May 31 17:00:00 +0800 2011"}
+    statuses = [_status(11, source=1), _status(12, source=1, pid=99),
+                {**_status(13, source=1), "retweeted_status": deleted}]
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps({"reposts": statuses}), "utf-8")
+    tables, report = user.read(user.describe(path))
+    assert report.count("pid_not_in_file") == 1 and report.quirks["pid_not_in_file"].examples == [
+        "api.json: record status 1 (12)"]
+    assert report.count("reposts_of_deleted_sources") == 1
+    assert sorted(tables["posts"]["post_id"]) == ["1", "11", "12"]
+
+
+def test_crawler_counts_written_in_wan_are_read_and_counted(tmp_data, tmp_path):
+    path = tmp_path / "crawl.csv"
+    path.write_text("id,retweet_id,user_id,发布时间,转发数,粉丝数\n101,0,5,2019-03-21 23:00,1.2万,3亿\n"
+                    "102,101,6,2019-03-21 23:03,7,80\n", "utf-8")
+    tables, report = user.read(user.describe(path, format="weibo-csv"))
+    assert report.count("reported_reposts_abbreviated") == 1 and report.count("followers_abbreviated") == 1
+    row = tables["cascades"].iloc[0]
+    assert (row["reported_reposts"], row["author_followers"]) == (12_000, 300_000_000)
+
+
+def test_days_without_a_clock_time_are_counted_not_taken_for_offsets(tmp_data, tmp_path):
+    path = tmp_path / "days.csv"
+    path.write_text("post_id,parent_id,user_id,created_at\n1,,a,2019-08-01\n2,1,b,2019-08-01\n3,1,,2019-08-02\n")
+    with pytest.warns(UserWarning, match="read as UTC"):
+        c = ws.load(path)
+    assert c.quality.count("times_without_offset") == 3 and c.quality.count("times_without_a_clock_time") == 3
+    assert c.quality.count("posts_without_user_id") == 1
+
+
+def test_a_labels_csv_may_say_label_and_a_sidecar_may_not_repeat_a_key(tmp_data, edges):
+    ids = ws.load(edges).cascades["cascade_id"]
+    (edges.parent / "labels.csv").write_text("cascade_id,label\n" + "".join(f"{c},rumour\n" for c in ids), "utf-8")
+    (edges.parent / "mine.yaml").write_text("labels: labels.csv\n", "utf-8")
+    assert ws.load(edges).cascades["label"].eq("rumour").all()
+    (edges.parent / "mine.yaml").write_text("timezone: UTC\nlabels: labels.csv\ntimezone: Asia/Shanghai\n", "utf-8")
+    with pytest.raises(DataError, match=r"mine\.yaml: gives the key 'timezone' twice \(line 3\)"):
+        user.describe(edges)
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_data, edges, monkeypatch):
+    real = user.read
+
+    def growing(spec):
+        out = real(spec)
+        with open(spec.path, "a", encoding="utf-8") as fh:  # a crawler still writing
+            fh.write("999999,,zz,2019-10-01T00:00:00+08:00\n")
+        return out
+
+    monkeypatch.setattr(user, "read", growing)
+    with pytest.raises(DataError, match="changed while it was being read"):
+        user.prepare(user.describe(edges))
+    assert not any(user.folder(user.describe(edges)).parent.glob("mine-*"))

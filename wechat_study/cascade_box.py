@@ -8,7 +8,7 @@ when every finding it names was recorded.
 
 from __future__ import annotations
 
-__all__ = ["box_rumours", "box_shape", "example_title"]
+__all__ = ["box_rumours", "box_shape", "example_title", "distribution_title", "example_caption"]
 
 
 def box_rumours(box, population: str, virality_verdict, depth_verdict) -> None:
@@ -97,13 +97,14 @@ def box_shape(box, name: str) -> None:
     ...     box = nv.FindingsBox(prefix="cascades.mine")
     ...     cascade_box.box_shape(box, "mine")
     ...     print([nv.say(s["template"], s["prefix"], **s["values"]) for s in box.sentences])
-    ['mine holds 303 cascades of 30,270 posts; half have at most 41 nodes and the largest has 900.']
+    ['Mine holds 303 cascades of 30,270 posts; half have at most 41 nodes and the largest has 900.']
     """
     from .adjust import box_add
     from .charts.theme import word
 
     box_add(box, "{p:text} holds {.cascades:count} cascades of {.posts:count} posts; half have at most "
-            "{.median_size:number} nodes and the largest has {.max_size:count}.", see="at-a-glance", p=word(name))
+            "{.median_size:number} nodes and the largest has {.max_size:count}.", see="at-a-glance",
+            p=word(name)[:1].upper() + word(name)[1:])
     box_add(box, "{.share_depth_1:share} of the cascades are stars (every repost hangs off the source); the deepest "
             "runs {.max_depth:count} hops, and the mean structural virality is {.mean_structural_virality:number}.",
             see="ccdf-depth")
@@ -145,3 +146,88 @@ def example_title(posts, cascade_id: str) -> str:
     if direct == 0:
         return f"{n}, no repost comes straight from the source"
     return f"{n}, {share(direct)} of the reposts come straight from the source"
+
+
+#: How each measure is worded in a distribution chart's title: (the half, the top).
+_MEASURE_WORDS = {
+    "size": ("half the cascades have at most {m} nodes", "the largest has {x}"),
+    "depth": ("half the cascades run at most {m} hops deep", "the deepest runs {x}"),
+    "structural_virality": ("half the cascades have a structural virality of at most {m}", "the highest is {x}"),
+}
+
+
+def distribution_title(values, measure: str, name: str | None = None) -> str:
+    """The title of a distribution chart, stating its median and its top.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The measure per cascade of the data set the title is about.
+    measure : str
+        ``size``, ``depth`` or ``structural_virality``.
+    name : str, optional
+        The data set's code, named (``charts.theme.word``) when the chart shows several.
+
+    Returns
+    -------
+    str
+        "Half the cascades have at most 19 nodes; the largest has 114", with "In CED (Weibo), " before it
+        when ``name`` is given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import cascade_box
+    >>> cascade_box.distribution_title(pd.Series([3, 19, 19, 40, 114]), "size")
+    'Half the cascades have at most 19 nodes; the largest has 114'
+    >>> cascade_box.distribution_title(pd.Series([2.0, 2.46, 3.1]), "structural_virality", "ced")
+    'In CED (Weibo), half the cascades have a structural virality of at most 2.46; the highest is 3.1'
+    """
+    from .charts.theme import word
+    from .narrative import number
+
+    v = values.dropna()
+    half, top = _MEASURE_WORDS[measure]
+
+    def shown(x):
+        return f"{int(x):,}" if float(x).is_integer() else number(float(x))
+
+    text = f"{half.format(m=shown(v.median()))}; {top.format(x=shown(v.max()))}"
+    return f"In {word(name)}, {text}" if name else text[0].upper() + text[1:]
+
+
+def example_caption(metrics, target: int) -> tuple[int, str]:
+    """The size to draw a typical cascade at, and the caption saying how it was chosen.
+
+    ``compare.example_cascade`` takes the 25 cascades nearest the size; when no cascade is that large the
+    largest cascades stand in, and with fewer than 25 the caption says how many there are.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        ``cascade_metrics`` output of the data set (``size``, ``structural_virality``).
+    target : int
+        The size asked for, in nodes.
+
+    Returns
+    -------
+    size : int
+        The size to pass to ``compare.example_cascade``: ``target``, or the largest cascade's size.
+    caption : str
+        The caption's first sentence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import cascade_box
+    >>> m = pd.DataFrame({"size": [3, 19, 40, 114], "structural_virality": [1.3, 2.0, 2.5, 3.0]})
+    >>> cascade_box.example_caption(m, 150)
+    (114, 'Of the 4 largest cascades (none reaches 150 posts), the one with the median structural virality.')
+    """
+    drawable = metrics.dropna(subset=["structural_virality"])
+    n, top = min(25, len(drawable)), int(drawable["size"].max())
+    chosen = "the one with the median structural virality."
+    if top < target:
+        return top, f"Of the {n:,} largest cascades (none reaches {target:,} posts), {chosen}"
+    return target, f"Of the {n:,} cascades nearest {target:,} posts in size, {chosen}"
+

@@ -149,7 +149,7 @@ def _percentile(draws: np.ndarray, level: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = LEVEL) -> dict:
+def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = LEVEL, floor: bool = True) -> dict:
     """A share with its cluster-bootstrap interval and, beside it, the naive Wilson interval.
 
     Parameters
@@ -164,15 +164,20 @@ def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = L
         The same seed gives the same interval.
     level : float
         Coverage of both intervals, a share (0.95).
+    floor : bool
+        Widen a bootstrap bound that lies inside Wilson's to it (the default). False keeps the percentile
+        interval as drawn, for a caller with a naive interval of its own (a mean of fractions).
 
     Returns
     -------
     dict
         ``share, ci_low, ci_high`` (clustered percentile interval), ``naive_ci_low, naive_ci_high``
-        (Wilson, rows independent), ``rows``, ``clusters`` and ``design_effect`` (the clustered variance of
-        the share over the binomial one; 1 when clusters do not matter). With a single cluster, or a share
-        of 0 or 1 (every resample repeats it), the clustered interval is the Wilson one and ``design_effect``
-        is NaN; with no rows every value but the counts is NaN.
+        (Wilson, rows independent), ``rows``, ``clusters``, ``design_effect`` (the clustered variance of
+        the share over the binomial one; 1 when clusters do not matter) and ``interval``, which interval
+        ``ci_*`` is. A bound of the bootstrap inside Wilson's is widened to it ("cluster bootstrap, widened
+        to Wilson"): with few or unequal clusters the percentile interval under-covers. With a single
+        cluster, or a share of 0 or 1 (every resample repeats it), the clustered interval is the Wilson one
+        and ``design_effect`` is NaN; with no rows every value but the counts is NaN.
 
     Examples
     --------
@@ -197,25 +202,28 @@ def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = L
     if not len(y):
         return out | dict.fromkeys(
             ["share", "ci_low", "ci_high", "naive_ci_low", "naive_ci_high", "design_effect"], np.nan
-        )
+        ) | {"interval": "none (no rows)"}
     p = float(y.mean())
     wl, wh = wilson_interval(y.sum(), len(y), level)
     if n_c < 2 or p in (0.0, 1.0):  # one cluster, or no variation: every draw is p, the naive interval stands
+        why = "Wilson (one cluster)" if n_c < 2 else "Wilson (a share of 0 or 1)"
         return out | {"share": p, "ci_low": float(wl), "ci_high": float(wh), "naive_ci_low": float(wl),
-                      "naive_ci_high": float(wh), "design_effect": np.nan}
+                      "naive_ci_high": float(wh), "design_effect": np.nan, "interval": why}
     w = bootstrap_weights(n_c, n_boot, seed)
     with np.errstate(invalid="ignore", divide="ignore"):
         draws = (w @ k) / (w @ n)
     lo, hi = _percentile(draws, level)
     binomial = p * (1 - p) / len(y)
     deff = float(np.nanvar(draws) / binomial) if binomial > 0 else np.nan
+    widened = floor and (lo > wl or hi < wh)  # few or unequal clusters: the bootstrap under-covers
     return out | {
         "share": p,
-        "ci_low": lo,
-        "ci_high": hi,
+        "ci_low": float(min(lo, wl) if floor else lo),
+        "ci_high": float(max(hi, wh) if floor else hi),
         "naive_ci_low": float(wl),
         "naive_ci_high": float(wh),
         "design_effect": deff,
+        "interval": "cluster bootstrap, widened to Wilson" if widened else "cluster bootstrap",
     }
 
 
@@ -245,7 +253,7 @@ def shares_by_group(outcome, clusters, groups, n_boot: int = 2000, seed: int = 0
     -------
     pandas.DataFrame
         Columns ``group, rows, clusters, successes, share, ci_low, ci_high, naive_ci_low,
-        naive_ci_high, design_effect``; the row ``all`` first, then the groups in sorted order.
+        naive_ci_high, design_effect, interval`` (``share``'s); the row ``all`` first, then the groups in sorted order.
 
     Examples
     --------
@@ -277,6 +285,7 @@ def shares_by_group(outcome, clusters, groups, n_boot: int = 2000, seed: int = 0
         "naive_ci_low",
         "naive_ci_high",
         "design_effect",
+        "interval",
     ]
     return pd.DataFrame(rows)[cols]
 

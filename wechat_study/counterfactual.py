@@ -34,8 +34,8 @@ from .thresholds import wilson_interval
 __all__ = [
     "ZHU_MINUTES_5_TO_30", "scenario", "ZHU_SCENARIO", "scenario_cdf", "share_if_deleted", "reference_hours",
     "per_cascade", "share_under_scenario", "scenario_grid", "clustered_shares", "scenario_band",
-    "incidence_curve", "fixed_delay_outcomes", "SCENARIOS", "LABELS", "scenario_table", "scenario_shares",
-    "record_clustered"
+    "incidence_curve", "through_last_crossing", "fixed_delay_outcomes", "SCENARIOS", "LABELS", "scenario_table",
+    "scenario_shares", "record_clustered"
 ]
 
 ZHU_MINUTES_5_TO_30 = 0.30  # Zhu et al. (2013): about 30% of deletions 5-30 minutes after posting
@@ -445,11 +445,13 @@ def clustered_shares(
     c = np.asarray(clusters, dtype=object)
     for name, x in quantities.items():
         x = np.asarray(x, float)
-        r = clustered.share(x, c, n_boot=n_boot, seed=seed)  # the same draws for every quantity
-        if not np.isin(x, (0.0, 1.0)).all():  # naive variance var(x)/n, not the binomial p(1-p)/n
+        fractions = not np.isin(x, (0.0, 1.0)).all()
+        r = clustered.share(x, c, n_boot=n_boot, seed=seed, floor=not fractions)  # the same draws for every quantity
+        if fractions:  # naive variance var(x)/n, not the binomial p(1-p)/n; the clustered interval never narrower
             _, r["naive_ci_low"], r["naive_ci_high"] = _mean_interval(x, np.ones(len(x)), clustered.LEVEL)
             var = x.var(ddof=1)
             r["design_effect"] = r["design_effect"] * r["share"] * (1 - r["share"]) / var if var > 0 else np.nan
+            r["ci_low"], r["ci_high"] = min(r["ci_low"], r["naive_ci_low"]), max(r["ci_high"], r["naive_ci_high"])
         rows.append(
             {"quantity": name}
             | {
@@ -523,6 +525,39 @@ def scenario_band(
         if a <= c
     ]
     return pd.DataFrame(rows)
+
+
+def through_last_crossing(hours, durations: pd.DataFrame) -> list[float]:
+    """The hours a curve is read at, doubled past the last one until they reach the slowest crossing.
+
+    A curve that stops before the last crossing hides the part of its rise still to come.
+
+    Parameters
+    ----------
+    hours : list of float
+        The hours asked for.
+    durations : pandas.DataFrame
+        ``duration_h`` and ``crossed`` (``thresholds.crossing_durations``).
+
+    Returns
+    -------
+    list of float
+        ``hours``, sorted, and the doublings of the largest that it takes to reach the last crossing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.counterfactual import through_last_crossing
+    >>> d = pd.DataFrame({"duration_h": [2.0, 900.0, 5000.0], "crossed": [True, True, False]})
+    >>> through_last_crossing([1, 24, 336], d)
+    [1.0, 24.0, 336.0, 672.0, 1344.0]
+    """
+    out = sorted(float(h) for h in hours)
+    crossed = durations.loc[durations["crossed"].astype(bool), "duration_h"]
+    last = float(crossed.max()) if len(crossed) else 0.0
+    while out and out[-1] < last:
+        out.append(out[-1] * 2)
+    return out
 
 
 def incidence_curve(

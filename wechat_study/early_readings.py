@@ -178,6 +178,24 @@ def precision_at(tpr, fpr, prevalence):
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
+def _widened(bounds, flag: np.ndarray, y: np.ndarray, pi: float) -> tuple[float, float]:
+    """Precision bounds that a test set with no false alarm (or no correct alarm) cannot pin to 1 (or 0).
+
+    Resamples of a set with no false alarm never show one, so the percentile interval has no width; the
+    lower bound then uses the false-alarm rate's Wilson upper bound (0 of the negatives), and likewise the
+    upper bound the recall's when no alarm is correct.
+    """
+    from .thresholds import wilson_interval
+
+    lo, hi = bounds
+    tp, pos, fp, neg = (flag & y).sum(), y.sum(), (flag & ~y).sum(), (~y).sum()
+    if fp == 0 and tp > 0:
+        lo = min(lo, float(precision_at(tp / pos, wilson_interval(0, neg)[1], pi)))
+    if tp == 0 and fp > 0:
+        hi = max(hi, float(precision_at(wilson_interval(0, pos)[1], fp / neg, pi)))
+    return lo, hi
+
+
 def precision_at_prevalence(
     cal: pd.DataFrame, prevalences, threshold: int = 500, probability: float = 0.5, n_boot: int = 1000, seed: int = 0,
     clusters: pd.Series | None = None,
@@ -186,7 +204,9 @@ def precision_at_prevalence(
     (``observed``): ``model, at_min, rule, prevalence, observed, recall, false_alarm_rate, precision,
     precision_low, precision_high, false_per_true`` (false alarms per correct one, with its interval; NaN where
     no alarm is correct, i.e. unbounded). Intervals resample test cascades, or with ``clusters`` (cascade id ->
-    source author) authors with all their cascades.
+    source author) authors with all their cascades. A rule with no false alarm on the test set gets the
+    lower bound its false-alarm rate's Wilson upper bound gives (the resamples cannot show a false alarm),
+    and one with no correct alarm the upper bound from its recall's.
 
     Parameters
     ----------
@@ -241,7 +261,7 @@ def precision_at_prevalence(
             tpr, fpr = (flag & y).sum() / y.sum(), (flag & ~y).sum() / (~y).sum()
             for pi, own in [(float(y.mean()), True)] + [(float(p), False) for p in prevalences]:
                 prec, boots = float(precision_at(tpr, fpr, pi)), precision_at(tpr_b, fpr_b, pi)
-                lo, hi = ew._percentiles(boots)
+                lo, hi = _widened(ew._percentiles(boots), flag, y, pi)
                 fpt, fpt_lo, fpt_hi = _false_per_true(prec), _false_per_true(hi), _false_per_true(lo)
                 rows.append(
                     {

@@ -606,8 +606,8 @@ def alarm_rules(cal: pd.DataFrame, threshold: int = 500, probability: float = 0.
     >>> rules = ew.alarm_rules(ew.calibrated(seismic, final, train, test, threshold=20), threshold=20)
     >>> rules[["model", "rule", "alarms", "hits", "precision", "recall", "false_alarm_rate"]].round(3)
          model             rule  alarms  hits  precision  recall  false_alarm_rate
-    0  seismic         p >= 0.5       6     5      0.833     1.0             0.067
-    1  seismic  predicted >= 20       5     4      0.800     0.8             0.067
+    0  seismic          p ≥ 0.5       6     5      0.833     1.0             0.067
+    1  seismic   predicted ≥ 20       5     4      0.800     0.8             0.067
     """
     rows = []
     for (model, at), g in cal.groupby(["model", "at_s"], sort=True):
@@ -636,7 +636,7 @@ def rule_flags(g: pd.DataFrame, model: str, threshold: int = 500, probability: f
     Returns
     -------
     dict of str to numpy.ndarray
-        ``"p >= PROBABILITY"`` and, for size models, ``"predicted >= THRESHOLD"``: one flag per row.
+        ``"p ≥ PROBABILITY"`` and, for size models, ``"predicted ≥ THRESHOLD"``: one flag per row.
 
     Examples
     --------
@@ -644,11 +644,11 @@ def rule_flags(g: pd.DataFrame, model: str, threshold: int = 500, probability: f
     >>> from wechat_study import early_warning as ew
     >>> g = pd.DataFrame({"probability": [0.2, 0.7, 0.9], "predicted": [30.0, 8.0, 700.0]})
     >>> {rule: flags.tolist() for rule, flags in ew.rule_flags(g, "seismic", threshold=500).items()}
-    {'p >= 0.5': [False, True, True], 'predicted >= 500': [False, False, True]}
+    {'p ≥ 0.5': [False, True, True], 'predicted ≥ 500': [False, False, True]}
     """
-    rules = {f"p >= {probability:g}": g["probability"].to_numpy() >= probability}
+    rules = {f"p ≥ {probability:g}": g["probability"].to_numpy() >= probability}
     if model.startswith(("seismic", "hawkes")):
-        rules[f"predicted >= {threshold}"] = g["predicted"].to_numpy(float) >= threshold
+        rules[f"predicted ≥ {threshold}"] = g["predicted"].to_numpy(float) >= threshold
     return rules
 
 
@@ -1041,8 +1041,29 @@ def clock_long(clock: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _prevalence_sentence(catalogued: bool, no_false_alarm: bool) -> str:
+    """The box's sentence on SEISMIC's precision where crossing is rare (``findings_box``)."""
+    where = ("That precision rests on the collection's design, in which {.test_prevalence.T:share} of the scored "
+             "cascades cross." if catalogued else "That precision holds where {.test_prevalence.T:share} of the "
+             "scored cascades cross, as among this data set's later ones.")
+    if no_false_alarm:  # a precision of 100% at any prevalence: only its lower bound says anything
+        rare = (" It raised no false alarm among them, so its precision reads 100% at any share crossing; but so "
+                "few cascades that never cross bound its false alarms loosely: where 1% of cascades crossed, the "
+                "share of its alarms that are right could be as low as "
+                "{.alarm.seismic.size.T.precision.prevalence_1pct.ci_low:share}, and at 0.1% as low as "
+                "{.alarm.seismic.size.T.precision.prevalence_0_1pct.ci_low:share}")
+    else:
+        rare = (" If the same recall and false-alarm rate held where 1% of cascades crossed, "
+                "{.alarm.seismic.size.T.precision.prevalence_1pct:share} of the same alarms would be right "
+                "({.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false alarms for each correct one), "
+                "at 0.1% {.alarm.seismic.size.T.precision.prevalence_0_1pct:share}")
+    rest = "the collection's non-crossers" if catalogued else "this data set's non-crossers"
+    return (where + rare + f"; a platform's many small posts may be easier to rule out than {rest}, so this is a "
+            "scenario, not a measurement.")
+
+
 def findings_box(prefix: str, minutes: float, threshold: int, population: str, recorded: set | None = None,
-                 k: int | None = None):
+                 k: int | None = None, catalogued: bool = True):
     """The report's "What we found" box, at most six sentences: the sentences whose findings were recorded (a
     finding that cannot exist, e.g. an AUC when no cascade crosses, leaves its sentence out). ``population``: the
     cascades scored, in words (``window.population``); ``recorded``: the
@@ -1067,6 +1088,9 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
         The finding names recorded (default: this session's, ``narrative.recorded``).
     k : int, optional
         The k of the k -> 2k task.
+    catalogued : bool
+        Whether the data set is a catalogued collection, whose crossing share its design sets; False words
+        the prevalence sentence for a researcher's own data.
 
     Returns
     -------
@@ -1094,8 +1118,10 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
     """
     from . import narrative as nv
 
-    recorded = set(nv.recorded()) if recorded is None else recorded
+    values = nv.recorded() if recorded is None else {}
+    recorded = set(values) if recorded is None else recorded
     t = f"{minutes:g}min"
+    no_false_alarm = values.get(f"{prefix}.alarm.seismic.size.{t}.false_alarm_rate", {}).get("value") == 0
     box = nv.FindingsBox(prefix=prefix)
     sentences = [
         (("For {p:text}, scored on the later ones: {t:number} minutes after posting, the count of reposts so "
@@ -1113,14 +1139,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
           "{.alarm.seismic.size.T.recall:share} of the cascades that go on to cross; "
           "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
           "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
-        (("That precision rests on the collection's design, in which {.test_prevalence.T:share} of the scored "
-          "cascades cross. If the same recall and false-alarm rate held where 1% of cascades crossed, "
-          "{.alarm.seismic.size.T.precision.prevalence_1pct:share} of the same alarms would be right "
-          "({.alarm.seismic.size.T.false_per_true.prevalence_1pct:number} false alarms for each correct one), "
-          "at 0.1% {.alarm.seismic.size.T.precision.prevalence_0_1pct:share}; "
-          "a platform's many small posts may be easier to rule out than the collection's non-crossers, so this is a "
-          "scenario, not a measurement."),
-         "prevalence"),
+        (_prevalence_sentence(catalogued, no_false_alarm), "prevalence"),
     ]
     if k is not None:
         sentences.append((("On the task of Cheng et al. (2014), \"will a cascade that has reached {k:count} "

@@ -139,13 +139,19 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     if interpretation_date is not None:
         cut = pd.Timestamp(interpretation_date, tz="Asia/Shanghai")
         before, after = int((c["created_at"] < cut).sum()), int((c["created_at"] >= cut).sum())
-        if min(before, after) < MIN_PER_GROUP:
+        if min(before, after) < MIN_PER_GROUP and n and min(before, after) == 0:
+            side = "after" if before == 0 else "before"
+            period = (f"every source post of {name} is from {side} {interpretation_date} "
+                      f"({c['created_at'].min():%Y-%m} to {c['created_at'].max():%Y-%m}), so there is no before and "
+                      "after to compare")
+        elif min(before, after) < MIN_PER_GROUP:
             span = f"{c['created_at'].min():%Y-%m} to {c['created_at'].max():%Y-%m}" if n else "no date"
             period = (f"{name}'s source posts run from {span}, with {before:,} cascades before {interpretation_date} "
                       f"and {after:,} from it on; a before-and-after comparison needs at least {MIN_PER_GROUP} on "
                       "each side")
     catalogued = (None if corpus.name in CATALOG or corpus.name == "synthetic" else
-                  f"the published figures describe the catalogued collections, not {name}")
+                  f"the published figures it would set these findings beside describe other collections (CED, "
+                  f"Twitter15 and the like), not {name}")
     window = (None if corpus.name in WINDOWED else f"{name} has no known top to its repost counts, so there is no "
               "bound for the large cascades a collection may have left out")
     crossers = None
@@ -184,7 +190,7 @@ def table(s: Supports, rows=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``analysis`` (in words), ``runs`` (``"yes"`` or ``"no"``) and ``reason`` (the sentence,
+        Columns ``analysis`` (in words), ``runs`` (``"yes"`` or ``"no"``) and ``why not`` (the sentence,
         capitalised and ending in a full stop; empty when it runs).
 
     Examples
@@ -193,7 +199,7 @@ def table(s: Supports, rows=None) -> pd.DataFrame:
     >>> t = table(Supports("mine", 100, labels="mine gives no label per cascade"), ["labels", "followers"])
     >>> t["runs"].tolist()
     ['no', 'yes']
-    >>> t.loc[0, "reason"]
+    >>> t.loc[0, "why not"]
     'Mine gives no label per cascade.'
     """
     words = {"intervals": "intervals and comparisons", "labels": "rumour against non-rumour",
@@ -203,7 +209,7 @@ def table(s: Supports, rows=None) -> pd.DataFrame:
              "enough_crossers": "early warnings of crossing", "structure": "depth and structural virality"}
     keys = [k for k in words if rows is None or k in rows]
     return pd.DataFrame([{"analysis": words[k], "runs": "yes" if getattr(s, k) is None else "no",
-                          "reason": (lambda r: r[:1].upper() + r[1:] + ".")(getattr(s, k)) if getattr(s, k) else ""}
+                          "why not": (lambda r: r[:1].upper() + r[1:] + ".")(getattr(s, k)) if getattr(s, k) else ""}
                          for k in keys])
 
 
@@ -316,7 +322,8 @@ def summary(s: Supports, *rows: str):
     note = "What the data cannot support is skipped where it would be, with the reason."
     if s.authors and s.cascades:
         note = (f"The {s.cascades:,} cascades come from {s.authors:,} source authors; the most prolific has "
-                f"{s.top_author:,} ({100 * s.top_author / s.cascades:.1f}%). Intervals resample whole authors. {note}")
+                f"{s.top_author:,} ({100 * s.top_author / s.cascades:.1f}%). Where a caption says so, intervals "
+                f"resample whole authors; elsewhere they are Wilson's, which take cascades as independent. {note}")
     shown = tables.publication(table(s, rows or None), f"What {word(s.name)} supports", anchor="supports", note=note)
     return _Marked(shown, s.missing())
 

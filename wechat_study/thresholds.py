@@ -19,8 +19,9 @@ from scipy import stats
 from .align import same_index
 
 __all__ = [
-    "REPOSTS", "VIEWS", "wilson_interval", "share_crossing", "difference_test", "sweep", "crossing_durations",
-    "kaplan_meier", "logrank", "nth_repost", "survival_at", "crossing_by_dataset", "record_crossing"
+    "REPOSTS", "VIEWS", "wilson_interval", "share_crossing", "difference_test", "sweep", "within_reach",
+    "crossing_durations", "kaplan_meier", "logrank", "nth_repost", "survival_at", "crossing_by_dataset",
+    "record_crossing",
 ]
 
 REPOSTS = 500
@@ -70,10 +71,11 @@ def share_crossing(
 ) -> pd.DataFrame:
     """Share of cascades with ``reposts >= threshold``, overall and by group, with 95% intervals.
 
-    Columns: ``group, cascades, crossing, share, ci_low, ci_high`` (group ``all`` first). Without
-    ``clusters`` the interval is Wilson's; with them (e.g. each cascade's source author) it is the
-    cluster bootstrap (``clustered.shares_by_group``, ``n_boot`` draws, ``seed``) and the Wilson one
-    is kept beside it as ``naive_ci_low, naive_ci_high`` (docs/methods.md#15-clustered-intervals).
+    Columns: ``group, cascades, crossing, share, ci_low, ci_high, interval`` (group ``all`` first;
+    ``interval`` names the method of ``ci_*``). Without ``clusters`` the interval is Wilson's; with them
+    (e.g. each cascade's source author) it is the cluster bootstrap (``clustered.shares_by_group``,
+    ``n_boot`` draws, ``seed``), never narrower than Wilson's, and the Wilson one is kept beside it as
+    ``naive_ci_low, naive_ci_high`` (docs/methods.md#15-clustered-intervals).
     ``groups`` and ``clusters`` must have ``reposts``' index (a Series in another order is refused).
 
     Parameters
@@ -94,8 +96,9 @@ def share_crossing(
     Returns
     -------
     pandas.DataFrame
-        One row per group: ``group, cascades, crossing, share`` (0–1), ``ci_low, ci_high`` (95%), and
-        with ``clusters`` also ``naive_ci_low, naive_ci_high``.
+        One row per group: ``group, cascades, crossing, share`` (0–1), ``ci_low, ci_high`` (95%),
+        ``interval`` (``Wilson``, ``cluster bootstrap``, ...), and with ``clusters`` also ``naive_ci_low,
+        naive_ci_high``.
 
     Raises
     ------
@@ -109,13 +112,13 @@ def share_crossing(
     >>> reposts = pd.Series([0, 5, 120, 600, 800, 30, 2, 510])
     >>> groups = pd.Series(["rumour"] * 4 + ["non-rumour"] * 4)
     >>> share_crossing(reposts, 500, groups).round(3)
-            group  cascades  crossing  share  ci_low  ci_high
-    0         all         8         3  0.375   0.137    0.694
-    1  non-rumour         4         2  0.500   0.150    0.850
-    2      rumour         4         1  0.250   0.046    0.699
+            group  cascades  crossing  share  ci_low  ci_high interval
+    0         all         8         3  0.375   0.137    0.694   Wilson
+    1  non-rumour         4         2  0.500   0.150    0.850   Wilson
+    2      rumour         4         1  0.250   0.046    0.699   Wilson
     >>> authors = pd.Series(["a", "a", "b", "c", "d", "d", "e", "f"])
-    >>> share_crossing(reposts, 500, groups, clusters=authors, n_boot=200).columns.tolist()[-4:]
-    ['ci_low', 'ci_high', 'naive_ci_low', 'naive_ci_high']
+    >>> share_crossing(reposts, 500, groups, clusters=authors, n_boot=200).columns.tolist()[-5:]
+    ['ci_low', 'ci_high', 'naive_ci_low', 'naive_ci_high', 'interval']
     """
     from .clustered import _aligned
 
@@ -136,6 +139,7 @@ def share_crossing(
     out = pd.concat(frames, ignore_index=True)
     out["share"] = out["crossing"] / out["cascades"]
     out["ci_low"], out["ci_high"] = wilson_interval(out["crossing"], out["cascades"])
+    method = np.full(len(out), "Wilson", dtype=object)
     if clusters is not None:
         from .clustered import shares_by_group
 
@@ -144,7 +148,8 @@ def share_crossing(
         c = c.set_index("group").reindex(out["group"])
         out["naive_ci_low"], out["naive_ci_high"] = out["ci_low"], out["ci_high"]
         out["ci_low"], out["ci_high"] = c["ci_low"].to_numpy(), c["ci_high"].to_numpy()
-    return out
+        method = c["interval"].to_numpy()
+    return out.assign(interval=method)
 
 
 def difference_test(table: pd.DataFrame, a: str, b: str) -> dict:
@@ -209,6 +214,36 @@ def sweep(reposts: pd.Series, thresholds, groups: pd.Series | None = None) -> pd
     return pd.concat([share_crossing(reposts, t, groups).assign(threshold=t) for t in thresholds], ignore_index=True)[
         ["threshold", "group", "cascades", "crossing", "share", "ci_low", "ci_high"]
     ]
+
+
+def within_reach(thresholds, largest: int) -> list[int]:
+    """The thresholds up to the largest cascade, and the first one past it (where the share is none).
+
+    A sweep beyond that repeats a share of 0 and stretches the axis over thresholds the data say nothing about.
+
+    Parameters
+    ----------
+    thresholds : iterable of int
+        The lines, in any order.
+    largest : int
+        The largest cascade's observed reposts.
+
+    Returns
+    -------
+    list of int
+        The kept thresholds, sorted.
+
+    Examples
+    --------
+    >>> from wechat_study.thresholds import within_reach
+    >>> within_reach([50, 100, 200, 300, 500, 1000], 259)
+    [50, 100, 200, 300]
+    >>> within_reach([50, 100], 5000)
+    [50, 100]
+    """
+    ordered = sorted(set(int(t) for t in thresholds))
+    past = [t for t in ordered if t > largest][:1]
+    return [t for t in ordered if t <= largest] + past
 
 
 def crossing_durations(
@@ -483,7 +518,8 @@ def crossing_by_dataset(
     """``share_crossing`` for every data set, by label where the data set has labels, with intervals
     clustered by source author where authors are known (``naive_ci_*`` beside them).
 
-    Columns: ``dataset, group, cascades, crossing, share, ci_low, ci_high, naive_ci_low, naive_ci_high``.
+    Columns: ``dataset, group, cascades, crossing, share, ci_low, ci_high, naive_ci_low, naive_ci_high,
+    interval`` (the method of ``ci_*``).
 
     Parameters
     ----------
@@ -501,8 +537,8 @@ def crossing_by_dataset(
     Returns
     -------
     pandas.DataFrame
-        ``share_crossing``'s rows for each data set. When no data set has authors, ``naive_ci_*`` repeat
-        the Wilson ``ci_*``; when only some have, the others' ``naive_ci_*`` are NaN.
+        ``share_crossing``'s rows for each data set. For a data set without authors ``naive_ci_*`` repeat
+        the Wilson ``ci_*``.
 
     Examples
     --------
@@ -524,18 +560,17 @@ def crossing_by_dataset(
         authors = authors if authors is not None and authors.notna().any() else None
         frames.append(share_crossing(m["reposts"], threshold, groups, authors, n_boot, seed).assign(dataset=name))
     out = pd.concat(frames, ignore_index=True)
-    for col in ("naive_ci_low", "naive_ci_high"):
-        out[col] = out[col] if col in out else out[col.replace("naive_", "")]
-    return out[
-        ["dataset", "group", "cascades", "crossing", "share", "ci_low", "ci_high", "naive_ci_low", "naive_ci_high"]
-    ]
+    for col in ("naive_ci_low", "naive_ci_high"):  # without authors the interval is Wilson's, the naive one
+        out[col] = out[col].fillna(out[col.replace("naive_", "")]) if col in out else out[col.replace("naive_", "")]
+    return out[["dataset", "group", "cascades", "crossing", "share", "ci_low", "ci_high", "naive_ci_low",
+                "naive_ci_high", "interval"]]
 
 
 def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", note: str = "") -> None:
     """Findings ``thresholds.<dataset>.share_reaching_<N>_<what>[.<group>]`` (shares, exact to 1e-12), each with
-    its 95% interval as ``.ci_low`` / ``.ci_high`` (clustered by source author where the table has
-    ``naive_ci_*`` columns, which are then recorded as ``.naive_ci_low`` / ``.naive_ci_high``); the note
-    states the raw count.
+    its 95% interval as ``.ci_low`` / ``.ci_high`` (the note names the table's ``interval`` method; Wilson
+    without that column) and, where the table has ``naive_ci_*`` columns, the Wilson interval as
+    ``.naive_ci_low`` / ``.naive_ci_high``; the share's note states the raw count.
 
     Parameters
     ----------
@@ -574,7 +609,8 @@ def record_crossing(table: pd.DataFrame, threshold: int, what: str = "reposts", 
             note=f"{row.crossing:,} of {row.cascades:,} cascades; 95% CI {row.ci_low:.3f}-{row.ci_high:.3f}"
             + (f"; {note}" if note else ""),
         )
-        kind = "author-clustered bootstrap" if hasattr(row, "naive_ci_low") else "Wilson"
+        kind = getattr(row, "interval", "Wilson")
+        kind = kind.replace("cluster bootstrap", "source-author cluster bootstrap")
         for part in ("ci_low", "ci_high"):
             record_finding(
                 f"{name}.{part}", float(getattr(row, part)), tolerance=1e-12, note=f"{kind} 95% interval of {name}"

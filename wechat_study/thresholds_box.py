@@ -10,7 +10,7 @@ band over every assumption. A sentence is added only when every finding it names
 
 from __future__ import annotations
 
-__all__ = ["add_to_box", "sweep_title"]
+__all__ = ["crossing_table", "add_to_box", "sweep_title"]
 
 
 def add_to_box(box, threshold: int, views: int, dataset: str, population: str, catalogued: bool,
@@ -59,10 +59,17 @@ def add_to_box(box, threshold: int, views: int, dataset: str, population: str, c
     """
     from . import robustness
     from .adjust import box_add
+    from .narrative import recorded
 
     n = str(threshold)
-    box_add(box, "Of {p:text}, {.share_reaching_" + n + "_reposts:share} reach {n:count} reposts.",
-            see="crossing-shares", n=threshold, p=population)
+    share = recorded().get(f"{box.prefix}.share_reaching_{n}_reposts", {}).get("value")
+    if share == 0:  # a 0 is an upper bound, not a share to read
+        box_add(box, "None of {p:text} reach {n:count} reposts; with this many cascades the share among posts like "
+                "them could still be as high as {.share_reaching_" + n + "_reposts.ci_high:share} (the upper 95% "
+                "bound).", see="crossing-shares", n=threshold, p=population)
+    else:
+        box_add(box, "Of {p:text}, {.share_reaching_" + n + "_reposts:share} reach {n:count} reposts.",
+                see="crossing-shares", n=threshold, p=population)
     if verdicts is not None:
         odds, time = verdicts
         box_add(box, "The odds ratio of crossing, rumour against non-rumour, is {.rumour_odds_ratio:ratio} crude and "
@@ -76,14 +83,19 @@ def add_to_box(box, threshold: int, views: int, dataset: str, population: str, c
         box_add(box, "Among the cascades that cross, the median time to the threshold is {.median_hours_to_" + n
                 + "_reposts:hours}.", see="how-fast")
     views_of = f"views.{dataset}"
-    box_add(box, "At ρ = 1%, {" + views_of + ".share_from_source_alone.rho_0_01:share} of the cascades with a known "
-            "source follower count reach {v:count} expected views from the source's followers alone"
-            + (": at low ρ the views line measures the source's audience." if catalogued else "."),
-            see="views-decomposed", v=views)
+    alone = f"{views_of}.share_from_source_alone.rho_0_01"
+    if recorded().get(alone, {}).get("value") == 0:  # no source has V / rho followers: zero by construction
+        box_add(box, "At ρ = 1%, no cascade reaches {v:count} expected views from its source's followers alone: no "
+                "source has the {f:count} followers that would take.", see="views-decomposed", v=views, f=views * 100)
+    else:
+        box_add(box, "At ρ = 1%, {" + alone + ":share} of the cascades with a known source follower count reach "
+                "{v:count} expected views from the source's followers alone"
+                + (": at low ρ the views line measures the source's audience." if catalogued else "."),
+                see="views-decomposed", v=views)
     if not catalogued:
         band = f"{views_of}.share_reaching_{views}_views"
         box_add(box, "Over every assumption swept, between {" + band + ".low:share} and {" + band + ".high:share} of "
-                "the cascades reach {v:count} expected views.", see="views-band", v=views)
+                "the cascades reach {v:count} expected views (Wilson intervals).", see="views-band", v=views)
 
 
 def sweep_title(moving) -> str:
@@ -122,3 +134,65 @@ def sweep_title(moving) -> str:
         return f"The share crossing stays at {words(a)} from {int(lo):,} to {int(hi):,} reposts"
     verb = "falls" if b < a else "rises"
     return f"The share crossing {verb} from {words(a)} at {int(lo):,} reposts to {words(b)} at {int(hi):,}"
+
+
+def crossing_table(shares, title: str, anchor: str, source: str, counted: str = "Reposts are observed records "
+                   "(size − 1).") -> object:
+    """The table of shares crossing a line (``thresholds.crossing_by_dataset`` or ``share_crossing``), for readers.
+
+    The data set column is shown only for more than one data set, the group column only when a data set
+    has groups; the title gains ", by data set" and ", by label" to match. The note names each interval
+    method the rows use (``interval``): a cluster bootstrap over source authors, widened to Wilson's where
+    narrower, or Wilson's alone.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        ``dataset`` (optional), ``group, cascades, crossing, share, ci_low, ci_high``, and optionally
+        ``naive_ci_low, naive_ci_high, interval``.
+    title : str
+        The title without the "by ..." ending.
+    anchor, source : str
+        As ``tables.publication`` takes them.
+    counted : str
+        The note's first sentence: what a repost is here.
+
+    Returns
+    -------
+    tables.Table
+        The table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import thresholds as th, thresholds_box
+    >>> shares = th.share_crossing(pd.Series([3, 600, 120, 900]), 500)
+    >>> t = thresholds_box.crossing_table(shares, "Share reaching 500 reposts", "shares-example", "Data: mine")
+    >>> list(t.data.columns)
+    ['cascades', 'crossing', 'share']
+    """
+    from .tables import publication
+
+    many = "dataset" in shares and shares["dataset"].nunique() > 1
+    grouped = (shares["group"] != "all").any()
+    methods = set(shares["interval"]) if "interval" in shares else {"Wilson"}
+    clustered = any(m.startswith("cluster bootstrap") for m in methods)
+    naive = clustered and "naive_ci_low" in shares
+    columns = [*(["dataset"] if many else []), *(["group"] if grouped else []), "cascades", "crossing", "share",
+               *(["naive"] if naive else [])]
+    title += (", by data set" if many else "") + (" and label" if many and grouped else ", by label" if grouped else "")
+    if clustered:
+        how = "95% intervals resample source authors (a cluster bootstrap)"
+        how += ", widened to Wilson's where that is wider" if any("widened" in m for m in methods) else ""
+        how += "; naive: Wilson intervals that treat cascades as independent" if naive else ""
+        how += "; data sets without authors have Wilson intervals" if "Wilson" in methods else ""
+        how += "; a share of 0 or 1 has Wilson's" if any(m.startswith("Wilson (") for m in methods) else ""
+    else:
+        how = "95% Wilson intervals"
+    frame = shares.assign(naive=shares["share"]) if naive else shares
+    return publication(frame, title, anchor=anchor, source=source, columns=columns, labels={"naive": "naive interval"},
+                       formats={"naive": "share"},
+                       intervals={"share": ("ci_low", "ci_high")}
+                       | ({"naive": ("naive_ci_low", "naive_ci_high")} if naive else {}),
+                       note=f"{counted} {how}.")
+

@@ -169,7 +169,7 @@ def beyond(threshold: int, edges: dict) -> bool:
     return threshold > edges["observed_max"]
 
 
-def beyond_note(threshold: int, edges: dict, dataset: str) -> str:
+def beyond_note(threshold: int, edges: dict, dataset: str, selected: bool = True) -> str:
     """A sentence for a page whose threshold lies above the window (empty when it does not).
 
     Parameters
@@ -179,7 +179,10 @@ def beyond_note(threshold: int, edges: dict, dataset: str) -> str:
     edges : dict
         The window's edges, from ``describe``.
     dataset : str
-        The data set as the sentence names it (used as given, not turned into a word).
+        The data set's code; it is named by its word (``charts.theme.word``).
+    selected : bool
+        Whether the collection was selected on its reported counts (``population``); False words the
+        note for a researcher's own data set.
 
     Returns
     -------
@@ -194,23 +197,36 @@ def beyond_note(threshold: int, edges: dict, dataset: str) -> str:
     >>> print(window.beyond_note(1000, edges, "CED"))
     No cascade of CED has 1,000 observed reposts: the largest has 610; its reported counts stop at 999.
     A share of 0 at this threshold is the edge of the collection, not a finding about posts.
+    >>> print(window.beyond_note(1000, edges, "mine", selected=False))
+    No cascade of mine has 1,000 observed reposts: the largest has 610 (999 by the platform's count). A share
+    of 0 here says the data set holds no cascade that large, not that posts cannot reach the line.
     >>> window.beyond_note(500, edges, "CED")
     ''
     """
+    from .charts.theme import word
+
     if not beyond(threshold, edges):
         return ""
+    if not selected:
+        top = f" ({edges['reported_max']:,} by the platform's count)" if edges.get("reported") else ""
+        return (f"No cascade of {word(dataset)} has {threshold:,} observed reposts: the largest has "
+                f"{edges['observed_max']:,}{top}. A share of 0 here says the data set holds no cascade that large, "
+                "not that posts cannot reach the line.")
     top = f"; its reported counts stop at {edges['reported_max']:,}" if edges.get("reported") else ""
     return (
-        f"No cascade of {dataset} has {threshold:,} observed reposts: the largest has {edges['observed_max']:,}{top}. "
-        f"A share of 0 at this threshold is the edge of the collection, not a finding about posts."
+        f"No cascade of {word(dataset)} has {threshold:,} observed reposts: the largest has "
+        f"{edges['observed_max']:,}{top}. A share of 0 at this threshold is the edge of the collection, not a finding "
+        "about posts."
     )
 
 
-def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | None = None):
+def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | None = None,
+           selected: bool = True):
     """Findings ``<prefix>.window.*``: the largest observed and reported counts, the sources at 1,000 or
     more (0 for CED), the floor per group and the counts near the top (a table).
 
-    Only ``observed_reposts_max`` is recorded when the data set reports no counts.
+    Only ``observed_reposts_max`` is recorded when the data set reports no counts, and only the two largest
+    counts when it was not ``selected`` on them (a researcher's own data set: it has no window).
 
     Parameters
     ----------
@@ -222,6 +238,8 @@ def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: p
         Cascade metrics, as ``describe`` takes them.
     groups : pandas.Series, optional
         A group per row of ``metrics``, for the floor per group.
+    selected : bool
+        Whether the collection was selected on its reported counts (``population``).
 
     Returns
     -------
@@ -245,6 +263,7 @@ def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: p
     record_finding(f"{prefix}.window.observed_reposts_max", edges["observed_max"], note="largest observed reposts")
     if edges["reported"]:
         record_finding(f"{prefix}.window.reported_reposts_max", edges["reported_max"], note="largest reported count")
+    if edges["reported"] and selected:
         record_finding(
             f"{prefix}.window.reported_1000_or_more",
             edges["reported_1000_or_more"],
@@ -262,10 +281,11 @@ def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: p
     return edges, near
 
 
-def population(edges: dict, dataset: str) -> str:
+def population(edges: dict, dataset: str, selected: bool = True) -> str:
     """The population a threshold share describes, in words: the data set's cascades, and where it
-    reports counts, the window they lie in (e.g. "the cascades of CED (Weibo), posts with about 100 to
-    999 reported reposts": the 5th percentile, to the nearest ten, to the largest count).
+    reports counts and was selected on them, the window they lie in (e.g. "the cascades of CED (Weibo),
+    posts with about 100 to 999 reported reposts": the 5th percentile, to the nearest ten, to the largest
+    count).
 
     Parameters
     ----------
@@ -273,12 +293,15 @@ def population(edges: dict, dataset: str) -> str:
         The window's edges, from ``describe``.
     dataset : str
         The data set's code; it is named by its word (``charts.theme.word``).
+    selected : bool
+        Whether the collection was selected on its reported counts (the catalogued ones, docs/methods.md
+        §1); a researcher's own data set (False) is named by its largest observed count.
 
     Returns
     -------
     str
-        The population, lower case, to go inside a sentence; without reported counts it names the largest
-        observed count instead.
+        The population, lower case, to go inside a sentence; without reported counts, or not ``selected``,
+        it names the largest observed count instead.
 
     Examples
     --------
@@ -291,7 +314,7 @@ def population(edges: dict, dataset: str) -> str:
     from .charts.theme import word
 
     name = word(dataset)
-    if not edges.get("reported"):
+    if not edges.get("reported") or not selected:
         return f"the cascades of {name} (the largest has {edges['observed_max']:,} observed reposts)"
     floor = int(round(edges["reported_p05"], -1))
     return f"the cascades of {name}, posts with about {floor:,} to {edges['reported_max']:,} reported reposts"

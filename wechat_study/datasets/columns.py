@@ -48,6 +48,9 @@ class Rows:
     labels : numpy.ndarray, optional
         What to call each row instead of "row N", by position (``labels``): e.g. "status 3" for the fourth
         status of a JSON file.
+    parts : tuple of (list of str, numpy.ndarray), optional
+        For a folder of parts: the parts' names and, by position, the index of each row's part (``parts``);
+        a row is then "<part> row N", N its row number in that part.
 
     Examples
     --------
@@ -56,10 +59,12 @@ class Rows:
     >>> rows = Rows("posts.csv", np.arange(1, 4))
     >>> rows.path, int(rows.numbers[-1])
     ('posts.csv', 3)
+    >>> Rows("posts", np.array([1, 2, 1]), parts=(["a.csv", "b.csv"], np.array([0, 0, 1]))).name(2)
+    'b.csv row 1'
     """
 
-    def __init__(self, path, numbers: np.ndarray, labels: np.ndarray | None = None):
-        self.path, self.numbers, self.labels = str(path), numbers, labels
+    def __init__(self, path, numbers: np.ndarray, labels: np.ndarray | None = None, parts=None):
+        self.path, self.numbers, self.labels, self.parts = str(path), numbers, labels, parts
 
     def name(self, i: int) -> str:
         """What messages call the row at position ``i``.
@@ -72,7 +77,7 @@ class Rows:
         Returns
         -------
         str
-            Its label, else "row N" with N its row number.
+            Its label, else "row N" with N its row number (after its part's name, with ``parts``).
 
         Examples
         --------
@@ -81,7 +86,10 @@ class Rows:
         >>> Rows("posts.csv", np.arange(1, 4)).name(2), Rows("a.json", np.arange(3), np.array(["status 0"] * 3)).name(1)
         ('row 3', 'status 0')
         """
-        return str(self.labels[i]) if self.labels is not None else f"row {int(self.numbers[i])}"
+        if self.labels is not None:
+            return str(self.labels[i])
+        part = "" if self.parts is None else f"{self.parts[0][int(self.parts[1][i])]} "
+        return f"{part}row {int(self.numbers[i])}"
 
     def subset(self, keep) -> Rows:
         """The rows at positions (or the mask) ``keep``, with their numbers and labels.
@@ -103,7 +111,8 @@ class Rows:
         >>> Rows("posts.csv", np.arange(1, 4)).subset(np.array([2])).name(0)
         'row 3'
         """
-        return Rows(self.path, self.numbers[keep], None if self.labels is None else self.labels[keep])
+        parts = None if self.parts is None else (self.parts[0], self.parts[1][keep])
+        return Rows(self.path, self.numbers[keep], None if self.labels is None else self.labels[keep], parts)
 
     def fail(self, i: int, problem: str, hint: str | None = None):
         """Raise a ``DataError`` naming the file and the row at position ``i``.

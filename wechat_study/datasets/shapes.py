@@ -10,7 +10,9 @@ refused with the record it is in, never set to null.
 - ``weibo-api``: statuses as Weibo's API returns them (``statuses/repost_timeline`` gives
   ``{"reposts": [...]}``, timelines and search give ``{"statuses": [...]}``; a bare list, and JSON Lines
   with one status per line, are read too). A status's ``retweeted_status`` is its cascade's source
-  post, which is added once; its parent is ``pid`` when that status is in the file, else the source.
+  post, which is added once (the source's own status met after it is counted and skipped); its parent
+  is ``pid`` when that status is in the file and in the same cascade, else the source (a ``pid`` in
+  another cascade is counted).
   ``created_at`` is Weibo's ``Tue May 31 17:46:55 +0800 2011``.
 - ``weibo-csv``: a flat CSV as Weibo crawlers write it, with Chinese headers (``WEIBO_CSV`` names the
   mapping); ``retweet_id`` is the source a repost belongs to, so the trees are stars. Times without
@@ -116,8 +118,10 @@ def _weibo_time(value, path: Path, record: str) -> str | None:
 def weibo_api(path: Path, report: QualityReport) -> pa.Table:
     """The posts of a Weibo API JSON file (see the module's docstring).
 
-    A status whose id came before in the file is set aside and counted (``duplicate_statuses``); the facts
-    ``statuses_read``, ``sources_from_retweeted_status`` and ``parents_from_pid`` are recorded.
+    A status whose id came before in the file is set aside and counted (``duplicate_statuses``), and so is a
+    source's own status met after its copy in a ``retweeted_status`` (``sources_seen_again``); a ``pid`` naming
+    a status of another cascade is counted (``pid_in_another_cascade``) and the parent set to the cascade's
+    source. The facts ``statuses_read``, ``sources_from_retweeted_status`` and ``parents_from_pid`` are recorded.
 
     Parameters
     ----------
@@ -159,7 +163,7 @@ def weibo_api(path: Path, report: QualityReport) -> pa.Table:
     statuses = _statuses(path)
     rows: dict[str, dict] = {}
     parents: dict[str, str | None] = {}
-    sources_added, seen, repeated = 0, set(), []
+    sources_added, seen, repeated, again, gone = 0, set(), [], [], []
     for i, status in enumerate(statuses):
         record = f"status {i}"
         if not isinstance(status, dict):
@@ -178,7 +182,11 @@ def weibo_api(path: Path, report: QualityReport) -> pa.Table:
         if post["post_id"] is None:
             raise DataError(path, "has no id (idstr, id or mid)", record=record)
         if src is not None and src["post_id"] is None:
-            raise DataError(path, "retweeted_status has no id (idstr, id or mid)", record=record)
+            if _deleted(source):  # the source was deleted: its reposts have no cascade to join
+                gone.append(f"{path.name}: record {record} ({post['post_id']})")
+                continue
+            raise DataError(path, "retweeted_status has no id (idstr, id or mid)", record=record,
+                            hint="a deleted source is marked \"deleted\": \"1\" by the API; give the source's id")
         if post["post_id"] in seen:
             repeated.append(f"{path.name}: record {record} ({post['post_id']})")
             continue
@@ -187,26 +195,44 @@ def weibo_api(path: Path, report: QualityReport) -> pa.Table:
             rows[src["post_id"]] = {**src, "cascade_id": src["post_id"], "record": f"{record}.retweeted_status"}
             parents[src["post_id"]] = None
             sources_added += 1
-        if post["post_id"] in rows and src is None:
-            continue  # a source seen first as a retweeted_status
+        if post["post_id"] in rows and src is None:  # a source seen first as a retweeted_status
+            again.append(f"{path.name}: record {record} ({post['post_id']})")
+            continue
         cascade = src["post_id"] if src is not None else post["post_id"]
         parents.setdefault(post["post_id"], (pid if pid not in (None, "0") else None, cascade) if src else None)
         rows.setdefault(post["post_id"], {**post, "cascade_id": cascade, "record": record})
-    via_pid = 0
+    via_pid, crossed, missing = 0, [], []
     for post_id, link in parents.items():
         if link is None:
             rows[post_id]["parent_id"] = None
             continue
         pid, cascade = link
-        inside = pid is not None and pid in rows and rows[pid]["cascade_id"] == cascade
+        known = pid is not None and pid in rows
+        inside = known and rows[pid]["cascade_id"] == cascade
+        if known and not inside:
+            crossed.append(f"{path.name}: record {rows[post_id]['record']} ({post_id})")
+        if pid is not None and not known:
+            missing.append(f"{path.name}: record {rows[post_id]['record']} ({post_id})")
         via_pid += inside
         rows[post_id]["parent_id"] = pid if inside else cascade
     report.quirk("duplicate_statuses", len(repeated), "a status whose id came before in the file; the first is kept",
                  repeated[:3])
+    report.quirk("sources_seen_again", len(again), "a source's own status after its copy in a retweeted_status; "
+                 "the copy is kept", again[:3])
+    report.quirk("pid_in_another_cascade", len(crossed), "parent set to the cascade's source", crossed[:3])
+    report.quirk("pid_not_in_file", len(missing), "the pid names no status of the file (a repost the export "
+                 "missed); parent set to the cascade's source, so its tree is flatter than it was", missing[:3])
+    report.quirk("reposts_of_deleted_sources", len(gone), "a repost whose retweeted_status is marked deleted; set "
+                 "aside", gone[:3])
     report.fact("statuses_read", len(statuses))
     report.fact("sources_from_retweeted_status", sources_added)
     report.fact("parents_from_pid", via_pid)
     return _table(list(rows.values()))
+
+
+def _deleted(status) -> bool:
+    """Whether a status is the API's stand-in for a deleted one (``"deleted": "1"``)."""
+    return isinstance(status, dict) and str(status.get("deleted", "")).strip() in ("1", "true", "True")
 
 
 def _row(status: dict, path: Path, record: str) -> dict:
@@ -246,7 +272,9 @@ def weibo_csv(path: Path, report: QualityReport) -> pa.Table:
     """The posts of a Weibo crawler CSV (``WEIBO_CSV`` says which header becomes which column).
 
     A repost whose source row is not in the file is set aside and counted (``reposts_without_source``).
-    A ``retweet_id`` of ``0`` or empty marks a source post; the fact ``file_rows`` is recorded.
+    A ``retweet_id`` of ``0`` or empty marks a source post; the fact ``file_rows`` is recorded. An ``id``,
+    ``retweet_id`` or ``user_id`` written as a whole float (``101.0``, as pandas writes a column with gaps) is
+    read as ``101``, as the edge list reads it (``columns.ids``), and counted (``ids_written_as_floats``).
 
     Parameters
     ----------
@@ -267,8 +295,8 @@ def weibo_csv(path: Path, report: QualityReport) -> pa.Table:
     ------
     DataError
         Naming the file: when a mapped column appears twice, a required one is missing, there is a header but no
-        rows, a follower or repost count is not a whole number, or a ``user_authentication`` value is not one of
-        ``VERIFIED_WORDS``.
+        rows, an id is in exponent notation, a follower or repost count is not a whole number, or a
+        ``user_authentication`` value is not one of ``VERIFIED_WORDS``; each with its row.
 
     Examples
     --------
@@ -309,18 +337,20 @@ def weibo_csv(path: Path, report: QualityReport) -> pa.Table:
     if table.num_rows == 0:
         raise DataError(path, "has a header but no rows")
     out = {WEIBO_CSV[c]: table[c].combine_chunks() for c in wanted}
+    _csv_ids(out, path, report)
     out["parent_id"] = pc.if_else(pc.equal(out["parent_id"], "0"), pa.scalar(None, pa.string()), out["parent_id"])
     out["cascade_id"] = pc.coalesce(out["parent_id"], out["post_id"])
     for c in ("followers", "reported_reposts"):
         if c in out:
-            out[c] = _ints(out[c], path, c)
+            out[c] = _ints(out[c], path, c, report)
     if "verified" in out:
         words = pc.utf8_lower(pc.utf8_trim_whitespace(out["verified"])).to_pylist()
         odd = [i for i, w in enumerate(words) if w not in (None, "") and w not in VERIFIED_WORDS]
         if odd:
             known = ", ".join(VERIFIED_WORDS)
             raise DataError(path, f"user_authentication {words[odd[0]][:20]!r} is not one of {known}",
-                            record=f"row {odd[0] + 1}", hint="map the column's values to these, or leave it empty")
+                            record=f"row {odd[0] + 1}",
+                            hint="replace the other values with 普通用户 (not verified) or leave their cells empty")
         out["verified"] = pa.array([VERIFIED_WORDS.get(w) for w in words], pa.bool_())
     out["record"] = pa.array(np.char.add("row ", np.arange(1, table.num_rows + 1).astype(str)), pa.string())
     posts = pa.table(out)
@@ -333,11 +363,54 @@ def weibo_csv(path: Path, report: QualityReport) -> pa.Table:
     return posts.filter(pc.invert(lost)) if n_lost else posts
 
 
-def _ints(arr: pa.Array, path: Path, column: str) -> pa.Array:
+def _csv_ids(out: dict, path: Path, report: QualityReport) -> None:
+    """The id columns as canonical text (``columns.ids``); the rows whose ids lost a ``.0`` are counted."""
+    import pyarrow.compute as pc
+
+    from .columns import Rows, ids
+
+    rows = Rows(path, np.arange(1, len(out["post_id"]) + 1))
+    changed = np.zeros(len(out["post_id"]), bool)
+    examples = []
+    for header in ("id", "retweet_id", "user_id"):
+        col = WEIBO_CSV[header]
+        got = ids(out[col], header, rows)
+        diff = pc.fill_null(pc.not_equal(out[col], got), False).to_numpy(zero_copy_only=False)
+        examples += [(i, header) for i in np.flatnonzero(diff)[:3]]
+        changed |= diff
+        out[col] = got
+    report.quirk("ids_written_as_floats", int(changed.sum()), "an id written as a float (101.0) read as the id 101",
+                 [f"{path.name}: record row {i + 1} ({h})" for i, h in sorted(examples)[:3]])
+
+
+#: Weibo's abbreviated counts: 1.2万 is 12,000 and 3亿 300,000,000.
+_UNITS = {"万": 10_000, "亿": 100_000_000}
+
+
+def _unabbreviated(values: list) -> tuple[list, list[int]]:
+    """Counts written as 1.2万 or 3亿 as whole numbers (rounded), and the rows that were so written."""
+    import re
+
+    out, rows = [], []
+    for i, v in enumerate(values):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([万亿])\s*", v) if isinstance(v, str) else None
+        if m:
+            rows.append(i)
+            v = str(round(float(m.group(1)) * _UNITS[m.group(2)]))
+        out.append(v)
+    return out, rows
+
+
+def _ints(arr: pa.Array, path: Path, column: str, report: QualityReport | None = None) -> pa.Array:
 
     from .columns import NOT_A_COUNT, counts
 
-    got, bad = counts(arr.to_pylist())
+    values, short = _unabbreviated(arr.to_pylist())
+    if report is not None:
+        report.quirk(f"{column}_abbreviated", len(short), "a count written as 1.2万 or 3亿, read as 12,000 or "
+                     "300,000,000: the platform rounded it", [f"{path.name}: record row {i + 1}" for i in short[:3]])
+    got, bad = counts(values)
     if bad is not None:
-        raise DataError(path, f"{column} {str(arr[bad].as_py())[:20]!r} {NOT_A_COUNT}", record=f"row {bad + 1}")
+        raise DataError(path, f"{column} {str(arr[bad].as_py())[:20]!r} {NOT_A_COUNT}", record=f"row {bad + 1}",
+                        hint="write counts as digits (1.2万 and 3亿 are read too), or leave the cell empty")
     return pa.array(got, pa.int64())

@@ -59,7 +59,7 @@ class Rows:
     >>> import numpy as np
     >>> from wechat_study.datasets.trees import NAT, Rows
     >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
-    ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+    ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["ann", None], object),
     ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
     ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
     ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
@@ -96,7 +96,7 @@ class Rows:
         >>> import numpy as np
         >>> from wechat_study.datasets.trees import NAT, Rows
         >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
-        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["ann", None], object),
         ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
         ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
         ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
@@ -125,7 +125,7 @@ class Rows:
         >>> import numpy as np
         >>> from wechat_study.datasets.trees import NAT, Rows
         >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
-        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["ann", None], object),
         ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
         ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
         ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
@@ -152,7 +152,7 @@ class Rows:
         >>> import numpy as np
         >>> from wechat_study.datasets.trees import NAT, Rows
         >>> rows = Rows(cascade_id=np.array(["c1", "c1"], object), post_id=np.array(["p1", "p2"], object),
-        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["u0000000000000001", None], object),
+        ...             parent_id=np.array([None, "p1"], object), user_id=np.array(["ann", None], object),
         ...             created_at=np.array([1565854320000000000, NAT]), is_root=np.array([True, False]),
         ...             kind=np.array(["source", "repost"], object), source=np.array([0, 0]),
         ...             record=np.array(["line 2", "line 3"], object), sources=["posts.csv"])
@@ -282,7 +282,7 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     >>> from wechat_study.quality import QualityReport
     >>> times = pd.to_datetime(["2019-08-15 07:32", "2019-08-15 07:40", "2019-08-15 07:35", "2019-08-15 07:41"],
     ...                        utc=True).as_unit("ns").asi8
-    >>> users = np.array(["u0000000000000001", "u0000000000000002", "u0000000000000003", "u0000000000000002"])
+    >>> users = np.array(["ann", "ben", "cy", "ben"])
     >>> rows = Rows(cascade_id=np.array(["c1"] * 4, object), post_id=np.array(["p1", "p2", "p3", "p2"], object),
     ...             parent_id=np.array([None, "p1", "p9", "p1"], object), user_id=users.astype(object),
     ...             created_at=times, is_root=np.array([True, False, False, False]),

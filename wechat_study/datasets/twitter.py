@@ -3,7 +3,7 @@
 Layout: ``data/raw/NAME/NAME/tree/<source_tweet_id>.txt``, one edge a line,
 ``['parent_uid', 'parent_tweet_id', 'parent_delay_min']->['child_uid', 'child_tweet_id', 'child_delay_min']``,
 the first line's parent being ``['ROOT', 'ROOT', '0.0']``; and ``NAME/label.txt``, lines of
-``label:source_tweet_id``.
+``label:source_tweet_id`` (a tree's line repeated is counted; two lines giving it different labels are refused).
 
 Conventions:
 - A node is a (user, tweet id) pair: a retweet carries the source tweet's id. Its ``post_id``
@@ -64,23 +64,38 @@ def snowflake_time_ns(tweet_id: int) -> int:
     return ((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) * 10**6
 
 
-def _labels(path: Path, shown: str) -> dict[str, str]:
+def _labels(path: Path, shown: str, report: QualityReport, words: dict | None = None) -> dict[str, str]:
+    """``label.txt`` as tweet id -> label; ``words`` (lower-case value -> label) replaces ``LABELS``."""
     if not path.is_file():
         raise DataError(shown, "label file is missing", hint="run `wechat-study data fetch` for this data set")
-    labels = {}
+    labels, lines, repeats = {}, {}, []
     for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
         if not line.strip():
             continue
         label, _, tid = line.strip().partition(":")
-        if label not in LABELS or not tid.isdigit():
+        word = LABELS.get(label) if words is None else words.get(label.strip().lower())
+        if not tid.isdigit() or (word is None and words is None):
             raise DataError(
-                shown, f"expected 'label:tweet_id' with a label in {sorted(LABELS)}, got {line!r}", record=f"line {n}"
+                shown, f"expected 'label:tweet_id' with a label in {sorted(words or LABELS)}, got {line!r}",
+                record=f"line {n}"
             )
-        labels[tid] = LABELS[label]
+        if word is None:
+            raise DataError(shown, f"label {label[:40]!r} (tree {tid}) is not one the study knows", record=f"line {n}",
+                            hint="map it in label_values: {VALUE: rumour} (or non-rumour, true, false, unverified)")
+        if tid in labels and labels[tid] != word:
+            raise DataError(shown, f"tree {tid} is labelled {labels[tid]} on line {lines[tid]} and {word} here",
+                            record=f"line {n}", hint="keep one line per tree")
+        if tid in labels:
+            repeats.append(f"{shown}: record line {n}")
+            continue
+        labels[tid], lines[tid] = word, n
+    report.quirk("repeated_label_lines", len(repeats), "a tree's label given again, the same; one line is kept",
+                 repeats[:3])
     return labels
 
 
-def load(root: Path, name: str, dataset: str | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
+def load(root: Path, name: str, dataset: str | None = None,
+         label_words: dict | None = None) -> tuple[dict[str, pd.DataFrame], QualityReport]:
     """Read ``data/raw/NAME`` (twitter15 or twitter16) into ``posts`` and ``cascades``; the folder
     ``root/name`` holds ``tree/`` and ``label.txt``, and ``dataset`` (default ``name``) names the tables' rows.
 
@@ -95,6 +110,9 @@ def load(root: Path, name: str, dataset: str | None = None) -> tuple[dict[str, p
         ``twitter15`` or ``twitter16``: the folder inside ``root`` that holds ``tree/`` and ``label.txt``.
     dataset : str, optional
         The tables' ``dataset`` column (default ``name``).
+    label_words : dict, optional
+        ``label.txt``'s values (lower case) -> the study's labels, instead of ``LABELS`` (a researcher's
+        ``label_values``).
 
     Returns
     -------
@@ -105,7 +123,8 @@ def load(root: Path, name: str, dataset: str | None = None) -> tuple[dict[str, p
     Raises
     ------
     DataError
-        No ``label.txt`` or a malformed line in it, no tree files, a line that is not an edge, or a delay
+        No ``label.txt``, a malformed line in it or one giving a tree another label than an earlier line, no
+        tree files, a line that is not an edge, or a delay
         that is not a number; each names the file and the line.
 
     Examples
@@ -132,7 +151,7 @@ def load(root: Path, name: str, dataset: str | None = None) -> tuple[dict[str, p
     """
     dataset = dataset or name
     report = QualityReport(dataset)
-    labels = _labels(root / name / "label.txt", f"{name}/label.txt")
+    labels = _labels(root / name / "label.txt", f"{name}/label.txt", report, label_words)
     tree_dir = root / name / "tree"
     files = sorted(tree_dir.glob("*.txt"))
     if not files:

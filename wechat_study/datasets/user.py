@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import warnings
 from dataclasses import asdict, dataclass, field, replace
@@ -176,6 +177,23 @@ def sidecar_of(path: Path) -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
+def _repeated_key(node) -> tuple[str, int] | None:
+    """The first key a YAML mapping (or one inside it) gives twice, with its line; None when none is."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    seen = set()
+    for key, value in node.value:
+        if key.value in seen:
+            return key.value, key.start_mark.line + 1
+        seen.add(key.value)
+        inner = _repeated_key(value)
+        if inner:
+            return inner
+    return None
+
+
 def _read_sidecar(path: Path) -> dict:
     import yaml
 
@@ -183,6 +201,9 @@ def _read_sidecar(path: Path) -> dict:
     try:
         if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text)):
             raise DataError(path, "uses a YAML alias (*name)", hint="write each value out")
+        twice = _repeated_key(yaml.compose(text))
+        if twice:
+            raise DataError(path, f"gives the key {twice[0]!r} twice (line {twice[1]})", hint="keep one of them")
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         raise DataError(path, f"is not YAML: {str(e).splitlines()[0]}") from None
@@ -286,10 +307,13 @@ def _default_format(path: Path) -> str:
 def describe(path, **options) -> UserData:
     """What a researcher's file or folder is and how to read it.
 
+    The sidecar (``sidecar_of``) is looked for beside the path as given (a symlink's own name), then beside
+    the file it points to; the default name comes from the path as given.
+
     Parameters
     ----------
     path : path
-        The file or folder.
+        The file or folder (or a symlink to it).
     **options
         Sidecar keys (``SIDECAR``), overriding the sidecar's.
 
@@ -312,11 +336,12 @@ def describe(path, **options) -> UserData:
     >>> spec.name, spec.format, spec.timezone
     ('example_weibo_crawler', 'weibo-csv', 'Asia/Shanghai')
     """
-    path = Path(path).expanduser().resolve()
+    given_path = Path(os.path.abspath(Path(path).expanduser()))  # a symlink stays a symlink
+    path = given_path.resolve()
     if not path.exists():
         raise DataError(path, "not found", hint="give the path of an edge list (CSV, Parquet), a folder of them, "
                                                 "a Weibo API JSON file, or a catalogued data set's name")
-    side = sidecar_of(path)
+    side = sidecar_of(given_path) or (sidecar_of(path) if path != given_path else None)
     given = {**(_read_sidecar(side) if side else {}), **{k: v for k, v in options.items() if v is not None}}
     where = side or path
     unknown = [k for k in given if k not in SIDECAR]
@@ -344,7 +369,7 @@ def describe(path, **options) -> UserData:
     fmt = str(given.get("format", _default_format(path)))
     if fmt not in FORMATS:
         raise DataError(where, f"unknown format {fmt!r}", hint=f"choose {', '.join(FORMATS)}")
-    name = str(given.get("name") or _slug(path.name.split(".")[0] if path.is_file() else path.name))
+    name = str(given.get("name") or _slug(given_path.name.split(".")[0] if path.is_file() else given_path.name))
     _check_name(name, where)
     text = {k: str(v) for k, v in given.items() if k not in ("label_values", "name", "format")}
     values = {str(k): str(v) for k, v in (given.get("label_values") or {}).items()}
@@ -428,7 +453,10 @@ def read(spec: UserData) -> tuple[dict[str, pd.DataFrame], QualityReport]:
 
     Reads the files in the sidecar's format, then adds to the cascades the labels, follower counts,
     verified flags and reported repost counts the sidecar names (or the format's own columns give).
-    Nothing is written; ``prepare`` writes the result.
+    A tree folder (``twitter-trees``) has no columns: its labels come from ``label.txt`` (read through
+    ``label_values``), and the other keys, or a labels CSV that replaces ``label.txt``'s, name CSVs of
+    ``cascade_id,<key>``. Rows of such a CSV that name no cascade are counted (``<key>_rows_without_cascade``).
+    In a folder of parts, messages name the part and its row. Nothing is written; ``prepare`` writes the result.
 
     Parameters
     ----------
@@ -441,13 +469,14 @@ def read(spec: UserData) -> tuple[dict[str, pd.DataFrame], QualityReport]:
         ``posts`` and ``cascades``, canonical (``wechat_study.schema``).
     report : QualityReport
         Facts (``files``, ``cascades``, ``cascades_with_label``, ...) and quirks
-        (``times_without_offset``, ...).
+        (``times_without_offset``: text without an offset, timestamps without a zone, dates; ...).
 
     Raises
     ------
     DataError
         A folder that mixes Parquet and CSV parts, parts whose columns have different types, an
-        ``observation_end`` before the latest post, a label, count or per-cascade CSV that cannot be read,
+        ``observation_end`` before the latest post, a label, count or per-cascade CSV that cannot be read
+        (naming the CSV and its row when the value came from one), a tree folder's key naming a column,
         and the readers' own errors, each naming the file and record.
 
     Examples
@@ -471,8 +500,9 @@ def read(spec: UserData) -> tuple[dict[str, pd.DataFrame], QualityReport]:
         parts = [read_one(f, report) for f in files]
         table = pa.concat_tables(parts)
         labels = np.concatenate([t["record"].to_numpy(zero_copy_only=False).astype(object)
-                                 if len(files) == 1 else f"{f.name} " + t["record"].to_numpy(zero_copy_only=False)
-                                 .astype(object) for f, t in zip(files, parts, strict=True)])
+                                 if not spec.path.is_dir() else f"{_part_name(spec, f)} "
+                                 + t["record"].to_numpy(zero_copy_only=False).astype(object)
+                                 for f, t in zip(files, parts, strict=True)])
         rows = Rows(spec.path, np.arange(1, table.num_rows + 1), labels)
     else:
         parts = input_files(spec)
@@ -495,17 +525,42 @@ def read(spec: UserData) -> tuple[dict[str, pd.DataFrame], QualityReport]:
             raise DataError(spec.path, "its parts give a column different types (ids as numbers in one, text in "
                                        "another)", hint="write every part with the same column types") from None
         report.fact("files", len(parts))
-    _note_zone(table, spec, report)
+        if spec.path.is_dir():
+            rows = _part_rows(spec, parts, [t.num_rows for t in tables])
+    zone_warning = _note_zone(table, spec, report)
     corpus = from_table(table, spec.path, spec.name, spec.timezone, spec.time_unit, report, rows=rows)
-    if spec.observation_end != "latest record":
-        last = corpus.posts["created_at"].max()
-        if last > pd.Timestamp(spec.observation_end).tz_convert("UTC"):
-            raise DataError(spec.sidecar or spec.path, f"observation_end {spec.observation_end} is before the latest "
-                                                       f"post ({last:%Y-%m-%d %H:%M} UTC)",
-                            hint="give when collection stopped, or 'latest record'")
-    cascades = _enrich(corpus.cascades, table, spec)
+    if zone_warning:  # only once the times were read: a later error is not about zones
+        warnings.warn(zone_warning, stacklevel=2)
+    unknown = int(corpus.posts["user_id"].isna().sum())
+    report.quirk("posts_without_user_id", unknown, "kept; each counts as an author of its own")
+    _check_end(spec, corpus.posts)
+    cascades = _enrich(corpus.cascades, table, spec, report, rows)
     _count_known(cascades, report)
     return {"posts": corpus.posts, "cascades": cascades}, report
+
+
+def _part_name(spec: UserData, f: Path) -> str:
+    return f.relative_to(spec.path).as_posix() if f.is_relative_to(spec.path) else f.name
+
+
+def _part_rows(spec: UserData, files: list[Path], sizes: list[int]):
+    """Rows of a folder's parts, named by part and the row in it (``part-1.csv row 5``)."""
+    from .columns import Rows
+
+    numbers = np.concatenate([np.arange(1, n + 1) for n in sizes])
+    index = np.repeat(np.arange(len(files)), sizes)
+    return Rows(spec.path, numbers, parts=([_part_name(spec, f) for f in files], index))
+
+
+def _check_end(spec: UserData, posts: pd.DataFrame) -> None:
+    """A ``DataError`` when the sidecar's observation_end is before the latest post."""
+    if spec.observation_end == "latest record":
+        return
+    last = posts["created_at"].max()
+    if last > pd.Timestamp(spec.observation_end).tz_convert("UTC"):
+        raise DataError(spec.sidecar or spec.path, f"observation_end {spec.observation_end} is before the latest "
+                                                   f"post ({last:%Y-%m-%d %H:%M} UTC)",
+                        hint="give when collection stopped, or 'latest record'")
 
 
 def _trees(spec: UserData, report: QualityReport):
@@ -514,26 +569,66 @@ def _trees(spec: UserData, report: QualityReport):
     root = spec.path
     if not (root / "tree").is_dir() or not (root / "label.txt").is_file():
         raise DataError(root, "is not a Twitter15/16-style folder", hint="it needs tree/<id>.txt and label.txt")
-    tables, report = load_trees(root.parent, root.name, dataset=spec.name)
-    return tables, report
+    for key in ("labels", "followers", "verified", "reported_reposts"):
+        value = getattr(spec, key)
+        if value and not value.lower().endswith(".csv"):
+            raise DataError(spec.sidecar or root, f"{key}: {value!r} names a column, but tree folders have no columns",
+                            hint=f"give a CSV of cascade_id,{key}")
+    tables, report = load_trees(root.parent, root.name, dataset=spec.name, label_words=_label_words(spec))
+    _check_end(spec, tables["posts"])
+    cascades = _enrich(tables["cascades"], pa.table({}), spec, report)
+    _count_known(cascades, report)
+    return {"posts": tables["posts"], "cascades": cascades}, report
 
 
-def _note_zone(table: pa.Table, spec: UserData, report: QualityReport) -> None:
-    """Count the times written without an offset and say, loudly, which zone they were read in."""
+def _naive_times(col) -> int | None:
+    """How many times carry no zone: text without an offset, naive timestamps, dates; None for numbers."""
     import pyarrow.compute as pc
 
-    col = table["created_at"]
-    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
-        return
-    text = pc.utf8_trim_whitespace(col.combine_chunks())
-    offset = pc.match_substring_regex(text, r"(Z|[+-]\d\d(:?\d\d)?)$")
-    naive = int(pc.sum(pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(offset, True)))).as_py() or 0)
+    from .columns import flat
+
+    col = flat(col)
+    t = col.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        text = pc.utf8_trim_whitespace(col)  # an offset follows a clock time: "2019-08-01" ends in a day, not -01
+        offset = pc.match_substring_regex(text, r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$")
+        return int(pc.sum(pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(offset, True)))).as_py() or 0)
+    if pa.types.is_date(t) or (pa.types.is_timestamp(t) and t.tz is None):
+        return len(col) - col.null_count
+    return None
+
+
+def _day_only(col) -> int:
+    """How many times are a day with no clock time (text ``2019-08-01``, or a date column)."""
+    import pyarrow.compute as pc
+
+    from .columns import flat
+
+    col = flat(col)
+    if pa.types.is_date(col.type):
+        return len(col) - col.null_count
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        day = pc.match_substring_regex(pc.utf8_trim_whitespace(col), r"^\d{4}-\d\d-\d\d$")
+        return int(pc.sum(pc.fill_null(day, False)).as_py() or 0)
+    return 0
+
+
+def _note_zone(table: pa.Table, spec: UserData, report: QualityReport) -> str | None:
+    """Count the times written without an offset (and the days without a clock time); the warning to give,
+    once the table has been read, when they were read as UTC by default."""
+    naive = _naive_times(table["created_at"])
+    if naive is None:
+        return None
     source = "as the sidecar says" if spec.sidecar or spec.timezone != "UTC" else "the default; set timezone"
     action = f"read as {spec.timezone} ({source})" if naive else "none: every time carries its UTC offset"
     report.quirk("times_without_offset", naive, action)
+    days = _day_only(table["created_at"])
+    report.quirk("times_without_a_clock_time", days, f"a day alone, read as its midnight in {spec.timezone}: times "
+                 "to the threshold within the day are not known")
     if naive and spec.timezone == "UTC" and spec.format == "edgelist":
-        warnings.warn(f"{spec.path.name}: {naive:,} times carry no UTC offset and were read as UTC; if they are local "
-                      "times (Beijing: Asia/Shanghai), say so with timezone: in the sidecar", stacklevel=3)
+        return (f"{spec.path.name}: {naive:,} times carry no UTC offset and were read as UTC; if they are local "
+                "times (Beijing: Asia/Shanghai), say so with timezone: in the sidecar")
+    return None
 
 
 def _side_file(spec: UserData, value: str) -> Path:
@@ -547,35 +642,48 @@ def _side_files(spec: UserData) -> list[Path]:
             if v and v.lower().endswith(".csv")]
 
 
-def _per_cascade(spec: UserData, key: str, value: str, table: pa.Table, cascades: pd.DataFrame) -> pd.Series | None:
-    """A column's value at each cascade's source post, or a CSV's, indexed by cascade_id."""
+def _per_cascade(spec: UserData, key: str, value: str, table: pa.Table, cascades: pd.DataFrame,
+                 rows=None) -> tuple[pd.Series, tuple[Path, pd.Series] | None]:
+    """A column's value at each cascade's source post, or a CSV's, indexed by cascade_id; for a CSV also
+    (the file, each cascade's row number in it)."""
     if value.lower().endswith(".csv"):
-        file = _side_file(spec, value)
-        if not file.is_file():
-            raise DataError(spec.sidecar or spec.path, f"{key}: file {value} not found", hint=f"{key}: {SIDECAR[key]}")
-        try:
-            df = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
-            first = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
-            raise DataError(file, f"cannot be read as a UTF-8 CSV of cascade_id,{key}: {first}") from None
-        if list(df.columns[:2]) != ["cascade_id", key]:
-            raise DataError(file, f"the columns must be cascade_id,{key}, not {','.join(df.columns[:2])}")
-        dup = df["cascade_id"].duplicated()
-        if dup.any():
-            raise DataError(file, f"cascade {df['cascade_id'][dup].iloc[0]!r} is listed twice",
-                            record=f"row {int(np.flatnonzero(dup)[0]) + 1}")
-        return df.set_index("cascade_id")[key].replace("", None)
+        return _csv_per_cascade(spec, key, value)
     from .columns import Rows, ids
 
-    post = ids(table["post_id"], "post_id", Rows(spec.path, np.arange(1, table.num_rows + 1))).to_pandas()
+    rows = rows if rows is not None else Rows(spec.path, np.arange(1, table.num_rows + 1))
+    post = ids(table["post_id"], "post_id", rows).to_pandas()
     values = table[value].combine_chunks().to_pandas()
     by_post = pd.Series(values.to_numpy(object), index=post.to_numpy(object))
     by_post = by_post[~by_post.index.duplicated()]
     return pd.Series(by_post.reindex(cascades["root_post_id"].to_numpy(object)).to_numpy(object),
-                     index=cascades["cascade_id"].to_numpy(object))
+                     index=cascades["cascade_id"].to_numpy(object)), None
 
 
-def _enrich(cascades: pd.DataFrame, table: pa.Table, spec: UserData) -> pd.DataFrame:
+def _csv_per_cascade(spec: UserData, key: str, value: str) -> tuple[pd.Series, tuple[Path, pd.Series]]:
+    """A CSV of cascade_id,<key>: the values and the row numbers (1 = first data row), by cascade_id."""
+    file = _side_file(spec, value)
+    if not file.is_file():
+        raise DataError(spec.sidecar or spec.path, f"{key}: file {value} not found", hint=f"{key}: {SIDECAR[key]}")
+    try:
+        df = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
+        first = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+        raise DataError(file, f"cannot be read as a UTF-8 CSV of cascade_id,{key}: {first}") from None
+    names = {key, {"labels": "label", "followers": "author_followers", "verified": "author_verified"}.get(key, key)}
+    if len(df.columns) < 2 or df.columns[0] != "cascade_id" or df.columns[1] not in names:
+        alt = "".join(f" (or cascade_id,{n})" for n in names - {key})
+        raise DataError(file, f"the columns must be cascade_id,{key}{alt}, not {','.join(df.columns[:2])}")
+    df = df.rename(columns={df.columns[1]: key})
+    dup = df["cascade_id"].duplicated()
+    if dup.any():
+        raise DataError(file, f"cascade {df['cascade_id'][dup].iloc[0]!r} is listed twice",
+                        record=f"row {int(np.flatnonzero(dup)[0]) + 1}")
+    numbers = pd.Series(np.arange(1, len(df) + 1), index=df["cascade_id"].to_numpy(object))
+    return df.set_index("cascade_id")[key].replace("", None), (file, numbers)
+
+
+def _enrich(cascades: pd.DataFrame, table: pa.Table, spec: UserData, report: QualityReport,
+            rows=None) -> pd.DataFrame:
     """The cascades table with the labels, follower counts, verified flags and repost counts the data gives."""
     out = cascades.copy()
     ids = out["cascade_id"].to_numpy(object)
@@ -589,28 +697,51 @@ def _enrich(cascades: pd.DataFrame, table: pa.Table, spec: UserData) -> pd.DataF
         if source is None:
             continue
         key = {"label": "labels", "author_followers": "followers", "author_verified": "verified"}.get(col, col)
-        raw = _per_cascade(spec, key, source, table, out).reindex(ids)
-        out[col] = _convert(col, raw, spec)
+        got, origin = _per_cascade(spec, key, source, table, out, rows)
+        if origin is not None:
+            _count_strays(key, got, origin, ids, report)
+        out[col] = _convert(col, got.reindex(ids), spec, origin)
     return out
 
 
-def _convert(col: str, raw: pd.Series, spec: UserData):
-    where = spec.sidecar or spec.path
+def _count_strays(key: str, got: pd.Series, origin: tuple[Path, pd.Series], ids: np.ndarray,
+                  report: QualityReport) -> None:
+    """Count the rows of a per-cascade CSV whose cascade_id is no cascade of the data."""
+    file, numbers = origin
+    stray = ~got.index.isin(ids)
+    report.quirk(f"{key}_rows_without_cascade", int(stray.sum()), f"a row of {file.name} names no cascade of the "
+                 "data; ignored", [f"{file.name}: record row {int(n)}" for n in numbers[stray].iloc[:3]])
+
+
+def _refuse(spec: UserData, origin, raw: pd.Series, i: int, problem: str, hint: str | None = None):
+    """A ``DataError`` for the value at position ``i``: naming the CSV and its row when it came from one."""
+    if origin is None:
+        raise DataError(spec.sidecar or spec.path, problem, hint=hint)
+    file, numbers = origin
+    raise DataError(file, problem, record=f"row {int(numbers[raw.index[i]])}", hint=hint)
+
+
+def _label_words(spec: UserData) -> dict:
+    """Label value (lower case) -> the study's label: ``LABEL_WORDS`` and the sidecar's ``label_values``."""
+    bad_target = [v for v in spec.label_values.values() if v not in LABEL_WORDS.values()]
+    if bad_target:
+        raise DataError(spec.sidecar or spec.path, f"label_values maps to {bad_target[0]!r}",
+                        hint="map to rumour, non-rumour, true, false or unverified")
+    return {**LABEL_WORDS, **{k.strip().lower(): v for k, v in spec.label_values.items()}}
+
+
+def _convert(col: str, raw: pd.Series, spec: UserData, origin=None):
     known = raw.notna() & (raw.astype(str).str.strip() != "")
     if col == "label":
-        words = {**LABEL_WORDS, **{k.lower(): v for k, v in spec.label_values.items()}}
-        bad_target = [v for v in spec.label_values.values() if v not in LABEL_WORDS.values()]
-        if bad_target:
-            raise DataError(where, f"label_values maps to {bad_target[0]!r}",
-                            hint="map to rumour, non-rumour, true, false or unverified")
+        words = _label_words(spec)
         text = raw.where(known).astype(object)
         mapped = text.map(lambda v: words.get(str(v).strip().lower()) if v is not None and v == v else None)
         unmapped = known & mapped.isna()
         if unmapped.any():
             first = unmapped.to_numpy().nonzero()[0][0]
-            raise DataError(where, f"label {str(text.iloc[first])[:40]!r} (cascade {raw.index[first]!r}) is not one "
-                                   "the study knows", hint="map it in label_values: {VALUE: rumour} (or non-rumour, "
-                                                           "true, false, unverified)")
+            _refuse(spec, origin, raw, first, f"label {str(text.iloc[first])[:40]!r} (cascade {raw.index[first]!r}) "
+                    "is not one the study knows", hint="map it in label_values: {VALUE: rumour} (or non-rumour, "
+                                                        "true, false, unverified)")
         from .trees import str_array
 
         return str_array(mapped.to_numpy(object))
@@ -621,14 +752,15 @@ def _convert(col: str, raw: pd.Series, spec: UserData):
         unread = known & mapped.isna()
         if unread.any():
             first = unread.to_numpy().nonzero()[0][0]
-            raise DataError(where, f"verified {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) is not "
-                                   "true or false", hint="write true/false, yes/no or 1/0, or leave it empty")
+            _refuse(spec, origin, raw, first, f"verified {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) "
+                    "is not true or false", hint="write true/false, yes/no or 1/0, or leave it empty")
         return pd.array(mapped.to_numpy(object), dtype="boolean")
     from .columns import NOT_A_COUNT, counts
 
     got, first = counts(raw)
     if first is not None:
-        raise DataError(where, f"{col} {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) {NOT_A_COUNT}")
+        _refuse(spec, origin, raw, first, f"{col} {str(raw.iloc[first])[:20]!r} (cascade {raw.index[first]!r}) "
+                f"{NOT_A_COUNT}")
     return got
 
 
@@ -688,7 +820,7 @@ def digest(spec: UserData) -> str:
 
 
 def file_hash(path: Path) -> bytes:
-    """The SHA-256 of a file's bytes, read once per process while its size, mtime and inode stay the same.
+    """The SHA-256 of a file's bytes, read once per process while its size, mtime, inode and ctime stay the same.
 
     Parameters
     ----------
@@ -713,11 +845,12 @@ def file_hash(path: Path) -> bytes:
     True
     """
     st = Path(path).stat()
-    return _hash_of(str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    return _hash_of(str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 @lru_cache(maxsize=256)
-def _hash_of(path: str, size: int, mtime_ns: int, inode: int) -> bytes:
+def _hash_of(path: str, size: int, mtime_ns: int, inode: int, ctime_ns: int) -> bytes:
+    # ctime too: `cp -p` over a file keeps its size, mtime and inode, but any write sets ctime
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").digest()
 
@@ -771,7 +904,7 @@ def prepare(spec: UserData, force: bool = False) -> tuple[Path, QualityReport]:
     Raises
     ------
     DataError
-        From ``read``, or a table that fails the schema.
+        From ``read``, a table that fails the schema, or an input whose bytes changed while it was read.
     DiskError
         The disk refused a write; the folder was left as it was.
 
@@ -792,6 +925,9 @@ def prepare(spec: UserData, force: bool = False) -> tuple[Path, QualityReport]:
     if not force and _usable(target):
         return target, QualityReport.from_dict(json.loads((target / "quality.json").read_text("utf-8")))
     tables, report = read(spec)
+    if folder(spec) != target:  # the folder is named for the bytes read: they must be the bytes hashed
+        raise DataError(spec.path, "changed while it was being read", hint="prepare it again once it is complete "
+                                                                          "(a crawler still writing it?)")
     for table, df in tables.items():
         validate(table, df, f"{spec.path}: {table}")
     with staged_dir(target) as staging:
