@@ -35,6 +35,8 @@ lint: $(SYNCED)
 
 # As root, Jupyter refuses to start without --allow-root. The token is made here so that the URL can be printed.
 lab: $(SYNCED)
+	@$(VENV)/bin/python -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(LAB_PORT)))' 2>/dev/null || \
+	  { echo "make lab: port $(LAB_PORT) is in use; choose another: make lab LAB_PORT=8890" >&2; exit 1; }
 	@token=$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_hex(24))') || exit 1; \
 	root=$$([ "$$(id -u)" = 0 ] && echo --allow-root); \
 	echo ""; echo "JupyterLab: open http://127.0.0.1:$(LAB_PORT)/lab?token=$$token"; echo ""; \
@@ -61,7 +63,7 @@ $(UV):
 # Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every process (each notebook's
 # kernel, each command) would otherwise compile pandas and altair from source again, seconds each time.
 $(SYNCED): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+	$(UV) sync --frozen --all-extras --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 # After editing dependencies in pyproject.toml: re-lock and regenerate environment.yml.
@@ -72,7 +74,7 @@ lock: $(UV)
 environment.yml: uv.lock
 	{ printf '%s\n' '# Generated from uv.lock by `make environment.yml`; tests/test_environment.py checks they agree.' \
 	    'name: wechat_study' 'channels:' '  - conda-forge' 'dependencies:' '  - python=3.11' '  - pip' '  - pip:'; \
-	  $(UV) export --frozen --no-hashes --no-dev --no-emit-project --no-header --no-annotate --format requirements-txt \
+	  $(UV) export --frozen --all-extras --no-hashes --no-dev --no-emit-project --no-header --no-annotate --format requirements-txt \
 	    | sed -e '/^#/d' -e '/^$$/d' -e 's/.*/      - "&"/'; \
 	  printf '%s\n' '      - "-e ."'; } > $@.tmp && mv $@.tmp $@
 

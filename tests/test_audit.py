@@ -43,10 +43,10 @@ def test_ced_counts(corpora):
     q = c.quality
     assert q.count("records_read") == 1_275_180
     assert q.count("duplicate_records") == 724
-    assert "(346 files)" in q.quirks["duplicate_records"].action
+    assert "(in 346 files)" in q.quirks["duplicate_records"].action
     assert q.count("dates_without_year_resolved") == 74
     assert q.count("dates_without_year_quarantined") == 0
-    assert "(42 files)" in q.quirks["dates_without_year_resolved"].action
+    assert "(in 42 files)" in q.quirks["dates_without_year_resolved"].action
     assert q.count("source_user_empty") == 87
     assert q.count("orphans") == 0
     assert q.count("kids_references_descendant") == 187_728 and q.count("kids_references_conflict") == 644

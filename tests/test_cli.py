@@ -188,7 +188,7 @@ def test_help_has_description_and_examples():
     out = shell("--help")
     assert out.returncode == 0
     assert "5,000 views" in out.stdout and "examples:" in out.stdout
-    assert "wechat-study run 03 -p threshold_reposts 1000" in out.stdout
+    assert "wechat-study run 03 -p threshold_reposts 750" in out.stdout
 
 
 def test_version():

@@ -3,6 +3,8 @@ memory, and a one-line error naming file, row and problem for every bad input (i
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -11,6 +13,7 @@ import pytest
 
 import wechat_study as ws
 from wechat_study.errors import OutputExistsError
+from wechat_study.quality import QualityReport
 
 HEAD = "post_id,parent_id,user_id,created_at\n"
 ISO = "(write ISO 8601, e.g. 2020-01-31 08:05:00 or 2020-01-31T08:05:00+08:00)"
@@ -273,3 +276,27 @@ def test_a_shuffled_edge_list_gives_back_the_same_trees_and_valid_tables(tmp_pat
     assert ws.cascade_metrics(corpus.posts).set_index("cascade_id")["depth"].equals(
         ws.cascade_metrics(posts).set_index("cascade_id").loc[lambda m: m.index.isin(corpus.cascades["cascade_id"]),
                                                               "depth"].sort_index())
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["in memory", "streamed"])
+def test_naive_times_read_as_utc_by_default_are_said_loudly(tmp_path, streamed):
+    path = write(tmp_path, "cascade_id," + HEAD + "a,a,,u1,2014-01-01 08:00:00\na,b,a,u2,2014-01-01T09:00:00+08:00\n"
+                 "a,c,a,u3,2014-01-02\n")
+    out = {"out": tmp_path / "out"} if streamed else {}
+    with pytest.warns(UserWarning, match=r"edges\.csv: 2 times carry no UTC offset and were read as UTC; .*"
+                                         r"timezone='Asia/Shanghai'"):
+        got = ws.load_edgelist(path, **out)
+    quality = QualityReport.from_dict(json.loads((got / "quality.json").read_text())) if streamed else got.quality
+    assert quality.quirks["times_without_offset"].count == 2
+    assert quality.quirks["times_without_offset"].action == "read as UTC (the default; set timezone)"
+    assert quality.quirks["times_without_a_clock_time"].count == 1
+
+
+def test_a_zone_given_is_not_warned_about_and_is_named_in_the_report(tmp_path, recwarn):
+    path = write(tmp_path, HEAD + "a,,u1,2014-01-01 08:00:00\nb,a,u2,2014-01-01 09:00:00\n")
+    for zone in ("UTC", "Asia/Shanghai"):
+        corpus = ws.load_edgelist(path, timezone=zone)
+        assert corpus.quality.quirks["times_without_offset"].action == f"read as {zone} (as given)"
+    offsets = write(tmp_path, HEAD + "a,,u1,2014-01-01T08:00:00Z\n", name="utc.csv")
+    assert ws.load_edgelist(offsets).quality.quirks["times_without_offset"].count == 0
+    assert not [w for w in recwarn if "UTC offset" in str(w.message)]

@@ -13,6 +13,7 @@ import pytest
 import wechat_study as ws
 from wechat_study import pages, reporting
 from wechat_study.findings import compare, dump_ledger, matches, shown
+from wechat_study.notebooks import NotebookError
 
 SYNTHETIC = {
     "01-data-audit": {"dataset": "synthetic"},
@@ -29,7 +30,6 @@ SYNTHETIC = {
 # there are recorded as not reached (null, with a reason); names and headings follow the threshold.
 EDGE = {
     "03-legal-thresholds": {"threshold_reposts": 100_000},
-    "06-deletion-counterfactual": {"threshold_reposts": 100_000},
 }
 
 
@@ -91,6 +91,12 @@ def test_notebook_runs_at_an_edge(stem, edge_runs):
     # section headings and figure titles (the page's title may quote the law's own lines)
     headings = re.findall(r"<h[2-6][^>]*>(.*?)</h[2-6]>", pages.render(r.executed, stem), flags=re.S)
     assert not [h for h in headings if re.search(r"(?<![\d,])500(?![\d,])", h)], "headings follow the threshold"
+
+
+def test_a_notebook_that_needs_crossers_refuses_a_threshold_no_cascade_reaches():
+    with pytest.raises(NotebookError, match=r"06-deletion-counterfactual cannot run on synthetic: no cascade of "
+                                            r"synthetic reaches 100,000 observed reposts \(the largest has "):
+        reporting.check_needs("06-deletion-counterfactual", {"dataset": "synthetic", "threshold_reposts": 100_000})
 
 
 @pytest.mark.parametrize("stem", sorted(SYNTHETIC))

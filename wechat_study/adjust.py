@@ -605,8 +605,8 @@ def comparison_frame(cascades: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFr
     -------
     pandas.DataFrame
         One row per cascade present in both tables (an inner join on ``cascade_id``; a repeated id is a
-        ``pandas.errors.MergeError``). ``size_bin`` is the bin's number, 0 to 5 as listed above, NaN for a
-        cascade of one node.
+        ``pandas.errors.MergeError``), in the order and with the index of ``metrics``. ``size_bin`` is the
+        bin's number, 0 to 5 as listed above, NaN for a cascade of one node.
 
     Examples
     --------
@@ -618,9 +618,12 @@ def comparison_frame(cascades: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFr
       cascade_id  size  log_size  size_bin
     0         c0    11     2.398       1.0
     1         c1     3     1.099       0.0
-    2        c10     3     1.099       0.0
+    2         c2    13     2.565       1.0
     """
     frame = reach_covariates(cascades).merge(metrics, on="cascade_id", how="inner", validate="one_to_one")
+    at = pd.Index(metrics["cascade_id"]).get_indexer(frame["cascade_id"])
+    order = np.argsort(at, kind="stable")  # metrics' rows and index, so that its Series pair with the frame's
+    frame = frame.iloc[order].set_axis(metrics.index[at[order]])
     frame["log_size"] = np.log(frame["size"].astype(float))
     frame["size_bin"] = pd.cut(frame["size"], [2, 10, 30, 100, 300, 1000, np.inf], right=False, labels=False)
     return frame

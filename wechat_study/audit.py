@@ -219,7 +219,7 @@ def quality_table(corpora: dict[str, Corpus]) -> pd.DataFrame:
     0  example_weibo                        cascades    303
     1  example_weibo  cascades_with_author_followers    303
     >>> len(table)
-    13
+    15
     """
     rows = []
     for name, c in corpora.items():
@@ -467,6 +467,15 @@ def findings_box(corpora: dict[str, Corpus], published_anchor: str = "published"
                 "(published: {u:count}) and {.twitter15.threads:count} non-root nodes (published: {t:count} "
                 "threads); its four label counts match exactly.", see=published_anchor,
                 u=_published("twitter15", "users"), t=_published("twitter15", "threads"))
+    if "wbmsf" in corpora and not {"ced", "wechatscope"} <= set(corpora):
+        box.add("The Wb-MSF sample's published counts reproduce exactly: {.wbmsf.cascades:count} cascades and "
+                "{.wbmsf.repost:count} reposts (rows plus one per cascade, as its README counts).",
+                see=published_anchor)
+    if "citizenlab" in corpora:
+        box.add("Citizen Lab's lists hold {quality.citizenlab.keywords:count} keywords found blocked in WeChat's "
+                "tests ({quality.citizenlab.duplicate_keywords_in_a_list:count} repeated within a list, kept once) "
+                "and {quality.citizenlab.blocked_domains:count} blocked websites; no published count is checked "
+                "against them.", see=quirks_anchor)
     if "wechatscope" in corpora:
         box.add("WeChatscope's reasons reproduce the data README exactly: {.wechatscope.author_deleted:count} of "
                 "{.wechatscope.articles:count} removals were deleted by the author and "

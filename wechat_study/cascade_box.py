@@ -8,6 +8,8 @@ when every finding it names was recorded.
 
 from __future__ import annotations
 
+from .words import word
+
 __all__ = ["box_rumours", "box_shape", "example_title", "distribution_title", "example_caption"]
 
 
@@ -100,7 +102,6 @@ def box_shape(box, name: str) -> None:
     ['Mine holds 303 cascades of 30,270 posts; half have at most 41 nodes and the largest has 900.']
     """
     from .adjust import box_add
-    from .charts.theme import word
 
     box_add(box, "{p:text} holds {.cascades:count} cascades of {.posts:count} posts; half have at most "
             "{.median_size:number} nodes and the largest has {.max_size:count}.", see="at-a-glance",
@@ -183,7 +184,6 @@ def distribution_title(values, measure: str, name: str | None = None) -> str:
     >>> cascade_box.distribution_title(pd.Series([2.0, 2.46, 3.1]), "structural_virality", "ced")
     'In CED (Weibo), half the cascades have a structural virality of at most 2.46; the highest is 3.1'
     """
-    from .charts.theme import word
     from .narrative import number
 
     v = values.dropna()

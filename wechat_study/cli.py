@@ -17,8 +17,8 @@ from . import __version__
 from .errors import WechatStudyError, disk_error
 
 __all__ = [
-    "DESCRIPTION", "EPILOG", "UsageError", "cmd_list", "cmd_fetch", "cmd_prepare", "cmd_check", "cmd_audit",
-    "cmd_reproduce", "cmd_run", "cmd_verify", "cmd_prune", "cmd_synth", "cmd_metrics", "JOBS_HELP",
+    "DESCRIPTION", "EPILOG", "EXTRAS", "UsageError", "cmd_list", "cmd_fetch", "cmd_prepare", "cmd_check", "cmd_audit",
+    "cmd_reproduce", "cmd_run", "cmd_compare", "cmd_verify", "cmd_prune", "cmd_synth", "cmd_metrics", "JOBS_HELP",
     "MIRROR_HELP", "parser", "main"
 ]
 
@@ -36,12 +36,20 @@ EPILOG = """examples:
   wechat-study data fetch all          download (or copy from $WECHAT_STUDY_MIRROR) and verify every data set
   wechat-study reproduce               run every notebook and write reports/ (cached runs are reused)
   wechat-study reproduce 03 --force    run notebook 03-legal-thresholds again
-  wechat-study run 03 -p threshold_reposts 1000
-                                       notebook 03 at a 1,000-repost threshold, into runs/ (reports/ untouched)
+  wechat-study run 03 -p threshold_reposts 750
+                                       notebook 03 at a 750-repost threshold, into runs/ (reports/ untouched)
+  wechat-study run 03 --help           notebook 03's parameters: kind, default, range and meaning
+  wechat-study compare runs/A runs/B   two runs of one notebook side by side (CSV and a page)
   wechat-study verify                  re-run every notebook and compare with reports/findings.json
   wechat-study cache prune             delete notebook runs cached for old code, data or parameters
 
 Run `wechat-study COMMAND --help` for a command's options. Data sets: """ + ", ".join(_catalog_names()) + "."
+
+
+#: The modules each optional extra of the package brings (pyproject.toml's optional-dependencies).
+EXTRAS = {**dict.fromkeys(["altair", "nbconvert", "nbformat", "vl_convert", "great_tables"], "reports"),
+          **dict.fromkeys(["papermill", "ipykernel", "jupyter_client", "jupyterlab", "nbclient"], "notebooks"),
+          **dict.fromkeys(["dask", "distributed"], "scale")}
 
 
 class UsageError(WechatStudyError):
@@ -318,6 +326,28 @@ def cmd_reproduce(args) -> None:
     print(f"reports/: {len(runs)} report(s), findings.json, index.html")
 
 
+class _RunHelp(argparse.Action):
+    """``run --help``; after a NOTEBOOK (``run 03 --help``) it lists that notebook's parameters too."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        name = getattr(namespace, "notebook", None)
+        listing = "Run `wechat-study run NOTEBOOK --help` to list a notebook's parameters."
+        if name:
+            from .notebooks import NotebookError, resolve
+            from .params_help import text
+
+            try:
+                listing = text(resolve(name))
+            except NotebookError as e:
+                parser.exit(2, f"wechat-study: error: {e}\n")
+        parser.print_help()
+        print("\n" + listing)
+        parser.exit()
+
+
 def cmd_run(args) -> None:
     """``wechat-study run NOTEBOOK -p NAME VALUE ...``: one notebook with other parameters, into its own folder.
 
@@ -360,6 +390,33 @@ def cmd_run(args) -> None:
     print(f"  report:    {_shown_path(out / f'{r.stem}.html')}")
     print(f"  notebook:  {_shown_path(r.executed)}")
     print(f"  findings:  {_shown_path(out / 'findings.json')}")
+
+
+def cmd_compare(args) -> None:
+    """``wechat-study compare DIR DIR ...``: several runs of one notebook side by side, as CSV and a page.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``runs`` (the run folders) and ``out`` (the files' path without suffix).
+
+    Examples
+    --------
+    >>> from wechat_study import cli
+    >>> cli.cmd_compare(cli.parser().parse_args(["compare", "runs/a", "runs/b"]))  # doctest: +SKIP
+    2 runs of 03-legal-thresholds; they differ in threshold_reposts; 160 findings
+      table: runs/compare.csv
+      page:  runs/compare.html
+    """
+    from . import sweeps
+
+    table = sweeps.side_by_side(args.runs)
+    stem = sweeps.read_run(args.runs[0]).stem
+    keys = [r.removeprefix("param:") for r in table.index if r.startswith("param:")]
+    written = sweeps.write(table, args.out)
+    print(f"{len(table.columns)} runs of {stem}; they differ in {', '.join(keys) or 'no parameter'}; "
+          f"{len(table) - len(keys)} findings")
+    print(f"  table: {written[0]}\n  page:  {written[1]}")
 
 
 def cmd_verify(args) -> int:
@@ -579,23 +636,39 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_reproduce)
 
     rn = sub.add_parser("run", help="run one notebook with other parameters, into runs/ (reports/ untouched)",
-                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False,
                         description="Run one notebook with some parameters changed. The executed notebook, its "
                                     "report and its findings go to a folder of their own; reports/ and the ledger "
                                     "are not touched.",
-                        epilog="example:\n  wechat-study run 03 -p threshold_reposts 1000\n"
-                               "      writes runs/03-legal-thresholds-threshold_reposts-1000/"
+                        epilog="example:\n  wechat-study run 03 -p threshold_reposts 750\n"
+                               "      writes runs/03-legal-thresholds-threshold_reposts-750/"
                                "03-legal-thresholds.html\n"
                                "  wechat-study run early-warning -p observation_minutes '[30, 60]' --out my-run/")
+    rn.add_argument("-h", "--help", action=_RunHelp, help="show this help, and with NOTEBOOK before it, the "
+                                                          "notebook's parameters (kind, default, range, meaning)")
     rn.add_argument("notebook", metavar="NOTEBOOK", help="the notebook: 03, 03-legal-thresholds or legal-thresholds")
     rn.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
                     help="set a parameter (repeatable); VALUE is YAML: 1000, 0.5, ced, [10, 60]")
     rn.add_argument("--out", metavar="DIR",
-                    help="the folder to write: new, empty, or an earlier run's "
-                         "(default: runs/NOTEBOOK-NAME-VALUE...)")
+                    help="the folder to write: new, empty, or an earlier run's; missing parent folders are "
+                         "created (default: runs/NOTEBOOK-NAME-VALUE...)")
     rn.add_argument("--force", action="store_true", help="run the notebook even when a cached run is current")
     rn.add_argument("--mirror", type=_folder, help=MIRROR_HELP)
     rn.set_defaults(func=cmd_run)
+
+    cp = sub.add_parser("compare", help="runs of one notebook side by side (CSV and a page), for a sensitivity sweep",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        description="Set several `wechat-study run` folders of one notebook side by side: one row "
+                                    "per parameter that differs and per finding, one column per run. Where a "
+                                    "finding's name holds a parameter's value (share_reaching_200_reposts), the "
+                                    "value is replaced by {parameter}, so the same finding lines up across runs.",
+                        epilog="example:\n  for t in 300 500 750; do wechat-study run 03 -p threshold_reposts $t "
+                               "--out runs/t$t; done\n  wechat-study compare runs/t300 runs/t500 runs/t750 "
+                               "--out runs/thresholds")
+    cp.add_argument("runs", nargs="+", metavar="DIR", help="run folders (at least two) of one notebook")
+    cp.add_argument("--out", default="runs/compare", metavar="PATH",
+                    help="where to write PATH.csv and PATH.html (default: runs/compare; folders are created)")
+    cp.set_defaults(func=cmd_compare)
 
     v = sub.add_parser("verify", help="re-run every notebook and compare its findings with reports/findings.json",
                        description="Re-run every notebook from scratch; compare each finding with the ledger "
@@ -685,6 +758,14 @@ def main(argv: list[str] | None = None) -> int:
         if err is None:
             raise
         print(f"wechat-study: error: {_one_line(err)}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as e:
+        extra = EXTRAS.get((e.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"wechat-study: error: this command needs {e.name}, from the package's {extra} extra: "
+              f"pip install 'wechat_study[{extra}]' (the project's own environment, `make env`, has it)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("wechat-study: interrupted", file=sys.stderr)

@@ -24,6 +24,7 @@ from .errors import NotPreparedError
 from .fetch import fetch
 from .privacy import scheme
 from .quality import QualityReport
+from .words import word
 
 __all__ = [
     "STAMP", "LOADER_CODE", "loader_digest", "Source", "Corpus", "file_stamp", "problem", "is_prepared",
@@ -72,8 +73,6 @@ class Source:
     @classmethod
     def of(cls, name: str) -> Source:
         """The source of a catalogued data set (or ``synthetic``)."""
-        from .charts.theme import word
-
         if name == "synthetic":
             return cls(name, "synthetic data made by ws.synthetic_posts (no real posts)")
         d = get(name)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .align import same_index
 from .thresholds import wilson_interval
 
 __all__ = [
@@ -400,8 +401,10 @@ def clustered_shares(
 ) -> pd.DataFrame:
     """Author-clustered intervals (``clustered.share``, clusters resampled) for per-cascade quantities.
 
-    ``quantities``: {name: per-cascade values in [0, 1] aligned with ``durations``} (e.g. ``crossed & (tau <= 1)``
-    or ``per_cascade(...)``); ``clusters`` aligned with ``durations`` (e.g. the source's ``author_id``). Columns:
+    ``quantities``: {name: per-cascade values in [0, 1] for the rows of ``durations``} (e.g. ``crossed & (tau <= 1)``
+    or ``per_cascade(...)``); ``clusters`` one per row (e.g. the source's ``author_id``). A Series must have
+    ``durations``' index (one in another order is refused, ``align.same_index``); an array pairs by position.
+    Columns:
     ``quantity, share, ci_low, ci_high`` (clustered), ``naive_ci_low, naive_ci_high`` (Wilson for 0/1 values, else
     the normal interval of ``share_under_scenario``), ``clusters, design_effect``.
 
@@ -410,9 +413,9 @@ def clustered_shares(
     durations : pandas.DataFrame
         The cascades the quantities are of (one row each).
     clusters : pandas.Series or array-like
-        A cluster per row of ``durations``, matched by position.
+        A cluster per row of ``durations``: a Series with its index, or an array in row order.
     quantities : dict of str to array-like
-        Per-cascade values in [0, 1], by name.
+        Per-cascade values in [0, 1], by name, one per row as for ``clusters``.
     n_boot : int
         Bootstrap draws; every quantity uses the same draws.
     seed : int
@@ -423,6 +426,11 @@ def clustered_shares(
     pandas.DataFrame
         One row per quantity, in the order given; shares and bounds 0–1, ``clusters`` the number of
         clusters, ``design_effect`` the clustered variance over the naive one.
+
+    Raises
+    ------
+    ValueError
+        ``clusters`` or a quantity of another length than ``durations``, or a Series with another index.
 
     Examples
     --------
@@ -442,6 +450,7 @@ def clustered_shares(
     from . import clustered
 
     rows = []
+    same_index(durations, clusters=clusters, **{f"quantities[{k!r}]": v for k, v in quantities.items()})
     c = np.asarray(clusters, dtype=object)
     for name, x in quantities.items():
         x = np.asarray(x, float)
@@ -706,7 +715,7 @@ def scenario_shares(
     durations : pandas.DataFrame
         As from ``thresholds.crossing_durations``: ``duration_h`` and ``crossed``.
     clusters : pandas.Series or array-like
-        A cluster per row (e.g. the source's ``author_id``), matched by position.
+        A cluster per row (e.g. the source's ``author_id``), matched as in ``clustered_shares``.
     points : tuple of (float, float)
         The delay scenario (default ``ZHU_SCENARIO``).
     probability : float

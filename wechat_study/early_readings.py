@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from . import early_warning as ew
+from .words import word
 
 __all__ = [
     "PREVALENCES", "LABEL_NAMES", "label_slug", "aucs_by_group", "precision_at", "precision_at_prevalence",
     "prevalence_slug", "ranking", "ranking_sentences", "relative_error", "record_group_aucs", "known_followers",
-    "record_known_followers", "record_prevalence", "record_k_task", "group_dots"
+    "record_imputed", "record_known_followers", "record_prevalence", "record_k_task", "group_dots"
 ]
 
 PREVALENCES = (0.01, 0.001)  # shares of cascades crossing at which alarms are also read (assumptions)
@@ -550,6 +551,46 @@ def known_followers(aucs: pd.DataFrame, aucs_known: pd.DataFrame) -> pd.DataFram
     return out.assign(change=out["auc_known"] - out["auc"])
 
 
+def record_imputed(imputed: pd.Series, train, test, followers: pd.Series, prefix: str) -> None:
+    """``PREFIX.imputed_followers.{train,test,value}``: how many cascades' source follower counts were imputed.
+
+    Parameters
+    ----------
+    imputed : pandas.Series of bool
+        By cascade id: True where the source's follower count is imputed.
+    train, test : sequence
+        The cascade ids of the training and test sets.
+    followers : pandas.Series
+        The follower counts used, by cascade id (imputed ones included).
+    prefix : str
+        Finding names start with it (``early_warning.ced``).
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> imputed = pd.Series([True, False, False], index=["a", "b", "c"])
+    >>> followers = pd.Series([120.0, 90.0, 150.0], index=["a", "b", "c"])
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     er.record_imputed(imputed, ["a", "b"], ["c"], followers, "early_warning.mine")
+    ...     found = read_recorded(Path(tmp) / "f.jsonl")
+    >>> {name: f["value"] for name, f in found.items()}
+    {'early_warning.mine.imputed_followers.train': 1, 'early_warning.mine.imputed_followers.test': 0,
+     'early_warning.mine.imputed_followers.value': 120.0}
+    """
+    ew.record(f"{prefix}.imputed_followers.train", int(imputed.reindex(train).sum()),
+              note="training cascades whose source's follower count is imputed")
+    ew.record(f"{prefix}.imputed_followers.test", int(imputed.reindex(test).sum()),
+              note="test cascades whose source's follower count is imputed")
+    ew.record(f"{prefix}.imputed_followers.value", float(followers[imputed].iloc[0]) if imputed.any() else None,
+              note="the imputed count: median of the training cascades' known counts")
+
+
 def record_known_followers(table: pd.DataFrame, prefix: str) -> None:
     """``PREFIX.auc_known_followers.MODEL.Tmin`` (with intervals) from ``known_followers``.
 
@@ -725,7 +766,6 @@ def group_dots(table: pd.DataFrame, at_min: float) -> pd.DataFrame:
          model  at_min   group  auc         category
     0  seismic    60.0  rumour  0.9  SEISMIC, rumour
     """
-    from .charts.theme import word
 
     d = table[(table["at_min"] == at_min) & table["auc"].notna()]
     return d.assign(category=[f"{word(m)}, {g}" for m, g in zip(d["model"], d["group"], strict=True)])

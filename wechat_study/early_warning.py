@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from .align import same_index
 from .metrics import NAT, Forest
 from .thresholds import wilson_interval
 
@@ -220,7 +221,8 @@ def auc(score, y) -> float:
     score : array_like of float
         One score per case; higher means more likely to cross.
     y : array_like of bool
-        The outcomes, aligned.
+        The outcomes, one per score: two Series must share one index (``align.same_index``), anything
+        else pairs by position.
 
     Returns
     -------
@@ -236,6 +238,7 @@ def auc(score, y) -> float:
     >>> ew.auc([np.inf, 1, np.nan, 2], [1, 0, 0, 1]), ew.auc([1, 2], [1, 1])
     (1.0, nan)
     """
+    same_index(score, y=y)
     score, y = np.asarray(score, float), np.asarray(y, bool)
     n1, n0 = y.sum(), (~y).sum()
     if n1 == 0 or n0 == 0:
@@ -252,7 +255,7 @@ def logistic(x_train, y_train):
     x_train : array_like of float
         The feature (e.g. log(1 + score)).
     y_train : array_like of bool or float
-        The outcomes, 0 or 1, aligned.
+        The outcomes, 0 or 1, one per feature: two Series must share one index, else by position.
 
     Returns
     -------
@@ -266,6 +269,7 @@ def logistic(x_train, y_train):
     >>> p([0, 2.5, 5]).round(3).tolist()
     [0.046, 0.5, 0.954]
     """
+    same_index(x_train, y_train=y_train)
     x, y = np.asarray(x_train, float), np.asarray(y_train, float)
     def loss(w):
         return np.sum(np.logaddexp(0, w[0] + w[1] * x) - y * (w[0] + w[1] * x))
@@ -335,7 +339,8 @@ def paired_aucs(wide: pd.DataFrame, y, n_boot: int = 1000, seed: int = 0, baseli
     wide : pandas.DataFrame
         One score column per model, one row per cascade.
     y : array_like of bool
-        The outcomes, aligned with the rows.
+        The outcomes, one per row: a Series with ``wide``'s index (``align.same_index``), or an array in
+        row order.
     n_boot : int
         Bootstrap resamples.
     seed : int
@@ -345,7 +350,7 @@ def paired_aucs(wide: pd.DataFrame, y, n_boot: int = 1000, seed: int = 0, baseli
     order : sequence of str
         Row order of the models; columns not in it follow, sorted.
     clusters : array_like, optional
-        One cluster label per row, resampled whole.
+        One cluster label per row, resampled whole; as for ``y``.
 
     Returns
     -------
@@ -365,7 +370,8 @@ def paired_aucs(wide: pd.DataFrame, y, n_boot: int = 1000, seed: int = 0, baseli
     """
     from .clustered import resample_rows
 
-    y = np.asarray(y, bool)
+    same_index(wide, y=y, clusters=clusters)
+    y, clusters = np.asarray(y, bool), None if clusters is None else np.asarray(clusters, object)
     idx = resample_rows(len(y), clusters, n_boot, seed)
     base = wide[baseline].to_numpy(float) if baseline in wide else None
     both = 0 < y.sum() < len(y)          # without both outcomes there is no AUC to resample

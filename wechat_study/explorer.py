@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .align import same_index
 from .exposure import source_followers
 
 __all__ = ["threshold_explorer_data"]
@@ -25,7 +26,7 @@ def threshold_explorer_data(
     counts are rounded to the nearest hundred so that no exact count, which could single out an author, is
     embedded in a report.
 
-    ``labels`` is aligned with ``metrics`` rows (e.g. rumour / non-rumour); without it every cascade is
+    ``labels`` go with ``metrics`` rows (e.g. rumour / non-rumour); without them every cascade is
     in group "all". Cascade ids are left out: the chart does not need them.
 
     Parameters
@@ -36,8 +37,8 @@ def threshold_explorer_data(
         The cascades table, with ``cascade_id`` and ``author_followers``; unknown follower counts take
         the median of the known. A cascade of ``metrics`` missing from it gets 0 followers.
     labels : pandas.Series, optional
-        One group label per ``metrics`` row, matched by position (its index is dropped); missing labels
-        become "unlabelled".
+        One group label per ``metrics`` row: a Series with ``metrics``' index (one in another order is
+        refused, ``align.same_index``), or an array in row order. Missing labels become "unlabelled".
 
     Returns
     -------
@@ -59,10 +60,11 @@ def threshold_explorer_data(
     >>> threshold_explorer_data(metrics, cascades, labels)["group"].tolist()
     ['non-rumour', 'rumour', 'unlabelled']
     """
+    same_index(metrics, labels=labels)
     followers, _ = source_followers(cascades)
     f = followers.reindex(metrics["cascade_id"]).to_numpy()
     groups = (
-        pd.Series(labels).reset_index(drop=True).astype("string").fillna("unlabelled")
+        pd.Series(np.asarray(labels, object)).astype("string").fillna("unlabelled")
         if labels is not None
         else pd.Series(["all"] * len(metrics))
     )

@@ -29,7 +29,7 @@ import urllib.request
 import zlib
 from pathlib import Path, PurePosixPath
 
-from tqdm.auto import tqdm
+from tqdm import tqdm  # a text bar: tqdm.auto would need ipywidgets in JupyterLab
 
 from . import paths
 from .atomic import staged_dir, temp_dir, write_text

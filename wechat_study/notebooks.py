@@ -26,7 +26,7 @@ from .errors import WechatStudyError
 
 __all__ = [
     "INVESTIGATIONS", "NotebookError", "parameters", "stems", "resolve", "cell_parameters", "defaults",
-    "parse_value", "describe", "ranges", "range_words", "check_ranges", "check"
+    "parse_value", "describe", "ranges", "range_words", "check_ranges", "check", "accepted_datasets"
 ]
 
 INVESTIGATIONS = paths.CHECKOUT / "investigations"
@@ -60,6 +60,11 @@ def parameters() -> dict[str, dict]:
         Notebook stem -> {parameter: value}, in the file's order (empty when the file is empty). Only the
         parameters the file sets are there; ``defaults`` adds the notebook's own.
 
+    Raises
+    ------
+    NotebookError
+        ``investigations/params.yaml`` is missing (an installed package, not the project's checkout).
+
     Examples
     --------
     >>> from wechat_study import notebooks
@@ -68,7 +73,12 @@ def parameters() -> dict[str, dict]:
     """
     import yaml
 
-    return yaml.safe_load((INVESTIGATIONS / "params.yaml").read_text("utf-8")) or {}
+    found = INVESTIGATIONS / "params.yaml"
+    if not found.is_file():
+        raise NotebookError(f"the notebooks are not here ({found} is missing): running notebooks needs the "
+                            "project's checkout (git clone, then `make env` in it); an installed package holds "
+                            "the library and the data commands only")
+    return yaml.safe_load(found.read_text("utf-8")) or {}
 
 
 def stems() -> list[str]:
@@ -470,8 +480,14 @@ def _lookup(params: dict, dotted: str):
     return value
 
 
+def _dataset_spec(spec) -> tuple[str | None, bool] | None:
+    """``(table, paths_ok)`` for a range that names data sets ("data set", optionally "of TABLE", "or path")."""
+    match = re.fullmatch(r"data set(?: of (\w+))?( or path)?", str(spec or ""))
+    return (match[1], bool(match[2])) if match else None
+
+
 def _check_range(stem: str, name: str, value, spec: str) -> None:
-    if spec in ("data set", "data set or path"):
+    if _dataset_spec(spec):
         return  # checked against the catalog in ``check``
     if spec == "date":
         import datetime as dt
@@ -596,7 +612,7 @@ def check(stem: str, overrides: dict) -> dict:
         choices = _dataset_choices(default)
         if choices is not None and isinstance(value, list) and not isinstance(default, list):
             raise NotebookError(f"{stem}: {name} takes one data set (a name or a path), not a list")
-        paths_ok = "path" in str(ranges().get(stem, {}).get(name, ""))
+        table, paths_ok = _dataset_spec(ranges().get(stem, {}).get(name)) or (None, False)
         if choices is not None:
             value = [_dataset_value(stem, name, v, paths_ok) for v in value] if isinstance(value, list) else \
                 _dataset_value(stem, name, value, paths_ok)
@@ -606,6 +622,7 @@ def check(stem: str, overrides: dict) -> dict:
                 raise NotebookError(f"{stem}: {name}={bad[0]!r} is not a data set; choose from "
                                     f"{', '.join(sorted(choices))}" + (", or give the path of your own posts"
                                                                       if paths_ok else ""))
+            _check_tables(stem, name, value, table, choices, paths_ok)
         elif not _fits(value, default):
             raise NotebookError(f"{stem}: {name} takes {_kind(default)} (default {json.dumps(default)}), "
                                 f"not {json.dumps(value, ensure_ascii=False, default=str)}; its parameters are: "
@@ -618,6 +635,57 @@ def check(stem: str, overrides: dict) -> dict:
         out["compare"] = []  # your own data is compared with nothing unless you say so
     check_ranges(stem, {**base, **out})
     return out
+
+
+def _check_tables(stem: str, name: str, value, table: str | None, choices: set[str], paths_ok: bool) -> None:
+    """Refuse a catalogued data set that does not give the ``table`` the parameter's range asks for."""
+    from .datasets.catalog import CATALOG
+
+    if table is None:
+        return
+    for v in _items(value):
+        if v in CATALOG and table not in CATALOG[v].tables:
+            able = sorted(c for c in choices - {"all"} if c not in CATALOG or table in CATALOG[c].tables)
+            raise NotebookError(
+                f"{stem}: {name}={v!r} gives {' and '.join(CATALOG[v].tables)}, not the {table} this notebook "
+                f"reads; choose from {', '.join(able)}" + (", or give the path of your own posts" if paths_ok else ""))
+
+
+def accepted_datasets(stem: str, name: str = "dataset") -> list[str]:
+    """The catalogued data sets (and ``synthetic``) that ``check`` lets a notebook's parameter name.
+
+    Parameters
+    ----------
+    stem : str
+        The notebook's stem.
+    name : str
+        A parameter that names data sets (``dataset``, ``compare``, ``keywords``).
+
+    Returns
+    -------
+    list of str
+        Sorted names; those whose tables the parameter's range (``ranges.yaml``) does not ask for are left out.
+
+    Raises
+    ------
+    NotebookError
+        ``name`` is not a parameter of the notebook that names data sets.
+
+    Examples
+    --------
+    >>> from wechat_study import notebooks
+    >>> notebooks.accepted_datasets("04-wechat-censorship")
+    ['synthetic', 'wechatscope']
+    >>> notebooks.accepted_datasets("04-wechat-censorship", "keywords")
+    ['citizenlab', 'synthetic']
+    """
+    from .datasets.catalog import CATALOG
+
+    choices = _dataset_choices(defaults(stem).get(name))
+    if choices is None:
+        raise NotebookError(f"{stem} has no parameter {name!r} that names data sets")
+    table, _ = _dataset_spec(ranges().get(stem, {}).get(name)) or (None, False)
+    return sorted(c for c in choices - {"all"} if table is None or c not in CATALOG or table in CATALOG[c].tables)
 
 
 def _is_path(value) -> bool:

@@ -16,8 +16,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from . import paths
+from . import paths, run_notes
 from .atomic import write_text
+from .words import word
 
 __all__ = [
     "PACKAGE", "REPORTS", "vega_bundle", "render", "findings_first", "without_skipped", "executed_parameters",
@@ -87,14 +88,28 @@ def render(executed: Path, stem: str) -> str:
         exclude_output_prompt=True,
     )
     nb = findings_first(without_skipped(nbformat.read(executed, as_version=4)))
-    nb.metadata["title"] = title(nb, stem)
+    params = executed_parameters(nb)
+    nb.metadata["title"] = _retitle(nb, stem, params)
     resources = {
         "vega_bundle": vega_bundle(),
         "metadata": {"name": stem},
-        "version_line": version_line(executed_parameters(nb)),
+        "run_banner": run_notes.banner(stem, params),
+        "version_line": version_line(params, stem),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+def _retitle(nb: nbformat.NotebookNode, stem: str, params: dict) -> str:
+    """The page's title for the run's parameters (``run_notes.retitled``), set in its ``# `` heading too."""
+    old = title(nb, stem)
+    new = run_notes.retitled(old, stem, params)
+    if new != old:
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and f"# {old}" in cell.source:
+                cell.source = cell.source.replace(f"# {old}", f"# {new}", 1)
+                break
+    return new
 
 
 def _has_box(cell) -> bool:
@@ -223,15 +238,18 @@ def executed_parameters(nb: nbformat.NotebookNode) -> dict:
     return params
 
 
-def version_line(params: dict) -> str:
-    """Which code and data made a page: the data sets' pinned upstream commits and the library's source
-    digest (the one the run cache uses). No date and no git commit, so unchanged inputs give the same bytes.
+def version_line(params: dict, stem: str | None = None) -> str:
+    """Which code, data and parameters made a page: the data sets' pinned upstream commits, the library's source
+    digest (the one the run cache uses) and, given ``stem``, the parameters changed from the notebook's defaults
+    (``run_notes.clause``). No date and no git commit, so unchanged inputs give the same bytes.
 
     Parameters
     ----------
     params : dict
         The notebook's parameters (``executed_parameters``): catalogued names (or ``"all"``) name data sets, and
         absolute paths name a researcher's own data, shown by file name and SHA-256 of its input files.
+    stem : str, optional
+        The notebook whose defaults ``params`` are set against; without it, parameters are not mentioned.
 
     Returns
     -------
@@ -246,6 +264,9 @@ def version_line(params: dict) -> str:
      Les1ie/HERI-GCN at 82277e86891f (wbmsf).'
     >>> pages.version_line({"dataset": "synthetic"})
     'Made by wechat_study ..., from synthetic data (no data set).'
+    >>> print(pages.version_line({"dataset": "ced", "threshold_reposts": 200}, "03-legal-thresholds"))
+    Made by wechat_study ..., from thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c (ced), with threshold_reposts = 200
+    (every other parameter the investigation's).
     """
     from .datasets.catalog import CATALOG
     from .reporting import datasets_used, library_digest, user_paths
@@ -255,9 +276,9 @@ def version_line(params: dict) -> str:
     parts += [f"the researcher's {html.escape(Path(p).name)} (SHA-256 {_input_digest(p)[:12]})"
               for p in user_paths(params)]
     data = "; ".join(parts) or "synthetic data (no data set)"
-    return (
-        f"Made by wechat_study {html.escape(_version())}, library source digest {library_digest()[:16]}, from {data}."
-    )
+    with_params = f", {html.escape(run_notes.clause(stem, params), quote=False)}" if stem else ""
+    return (f"Made by wechat_study {html.escape(_version())}, library source digest {library_digest()[:16]}, "
+            f"from {data}{with_params}.")
 
 
 def _input_digest(path: str) -> str:
@@ -426,7 +447,6 @@ def _datasets() -> str:
 
 
 def _word(name: str) -> str:
-    from .charts import word
 
     return word(name)
 

@@ -515,6 +515,25 @@ def run_many(stems: list[str], overrides: dict[str, dict] | None = None, force: 
     return [done[s] for s in stems]
 
 
+def _ipc_kernel_manager():
+    """A kernel manager that talks to its kernel over local sockets (IPC), not TCP: nothing listens on a port,
+    and the kernel does not warn of unencrypted TCP among the progress bars."""
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            # sockets of their own (the default, "kernel-ipc" in the working folder, is shared by parallel runs)
+            Path(jupyter_runtime_dir()).mkdir(parents=True, exist_ok=True)
+            self.ip = str(Path(jupyter_runtime_dir()) / f"ws-{uuid.uuid4().hex[:16]}-ipc")
+
+    return IPCKernelManager
+
+
 def _execute(stem: str, params: dict, staging: Path) -> None:
     """Run the notebook by papermill into ``staging/executed.ipynb`` and ``staging/findings.jsonl``."""
     import nbformat
@@ -528,7 +547,8 @@ def _execute(stem: str, params: dict, staging: Path) -> None:
     try:
         tmp = staging / "executing.ipynb"
         papermill.execute_notebook(str(INVESTIGATIONS / f"{stem}.ipynb"), str(tmp), parameters=params,
-                                   kernel_name=KERNEL, cwd=str(INVESTIGATIONS), progress_bar=True, log_output=False)
+                                   kernel_name=KERNEL, cwd=str(INVESTIGATIONS), progress_bar=True, log_output=False,
+                                   kernel_manager_class=_ipc_kernel_manager())
         nb = clean(nbformat.read(tmp, as_version=4))
         write_text(staging / "executed.ipynb", nbformat.writes(nb))
         tmp.unlink()

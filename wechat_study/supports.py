@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from .words import word
+
 __all__ = [
     "MIN_PER_GROUP", "MIN_CASCADES", "WINDOWED", "MISSING_KEY", "Supports", "of", "table", "Skipped", "section",
     "summary"
@@ -115,7 +117,6 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     >>> supports.of(ws.load("examples/weibo-crawler.csv")).structure
     'example weibo crawler records every repost as a repost of the source post, ...'
     """
-    from .charts.theme import word
     from .datasets.catalog import CATALOG
 
     c, name = corpus.cascades, word(corpus.name)
@@ -126,6 +127,10 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     rumours, others = int(counts.get("rumour", 0)), int(counts.get("non-rumour", 0))
     if c["label"].isna().all():
         labels = f"{name} gives no label per cascade, so there is no rumour against non-rumour comparison"
+    elif min(rumours, others) < MIN_PER_GROUP and rumours == 0 and len(counts) > 1:
+        kinds = ", ".join(f"{label} ({k:,})" for label, k in counts.items())
+        labels = (f"{name} labels its cascades {kinds}, with no label \"rumour\"; the rumour against non-rumour "
+                  f"comparison reads those two labels only")
     elif min(rumours, others) < MIN_PER_GROUP:
         labels = (f"{name} has {rumours:,} rumour and {others:,} non-rumour cascades; a comparison needs at least "
                   f"{MIN_PER_GROUP} of each")
@@ -315,7 +320,6 @@ def summary(s: Supports, *rows: str):
     {'wechat_study_missing': ['labels', 'window']}
     """
     from . import tables
-    from .charts.theme import word
 
     if not s.missing():
         return None

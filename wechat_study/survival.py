@@ -277,10 +277,10 @@ def how_often(durations: pd.DataFrame, groups: pd.Series | None = None) -> pd.Da
     >>> end = pd.Timestamp("2014-01-06", tz="UTC")
     >>> durations, labels = sv.durations(metrics, cascades, end), cascades["label"]
     >>> sv.how_often(durations, labels).round(3)
-            group  cascades  crossing  share  ci_low  ci_high
-    0         all         6         4  0.667   0.300    0.903
-    1  non-rumour         3         2  0.667   0.208    0.939
-    2      rumour         3         2  0.667   0.208    0.939
+            group  cascades  crossing  share  ci_low  ci_high interval
+    0         all         6         4  0.667   0.300    0.903   Wilson
+    1  non-rumour         3         2  0.667   0.208    0.939   Wilson
+    2      rumour         3         2  0.667   0.208    0.939   Wilson
     """
     return th.share_crossing(durations["crossed"].astype(int), 1, groups)
 

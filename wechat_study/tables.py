@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import narrative as nv
+from .words import word
 
 __all__ = ["MISSING", "HEADERS", "CODED", "header", "guess_format", "Table", "publication", "facts"]
 
@@ -62,7 +63,6 @@ CODED = {"dataset", "reason", "model", "group"}
 
 
 def _word(code):
-    from .charts import word
 
     return code if code is None or (isinstance(code, float) and np.isnan(code)) else word(code)
 

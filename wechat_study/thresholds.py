@@ -555,8 +555,8 @@ def crossing_by_dataset(
     for name, m in metrics.items():
         by_id = corpora[name].cascades.set_index("cascade_id")
         labels = by_id["label"].reindex(m["cascade_id"])
-        groups = labels.reset_index(drop=True) if labels.notna().any() else None
-        authors = by_id["author_id"].reindex(m["cascade_id"]).reset_index(drop=True) if "author_id" in by_id else None
+        groups = labels.set_axis(m.index) if labels.notna().any() else None
+        authors = by_id["author_id"].reindex(m["cascade_id"]).set_axis(m.index) if "author_id" in by_id else None
         authors = authors if authors is not None and authors.notna().any() else None
         frames.append(share_crossing(m["reposts"], threshold, groups, authors, n_boot, seed).assign(dataset=name))
     out = pd.concat(frames, ignore_index=True)

@@ -25,6 +25,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from .align import same_index
+
 __all__ = [
     "STOP_WORDS", "GLOSSARY", "to_simplified", "is_content_word", "words", "title_words", "word_table",
     "word_counts", "log_odds", "distinctive_words", "bonferroni_z", "distinctive_summary", "prior_sensitivity",
@@ -176,9 +178,10 @@ def word_table(tokens: pd.Series, groups: pd.Series, accounts: pd.Series) -> pd.
     tokens : pandas.Series
         The words of each title (``title_words``); a word repeated in one title counts once.
     groups : pandas.Series
-        The group of each title (e.g. its removal reason), aligned by position; stored as text.
+        The group of each title (e.g. its removal reason), stored as text: a Series with ``tokens``' index
+        (``align.same_index``), or an array in row order.
     accounts : pandas.Series
-        The account of each title, aligned by position.
+        The account of each title, as for ``groups``.
 
     Returns
     -------
@@ -195,8 +198,10 @@ def word_table(tokens: pd.Series, groups: pd.Series, accounts: pd.Series) -> pd.
     [[0, 'violation', '学生'], [0, 'violation', '抗议'], [0, 'violation', '美国'],
      [1, 'author_deleted', '中国'], [1, 'author_deleted', '疫苗']]
     """
-    rows = pd.DataFrame({"title": np.arange(len(tokens)), "group": groups.astype(str).to_numpy(),
-                         "account": np.asarray(accounts, dtype=object), "word": [sorted(set(w)) for w in tokens]})
+    same_index(tokens, groups=groups, accounts=accounts)
+    rows = pd.DataFrame({"title": np.arange(len(tokens)), "group": np.asarray(groups, object).astype(str),
+                         "account": np.asarray(accounts, dtype=object),
+                         "word": [sorted(set(w)) for w in tokens]})
     return rows.explode("word").dropna(subset=["word"]).reset_index(drop=True)
 
 
@@ -255,7 +260,8 @@ def log_odds(y_a, y_b, prior_tokens: float = 1000.0) -> pd.DataFrame:
     Parameters
     ----------
     y_a, y_b : pandas.Series or array_like
-        Counts per word in group a and in group b, aligned by position, non-negative.
+        Counts per word in group a and in group b, non-negative: two Series must share one index
+        (``align.same_index``), arrays pair by position.
     prior_tokens : float
         The prior's total weight in pseudo-counts (Monroe, Colaresi & Quinn 2008, section 3.5).
 
@@ -282,9 +288,10 @@ def log_odds(y_a, y_b, prior_tokens: float = 1000.0) -> pd.DataFrame:
     z -0.054  0.499 -0.109
     """
     index = y_a.index if isinstance(y_a, pd.Series) else None
+    same_index(y_a, y_b=y_b)
     a, b = np.asarray(y_a, float), np.asarray(y_b, float)
     if a.shape != b.shape or (a < 0).any() or (b < 0).any():
-        raise ValueError("log_odds needs two aligned, non-negative count vectors")
+        raise ValueError("log_odds needs two non-negative count vectors")
     if ((a + b) == 0).any():
         raise ValueError("log_odds needs every word to occur at least once in one of the groups")
     n_a, n_b = a.sum(), b.sum()

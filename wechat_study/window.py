@@ -12,6 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .align import same_index
+from .words import word
+
 __all__ = ["TOP_BANDS", "reported_near_top", "describe", "beyond", "beyond_note", "record", "population"]
 
 #: Bands of reported reposts near the top of CED's window: (first, last) inclusive; None is open.
@@ -90,7 +93,8 @@ def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | 
     metrics : pandas.DataFrame
         Cascade metrics (``cascade_metrics``): ``cascade_id`` and ``reposts``, one row per cascade.
     groups : pandas.Series, optional
-        A group per row of ``metrics``, matched by position; gives ``reported_p01`` per group.
+        A group per row of ``metrics``: a Series with its index (``align.same_index``), or an array in row
+        order; gives ``reported_p01`` per group.
 
     Returns
     -------
@@ -119,6 +123,7 @@ def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | 
     >>> {k: round(v, 2) for k, v in edges["reported_p01"].items()}
     {'x': 40.8, 'y': 950.49}
     """
+    same_index(metrics, groups=groups)
     out = {"observed_max": int(metrics["reposts"].max()) if len(metrics) else 0, "reported": False}
     if "reported_reposts" not in cascades or cascades["reported_reposts"].isna().all():
         return out
@@ -138,7 +143,7 @@ def describe(cascades: pd.DataFrame, metrics: pd.DataFrame, groups: pd.Series | 
         "reported_p01": {},
     }
     if groups is not None:
-        g = pd.Series(np.asarray(groups), index=r.index)
+        g = pd.Series(np.asarray(groups, object), index=r.index)
         for name, x in r.groupby(g, sort=True):
             out["reported_p01"][str(name)] = float(x.dropna().quantile(0.01))
     return out
@@ -203,7 +208,6 @@ def beyond_note(threshold: int, edges: dict, dataset: str, selected: bool = True
     >>> window.beyond_note(500, edges, "CED")
     ''
     """
-    from .charts.theme import word
 
     if not beyond(threshold, edges):
         return ""
@@ -237,7 +241,7 @@ def record(prefix: str, cascades: pd.DataFrame, metrics: pd.DataFrame, groups: p
     metrics : pandas.DataFrame
         Cascade metrics, as ``describe`` takes them.
     groups : pandas.Series, optional
-        A group per row of ``metrics``, for the floor per group.
+        A group per row of ``metrics`` (as for ``describe``), for the floor per group.
     selected : bool
         Whether the collection was selected on its reported counts (``population``).
 
@@ -311,7 +315,6 @@ def population(edges: dict, dataset: str, selected: bool = True) -> str:
     >>> window.population({"observed_max": 610, "reported": False}, "ced")
     'the cascades of CED (Weibo) (the largest has 610 observed reposts)'
     """
-    from .charts.theme import word
 
     name = word(dataset)
     if not edges.get("reported") or not selected:

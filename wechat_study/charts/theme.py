@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..words import WORDS, word
+
 __all__ = [
     "THEME", "FONT", "PALETTE", "PALETTES", "WORDS", "word", "readable", "palette", "colour", "house_theme",
     "CONCEPTS", "concept_of"
@@ -29,42 +31,6 @@ PALETTES: dict[str, dict[str, str]] = {
               "source_followers": "#edae49", "hawkes_pooled": "#2e4057", "feature_model": "#d1495b",
               "count_speed": "#8d96a3"},
 }
-
-#: Legend and axis words for the codes the library uses.
-WORDS: dict[str, str] = {
-    "ced": "CED (Weibo)", "wbmsf": "Wb-MSF (Weibo)", "twitter15": "Twitter15", "twitter16": "Twitter16",
-    "wechatscope": "WeChatscope", "citizenlab": "Citizen Lab", "synthetic": "synthetic",
-    "author_deleted": "deleted by the author", "violation": "removed for a rule violation",
-    "rule_violation": "removed for a rule violation", "account_blocked": "account blocked",
-    "complaint": "removed after a complaint", "migrated": "account migrated", "account_migrated": "account migrated",
-    "count_baseline": "count baseline", "seismic": "SEISMIC", "hawkes": "Hawkes", "hawkes_marked": "marked Hawkes",
-    "logistic": "logistic regression", "rho": "ρ", "non_rumour": "non-rumour",
-    "source_followers": "source's followers", "hawkes_pooled": "pooled Hawkes",
-    "feature_model": "feature model", "count_speed": "time to the k-th repost",
-}
-
-
-def word(code) -> str:
-    """The reader's word for a code (``author_deleted`` → "deleted by the author").
-
-    Parameters
-    ----------
-    code : object
-        A code, compared as a string.
-
-    Returns
-    -------
-    str
-        Its word in ``WORDS``; a code not listed there has its underscores turned to spaces.
-
-    Examples
-    --------
-    >>> from wechat_study.charts import theme
-    >>> theme.word("author_deleted"), theme.word("wbmsf"), theme.word("time_to_500")
-    ('deleted by the author', 'Wb-MSF (Weibo)', 'time to 500')
-    """
-    return WORDS.get(str(code), str(code).replace("_", " "))
-
 
 def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """A copy of ``table`` with the codes in ``columns`` replaced by words (for legends and tooltips).

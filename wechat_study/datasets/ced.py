@@ -359,7 +359,8 @@ def _parse_dates(rec: dict, roots: pd.Series, sources: list[str], report: Qualit
     report.quirk(
         "dates_without_year_resolved",
         int(ok.sum()),
-        f"Weibo's MM月DD日 form for the crawl's year ({files:,} files), taken as {crawl_year} "
+        f"Weibo's MM月DD日 form for the crawl's year (in {files:,} file{'' if files == 1 else 's'}), "
+        f"taken as {crawl_year} "
         "(the year after the latest dated record)",
         examples,
     )
@@ -378,7 +379,7 @@ BATCHES = 8  # fixed, so the row order (and the quality report's examples) does 
 
 def _read_all(root: Path, items: list[tuple[int, str, str]], workers: int) -> list[dict]:
     """``_read_files`` over fixed batches of files, in ``workers`` processes, with a progress bar."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     batches = [items[i::BATCHES] for i in range(BATCHES)]
     with tqdm(total=len(items), desc="CED: reading files", unit="file", disable=None, leave=False) as bar:

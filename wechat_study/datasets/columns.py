@@ -25,7 +25,7 @@ from ..errors import DataError
 from ..privacy import shown
 
 __all__ = ["NAT", "RANGE", "UNITS", "ISO", "FLOAT_EXACT", "Rows", "flat", "ids", "count", "counts", "check_timezone",
-           "times"]
+           "times", "naive_count", "day_only_count", "note_zone", "zone_warning"]
 
 NAT = np.iinfo(np.int64).min
 NS_MIN, NS_MAX = pd.Timestamp.min.value, pd.Timestamp.max.value
@@ -572,3 +572,135 @@ def _localize(naive: pa.Array, rows: Rows, timezone: str, shown: pa.Array) -> np
                      "daylight saving)", hint=hint)
     rows.fail(i, f"created_at {_show(shown[i])} is ambiguous in {timezone} (it happened twice as the clocks went "
                  "back)", hint=hint)
+
+
+def naive_count(col) -> int | None:
+    """How many times carry no zone: text without a UTC offset, naive timestamps, dates; None for numbers.
+
+    Parameters
+    ----------
+    col : pyarrow.Array or pyarrow.ChunkedArray
+        A ``created_at`` column as read.
+
+    Returns
+    -------
+    int or None
+        The count, or None when the column holds numbers (which count from 1970-01-01 UTC).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.columns import naive_count
+    >>> naive_count(pa.array(["2019-08-01 08:00:00", "2019-08-01T08:00:00+08:00", "2019-08-01", None]))
+    2
+    """
+    col = flat(col)
+    t = col.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        text = pc.utf8_trim_whitespace(col)  # an offset follows a clock time: "2019-08-01" ends in a day, not -01
+        offset = pc.match_substring_regex(text, r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$")
+        return int(pc.sum(pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(offset, True)))).as_py() or 0)
+    if pa.types.is_date(t) or (pa.types.is_timestamp(t) and t.tz is None):
+        return len(col) - col.null_count
+    return None
+
+
+def day_only_count(col) -> int:
+    """How many times are a day with no clock time (text ``2019-08-01``, or a date column).
+
+    Parameters
+    ----------
+    col : pyarrow.Array or pyarrow.ChunkedArray
+        The time column as read.
+
+    Returns
+    -------
+    int
+        The number of non-missing values that are a calendar day only (0 for numbers and timestamps).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.columns import day_only_count
+    >>> day_only_count(pa.array(["2019-08-01", " 2019-08-02 ", "2019-08-01 08:00:00", None]))
+    2
+    """
+    col = flat(col)
+    if pa.types.is_date(col.type):
+        return len(col) - col.null_count
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        day = pc.match_substring_regex(pc.utf8_trim_whitespace(col), r"^\d{4}-\d\d-\d\d$")
+        return int(pc.sum(pc.fill_null(day, False)).as_py() or 0)
+    return 0
+
+
+def note_zone(col, timezone: str, source: str, report, naive: int | None = None, days: int | None = None) -> int:
+    """Count, in ``report``, the times read in ``timezone`` for want of an offset, and the days without a clock
+    time (quirks ``times_without_offset`` and ``times_without_a_clock_time``).
+
+    Parameters
+    ----------
+    col : pyarrow.Array or pyarrow.ChunkedArray or None
+        The ``created_at`` column as read; None when ``naive`` and ``days`` are given (counted in parts).
+    timezone : str
+        The zone naive times were read in.
+    source : str
+        Where that zone came from, for the report ("the default; set timezone", "as given").
+    report : QualityReport
+        The report to add the two quirks to.
+    naive, days : int, optional
+        The counts, when already made (``naive_count``, ``day_only_count``).
+
+    Returns
+    -------
+    int
+        The number of times without an offset (0 for numeric times).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from wechat_study.datasets.columns import note_zone
+    >>> from wechat_study.quality import QualityReport
+    >>> report = QualityReport("mine")
+    >>> note_zone(pa.array(["2019-08-01 08:00:00", "2019-08-01"]), "UTC", "the default; set timezone", report)
+    2
+    >>> report.quirks["times_without_offset"].action
+    'read as UTC (the default; set timezone)'
+    """
+    naive = naive_count(col) if naive is None else naive
+    if naive is None:
+        return 0
+    days = day_only_count(col) if days is None else days
+    report.quirk("times_without_offset", naive,
+                 f"read as {timezone} ({source})" if naive else "none: every time carries its UTC offset")
+    report.quirk("times_without_a_clock_time", days, f"a day alone, read as its midnight in {timezone}: times "
+                 "to the threshold within the day are not known")
+    return naive
+
+
+def zone_warning(name: str, naive: int, how: str) -> str:
+    """The warning for ``naive`` times read as UTC by default, saying ``how`` to give their zone.
+
+    Parameters
+    ----------
+    name : str
+        The file or data set the times came from, as the message names it.
+    naive : int
+        How many times carried no UTC offset.
+    how : str
+        The argument or flag that sets the zone, e.g. ``"timezone='Asia/Shanghai'"`` or ``"--timezone"``.
+
+    Returns
+    -------
+    str
+        One sentence for ``warnings.warn``.
+
+    Examples
+    --------
+    >>> from wechat_study.datasets.columns import zone_warning
+    >>> print(zone_warning("edges.csv", 1200, "timezone='Asia/Shanghai'"))
+    edges.csv: 1,200 times carry no UTC offset and were read as UTC; if they are local times (Beijing:
+    Asia/Shanghai), say so with timezone='Asia/Shanghai'
+    """
+    return (f"{name}: {naive:,} times carry no UTC offset and were read as UTC; if they are local times (Beijing: "
+            f"Asia/Shanghai), say so with {how}")

@@ -13,6 +13,7 @@ bulk (``bulk``).
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from ..errors import DataError
 from ..privacy import pseudonymize_arrow
 from ..quality import QualityReport
 from .bulk import assemble, first_records
-from .columns import Rows, check_timezone, ids, times
+from .columns import Rows, check_timezone, ids, note_zone, times, zone_warning
 
 __all__ = [
     "REQUIRED", "OPTIONAL", "PARQUET", "BLOCK", "OWNER", "load_edgelist", "from_table", "canonical", "short",
@@ -36,7 +37,7 @@ BLOCK = 64 << 20
 OWNER = "load_edgelist"
 
 
-def load_edgelist(path, dataset: str = "custom", timezone: str = "UTC", out=None, rows_per_part: int = 2_000_000,
+def load_edgelist(path, dataset: str = "custom", timezone: str | None = None, out=None, rows_per_part: int = 2_000_000,
                   time_unit: str | None = None):
     """Read an edge list into a ``Corpus`` with ``posts``, ``cascades`` and a ``quality`` report.
 
@@ -49,8 +50,9 @@ def load_edgelist(path, dataset: str = "custom", timezone: str = "UTC", out=None
         created_at[, cascade_id]``; ``parent_id`` is empty for a source post.
     dataset : str
         The tables' ``dataset`` column.
-    timezone : str
-        The IANA zone of times without an offset.
+    timezone : str, optional
+        The IANA zone of times without an offset. Left out, they are read as UTC, with a warning naming how
+        many there are; either way the quality report counts them (``times_without_offset``).
     out : path, optional
         Stream the file instead, so it may be larger than memory (it then needs ``cascade_id``): rows
         are spread over about ``rows/rows_per_part`` parts by a hash of their cascade, repeated
@@ -82,12 +84,21 @@ def load_edgelist(path, dataset: str = "custom", timezone: str = "UTC", out=None
     Corpus('mine': posts=30,270, cascades=303)
     """
     path = Path(path)
-    check_timezone(timezone, path)
+    zone = timezone or "UTC"
+    check_timezone(zone, path)
+    source = "the default; set timezone" if timezone is None else "as given"
     if out is not None:
         from .edgestream import stream
 
-        return stream(path, Path(out), dataset, timezone, time_unit, rows_per_part)
-    return from_table(read_table(path), path, dataset, timezone, time_unit)
+        return stream(path, Path(out), dataset, zone, time_unit, rows_per_part, zone_source=source)
+    table = read_table(path)
+    report = QualityReport(dataset)
+    naive = note_zone(table["created_at"], zone, source, report) if "created_at" in table.column_names else 0
+    corpus = from_table(table, path, dataset, zone, time_unit, report)
+    if naive and timezone is None:  # only once the times were read: a later error is not about zones
+        warnings.warn(zone_warning(path.name, naive, "timezone='Asia/Shanghai' (or the zone they are in)"),
+                      stacklevel=2)
+    return corpus
 
 
 def from_table(table: pa.Table, path, dataset: str, timezone: str = "UTC", time_unit: str | None = None,

@@ -12,6 +12,7 @@ the disk.
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from ..atomic import staged_dir
 from ..errors import DataError
 from ..quality import QualityReport
 from .bulk import assemble
-from .columns import Rows
+from .columns import Rows, day_only_count, naive_count, note_zone, zone_warning
 from .edgelist import (
     BLOCK,
     OPTIONAL,
@@ -91,7 +92,8 @@ class _Spill:
         return sorted(self.folder.glob("*.parquet"))
 
 
-def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | None, rows_per_part: int) -> Path:
+def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | None, rows_per_part: int,
+           zone_source: str = "as given") -> Path:
     """Stream an edge list into ``out/``: ``posts/part-NNNNN.parquet``, ``cascades.parquet``, ``quality.json``.
 
     What ``load_edgelist(path, out=...)`` calls; the module's text describes the two passes. Each part holds
@@ -113,6 +115,9 @@ def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | 
         What numeric times count since 1970-01-01 UTC (``"s"``, ``"ms"``, ``"us"``, ``"ns"``), or None.
     rows_per_part : int
         Rows per part: the parts number about the file's rows (estimated from the first batch) over this.
+    zone_source : str
+        Where ``timezone`` came from, for the quality report; ``"the default; set timezone"`` also warns
+        when some times carry no offset.
 
     Returns
     -------
@@ -151,12 +156,15 @@ def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | 
     with staged_dir(out, owner=OWNER) as staging:
         scratch = staging.parent
         parts, id_parts = _Spill(scratch / "parts"), _Spill(scratch / "ids")
-        n_parts, seen = None, 0
+        n_parts, seen, naive, days = None, 0, 0, 0
         for batch, estimate in _batches(path, rows_per_part):
             n_parts = n_parts or max(1, math.ceil(estimate / rows_per_part))
             rows = Rows(path, np.arange(seen + 1, seen + 1 + batch.num_rows))
             seen += batch.num_rows
             cols, created = canonical(pa.Table.from_batches([batch]), rows, timezone, time_unit)
+            more = naive_count(batch.column("created_at"))  # None for numeric times: every batch alike
+            naive = None if more is None else naive + more
+            days += day_only_count(batch.column("created_at"))
             for c in ("post_id", "cascade_id"):
                 if cols[c].null_count:
                     rows.fail(int(np.flatnonzero(cols[c].is_null().to_numpy(zero_copy_only=False))[0]), f"empty {c}")
@@ -166,6 +174,7 @@ def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | 
         if seen == 0:
             raise DataError(path, "has a header but no rows", hint="an edge list has one row per post")
         report.fact("rows_read", seen)
+        naive = note_zone(None, timezone, zone_source, report, naive=naive, days=days) if naive is not None else 0
         repeated = _repeats(id_parts.close(), path, report)
         (staging / "posts").mkdir()
         cascades, n_posts = [], 0
@@ -190,6 +199,9 @@ def stream(path: Path, out: Path, dataset: str, timezone: str, time_unit: str | 
         report.fact("posts", n_posts)
         report.fact("cascades", sum(len(c) for c in cascades))
         (staging / "quality.json").write_text(report.to_json(), "utf-8")
+    if naive and zone_source.startswith("the default"):
+        warnings.warn(zone_warning(path.name, naive, "timezone='Asia/Shanghai' (or the zone they are in)"),
+                      stacklevel=3)
     return out
 
 

@@ -307,7 +307,8 @@ def assemble_posts(rows: Rows, dataset: str, report: QualityReport) -> pd.DataFr
     report.quirk(
         "duplicate_records",
         int(dup.sum()),
-        f"same post id again in a cascade ({dup_files:,} files); the first record is kept",
+        f"same post id again in a cascade (in {dup_files:,} file{'' if dup_files == 1 else 's'}); "
+        "the first record is kept",
         rows.examples(dup),
     )
     parent_code = codes[len(rows.post_id) :]

@@ -581,53 +581,15 @@ def _trees(spec: UserData, report: QualityReport):
     return {"posts": tables["posts"], "cascades": cascades}, report
 
 
-def _naive_times(col) -> int | None:
-    """How many times carry no zone: text without an offset, naive timestamps, dates; None for numbers."""
-    import pyarrow.compute as pc
-
-    from .columns import flat
-
-    col = flat(col)
-    t = col.type
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        text = pc.utf8_trim_whitespace(col)  # an offset follows a clock time: "2019-08-01" ends in a day, not -01
-        offset = pc.match_substring_regex(text, r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)$")
-        return int(pc.sum(pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(offset, True)))).as_py() or 0)
-    if pa.types.is_date(t) or (pa.types.is_timestamp(t) and t.tz is None):
-        return len(col) - col.null_count
-    return None
-
-
-def _day_only(col) -> int:
-    """How many times are a day with no clock time (text ``2019-08-01``, or a date column)."""
-    import pyarrow.compute as pc
-
-    from .columns import flat
-
-    col = flat(col)
-    if pa.types.is_date(col.type):
-        return len(col) - col.null_count
-    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        day = pc.match_substring_regex(pc.utf8_trim_whitespace(col), r"^\d{4}-\d\d-\d\d$")
-        return int(pc.sum(pc.fill_null(day, False)).as_py() or 0)
-    return 0
-
-
 def _note_zone(table: pa.Table, spec: UserData, report: QualityReport) -> str | None:
     """Count the times written without an offset (and the days without a clock time); the warning to give,
     once the table has been read, when they were read as UTC by default."""
-    naive = _naive_times(table["created_at"])
-    if naive is None:
-        return None
+    from .columns import note_zone, zone_warning
+
     source = "as the sidecar says" if spec.sidecar or spec.timezone != "UTC" else "the default; set timezone"
-    action = f"read as {spec.timezone} ({source})" if naive else "none: every time carries its UTC offset"
-    report.quirk("times_without_offset", naive, action)
-    days = _day_only(table["created_at"])
-    report.quirk("times_without_a_clock_time", days, f"a day alone, read as its midnight in {spec.timezone}: times "
-                 "to the threshold within the day are not known")
+    naive = note_zone(table["created_at"], spec.timezone, source, report)
     if naive and spec.timezone == "UTC" and spec.format == "edgelist":
-        return (f"{spec.path.name}: {naive:,} times carry no UTC offset and were read as UTC; if they are local "
-                "times (Beijing: Asia/Shanghai), say so with timezone: in the sidecar")
+        return zone_warning(spec.path.name, naive, "timezone: in the sidecar")
     return None
 
 

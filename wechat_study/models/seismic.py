@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from ..align import same_index
+
 S0 = 300.0                    # seconds: end of the constant part of the memory kernel
 THETA = 0.2314843             # power-law exponent of the kernel's tail
 C = 6.265725e-4               # 1/s: kernel height on [0, s0)
@@ -115,6 +117,8 @@ def _kernel_integral(d, w):
 
 
 def _check(times, followers) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(times, pd.Series) and isinstance(followers, pd.Series):
+        same_index(times, followers=followers)  # two Series in different orders would pair the wrong shares
     t = np.asarray(times, dtype=float)
     n = np.asarray(followers, dtype=float)
     if t.ndim != 1 or t.shape != n.shape or t.size == 0:
@@ -193,7 +197,8 @@ def infectiousness(share_times, followers, at) -> tuple[np.ndarray, np.ndarray, 
     share_times : array_like
         Share times in seconds, as above.
     followers : array_like
-        Follower counts, aligned with ``share_times``.
+        Follower counts, one per share in the order of ``share_times``; two Series must share one index
+        (``align.same_index``).
     at : float or array_like
         Observation times, seconds from the source.
 
