@@ -1,6 +1,9 @@
 # Two commands on a fresh machine with python3 (3.11+) and make:
 #   make reproduce   fetch and prepare the data, run every notebook, render reports/
-#   make test        lint (ruff), then the test suite (on the real data; includes `wechat-study verify`)
+#   make test        lint (ruff), then the whole test suite on the real data, on every core (pytest-xdist),
+#                    `wechat-study verify` and the browser tests included
+# While working: `make check` runs the fast tier (no notebooks, no browser, no verify, nothing marked slow;
+# fewer hypothesis examples) in about a minute. `make test TESTS=tests/test_x.py` runs one file.
 # Each builds .venv from uv.lock first (uv itself is pinned below and installed with pip).
 # The browser test needs chromium; without it that test is skipped with a loud reason (.ci/run installs it).
 # `make lab` opens JupyterLab on the same environment and prints the URL to open (LAB_PORT, default 8888).
@@ -18,7 +21,12 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 LAB_PORT   ?= 8888
 
-.PHONY: reproduce test lint bench lab lock env clean docs
+.PHONY: reproduce test check lint bench lab lock env clean docs
+
+# Test files are shared out whole (--dist loadfile), so a module's fixtures are built once.
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+TESTS      ?=
+PYTEST     := $(VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile
 
 reproduce: $(SYNCED)
 	$(VENV)/bin/wechat-study reproduce
@@ -27,8 +35,13 @@ reproduce: $(SYNCED)
 test: lint
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  echo "WARNING: chromium is missing, so the browser test will be SKIPPED (install it: apt-get install chromium)"
-	@$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
+	@$(PYTEST) $(PYTEST_ARGS) $(TESTS) || { rc=$$?; \
 	  if [ $$rc = 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$rc; }
+
+check: lint
+	@HYPOTHESIS_PROFILE=check $(PYTEST) -q -m "not slow and not notebooks and not browser and not verify" \
+	  --durations=5 $(PYTEST_ARGS) $(TESTS) || { rc=$$?; \
+	  if [ $$rc = 5 ]; then echo "make check: pytest collected no tests" >&2; fi; exit $$rc; }
 
 lint: $(SYNCED)
 	$(VENV)/bin/ruff check .

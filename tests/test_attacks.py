@@ -72,6 +72,7 @@ def _processed(data: Path, name: str) -> Path:
     return data / "processed" / name
 
 
+@pytest.mark.slow
 def test_a_file_added_to_a_raw_folder_is_named_and_refused(data):
     extra = data / "raw" / "wbmsf" / "data" / "repost_cascades" / "99999.csv"
     shutil.copy(next(extra.parent.glob("*.csv")), extra)
@@ -99,6 +100,7 @@ def test_a_folder_added_to_a_raw_folder_is_named_and_refused(data, tmp_path, kin
     assert named in err and "does not list" in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncate", "delete", "swap_columns", "break_quality"])
 def test_a_damaged_processed_table_is_caught_and_rebuilt(data, damage):
     folder = _processed(data, "wechatscope")
@@ -160,6 +162,7 @@ def test_parameters_out_of_range_or_oddly_typed_get_one_line(data, tmp_path, arg
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_full_disk_gets_one_line_naming_the_path_and_leaves_nothing_half_written(data, tmp_path):
     shutil.rmtree(_processed(data, "wbmsf"))
     _, err = attack(["data", "prepare", "wbmsf"], data, file_size=100_000)
@@ -175,6 +178,7 @@ def test_a_full_disk_gets_one_line_naming_the_path_and_leaves_nothing_half_writt
     assert not (data / "raw" / "wechatscope").exists()
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_the_pseudonym_key_is_made_leaves_no_key(data):
     (data / "pseudonym.key").unlink(missing_ok=True)
     shutil.rmtree(_processed(data, "wechatscope"))

@@ -56,6 +56,7 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the kernel process")
 def test_sigkill_during_reproduce_force_leaves_cache_and_reports_alone(tmp_path):
     cache, reports = tmp_path / "cache", tmp_path / "reports"

@@ -62,6 +62,7 @@ def test_committed_paths_replace_only_the_uid_and_a_collision_is_an_error(monkey
         manifest_from_upstream(text, "ced")
 
 
+@pytest.mark.slow
 def test_cli_prepare_prints_the_quality_report(tmp_data):
     out = run("data", "prepare", "wechatscope")
     assert out.returncode == 0, out.stderr
@@ -85,6 +86,7 @@ def test_cli_twitter16_from_the_mirror_fails_cleanly(tmp_data, mirror):
     assert out.stderr.startswith("wechat-study: error: twitter16: the mirror has no ")
 
 
+@pytest.mark.slow
 def test_cli_list_and_audit(corpora, mirror):
     out = run("data", "list")
     assert out.returncode == 0 and "ced" in out.stdout and "prepared" in out.stdout

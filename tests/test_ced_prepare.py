@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from wechat_study import paths
 from wechat_study.datasets import ced
@@ -59,6 +60,7 @@ def test_sigkill_of_prepare_leaves_no_worker_running():
     assert not any(running(w) for w in workers), "workers outlived their killed parent"
 
 
+@pytest.mark.slow
 def test_one_or_two_workers_give_the_same_tables_and_quality():
     root = paths.raw_dir("ced")
     one, q1 = ced.load(root, "ced", workers=1)

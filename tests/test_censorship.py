@@ -142,6 +142,7 @@ def test_naive_intervals_are_shown_beside_only_where_they_differ():
     assert out["naive_ci"].tolist() == ["(45.0–55.0)", "same"] and "naive_ci_low" not in out
 
 
+@pytest.mark.slow
 def test_the_archive_window_and_keywords():
     import wechat_study as ws
 

@@ -120,6 +120,7 @@ def _clustered_auc_sample(rng, authors: int, per: int):
     return pd.DataFrame({"count_baseline": score}), y, np.repeat(np.arange(authors), per)
 
 
+@pytest.mark.slow
 def test_auc_intervals_resampling_authors_cover_where_cascade_resampling_does_not():
     from wechat_study import early_warning as ew
 

@@ -37,6 +37,7 @@ def test_every_module_has_an_api_page():
     assert pages == {name: gen.page(name) for name in gen.modules()}, "run .venv/bin/python docs/gen_api.py"
 
 
+@pytest.mark.slow
 def test_the_docs_build_without_a_warning(tmp_path):
     import os
     import subprocess

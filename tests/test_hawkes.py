@@ -98,7 +98,7 @@ def test_log_likelihood_equals_literal_loop(kernel, marked):
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=max(5, settings.default.max_examples * 6 // 10))  # each example fits a model
 @given(
     st.lists(st.integers(0, 4000), min_size=1, max_size=40),
     st.floats(0.05, 50.0),
@@ -370,6 +370,7 @@ def test_bad_input_is_refused():
         h.log_likelihood((1.0, 0.5, 0.1), [0.0, 1.0], None, 10.0, "power")  # power needs c
 
 
+@pytest.mark.slow
 def test_fit_cascades_rows_order_and_sequential_equality():
     T = 3600.0
     times, marks = {}, {}
@@ -400,6 +401,7 @@ def test_simulate_is_seeded_and_sorted():
     assert h.simulate(0.9, 0.5, 3600.0, kappa0=0.0, seed=1)[0].size == 1
 
 
+@pytest.mark.slow
 def test_workers_exit_when_their_parent_dies():
     """A process killed mid-pool leaves no fitting workers behind (they watch their parent)."""
     import os

@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import wechat_study as ws
@@ -99,7 +99,6 @@ def both(posts, **kw):
     return cascade_metrics(posts, **kw), cascade_metrics_reference(posts, **kw)
 
 
-@settings(max_examples=200, deadline=None)
 @given(forests(), st.integers(0, 1000))
 def test_kernels_equal_reference_and_networkx(forest, seed):
     parents, times, orphans = forest
@@ -195,6 +194,7 @@ def test_threads_and_blocks_give_the_same_table():
     pd.testing.assert_frame_equal(cascade_metrics_reference(posts, threads=1, depths=(3,)), one, check_exact=True)
 
 
+@pytest.mark.slow
 def test_all_of_ced_every_column(corpora):
     """Kernels = reference on every CED cascade (exact); depth, breadth, size and first arrivals = networkx BFS."""
     posts = corpora["ced"].posts
@@ -237,6 +237,7 @@ def test_import_is_light():
     assert names == "True True"
 
 
+@pytest.mark.slow
 def test_a_second_process_loads_the_kernels_from_the_cache():
     code = ("import wechat_study as ws\nfrom wechat_study import kernels\n"
             "ws.cascade_metrics(ws.synthetic_posts(2000, seed=1))\n"

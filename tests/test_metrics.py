@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import wechat_study as ws
@@ -61,7 +61,6 @@ def forests(draw):
     return out
 
 
-@settings(max_examples=150, deadline=None)
 @given(forests(), st.integers(0, 1000))
 def test_random_trees_match_networkx(parents, seed):
     m = ws.cascade_metrics(table(parents, shuffle_seed=seed)).set_index("cascade_id")
@@ -76,7 +75,6 @@ def test_random_trees_match_networkx(parents, seed):
             assert np.isnan(row["structural_virality"])
 
 
-@settings(max_examples=100, deadline=None)
 @given(forests())
 def test_subtree_sizes_and_depths_match_networkx(parents):
     par = np.concatenate([np.where(np.array(p) < 0, -1, np.array(p) + off)
@@ -161,6 +159,7 @@ def test_canonical_and_shuffled_tables_agree_on_real_data(corpora):
     pd.testing.assert_frame_equal(fast, slow)
 
 
+@pytest.mark.slow
 def test_ced_metrics_match_networkx_on_a_sample(corpora):
     posts = corpora["ced"].posts
     m = ws.cascade_metrics(posts).set_index("cascade_id")

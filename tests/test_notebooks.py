@@ -15,6 +15,8 @@ from wechat_study import pages, reporting
 from wechat_study.findings import compare, dump_ledger, matches, shown
 from wechat_study.notebooks import NotebookError
 
+pytestmark = pytest.mark.notebooks
+
 SYNTHETIC = {
     "01-data-audit": {"dataset": "synthetic"},
     "02-repost-cascades": {"dataset": "synthetic", "compare": []},

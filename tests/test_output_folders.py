@@ -78,6 +78,7 @@ def test_synth_refuses_a_folder_it_did_not_write_in_one_line(tmp_path):
     assert len(list(again.glob("part-*.parquet"))) == 3
 
 
+@pytest.mark.slow
 def test_a_killed_streaming_load_is_cleaned_up_by_the_next_run(tmp_path):
     import wechat_study as ws
 

@@ -64,6 +64,7 @@ def leaks(text_values, ids: set[str], coded: set[str]) -> set[str]:
     return (values & ids) | ({t for v in values for t in TOKEN.findall(v)} & coded)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["ced", "wbmsf", "twitter15", "wechatscope"])
 def test_no_raw_id_in_processed_tables_or_quality_report(corpora, raw_ids, name):
     ids = raw_ids[name]
@@ -170,13 +171,14 @@ def attack(candidates: list[str], key: str) -> set[str]:
     return old | set(privacy.keyed_names(pa.array(candidates, pa.string()), key.encode("ascii"), "u").to_pylist())
 
 
+@pytest.mark.slow
 def test_a_dictionary_attack_with_everything_committed_reidentifies_no_one(corpora, raw_ids, tmp_path, monkeypatch):
     """The attack of issue 14: hash a list of candidate raw uids under every key the repository offers (and
     the key a fresh clone would use) and look them up among CED's pseudonyms. With a committed key, most match."""
     published = set(corpora["ced"].posts["user_id"].dropna().unique())
     rng = np.random.default_rng(0)
     pool = sorted(raw_ids["ced"])
-    candidates = [pool[i] for i in rng.choice(len(pool), size=min(20_000, len(pool)), replace=False)]
+    candidates = [pool[i] for i in rng.choice(len(pool), size=min(2_000, len(pool)), replace=False)]
     # control: with the installation's own key the attack works, so this test can fail
     assert len(set(pseudonymize(candidates)) & published) > len(candidates) // 2
     keys = attacker_keys()
@@ -243,6 +245,7 @@ def ced_texts() -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 def test_committed_reports_and_notebooks_carry_no_raw_ids_and_no_repost_text(corpora, raw_ids):
     assert COMMITTED
     coded = {i for ids in raw_ids.values() for i in ids if any(ch.isdigit() for ch in i) and len(i) >= 5}

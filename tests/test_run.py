@@ -16,6 +16,8 @@ from wechat_study import reporting
 from wechat_study.atomic import MARKER
 from wechat_study.errors import WechatStudyError
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = {"dataset": "SYNTHETIC", "keywords": "synthetic"}  # 04: the quickest notebook with a data-set parameter
 

@@ -16,6 +16,8 @@ import pytest
 import wechat_study as ws
 from wechat_study import scaleout
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

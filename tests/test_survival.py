@@ -53,6 +53,23 @@ def test_how_fast_keeps_to_the_crossers():
     assert often.loc["a", "share"] == 0.75 and often.loc["a", "ci_low"] < 0.75 < often.loc["a", "ci_high"]
 
 
+def test_how_fast_resampling_authors_covers_where_resampling_cascades_does_not():
+    """Authors whose cascades share one speed: resampling cascades treats 800 crossings as independent and gives
+    an interval too narrow to cover the population median of author speeds (1 h) at its nominal rate."""
+    rng = np.random.default_rng(1)
+    covered = {"cascades": 0, "authors": 0}
+    for rep in range(40):
+        speed = rng.lognormal(0.0, 1.0, 40)  # median 1 h over authors
+        authors = np.repeat(np.arange(40), 20)
+        d = pd.DataFrame({"duration_h": speed[authors] * rng.lognormal(0.0, 0.05, 800), "crossed": True})
+        for how, clusters in (("cascades", None), ("authors", pd.Series(authors))):
+            row = sv.how_fast(d, None, n_boot=300, seed=rep, clusters=clusters)[0].iloc[0]
+            covered[how] += row["ci_low_h"] <= 1.0 <= row["ci_high_h"]
+    assert covered["authors"] >= 34 and covered["cascades"] <= 20, covered
+    with pytest.raises(ValueError, match="clusters has another index"):
+        sv.how_fast(d, None, n_boot=10, clusters=pd.Series(authors, index=np.arange(800)[::-1]))
+
+
 def test_views_decomposed_with_imputed_sources_flagged():
     cascades = pd.DataFrame(
         {"cascade_id": list("abc"), "author_followers": pd.array([600_000, 1_000, None], dtype="Int64")}

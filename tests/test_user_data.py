@@ -132,6 +132,7 @@ def _page(out: Path, stem: str) -> str:
     return (out / f"{stem}.html").read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_the_notebooks_run_on_an_edge_list_without_labels_or_followers(tmp_data, edges, tmp_path):
     for stem, skipped in [("02-repost-cascades", ["Rumours and non-rumours: skipped.</strong> Mine gives no label"]),
                           ("03-legal-thresholds", ["Rumours and non-rumours: skipped.</strong> Mine gives no label",
@@ -151,6 +152,7 @@ def test_the_notebooks_run_on_an_edge_list_without_labels_or_followers(tmp_data,
         reporting.run_one("05", {"dataset": str(edges)}, out=tmp_path / "05")
 
 
+@pytest.mark.slow
 def test_the_readme_example_states_its_own_numbers(tmp_data, tmp_path):
     r = reporting.run_one("03", {"dataset": str(EXAMPLES / "weibo-cascades.csv")}, out=tmp_path / "03")
     share = r.findings["thresholds.example_weibo.share_reaching_500_reposts"]["value"]
@@ -253,6 +255,7 @@ def test_what_a_hostile_user_tried_gets_one_line(tmp_data, edges, tmp_path):
         reporting.run_one("03", {"dataset": [str(edges)]}, out=tmp_path / "x")
 
 
+@pytest.mark.slow
 def test_notebook_03_runs_on_the_weibo_api_shape_and_a_parquet_folder(tmp_data, tmp_path):
     parts = tmp_path / "parts"
     parts.mkdir()
@@ -306,6 +309,7 @@ def test_unreadable_verified_values_are_refused_not_nulled(tmp_data, tmp_path):
         ws.load(path)
 
 
+@pytest.mark.slow
 def test_star_exports_skip_depth_and_virality(tmp_data, tmp_path):
     from wechat_study import supports
 

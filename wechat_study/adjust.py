@@ -24,6 +24,9 @@ __all__ = [
 #: The source author's reach and the period: what a rumour vs non-rumour comparison is adjusted for.
 REACH = ("log_followers", "verified", "year")
 LEVEL = 0.95
+# Median regression (statsmodels QuantReg, iteratively reweighted least squares) run to convergence: at its
+# default p_tol of 1e-6 a change of 1e-15 in the data moved an adjusted CED estimate by 0.3%.
+MEDIAN_FIT = {"q": 0.5, "max_iter": 20_000, "p_tol": 1e-10}
 
 
 def reach_covariates(cascades: pd.DataFrame, min_year_share: float = 0.01) -> pd.DataFrame:
@@ -455,7 +458,7 @@ def compare_continuous(
             return _result(label, est, n=len(data), excluded=len(d) - len(data), note="only one group present")
         fit = _fit(
             lambda: smf.quantreg(_formula(outcome, covs), data.assign(_g=(data[group] == a).astype(float))).fit(
-                q=0.5, max_iter=5000
+                **MEDIAN_FIT
             )
         )
         if isinstance(fit, str):

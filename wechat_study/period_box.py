@@ -178,7 +178,7 @@ def add_to_box(box, threshold: int) -> None:
         reading = placebo_reading(share, n or 0)
         if n and share is not None:
             text += (
-                "; of the {n:count} placebo dates in 2012–2013 whose windows leave out the real date, "
+                "; of the {n:count} placebo dates whose windows leave out the real date, "
                 "{.period.placebo.clean.at_least_as_extreme:count} "
                 "({.period.placebo.clean.share_at_least_as_extreme:share}) "
                 "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all "

@@ -265,7 +265,7 @@ def _interaction(frame: pd.DataFrame, outcome: str, kind: str, covs, level: floa
         lambda: (
             smf.logit(formula, d).fit(disp=0, **_cluster_kw(d, clustered))
             if kind == "binary"
-            else smf.quantreg(formula, d).fit(q=0.5, max_iter=5000)
+            else smf.quantreg(formula, d).fit(**cmp.MEDIAN_FIT)
         )
     )
     if isinstance(fit, str):

@@ -273,7 +273,7 @@ def median(
 
     def coefficient(data, cv, spline):
         formula = f"Q('{outcome}') ~ _g" + _terms(cv, spline)
-        return smf.quantreg(formula, data.assign(_g=(data[group] == a).astype(float))).fit(q=0.5, max_iter=5000)
+        return smf.quantreg(formula, data.assign(_g=(data[group] == a).astype(float))).fit(**adjust.MEDIAN_FIT)
 
     rows = []
     for spec, data, cv, spline, clustered in _specs(known, covs, common_support(d, group, a, b)):
@@ -442,14 +442,14 @@ def clause(v: dict, null: float = 1.0, digits: int = 2) -> str:
     >>> rb.clause({"direction": "lower", "low": 0.62, "high": 0.7, "weakest": "common support only"})
     'below 1 under every specification tried (0.62 to 0.70)'
     >>> rb.clause({"direction": "unclear", "low": 0.62, "high": 0.7, "weakest": "common support only"})
-    'not clearly different from 1: its interval includes 1 under at least one specification (common support
-     only; estimates 0.62 to 0.70)'
+    'a direction that does not hold under every specification: the interval includes 1 under at least one
+     (common support only; estimates 0.62 to 0.70)'
     """
     span = f"{v['low']:.{digits}f} to {v['high']:.{digits}f}"
     if v["direction"] in ("lower", "higher"):
         side = "below" if v["direction"] == "lower" else "above"
         return f"{side} {null:g} under every specification tried ({span})"
     return (
-        f"not clearly different from {null:g}: its interval includes {null:g} under at least one "
-        f"specification ({v['weakest']}; estimates {span})"
+        f"a direction that does not hold under every specification: the interval includes {null:g} under at "
+        f"least one ({v['weakest']}; estimates {span})"
     )

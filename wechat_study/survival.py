@@ -19,6 +19,7 @@ from scipy import stats
 
 from . import thresholds as th
 from .align import same_index
+from .clustered import cluster_codes, resample_rows
 from .datasets.catalog import CATALOG
 
 __all__ = [
@@ -321,6 +322,19 @@ def bootstrap_median(x, n_boot: int = 2000, seed: int = 0, level: float = 0.95) 
     return float(np.median(x)), float(lo), float(hi)
 
 
+def _median_or_nan(x: np.ndarray) -> float:
+    return float(np.median(x)) if len(x) else np.nan
+
+
+def _cluster_median(x: np.ndarray, codes: np.ndarray, n_boot: int, seed: int) -> tuple[float, float, float]:
+    """Median of ``x`` with a percentile interval over resamples of whole clusters (``codes``, one per value)."""
+    if len(x) == 0:
+        return np.nan, np.nan, np.nan
+    draws = np.array([_median_or_nan(x[r]) for r in resample_rows(len(x), codes, n_boot, seed)])
+    lo, hi = np.quantile(draws[np.isfinite(draws)], [0.025, 0.975])
+    return float(np.median(x)), float(lo), float(hi)
+
+
 def how_fast(
     durations: pd.DataFrame,
     groups: pd.Series | None,
@@ -328,13 +342,16 @@ def how_fast(
     b: str = "non-rumour",
     n_boot: int = 2000,
     seed: int = 0,
+    clusters: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Among the cascades that cross: hours to the threshold per group, and group ``a`` against ``b``.
 
     Returns (per group ``group, crossed, median_h, ci_low_h, ci_high_h``; and a dict with the
     difference of medians (a - b) and its bootstrap interval, the two-sided Mann-Whitney U p-value
     and its effect size ``prob_a_slower`` = P(T_a > T_b) + P(T_a = T_b)/2, the common-language
-    effect size; 0.5 means neither is faster).
+    effect size; 0.5 means neither is faster). With ``clusters`` (e.g. source authors) the intervals
+    resample whole clusters, since one author's cascades are not independent; the Mann-Whitney p-value
+    still treats cascades as independent.
 
     Parameters
     ----------
@@ -348,6 +365,9 @@ def how_fast(
         Bootstrap draws.
     seed : int
         The seed of the bootstraps (group i of the table uses ``seed + i``, the difference ``seed + 1000``).
+    clusters : pandas.Series, optional
+        A cluster label per row, with ``durations``' index (nulls are clusters of their own); None resamples
+        cascades.
 
     Returns
     -------
@@ -360,7 +380,7 @@ def how_fast(
     Raises
     ------
     ValueError
-        ``groups`` of another length or index than ``durations`` (``align.same_index``).
+        ``groups`` or ``clusters`` of another length or index than ``durations`` (``align.same_index``).
 
     Examples
     --------
@@ -382,15 +402,23 @@ def how_fast(
     2      rumour        2       6.0       2.0       10.0
     >>> test["difference_h"], round(test["p_value"], 3), test["prob_a_slower"]
     (3.5, 0.667, 0.75)
+    >>> by_author, _ = sv.how_fast(durations, labels, n_boot=200, clusters=pd.Series(list("aabbcc")))
+    >>> by_author.loc[0, ["median_h", "ci_low_h", "ci_high_h"]].tolist()
+    [3.0, 1.0, 6.0]
     """
-    same_index(durations, groups=groups)
+    same_index(durations, groups=groups, clusters=clusters)
     crossed = durations["crossed"].to_numpy(bool)
     labels = np.full(len(durations), None, object) if groups is None else groups.to_numpy()
+    codes = None if clusters is None else cluster_codes(clusters.to_numpy())[0]
     rows, samples = [], {}
     for i, name in enumerate(["all", *sorted(pd.Series(labels).dropna().unique())]):
-        x = durations.loc[crossed & ((labels == name) if name != "all" else True), "duration_h"].to_numpy()
+        keep = crossed & ((labels == name) if name != "all" else True)
+        x = durations.loc[keep, "duration_h"].to_numpy()
         samples[name] = x
-        m, lo, hi = bootstrap_median(x, n_boot, seed + i)
+        if codes is None:
+            m, lo, hi = bootstrap_median(x, n_boot, seed + i)
+        else:
+            m, lo, hi = _cluster_median(x, codes[keep], n_boot, seed + i)
         rows.append({"group": name, "crossed": len(x), "median_h": m, "ci_low_h": lo, "ci_high_h": hi})
     xa, xb = samples.get(a, np.array([])), samples.get(b, np.array([]))
     test = {
@@ -403,10 +431,17 @@ def how_fast(
         "crossed_b": len(xb),
     }
     if len(xa) and len(xb):
-        rng = np.random.default_rng(seed + 1000)
-        draws = np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(
-            rng.choice(xb, (n_boot, len(xb))), axis=1
-        )
+        if codes is None:
+            rng = np.random.default_rng(seed + 1000)
+            draws = np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(
+                rng.choice(xb, (n_boot, len(xb))), axis=1
+            )
+        else:
+            both = crossed & np.isin(labels, [a, b])
+            x, is_a = durations.loc[both, "duration_h"].to_numpy(), labels[both] == a
+            draws = np.array([_median_or_nan(x[r][is_a[r]]) - _median_or_nan(x[r][~is_a[r]])
+                              for r in resample_rows(len(x), codes[both], n_boot, seed + 1000)])
+            draws = draws[np.isfinite(draws)]
         u = stats.mannwhitneyu(xa, xb, alternative="two-sided")
         test.update(
             difference_h=float(np.median(xa) - np.median(xb)),
@@ -516,6 +551,7 @@ def record_survival(
     test: dict,
     a: str = "rumour",
     b: str = "non-rumour",
+    resampled: str = "cascades",
 ) -> list[str]:
     """Findings on time to ``threshold``; returns one line per finding, or a "not reached" line for one that
     cannot exist (no cascade crosses).
@@ -544,6 +580,9 @@ def record_survival(
         ``how_fast``'s test.
     a, b : str
         The groups compared, as given to ``how_fast``.
+    resampled : str
+        What ``how_fast``'s bootstrap resampled, for the notes: "cascades", or what its ``clusters`` were
+        (e.g. "source authors").
 
     Returns
     -------
@@ -598,7 +637,7 @@ def record_survival(
                 r.median_h,
                 r.ci_low_h,
                 r.ci_high_h,
-                f"median hours among the {r.crossed:,} cascades that cross; bootstrap 95% CI"
+                f"median hours among the {r.crossed:,} cascades that cross; bootstrap 95% CI resampling {resampled}"
                 if r.crossed
                 else "no cascade crosses",
             )
@@ -608,7 +647,7 @@ def record_survival(
     name = f"thresholds.{dataset}.crossers_median_hours_difference"
     why = (
         f"{a} minus {b}, among the {test['crossed_a']:,} and {test['crossed_b']:,} cascades that cross; "
-        "bootstrap 95% CI"
+        f"bootstrap 95% CI resampling {resampled}"
         if np.isfinite(test["difference_h"])
         else f"needs cascades that cross in both {a} and {b}"
     )
