@@ -259,6 +259,7 @@ def cmd_check(args) -> None:
     """
     from . import supports
     from .datasets import user
+    from .thresholds import REPOSTS
 
     options = {k: getattr(args, k) for k in ("name", "format", "timezone", "time_unit", "observation_end", "labels",
                                              "followers", "title", "citation") if getattr(args, k) is not None}
@@ -272,9 +273,9 @@ def cmd_check(args) -> None:
     corpus = user.load(args.path, **options)
     if args.write_sidecar:
         print(f"sidecar: {_shown_path(user.write_sidecar(spec, options, force=args.force))}")
-    able = supports.of(corpus)
+    able = supports.for_notebooks(corpus)
     print(f"\n{spec.name}: {len(corpus.posts):,} posts in {len(corpus.cascades):,} cascades, prepared in "
-          f"{_shown_path(folder)}")
+          f"{_shown_path(folder)}; at the notebooks' default line of {REPOSTS:,} reposts:")
     for row in supports.table(able).itertuples(index=False):
         print(f"  {row.runs:<4} {row.analysis}" + (f": {row[2]}" if row.runs == "no" else ""))
     print(f"\nrun it: wechat-study run 03 -p dataset {shlex.quote(args.path)}")
@@ -451,8 +452,8 @@ def cmd_verify(args) -> int:
             print(diff.to_string(index=False))
         print(f"verify: {len(diff)} finding(s) drifted from reports/{reporting.LEDGER.name}", file=sys.stderr)
     if differing:
-        print(f"verify: these reports differ from the committed ones: {', '.join(differing)} "
-              "(run `wechat-study reproduce` and commit reports/)", file=sys.stderr)
+        print("verify: these reports differ from the committed ones (run `wechat-study reproduce` and commit "
+              "reports/):\n  " + "\n  ".join(differing), file=sys.stderr)
     if diff.empty and not differing:
         print(f"verify: all {len(reporting.load_ledger(reporting.LEDGER))} findings and every report reproduced")
         return 0

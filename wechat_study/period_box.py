@@ -135,8 +135,8 @@ def add_to_box(box, threshold: int) -> None:
     ...     print(nv.say(box.sentences[0]["template"], box.prefix, nv.recorded()))
     Over 12 months before against 6 after, rumours' odds of crossing fell relative to non-rumours' (a ratio of
     odds ratios of 0.60 (0.40–0.90), adjusted for reach, clustered by author), but with the before window cut
-    to the after window's length the ratio is 0.80 (0.50–1.20): the fall disappears when the windows are
-    matched.
+    to the after window's length the ratio is 0.80 (0.50–1.20): with matched windows the fall cannot be told
+    apart from no change.
     """
     from . import narrative as nv
     from .adjust import box_add
@@ -167,8 +167,10 @@ def add_to_box(box, threshold: int) -> None:
     if clause:
         text += (
             f", but with the before window cut to the after window's length the ratio is {{{did}.matched_window:ratio}}"
-            f": the {'change' if clause == 'holds' else 'fall' if full[0] < 1 else 'rise'} {clause} when the "
-            "windows are matched"
+            + (f": with matched windows the {'fall' if full[0] < 1 else 'rise'} cannot be told apart from no change"
+               if clause == "disappears" else
+               f": the {'change' if clause == 'holds' else 'fall' if full[0] < 1 else 'rise'} {clause} when the "
+               "windows are matched")
         )
     share, n = (
         _value(found, f"{p}.placebo.clean.share_at_least_as_extreme"),
@@ -183,6 +185,8 @@ def add_to_box(box, threshold: int) -> None:
                 "({.period.placebo.clean.share_at_least_as_extreme:share}) "
                 "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all "
                 f"placebo dates): {reading}"
+                + (", though that cannot rule out a break at the date as well"
+                   if reading == "the change is not peculiar to the date" else "")
             )
         else:
             text += f"; among the placebo dates, {reading}"

@@ -39,7 +39,7 @@ __all__ = [
     "PACKAGE", "REPORTS", "LEDGER", "KERNEL", "RUN_OWNER", "NotebookFailed", "Run", "notebooks",
     "datasets_used", "library_digest", "cache_dir", "cache_key", "check_needs", "user_paths", "run",
     "default_jobs", "run_many", "clean", "reproduce", "verify", "runs_dir", "default_out", "run_one",
-    "prune_cache"
+    "prune_cache", "first_difference"
 ]
 
 PACKAGE = paths.PACKAGE
@@ -752,10 +752,39 @@ def verify(mirror=None, jobs: int | None = None):
     with tempfile.TemporaryDirectory(prefix="wechat-study-verify-") as tmp:
         for r in run_many(notebooks(), force=True, cache_root=Path(tmp), mirror=mirror, jobs=jobs):
             fresh.update(r.findings)
-            committed = REPORTS / f"{r.stem}.html"
-            if not committed.is_file() or committed.read_text("utf-8") != render(r.executed, r.stem):
-                differing.append(f"{r.stem}.html")
+            committed, page = REPORTS / f"{r.stem}.html", render(r.executed, r.stem)
+            old = committed.read_text("utf-8") if committed.is_file() else ""
+            if old != page:
+                differing.append(f"{r.stem}.html: {first_difference(old, page)}")
     return compare(load_ledger(LEDGER), fresh), differing
+
+
+def first_difference(old: str, new: str, width: int = 80) -> str:
+    """Where two texts first differ: the character offset and ``width`` characters of each from a little before.
+
+    Parameters
+    ----------
+    old, new : str
+        The committed text and the fresh one.
+    width : int
+        Characters shown of each.
+
+    Returns
+    -------
+    str
+        ``"from character N: committed '…' / fresh '…'"``, or ``"identical"``.
+
+    Examples
+    --------
+    >>> from wechat_study.reporting import first_difference
+    >>> first_difference("the share is 0.291 of all", "the share is 0.292 of all", width=12)
+    "from character 17: committed '0.291 of all' / fresh '0.292 of all'"
+    """
+    if old == new:
+        return "identical"
+    at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    start = max(0, at - width // 3)
+    return f"from character {at}: committed {old[start:start + width]!r} / fresh {new[start:start + width]!r}"
 
 
 # --- one notebook, other parameters ---------------------------------------------------------------

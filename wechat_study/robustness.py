@@ -327,7 +327,8 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
     dict
         ``direction`` (str), ``low`` and ``high`` (float, NaN when no row has an estimate) and ``weakest``
         (str): the first row whose interval holds the null if any, else the row whose nearer bound is closest to
-        it; ``"a specification not estimable"`` when some row lacks an estimate or interval.
+        it; ``"a specification not estimable"`` when some row lacks an estimate or interval. When some interval
+        holds the null, also ``holding`` (those specifications, in the table's order) and ``of`` (the rows).
 
     Examples
     --------
@@ -349,14 +350,19 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
             "weakest": "a specification not estimable",
         }
     below, above = (t["ci_high"] < null).all(), (t["ci_low"] > null).all()
-    gap = np.minimum((t["ci_low"] - null).abs(), (t["ci_high"] - null).abs())
-    gap[(t["ci_low"] <= null) & (t["ci_high"] >= null)] = -1
-    return {
+    holding = ((t["ci_low"] <= null) & (t["ci_high"] >= null)).to_numpy()
+    gap = np.minimum((t["ci_low"] - null).abs(), (t["ci_high"] - null).abs()).to_numpy(copy=True)
+    gap[holding] = -1
+    out = {
         "direction": "lower" if below else "higher" if above else "unclear",
         "low": float(t["estimate"].min()),
         "high": float(t["estimate"].max()),
-        "weakest": str(t.loc[gap.idxmin(), "specification"]),
+        "weakest": str(t["specification"].iloc[int(gap.argmin())]),
     }
+    if holding.any():  # the specifications whose interval holds the null, for the clause
+        out["holding"] = [str(x) for x in t["specification"][holding]]
+        out["of"] = len(t)
+    return out
 
 
 def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float = 1e-6) -> dict:
@@ -449,7 +455,12 @@ def clause(v: dict, null: float = 1.0, digits: int = 2) -> str:
     if v["direction"] in ("lower", "higher"):
         side = "below" if v["direction"] == "lower" else "above"
         return f"{side} {null:g} under every specification tried ({span})"
+    if v["weakest"] == "a specification not estimable":
+        others = f" (estimates of the others {span})" if np.isfinite(v["low"]) else ""
+        return f"not established: a specification could not be estimated{others}"
+    under = (f"{len(v['holding'])} of {v['of']} specifications ({', '.join(v['holding'])}"
+             if v.get("holding") else f"at least one ({v['weakest']}")
     return (
-        f"a direction that does not hold under every specification: the interval includes {null:g} under at "
-        f"least one ({v['weakest']}; estimates {span})"
+        f"a direction that does not hold under every specification: the interval includes {null:g} under "
+        f"{under}; estimates {span})"
     )

@@ -17,8 +17,8 @@ import pandas as pd
 from .words import word
 
 __all__ = [
-    "MIN_PER_GROUP", "MIN_CASCADES", "WINDOWED", "MISSING_KEY", "Supports", "of", "table", "Skipped", "section",
-    "summary"
+    "MIN_PER_GROUP", "MIN_CASCADES", "WINDOWED", "MISSING_KEY", "Supports", "of", "for_notebooks", "table",
+    "Skipped", "section", "summary"
 ]
 
 #: Fewer cascades than this in a group, and a comparison or an interval would mislead.
@@ -180,6 +180,44 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     authors, top = len(per_author) + singles, int(per_author.max()) if len(per_author) else min(singles, 1)
     return Supports(name, n, few, labels, followers, reported, period, window, catalogued, crossers, enough, structure,
                     authors, top)
+
+
+def for_notebooks(corpus, threshold: int | None = None) -> Supports:
+    """What ``corpus`` supports in the notebooks at ``threshold`` reposts (default: their default line, 500):
+    ``of`` with each cascade's observed reposts, and early warnings also needing source follower counts, as
+    notebook 05 does.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        A data set with ``posts`` and ``cascades``.
+    threshold : int, optional
+        The repost line (default ``thresholds.REPOSTS``).
+
+    Returns
+    -------
+    Supports
+        As ``of``; ``enough_crossers`` gives the follower reason first when follower counts are missing.
+
+    Examples
+    --------
+    >>> import wechat_study as ws
+    >>> from wechat_study import supports
+    >>> able = supports.for_notebooks(ws.load("examples/weibo-cascades.csv"))
+    >>> able.crossers is None, able.enough_crossers
+    (True, '13 cascades of example weibo reach 500 observed reposts; scoring warnings of them needs at least 20, or
+    every interval rests on a handful')
+    """
+    from dataclasses import replace
+
+    from .metrics import cascade_metrics
+    from .thresholds import REPOSTS
+
+    threshold = REPOSTS if threshold is None else threshold
+    able = of(corpus, threshold=threshold, reposts=cascade_metrics(corpus.posts)["reposts"].to_numpy())
+    if able.followers is not None:
+        able = replace(able, enough_crossers=able.followers)
+    return able
 
 
 def table(s: Supports, rows=None) -> pd.DataFrame:

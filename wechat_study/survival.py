@@ -330,6 +330,8 @@ def _cluster_median(x: np.ndarray, codes: np.ndarray, n_boot: int, seed: int) ->
     """Median of ``x`` with a percentile interval over resamples of whole clusters (``codes``, one per value)."""
     if len(x) == 0:
         return np.nan, np.nan, np.nan
+    if len(np.unique(codes)) < 2:  # one cluster: resampling it says nothing about the spread
+        return float(np.median(x)), np.nan, np.nan
     draws = np.array([_median_or_nan(x[r]) for r in resample_rows(len(x), codes, n_boot, seed)])
     lo, hi = np.quantile(draws[np.isfinite(draws)], [0.025, 0.975])
     return float(np.median(x)), float(lo), float(hi)
@@ -407,9 +409,11 @@ def how_fast(
     [3.0, 1.0, 6.0]
     """
     same_index(durations, groups=groups, clusters=clusters)
+    if n_boot < 2:
+        raise ValueError(f"n_boot={n_boot}: give at least 2 bootstrap draws (2000 is the default)")
     crossed = durations["crossed"].to_numpy(bool)
-    labels = np.full(len(durations), None, object) if groups is None else groups.to_numpy()
-    codes = None if clusters is None else cluster_codes(clusters.to_numpy())[0]
+    labels = np.full(len(durations), None, object) if groups is None else np.asarray(groups, dtype=object)
+    codes = None if clusters is None else cluster_codes(np.asarray(clusters, dtype=object))[0]
     rows, samples = [], {}
     for i, name in enumerate(["all", *sorted(pd.Series(labels).dropna().unique())]):
         keep = crossed & ((labels == name) if name != "all" else True)
@@ -442,6 +446,10 @@ def how_fast(
             draws = np.array([_median_or_nan(x[r][is_a[r]]) - _median_or_nan(x[r][~is_a[r]])
                               for r in resample_rows(len(x), codes[both], n_boot, seed + 1000)])
             draws = draws[np.isfinite(draws)]
+            if len(np.unique(codes[both & (labels == a)])) < 2 or len(np.unique(codes[both & (labels == b)])) < 2:
+                draws = np.array([np.nan])  # a group from one cluster: no interval
+            if not len(draws):
+                draws = np.array([np.nan])
         u = stats.mannwhitneyu(xa, xb, alternative="two-sided")
         test.update(
             difference_h=float(np.median(xa) - np.median(xb)),
