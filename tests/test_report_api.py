@@ -224,3 +224,19 @@ def test_threshold_explorer_data_and_chart():
     assert names == {"repost_threshold", "rho", "repost_followers"}
     assert all(p["bind"]["input"] == "range" for p in spec["params"])
     assert next(p for p in spec["params"] if p["name"] == "repost_threshold")["bind"]["min"] == 50
+
+
+def test_grouped_lines_and_their_bands_share_one_legend():
+    """A band coloured on another channel with its legend off made Vega drop the lines' legend as well."""
+    import pandas as pd
+
+    from wechat_study.charts.lines import share_lines, survival_chart
+
+    table = pd.DataFrame({"group": ["rumour", "non-rumour"] * 2, "threshold": [100, 100, 500, 500],
+                          "share": [0.5, 0.6, 0.2, 0.3], "ci_low": [0.4, 0.5, 0.1, 0.2],
+                          "ci_high": [0.6, 0.7, 0.3, 0.4]})
+    curves = table.rename(columns={"threshold": "hours", "share": "survival"})
+    for chart in (share_lines(table, "threshold", "reposts"), survival_chart(curves)):
+        layers = chart.to_dict()["layer"]
+        channels = [enc for layer in layers for k, enc in layer.get("encoding", {}).items() if k in ("color", "fill")]
+        assert channels and all(enc.get("legend", {}) is not None for enc in channels)

@@ -143,10 +143,9 @@ def survival_chart(curves: pd.DataFrame, x_title: str = "hours after the source 
     (2, 4)
     """
     data, color = _grouped(curves[curves["hours"] > 0])
-    _, no_legend = _grouped(curves[curves["hours"] > 0], legend=False)
     base = alt.Chart(data).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
     band = base.mark_area(opacity=0.18, interpolate="step-after").encode(
-        y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
+        y="ci_low:Q", y2="ci_high:Q", color=color)  # the lines' own legend: a fill without one disabled it
     line = base.mark_line(interpolate="step-after", strokeWidth=2).encode(
         y=alt.Y("survival:Q", title="share not yet at the threshold", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
@@ -195,7 +194,6 @@ def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_t
         data, color = _grouped(table)
     else:
         data, color = table.assign(group="all"), alt.Color("group:N", legend=None)
-    _, no_legend = _grouped(data, legend=False)
     scale = alt.Scale(type="log") if log_x else alt.Scale()
     base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale))
     line = base.mark_line(point=True, strokeWidth=2).encode(
@@ -204,7 +202,7 @@ def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_t
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")])
     if {"ci_low", "ci_high"} <= set(table.columns):
-        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", fill=_unlisted(no_legend, alt.Fill))
+        band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
         return alt.layer(band, line).properties(height=300)
     return alt.layer(line).properties(height=300)
 
