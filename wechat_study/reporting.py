@@ -541,7 +541,9 @@ def _execute(stem: str, params: dict, staging: Path) -> None:
 
     recorded = staging / "findings.jsonl"
     recorded.touch()
-    env = {FINDINGS_ENV: str(recorded), NOTEBOOK_ENV: stem, "WECHAT_STUDY_REPORT": "1", "PYTHONHASHSEED": "0"}
+    env = {FINDINGS_ENV: str(recorded), NOTEBOOK_ENV: stem, "WECHAT_STUDY_REPORT": "1", "PYTHONHASHSEED": "0",
+           # one BLAS thread: the same sums in the same order however loaded the machine is
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
