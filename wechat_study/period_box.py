@@ -76,7 +76,7 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     --------
     >>> from wechat_study.period_box import placebo_reading
     >>> placebo_reading(0.25, 8)
-    'the change is not peculiar to the date'
+    'the change is not peculiar to the date, though that cannot rule out a break at the date as well'
     >>> placebo_reading(0.05, 20)
     "the change stands out among the placebos, though it is still not the law's effect"
     >>> placebo_reading(None, 0)
@@ -85,7 +85,7 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     if not clean_n or clean_share is None:
         return "no placebo window is clear of the real date, so the placebos cannot tell a break from a drift"
     if clean_share >= 0.1:
-        return "the change is not peculiar to the date"
+        return "the change is not peculiar to the date, though that cannot rule out a break at the date as well"
     return "the change stands out among the placebos, though it is still not the law's effect"
 
 
@@ -185,8 +185,6 @@ def add_to_box(box, threshold: int) -> None:
                 "({.period.placebo.clean.share_at_least_as_extreme:share}) "
                 "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all "
                 f"placebo dates): {reading}"
-                + (", though that cannot rule out a break at the date as well"
-                   if reading == "the change is not peculiar to the date" else "")
             )
         else:
             text += f"; among the placebo dates, {reading}"

@@ -19,7 +19,7 @@ from scipy import stats
 
 from . import thresholds as th
 from .align import same_index
-from .clustered import cluster_codes, resample_rows
+from .clustered import cluster_codes, statistic
 from .datasets.catalog import CATALOG
 
 __all__ = [
@@ -322,19 +322,14 @@ def bootstrap_median(x, n_boot: int = 2000, seed: int = 0, level: float = 0.95) 
     return float(np.median(x)), float(lo), float(hi)
 
 
-def _median_or_nan(x: np.ndarray) -> float:
-    return float(np.median(x)) if len(x) else np.nan
-
-
 def _cluster_median(x: np.ndarray, codes: np.ndarray, n_boot: int, seed: int) -> tuple[float, float, float]:
-    """Median of ``x`` with a percentile interval over resamples of whole clusters (``codes``, one per value)."""
+    """Median of ``x`` with ``clustered.statistic``'s interval over resamples of whole clusters (``codes``)."""
     if len(x) == 0:
         return np.nan, np.nan, np.nan
     if len(np.unique(codes)) < 2:  # one cluster: resampling it says nothing about the spread
         return float(np.median(x)), np.nan, np.nan
-    draws = np.array([_median_or_nan(x[r]) for r in resample_rows(len(x), codes, n_boot, seed)])
-    lo, hi = np.quantile(draws[np.isfinite(draws)], [0.025, 0.975])
-    return float(np.median(x)), float(lo), float(hi)
+    r = statistic(pd.DataFrame({"h": x, "c": codes}), "c", lambda d: d["h"].median(), n_boot, seed)
+    return r["estimate"], r["ci_low"], r["ci_high"]
 
 
 def how_fast(
@@ -440,21 +435,20 @@ def how_fast(
             draws = np.median(rng.choice(xa, (n_boot, len(xa))), axis=1) - np.median(
                 rng.choice(xb, (n_boot, len(xb))), axis=1
             )
+            lo, hi = np.quantile(draws, [0.025, 0.975])
         else:
             both = crossed & np.isin(labels, [a, b])
-            x, is_a = durations.loc[both, "duration_h"].to_numpy(), labels[both] == a
-            draws = np.array([_median_or_nan(x[r][is_a[r]]) - _median_or_nan(x[r][~is_a[r]])
-                              for r in resample_rows(len(x), codes[both], n_boot, seed + 1000)])
-            draws = draws[np.isfinite(draws)]
-            if len(np.unique(codes[both & (labels == a)])) < 2 or len(np.unique(codes[both & (labels == b)])) < 2:
-                draws = np.array([np.nan])  # a group from one cluster: no interval
-            if not len(draws):
-                draws = np.array([np.nan])
+            d = pd.DataFrame({"h": durations.loc[both, "duration_h"].to_numpy(), "a": labels[both] == a,
+                              "c": codes[both]})
+            r = statistic(d, "c", lambda f: f.loc[f["a"], "h"].median() - f.loc[~f["a"], "h"].median(), n_boot,
+                          seed + 1000)
+            one_cluster = d[d["a"]]["c"].nunique() < 2 or d[~d["a"]]["c"].nunique() < 2  # no interval then
+            lo, hi = (np.nan, np.nan) if one_cluster else (r["ci_low"], r["ci_high"])
         u = stats.mannwhitneyu(xa, xb, alternative="two-sided")
         test.update(
             difference_h=float(np.median(xa) - np.median(xb)),
-            ci_low_h=float(np.quantile(draws, 0.025)),
-            ci_high_h=float(np.quantile(draws, 0.975)),
+            ci_low_h=float(lo),
+            ci_high_h=float(hi),
             p_value=float(u.pvalue),
             prob_a_slower=float(u.statistic / (len(xa) * len(xb))),
         )
