@@ -448,8 +448,12 @@ def clause(v: dict, null: float = 1.0, digits: int = 2) -> str:
     >>> rb.clause({"direction": "lower", "low": 0.62, "high": 0.7, "weakest": "common support only"})
     'below 1 under every specification tried (0.62 to 0.70)'
     >>> rb.clause({"direction": "unclear", "low": 0.62, "high": 0.7, "weakest": "common support only"})
-    'a direction that does not hold under every specification: the interval includes 1 under at least one
-     (common support only; estimates 0.62 to 0.70)'
+    'below 1 under every specification (0.62 to 0.70) but not clearly: the interval includes 1 under at least
+     one (common support only)'
+    >>> rb.clause({"direction": "unclear", "low": 0.9, "high": 1.2, "weakest": "no year terms",
+    ...            "holding": ["no year terms"], "of": 4})
+    'no direction holds: the estimates run from 0.90 to 1.20, and the interval includes 1 under 1 of 4
+     specifications (no year terms)'
     """
     span = f"{v['low']:.{digits}f} to {v['high']:.{digits}f}"
     if v["direction"] in ("lower", "higher"):
@@ -458,9 +462,10 @@ def clause(v: dict, null: float = 1.0, digits: int = 2) -> str:
     if v["weakest"] == "a specification not estimable":
         others = f" (estimates of the others {span})" if np.isfinite(v["low"]) else ""
         return f"not established: a specification could not be estimated{others}"
-    under = (f"{len(v['holding'])} of {v['of']} specifications ({', '.join(v['holding'])}"
-             if v.get("holding") else f"at least one ({v['weakest']}")
-    return (
-        f"a direction that does not hold under every specification: the interval includes {null:g} under "
-        f"{under}; estimates {span})"
-    )
+    under = (f"{len(v['holding'])} of {v['of']} specifications ({', '.join(v['holding'])})"
+             if v.get("holding") else f"at least one ({v['weakest']})")
+    if v["high"] < null or v["low"] > null:  # every estimate on one side, not every interval
+        side = "below" if v["high"] < null else "above"
+        return f"{side} {null:g} under every specification ({span}) but not clearly: the interval includes " \
+               f"{null:g} under {under}"
+    return f"no direction holds: the estimates run from {span}, and the interval includes {null:g} under {under}"
