@@ -281,6 +281,8 @@ def report_renderer(spec: dict, **kwargs) -> dict:
     meta = (spec.pop("usermeta", None) or {}).get("wechat_study") or {}
     if meta:
         spec.pop("title", None)
+        spec.setdefault("description", " ".join(x for x in (meta["label"] + ". " + meta["title"] + ".",
+                                                             meta.get("caption", "")) if x))
     if "width" not in spec and _fills_width(spec):
         spec["width"] = "container"
     anchor = html.escape(meta.get("anchor") or f"{div}-figure")

@@ -166,6 +166,7 @@ def house_theme() -> alt.theme.ThemeConfig:
             "header": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": INK},
             "text": {"font": FONT, "fontSize": 12},
             "mark": {"color": PALETTE[0]},
+            "rule": {"aria": False},  # reference lines and interval whiskers: the chart's description covers them
         }
     }
 
