@@ -221,7 +221,7 @@ def test_threshold_explorer_data_and_chart():
     assert data["cascades"].sum() == len(metrics) and "cascade_id" not in data
     spec = charts.threshold_explorer(data).to_dict()
     names = {p["name"] for p in spec["params"]}
-    assert names == {"repost_threshold", "rho", "repost_followers"}
+    assert names == {"repost_threshold", "rho_percent", "repost_followers"}
     assert all(p["bind"]["input"] == "range" for p in spec["params"])
     assert next(p for p in spec["params"] if p["name"] == "repost_threshold")["bind"]["min"] == 50
 

@@ -44,6 +44,7 @@ FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
 MAX_BYTES = 2 * 1024 * 1024
+CHART_FREE_BYTES = 400 * 1024
 WIDTHS = (1280, 390)
 
 
@@ -59,6 +60,9 @@ def test_reports_are_self_contained_and_light(report):
     assert not re.search(r"<(link|img|iframe|source|video|audio)[^>]*\b(href|src)=[\"']?(https?:)?//", text)
     assert not re.search(r"url\((['\"]?)(https?:)?//", text) and "@import" not in text
     assert text.count("window.vegaEmbed") <= 1
+    if 'class="ws-chart"' not in text:
+        assert "window.vegaEmbed" not in text, f"{report.name} has no chart but embeds the chart library"
+        assert len(report.read_bytes()) <= CHART_FREE_BYTES, f"{report.name}: {len(report.read_bytes()):,} bytes"
 
 
 @pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
@@ -80,6 +84,41 @@ def test_no_raw_notebook_output_reaches_a_report(report):
     assert text.count('<div class="ws-chart"') == text.count('class="ws-figure-title"'), (
         "every chart goes through charts.figure (title, caption, source)"
     )
+
+
+def visible_text(page_html: str) -> str:
+    """What a reader sees as prose: no scripts, styles, version line or code, tags dropped, entities read."""
+    import html as html_lib
+
+    t = re.sub(r"<(script|style|footer|code)\b.*?</\1>", " ", page_html, flags=re.DOTALL)
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", t)))
+
+
+#: Codes that mean nothing to a reader (``words.WORDS`` gives their words).
+READER_CODES = re.compile(
+    r"\b(lxb|ncpc19|709crackdown|wbmsf|too_few_events|supercritical_fit|p >= |p = p)\b|>(true|false)<"
+)
+#: A finding name with its dots is allowed (the ledger's references); a time's nanoseconds too.
+SNAKE = re.compile(r"(?<![\w.])[0-9a-z]+(?:_[0-9a-z]+)+(?![\w.])")
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
+def test_no_code_reaches_a_reader(report):
+    """Codes are words (``words.plain``); column names a reader types are shown as code."""
+    text = visible_text(report.read_text("utf-8"))
+    snake = sorted(set(SNAKE.findall(text)) - {"wechat_study"})
+    assert not snake, f"{report.name} shows codes as text: {snake[:10]}"
+    codes = sorted({m.group(0) for m in READER_CODES.finditer(text)})
+    assert not codes, f"{report.name} shows {codes}"
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
+def test_no_number_is_printed_as_a_long_decimal(report):
+    """p-values read "< 0.001", tiny values use powers of ten, no number runs past six decimals."""
+    text = re.sub(r"\d\d:\d\d:\d\d\.\d+", "", visible_text(report.read_text("utf-8")))
+    text = re.sub(r"arXiv:\d{4}\.\d{4,5}", "", text)
+    long = sorted(set(re.findall(r"(?<![\d.])\d+\.(?:0000\d*|\d{7,})", text)))
+    assert not long, f"{report.name} prints {long[:8]}"
 
 
 # ------------------------------------------------------------------------------------------------- browser
@@ -144,7 +183,14 @@ CHART_PROBLEMS = """() => {
     if (marks.length === 0) out.push(chart.id + ': no marks drawn');
     const r = svg.getBoundingClientRect();
     if (r.width < 200) out.push(chart.id + ': only ' + Math.round(r.width) + ' px wide');
+    const named = document.getElementById(svg.getAttribute('aria-labelledby') || '');
+    if (svg.getAttribute('role') !== 'img' || !(named && named.textContent.trim()))
+      out.push(chart.id + ': no accessible name');
     const texts = Array.from(svg.querySelectorAll('text')).filter(visible).map((t) => [t, t.getBoundingClientRect()]);
+    texts.forEach(([t, b]) => {
+      if (b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1)
+        out.push(chart.id + ': "' + t.textContent + '" is cut at the chart edge');
+    });
     for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
       const a = texts[i][1], b = texts[j][1];
       const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
@@ -270,6 +316,8 @@ def test_threshold_explorer_answers_its_sliders(browser):
         assert explorer.count() == 1, "03 has no threshold explorer"
         sliders = explorer.locator("input[type=range]")
         assert sliders.count() >= 3
+        announced = explorer.locator(".vega-bind input + span[aria-live=polite]")
+        assert announced.count() == sliders.count(), "slider values not announced"
         before = explorer.locator("svg").inner_html()
         for i in range(sliders.count()):
             slider = sliders.nth(i)
@@ -358,5 +406,102 @@ def test_axe_finds_no_serious_accessibility_issue(browser, report):
         found = Axe().run(page).response["violations"]
         bad = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in found if v["impact"] in ("serious", "critical")]
         assert bad == [], bad
+    finally:
+        page.close()
+
+
+OVERFLOWING_TABLES = """() => {
+  const out = [];
+  document.querySelectorAll('.ws-table-scroll').forEach((s) => {
+    const r = s.getBoundingClientRect();
+    if (r.width === 0 || s.scrollWidth <= s.clientWidth + 1) return;
+    const name = (s.closest('figure') || s).id || s.getAttribute('aria-label') || 'a table';
+    const cue = s.previousElementSibling;
+    if (!(cue && cue.classList.contains('ws-scroll-cue') && !cue.hidden && cue.getBoundingClientRect().height > 0))
+      out.push(name + ': hides columns with no cue');
+    const first = s.querySelector('tbody tr td:first-child');
+    if (first && getComputedStyle(first).position !== 'sticky') out.push(name + ': first column scrolls away');
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
+def test_a_table_wider_than_a_phone_says_so_and_keeps_its_first_column(browser, report):
+    page = open_page(browser, report, 390)
+    try:
+        page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        page.wait_for_timeout(200)
+        assert page.evaluate(OVERFLOWING_TABLES) == []
+    finally:
+        page.close()
+
+
+FOLDED_TARGETS = """() => Array.from(document.querySelectorAll('a[href^="#"]'))
+    .map((a) => a.getAttribute('href').slice(1))
+    .filter((id) => { const e = document.getElementById(id); return e && e.querySelector('details:not([open])'); })"""
+
+
+def test_links_and_addresses_open_folded_tables(browser):
+    """A finding's link to a folded table opens it; so does an address ending in the table's anchor."""
+    report = ROOT / "reports" / "05-early-warning.html"
+    page = open_page(browser, report, 1280)
+    try:
+        folded = page.evaluate(FOLDED_TARGETS)
+        assert folded, "05 links to no folded table"
+        page.locator(f'a[href="#{folded[0]}"]').first.click()
+        assert page.locator(f"#{folded[0]} details").get_attribute("open") is not None
+        target = page.evaluate(
+            "() => document.querySelector('figure.ws-table details:not([open])').closest('figure').id"
+        )
+    finally:
+        page.close()
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    try:
+        page.route("**/*", _offline)
+        page.goto(report.as_uri() + "#" + target)
+        page.wait_for_timeout(300)
+        assert page.locator(f"#{target} details").get_attribute("open") is not None
+    finally:
+        page.close()
+
+
+def test_skip_links_lead_to_the_findings_and_the_explorer(browser):
+    page = open_page(browser, ROOT / "reports" / "03-legal-thresholds.html", 1280)
+    try:
+        page.keyboard.press("Tab")
+        first = page.evaluate("() => [document.activeElement.className, document.activeElement.getAttribute('href')]")
+        assert first == ["", "#what-we-found"] and page.locator("#what-we-found").count() == 1
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.getAttribute('href')") == "#threshold-explorer"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        inside = page.evaluate("() => !!document.activeElement.closest('#threshold-explorer')")
+        assert inside, "after the skip link, Tab does not reach the explorer's first slider"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
+def test_dark_scheme_reads_and_print_opens_every_fold(browser, report):
+    """Dark: axe-core's colour contrast holds; print: every fold open, no buttons or sliders; both kept as artifacts."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(browser, report, 1280)
+    try:
+        page.emulate_media(color_scheme="dark")
+        page.wait_for_timeout(100)
+        _screenshot(page, report.stem + "-dark", 1280)
+        found = Axe().run(page, options={"runOnly": ["color-contrast"]}).response["violations"]
+        bad = [(v["id"], v["nodes"][0]["target"], v["nodes"][0].get("failureSummary", "")[:160]) for v in found
+               if v["impact"] in ("serious", "critical")]
+        assert bad == [], bad
+        page.emulate_media(media="print", color_scheme="light")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        assert page.locator("details:not([open])").count() == 0, "a fold prints closed"
+        for hidden in (".ws-download", ".vega-bindings", ".report-nav"):
+            assert all(not e.is_visible() for e in page.locator(hidden).all()), f"{hidden} prints"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(ARTIFACTS / f"{report.stem}-print.pdf"), format="A4")
     finally:
         page.close()

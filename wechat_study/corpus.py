@@ -50,7 +50,8 @@ def loader_digest() -> str:
 class Source:
     """Where a data set comes from, for source lines and the end of observation.
 
-    ``described`` is the source line's text; ``observation_end`` an ISO time or ``"latest record"``
+    ``described`` is the source line's text (for a catalogued set its name and pinned archive; the citation
+    goes in the page's data section); ``observation_end`` an ISO time or ``"latest record"``
     (docs/methods.md#4-censoring-and-time-to-threshold); ``user`` the ``UserData`` of a researcher's own set.
 
     Examples
@@ -76,7 +77,7 @@ class Source:
         if name == "synthetic":
             return cls(name, "synthetic data made by ws.synthetic_posts (no real posts)")
         d = get(name)
-        return cls(name, f"{word(name)}: {d.citation}; archive {d.owner}/{d.repo} at {d.commit[:7]}", d.url,
+        return cls(name, f"{word(name)}, {d.owner}/{d.repo} at {d.commit[:7]}", d.url,
                    d.observation_end or "latest record", d.observation_end_note)
 
 

@@ -16,17 +16,22 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from . import paths, run_notes
+from . import glossary, paths, run_notes
 from .atomic import write_text
-from .words import word
+from .tables import FIELDS, fields_as_code
+from .words import plain, word
 
 __all__ = [
-    "PACKAGE", "REPORTS", "vega_bundle", "render", "findings_first", "without_skipped", "executed_parameters",
-    "version_line", "title", "QUESTION", "readable_name", "index_page", "chart_data", "write_chart_data"
+    "PACKAGE", "REPORTS", "SKIP_LINKS", "vega_bundle", "render", "findings_first", "without_skipped",
+    "executed_parameters", "version_line", "data_section", "title", "QUESTION", "readable_name", "index_page",
+    "chart_data", "write_chart_data"
 ]
 
 PACKAGE = paths.PACKAGE
 REPORTS = paths.CHECKOUT / "reports"
+
+#: The page parts a keyboard reader can jump to from the top: (element id, words after "Skip to").
+SKIP_LINKS = (("what-we-found", "the findings"), ("threshold-explorer", "the threshold explorer"))
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +50,13 @@ def render(executed: Path, stem: str) -> str:
     """The report page for an executed notebook: markdown and outputs, no code, no prompts.
 
     The findings box ("What we found") moves to just after the question (the first markdown cell),
-    wherever the notebook built it; the page ends with its version line (``version_line``).
+    wherever the notebook built it; the page ends with its glossary (``glossary.annotate``: the first use of
+    each term linked to it, the terms of the findings box explained under it) and its version line
+    (``version_line``).
 
     Markdown cells a run skipped (``without_skipped``) are left out. The page uses the package's ``report``
-    template with the Vega libraries inlined (``vega_bundle``).
+    template, with the Vega libraries inlined (``vega_bundle``) when it has a chart, and skip links
+    (``SKIP_LINKS``) to the parts it has.
 
     Parameters
     ----------
@@ -80,6 +88,8 @@ def render(executed: Path, stem: str) -> str:
     """
     from nbconvert import HTMLExporter
 
+    from .reporting import datasets_used
+
     exporter = HTMLExporter(
         template_name="report",
         extra_template_basedirs=[str(PACKAGE / "templates")],
@@ -90,14 +100,19 @@ def render(executed: Path, stem: str) -> str:
     nb = findings_first(without_skipped(nbformat.read(executed, as_version=4)))
     params = executed_parameters(nb)
     nb.metadata["title"] = _retitle(nb, stem, params)
+    outputs = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
     resources = {
-        "vega_bundle": vega_bundle(),
+        "vega_bundle": vega_bundle() if 'class="ws-chart"' in outputs else "",
+        "skip_links": [(target, words) for target, words in SKIP_LINKS if f'id="{target}"' in outputs],
+        "data_section": data_section(datasets_used(params)),
         "metadata": {"name": stem},
         "run_banner": run_notes.banner(stem, params),
         "version_line": version_line(params, stem),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    if resources["data_section"]:
+        body = body.replace('<span class="ws-source">Data: ', '<span class="ws-source"><a href="#data">Data</a>: ')
+    return glossary.annotate(body)
 
 
 def _retitle(nb: nbformat.NotebookNode, stem: str, params: dict) -> str:
@@ -361,11 +376,31 @@ def _ledger_value(name: str, value) -> str:
         return html.escape(nv.p_value(value).removeprefix("p = ").replace("p < ", "< "))
     if isinstance(value, bool) or value is None:
         return html.escape({True: "yes", False: "no", None: "not reached"}[value])
+    if isinstance(value, float) and value != 0 and abs(value) < 1e-3:
+        return _scientific(value)
     if isinstance(value, float):
         return html.escape(nv.number(value, digits=4))
     if isinstance(value, int):
         return html.escape(nv.count(value))
-    return html.escape(str(value))
+    return _ledger_text(str(value))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+_DOTTED = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+){2,}\b")
+
+
+def _scientific(value: float) -> str:
+    """A small ledger value as "1.34 × 10⁻⁴" (below 10⁻¹² it is float noise: "0")."""
+    if abs(value) < 1e-12:
+        return "0"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{float(mantissa):g} \u00d7 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def _ledger_text(text: str) -> str:
+    """A ledger note or text value: codes as words, dotted finding names readable, column names as code."""
+    text = _DOTTED.sub(lambda m: readable_name(m.group(0)), text)
+    return fields_as_code(html.escape(plain(text, FIELDS)))
 
 
 def _mini_table(rows: list) -> str:
@@ -380,7 +415,7 @@ def _mini_table(rows: list) -> str:
 
 
 def readable_name(name: str) -> str:
-    """A finding name for readers: ``thresholds.ced.share_500`` → "thresholds › ced › share 500".
+    """A finding name for readers: ``thresholds.ced.share_500`` → "thresholds › CED (Weibo) › share 500".
 
     Parameters
     ----------
@@ -390,15 +425,16 @@ def readable_name(name: str) -> str:
     Returns
     -------
     str
-        Its parts joined by " › ", underscores read as spaces.
+        Its parts joined by " › ", each read as words (``words.word``: codes in the vocabulary as their words,
+        underscores as spaces).
 
     Examples
     --------
     >>> from wechat_study import pages
     >>> pages.readable_name("thresholds.ced.share_reaching_500_reposts")
-    'thresholds › ced › share reaching 500 reposts'
+    'thresholds › CED (Weibo) › share reaching 500 reposts'
     """
-    return " \u203a ".join(part.replace("_", " ") for part in name.split("."))
+    return " \u203a ".join(word(part) for part in name.split("."))
 
 
 def _citation() -> str:
@@ -430,11 +466,11 @@ def _citation() -> str:
     )
 
 
-def _datasets() -> str:
+def _datasets(names=None) -> str:
     from .datasets.catalog import CATALOG, INVESTIGATED
 
     items = []
-    for name in INVESTIGATED:
+    for name in INVESTIGATED if names is None else names:
         d = CATALOG[name]
         url = f"https://github.com/{d.owner}/{d.repo}/tree/{d.commit}"
         items.append(
@@ -444,6 +480,37 @@ def _datasets() -> str:
             f"commit <code>{d.commit[:12]}</code>.</li>"
         )
     return '<ul class="ws-datasets">' + "".join(items) + "</ul>"
+
+
+def data_section(names: list[str]) -> str:
+    """The page's "The data" section (``id="data"``): each catalogued data set it uses, with its title, citation,
+    licence and pinned archive; the figures' and tables' source lines link to it.
+
+    Parameters
+    ----------
+    names : list of str
+        Catalogued data set names (others are left out).
+
+    Returns
+    -------
+    str
+        The section's HTML; empty when no name is catalogued.
+
+    Examples
+    --------
+    >>> from wechat_study import pages
+    >>> section = pages.data_section(["ced"])
+    >>> section.startswith('<section class="ws-data" id="data">'), "Credible Early Detection" in section
+    (True, True)
+    >>> pages.data_section(["mine"])
+    ''
+    """
+    from .datasets.catalog import CATALOG
+
+    known = [n for n in names if n in CATALOG]
+    if not known:
+        return ""
+    return f'<section class="ws-data" id="data"><h2>The data</h2>{_datasets(known)}</section>'
 
 
 def _word(name: str) -> str:
@@ -486,7 +553,7 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
     >>> with tempfile.TemporaryDirectory() as reports:
     ...     page = pages.index_page(ledger, ["03-legal-thresholds"], Path(reports))
     >>> re.findall(r"<td[^>]*>(.*?)</td>", page)
-    ['thresholds › ced › share reaching 500 reposts', '29.2%', 'share of cascades']
+    ['thresholds › CED (Weibo) › share reaching 500 reposts', '29.2%', 'share of cascades']
     """
     from . import narrative as nv
     from .datasets.catalog import INVESTIGATED
@@ -499,6 +566,7 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
         "<title>wechat_study: virality and censorship against China's 2013 thresholds</title>",
         f"<style>{_css()}</style>",
+        f"<script>{(PACKAGE / 'templates' / 'report' / 'ws_page.js').read_text('utf-8')}</script>",
         "</head>",
         "<body>",
         "<main>",
@@ -549,7 +617,7 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
         for name, f in mine.items():
             out.append(
                 f'<tr><td>{html.escape(readable_name(name))}</td><td class="v">{_ledger_value(name, f["value"])}'
-                f"</td><td>{html.escape(f.get('note') or '')}</td></tr>"
+                f"</td><td>{_ledger_text(f.get('note') or '')}</td></tr>"
             )
         out.append("</tbody></table></div>")
     out += [
@@ -560,7 +628,7 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
         "</html>",
         "",
     ]
-    return "\n".join(out)
+    return glossary.annotate("\n".join(out))
 
 
 def _report_title(report: Path) -> str | None:

@@ -18,9 +18,12 @@ import numpy as np
 import pandas as pd
 
 from . import narrative as nv
-from .words import word
+from .schema import SCHEMAS
+from .words import plain, word
 
-__all__ = ["MISSING", "HEADERS", "CODED", "header", "guess_format", "Table", "publication", "facts"]
+__all__ = [
+    "MISSING", "HEADERS", "CODED", "FIELDS", "fields_as_code", "header", "guess_format", "Table", "publication", "facts"
+]
 
 MISSING = "–"
 
@@ -46,6 +49,9 @@ HEADERS = {
     "rho": "ρ (share of followers who see a post)",
     "repost_followers": "followers per reposter (assumed)",
     "threshold": "threshold",
+    "km_share_at_end": "Kaplan–Meier share at end",
+    "km_share_by_horizon": "Kaplan–Meier share by horizon",
+    "logrank_p": "log-rank p",
 }
 
 _SUFFIX_UNITS = {
@@ -59,7 +65,11 @@ _SUFFIX_UNITS = {
 
 
 #: Columns whose codes are shown as words (``ced`` → "CED (Weibo)", ``author_deleted`` → "deleted by the author").
-CODED = {"dataset", "reason", "model", "group"}
+CODED = {"dataset", "reason", "model", "group", "status", "list", "segment", "outcome"}
+
+#: Column names a reader types (the canonical tables' and the raw files' own): kept, and shown as code.
+FIELDS = frozenset({c for s in SCHEMAS.values() for c in s.columns if "_" in c} | {"origin_id"})
+_FIELD = re.compile(r"\b(" + "|".join(sorted(FIELDS, key=len, reverse=True)) + r")\b")
 
 
 def _word(code):
@@ -108,9 +118,11 @@ def guess_format(column: str, values: pd.Series) -> str:
     Returns
     -------
     str
-        A ``narrative.FORMATS`` kind: ``"p"`` for p-value names; ``"text"`` for booleans and non-numbers;
+        A ``narrative.FORMATS`` kind: ``"p"`` for p-value names (``p``, ``p_value...``, ``..._p``); ``"text"``
+        for booleans and non-numbers;
         ``"count"`` for integers; ``"share"`` for names with share, fraction, rate, proportion or percent
-        (and ``ci_low``/``ci_high``); ``"hours_number"`` for names ending in ``_h`` or ``_hours``;
+        (and ``ci_low``/``ci_high``); ``"points"`` for ``gap``; ``"hours_number"`` for names ending in ``_h`` or
+        ``_hours``;
         ``"count"`` for floats that are all whole with one at least 10; else ``"number"``.
 
     Examples
@@ -123,7 +135,7 @@ def guess_format(column: str, values: pd.Series) -> str:
     ('hours_number', 'text')
     """
     name = column.lower()
-    if name in {"p", "p_value", "pvalue"} or name.startswith("p_value"):
+    if name in {"p", "p_value", "pvalue"} or name.startswith("p_value") or name.endswith("_p"):
         return "p"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "text"
@@ -131,6 +143,8 @@ def guess_format(column: str, values: pd.Series) -> str:
         return "count"
     if any(w in name for w in ("share", "fraction", "rate", "proportion", "percent")) or name in {"ci_low", "ci_high"}:
         return "share"
+    if name == "gap" or name.endswith("_gap"):
+        return "points"
     if name.endswith(("_h", "_hours")) or name == "hours":
         return "hours_number"
     nonnull = values.dropna()
@@ -149,7 +163,9 @@ def _cell(value, kind: str, lo=None, hi=None) -> str:
     if kind == "p":
         return nv.p_value(float(value)).removeprefix("p = ").replace("p < ", "< ")
     if kind == "text":
-        return {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return plain(str(value), FIELDS)
     text = nv.formatted(value, kind, lo, hi)
     return MISSING if text == nv.NOT_REACHED else text
 
@@ -234,8 +250,9 @@ def publication(
     Returns
     -------
     Table
-        Its HTML, formatted cells, anchor and label. Codes in the ``dataset``, ``reason``, ``model`` and
-        ``group`` columns are shown as words (``CODED``); missing values as "–".
+        Its HTML, formatted cells, anchor and label. Codes in the ``CODED`` columns are shown as words, codes
+        inside other text too (``words.plain``); the canonical tables' column names (``FIELDS``) as code;
+        missing values as "–".
 
     Raises
     ------
@@ -287,12 +304,13 @@ def publication(
     if numeric:
         t = t.cols_align("right", columns=numeric)
     t = t.tab_options(table_font_size="14px", table_width="100%", column_labels_font_weight="bold")
-    body = _stable(t.as_raw_html())
+    body = fields_as_code(_stable(t.as_raw_html()))
     scroller = f'<div class="ws-table-scroll" role="region" tabindex="0" aria-label="{html.escape(title)}">{body}</div>'
     if source and not source.startswith(("Data:", "Source:")):
         source = f"Source: {source}"
     parts = (("ws-note", note), ("ws-source", source))
-    notes = "".join(f'<span class="{c}">{html.escape(t)}</span>' for c, t in parts if t)
+    notes = "".join(f'<span class="{c}">{fields_as_code(html.escape(plain(t, FIELDS)))}</span>'
+                    for c, t in parts if t)
     caption = f"<figcaption>{notes}</figcaption>" if notes else ""
     head = f'<h3 class="ws-table-title">{html.escape(label)}. {html.escape(title)}</h3>'
     if len(out) > collapse_after:
@@ -300,6 +318,28 @@ def publication(
                      f'<span class="ws-rows">{len(out):,} rows; click to show</span></summary>{scroller}{caption}'
                      "</details></figure>", out, anchor, label)
     return Table(f'<figure class="ws-table" id="{anchor}">{head}{scroller}{caption}</figure>', out, anchor, label)
+
+
+def fields_as_code(html_text: str) -> str:
+    """HTML with the column names in its text (``FIELDS``; never inside a tag) wrapped in ``<code>``.
+
+    Parameters
+    ----------
+    html_text : str
+        Escaped HTML: a fragment of text, or whole elements.
+
+    Returns
+    -------
+    str
+        The same HTML, each column name in a text node as ``<code>name</code>``.
+
+    Examples
+    --------
+    >>> from wechat_study.tables import fields_as_code
+    >>> fields_as_code('<td class="gt_row">no usable time; created_at left null</td>')
+    '<td class="gt_row">no usable time; <code>created_at</code> left null</td>'
+    """
+    return re.sub(r"(^|>)([^<]+)(?=<|$)", lambda m: m.group(1) + _FIELD.sub(r"<code>\1</code>", m.group(2)), html_text)
 
 
 def _stable(text: str) -> str:

@@ -6,7 +6,9 @@ the data layer and the command line use it without the charting stack.
 
 from __future__ import annotations
 
-__all__ = ["WORDS", "word"]
+__all__ = ["WORDS", "PHRASES", "word", "plain"]
+
+import re
 
 #: Legend and axis words for the codes the library uses.
 WORDS: dict[str, str] = {
@@ -19,7 +21,28 @@ WORDS: dict[str, str] = {
     "logistic": "logistic regression", "rho": "ρ", "non_rumour": "non-rumour",
     "source_followers": "source's followers", "hawkes_pooled": "pooled Hawkes",
     "feature_model": "feature model", "count_speed": "time to the k-th repost",
+    # Hawkes fit statuses
+    "ok": "fitted", "boundary": "at a bound of the fit", "too_few_events": "too few reposts to fit",
+    "supercritical": "supercritical (n* ≥ 1)", "failed": "fit failed",
+    # Citizen Lab keyword lists
+    "lxb": "Liu Xiaobo", "ncpc19": "19th Party Congress", "709crackdown": "709 crackdown",
+    "one_app_two_systems": "One App, Two Systems",
+    # segments, outcomes and covariates of the threshold models
+    "first_half_before": "first half-year before", "second_half_before": "second half-year before",
+    "crossed_500": "reached 500 reposts", "hours_to_500": "hours to 500 reposts",
+    "hours_to_100": "hours to 100 reposts",
+    "log_followers": "log followers", "log_size": "log size", "z_accounts": "z (accounts)",
 }
+
+#: Codes inside free text, replaced before single tokens.
+PHRASES: dict[str, str] = {
+    "n_a*n_b/(n_a+n_b)": "n\u2081n\u2082/(n\u2081 + n\u2082)",
+}
+
+#: Codes that only ever end a longer code ("keywords_lxb" → "keywords: Liu Xiaobo").
+_SUFFIXES = ("one_app_two_systems", "709crackdown", "ncpc19", "lxb")
+
+_TOKEN = re.compile(r"(?<![\w.])[0-9a-z]+(?:_[0-9a-z]+)+(?![\w.])")
 
 
 def word(code) -> str:
@@ -41,4 +64,38 @@ def word(code) -> str:
     >>> word("author_deleted"), word("wbmsf"), word("time_to_500")
     ('deleted by the author', 'Wb-MSF (Weibo)', 'time to 500')
     """
-    return WORDS.get(str(code), str(code).replace("_", " "))
+    code = str(code)
+    if code in WORDS:
+        return WORDS[code]
+    for suffix in _SUFFIXES:
+        if code.endswith("_" + suffix):
+            return f"{word(code[: -len(suffix) - 1])}: {WORDS[suffix]}"
+    return code.replace("_", " ")
+
+
+def plain(text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
+    """Free text with the codes in it read as words (``PHRASES``, then every ``snake_case`` token by ``word``).
+
+    Parameters
+    ----------
+    text : str
+        A sentence, note or table cell.
+    keep : set of str, optional
+        Tokens left as they are (column names a reader types, shown as code by the caller).
+
+    Returns
+    -------
+    str
+        The text; a token with a dot next to it (a dotted finding name, a file name) is left alone.
+
+    Examples
+    --------
+    >>> from wechat_study.words import plain
+    >>> plain("median regression (log_followers, verified); weights n_a*n_b/(n_a+n_b)")
+    'median regression (log followers, verified); weights n₁n₂/(n₁ + n₂)'
+    >>> plain("no date tested; date_tested left null", keep={"date_tested"})
+    'no date tested; date_tested left null'
+    """
+    for code, words in PHRASES.items():
+        text = text.replace(code, words)
+    return _TOKEN.sub(lambda m: m.group(0) if m.group(0) in keep else word(m.group(0)), text)

@@ -14,7 +14,8 @@ from .theme import PALETTE, _grouped, word
 
 __all__ = [
     "LABEL_WIDTH", "wrapped_labels", "interval_dots", "distinctive_words_chart", "estimates_chart",
-    "views_decomposed_chart", "intake_chart", "threshold_explorer", "monthly_share_chart", "event_study_chart"
+    "views_decomposed_chart", "intake_chart", "INSIDE_FROM", "threshold_explorer", "monthly_share_chart",
+    "event_study_chart"
 ]
 
 LABEL_WIDTH = 18  # characters per line of a wrapped axis label
@@ -281,6 +282,10 @@ def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
     return alt.layer(bars, rule).properties(height=280)
 
 
+#: Above this share the explorer's value labels sit inside their bars.
+INSIDE_FROM = 0.85
+
+
 def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, threshold_views: int = 5000,
                        rho: float = 0.05, repost_followers: int = 100, max_threshold: int = 1000) -> alt.LayerChart:
     """Sliders for the repost threshold (50 to ``max_threshold``: stop it at the collection's largest
@@ -299,7 +304,7 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
     threshold_views : int
         The views line (fixed).
     rho : float
-        The ρ slider's first value (the slider runs from 0.01 to 0.2).
+        The ρ slider's first value, a share (the slider shows it in percent, 1% to 20%).
     repost_followers : int
         The followers-per-reposter slider's first value (the slider runs from 10 to 1,000).
     max_threshold : int
@@ -308,7 +313,8 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
     Returns
     -------
     altair.LayerChart
-        Bars and their labels, with the three slider parameters.
+        Bars and their labels (inside the bar's end above ``INSIDE_FROM``, so none runs past the plot), with the
+        three slider parameters.
 
     Examples
     --------
@@ -318,17 +324,18 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
     ...                      "cascades": [2, 1]})
     >>> spec = threshold_explorer(data, max_threshold=990).to_dict()
     >>> [(p["name"], p["value"], p["bind"]["max"]) for p in spec["params"]]
-    [('repost_threshold', 500, 990), ('rho', 0.05, 0.2), ('repost_followers', 100, 1000)]
+    [('repost_threshold', 500, 990), ('rho_percent', 5, 20), ('repost_followers', 100, 1000)]
     """
     t = alt.param(name="repost_threshold", value=threshold_reposts,
                   bind=alt.binding_range(min=50, max=max(60, int(max_threshold)), step=10,
                                            name="Repost threshold "))
-    r = alt.param(name="rho", value=rho, bind=alt.binding_range(min=0.01, max=0.2, step=0.01,
-                                                                name="ρ, share of followers who see a post "))
+    r = alt.param(name="rho_percent", value=round(rho * 100),
+                  bind=alt.binding_range(min=1, max=20, step=1, name="ρ, % of followers who see a post "))
     f = alt.param(name="repost_followers", value=repost_followers,
                   bind=alt.binding_range(min=10, max=1000, step=10, name="Followers per reposter (assumed) "))
     grouped, color = _grouped(data)
-    views = f"rho * (1000 * datum.source_followers_k + datum.reposts * repost_followers) >= {int(threshold_views)}"
+    views = (f"rho_percent / 100 * (1000 * datum.source_followers_k + datum.reposts * repost_followers) >= "
+             f"{int(threshold_views)}")
     base = alt.Chart(grouped).transform_calculate(
         by_reposts="datum.reposts >= repost_threshold ? 1 : 0", by_views=f"{views} ? 1 : 0",
         w_reposts="datum.by_reposts * datum.cascades", w_views="datum.by_views * datum.cascades",
@@ -346,10 +353,14 @@ def threshold_explorer(data: pd.DataFrame, threshold_reposts: int = 500, thresho
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("line:N", title="line"),
                  alt.Tooltip("share:Q", title="share crossing", format=".1%"),
                  alt.Tooltip("cascades:Q", title="cascades", format=",")])
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
-        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=alt.Text("share:Q", format=".1%"),
-        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("share:Q", title="share crossing", format=".1%")])
-    return alt.layer(bars_, labels).add_params(t, r, f).properties(height=alt.Step(26))
+    tips = [alt.Tooltip("group:N", title="group"), alt.Tooltip("share:Q", title="share crossing", format=".1%")]
+    text = alt.Text("share:Q", format=".1%")
+    outside = base.transform_filter(f"datum.share <= {INSIDE_FROM}").mark_text(align="left", dx=4, fontSize=12).encode(
+        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=text, tooltip=tips)
+    inside = base.transform_filter(f"datum.share > {INSIDE_FROM}").mark_text(
+        align="right", dx=-4, fontSize=12, color="white", fontWeight="bold").encode(
+        y=y, yOffset=alt.YOffset("group:N"), x="share:Q", text=text, tooltip=tips)
+    return alt.layer(bars_, outside, inside).add_params(t, r, f).properties(height=alt.Step(26))
 
 
 def monthly_share_chart(monthly: pd.DataFrame) -> alt.LayerChart:

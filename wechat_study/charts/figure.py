@@ -21,8 +21,9 @@ __all__ = ["source_line", "figure", "reference", "diagonal", "report_renderer"]
 
 
 def source_line(*datasets) -> str:
-    """"Data: ..." for the data sets given (names or ``Corpus`` objects): each with its citation and the
-    pinned upstream commit, or, for a researcher's own data, its sidecar's title and citation.
+    """"Data: ..." for the data sets given (names or ``Corpus`` objects): each by name with its pinned upstream
+    archive (the page's data section, ``pages.data_section``, gives the citations), or, for a researcher's own
+    data, its sidecar's title and citation.
 
     Parameters
     ----------
@@ -39,6 +40,8 @@ def source_line(*datasets) -> str:
     --------
     >>> import wechat_study as ws
     >>> from wechat_study.charts.figure import source_line
+    >>> source_line("ced")
+    'Data: CED (Weibo), thunlp/Chinese_Rumor_Dataset at c1178d8.'
     >>> source_line("synthetic", "a survey of my own")
     'Data: synthetic data made by ws.synthetic_posts (no real posts); a survey of my own.'
     >>> print(source_line(ws.load("examples/weibo-cascades.csv")))
@@ -273,8 +276,8 @@ def report_renderer(spec: dict, **kwargs) -> dict:
     >>> chart = alt.Chart(pd.DataFrame({"reposts": [1, 10], "share": [0.9, 0.3]})).mark_line().encode(
     ...     x="reposts:Q", y="share:Q")
     >>> out = report_renderer(figure(chart, "Shares fall with reposts", anchor="shares-fall").to_dict())
-    >>> print(out["text/html"][:115])
-    <figure class="ws-figure" id="shares-fall"><h3 class="ws-figure-title">Figure ... Shares fall with reposts</h3>...
+    >>> print(out["text/html"][:96])
+    <figure class="ws-figure" id="shares-fall"><h3 class="ws-figure-title" id="chart-...-title">Figure...
     """
     div = f"chart-{next(_chart_ids)}"
     spec = dict(spec)
@@ -286,7 +289,8 @@ def report_renderer(spec: dict, **kwargs) -> dict:
     if "width" not in spec and _fills_width(spec):
         spec["width"] = "container"
     anchor = html.escape(meta.get("anchor") or f"{div}-figure")
-    head = f'<h3 class="ws-figure-title">{html.escape(meta["label"] + ". " + meta["title"])}</h3>' if meta else ""
+    head = (f'<h3 class="ws-figure-title" id="{div}-title">{html.escape(meta["label"] + ". " + meta["title"])}</h3>'
+            if meta else "")
     notes = " ".join(x for x in (html.escape(meta.get("caption", "")),
                                   f'<span class="ws-source">{html.escape(meta["source"])}</span>' if meta.get("source")
                                   else "") if x)
@@ -295,7 +299,8 @@ def report_renderer(spec: dict, **kwargs) -> dict:
                 "Download the data (CSV)</button>")
     html_text = (f'<figure class="ws-figure" id="{anchor}">{head}<div id="{div}" class="ws-chart"></div>'
                  f'<script type="application/json" id="{div}-spec">{_safe_json(spec)}</script>'
-                 f'<script>wsChart("{div}");</script><figcaption>{notes} {download}</figcaption></figure>')
+                 f'<script>wsChart("{div}");</script>'
+                 f'<figcaption id="{div}-caption">{notes} {download}</figcaption></figure>')
     return {"text/html": html_text}
 
 

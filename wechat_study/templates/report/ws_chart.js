@@ -1,10 +1,20 @@
-/* Draw a chart from its JSON spec (vega-embed, SVG) and wire its "Download the data (CSV)" button. */
+/* Draw a chart from its JSON spec (vega-embed, SVG), name it for screen readers by its figure's title and
+   caption, announce its sliders' values, and wire its "Download the data (CSV)" button. */
 window.wsSpecs = {};
 window.wsChart = function (id) {
   var el = document.getElementById(id + "-spec");
   var spec = JSON.parse(el.textContent);
   window.wsSpecs[id] = spec;
-  vegaEmbed("#" + id, spec, {"actions": false, "renderer": "svg"});
+  vegaEmbed("#" + id, spec, {"actions": false, "renderer": "svg"}).then(function () {
+    var svg = document.querySelector("#" + id + " svg");
+    if (svg) {
+      svg.setAttribute("role", "img");
+      if (document.getElementById(id + "-title")) svg.setAttribute("aria-labelledby", id + "-title");
+      else svg.setAttribute("aria-label", spec.description || "chart");
+      if (document.getElementById(id + "-caption")) svg.setAttribute("aria-describedby", id + "-caption");
+    }
+    document.querySelectorAll("#" + id + " .vega-bind input + span").forEach(function (v) { v.setAttribute("aria-live", "polite"); });
+  });
 };
 window.wsChartRows = function (id, name) {
   var sets = (window.wsSpecs[id] || {}).datasets || {};
