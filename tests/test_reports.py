@@ -188,6 +188,7 @@ CHART_PROBLEMS = """() => {
       out.push(chart.id + ': no accessible name');
     const texts = Array.from(svg.querySelectorAll('text')).filter(visible).map((t) => [t, t.getBoundingClientRect()]);
     texts.forEach(([t, b]) => {
+      if (t.textContent.endsWith('\u2026')) out.push(chart.id + ': "' + t.textContent + '" is cut short');
       if (b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1)
         out.push(chart.id + ': "' + t.textContent + '" is cut at the chart edge');
     });

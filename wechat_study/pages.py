@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from . import glossary, paths, run_notes
+from . import glance, glossary, paths, run_notes
 from .atomic import write_text
 from .tables import FIELDS, fields_as_code
 from .words import plain, word
@@ -459,7 +459,8 @@ def _citation() -> str:
         f"version {html.escape(str(meta['version']))}" if meta.get("version") else "",
         html.escape(str(meta.get("repository-code") or meta.get("url") or "")),
     ]
-    text = ". ".join(p for p in (html.escape(parts[0]) + " " + parts[1], *parts[2:]) if p.strip())
+    who = " ".join(p for p in (html.escape(parts[0]), parts[1]) if p)
+    text = ". ".join(p for p in (who, *parts[2:]) if p.strip())
     return (
         f"<p>{text}.</p><p>The file <code>CITATION.cff</code> in the repository holds this citation in machine-"
         "readable form; cite the data sets below as well.</p>"
@@ -519,7 +520,8 @@ def _word(name: str) -> str:
 
 
 def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORTS) -> str:
-    """``reports/index.html``, the front page: the question; each investigation's key findings in words
+    """``reports/index.html``, the front page: the question; the data sets in one line each and the headline
+    shares at a glance (``glance``); each investigation's key findings in words
     (its report's findings-box sentences, filled from the ledger), with links; the data sets with their
     citations and licences; how to cite; the version line; the full ledger, collapsed. No scripts.
 
@@ -572,6 +574,8 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
         "<main>",
         "<h1>Virality and censorship on Chinese social media, against China\u2019s 2013 thresholds</h1>",
         f'<p class="ws-prose"><strong>Question.</strong> {html.escape(QUESTION)}</p>',
+        glance.datasets_in_brief(),
+        glance.summary_strip(ledger),
     ]
     for stem in stems:
         report = reports / f"{stem}.html"

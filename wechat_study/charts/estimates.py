@@ -120,6 +120,8 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
 def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
     """The distinctive title words of one removal ``reason`` (``titles.record_distinctive`` rows): log-odds
     against the other removals with 95% intervals, words labelled with their English gloss, a line at 0.
+    The rows are the ones given (chosen by z, say) drawn from the largest log-odds down, so the dots read
+    in order.
 
     Parameters
     ----------
@@ -145,7 +147,7 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
     >>> chart.layer[0].data["word"].tolist()
     ['谣言 (rumour)', '政府']
     """
-    rows = top[top["reason"] == reason]
+    rows = top[top["reason"] == reason].sort_values(["delta", "word"], ascending=[False, True], kind="stable")
     label = rows["word"] + rows["gloss"].map(lambda g: f" ({g})" if g else "")
     tips = [alt.Tooltip("titles:Q", title="titles"), alt.Tooltip("accounts:Q", title="accounts"),
             alt.Tooltip("z:Q", title="z", format=".1f")]
@@ -176,7 +178,8 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     Returns
     -------
     altair.LayerChart
-        The reference rule, the interval bars and the dots, the x domain padded around the intervals.
+        The reference rule, the interval bars and the dots, the x domain padded around the intervals; row names
+        longer than ``LABEL_WIDTH`` characters wrap onto lines (``wrapped_labels``) rather than being cut.
 
     Examples
     --------
@@ -197,7 +200,9 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     pad = (hi / lo) ** 0.08 if log_x and lo > 0 else None
     domain = [lo / pad, hi * pad] if pad else [lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo)]
     scale = alt.Scale(type="log" if pad else "linear", domain=domain, nice=False, zero=False)
-    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=alt.Axis(labelLimit=130)))
+    lines = max((len(textwrap.wrap(str(v), LABEL_WIDTH)) for v in d["row"]), default=1)
+    axis = alt.Axis(labelLimit=150, labelExpr=wrapped_labels(d["row"]), labelOverlap=False, labelBaseline="middle")
+    base = alt.Chart(d).encode(y=alt.Y("row:N", title=None, sort=list(d["row"]), axis=axis))
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title=x_title, scale=scale, axis=alt.Axis(labelFlush=True)), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70).encode(
@@ -205,7 +210,7 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
                                  alt.Tooltip("ci_low:Q", format=".3f"), alt.Tooltip("ci_high:Q", format=".3f"),
                                  alt.Tooltip("cascades:Q", format=",")])
     rule = alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
-    return alt.layer(rule, bars, dots).properties(height=alt.Step(28))
+    return alt.layer(rule, bars, dots).properties(height=alt.Step(28 if lines == 1 else 13 * lines + 10))
 
 
 def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.Chart:
@@ -247,8 +252,12 @@ def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.
         tooltip=["rho:O", "how:N", alt.Tooltip("share:Q", format=".1%")]).properties(height=260)
 
 
-def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
-    """Source posts per month and label (``periods.monthly_intake``), with a rule at the month ``cut``.
+def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09", cut_label: str = "interpretation in force"
+                 ) -> alt.LayerChart:
+    """Source posts per month and label (``periods.monthly_intake``), with a labelled rule at the month ``cut``.
+
+    A month between a label's first and last with no source post is drawn at 0 (the collection holds none),
+    so a gap in the collection shows as one rather than as a straight line across it.
 
     Parameters
     ----------
@@ -256,11 +265,13 @@ def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
         ``periods.monthly_intake``' table: ``month`` (YYYY-MM), ``label``, ``sources``.
     cut : str
         The month (YYYY-MM) of the dashed rule.
+    cut_label : str
+        The rule's label, drawn at its top, on the side of the rule with more months.
 
     Returns
     -------
     altair.LayerChart
-        Lines with points, one per label, and the rule.
+        Lines with points, one per label, the rule and its label.
 
     Examples
     --------
@@ -271,15 +282,39 @@ def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09") -> alt.LayerChart:
     ...                         "sources": [120, 25, 80, 70]})
     >>> chart = intake_chart(monthly)
     >>> [layer.mark.type for layer in chart.layer], chart.layer[1].data["month"].tolist()
-    (['line', 'rule'], ['2013-09'])
+    (['line', 'rule', 'text'], ['2013-09'])
+    >>> gap = pd.DataFrame({"month": ["2011-06", "2011-09"], "label": ["rumour"] * 2, "sources": [4, 9]})
+    >>> intake_chart(gap).layer[0].data["sources"].tolist()
+    [4, 0, 0, 9]
     """
+    monthly = _every_month(monthly)
     bars = alt.Chart(monthly).mark_line(point=True).encode(
         x=alt.X("month:T", title="month of the source post (Beijing time)", timeUnit="yearmonth"),
         y=alt.Y("sources:Q", title="source posts in the collection"), color=alt.Color("label:N", title=None),
         tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), "label:N", "sources:Q"])
-    rule = alt.Chart(pd.DataFrame({"month": [cut]})).mark_rule(strokeDash=[4, 4], color="gray").encode(
-        x=alt.X("month:T", timeUnit="yearmonth"))
-    return alt.layer(bars, rule).properties(height=280)
+    marker = alt.Chart(pd.DataFrame({"month": [cut], "text": [cut_label]}))
+    rule = marker.mark_rule(strokeDash=[4, 4], color="gray").encode(x=alt.X("month:T", timeUnit="yearmonth"))
+    months = sorted(monthly["month"].astype(str))
+    left = bool(months) and _months(cut) > (_months(months[0]) + _months(months[-1])) / 2
+    text = marker.mark_text(align="right" if left else "left", baseline="top", dx=-4 if left else 4, dy=2,
+                            color="#555", fontSize=11).encode(
+        x=alt.X("month:T", timeUnit="yearmonth"), y=alt.value(0), text="text:N")
+    return alt.layer(bars, rule, text).properties(height=280)
+
+
+def _months(month: str) -> int:
+    year, mon = str(month)[:7].split("-")
+    return int(year) * 12 + int(mon)
+
+
+def _every_month(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Each label's months from its first to its last, a month missing from the table counted as 0 sources."""
+    parts = []
+    for label, rows in monthly.groupby("label", sort=False):
+        span = pd.period_range(rows["month"].min(), rows["month"].max(), freq="M").strftime("%Y-%m")
+        full = rows.set_index("month")["sources"].reindex(span, fill_value=0)
+        parts.append(pd.DataFrame({"month": full.index, "label": label, "sources": full.to_numpy()}))
+    return pd.concat(parts, ignore_index=True) if parts else monthly
 
 
 #: Above this share the explorer's value labels sit inside their bars.

@@ -396,7 +396,8 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
     Returns
     -------
     altair.LayerChart
-        The bands, then the lines with points, coloured by the model palette.
+        The bands, then the lines with points, coloured by the model palette; the x axis spans the observation
+        times given.
 
     Examples
     --------
@@ -410,7 +411,9 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
     (2, ['SEISMIC', 'count baseline'])
     """
     data, color = _grouped(table.rename(columns={"model": "group"}))
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log")))
+    span = [float(data[x].min()), float(data[x].max())]  # the axis stops where the observation times stop
+    scale = alt.Scale(type="log", domain=span, nice=False)
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale))
     band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,

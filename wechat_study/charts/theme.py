@@ -26,9 +26,10 @@ PALETTES: dict[str, dict[str, str]] = {
     "reason": {"author_deleted": "#8d96a3", "violation": "#d1495b", "rule_violation": "#d1495b",
                "account_blocked": "#6a040f", "complaint": "#edae49", "migrated": "#00798c",
                "account_migrated": "#00798c"},
-    "model": {"count_baseline": "#8d96a3", "seismic": "#1f5f8b", "hawkes": "#00798c", "hawkes_marked": "#66a182",
+    # models: hues far apart (blue, green, purple, red, orange) around a dark grey baseline
+    "model": {"count_baseline": "#444444", "seismic": "#1f5f8b", "hawkes": "#4d9a3a", "hawkes_marked": "#b07aa1",
               "logistic": "#d1495b", "features": "#edae49",
-              "source_followers": "#edae49", "hawkes_pooled": "#2e4057", "feature_model": "#d1495b",
+              "source_followers": "#edae49", "hawkes_pooled": "#9b5de5", "feature_model": "#d1495b",
               "count_speed": "#8d96a3"},
 }
 
