@@ -30,7 +30,7 @@ def test_number_formats():
     assert (
         nv.hours(0.083333) == "5 minutes"
         and nv.hours(1.0) == "1 hour"
-        and nv.hours(3.24, 2.1, 4.0) == "3.2 hours (2.1–4)"
+        and nv.hours(3.24, 2.1, 4.0) == "3.2 hours (2.1–4.0)"
     )
     assert nv.hours(100) == "4.2 days" and nv.days(2.0) == "2 days" and nv.days(1.0) == "1 day"
     assert nv.p_value(1.731707e-69) == "p < 0.001" and nv.p_value(0.0321) == "p = 0.032"
@@ -41,6 +41,109 @@ def test_number_formats():
     assert nv.number(1288.4) == "1,288" and nv.number(3.307707) == "3.31" and nv.number(float("nan")) == "not reached"
     with pytest.raises(ValueError, match="unknown format"):
         nv.formatted(1, "percent")
+
+
+def test_intervals_keep_their_estimates_decimals_and_never_collapse():
+    assert nv.number(2.5, 1.91, 3.2) == "2.50 (1.91–3.20)"
+    assert nv.share(0.05, 0.004, 0.09) == "5.0% (0.4–9.0)"
+    assert nv.hours(16.86, 16.54, 17.17) == "16.9 hours (16.5–17.2)"  # not "17 hours (17–17)"
+    assert nv.share(0.2921, 0.2919, 0.2923) == "29.21% (29.19–29.23)"
+    assert nv.share(0.009999) == "1.0%" and nv.share(0.0042) == "0.42%"
+
+
+def test_infinite_and_far_numbers_read_as_symbols_and_powers_of_ten():
+    assert nv.number(float("inf")) == "∞" and nv.ratio(2.5, 1.2, float("inf")) == "2.50 (1.20–∞)"
+    assert nv.count(float("-inf")) == "-∞" and nv.hours(float("inf")) == "∞ hours"
+    assert nv.number(1e300) == "1 × 10³⁰⁰" and nv.number(-2.5e-9) == "-2.5 × 10⁻⁹" and nv.count(3e17) == "3 × 10¹⁷"
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        nv.p_value(-0.2)
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        nv.p_value(True)
+    assert nv.p_value(1 + 1e-12) == "p = 1.0"
+
+
+def test_a_table_shows_infinite_huge_and_odd_cells_in_words(sink):
+    t = tables.publication(pd.DataFrame({
+        "odds_ratio": [float("inf"), 2.0], "p": [0.5, 1e-9], "p_value_note": ["a", "< 0.001"],
+        "big": [1e300, 1e17], "group": [True, False], "dataset": pd.array(["ced", pd.NA], dtype="string"),
+    }), "Odd cells")
+    rows = t.data.to_dict("records")
+    assert rows[0]["odds_ratio"] == "∞" and rows[0]["big"] == "1 × 10³⁰⁰" and rows[1]["big"] == "1 × 10¹⁷"
+    assert [r["p"] for r in rows] == ["0.50", "< 0.001"] and rows[0]["p_value_note"] == "a"
+    assert [r["group"] for r in rows] == ["yes", "no"]
+    assert rows[0]["dataset"] == "CED (Weibo)" and rows[1]["dataset"] == tables.MISSING
+
+
+def test_a_users_data_set_keeps_its_name():
+    from wechat_study.words import dataset_name
+
+    assert dataset_name("ced") == "CED (Weibo)"
+    names = [dataset_name(n) for n in ("failed", "ok", "mine_lxb", "rho_0_01")]
+    assert names == ["failed", "ok", "mine lxb", "rho 0 01"]
+    frame = pd.DataFrame({"dataset": ["failed", "ced"], "reason": ["violation"] * 2})
+    shown = charts.readable(frame, "dataset", "reason")
+    assert shown["dataset"].tolist() == ["failed", "CED (Weibo)"]
+    assert shown["reason"][0] == "removed for a rule violation"
+
+
+def test_anchors_made_from_titles_are_unique_and_keep_their_kind(sink):
+    long = "Crossing shares by month and label for the cascades of the collection"
+    a = tables.publication(pd.DataFrame({"n": [1]}), long + ", first")
+    b = tables.publication(pd.DataFrame({"n": [1]}), long + ", second")
+    assert a.anchor != b.anchor and a.label != b.label
+    c, d = (tables.publication(pd.DataFrame({"n": [1]}), t) for t in ("中文标题", "!!!"))
+    assert len({c.anchor, d.anchor}) == 2
+    again = tables.publication(pd.DataFrame({"n": [2]}), long + ", first")  # a cell run twice
+    assert (again.anchor, again.label) == (a.anchor, a.label)
+    charts.figure(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x"), "Sizes")
+    assert tables.publication(pd.DataFrame({"n": [1]}), "Sizes").label.startswith("Table")
+    with pytest.raises(ValueError, match="already Figure 1; give this table another anchor"):
+        tables.publication(pd.DataFrame({"n": [1]}), "Other", anchor="sizes")
+
+
+def test_ledger_differences_of_shares_read_in_points():
+    diff = "thresholds.ced.period.did.difference_of_shares_reaching_500.crude"
+    assert pages._ledger_value(diff, -0.146) == "-14.6 percentage points"
+    assert pages._ledger_value("censorship.wechatscope.author_deleted_share.change.ci_low", 0.1) == (
+        "+10.0 percentage points")
+    assert pages._ledger_value("thresholds.ced.share_reaching_500_reposts", 0.292) == "29.2%"
+    assert pages._ledger_value("a.ratio", float("inf")) == "∞"
+    assert pages.readable_name("views.ced.share_from_source_alone.rho_0_01").endswith("ρ = 1%")
+
+
+def test_the_ledger_refuses_an_infinite_value_with_what_to_do(sink):
+    with pytest.raises(ValueError, match="infinite value.*reason="):
+        ws.record_finding("thresholds.mine.odds", float("inf"), tolerance=0)
+    with pytest.raises(ValueError, match="infinite value"):
+        ws.record_finding("thresholds.mine.table", [{"odds": float("-inf")}], tolerance=0)
+
+
+def test_the_glossary_skips_comments_attributes_and_its_own_definitions():
+    from wechat_study.glossary import annotate
+
+    boxed = annotate('<main><section class="ws-findings"><p>AUC</p></section></main>')
+    ids = set(re.findall(r'id="(glossary-[a-z0-9-]+)"', boxed))
+    assert set(re.findall(r'href="#(glossary-[a-z0-9-]+)"', boxed)) <= ids  # no link without its entry
+    bare = annotate("<p>The AUC</p>")
+    assert bare.startswith('<p>The <a class="ws-term" href="#glossary-auc">AUC</a></p>') and bare.endswith("\n")
+    commented = annotate("<main><!-- AUC --><p>AUC here</p></main>")
+    assert "<!-- AUC -->" in commented and '<p><a class="ws-term" href="#glossary-auc">AUC</a> here' in commented
+    assert '<p data-x="a>AUC"><a class="ws-term"' in annotate('<main><p data-x="a>AUC">AUC</p></main>')
+    assert "\x000\x00 <a" in annotate("<main><p>\x000\x00 AUC</p></main>")
+    assert annotate('<main><!-- <a> --><p>AUC</p></main>').count('class="ws-term"') == 1
+
+
+def test_the_strip_leaves_out_what_is_not_a_share_inside_its_interval():
+    from wechat_study.glance import HEADLINES, summary_strip
+
+    name = HEADLINES[0][0]
+
+    def ledger(v, lo, hi):
+        return {name: {"value": v}, f"{name}.ci_low": {"value": lo}, f"{name}.ci_high": {"value": hi}}
+
+    assert summary_strip(ledger(0.3, 0.2, 0.4)).count('class="ws-strip-row"') == 1
+    for bad in [(float("nan"), 0.2, 0.4), (True, 0.2, 0.4), (0.3, 0.4, 0.2), (1.2, 0.2, 1.3)]:
+        assert summary_strip(ledger(*bad)) == ""
 
 
 def test_findings_box_fills_from_recorded_findings(sink):

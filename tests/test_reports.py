@@ -255,10 +255,13 @@ def test_each_report_opens_with_findings_whose_numbers_equal_the_ledger(browser,
         assert 3 <= len(sentences) <= 6, f"{report.name}: {len(sentences)} sentences in the findings box"
         for li in sentences:
             assert li.locator(".ws-value").count() >= 1, f"a sentence without a number: {li.inner_text()}"
-            see = li.locator("a.ws-see")
+            see = li.locator("a.ws-see:not(.ws-method)")
             assert see.count() == 1, f"a sentence without its evidence: {li.inner_text()}"
-            target = see.get_attribute("href").split("#", 1)[1]
-            assert page.locator(f"#{target}").count() == 1, f"link to #{target} has no target"
+            method = li.locator("a.ws-method")
+            assert method.count() == 1, f"a sentence without its method link: {li.inner_text()}"
+            for link in (see, method):
+                target = link.get_attribute("href").split("#", 1)[1]
+                assert page.locator(f"#{target}").count() == 1, f"link to #{target} has no target"
         for value in box.locator(".ws-value").all():
             name, kind = value.get_attribute("data-finding"), value.get_attribute("data-kind") or None
             assert name in ledger, f"{report.name}: {name} is not in the ledger"

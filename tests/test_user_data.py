@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import wechat_study as ws
+from wechat_study import narrative as nv
 from wechat_study import reporting
 from wechat_study.datasets import user
 from wechat_study.errors import DataError
@@ -147,9 +148,21 @@ def test_the_notebooks_run_on_an_edge_list_without_labels_or_followers(tmp_data,
         assert "CED is a rumour-detection collection" not in page and "Data: the researcher's file mine.csv" in page
         assert re.search(r'<section class="ws-findings".*?<li>', page, re.S), stem
         assert all(name.split(".")[1] == "mine" for name in r.findings)
+        assert 'href="index.html"' not in page, f"{stem}: a run's folder has no front page to link back to"
+        assert 'id="method"' in page and 'class="ws-see ws-method" href="#method"' in page, stem
     with pytest.raises(NotebookError, match=r"05-early-warning cannot run on mine: mine records the source author's "
                                             r"follower count for 0 of 303 cascades"):
         reporting.run_one("05", {"dataset": str(edges)}, out=tmp_path / "05")
+
+
+def test_a_data_set_without_a_repost_is_refused_by_the_cascades_report_before_it_starts(tmp_data, tmp_path):
+    path = tmp_path / "failed.csv"
+    path.write_text("post_id,parent_id,user_id,created_at\n1,,u1,2019-08-15T15:32:06+0800\n"
+                    "2,,u2,2019-08-16T15:32:06+0800\n", "utf-8")
+    with pytest.raises(NotebookError, match=r"02-repost-cascades cannot run on failed: no cascade of failed has a "
+                                            r"repost, so there is no spread to describe"):
+        reporting.run_one("02", {"dataset": str(path)}, out=tmp_path / "02")
+    assert not (tmp_path / "02").exists()
 
 
 @pytest.mark.slow
@@ -268,7 +281,9 @@ def test_notebook_03_runs_on_the_weibo_api_shape_and_a_parquet_folder(tmp_data, 
         share = r.findings[f"thresholds.{name}.share_reaching_500_reposts"]["value"]
         page = _page(tmp_path / f"out-{name}", "03-legal-thresholds")
         box = re.search(r'<section class="ws-findings".*?</section>', page, re.S)
-        assert f"{100 * share:.1f}%" in box.group(0), name
+        # a share of 0 is read by its upper bound: "None of ... could still be as high as X"
+        shown = share or r.findings[f"thresholds.{name}.share_reaching_500_reposts.ci_high"]["value"]
+        assert nv.share(shown) in box.group(0), name
 
 
 def _api_copy(tmp_path: Path, change) -> Path:

@@ -358,10 +358,23 @@ def _fit(build):
         ConvergenceWarning,
         ValueError,
     ) as e:
-        return f"not estimable: {type(e).__name__}"
+        return f"not estimable: {_why(e)}"
     if not np.all(np.isfinite(fit.params)) or not np.all(np.isfinite(fit.bse)):
         return "not estimable: infinite coefficient (separation)"
     return fit
+
+
+def _why(error: Exception) -> str:
+    """Why a fit failed, in words (the exception's type is for the log, not the reader)."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationError, PerfectSeparationWarning
+
+    if isinstance(error, (PerfectSeparationError, PerfectSeparationWarning)):
+        return "one group always or never crosses (separation)"
+    if isinstance(error, np.linalg.LinAlgError):
+        return "the covariates are collinear or constant"
+    if isinstance(error, ConvergenceWarning):
+        return "the fit did not converge"
+    return "the fit failed" + (f" ({str(error).splitlines()[0][:120]})" if str(error) else "")
 
 
 def compare_continuous(

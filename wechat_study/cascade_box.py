@@ -8,7 +8,7 @@ when every finding it names was recorded.
 
 from __future__ import annotations
 
-from .words import word
+from .words import dataset_name
 
 __all__ = ["box_rumours", "box_shape", "example_title", "distribution_title", "example_caption"]
 
@@ -81,7 +81,7 @@ def box_shape(box, name: str) -> None:
         The box to add to; its ``prefix`` is put before the relative finding names ``.cascades``, ``.posts``,
         ``.median_size``, ``.max_size``, ``.share_depth_1``, ``.max_depth`` and ``.mean_structural_virality``.
     name : str
-        The data set's name, shown in the reader's word for it (``charts.theme.word``).
+        The data set's name, shown by ``words.dataset_name``.
 
     Examples
     --------
@@ -105,7 +105,7 @@ def box_shape(box, name: str) -> None:
 
     box_add(box, "{p:text} holds {.cascades:count} cascades of {.posts:count} posts; half have at most "
             "{.median_size:number} nodes and the largest has {.max_size:count}.", see="at-a-glance",
-            p=word(name)[:1].upper() + word(name)[1:])
+            p=dataset_name(name)[:1].upper() + dataset_name(name)[1:])
     box_add(box, "{.share_depth_1:share} of the cascades are stars (every repost hangs off the source); the deepest "
             "runs {.max_depth:count} hops, and the mean structural virality is {.mean_structural_virality:number}.",
             see="ccdf-depth")
@@ -167,7 +167,7 @@ def distribution_title(values, measure: str, name: str | None = None) -> str:
     measure : str
         ``size``, ``depth`` or ``structural_virality``.
     name : str, optional
-        The data set's code, named (``charts.theme.word``) when the chart shows several.
+        The data set's code, named (``words.dataset_name``) when the chart shows several.
 
     Returns
     -------
@@ -193,7 +193,7 @@ def distribution_title(values, measure: str, name: str | None = None) -> str:
         return f"{int(x):,}" if float(x).is_integer() else number(float(x))
 
     text = f"{half.format(m=shown(v.median()))}; {top.format(x=shown(v.max()))}"
-    return f"In {word(name)}, {text}" if name else text[0].upper() + text[1:]
+    return f"In {dataset_name(name)}, {text}" if name else text[0].upper() + text[1:]
 
 
 def example_caption(metrics, target: int) -> tuple[int, str]:

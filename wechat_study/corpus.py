@@ -24,7 +24,7 @@ from .errors import NotPreparedError
 from .fetch import fetch
 from .privacy import scheme
 from .quality import QualityReport
-from .words import word
+from .words import dataset_name
 
 __all__ = [
     "STAMP", "LOADER_CODE", "loader_digest", "Source", "Corpus", "file_stamp", "problem", "is_prepared",
@@ -77,7 +77,7 @@ class Source:
         if name == "synthetic":
             return cls(name, "synthetic data made by ws.synthetic_posts (no real posts)")
         d = get(name)
-        return cls(name, f"{word(name)}, {d.owner}/{d.repo} at {d.commit[:7]}", d.url,
+        return cls(name, f"{dataset_name(name)}, {d.owner}/{d.repo} at {d.commit[:7]}", d.url,
                    d.observation_end or "latest record", d.observation_end_note)
 
 

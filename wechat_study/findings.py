@@ -44,6 +44,15 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)+$")
 MAX_TABLE_ROWS = 50
 
 
+def _finite(plain) -> bool:
+    """No infinite float anywhere in a JSON-ready value."""
+    if isinstance(plain, dict):
+        return all(_finite(v) for v in plain.values())
+    if isinstance(plain, list):
+        return all(_finite(v) for v in plain)
+    return not (isinstance(plain, float) and math.isinf(plain))
+
+
 def _plain(value):
     """A JSON-ready copy of ``value``: Python ints, floats, strings, lists and dicts only."""
     if isinstance(value, pd.DataFrame):
@@ -103,7 +112,7 @@ def record_finding(name: str, value, tolerance: float | None = None, note: str |
     Raises
     ------
     ValueError
-        A malformed name, a float without a tolerance, or a missing value without a reason.
+        A malformed name, a float without a tolerance, an infinite value, or a missing value without a reason.
 
     Examples
     --------
@@ -123,6 +132,9 @@ def record_finding(name: str, value, tolerance: float | None = None, note: str |
         if tolerance is not None and tolerance < 0:
             raise ValueError(f"finding {name!r}: tolerance must be 0 or more")
     elif _has_float(plain):
+        if not _finite(plain):
+            raise ValueError(f"finding {name!r} holds an infinite value; the ledger keeps finite numbers only: record "
+                             "None with reason=\"...\" (e.g. \"not estimable: separation\") instead")
         if tolerance is None or tolerance < 0:
             raise ValueError(f"finding {name!r} holds floats: state tolerance= (absolute, 0 for exact)")
     elif tolerance:

@@ -48,7 +48,7 @@ def summary_strip(ledger: dict[str, dict]) -> str:
     ----------
     ledger : dict
         ``reports/findings.json``: finding name -> ``{"value", ...}``; a headline without its value or its
-        ``ci_low``/``ci_high`` is left out.
+        ``ci_low``/``ci_high``, or whose numbers are not a share (0–1) inside its interval, is left out.
 
     Returns
     -------
@@ -71,9 +71,11 @@ def summary_strip(ledger: dict[str, dict]) -> str:
     rows = []
     for name, words, stem in HEADLINES:
         got = [ledger.get(k, {}).get("value") for k in (name, f"{name}.ci_low", f"{name}.ci_high")]
-        if not all(isinstance(v, (int, float)) for v in got):
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in got):
             continue
         value, lo, hi = (float(v) for v in got)
+        if not (0 <= lo <= value <= hi <= 1):  # NaN, or not a share with its interval around it
+            continue
         said = nv.share(value, lo, hi)
         alt = f"{said}, 95% interval"
         rows.append(

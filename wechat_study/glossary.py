@@ -133,8 +133,8 @@ TERMS: tuple[Term, ...] = (
 
 _SKIP = {"script", "style", "code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "svg",
          "title", "head", "label", "select", "option", "textarea", "dt"}
-_BLOCKS = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_BLOCKS = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1>|\x00", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""")
 _VOID = {"br", "img", "hr", "meta", "link", "input", "wbr", "source", "col", "area", "base", "embed", "track"}
 _COMPILED = tuple((t, re.compile(t.pattern)) for t in TERMS)
 
@@ -237,13 +237,13 @@ def annotate(page: str) -> str:
     ----------
     page : str
         A whole HTML page with a ``<footer class="ws-version">`` (the section goes just before it) or a
-        ``</main>``.
+        ``</main>``; with neither, the section goes at the end.
 
     Returns
     -------
     str
         The page; unchanged if it uses no term. Text inside scripts, styles, code, headings, links, buttons,
-        summaries and charts is never changed.
+        summaries, comments and charts is never changed.
 
     Examples
     --------
@@ -254,11 +254,11 @@ def annotate(page: str) -> str:
     """
     blocks = {}
 
-    def hold(m: re.Match) -> str:
-        blocks[len(blocks)] = m.group(0)
+    def hold(text: str) -> str:
+        blocks[len(blocks)] = text
         return f"\x00{len(blocks) - 1}\x00"
 
-    held = _BLOCKS.sub(hold, page)
+    held = _BLOCKS.sub(lambda m: hold(m.group(0)), page)
     body_at = held.find("<main")
     if body_at < 0:
         body_at = 0
@@ -267,10 +267,13 @@ def annotate(page: str) -> str:
         return page
     box = re.search(r'(<section class="ws-findings".*?)(</section>)', held, re.DOTALL)
     if box:
-        held = held[: box.start()] + box.group(1) + _box_meanings(box.group(1)) + box.group(2) + held[box.end():]
+        meanings = hold(_box_meanings(box.group(1)))  # defined, not linked again
+        held = held[: box.start()] + box.group(1) + meanings + box.group(2) + held[box.end():]
     end = held.find('<footer class="ws-version"')
     if end < 0:
         end = held.rfind("</main>")
+    if end < 0:
+        end = len(held)
     seen: set[str] = set()
     held = held[:body_at] + _link_first_uses(held[body_at:end], seen) + _section(used) + held[end:]
     return re.sub(r"\x00(\d+)\x00", lambda m: blocks[int(m.group(1))], held)

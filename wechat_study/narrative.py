@@ -33,7 +33,8 @@ from pathlib import Path
 from .findings import FINDINGS_ENV, read_recorded
 
 __all__ = [
-    "NOT_REACHED", "FIELD", "ANCHORS", "register_anchor", "slug", "share", "points", "difference", "count",
+    "NOT_REACHED", "FIELD", "ANCHORS", "register_anchor", "anchor_for", "slug", "share", "scientific", "points",
+    "difference", "count",
     "number", "hours", "days", "p_value", "ratio", "auc", "text", "FORMATS", "formatted_kind", "formatted",
     "recorded", "say", "Heading", "heading", "Paragraph", "paragraph", "FindingsBox", "render_sentences",
     "box_html", "sentences_in"
@@ -80,10 +81,60 @@ def register_anchor(anchor: str, kind: str) -> str:
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", anchor):
         raise ValueError(f"anchor {anchor!r}: use lowercase words joined by hyphens, e.g. 'crossing-shares'")
+    if anchor in ANCHORS and not ANCHORS[anchor].startswith(f"{kind} "):
+        raise ValueError(f"anchor {anchor!r} is already {ANCHORS[anchor]}; give this {kind.lower()} another anchor")
     if anchor not in ANCHORS:
         n = sum(1 for v in ANCHORS.values() if v.startswith(kind)) + 1
         ANCHORS[anchor] = f"{kind} {n}"
     return ANCHORS[anchor]
+
+
+_TITLES: dict[str, str] = {}  # anchor -> the title it was made from (read only while the anchor is in ANCHORS)
+
+
+def anchor_for(title: str, kind: str, anchor: str | None = None) -> tuple[str, str]:
+    """The anchor and label of a chart or table: ``anchor`` if given, else one made from its title.
+
+    A made anchor is ``slug(title)``; when another title (or another kind) already holds that anchor, ``-2``,
+    ``-3``, ... is added, so two tables whose titles share their first 60 characters get two ids and two numbers.
+    The same title built again (a cell run twice) keeps its anchor and label.
+
+    Parameters
+    ----------
+    title : str
+        The chart's or table's title.
+    kind : str
+        ``"Figure"`` or ``"Table"``.
+    anchor : str, optional
+        An explicit anchor (``register_anchor`` checks it).
+
+    Returns
+    -------
+    tuple of str
+        ``(anchor, label)``.
+
+    Raises
+    ------
+    ValueError
+        An explicit ``anchor`` is malformed or already names the other kind.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> from wechat_study import narrative as nv
+    >>> with mock.patch.dict(nv.ANCHORS, clear=True):
+    ...     [nv.anchor_for(t, "Table") for t in ("中文", "Sizes", "标题", "Sizes")]
+    [('x', 'Table 1'), ('sizes', 'Table 2'), ('x-2', 'Table 3'), ('sizes', 'Table 2')]
+    """
+    if anchor is not None:
+        return anchor, register_anchor(anchor, kind)
+    base = candidate = slug(title)
+    n = 1
+    while candidate in ANCHORS and (_TITLES.get(candidate) != title or not ANCHORS[candidate].startswith(f"{kind} ")):
+        n += 1
+        candidate = f"{base}-{n}"
+    _TITLES[candidate] = title
+    return candidate, register_anchor(candidate, kind)
 
 
 def slug(text: str) -> str:
@@ -113,33 +164,90 @@ def slug(text: str) -> str:
 
 
 def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    return x is None or type(x).__name__ == "NAType" or (isinstance(x, float) and math.isnan(x))
 
 
-def _pct(x: float) -> str:
-    v = 100 * x
-    if abs(v) < 1e-9:  # a bound that is 0 up to float noise
-        return "0.0"
-    if abs(v) < 0.01:  # two significant digits, never in exponent form
-        return _sig(v, 2, strip=False)
-    if abs(v) < 1:
-        return f"{v:.2g}"
-    return f"{v:.1f}"
+def _infinite(x) -> str | None:
+    """"∞" or "-∞" for an infinite value (a ratio under separation, an unbounded interval), else None."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return None
 
 
-def _interval(lo, hi, fmt) -> str:
+def _decimals(x: float, digits: int) -> int:
+    """How many decimals show ``x`` to ``digits`` significant figures (0 for a zero)."""
+    if x == 0 or not math.isfinite(x):
+        return 0
+    return max(0, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def scientific(x: float) -> str:
+    """A number far from 1 as "1.34 × 10⁻⁴"; below 10⁻¹² it is float noise and reads "0".
+
+    Parameters
+    ----------
+    x : float
+        The number, finite.
+
+    Returns
+    -------
+    str
+        Three significant digits (trailing zeros dropped) times a power of ten in superscript digits.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.scientific(0.000134), nv.scientific(2.5e17), nv.scientific(1e-15)
+    ('1.34 × 10⁻⁴', '2.5 × 10¹⁷', '0')
+    """
+    if abs(x) < 1e-12:
+        return "0"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{float(mantissa):g} \u00d7 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def _with_interval(x, lo, hi, fmt, decimals: int, unit: str = "") -> str:
+    """``fmt(x, d)`` and its interval, every number with the estimate's ``d`` decimals.
+
+    When the interval's ends would read alike although they differ, one more decimal is shown (up to three more),
+    so an interval never reads "(17–17)".
+    """
+    def one(v, d):
+        return _infinite(v) or fmt(v, d)
+
     if _missing(lo) or _missing(hi):
-        return ""
-    a, b = fmt(lo), fmt(hi)
-    sep = " to " if (lo < 0 or hi < 0) else "–"
-    return f" ({a}{sep}{b})"
+        return one(x, decimals) + unit
+    d = decimals
+    while d < decimals + 3 and lo != hi and one(lo, d) == one(hi, d):
+        d += 1
+    sep = " to " if (lo < 0 or hi < 0) else "\u2013"
+    return f"{one(x, d)}{unit} ({one(lo, d)}{sep}{one(hi, d)})"
+
+
+def _pct_decimals(x: float) -> int:
+    v = 100 * x
+    if not math.isfinite(v) or abs(v) < 1e-9 or abs(float(f"{v:.2g}")) >= 1:
+        return 1
+    return _decimals(v, 2)
+
+
+def _pct(x: float, d: int | None = None) -> str:
+    v = 100 * x
+    if abs(v) < 1e-9:  # 0 up to float noise
+        v = 0.0
+    return f"{v:.{_pct_decimals(x) if d is None else d}f}"
 
 
 def share(x, lo=None, hi=None) -> str:
     """A fraction as a percentage with one decimal, and its interval: ``29.2% (27.7–30.8)``.
 
-    Below 1% the percentage has two significant digits (``0.42%``, ``0.0040%``); a bound within float noise of 0
-    reads ``0.0``.
+    Below 1% the percentage has two significant digits (``0.42%``, ``0.0040%``); the interval's bounds keep the
+    estimate's decimals (one more when they would otherwise read alike); a bound within float noise of 0 reads
+    ``0.0``. A share of exactly 0 reads ``0%`` and its interval takes the decimals of its upper bound
+    (``0% (0–0.022)``), so the bound that carries the information is not rounded away.
 
     Parameters
     ----------
@@ -156,12 +264,18 @@ def share(x, lo=None, hi=None) -> str:
     Examples
     --------
     >>> from wechat_study import narrative as nv
-    >>> nv.share(0.292, 0.277, 0.308), nv.share(0.0042), nv.share(float("nan"))
-    ('29.2% (27.7–30.8)', '0.42%', 'not reached')
+    >>> nv.share(0.292, 0.277, 0.308), nv.share(0.0042), nv.share(float("nan")), nv.share(0.009999)
+    ('29.2% (27.7–30.8)', '0.42%', 'not reached', '1.0%')
+    >>> nv.share(0.05, 0.004, 0.09), nv.share(0.2921, 0.2919, 0.2923)
+    ('5.0% (0.4–9.0)', '29.21% (29.19–29.23)')
+    >>> nv.share(0.0, 0.0, 0.00022058), nv.share(0.0, 0.0, 0.0436)
+    ('0% (0–0.022)', '0% (0–4.4)')
     """
     if _missing(x):
         return NOT_REACHED
-    return f"{_pct(x)}%" + _interval(lo, hi, _pct)
+    if x == 0 and not (_missing(lo) or _missing(hi)) and math.isfinite(hi) and hi > 0:  # none seen: the bound counts
+        return _with_interval(x, lo, hi, lambda v, d: "0" if v == 0 else _pct(v, d), _pct_decimals(hi), unit="%")
+    return _with_interval(x, lo, hi, _pct, _pct_decimals(x), unit="%")
 
 
 def points(x, lo=None, hi=None) -> str:
@@ -189,7 +303,7 @@ def points(x, lo=None, hi=None) -> str:
     """
     if _missing(x):
         return NOT_REACHED
-    return f"{100 * x:+.1f} percentage points" + _interval(lo, hi, lambda v: f"{100 * v:+.1f}")
+    return _with_interval(x, lo, hi, lambda v, d: f"{100 * v:+.{d}f}", 1, unit=" percentage points")
 
 
 def difference(x, lo=None, hi=None) -> str:
@@ -218,10 +332,11 @@ def difference(x, lo=None, hi=None) -> str:
     if _missing(x):
         return NOT_REACHED
 
-    def f(v):
-        return f"{v:+.3f}".replace("-0.000", "+0.000")
+    def f(v, d):
+        text = f"{v:+.{d}f}"
+        return "+" + text[1:] if text.startswith("-") and float(text) == 0 else text
 
-    return f(x) + _interval(lo, hi, f)
+    return _with_interval(x, lo, hi, f, 3)
 
 
 def count(n, lo=None, hi=None) -> str:
@@ -247,13 +362,17 @@ def count(n, lo=None, hi=None) -> str:
     """
     if _missing(n):
         return NOT_REACHED
-    return f"{round(n):,}" + _interval(lo, hi, lambda v: f"{round(v):,}")
+    if not _infinite(n) and abs(n) >= 1e15:
+        return scientific(n)
+    return _with_interval(n, lo, hi, lambda v, d: f"{v:,.{d}f}" if d else f"{round(v):,}", 0)
 
 
 def number(x, lo=None, hi=None, digits: int = 3) -> str:
     """A plain number to ``digits`` significant figures, thousands separated: ``3.31``, ``1,288``.
 
-    Trailing zeros after the decimal point are dropped (``2.5``, not ``2.50``).
+    Alone, trailing zeros after the decimal point are dropped (``2.5``, not ``2.50``); with an interval, the
+    bounds keep the estimate's decimals (``2.50 (1.91–3.20)``) and an exact 0 reads ``0``. Beyond 10¹⁵ or below
+    10⁻⁶ a number reads in powers of ten (``scientific``).
 
     Parameters
     ----------
@@ -271,17 +390,30 @@ def number(x, lo=None, hi=None, digits: int = 3) -> str:
     --------
     >>> from wechat_study import narrative as nv
     >>> nv.number(3.3137), nv.number(1288.4), nv.number(2.5, 1.91, 3.2), nv.number(0.0012345, digits=2)
-    ('3.31', '1,288', '2.5 (1.91–3.2)', '0.0012')
+    ('3.31', '1,288', '2.50 (1.91–3.20)', '0.0012')
+    >>> nv.number(float("inf")), nv.number(1e300), nv.number(2.0, 1.5, float("inf")), nv.number(0.0571, 0, 0.1675)
+    ('∞', '1 × 10³⁰⁰', '2.00 (1.50–∞)', '0.0571 (0–0.1675)')
     """
     if _missing(x):
         return NOT_REACHED
-    return _sig(x, digits) + _interval(lo, hi, lambda v: _sig(v, digits))
+    if _infinite(x) or _far(x):
+        return _infinite(x) or scientific(x)
+    if _missing(lo) or _missing(hi):
+        return _sig(x, digits)
+    return _with_interval(x, lo, hi, lambda v, d: "0" if v == 0 else scientific(v) if _far(v) else f"{v:,.{d}f}",
+                          _decimals(x, digits))
+
+
+def _far(x: float) -> bool:
+    return math.isfinite(x) and x != 0 and not 1e-6 <= abs(x) < 1e15
 
 
 def _sig(x: float, digits: int, strip: bool = True) -> str:
     if x == 0:
         return "0"
-    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    if _infinite(x) or _far(x):
+        return _infinite(x) or scientific(x)
+    decimals = _decimals(x, digits)
     text = f"{x:,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if strip and "." in text else text
 
@@ -290,7 +422,8 @@ def hours(h, lo=None, hi=None) -> str:
     """A duration given in hours, in the unit a reader expects: ``45 minutes``, ``3.2 hours``, ``4.1 days``.
 
     Under 1 hour it reads in minutes, under 48 hours in hours, else in days; two significant digits below 10 of
-    the unit, whole numbers above. The interval is shown in the value's unit, without the unit's name.
+    the unit, whole numbers above. The interval is shown in the value's unit, without the unit's name, and with
+    the estimate's decimals (one more when its ends would otherwise read alike).
 
     Parameters
     ----------
@@ -308,20 +441,25 @@ def hours(h, lo=None, hi=None) -> str:
     --------
     >>> from wechat_study import narrative as nv
     >>> nv.hours(0.75), nv.hours(1.0), nv.hours(3.2, 2.1, 5.0), nv.hours(98.4)
-    ('45 minutes', '1 hour', '3.2 hours (2.1–5)', '4.1 days')
+    ('45 minutes', '1 hour', '3.2 hours (2.1–5.0)', '4.1 days')
+    >>> nv.hours(16.86, 16.54, 17.17)
+    '16.9 hours (16.5–17.2)'
     """
     if _missing(h):
         return NOT_REACHED
-    if abs(h) < 1:
-        unit, f = "minutes", lambda v: _sig(60 * v, 2)
-    elif abs(h) < 48:
-        unit, f = "hours", lambda v: _sig(v, 2) if abs(v) < 10 else f"{v:,.0f}"
-    else:
-        unit, f = "days", lambda v: _sig(v / 24, 2) if abs(v / 24) < 10 else f"{v / 24:,.0f}"
-    text = f(h)
-    if text == "1":
-        unit = unit[:-1]
-    return f"{text} {unit}" + _interval(lo, hi, f)
+    if _infinite(h):
+        return f"{_infinite(h)} hours"
+    scale, unit = (60, "minutes") if abs(h) < 1 else (1, "hours") if abs(h) < 48 else (1 / 24, "days")
+    return _duration(h * scale, None if _missing(lo) else lo * scale, None if _missing(hi) else hi * scale, unit)
+
+
+def _duration(v, lo, hi, unit: str) -> str:
+    """``v`` of ``unit``: two significant digits below 10, whole numbers above; the interval with its decimals."""
+    decimals = _decimals(v, 2) if abs(v) < 10 else 0
+    if lo is None or hi is None:
+        text = _sig(v, 2) if abs(v) < 10 else f"{v:,.0f}"
+        return f"{text} {unit[:-1] if text == '1' else unit}"
+    return _with_interval(v, lo, hi, lambda x, d: f"{x:,.{d}f}", decimals, unit=f" {unit}")
 
 
 def days(d, lo=None, hi=None) -> str:
@@ -344,16 +482,14 @@ def days(d, lo=None, hi=None) -> str:
     Examples
     --------
     >>> from wechat_study import narrative as nv
-    >>> nv.days(2), nv.days(1.5), nv.days(1), nv.days(12.3)
-    ('2 days', '1.5 days', '1 day', '12 days')
+    >>> nv.days(2), nv.days(1.5), nv.days(1), nv.days(12.3), nv.days(4.1, 3, 5.25)
+    ('2 days', '1.5 days', '1 day', '12 days', '4.1 days (3.0–5.2)')
     """
     if _missing(d):
         return NOT_REACHED
-    def f(v):
-        return _sig(v, 2) if abs(v) < 10 else f"{v:,.0f}"
-
-    text = f(d)
-    return f"{text} {'day' if text == '1' else 'days'}" + _interval(lo, hi, f)
+    if _infinite(d):
+        return f"{_infinite(d)} days"
+    return _duration(d, None if _missing(lo) else lo, None if _missing(hi) else hi, "days")
 
 
 def p_value(p, lo=None, hi=None) -> str:
@@ -374,6 +510,11 @@ def p_value(p, lo=None, hi=None) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        ``p`` is a boolean or lies outside 0–1 (beyond float noise).
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
@@ -382,9 +523,11 @@ def p_value(p, lo=None, hi=None) -> str:
     """
     if _missing(p):
         return NOT_REACHED
+    if isinstance(p, bool) or not -1e-9 <= p <= 1 + 1e-9:
+        raise ValueError(f"a p-value is a number from 0 to 1, not {p!r}")
     if p < 0.001:
         return "p < 0.001"
-    return f"p = {_sig(p, 2, strip=False)}"
+    return f"p = {_sig(min(p, 1.0), 2, strip=False)}"
 
 
 def ratio(x, lo=None, hi=None) -> str:
@@ -410,7 +553,7 @@ def ratio(x, lo=None, hi=None) -> str:
     """
     if _missing(x):
         return NOT_REACHED
-    return f"{x:.2f}" + _interval(lo, hi, lambda v: f"{v:.2f}")
+    return _with_interval(x, lo, hi, lambda v, d: f"{v:,.{d}f}", 2)
 
 
 def auc(x, lo=None, hi=None) -> str:
@@ -889,7 +1032,8 @@ def render_sentences(sentences: list[dict], findings: dict[str, dict], link_pref
     """Each sentence as HTML ``<li>`` content, filled from ``findings`` (a kernel's record or the ledger).
 
     A sentence with an anchor ends with a link ``<a class="ws-see" href="<link_prefix>#<anchor>">`` labelled with
-    its figure or table (or "evidence" when it has no label).
+    its figure or table (or "evidence" when it has no label); every sentence then links to the page's method
+    section (``#method``: "Method, conventions and caveats").
 
     Parameters
     ----------
@@ -918,7 +1062,8 @@ def render_sentences(sentences: list[dict], findings: dict[str, dict], link_pref
     ...               "label": "Figure 1"}]
     >>> nv.render_sentences(sentences, {"thresholds.mine.share_500": {"value": 0.292}}, link_prefix="03.html")
     ['<span class="ws-value" data-finding="thresholds.mine.share_500" data-kind="share">29.2%</span> cross.
-      <a class="ws-see" href="03.html#crossing">Figure 1</a>']
+      <a class="ws-see" href="03.html#crossing">Figure 1</a>
+      <a class="ws-see ws-method" href="03.html#method">method</a>']
     """
     out = []
     for s in sentences:
@@ -926,6 +1071,7 @@ def render_sentences(sentences: list[dict], findings: dict[str, dict], link_pref
         if s.get("see"):
             href = f"{html.escape(link_prefix)}#{html.escape(s['see'])}"
             body += f' <a class="ws-see" href="{href}">{html.escape(s.get("label") or "evidence")}</a>'
+        body += f' <a class="ws-see ws-method" href="{html.escape(link_prefix)}#method">method</a>'
         out.append(body)
     return out
 
@@ -960,7 +1106,8 @@ def box_html(sentences: list[dict], findings: dict[str, dict], title: str = "Wha
     >>> print(html)
     <section class="ws-findings" id="what-we-found" data-ws-findings="[{&quot;template&quot;:...}]">...</section>
     >>> html[html.index("<h2>"):]
-    '<h2>What we found</h2><ul><li>3,387 cascades.</li></ul></section>'
+    '<h2>What we found</h2><ul><li>3,387 cascades.
+     <a class="ws-see ws-method" href="#method">method</a></li></ul></section>'
     """
     items = "".join(f"<li>{s}</li>" for s in render_sentences(sentences, findings))
     spec = json.dumps(sentences, sort_keys=True, ensure_ascii=True, separators=(",", ":"), default=_plain)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 from . import glance, glossary, paths, run_notes
 from .atomic import write_text
 from .tables import FIELDS, fields_as_code
-from .words import plain, word
+from .words import dataset_name, plain, word
 
 __all__ = [
     "PACKAGE", "REPORTS", "SKIP_LINKS", "vega_bundle", "render", "findings_first", "without_skipped",
@@ -46,11 +47,12 @@ def vega_bundle() -> str:
     )
 
 
-def render(executed: Path, stem: str) -> str:
+def render(executed: Path, stem: str, index: bool = True) -> str:
     """The report page for an executed notebook: markdown and outputs, no code, no prompts.
 
     The findings box ("What we found") moves to just after the question (the first markdown cell),
-    wherever the notebook built it; the page ends with its glossary (``glossary.annotate``: the first use of
+    wherever the notebook built it; the method section ("Method, conventions and caveats") is ``#method``, which
+    every finding links to; the page ends with its glossary (``glossary.annotate``: the first use of
     each term linked to it, the terms of the findings box explained under it) and its version line
     (``version_line``).
 
@@ -65,6 +67,9 @@ def render(executed: Path, stem: str) -> str:
     stem : str
         The notebook's name without ``.ipynb`` (``"03-legal-thresholds"``): the page's name, and its title when
         no markdown cell has a ``# `` heading.
+    index : bool
+        Whether the page sits beside the front page (``reports/``), so it links back to ``index.html``; a single
+        run's folder has no front page.
 
     Returns
     -------
@@ -106,13 +111,18 @@ def render(executed: Path, stem: str) -> str:
         "skip_links": [(target, words) for target, words in SKIP_LINKS if f'id="{target}"' in outputs],
         "data_section": data_section(datasets_used(params)),
         "metadata": {"name": stem},
+        "index_link": index,
         "run_banner": run_notes.banner(stem, params),
         "version_line": version_line(params, stem),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = body.replace(f'id="{_METHOD_ID}"', 'id="method"').replace(f'href="#{_METHOD_ID}"', 'href="#method"')
     if resources["data_section"]:
         body = body.replace('<span class="ws-source">Data: ', '<span class="ws-source"><a href="#data">Data</a>: ')
     return glossary.annotate(body)
+
+
+_METHOD_ID = "Method,-conventions-and-caveats"  # nbconvert's id for the method section's heading
 
 
 def _retitle(nb: nbformat.NotebookNode, stem: str, params: dict) -> str:
@@ -368,7 +378,12 @@ def _ledger_value(name: str, value) -> str:
     if isinstance(value, dict):
         return _mini_table([value])
     last = name.rsplit(".", 1)[-1]
-    if isinstance(value, float) and ("share" in name or last in {"ci_low", "ci_high"} and "share" in name):
+    if isinstance(value, float) and not math.isfinite(value):
+        return html.escape(nv.number(value))
+    base = name.removesuffix(".ci_low").removesuffix(".ci_high")
+    if isinstance(value, float) and "share" in name and ("difference" in name or base.endswith(".change")):
+        return html.escape(nv.points(value))
+    if isinstance(value, float) and "share" in name:
         return html.escape(nv.share(value))
     if isinstance(value, float) and (
         last.startswith("p_") or last.endswith("_p") or last in {"p", "p_value"} or "_p_" in last
@@ -377,7 +392,7 @@ def _ledger_value(name: str, value) -> str:
     if isinstance(value, bool) or value is None:
         return html.escape({True: "yes", False: "no", None: "not reached"}[value])
     if isinstance(value, float) and value != 0 and abs(value) < 1e-3:
-        return _scientific(value)
+        return nv.scientific(value)
     if isinstance(value, float):
         return html.escape(nv.number(value, digits=4))
     if isinstance(value, int):
@@ -385,16 +400,7 @@ def _ledger_value(name: str, value) -> str:
     return _ledger_text(str(value))
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 _DOTTED = re.compile(r"\b[a-z][a-z0-9_]*(?:\.[a-z0-9_]+){2,}\b")
-
-
-def _scientific(value: float) -> str:
-    """A small ledger value as "1.34 × 10⁻⁴" (below 10⁻¹² it is float noise: "0")."""
-    if abs(value) < 1e-12:
-        return "0"
-    mantissa, exponent = f"{value:.2e}".split("e")
-    return f"{float(mantissa):g} \u00d7 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def _ledger_text(text: str) -> str:
@@ -475,7 +481,7 @@ def _datasets(names=None) -> str:
         d = CATALOG[name]
         url = f"https://github.com/{d.owner}/{d.repo}/tree/{d.commit}"
         items.append(
-            f"<li><strong>{html.escape(_word(name))}</strong>: {html.escape(d.title)}. "
+            f"<li><strong>{html.escape(dataset_name(name))}</strong>: {html.escape(d.title)}. "
             f"<br>Citation: {html.escape(d.citation)}. <br>Licence: {html.escape(d.licence)}. "
             f'<br>Archive: <a href="{html.escape(url)}">{html.escape(d.owner)}/{html.escape(d.repo)}</a> at '
             f"commit <code>{d.commit[:12]}</code>.</li>"
@@ -512,11 +518,6 @@ def data_section(names: list[str]) -> str:
     if not known:
         return ""
     return f'<section class="ws-data" id="data"><h2>The data</h2>{_datasets(known)}</section>'
-
-
-def _word(name: str) -> str:
-
-    return word(name)
 
 
 def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORTS) -> str:

@@ -911,7 +911,7 @@ def run_one(notebook: str, params: dict | None = None, out: str | os.PathLike | 
     r = run(stem, overrides=overrides, force=force, mirror=mirror)
     with staged_dir(out, owner=RUN_OWNER) as staging:
         write_text(staging / f"{stem}.ipynb", r.executed.read_text("utf-8"))
-        write_text(staging / f"{stem}.html", render(r.executed, stem))
+        write_text(staging / f"{stem}.html", render(r.executed, stem, index=False))
         write_text(staging / "findings.json", dump_ledger(r.findings))
         write_text(staging / "params.yaml", yaml.safe_dump({stem: r.params}, sort_keys=False, allow_unicode=True))
         write_chart_data(r.executed, stem, staging / "data")

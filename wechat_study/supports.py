@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from .words import word
+from .words import dataset_name
 
 __all__ = [
     "MIN_PER_GROUP", "MIN_CASCADES", "WINDOWED", "MISSING_KEY", "Supports", "of", "for_notebooks", "table",
@@ -60,6 +60,7 @@ class Supports:
     crossers: str | None = None
     enough_crossers: str | None = None
     structure: str | None = None
+    spread: str | None = None
     authors: int | None = None
     top_author: int | None = None
 
@@ -105,7 +106,8 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
         counts, a catalogued collection (for the literature), and at least one (``crossers``) and at least
         ``MIN_PER_GROUP`` (``enough_crossers``) cascades with ``reposts`` at or above ``threshold``, and a
         record of who reposted from whom (``structure``: an export that hangs every repost off the source
-        makes every cascade a star, so depth and structural virality describe the export, not the spread).
+        makes every cascade a star, so depth and structural virality describe the export, not the spread), and at
+        least one repost (``spread``).
 
     Examples
     --------
@@ -119,7 +121,7 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     """
     from .datasets.catalog import CATALOG
 
-    c, name = corpus.cascades, word(corpus.name)
+    c, name = corpus.cascades, dataset_name(corpus.name)
     n = len(c)
     few = (f"{name} holds {n:,} cascades, fewer than the {MIN_CASCADES} an interval needs to mean something"
            if n < MIN_CASCADES else None)
@@ -172,6 +174,7 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     p = corpus.posts
     hops = p.loc[~p["is_root"].astype(bool), "parent_node"]
     structure = None
+    spread = None if len(hops) else f"no cascade of {name} has a repost, so there is no spread to describe"
     if len(hops) and bool((hops == 0).all()):
         structure = (f"{name} records every repost as a repost of the source post, so all {n:,} cascades are stars: "
                      "depth and structural virality would describe the export, not how posts spread")
@@ -179,7 +182,7 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
     singles = int(c["author_id"].isna().sum())
     authors, top = len(per_author) + singles, int(per_author.max()) if len(per_author) else min(singles, 1)
     return Supports(name, n, few, labels, followers, reported, period, window, catalogued, crossers, enough, structure,
-                    authors, top)
+                    spread, authors, top)
 
 
 def for_notebooks(corpus, threshold: int | None = None) -> Supports:
@@ -366,7 +369,8 @@ def summary(s: Supports, *rows: str):
         note = (f"The {s.cascades:,} cascades come from {s.authors:,} source authors; the most prolific has "
                 f"{s.top_author:,} ({100 * s.top_author / s.cascades:.1f}%). Where a caption says so, intervals "
                 f"resample whole authors; elsewhere they are Wilson's, which take cascades as independent. {note}")
-    shown = tables.publication(table(s, rows or None), f"What {word(s.name)} supports", anchor="supports", note=note)
+    shown = tables.publication(table(s, rows or None), f"What {dataset_name(s.name)} supports", anchor="supports",
+                               note=note)
     return _Marked(shown, s.missing())
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import narrative as nv
 from .schema import SCHEMAS
-from .words import plain, word
+from .words import dataset_name, plain, word
 
 __all__ = [
     "MISSING", "HEADERS", "CODED", "FIELDS", "fields_as_code", "header", "guess_format", "Table", "publication", "facts"
@@ -72,9 +72,12 @@ FIELDS = frozenset({c for s in SCHEMAS.values() for c in s.columns if "_" in c} 
 _FIELD = re.compile(r"\b(" + "|".join(sorted(FIELDS, key=len, reverse=True)) + r")\b")
 
 
-def _word(code):
-
-    return code if code is None or (isinstance(code, float) and np.isnan(code)) else word(code)
+def _word(code, column: str = ""):
+    if code is None or code is pd.NA or (isinstance(code, float) and np.isnan(code)):
+        return code
+    if isinstance(code, (bool, np.bool_)):
+        return "yes" if code else "no"
+    return dataset_name(code) if column == "dataset" else word(code)
 
 
 def header(column: str) -> str:
@@ -135,10 +138,10 @@ def guess_format(column: str, values: pd.Series) -> str:
     ('hours_number', 'text')
     """
     name = column.lower()
-    if name in {"p", "p_value", "pvalue"} or name.startswith("p_value") or name.endswith("_p"):
-        return "p"
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return "text"
+    if name in {"p", "p_value", "pvalue"} or name.startswith("p_value") or name.endswith("_p"):
+        return "p"
     if pd.api.types.is_integer_dtype(values):
         return "count"
     if any(w in name for w in ("share", "fraction", "rate", "proportion", "percent")) or name in {"ci_low", "ci_high"}:
@@ -160,9 +163,9 @@ def _cell(value, kind: str, lo=None, hi=None) -> str:
         return nv.number(float(value), lo, hi, digits=3)
     if isinstance(value, np.generic):
         value = value.item()
-    if kind == "p":
+    if kind == "p" and not isinstance(value, (bool, str)):
         return nv.p_value(float(value)).removeprefix("p = ").replace("p < ", "< ")
-    if kind == "text":
+    if kind in {"text", "p"}:
         if isinstance(value, bool):
             return "yes" if value else "no"
         return plain(str(value), FIELDS)
@@ -287,7 +290,8 @@ def publication(
     if missing:
         raise KeyError(f"table {title!r}: no column {missing[0]!r}; the table has {', '.join(map(str, data.columns))}")
     kinds = {c: (formats or {}).get(c) or guess_format(str(c), data[c]) for c in shown}
-    data = data.assign(**{c: data[c].map(_word) for c in shown if c in CODED and kinds[c] == "text"})
+    data = data.assign(**{c: data[c].map(lambda v, c=c: _word(v, c))
+                          for c in shown if c in CODED and kinds[c] == "text"})
     out = pd.DataFrame(index=range(len(data)))
     for c in shown:
         lo_col, hi_col = intervals.get(c, (None, None))
@@ -295,8 +299,7 @@ def publication(
             _cell(v, kinds[c], data[lo_col].iat[i] if lo_col else None, data[hi_col].iat[i] if hi_col else None)
             for i, v in enumerate(data[c])
         ]
-    anchor = anchor or nv.slug(title)
-    label = nv.register_anchor(anchor, "Table")
+    anchor, label = nv.anchor_for(title, "Table", anchor)
     heads = {c: (labels or {}).get(c) or header(str(c)) for c in shown}
     t = gt.GT(out, id=f"gt-{anchor}")
     t = t.cols_label(**{str(c): heads[c] for c in shown})

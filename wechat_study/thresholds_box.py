@@ -48,7 +48,7 @@ def add_to_box(box, threshold: int, views: int, dataset: str, population: str, c
     >>> from unittest import mock
     >>> import wechat_study as ws
     >>> from wechat_study import narrative as nv, thresholds_box
-    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS), \\
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(nv.ANCHORS, clear=True), \\
     ...         mock.patch.dict(os.environ, {"WECHAT_STUDY_FINDINGS": os.path.join(tmp, "findings.jsonl")}):
     ...     _ = ws.record_finding("thresholds.mine.share_reaching_500_reposts", 0.043, tolerance=1e-9)
     ...     _ = nv.register_anchor("crossing-shares", "Figure")

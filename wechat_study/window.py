@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from .align import same_index
-from .words import word
+from .words import dataset_name
 
-__all__ = ["TOP_BANDS", "reported_near_top", "describe", "beyond", "beyond_note", "record", "population"]
+__all__ = ["TOP_BANDS", "reported_near_top", "describe", "beyond", "beyond_note", "record", "population", "cap_line"]
 
 #: Bands of reported reposts near the top of CED's window: (first, last) inclusive; None is open.
 TOP_BANDS = ((801, 900), (901, 950), (951, 990), (991, 998), (999, 999), (1000, None))
@@ -184,7 +184,7 @@ def beyond_note(threshold: int, edges: dict, dataset: str, selected: bool = True
     edges : dict
         The window's edges, from ``describe``.
     dataset : str
-        The data set's code; it is named by its word (``charts.theme.word``).
+        The data set's code; it is named by ``words.dataset_name``.
     selected : bool
         Whether the collection was selected on its reported counts (``population``); False words the
         note for a researcher's own data set.
@@ -213,12 +213,12 @@ def beyond_note(threshold: int, edges: dict, dataset: str, selected: bool = True
         return ""
     if not selected:
         top = f" ({edges['reported_max']:,} by the platform's count)" if edges.get("reported") else ""
-        return (f"No cascade of {word(dataset)} has {threshold:,} observed reposts: the largest has "
+        return (f"No cascade of {dataset_name(dataset)} has {threshold:,} observed reposts: the largest has "
                 f"{edges['observed_max']:,}{top}. A share of 0 here says the data set holds no cascade that large, "
                 "not that posts cannot reach the line.")
     top = f"; its reported counts stop at {edges['reported_max']:,}" if edges.get("reported") else ""
     return (
-        f"No cascade of {word(dataset)} has {threshold:,} observed reposts: the largest has "
+        f"No cascade of {dataset_name(dataset)} has {threshold:,} observed reposts: the largest has "
         f"{edges['observed_max']:,}{top}. A share of 0 at this threshold is the edge of the collection, not a finding "
         "about posts."
     )
@@ -296,7 +296,7 @@ def population(edges: dict, dataset: str, selected: bool = True) -> str:
     edges : dict
         The window's edges, from ``describe``.
     dataset : str
-        The data set's code; it is named by its word (``charts.theme.word``).
+        The data set's code; it is named by ``words.dataset_name``.
     selected : bool
         Whether the collection was selected on its reported counts (the catalogued ones, docs/methods.md
         §1); a researcher's own data set (False) is named by its largest observed count.
@@ -316,8 +316,51 @@ def population(edges: dict, dataset: str, selected: bool = True) -> str:
     'the cascades of CED (Weibo) (the largest has 610 observed reposts)'
     """
 
-    name = word(dataset)
+    name = dataset_name(dataset)
     if not edges.get("reported") or not selected:
         return f"the cascades of {name} (the largest has {edges['observed_max']:,} observed reposts)"
     floor = int(round(edges["reported_p05"], -1))
     return f"the cascades of {name}, posts with about {floor:,} to {edges['reported_max']:,} reported reposts"
+
+
+def cap_line(edges: dict, dataset: str) -> tuple[int | None, str]:
+    """Where a size chart's line falls at the collection's cap, and a sentence saying so.
+
+    A collection whose reported counts all lie below 1,000 (CED, kept from about 100 to 999 reported
+    reposts) has a size distribution that falls at its cap by design; the chart marks it.
+
+    Parameters
+    ----------
+    edges : dict
+        The window's edges, from ``describe``.
+    dataset : str
+        The data set's code; it is named by ``words.dataset_name``.
+
+    Returns
+    -------
+    tuple of (int or None, str)
+        The cascade size one past the largest reported count (where to draw the line) and a caption
+        sentence starting with a space; ``(None, "")`` when the data set reports no counts or some source
+        has 1,000 or more.
+
+    Examples
+    --------
+    >>> from wechat_study import window
+    >>> edges = {"observed_max": 610, "reported": True, "reported_max": 999, "reported_p05": 52.0,
+    ...          "reported_1000_or_more": 0}
+    >>> at, note = window.cap_line(edges, "ced")
+    >>> at
+    1000
+    >>> print(note)
+     The dashed line is CED (Weibo)'s cap: it holds posts with about 50 to 999 reported reposts, so its line
+     falls at the cap by design, not because Weibo cascades stop there.
+    >>> window.cap_line({"observed_max": 610, "reported": False}, "ced")
+    (None, '')
+    """
+    if not edges.get("reported") or edges["reported_1000_or_more"] != 0:
+        return None, ""
+    name = dataset_name(dataset)
+    held = population(edges, dataset).removeprefix(f"the cascades of {name}, ")
+    return (edges["reported_max"] + 1,
+            f" The dashed line is {name}'s cap: it holds {held}, so its line falls at the cap by design, "
+            "not because Weibo cascades stop there.")

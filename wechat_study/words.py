@@ -6,7 +6,7 @@ the data layer and the command line use it without the charting stack.
 
 from __future__ import annotations
 
-__all__ = ["WORDS", "PHRASES", "word", "plain"]
+__all__ = ["WORDS", "PHRASES", "DATASETS", "word", "dataset_name", "plain"]
 
 import re
 
@@ -34,6 +34,9 @@ WORDS: dict[str, str] = {
     "log_followers": "log followers", "log_size": "log size", "z_accounts": "z (accounts)",
 }
 
+#: The catalogued data sets' names; any other name is a user's and is shown as given.
+DATASETS = frozenset({"ced", "wbmsf", "twitter15", "twitter16", "wechatscope", "citizenlab", "synthetic"})
+
 #: Codes inside free text, replaced before single tokens.
 PHRASES: dict[str, str] = {
     "n_a*n_b/(n_a+n_b)": "n\u2081n\u2082/(n\u2081 + n\u2082)",
@@ -42,6 +45,7 @@ PHRASES: dict[str, str] = {
 #: Codes that only ever end a longer code ("keywords_lxb" → "keywords: Liu Xiaobo").
 _SUFFIXES = ("one_app_two_systems", "709crackdown", "ncpc19", "lxb")
 
+_RHO = re.compile(r"rho_(\d+)_(\d+)")
 _TOKEN = re.compile(r"(?<![\w.])[0-9a-z]+(?:_[0-9a-z]+)+(?![\w.])")
 
 
@@ -67,10 +71,36 @@ def word(code) -> str:
     code = str(code)
     if code in WORDS:
         return WORDS[code]
+    if m := _RHO.fullmatch(code):  # rho_0_05: a ρ recorded in a finding's name
+        return f"ρ = {float(m.group(1) + '.' + m.group(2)) * 100:g}%"
     for suffix in _SUFFIXES:
         if code.endswith("_" + suffix):
             return f"{word(code[: -len(suffix) - 1])}: {WORDS[suffix]}"
     return code.replace("_", " ")
+
+
+def dataset_name(name) -> str:
+    """A data set's name for readers: a catalogued one in words (``ced`` → "CED (Weibo)"), a user's as given.
+
+    Parameters
+    ----------
+    name : object
+        The data set's name, compared as a string.
+
+    Returns
+    -------
+    str
+        ``WORDS[name]`` for a name in ``DATASETS``; else the name with its underscores as spaces, never
+        translated (a user's data set may be called "failed" or "ok").
+
+    Examples
+    --------
+    >>> from wechat_study.words import dataset_name
+    >>> dataset_name("ced"), dataset_name("failed"), dataset_name("my_posts")
+    ('CED (Weibo)', 'failed', 'my posts')
+    """
+    name = str(name)
+    return WORDS[name] if name in DATASETS else name.replace("_", " ")
 
 
 def plain(text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:

@@ -31,12 +31,13 @@ from .lines import (
     weekly_bars,
     with_gaps,
 )
-from .theme import PALETTE, PALETTES, WORDS, colour, concept_of, house_theme, palette, readable, word
+from .theme import PALETTE, PALETTES, WORDS, colour, concept_of, dataset_name, house_theme, palette, readable, word
 from .trees import cascade_tree, tree_layout
 
 __all__ = [
     "PALETTE", "PALETTES", "WORDS", "auc_lines", "bars", "cascade_tree", "ccdf_chart", "clock_chart", "colour",
-    "concept_of", "cumulative_lines", "diagonal", "distinctive_words_chart", "estimates_chart", "figure",
+    "concept_of", "cumulative_lines", "dataset_name", "diagonal", "distinctive_words_chart", "estimates_chart",
+    "figure",
     "heatmap", "histogram", "house_theme", "intake_chart", "interval_dots", "monthly_lines", "palette", "readable",
     "reference", "report_renderer", "share_lines", "size_matched_chart", "source_line", "survival_chart",
     "threshold_explorer", "tree_layout", "views_decomposed_chart", "weekly_bars", "with_gaps", "word",

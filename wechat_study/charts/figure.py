@@ -115,8 +115,7 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
     >>> spec["title"]["text"]
     'Figure ... Few cascades reach 100 reposts'
     """
-    anchor = anchor or nv.slug(title)
-    label = nv.register_anchor(anchor, "Figure")
+    anchor, label = nv.anchor_for(title, "Figure", anchor)
     meta = {"anchor": anchor, "label": label, "title": title, "caption": caption or "", "source": source or ""}
     if data:
         meta["data"] = data

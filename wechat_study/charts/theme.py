@@ -5,10 +5,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..words import WORDS, word
+from ..words import WORDS, dataset_name, word
 
 __all__ = [
-    "THEME", "FONT", "PALETTE", "PALETTES", "WORDS", "word", "readable", "palette", "colour", "house_theme",
+    "THEME", "FONT", "PALETTE", "PALETTES", "WORDS", "word", "dataset_name", "readable", "palette", "colour",
+    "house_theme",
     "CONCEPTS", "concept_of"
 ]
 
@@ -41,7 +42,8 @@ def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
     table : pandas.DataFrame
         Any table; it is not changed.
     *columns : str
-        The columns whose values are codes, each value replaced by ``word(value)``.
+        The columns whose values are codes, each value replaced by ``word(value)`` (a ``dataset`` column's by
+        ``dataset_name``, so a user's data set keeps its name).
 
     Returns
     -------
@@ -58,7 +60,7 @@ def readable(table: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """
     out = table.copy()
     for c in columns:
-        out[c] = out[c].map(word)
+        out[c] = out[c].map(dataset_name if c == "dataset" else word)
     return out
 
 
