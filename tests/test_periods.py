@@ -197,7 +197,8 @@ def test_with_no_cascade_before_the_date_nothing_crashes_and_each_gap_says_why()
 def test_the_coverage_sentence_states_each_side_and_an_empty_one():
     ced_like = (es.cut_time("2010-12-02"), es.cut_time("2014-04-11"))
     assert es.coverage_sentence(ced_like) == (
-        "The collection's last source post is from 2014-04-10: it covers 12.0 months before 2013-09-10 and 7.0 after."
+        "The collection's last source post is from 2014-04-10: the windows cover 12.0 months before 2013-09-10 "
+        "(the cap of 12; the collection starts earlier, on 2010-12-02) and 7.0 after."
     )
     after_only = (es.cut_time("2013-09-10"), es.cut_time("2014-09-10"))
     assert "not reached" in es.coverage_sentence(after_only)

@@ -350,6 +350,12 @@ def test_index_is_a_front_page(browser, width):
             name, kind = value.get_attribute("data-finding"), value.get_attribute("data-kind") or None
             lo, hi = (ledger.get(f"{name}.{b}", {}).get("value") for b in ("ci_low", "ci_high"))
             assert value.inner_text() == nv.formatted(ledger[name]["value"], kind, lo, hi), name
+        scale = page.evaluate("""() => {
+            const track = document.querySelector('.ws-strip-track').getBoundingClientRect();
+            const axis = document.querySelector('.ws-strip-scale').getBoundingClientRect();
+            return [track.left, track.right, axis.left, axis.right];
+        }""")
+        assert abs(scale[0] - scale[2]) < 1 and abs(scale[1] - scale[3]) < 1, f"strip axis off its dots: {scale}"
         ledger_section = page.locator("details.ws-ledger")
         assert ledger_section.count() == 1 and ledger_section.get_attribute("open") is None
         datasets = page.locator(".ws-datasets li").all_inner_texts()

@@ -499,7 +499,8 @@ def record_event_study(
             f"{base}.window.months_{side}",
             float(w[f"months_{side}"]),
             tolerance=1e-9,
-            note=f"months (of 365.25 / 12 days) the collection covers {side} the date, at most 12",
+            note=f"months (of 365.25 / 12 days) of the window {side} the date: what the collection covers, "
+            "capped at 12",
         )
     for r in intake.to_dict("records"):
         p = f"{base}.{slug(r['label'])}"

@@ -120,8 +120,9 @@ def window(span, date: str = IN_FORCE, months: int = 12, matched: bool = False) 
 
 
 def coverage_sentence(span, date: str = IN_FORCE, months: int = 12) -> str:
-    """One sentence: the collection's last source-post day and the months it covers on each side of ``date``,
-    saying so when a side is empty (then no before/after estimate exists).
+    """One sentence: the collection's last source-post day and the months the windows cover on each side of
+    ``date`` (at most ``months``, the design's cap, which the sentence names when it binds), saying so when a side
+    is empty (then no before/after estimate exists).
 
     Parameters
     ----------
@@ -145,14 +146,20 @@ def coverage_sentence(span, date: str = IN_FORCE, months: int = 12) -> str:
     ...     pd.date_range("2013-09-12", "2014-03-31", periods=40, tz="UTC"))
     >>> cascades = pd.DataFrame({"created_at": t, "label": ["rumour", "non-rumour"] * 60})
     >>> span = intake.collection_span(cascades)
-    >>> intake.coverage_sentence(span)
-    "The collection's last source post is from 2014-03-31: it covers 6.3 months before 2013-09-10 and 6.7 after."
+    >>> print(intake.coverage_sentence(span))
+    The collection's last source post is from 2014-03-31: the windows cover 6.3 months before 2013-09-10 and 6.7
+    after.
+    >>> print(intake.coverage_sentence((pd.Timestamp("2010-12-01", tz="UTC"), pd.Timestamp("2014-04-11", tz="UTC"))))
+    The collection's last source post is from 2014-04-10: the windows cover 12.0 months before 2013-09-10 (the cap
+    of 12; the collection starts earlier, on 2010-12-01) and 7.0 after.
     """
     w = window(span, date, months)
     last = (span[1].tz_convert(TZ) - pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    first = span[0].tz_convert(TZ).strftime("%Y-%m-%d")
+    capped = f" (the cap of {months}; the collection starts earlier, on {first})" if w["start"] > span[0] else ""
     text = (
-        f"The collection's last source post is from {last}: it covers {w['months_before']:.1f} months before "
-        f"{date} and {w['months_after']:.1f} after."
+        f"The collection's last source post is from {last}: the windows cover {w['months_before']:.1f} months "
+        f"before {date}{capped} and {w['months_after']:.1f} after."
     )
     if min(w["months_before"], w["months_after"]) == 0:
         text += " One side of the date holds no source post, so the before/after estimates below are not reached."

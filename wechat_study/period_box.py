@@ -142,15 +142,18 @@ def add_to_box(box, threshold: int) -> None:
     from .adjust import box_add
 
     p, did = f"{box.prefix}.period", f".period.did.odds_ratio_reaching_{threshold}.adjusted"
+    before = nv.recorded().get(f"{p}.window.months_before", {}).get("value")
+    capped = isinstance(before, int | float) and before >= 12 - 1e-6
+    cap = "the design's cap" if capped else "what the collection covers"
     box_add(
         box,
         "The collection's rumour intake falls from {.period.rumour.before.sources_per_month:number} source "
         "posts a month to {.period.rumour.after.sources_per_month:number} (a ratio of monthly rates of "
         "{.period.rumour.intake_rate_ratio_overdispersed:ratio}, allowing for months that vary more than Poisson "
-        "counts; the collection covers {.period.window.months_before:number} months before the date and "
-        "{.period.window.months_after:number} after), a fact about how the collection was assembled, not about "
-        "Weibo or the law.",
-        see="intake-rates",
+        "counts; the windows compared are {.period.window.months_before:number} months before the date, {cap:text}, "
+        "and the {.period.window.months_after:number} after that the collection allows), a fact about how the "
+        "collection was assembled, not about Weibo or the law.",
+        see="intake-rates", cap=cap,
     )
     found = nv.recorded()
     trio = lambda n: tuple(_value(found, box.prefix + n + s) for s in ("", ".ci_low", ".ci_high"))  # noqa: E731

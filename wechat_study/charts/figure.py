@@ -127,10 +127,10 @@ def figure(chart: alt.TopLevelMixin, title: str, *, caption: str | None = None, 
 
 
 def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = None,
-              side: str = "auto") -> alt.LayerChart:
+              side: str = "auto", end: str = "top") -> alt.LayerChart:
     """A dashed reference line at ``x`` (vertical) or ``y`` (horizontal), labelled in words (e.g. the threshold).
 
-    The label sits at the top of a vertical line (on its ``side``: "right", "left", or "auto": whichever
+    The label sits at the ``end`` of a vertical line (on its ``side``: "right", "left", or "auto": whichever
     side has room, decided in the browser at the chart's drawn width), or at the left end
     of a horizontal one; keep it short, it must fit a phone-wide chart.
 
@@ -145,6 +145,9 @@ def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = N
     side : str
         For a vertical line's label: ``"right"``, ``"left"`` or ``"auto"``. ``"auto"`` applies to a numeric
         ``x`` only; otherwise the label goes on the right.
+    end : str
+        For a vertical line's label: ``"top"`` or ``"bottom"`` of the plot (choose the end the data leave
+        empty, e.g. ``"bottom"`` over cumulative curves that end near 100%).
 
     Returns
     -------
@@ -172,16 +175,20 @@ def reference(chart: alt.TopLevelMixin, *, x=None, y=None, label: str | None = N
     """
     if (x is None) == (y is None):
         raise ValueError("give the reference line one position: x=... or y=...")
+    if end not in ("top", "bottom"):
+        raise ValueError(f"end={end!r}: use 'top' or 'bottom'")
     where = {"x": alt.datum(x)} if x is not None else {"y": alt.datum(y)}
     rule = alt.Chart().mark_rule(strokeDash=[5, 4], color=MUTED, strokeWidth=1.2).encode(**where)
     layers = [chart, rule]
     if label:
-        pos = ({"x": alt.datum(x), "y": alt.value(2)} if x is not None else {"y": alt.datum(y), "x": alt.value(2)})
+        top = end == "top"
+        pos = ({"x": alt.datum(x), "y": alt.value(2 if top else {"expr": "height - 2"})} if x is not None
+               else {"y": alt.datum(y), "x": alt.value(2)})
         align, dx = ("right", -4) if (x is not None and side == "left") else ("left", 4)
         if x is not None and side == "auto" and isinstance(x, int | float):
             right = f"scale('x', {float(x)!r}) > width * 0.6"  # label on the side with room for it
             align, dx = alt.ExprRef(f"{right} ? 'right' : 'left'"), alt.ExprRef(f"{right} ? -4 : 4")
-        layers.append(alt.Chart().mark_text(align=align, baseline="top" if x is not None else "bottom", dx=dx,
+        layers.append(alt.Chart().mark_text(align=align, baseline="top" if (x is not None and top) else "bottom", dx=dx,
                                             dy=-2 if y is not None else 0, color=MUTED, fontSize=11)
                       .encode(text=alt.value(label), **pos))
     return alt.layer(*layers)

@@ -3,14 +3,16 @@ the censor's clock."""
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
 from .theme import PALETTE, _grouped, _unlisted, word
 
 __all__ = [
-    "ccdf_chart", "size_matched_chart", "survival_chart", "share_lines", "heatmap", "bars", "monthly_lines",
-    "histogram", "auc_lines", "cumulative_lines", "clock_chart", "with_gaps", "weekly_bars"
+    "ccdf_chart", "bin_words", "size_matched_chart", "survival_chart", "share_lines", "heatmap", "bars",
+    "monthly_lines", "histogram", "auc_lines", "cumulative_lines", "clock_chart", "with_gaps", "weekly_bars"
 ]
 
 
@@ -53,6 +55,36 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
     ).properties(height=320)
 
 
+def bin_words(interval: str) -> str:
+    """A bin of whole numbers ``"[lo, hi)"`` as readers write it: ``"30–99"``, or ``"300+"`` for ``hi`` = inf.
+
+    Parameters
+    ----------
+    interval : str
+        ``"[lo, hi)"`` with integer ``lo`` and ``hi`` (or ``inf``), as ``compare.size_matched`` names its bins;
+        other text is returned as it is.
+
+    Returns
+    -------
+    str
+        The inclusive range, with thousands separators.
+
+    Examples
+    --------
+    >>> from wechat_study.charts.lines import bin_words
+    >>> bin_words("[30, 100)"), bin_words("[1000, inf)"), bin_words("[2, 3)"), bin_words("other")
+    ('30–99', '1,000+', '2', 'other')
+    """
+    m = re.fullmatch(r"\[(\d+(?:\.0)?), (\d+(?:\.0)?|inf)\)", str(interval).strip())
+    if not m:
+        return interval
+    lo = int(float(m.group(1)))
+    if m.group(2) == "inf":
+        return f"{lo:,}+"
+    hi = int(float(m.group(2))) - 1
+    return f"{lo:,}" if hi == lo else f"{lo:,}\u2013{hi:,}"
+
+
 def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
                        measure_title: str = "structural virality") -> alt.LayerChart:
     """Medians of a measure for two groups within each size bin (``compare.size_matched`` output), side by
@@ -82,7 +114,7 @@ def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
     ...                       "median_rumour": [1.35, 2.4], "median_non_rumour": [1.5, 3.0]})
     >>> chart = size_matched_chart(table)
     >>> len(chart.layer), chart.data[["size_bin", "group", "median"]].to_dict("records")[:2]
-    (1, [{'size_bin': '[2, 10)', 'group': 'rumour', 'median': 1.35}, {'size_bin': '[10, inf)', 'group': 'rumour',
+    (1, [{'size_bin': '2–9', 'group': 'rumour', 'median': 1.35}, {'size_bin': '10+', 'group': 'rumour',
      'median': 2.4}])
     """
     a, b = (g.replace("-", "_") for g in groups)
@@ -94,7 +126,8 @@ def size_matched_chart(table: pd.DataFrame, groups=("rumour", "non-rumour"),
         return pd.DataFrame(d)
 
     long = pd.concat([part(g, s) for g, s in zip(groups, (a, b), strict=True)]).dropna(subset=["median"])
-    order = list(table["size_bin"])
+    long["size_bin"] = long["size_bin"].map(bin_words)
+    order = [bin_words(b) for b in table["size_bin"]]
     data, color = _grouped(long)
     _, no_legend = _grouped(long, legend=False)
     x = alt.X("size_bin:N", title="cascade size (posts), size bin", sort=order, axis=alt.Axis(labelAngle=0))

@@ -101,9 +101,12 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
               axis=alt.Axis(tickMinStep=1))
     y = alt.Y("y:Q", axis=None)
     links = alt.Chart(edges).mark_rule(color="#c8c8c8", strokeWidth=0.6).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    most = float(nodes["hours"].max()) if nodes["hours"].notna().any() else 0.0
+    ticks = [v for v in (0, 1, 10, 100, 1000, 10000) if v <= most] or [0]  # a symlog gradient labels only its ends
     dots = alt.Chart(nodes.reset_index(drop=True)).mark_circle(size=22, opacity=0.9).encode(
         x=x, y=y,
-        color=alt.Color("hours:Q", title="hours after the source", scale=alt.Scale(type="symlog", scheme="viridis")),
+        color=alt.Color("hours:Q", title="hours after the source", scale=alt.Scale(type="symlog", scheme="viridis"),
+                        legend=alt.Legend(values=ticks, format=",", labelOverlap=True)),
         tooltip=[alt.Tooltip("x:Q", title="depth"), alt.Tooltip("hours:Q", title="hours after the source"),
                  alt.Tooltip("kind:N", title="kind")],
     )
