@@ -202,3 +202,19 @@ def test_the_coverage_sentence_states_each_side_and_an_empty_one():
     )
     after_only = (es.cut_time("2013-09-10"), es.cut_time("2014-09-10"))
     assert "not reached" in es.coverage_sentence(after_only)
+
+
+def test_a_placebo_with_a_thin_cell_is_left_out_and_says_which_cell():
+    f = simulate(4)
+    span = _span(f)
+    cells = ["rumours_before", "rumours_after", "non_rumours_before", "non_rumours_after"]
+    early = f[~((f["label"] == "rumour") & (f["created_at"] < es.cut_time("2012-06-10")))]  # no early rumours
+    table = es.placebo(early, span, "crossed_500", es.placebo_dates(), min_cell=50)
+    thin = table[table["thin"]]
+    assert len(thin) and not thin["is_real"].any() and thin["estimate"].isna().all()
+    assert (thin[cells].min(axis=1) < 50).all()
+    assert thin["note"].str.startswith("fewer than 50 cascades in a label-period cell (").all()
+    kept = table[~table["thin"]]
+    assert (kept[cells].min(axis=1) >= 50).all()
+    assert kept["estimate"].notna().all()
+    assert es.placebo_summary(table)["estimable"] == (~table["is_real"] & ~table["thin"]).sum()

@@ -106,3 +106,24 @@ def test_clustered_crossing_shares_keep_the_naive_interval_and_refuse_misaligned
     assert (t["ci_low"] <= t["share"]).all() and (t["share"] <= t["ci_high"]).all()
     with pytest.raises(ValueError, match="another index"):
         th.share_crossing(reposts, 500, groups.sample(frac=1, random_state=0), authors)
+
+
+def test_the_finding_states_the_clustered_interval_and_keeps_the_naive_one(tmp_path, monkeypatch):
+    from wechat_study.findings import read_recorded
+
+    sink = tmp_path / "findings.jsonl"
+    monkeypatch.setenv("WECHAT_STUDY_FINDINGS", str(sink))
+    table = pd.DataFrame({"specification": [robustness.HEADLINE, "common support only", robustness.CLUSTERED],
+                          "estimate": [0.7, 0.8, 0.7], "ci_low": [0.55, 0.6, 0.49], "ci_high": [0.9, 1.1, 1.01],
+                          "cascades": [900, 500, 900],
+                          "note": ["", "", "cluster bootstrap, 200 draws of source authors"]})
+    robustness.record("thresholds.mine.time_ratio", table)
+    found = read_recorded(sink)
+    assert found["thresholds.mine.time_ratio.ci_low"]["value"] == 0.49
+    assert found["thresholds.mine.time_ratio.ci_high"]["value"] == 1.01
+    assert "clustered by source author (cluster bootstrap" in found["thresholds.mine.time_ratio.ci_low"]["note"]
+    assert found["thresholds.mine.time_ratio.naive_ci_low"]["value"] == 0.55
+    assert found["thresholds.mine.time_ratio.naive_ci_high"]["value"] == 0.9
+    sink.unlink()
+    robustness.record("thresholds.mine.time_ratio", table.iloc[:2])  # no clustered row: nothing re-recorded
+    assert not any(k.endswith(("ci_low", "ci_high")) for k in read_recorded(sink))

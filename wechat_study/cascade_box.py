@@ -151,7 +151,7 @@ def example_title(posts, cascade_id: str) -> str:
 
 #: How each measure is worded in a distribution chart's title: (the half, the top).
 _MEASURE_WORDS = {
-    "size": ("half the cascades have at most {m} nodes", "the largest has {x}"),
+    "size": ("half the cascades have at most {m} posts", "the largest has {x}"),
     "depth": ("half the cascades run at most {m} hops deep", "the deepest runs {x}"),
     "structural_virality": ("half the cascades have a structural virality of at most {m}", "the highest is {x}"),
 }
@@ -180,7 +180,7 @@ def distribution_title(values, measure: str, name: str | None = None) -> str:
     >>> import pandas as pd
     >>> from wechat_study import cascade_box
     >>> cascade_box.distribution_title(pd.Series([3, 19, 19, 40, 114]), "size")
-    'Half the cascades have at most 19 nodes; the largest has 114'
+    'Half the cascades have at most 19 posts; the largest has 114'
     >>> cascade_box.distribution_title(pd.Series([2.0, 2.46, 3.1]), "structural_virality", "ced")
     'In CED (Weibo), half the cascades have a structural virality of at most 2.46; the highest is 3.1'
     """

@@ -33,7 +33,8 @@ from .thresholds import wilson_interval
 __all__ = [
     "REASONS", "SHARE_COLUMNS", "by_reason", "naive_beside", "days_to_removal", "quantile_interval",
     "window_days", "watch_window", "seen_by_day", "by_half_year", "cumulative_days", "monthly", "concentration",
-    "MEASURES", "concentration_intervals", "record_reasons", "record_window", "record_half_years",
+    "MEASURES", "MEASURE_KINDS", "concentration_intervals", "concentration_words", "record_reasons", "record_window",
+    "record_half_years",
     "record_concentration", "SYNTHETIC_WORDS", "GAP", "synthetic_removals"
 ]
 
@@ -535,6 +536,38 @@ def concentration_intervals(
     boot = np.array([[_concentration(rng.choice(counts, len(counts)))[m] for m in measures] for _ in range(n_boot)])
     lo, hi = np.quantile(boot, [(1 - level) / 2, 1 - (1 - level) / 2], axis=0, method="inverted_cdf")
     return pd.DataFrame({"measure": measures, "value": [point[m] for m in measures], "ci_low": lo, "ci_high": hi})
+
+
+MEASURE_KINDS = {"gini": "number", "share_top_10_accounts": "share", "accounts_for_half": "count"}
+
+
+def concentration_words(table: pd.DataFrame) -> pd.DataFrame:
+    """``concentration_intervals`` for reading: each measure in words with its value and interval in its own
+    unit (the Gini as a number, the top-10 share in percent, the accounts as a count).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``concentration_intervals`` output: ``measure, value, ci_low, ci_high``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure`` (``MEASURES``' words) and ``value`` (text: the estimate with its 95% interval).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import censorship as cs
+    >>> t = pd.DataFrame({"measure": ["gini", "share_top_10_accounts", "accounts_for_half"],
+    ...                   "value": [0.61, 0.38, 54.0], "ci_low": [0.57, 0.33, 41.0], "ci_high": [0.66, 0.44, 70.0]})
+    >>> cs.concentration_words(t)["value"].tolist()
+    ['0.610 (0.570–0.660)', '38.0% (33.0–44.0)', '54 (41–70)']
+    """
+    from . import narrative as nv
+
+    values = [nv.formatted(r.value, MEASURE_KINDS[r.measure], r.ci_low, r.ci_high) for r in table.itertuples()]
+    return pd.DataFrame({"measure": table["measure"].map(MEASURES), "value": values})
 
 
 def _record_share(name: str, k: int, n: int, note: str) -> None:

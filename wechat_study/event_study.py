@@ -37,12 +37,13 @@ from .intake import (
 )
 from .period_box import add_to_box
 from .periods import IN_FORCE, PERIOD_COVARIATES
-from .placebo import placebo, placebo_dates, placebo_summary, record_placebos
+from .placebo import MIN_CELL, placebo, placebo_dates, placebo_summary, record_placebos
 from .thresholds import wilson_interval
 
 SHORT_MONTH = 0.5  # a month observed for less than this share of a month gets no rate
 
 __all__ = [
+    "MIN_CELL",
     "MONTH_DAYS",
     "TZ",
     "add_to_box",

@@ -421,9 +421,10 @@ def _sig(x: float, digits: int, strip: bool = True) -> str:
 def hours(h, lo=None, hi=None) -> str:
     """A duration given in hours, in the unit a reader expects: ``45 minutes``, ``3.2 hours``, ``4.1 days``.
 
-    Under 1 hour it reads in minutes, under 48 hours in hours, else in days; two significant digits below 10 of
-    the unit, whole numbers above. The interval is shown in the value's unit, without the unit's name, and with
-    the estimate's decimals (one more when its ends would otherwise read alike).
+    Under 1 hour it reads in minutes, under 48 hours in hours, else in days; two significant digits below 10 of the
+    unit, three below 100 (a whole value stays whole), whole numbers above. The interval is shown in the value's
+    unit, without the unit's name, and with the estimate's decimals (one more when its ends would otherwise read
+    alike).
 
     Parameters
     ----------
@@ -442,8 +443,8 @@ def hours(h, lo=None, hi=None) -> str:
     >>> from wechat_study import narrative as nv
     >>> nv.hours(0.75), nv.hours(1.0), nv.hours(3.2, 2.1, 5.0), nv.hours(98.4)
     ('45 minutes', '1 hour', '3.2 hours (2.1–5.0)', '4.1 days')
-    >>> nv.hours(16.86, 16.54, 17.17)
-    '16.9 hours (16.5–17.2)'
+    >>> nv.hours(16.86, 16.54, 17.17), nv.hours(13.7, 12.8, 15.3), nv.hours(24.0)
+    ('16.9 hours (16.5–17.2)', '13.7 hours (12.8–15.3)', '24 hours')
     """
     if _missing(h):
         return NOT_REACHED
@@ -454,10 +455,11 @@ def hours(h, lo=None, hi=None) -> str:
 
 
 def _duration(v, lo, hi, unit: str) -> str:
-    """``v`` of ``unit``: two significant digits below 10, whole numbers above; the interval with its decimals."""
-    decimals = _decimals(v, 2) if abs(v) < 10 else 0
+    """``v`` of ``unit``: two significant digits below 10, three below 100 (whole values stay whole), whole numbers
+    above; the interval with its decimals."""
+    decimals = _decimals(v, 2) if abs(v) < 10 else 1 if abs(v) < 100 and not float(v).is_integer() else 0
     if lo is None or hi is None:
-        text = _sig(v, 2) if abs(v) < 10 else f"{v:,.0f}"
+        text = _sig(v, 2) if abs(v) < 10 else f"{v:,.{decimals}f}"
         return f"{text} {unit[:-1] if text == '1' else unit}"
     return _with_interval(v, lo, hi, lambda x, d: f"{x:,.{d}f}", decimals, unit=f" {unit}")
 
@@ -465,7 +467,7 @@ def _duration(v, lo, hi, unit: str) -> str:
 def days(d, lo=None, hi=None) -> str:
     """A duration given in days: ``2 days``, ``1.5 days``.
 
-    Two significant digits below 10 days, whole days above.
+    Two significant digits below 10 days, three below 100 (a whole value stays whole), whole days above.
 
     Parameters
     ----------
@@ -483,7 +485,7 @@ def days(d, lo=None, hi=None) -> str:
     --------
     >>> from wechat_study import narrative as nv
     >>> nv.days(2), nv.days(1.5), nv.days(1), nv.days(12.3), nv.days(4.1, 3, 5.25)
-    ('2 days', '1.5 days', '1 day', '12 days', '4.1 days (3.0–5.2)')
+    ('2 days', '1.5 days', '1 day', '12.3 days', '4.1 days (3.0–5.2)')
     """
     if _missing(d):
         return NOT_REACHED

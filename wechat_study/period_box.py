@@ -5,15 +5,21 @@ Each sentence is added only when the findings it names were recorded; its wordin
   read against the matched window (the before side cut to the after side's length): where the matched estimate's
   interval covers 1 and the full one's does not, the change "disappears"; where it is nearer 1, it "shrinks";
 - the reading against placebo dates follows the clean placebos (windows not containing the real date): at least
-  10% of them as far from 1 reads as "not peculiar to the date"; the pooled share is given second; with no clean
-  placebo the sentence says the placebos cannot tell.
+  10% of them as far from 1 reads as "not peculiar to the date"; fewer than 10% reads as "stands out" only when
+  there are at least ``MIN_CLEAN`` of them (one placebo is then at most 10%); the pooled share is given second;
+  with no clean placebo, or too few, the sentence says the placebos cannot tell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["matched_clause", "placebo_reading", "add_to_box"]
+from .placebo import MIN_CELL
+
+__all__ = ["MIN_CLEAN", "matched_clause", "placebo_reading", "add_to_box"]
+
+MIN_CLEAN = 10
+"""Fewest clean placebo dates for the real date to be read as standing out among them."""
 
 
 def _value(found: dict, name: str):
@@ -70,7 +76,8 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     -------
     str
         A clause for the findings box: the placebos cannot tell (no clean placebo, or no share); the change is
-        not peculiar to the date (a share of at least 0.1); or it stands out among them.
+        not peculiar to the date (a share of at least 0.1); it stands out among them (a smaller share of at
+        least ``MIN_CLEAN`` placebos); or there are too few clean placebos to tell.
 
     Examples
     --------
@@ -79,6 +86,8 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     'the change is not peculiar to the date, though that cannot rule out a break at the date as well'
     >>> placebo_reading(0.05, 20)
     "the change stands out among the placebos, though it is still not the law's effect"
+    >>> placebo_reading(0.0, 3)
+    'only 3 placebo windows are clear of the real date and hold enough cascades, too few to tell a break from a drift'
     >>> placebo_reading(None, 0)
     'no placebo window is clear of the real date, so the placebos cannot tell a break from a drift'
     """
@@ -86,6 +95,9 @@ def placebo_reading(clean_share, clean_n: int) -> str:
         return "no placebo window is clear of the real date, so the placebos cannot tell a break from a drift"
     if clean_share >= 0.1:
         return "the change is not peculiar to the date, though that cannot rule out a break at the date as well"
+    if clean_n < MIN_CLEAN:
+        return (f"only {clean_n:,} placebo windows are clear of the real date and hold enough cascades, "
+                "too few to tell a break from a drift")
     return "the change stands out among the placebos, though it is still not the law's effect"
 
 
@@ -183,7 +195,8 @@ def add_to_box(box, threshold: int) -> None:
         reading = placebo_reading(share, n or 0)
         if n and share is not None:
             text += (
-                "; of the {n:count} placebo dates whose windows leave out the real date, "
+                "; of the {n:count} placebo dates whose windows leave out the real date and hold "
+                f"{MIN_CELL:,} cascades or more in each label-period cell, "
                 "{.period.placebo.clean.at_least_as_extreme:count} "
                 "({.period.placebo.clean.share_at_least_as_extreme:share}) "
                 "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all "

@@ -4,6 +4,9 @@ Conventions (docs/methods.md#6-the-september-2013-interpretation):
 - a placebo is *clean* when its window (``months`` either side, clipped to the collection) does not contain the
   real date, so the real date's own before/after change is not inside it; the others (``overlaps_real``) are
   kept and reported, but the reading of the real date against the placebos follows the clean ones;
+- a placebo with fewer than ``MIN_CELL`` cascades in any of its four label-period cells (rumour or not, before
+  or after) is *thin*: its estimate rests on a handful of cascades, so it is left out of the comparison (NaN,
+  with the reason in ``note``); the real date is kept as estimated;
 - "at least as extreme" compares |log ratio of odds ratios| with the real date's.
 """
 
@@ -15,7 +18,13 @@ import pandas as pd
 from .intake import window
 from .periods import IN_FORCE
 
-__all__ = ["placebo_dates", "overlaps", "placebo", "placebo_summary", "count", "record_placebos"]
+__all__ = ["MIN_CELL", "CELLS", "placebo_dates", "overlaps", "placebo", "placebo_summary", "count", "record_placebos"]
+
+MIN_CELL = 50
+"""Fewest cascades a placebo needs in each label-period cell to be compared with the real date."""
+
+CELLS = ("rumours_before", "rumours_after", "non_rumours_before", "non_rumours_after")
+"""The label-period cells of ``event_study.did`` (a missing cell holds no cascade)."""
 
 
 def placebo_dates(first: str = "2012-01-10", last: str = "2013-12-10") -> list[str]:
@@ -84,10 +93,18 @@ def overlaps(span, dates, real: str = IN_FORCE, months: int = 12) -> np.ndarray:
 
 
 def placebo(
-    frame: pd.DataFrame, span, outcome: str, dates, real: str = IN_FORCE, months: int = 12, **kw
+    frame: pd.DataFrame,
+    span,
+    outcome: str,
+    dates,
+    real: str = IN_FORCE,
+    months: int = 12,
+    min_cell: int = MIN_CELL,
+    **kw,
 ) -> pd.DataFrame:
-    """``event_study.did`` at each of ``dates`` (``real`` among them or added): one row per date with ``is_real``
-    and ``overlaps_real`` (its window contains the real date), sorted by date.
+    """``event_study.did`` at each of ``dates`` (``real`` among them or added): one row per date with ``is_real``,
+    ``overlaps_real`` (its window contains the real date) and ``thin`` (a placebo with fewer than ``min_cell``
+    cascades in a label-period cell, left unestimated), sorted by date.
 
     Parameters
     ----------
@@ -104,6 +121,10 @@ def placebo(
         The real date, added when missing (default ``periods.IN_FORCE``).
     months : int
         Window length either side of each date, in calendar months.
+    min_cell : int
+        Fewest cascades a placebo needs in each of its four label-period cells (default ``MIN_CELL``); a thin
+        placebo's estimate, interval and p-value are NaN, with the cell and its count in ``note``. The real
+        date is never thinned.
     **kw
         Passed on to ``event_study.did`` (``covariates``, ``cluster``, ``level``).
 
@@ -111,7 +132,8 @@ def placebo(
     -------
     pandas.DataFrame
         ``event_study.did``'s fields per date (``date``, ``estimate``: the ratio of odds ratios, ``ci_low``,
-        ``ci_high``, ``cascades``, ``note``, ...), plus ``is_real`` and ``overlaps_real`` (bool).
+        ``ci_high``, ``cascades``, the cell counts, ``note``, ...), plus ``is_real``, ``overlaps_real`` and
+        ``thin`` (bool).
 
     Examples
     --------
@@ -128,18 +150,29 @@ def placebo(
     >>> span = (pd.Timestamp("2012-09-10", tz="UTC"), pd.Timestamp("2014-09-10", tz="UTC"))
     >>> table = placebo(frame, span, "crossed_100", ["2013-03-10", "2013-07-10", "2014-03-10"], months=3,
     ...                 covariates=())
-    >>> table[["date", "estimate", "is_real", "overlaps_real"]].round(2)
-             date  estimate  is_real  overlaps_real
-    0  2013-03-10      1.15    False          False
-    1  2013-07-10      1.87    False           True
-    2  2013-09-10      2.16     True          False
-    3  2014-03-10      1.09    False          False
+    >>> table[["date", "estimate", "is_real", "overlaps_real", "thin"]].round(2)
+             date  estimate  is_real  overlaps_real   thin
+    0  2013-03-10      1.15    False          False  False
+    1  2013-07-10      1.87    False           True  False
+    2  2013-09-10      2.16     True          False  False
+    3  2014-03-10      1.09    False          False  False
+    >>> thin = placebo(frame, span, "crossed_100", ["2013-03-10"], months=3, min_cell=300, covariates=())
+    >>> thin.loc[0, "note"]
+    'fewer than 300 cascades in a label-period cell (rumours before: 235)'
     """
     from .event_study import did
 
     dates = sorted(dict.fromkeys([*dates, real]))
     out = pd.DataFrame([did(frame, span, outcome, d, months, **kw) for d in dates])
-    return out.assign(is_real=out["date"] == real, overlaps_real=overlaps(span, out["date"], real, months))
+    for c in CELLS:
+        out[c] = out[c].fillna(0).astype(int) if c in out else 0
+    fewest = out[list(CELLS)].min(axis=1)
+    thin = (out["date"] != real) & (fewest < min_cell)
+    cell = out[list(CELLS)].idxmin(axis=1).str.replace("_", " ")
+    out.loc[thin, ["estimate", "ci_low", "ci_high", "p_value"]] = np.nan
+    out.loc[thin, "note"] = [f"fewer than {min_cell:,} cascades in a label-period cell ({c}: {n:,})"
+                             for c, n in zip(cell[thin], fewest[thin], strict=True)]
+    return out.assign(is_real=out["date"] == real, overlaps_real=overlaps(span, out["date"], real, months), thin=thin)
 
 
 def _extreme(table: pd.DataFrame, x: float, keep) -> tuple[int, int]:
@@ -224,7 +257,8 @@ def count(share: float, n: int) -> str:
 
 def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: int = 12) -> list[str]:
     """Findings ``<base>.placebo`` (the table), ``.estimable``, ``.rank``, ``.share_at_least_as_extreme`` (all
-    placebos) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``.
+    placebos), ``.thin`` (placebos left out for thin cells, when the table says) and ``.clean.estimable`` /
+    ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``.
 
     Parameters
     ----------
@@ -283,6 +317,12 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
         note=f"{count(s['share_at_least_as_extreme'], s['estimable'])} placebo dates (windows containing the real "
         "date or not) have |log estimate| at least the real date's",
     )
+    if "thin" in placebos:
+        record_finding(
+            f"{base}.placebo.thin",
+            int(placebos["thin"].sum()),
+            note="placebo dates left out: fewer cascades in a label-period cell than the minimum (placebo.MIN_CELL)",
+        )
     clean = "placebo dates whose window does not contain the real date"
     record_finding(f"{base}.placebo.clean.estimable", int(s["clean_estimable"]), note=f"{clean}, with an estimate")
     record_finding(

@@ -16,10 +16,16 @@ import pandas as pd
 
 from . import adjust
 
-__all__ = ["LEVEL", "SPLINE_DF", "common_support", "binary", "median", "verdict", "record", "clause"]
+__all__ = [
+    "LEVEL", "SPLINE_DF", "HEADLINE", "CLUSTERED", "common_support", "binary", "median", "verdict", "record", "clause",
+]
 
 LEVEL = 0.95
 SPLINE_DF = 4
+HEADLINE = "linear in log followers (headline)"
+"""The specification of the headline estimate."""
+CLUSTERED = "clustered by source author"
+"""The headline specification with its interval clustered by source author: the interval the finding states."""
 
 
 def common_support(
@@ -97,11 +103,11 @@ def _specs(known: pd.DataFrame, covs: list[str], support: pd.Series):
     """(name, data, covariates, spline, clustered) for each specification."""
     no_year = [k for k in covs if k != "year"]
     return [
-        ("linear in log followers (headline)", known, covs, False, False),
+        (HEADLINE, known, covs, False, False),
         (f"spline in log followers ({SPLINE_DF} df)", known, covs, True, False),
         ("common support only", known[support.loc[known.index]], covs, False, False),
         ("without the year terms", known, no_year, False, False),
-        ("clustered by source author", known, covs, False, True),
+        (CLUSTERED, known, covs, False, True),
     ]
 
 
@@ -366,7 +372,10 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
 
 
 def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float = 1e-6) -> dict:
-    """Findings ``<name>.robustness`` (the table) and ``<name>.robust_direction`` (``verdict``'s word).
+    """Findings ``<name>.robustness`` (the table) and ``<name>.robust_direction`` (``verdict``'s word); when the
+    table holds the headline and clustered rows, the headline's interval becomes the clustered one
+    (``<name>.ci_low`` / ``.ci_high``, re-recorded: cascades of one author are not independent) and the one
+    treating cascades as independent is kept as ``<name>.naive_ci_low`` / ``.naive_ci_high``.
 
     Parameters
     ----------
@@ -421,6 +430,15 @@ def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float =
         v["direction"],
         note=f"direction that survives every specification; nearest the null: {v['weakest']}",
     )
+    rows = table.set_index("specification")
+    both = {HEADLINE, CLUSTERED} <= set(rows.index)
+    if both and rows.loc[[HEADLINE, CLUSTERED], ["ci_low", "ci_high"]].notna().all(axis=None):
+        for part in ("ci_low", "ci_high"):
+            how = rows.loc[CLUSTERED, "note"] or "cluster-robust standard errors"
+            record_finding(f"{name}.{part}", float(rows.loc[CLUSTERED, part]), tolerance=tolerance,
+                           note=f"95% interval of {name}, clustered by source author ({how})")
+            record_finding(f"{name}.naive_{part}", float(rows.loc[HEADLINE, part]), tolerance=tolerance,
+                           note=f"95% interval of {name} treating cascades as independent")
     return v
 
 

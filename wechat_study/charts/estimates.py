@@ -55,7 +55,7 @@ def wrapped_labels(labels, width: int = LABEL_WIDTH) -> str:
 
 def interval_dots(table: pd.DataFrame, category: str, value: str, category_title: str, value_title: str,
                   value_format: str = ".1%", colour_by: str | None = None, extra_tooltips=(),
-                  axis_format: str | None = None) -> alt.LayerChart:
+                  axis_format: str | None = None, legend: bool = False) -> alt.LayerChart:
     """One dot per ``category`` at ``value`` with its 95% interval (``ci_low`` to ``ci_high``) as a bar
     through it, categories in table order; codes shown as words, coloured by ``colour_by``'s concept.
     ``value_format`` is for tooltips; the axis uses ``axis_format`` (default: whole percents or plain numbers).
@@ -78,6 +78,8 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
         More tooltips.
     axis_format : str, optional
         The d3 format of the x axis.
+    legend : bool
+        Show the legend of ``colour_by`` (off by default: the row names usually say it).
 
     Returns
     -------
@@ -98,7 +100,7 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
     data = table.assign(**{category: table[category].map(word)})
     enc = alt.value(PALETTE[0])
     if colour_by is not None:
-        data, enc = _grouped(data, colour_by, legend=False)
+        data, enc = _grouped(data, colour_by, legend=legend)
     expr = wrapped_labels(data[category])
     lines = max((len(textwrap.wrap(str(v), LABEL_WIDTH)) for v in data[category]), default=1)
     y = alt.Y(f"{category}:N", title=category_title, sort=list(data[category]),
@@ -117,11 +119,11 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
     return alt.layer(rules, dots).properties(height=alt.Step(step))
 
 
-def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
+def distinctive_words_chart(top: pd.DataFrame, reason: str, z_line: float | None = None) -> alt.LayerChart:
     """The distinctive title words of one removal ``reason`` (``titles.record_distinctive`` rows): log-odds
     against the other removals with 95% intervals, words labelled with their English gloss, a line at 0.
     The rows are the ones given (chosen by z, say) drawn from the largest log-odds down, so the dots read
-    in order.
+    in order; with ``z_line``, the words past it are filled dots and the others open, with a legend.
 
     Parameters
     ----------
@@ -129,11 +131,15 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
         ``titles.record_distinctive`` rows: ``reason, word, gloss, delta, ci_low, ci_high, titles, accounts, z``.
     reason : str
         The removal reason whose words are drawn.
+    z_line : float, optional
+        The z a word must pass to stand out after allowing for the many words tested (``titles``'s
+        ``z_bonferroni``); None draws every dot alike.
 
     Returns
     -------
     altair.LayerChart
-        ``interval_dots`` of ``delta`` by word (``word (gloss)`` where there is a gloss), with a rule at 0.
+        ``interval_dots`` of ``delta`` by word (``word (gloss)`` where there is a gloss), with a rule at 0 and,
+        with ``z_line``, a layer of dots filled for the words past it.
 
     Examples
     --------
@@ -146,6 +152,9 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
     >>> chart = distinctive_words_chart(top, "violation")
     >>> chart.layer[0].data["word"].tolist()
     ['谣言 (rumour)', '政府']
+    >>> marked = distinctive_words_chart(top, "violation", z_line=4.5)
+    >>> marked.layer[0].layer[1].data["line"].tolist()
+    ['stands out (z above 4.50)', 'does not stand out']
     """
     rows = top[top["reason"] == reason].sort_values(["delta", "word"], ascending=[False, True], kind="stable")
     label = rows["word"] + rows["gloss"].map(lambda g: f" ({g})" if g else "")
@@ -153,6 +162,13 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str) -> alt.LayerChart:
             alt.Tooltip("z:Q", title="z", format=".1f")]
     dots = interval_dots(rows.assign(word=label), "word", "delta", "word", "log-odds against the other removals",
                          value_format=".2f", extra_tooltips=tips)
+    if z_line is not None:
+        past, short = f"stands out (z above {z_line:.2f})", "does not stand out"
+        marked = rows.assign(word=label, line=(rows["z"] > z_line).map({True: past, False: short}))
+        fill = alt.Fill("line:N", title=None, scale=alt.Scale(domain=[past, short], range=[PALETTE[0], "white"]),
+                        legend=alt.Legend(orient="top", symbolStrokeColor=PALETTE[0], symbolStrokeWidth=1.5))
+        marks = alt.Chart(marked).mark_point(size=70, filled=True, opacity=1, stroke=PALETTE[0], strokeWidth=1.5)
+        dots = alt.layer(dots, marks.encode(y=alt.Y("word:N", sort=list(label)), x="delta:Q", fill=fill, tooltip=tips))
     return reference(dots, x=0)
 
 
@@ -245,11 +261,13 @@ def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.
                       enumerate([("from the source's audience alone", "share_source_alone"),
                                  ("needs reposts", "share_needs_reposts")])])
     return alt.Chart(long).mark_bar().encode(
-        x=alt.X("rho:O", title="ρ (share of followers who see a post)", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("rho:O", title="ρ (share of followers who see a post)",
+                axis=alt.Axis(labelAngle=0, labelExpr="format(datum.value, '.0%')")),
         order=alt.Order("order:Q", sort="ascending"),
         y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%"), stack=True),
         color=alt.Color("how:N", title=None, sort=["from the source's audience alone", "needs reposts"]),
-        tooltip=["rho:O", "how:N", alt.Tooltip("share:Q", format=".1%")]).properties(height=260)
+        tooltip=[alt.Tooltip("rho:Q", title="ρ", format=".0%"), "how:N", alt.Tooltip("share:Q", format=".1%")]
+    ).properties(height=260)
 
 
 def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09", cut_label: str = "interpretation in force"

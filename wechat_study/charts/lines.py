@@ -241,7 +241,7 @@ def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_t
 
 
 def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str,
-            value_title: str) -> alt.LayerChart:
+            value_title: str, y_format: str | None = None) -> alt.LayerChart:
     """A grid of shares (e.g. the views sweep), labelled with their values; as wide as the page.
 
     Parameters
@@ -254,6 +254,8 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
         The column of shares 0–1 that colours the cells (a blue scale over 0–1) and labels them in percent.
     x_title, y_title, value_title : str
         The axes' and the legend's titles.
+    y_format : str, optional
+        A d3 format for the y values on the axis and in the tooltips (e.g. ``".0%"`` for shares such as ρ).
 
     Returns
     -------
@@ -269,9 +271,11 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
     >>> [layer.mark.type for layer in chart.layer]
     ['rect', 'text']
     """
+    y_axis = alt.Axis(labelExpr=f"format(datum.value, '{y_format}')") if y_format else alt.Axis()
     base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-                                   y=alt.Y(f"{y}:O", title=y_title, sort="descending"))
-    tips = [alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:O", title=y_title),
+                                   y=alt.Y(f"{y}:O", title=y_title, sort="descending", axis=y_axis))
+    y_tip = alt.Tooltip(f"{y}:Q", title=y_title, format=y_format) if y_format else alt.Tooltip(f"{y}:O", title=y_title)
+    tips = [alt.Tooltip(f"{x}:O", title=x_title), y_tip,
             alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues", domain=[0, 1]),
