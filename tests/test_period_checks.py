@@ -101,7 +101,8 @@ def test_clean_placebos_are_those_whose_window_does_not_contain_the_real_date():
     none_clean = pl.placebo_summary(table.assign(overlaps_real=~table["is_real"]))
     assert none_clean["clean_estimable"] == 0 and np.isnan(none_clean["clean_share_at_least_as_extreme"])
     assert "cannot tell" in period_box.placebo_reading(None, 0)
-    assert "not peculiar" in period_box.placebo_reading(0.5, 2)
+    assert "not peculiar" in period_box.placebo_reading(0.5, 12)
+    assert "too few" in period_box.placebo_reading(0.5, 2)
     assert "stands out" in period_box.placebo_reading(0.0, 20)
     assert "too few" in period_box.placebo_reading(0.0, 3)
 

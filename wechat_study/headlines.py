@@ -96,7 +96,8 @@ def quarters_before(events: pd.DataFrame) -> str:
     Returns
     -------
     str
-        "K of N quarters before the date already differ from the quarter before it", or that none does.
+        "K of N quarters before the date differ from the quarter before it (each alone, no joint test)", or that
+        none does.
 
     Examples
     --------
@@ -105,44 +106,52 @@ def quarters_before(events: pd.DataFrame) -> str:
     >>> e = pd.DataFrame({"bin": [-3, -2, -1, 0], "estimate": [2.2, 1.1, 1.0, 0.8], "ci_low": [1.1, 0.6, 1.0, 0.4],
     ...                   "ci_high": [4.4, 2.0, 1.0, 1.5], "note": ["", "", "reference", ""]})
     >>> headlines.quarters_before(e)
-    'The rumour/non-rumour gap moves before the date: 1 of 2 earlier quarters differs from the quarter before it'
+    '1 of 2 quarters before the date differs from the quarter just before it, each taken alone'
     """
     before = events[(events["bin"] < 0) & (events["note"] != "reference")].dropna(subset=["ci_low", "ci_high"])
     k = int(((before["ci_low"] > 1) | (before["ci_high"] < 1)).sum())
     if not k:
         return "No quarter before the date differs clearly from the quarter before it"
     verb = "differs" if k == 1 else "differ"
-    return (f"The rumour/non-rumour gap moves before the date: {nv.count(k)} of {nv.count(len(before))} earlier "
-            f"quarters {verb} from the quarter before it")
+    return (f"{nv.count(k)} of {nv.count(len(before))} quarters before the date {verb} from the quarter just "
+            "before it, each taken alone")
 
 
 def placebos(summary: dict) -> str:
-    """The title of the placebo-date chart, from ``placebo.placebo_summary``: how many clean placebo dates
-    show a change as far from 1 as the real date's.
+    """The title of the placebo-date chart, from ``placebo.placebo_summary``, read as
+    ``period_box.placebo_reading`` reads it: too few clean placebo dates cannot tell either way.
 
     Parameters
     ----------
     summary : dict
-        ``placebo_summary``: ``clean_estimable`` and ``clean_at_least_as_extreme``.
+        ``placebo_summary``: ``clean_estimable``, ``clean_at_least_as_extreme`` and
+        ``clean_share_at_least_as_extreme``.
 
     Returns
     -------
     str
-        "K of N fake dates clear of the real one show a change as large as the real date's", or that none is clear.
+        That the placebo dates cannot judge the real date (none, or fewer than ``period_box.MIN_CLEAN``, clear of
+        it), or "K of N placebo dates clear of the real one show a change as large as the real date's".
 
     Examples
     --------
     >>> from wechat_study import headlines
-    >>> headlines.placebos({"clean_estimable": 3, "clean_at_least_as_extreme": 0})
-    "None of the 3 fake dates clear of the real one shows a change as large as the real date's"
-    >>> headlines.placebos({"clean_estimable": 0, "clean_at_least_as_extreme": float("nan")})
-    'No fake date is clear of the real one, so the fake dates cannot judge it'
+    >>> headlines.placebos({"clean_estimable": 3, "clean_at_least_as_extreme": 0,
+    ...                     "clean_share_at_least_as_extreme": 0.0})
+    'Only 3 placebo dates are clear of the real one: too few to judge it'
+    >>> headlines.placebos({"clean_estimable": 12, "clean_at_least_as_extreme": 4,
+    ...                     "clean_share_at_least_as_extreme": 1 / 3})
+    "4 of 12 placebo dates clear of the real one show a change as large as the real date's"
     """
+    from .period_box import MIN_CLEAN
+
     n, k = summary["clean_estimable"], summary["clean_at_least_as_extreme"]
-    if not n or k is None or not np.isfinite(k):
-        return "No fake date is clear of the real one, so the fake dates cannot judge it"
-    if not k:
-        return f"None of the {nv.count(n)} fake dates clear of the real one shows a change as large as the real date's"
+    if not n:
+        return "No placebo date is clear of the real one, so the placebo dates cannot judge it"
+    if n < MIN_CLEAN:
+        return f"Only {nv.count(n)} placebo dates are clear of the real one: too few to judge it"
+    if k is None or not np.isfinite(k):
+        return "The real date has no estimate to set against the placebo dates"
     verb = "shows" if k == 1 else "show"
-    return (f"{nv.count(int(k))} of {nv.count(n)} fake dates clear of the real one {verb} a change as large as "
+    return (f"{nv.count(int(k))} of {nv.count(n)} placebo dates clear of the real one {verb} a change as large as "
             "the real date's")

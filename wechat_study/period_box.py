@@ -4,10 +4,9 @@ Each sentence is added only when the findings it names were recorded; its wordin
 - the difference in differences over the full windows (12 months before, what the collection covers after) is
   read against the matched window (the before side cut to the after side's length): where the matched estimate's
   interval covers 1 and the full one's does not, the change "disappears"; where it is nearer 1, it "shrinks";
-- the reading against placebo dates follows the clean placebos (windows not containing the real date): at least
-  10% of them as far from 1 reads as "not peculiar to the date"; fewer than 10% reads as "stands out" only when
-  there are at least ``MIN_CLEAN`` of them (one placebo is then at most 10%); the pooled share is given second;
-  with no clean placebo, or too few, the sentence says the placebos cannot tell.
+- the reading against placebo dates follows the clean placebos (windows not containing the real date): with
+  fewer than ``MIN_CLEAN`` of them (or none) the placebos cannot tell, either way; otherwise at least 10% of them
+  as far from 1 reads as "not peculiar to the date", fewer as "stands out"; the pooled share is given second.
 """
 
 from __future__ import annotations
@@ -75,14 +74,13 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     Returns
     -------
     str
-        A clause for the findings box: the placebos cannot tell (no clean placebo, or no share); the change is
-        not peculiar to the date (a share of at least 0.1); it stands out among them (a smaller share of at
-        least ``MIN_CLEAN`` placebos); or there are too few clean placebos to tell.
+        A clause for the findings box: the placebos cannot tell (no clean placebo, no share, or fewer than
+        ``MIN_CLEAN``); else the change is not peculiar to the date (a share of at least 0.1) or stands out.
 
     Examples
     --------
     >>> from wechat_study.period_box import placebo_reading
-    >>> placebo_reading(0.25, 8)
+    >>> placebo_reading(0.25, 12)
     'the change is not peculiar to the date, though that cannot rule out a break at the date as well'
     >>> placebo_reading(0.05, 20)
     "the change stands out among the placebos, though it is still not the law's effect"
@@ -93,11 +91,11 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     """
     if not clean_n or clean_share is None:
         return "no placebo window is clear of the real date, so the placebos cannot tell a break from a drift"
-    if clean_share >= 0.1:
-        return "the change is not peculiar to the date, though that cannot rule out a break at the date as well"
     if clean_n < MIN_CLEAN:
         return (f"only {clean_n:,} placebo windows are clear of the real date and hold enough cascades, "
                 "too few to tell a break from a drift")
+    if clean_share >= 0.1:
+        return "the change is not peculiar to the date, though that cannot rule out a break at the date as well"
     return "the change stands out among the placebos, though it is still not the law's effect"
 
 
