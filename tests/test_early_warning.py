@@ -124,3 +124,21 @@ def test_clustered_rates_and_aucs_resample_authors_and_refuse_unlabelled_cascade
     assert (b["ci_low"] <= b["auc"]).all() and (b["auc"] <= b["ci_high"]).all()
     with pytest.raises(ValueError, match=r"no cluster label for \d+ cascade\(s\), e.g. .c2\d\d."):
         ew.bootstrap_auc(pred, final, test, n_boot=10, clusters=pairs.iloc[:200])
+
+
+def test_auc_draws_equal_auc_on_each_resample():
+    """The vectorised bootstrap AUC equals ``auc`` on each replicate's rows (ties, NaN and inf scores, clusters)."""
+    from wechat_study.clustered import resample_counts, resample_rows
+
+    rng = np.random.default_rng(1)
+    for trial in range(20):
+        n = int(rng.integers(5, 300))
+        s = rng.integers(0, 15, n).astype(float)
+        s[rng.random(n) < 0.05], s[rng.random(n) < 0.05] = np.nan, np.inf
+        y, clusters = rng.random(n) < 0.3, rng.integers(0, max(2, n // 4), n)
+        rows, counts = resample_rows(n, clusters, 100, trial), resample_counts(n, clusters, 100, trial)
+        np.testing.assert_array_equal(np.stack([np.bincount(i, minlength=n) for i in rows]), counts)
+        want = np.array([ew.auc(s[i], y[i]) for i in rows])
+        got = ew.auc_draws(s, y, counts)
+        assert np.array_equal(np.isnan(want), np.isnan(got))
+        np.testing.assert_allclose(got[~np.isnan(got)], want[~np.isnan(want)], rtol=0, atol=1e-12)

@@ -334,14 +334,13 @@ def test_too_few_events_are_flagged_with_no_values():
 
 
 def test_failed_optimiser_is_reported(monkeypatch):
-    real = hf.minimize
+    real = hf.lbfgsb.minimize
 
     def failing(*args, **kwargs):
-        r = real(*args, **kwargs)
-        r.success, r.message = False, "ABNORMAL: test"
-        return r
+        fun, x, _, _ = real(*args, **kwargs)
+        return fun, x, False, "ABNORMAL: test"
 
-    monkeypatch.setattr(hf, "minimize", failing)
+    monkeypatch.setattr(hf.lbfgsb, "minimize", failing)
     t, m = h.simulate(0.5, 1 / 60, 3600.0, kappa0=20.0, seed=1)
     f = hf.fit(t, m, 3600.0)
     assert f.status == "failed" and "ABNORMAL: test" in f.message and np.isfinite(f.kappa)

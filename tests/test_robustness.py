@@ -127,3 +127,26 @@ def test_the_finding_states_the_clustered_interval_and_keeps_the_naive_one(tmp_p
     sink.unlink()
     robustness.record("thresholds.mine.time_ratio", table.iloc[:2])  # no clustered row: nothing re-recorded
     assert not any(k.endswith(("ci_low", "ci_high")) for k in read_recorded(sink))
+
+
+def test_a_clustered_headline_interval_is_never_narrower_than_the_naive_one(tmp_path, monkeypatch):
+    """With few authors a clustered interval can come out narrower than the naive one; the recorded one is not."""
+    from wechat_study.findings import read_recorded
+
+    sink = tmp_path / "findings.jsonl"
+    monkeypatch.setenv("WECHAT_STUDY_FINDINGS", str(sink))
+    rb = robustness
+    table = pd.DataFrame({"specification": [rb.HEADLINE, rb.CLUSTERED], "estimate": [1.1, 1.1],
+                          "ci_low": [0.8, 1.05], "ci_high": [1.6, 1.7], "cascades": [500, 500],
+                          "note": ["", "2 authors"]})
+    rb.record("robustness.mine.odds_ratio", table)
+    found = read_recorded(sink)
+    assert found["robustness.mine.odds_ratio.ci_low"]["value"] == 0.8
+    assert found["robustness.mine.odds_ratio.ci_high"]["value"] == 1.7
+
+
+def test_a_nan_placebo_share_cannot_read_as_standing_out():
+    from wechat_study import period_box
+
+    assert "cannot tell" in period_box.placebo_reading(float("nan"), 12)
+    assert "only 1 placebo window is" in period_box.placebo_reading(0.0, 1)

@@ -302,3 +302,26 @@ def test_predict_cascades_matches_per_cascade():
         close(g["p_high"], high, rel=1e-12)
         close(g["predicted"], predict(times[cid], fols[cid], at, p, n_star=50), rel=1e-12)
         np.testing.assert_array_equal(g["observed_so_far"], [(times[cid][1:] <= a).sum() for a in at])
+
+
+def test_cutting_to_the_shares_so_far_and_sharing_p_across_n_stars_change_nothing():
+    """``predict_cascades`` sums only the shares up to each time, and ``predict_n_stars`` computes p once: both
+    equal, to the bit, the full-array computation they replace."""
+    import wechat_study as ws
+    from wechat_study import early_warning as ew
+    from wechat_study.models import seismic as sm
+
+    c = ws.synthetic_corpus(2_000, seed=3)
+    times, followers, _ = ew.share_times(c.posts, c.cascades, repost_followers=100)
+    ids = list(times)
+    t, n, gid, start = sm._stacked(times, followers, ids)
+    for at in (0.0, 300.0, 3600.0, 86_400.0, 1e9):
+        tq = np.full(len(ids), at)
+        p = sm._flat_infectiousness(t, n, gid, start, tq)[0]
+        full = [sm._flat_predict(t, n, gid, start, tq, p, v)[0] for v in (1.0, 10.0, 100.0)]
+        got = sm.predict_cascades(times, followers, [at], n_star=10.0)
+        np.testing.assert_array_equal(got["p"].to_numpy(), p)
+        np.testing.assert_array_equal(got["predicted"].to_numpy(), full[1])
+        np.testing.assert_array_equal(sm.predict_n_stars(times, followers, at, [1.0, 10.0, 100.0]), np.array(full))
+    with pytest.raises(ValueError, match="n_star must be positive"):
+        sm.predict_n_stars(times, followers, 60.0, [0.0])

@@ -758,9 +758,11 @@ def record_half_years(
     removals: pd.DataFrame, prefix: str, reason: str = "author_deleted", n_boot: int = 2000, seed: int = 0
 ) -> pd.DataFrame:
     """Findings ``<prefix>.<reason>_share.<half>`` per half-year (e.g. ``2019h1``) with clustered and naive intervals,
-    and ``<prefix>.<reason>_share.change`` (last half minus first, accounts resampled); returns ``by_half_year``.
+    ``<prefix>.<reason>_share.change`` (last half minus first, accounts resampled), and the same change over
+    the accounts with removals in both (``.change_same_accounts``, ``.same_accounts`` of them: the set of
+    accounts changes between half-years, and with it the mix of reasons); returns ``by_half_year``.
 
-    The change is recorded only when there are at least two half-years.
+    The changes are recorded only when there are at least two half-years.
 
     Parameters
     ----------
@@ -797,6 +799,8 @@ def record_half_years(
     0.657
     >>> "censorship.mine.author_deleted_share.change" in found
     True
+    >>> found["censorship.mine.author_deleted_share.same_accounts"]["value"] > 0
+    True
     """
     table = by_half_year(removals, reason, n_boot, seed)
     for row in table.itertuples():
@@ -809,6 +813,7 @@ def record_half_years(
         )
     if len(table) >= 2:
         from .adjust import record_estimate
+        from .findings import record_finding
 
         local = removals["removal_seen_at"].dt.tz_convert("Asia/Shanghai")
         half = local.dt.year.astype(str) + np.where(local.dt.month <= 6, "H1", "H2")
@@ -822,7 +827,27 @@ def record_half_years(
             f"{last} minus {first}, in share points; 95% interval resampling accounts",
             1e-12,
         )
+        same = _same_accounts(removals, half, first, last)
+        record_finding(f"{prefix}.{reason}_share.same_accounts", int(removals.loc[same, "account"].nunique()),
+                       note=f"accounts with removals in both {first} and {last}")
+        d = clustered.difference((removals["reason"] == reason)[same], removals["account"][same], half[same], last,
+                                 first, n_boot, seed)
+        record_estimate(
+            f"{prefix}.{reason}_share.change_same_accounts",
+            d["difference"],
+            d["ci_low"],
+            d["ci_high"],
+            f"{last} minus {first}, in share points, over the removals of the accounts with removals in both (so "
+            "a changing set of accounts cannot make the change); 95% interval resampling those accounts",
+            1e-12,
+        )
     return table
+
+
+def _same_accounts(removals: pd.DataFrame, half: pd.Series, first: str, last: str) -> pd.Series:
+    """Rows of ``first`` or ``last`` whose account has removals in both."""
+    both = set(removals.loc[half == first, "account"]) & set(removals.loc[half == last, "account"])
+    return half.isin([first, last]) & removals["account"].isin(both)
 
 
 def record_concentration(removals: pd.DataFrame, prefix: str, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:

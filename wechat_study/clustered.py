@@ -24,8 +24,8 @@ import pandas as pd
 from .align import same_index
 
 __all__ = [
-    "LEVEL", "cluster_codes", "bootstrap_weights", "resample_rows", "share", "shares_by_group", "difference",
-    "statistic"
+    "LEVEL", "cluster_codes", "bootstrap_weights", "resample_rows", "resample_counts", "share", "shares_by_group",
+    "difference", "statistic"
 ]
 
 LEVEL = 0.95
@@ -147,6 +147,50 @@ def _percentile(draws: np.ndarray, level: float) -> tuple[float, float]:
         return np.nan, np.nan
     lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
     return float(lo), float(hi)
+
+
+def resample_counts(n_rows: int, clusters=None, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
+    """``resample_rows``' replicates as counts: ``(n_boot, n_rows)``, how often each row is in each replicate
+    (the same draws for the same seed, so a statistic weighted by these counts equals it on those rows).
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows.
+    clusters : array_like, optional
+        One cluster label per row, as for ``resample_rows``.
+    n_boot : int
+        Bootstrap replicates.
+    seed : int
+        The seed, as for ``resample_rows``.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Shape ``(n_boot, n_rows)``.
+
+    Raises
+    ------
+    ValueError
+        ``clusters`` does not give one label per row.
+
+    Examples
+    --------
+    >>> from wechat_study.clustered import resample_counts
+    >>> resample_counts(4, ["a", "a", "b", "c"], n_boot=2, seed=0).tolist()
+    [[0.0, 0.0, 2.0, 1.0], [3.0, 3.0, 0.0, 0.0]]
+    """
+    rng = np.random.default_rng(seed)
+    if clusters is None:
+        drawn, n_units, codes = rng.integers(0, n_rows, (n_boot, n_rows)), n_rows, None
+    else:
+        codes, n_units = cluster_codes(clusters)
+        if len(codes) != n_rows:
+            raise ValueError(f"{len(codes)} cluster labels for {n_rows} rows: give one label per row")
+        drawn = rng.integers(0, n_units, (n_boot, n_units)) if n_units else np.zeros((n_boot, 0), np.int64)
+    flat = (drawn + np.arange(n_boot)[:, None] * n_units).ravel()
+    counts = np.bincount(flat, minlength=n_boot * n_units).reshape(n_boot, n_units).astype(np.float64)
+    return counts if codes is None else counts[:, codes]
 
 
 def share(outcome, clusters, n_boot: int = 2000, seed: int = 0, level: float = LEVEL, floor: bool = True) -> dict:

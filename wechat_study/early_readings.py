@@ -245,7 +245,7 @@ def precision_at_prevalence(
     0       0.375      True   0.667               0.2      0.667             0.5
     1       0.010     False   0.667               0.2      0.033            29.7
     """
-    from .clustered import resample_rows
+    from .clustered import resample_counts
 
     rows = []
     for (model, at), g in cal.groupby(["model", "at_s"], sort=True):
@@ -253,10 +253,9 @@ def precision_at_prevalence(
         if not 0 < y.sum() < len(y):
             continue
         c = None if clusters is None else ew.cluster_labels(clusters, g["cascade_id"])
-        idx = resample_rows(len(y), c, n_boot, seed)
+        w = resample_counts(len(y), c, n_boot, seed)   # replicate x row: times drawn (exact integer sums below)
         for rule, flag in ew.rule_flags(g, model, threshold, probability).items():
-            tp, pos = np.array([[(flag[i] & y[i]).sum(), y[i].sum()] for i in idx]).T
-            fp, neg = np.array([[(flag[i] & ~y[i]).sum(), (~y[i]).sum()] for i in idx]).T
+            tp, pos, fp, neg = w @ (flag & y), w @ y, w @ (flag & ~y), w @ ~y
             with np.errstate(invalid="ignore", divide="ignore"):
                 tpr_b, fpr_b = tp / pos, fp / neg
             tpr, fpr = (flag & y).sum() / y.sum(), (flag & ~y).sum() / (~y).sum()

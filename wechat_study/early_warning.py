@@ -30,6 +30,7 @@ from .thresholds import wilson_interval
 
 __all__ = [
     "MODELS", "share_times", "split_by_time", "observed_counts", "count_baseline", "source_baseline", "auc",
+    "auc_draws",
     "logistic", "eligible", "paired_aucs", "bootstrap_auc", "cluster_labels", "calibrated", "alarm_rules",
     "rule_flags", "calibration", "fit_status", "censors_clock", "follower_sweep", "record", "record_aucs",
     "record_rates", "crossing_hours", "clock_long", "findings_box"
@@ -247,6 +248,48 @@ def auc(score, y) -> float:
     return float((ranks[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
+def auc_draws(score, y, counts: np.ndarray) -> np.ndarray:
+    """``auc`` on each bootstrap replicate given as row counts (``clustered.resample_counts``), all at once:
+    the Mann–Whitney form, each case weighted by how often it is drawn, ties counting half.
+
+    Parameters
+    ----------
+    score : array_like of float
+        One score per row, as for ``auc`` (NaN lowest, infinite highest).
+    y : array_like of bool
+        The outcomes, one per row.
+    counts : numpy.ndarray
+        ``(n_boot, rows)``: how often each row is in each replicate.
+
+    Returns
+    -------
+    numpy.ndarray
+        One AUC per replicate (NaN for a replicate without both outcomes); equal, up to rounding, to ``auc``
+        on the replicate's rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from wechat_study import early_warning as ew
+    >>> ew.auc_draws([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1], np.array([[1, 1, 1, 1], [2, 0, 1, 0], [0, 0, 1, 3]]))
+    array([0.75, 1.  ,  nan])
+    """
+    s = np.nan_to_num(np.asarray(score, float), nan=-np.inf, posinf=np.finfo(float).max)
+    y = np.asarray(y, bool)
+    order = np.argsort(s, kind="stable")
+    ranked = s[order]
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]]) if len(s) else np.zeros(0, np.int64)
+    w = np.asarray(counts, float)[:, order]
+    if not len(s):
+        return np.full(len(w), np.nan)
+    pos = np.add.reduceat(w * y[order], starts, axis=1)     # drawn positives at each distinct score
+    neg = np.add.reduceat(w * ~y[order], starts, axis=1)
+    n1, n0 = pos.sum(axis=1), neg.sum(axis=1)
+    wins = (pos * (np.cumsum(neg, axis=1) - neg + 0.5 * neg)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where((n1 > 0) & (n0 > 0), wins / (n1 * n0), np.nan)
+
+
 def logistic(x_train, y_train):
     """A one-feature logistic regression fitted by maximum likelihood; returns p(x).
 
@@ -368,18 +411,18 @@ def paired_aucs(wide: pd.DataFrame, y, n_boot: int = 1000, seed: int = 0, baseli
     0  count_baseline  0.933   0.708      1.0    NaN
     1         seismic  1.000   1.000      1.0  0.067
     """
-    from .clustered import resample_rows
+    from .clustered import resample_counts
 
     same_index(wide, y=y, clusters=clusters)
     y, clusters = np.asarray(y, bool), None if clusters is None else np.asarray(clusters, object)
-    idx = resample_rows(len(y), clusters, n_boot, seed)
+    counts = resample_counts(len(y), clusters, n_boot, seed)
     base = wide[baseline].to_numpy(float) if baseline in wide else None
     both = 0 < y.sum() < len(y)          # without both outcomes there is no AUC to resample
-    base_boot = np.array([auc(base[i], y[i]) for i in idx]) if both and base is not None else np.nan
+    base_boot = auc_draws(base, y, counts) if both and base is not None else np.nan
     rows = []
     for model in [m for m in order if m in wide] + sorted(set(wide) - set(order)):
         s = wide[model].to_numpy(float)
-        boots = np.array([auc(s[i], y[i]) for i in idx]) if both else np.full(2, np.nan)
+        boots = auc_draws(s, y, counts) if both else np.full(2, np.nan)
         row = {"model": model, "auc": auc(s, y), "test_cascades": len(y), "positives": int(y.sum())}
         row["ci_low"], row["ci_high"] = _percentiles(boots)
         if base is not None and model == baseline:  # the reference itself: no gain to state

@@ -224,6 +224,7 @@ def did(
     covariates=PERIOD_COVARIATES,
     cluster: str | None = "author_id",
     level: float = LEVEL,
+    matched: bool = False,
 ) -> dict:
     """Ratio of odds ratios of ``outcome``: (rumour vs non-rumour) after against before ``date``, within the
     ``months`` either side (clipped to ``span``); logistic regression on rumour x after plus ``covariates``,
@@ -250,6 +251,9 @@ def did(
         lacks, gives unclustered intervals.
     level : float
         Interval coverage, 0–1.
+    matched : bool
+        Cut the longer side to the shorter one's length (``window(matched=True)``), so that a drift inside a
+        long before window cannot pass for a change at the date.
 
     Returns
     -------
@@ -271,7 +275,7 @@ def did(
     >>> result["method"], round(result["estimate"], 3), result["rumours_after"]
     ('logistic regression (log_followers; clustered by author_id)', 0.796, 33)
     """
-    w = window(span, date, months)
+    w = window(span, date, months, matched)
     inside = frame[(frame["created_at"] >= w["start"]) & (frame["created_at"] < w["end"])]
     d, covs = _model_rows(inside, outcome, covariates)
     d["_after"] = (d["created_at"] >= w["cut"]).astype(float)

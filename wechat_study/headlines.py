@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import narrative as nv
+from .placebo import too_few_clean
 
-__all__ = ["odds_ratios", "within", "quarters_before", "placebos"]
+__all__ = ["odds_ratios", "within", "quarters_before", "placebos", "distinctive_words", "monthly"]
 
 
 def odds_ratios(table: pd.DataFrame, threshold: int) -> str:
@@ -130,8 +131,9 @@ def placebos(summary: dict) -> str:
     Returns
     -------
     str
-        That the placebo dates cannot judge the real date (none, or fewer than ``period_box.MIN_CLEAN``, clear of
-        it), or "K of N placebo dates clear of the real one show a change as large as the real date's".
+        That the placebo dates cannot judge the real date (none clear of it, or fewer than ``placebo.MIN_CLEAN``
+        with under 10% as extreme: ``period_box.placebo_reading``'s rule), or "K of N placebo dates clear of the
+        real one show a change as large as the real date's".
 
     Examples
     --------
@@ -139,19 +141,91 @@ def placebos(summary: dict) -> str:
     >>> headlines.placebos({"clean_estimable": 3, "clean_at_least_as_extreme": 0,
     ...                     "clean_share_at_least_as_extreme": 0.0})
     'Only 3 placebo dates are clear of the real one: too few to judge it'
+    >>> headlines.placebos({"clean_estimable": 8, "clean_at_least_as_extreme": 7,
+    ...                     "clean_share_at_least_as_extreme": 7 / 8})
+    "7 of 8 placebo dates clear of the real one show a change as large as the real date's"
     >>> headlines.placebos({"clean_estimable": 12, "clean_at_least_as_extreme": 4,
     ...                     "clean_share_at_least_as_extreme": 1 / 3})
     "4 of 12 placebo dates clear of the real one show a change as large as the real date's"
     """
-    from .period_box import MIN_CLEAN
-
     n, k = summary["clean_estimable"], summary["clean_at_least_as_extreme"]
     if not n:
         return "No placebo date is clear of the real one, so the placebo dates cannot judge it"
-    if n < MIN_CLEAN:
-        return f"Only {nv.count(n)} placebo dates are clear of the real one: too few to judge it"
     if k is None or not np.isfinite(k):
         return "The real date has no estimate to set against the placebo dates"
+    if too_few_clean(n) and k / n < 0.1:
+        return f"Only {nv.count(n)} placebo dates are clear of the real one: too few to judge it"
     verb = "shows" if k == 1 else "show"
     return (f"{nv.count(int(k))} of {nv.count(n)} placebo dates clear of the real one {verb} a change as large as "
             "the real date's")
+
+
+def distinctive_words(row, reason: str) -> str:
+    """The title of a reason's distinctive-words chart, from its ``titles.distinctive_summary`` row: how many
+    words pass the Bonferroni line, and how many of them pass it counting each account once too.
+
+    Parameters
+    ----------
+    row : mapping or None
+        ``words_distinctive`` and ``words_distinctive_accounts`` (None: the reason has no title tested).
+    reason : str
+        The reason in words (e.g. "author deleted").
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from wechat_study import headlines
+    >>> headlines.distinctive_words({"words_distinctive": 50, "words_distinctive_accounts": 39}, "rule violation")
+    "39 words stand out in 'rule violation' titles counting accounts as well as titles (50 on titles alone)"
+    >>> headlines.distinctive_words({"words_distinctive": 1, "words_distinctive_accounts": 0}, "author deleted")
+    "No word stands out in 'author deleted' titles counting accounts as well as titles (1 on titles alone)"
+    >>> headlines.distinctive_words({"words_distinctive": 0, "words_distinctive_accounts": 0}, "author deleted")
+    "No word stands out in 'author deleted' titles, allowing for the many words tested"
+    """
+    k = int(row["words_distinctive"]) if row is not None else 0
+    both = int(row["words_distinctive_accounts"]) if row is not None else 0
+    if not k:
+        return f"No word stands out in '{reason}' titles, allowing for the many words tested"
+    if both == k:
+        verb = "word stands" if k == 1 else "words stand"
+        return f"{nv.count(k)} {verb} out in '{reason}' titles, by titles and by accounts"
+    lead = f"{nv.count(both)} {'word stands' if both == 1 else 'words stand'}" if both else "No word stands"
+    return f"{lead} out in '{reason}' titles counting accounts as well as titles ({nv.count(k)} on titles alone)"
+
+
+def monthly(table: pd.DataFrame, threshold: int) -> str:
+    """The title of the monthly share chart: in how many months rumours' share crossing was below non-rumours'.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``event_study.monthly_series``: ``month``, ``label`` (or ``group``: "rumour", "non-rumour") and
+        ``share``.
+    threshold : int
+        The repost threshold.
+
+    Returns
+    -------
+    str
+        "Rumours' share reaching 500 reposts was below non-rumours' in K of M months" (months holding both
+        labels), or a plain title when no month holds both.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import headlines
+    >>> table = pd.DataFrame({"month": ["2013-01-10"] * 2 + ["2013-02-10"] * 2 + ["2013-03-10"],
+    ...                       "group": ["rumour", "non-rumour"] * 2 + ["rumour"], "share": [0.1, 0.3, 0.4, 0.2, 0.5]})
+    >>> headlines.monthly(table, 500)
+    "Rumours' share reaching 500 reposts was below non-rumours' in 1 of 2 months"
+    """
+    by = "group" if "group" in table else "label"
+    wide = table.pivot_table(index="month", columns=by, values="share").dropna()
+    if not {"rumour", "non-rumour"} <= set(wide.columns) or wide.empty:
+        return f"Share reaching {nv.count(threshold)} reposts, month by month"
+    below = int((wide["rumour"] < wide["non-rumour"]).sum())
+    return (f"Rumours' share reaching {nv.count(threshold)} reposts was below non-rumours' in {nv.count(below)} of "
+            f"{nv.count(len(wide))} months")

@@ -47,6 +47,10 @@ def vega_bundle() -> str:
     )
 
 
+_NOTEBOOK_FOCUS = re.compile(r'(<div class="(?:jp-Cell-inputWrapper|jp-RenderedHTMLCommon jp-RenderedHTML '
+                             r'jp-OutputArea-output[^"]*)"[^>]*?) tabindex="0"')
+
+
 def render(executed: Path, stem: str, index: bool = True) -> str:
     """The report page for an executed notebook: markdown and outputs, no code, no prompts.
 
@@ -116,6 +120,7 @@ def render(executed: Path, stem: str, index: bool = True) -> str:
         "version_line": version_line(params, stem),
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = _NOTEBOOK_FOCUS.sub(r"\1", body)   # nbconvert makes every cell a Tab stop; a report's reader wants links
     body = body.replace(f'id="{_METHOD_ID}"', 'id="method"').replace(f'href="#{_METHOD_ID}"', 'href="#method"')
     if resources["data_section"]:
         body = body.replace('<span class="ws-source">Data: ', '<span class="ws-source"><a href="#data">Data</a>: ')
@@ -469,7 +474,7 @@ def _citation() -> str:
     text = ". ".join(p for p in (who, *parts[2:]) if p.strip())
     return (
         f"<p>{text}.</p><p>The file <code>CITATION.cff</code> in the repository holds this citation in machine-"
-        "readable form; cite the data sets below as well.</p>"
+        "readable form; cite the data sets named on this page as well.</p>"
     )
 
 
@@ -627,8 +632,8 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
         out.append("</tbody></table></div>")
     out += [
         "</details>",
-        "</main>",
         f'<footer class="ws-version">{version_line({"dataset": list(INVESTIGATED)})}</footer>',
+        "</main>",
         "</body>",
         "</html>",
         "",

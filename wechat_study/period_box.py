@@ -5,21 +5,17 @@ Each sentence is added only when the findings it names were recorded; its wordin
   read against the matched window (the before side cut to the after side's length): where the matched estimate's
   interval covers 1 and the full one's does not, the change "disappears"; where it is nearer 1, it "shrinks";
 - the reading against placebo dates follows the clean placebos (windows not containing the real date): with
-  fewer than ``MIN_CLEAN`` of them (or none) the placebos cannot tell, either way; otherwise at least 10% of them
-  as far from 1 reads as "not peculiar to the date", fewer as "stands out"; the pooled share is given second.
+  fewer than ``placebo.MIN_CLEAN`` of them (or none) the placebos cannot tell, either way; otherwise at least 10% of
+  them as far from 1 reads as "not peculiar to the date", fewer as "stands out"; the pooled share is given second.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .placebo import MIN_CELL
+from .placebo import MIN_CELL, too_few_clean
 
-__all__ = ["MIN_CLEAN", "matched_clause", "placebo_reading", "add_to_box"]
-
-MIN_CLEAN = 10
-"""Fewest clean placebo dates for the real date to be read as standing out among them."""
-
+__all__ = ["matched_clause", "placebo_reading", "add_to_box"]
 
 def _value(found: dict, name: str):
     return (found.get(name) or {}).get("value")
@@ -74,8 +70,10 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     Returns
     -------
     str
-        A clause for the findings box: the placebos cannot tell (no clean placebo, no share, or fewer than
-        ``MIN_CLEAN``); else the change is not peculiar to the date (a share of at least 0.1) or stands out.
+        A clause for the findings box: the placebos cannot tell (no clean placebo or no share); the change is
+        not peculiar to the date (a share of at least 0.1, however few the placebos: one as extreme already
+        shows the date is not unique); too few to tell (a smaller share from fewer than ``placebo.MIN_CLEAN``,
+        which could not reach a 10% rank); else it stands out.
 
     Examples
     --------
@@ -84,24 +82,58 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     'the change is not peculiar to the date, though that cannot rule out a break at the date as well'
     >>> placebo_reading(0.05, 20)
     "the change stands out among the placebos, though it is still not the law's effect"
+    >>> placebo_reading(7 / 8, 8)
+    'the change is not peculiar to the date (only 8 placebo windows can be compared), though that cannot rule out a
+     break at the date as well'
     >>> placebo_reading(0.0, 3)
     'only 3 placebo windows are clear of the real date and hold enough cascades, too few to tell a break from a drift'
     >>> placebo_reading(None, 0)
     'no placebo window is clear of the real date, so the placebos cannot tell a break from a drift'
     """
+    if clean_share is not None and not np.isfinite(clean_share):
+        clean_share = None
     if not clean_n or clean_share is None:
         return "no placebo window is clear of the real date, so the placebos cannot tell a break from a drift"
-    if clean_n < MIN_CLEAN:
-        return (f"only {clean_n:,} placebo windows are clear of the real date and hold enough cascades, "
-                "too few to tell a break from a drift")
     if clean_share >= 0.1:
-        return "the change is not peculiar to the date, though that cannot rule out a break at the date as well"
+        windows = "placebo window" if clean_n == 1 else "placebo windows"
+        few = f" (only {clean_n:,} {windows} can be compared)" if too_few_clean(clean_n) else ""
+        return ("the change is not peculiar to the date" + few
+                + ", though that cannot rule out a break at the date as well")
+    if too_few_clean(clean_n):
+        return (f"only {clean_n:,} placebo {'window is' if clean_n == 1 else 'windows are'} clear of the real date "
+                "and hold enough cascades, "
+                "too few to tell a break from a drift")
     return "the change stands out among the placebos, though it is still not the law's effect"
 
 
+def _did_clause(found: dict, prefix: str, did: str, full: tuple, matched: tuple) -> str:
+    """The difference in differences led by the matched-window estimate (the unequal full windows can pull the
+    ratio below 1 by a drift inside the long before window), the full-window one second."""
+    half = lambda part: _value(found, f"{prefix}.period.non_rumour.{part}_half_before.share_reaching_500")  # noqa: E731
+    first, second = half("first"), half("second")
+    full_text = ("over the full {.period.window.months_before:number} months before against "
+                 "{.period.window.months_after:number} after it is " f"{{{did}:ratio}}")
+    if not matched_clause(full, matched):   # no matched estimate: the full windows alone
+        return ("Over {.period.window.months_before:number} months before against {.period.window.months_after:number} "
+                f"after, rumours' odds of crossing {'fell' if full[0] < 1 else 'rose'} relative to non-rumours' (a "
+                f"ratio of odds ratios of {{{did}:ratio}}, adjusted for reach, clustered by author)")
+    m, lo, hi = matched
+    verb = ("cannot be told apart from no change" if lo <= 1 <= hi
+            else f"{'fell' if m < 1 else 'rose'} relative to non-rumours'")
+    text = ("With the same time either side of the date (the before window cut to the after window's length), "
+            f"rumours' odds of crossing against non-rumours' {verb} (a ratio of odds ratios of "
+            f"{{{did}.matched_window:ratio}}, adjusted for reach, clustered by author); " + full_text)
+    if full[0] < m and first is not None and second is not None and second > first:
+        text += (", a figure a long before window pulls below the matched one when non-rumours' share crossing rises "
+                 "within it, as here ("
+                 "{.period.non_rumour.first_half_before.share_reaching_500:share} to "
+                 "{.period.non_rumour.second_half_before.share_reaching_500:share} across its two halves)")
+    return text
+
+
 def add_to_box(box, threshold: int) -> None:
-    """Two sentences: intake per month; the difference in differences, full and matched window, read against
-    the clean placebos (the three-period shares are told beside their table).
+    """Two sentences: intake per month; the difference in differences, matched window first and the full one
+    second, read against the clean placebos (the three-period shares are told beside their table).
 
     Each sentence is added only when every finding it names was recorded under ``box.prefix + ".period"``
     (``adjust.box_add``); the second needs at least the adjusted difference in differences
@@ -143,17 +175,17 @@ def add_to_box(box, threshold: int) -> None:
     ...         _ = ws.record_finding(name, value, tolerance=1e-9)
     ...     add_to_box(box, 500)
     ...     print(nv.say(box.sentences[0]["template"], box.prefix, nv.recorded()))
-    Over 12 months before against 6 after, rumours' odds of crossing fell relative to non-rumours' (a ratio of
-    odds ratios of 0.60 (0.40–0.90), adjusted for reach, clustered by author), but with the before window cut
-    to the after window's length the ratio is 0.80 (0.50–1.20): with matched windows the fall cannot be told
-    apart from no change.
+    With the same time either side of the date (the before window cut to the after window's length), rumours'
+    odds of crossing against non-rumours' cannot be told apart from no change (a ratio of odds ratios of 0.80
+    (0.50–1.20), adjusted for reach, clustered by author); over the full 12 months before against 6 after it is
+    0.60 (0.40–0.90).
     """
     from . import narrative as nv
     from .adjust import box_add
 
     p, did = f"{box.prefix}.period", f".period.did.odds_ratio_reaching_{threshold}.adjusted"
     before = nv.recorded().get(f"{p}.window.months_before", {}).get("value")
-    capped = isinstance(before, int | float) and before >= 12 - 1e-6
+    capped = isinstance(before, int | float) and before >= 12 - 0.1   # 12 calendar months measure 11.99
     cap = "the design's cap" if capped else "what the collection covers"
     box_add(
         box,
@@ -170,21 +202,7 @@ def add_to_box(box, threshold: int) -> None:
     full, matched = trio(did), trio(did + ".matched_window")
     if full[0] is None:
         return
-    clause = matched_clause(full, matched)
-    text = (
-        "Over {.period.window.months_before:number} months before against {.period.window.months_after:number} after, "
-        f"rumours' odds of crossing "
-        f"{'fell' if full[0] < 1 else 'rose'} relative to non-rumours' (a ratio of odds ratios of {{{did}:ratio}}, "
-        "adjusted for reach, clustered by author)"
-    )
-    if clause:
-        text += (
-            f", but with the before window cut to the after window's length the ratio is {{{did}.matched_window:ratio}}"
-            + (f": with matched windows the {'fall' if full[0] < 1 else 'rise'} cannot be told apart from no change"
-               if clause == "disappears" else
-               f": the {'change' if clause == 'holds' else 'fall' if full[0] < 1 else 'rise'} {clause} when the "
-               "windows are matched")
-        )
+    text = _did_clause(found, box.prefix, did, full, matched)
     share, n = (
         _value(found, f"{p}.placebo.clean.share_at_least_as_extreme"),
         _value(found, f"{p}.placebo.clean.estimable"),
@@ -192,8 +210,10 @@ def add_to_box(box, threshold: int) -> None:
     if _value(found, f"{p}.placebo.share_at_least_as_extreme") is not None:
         reading = placebo_reading(share, n or 0)
         if n and share is not None:
+            sides = ("matched windows of up to {.period.placebo.window_months:number} months either side"
+                     if _value(found, f"{p}.placebo.window_months") is not None else "their windows")
             text += (
-                "; of the {n:count} placebo dates whose windows leave out the real date and hold "
+                f"; of the {{n:count}} placebo dates, with {sides}, whose windows leave out the real date and hold "
                 f"{MIN_CELL:,} cascades or more in each label-period cell, "
                 "{.period.placebo.clean.at_least_as_extreme:count} "
                 "({.period.placebo.clean.share_at_least_as_extreme:share}) "

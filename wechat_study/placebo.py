@@ -7,7 +7,8 @@ Conventions (docs/methods.md#6-the-september-2013-interpretation):
 - a placebo with fewer than ``MIN_CELL`` cascades in any of its four label-period cells (rumour or not, before
   or after) is *thin*: its estimate rests on a handful of cascades, so it is left out of the comparison (NaN,
   with the reason in ``note``); the real date is kept as estimated;
-- "at least as extreme" compares |log ratio of odds ratios| with the real date's.
+- "at least as extreme" compares |log ratio of odds ratios| with the real date's; with fewer than ``MIN_CLEAN``
+  clean placebos (``too_few_clean``) the placebos cannot tell, either way.
 """
 
 from __future__ import annotations
@@ -18,13 +19,41 @@ import pandas as pd
 from .intake import window
 from .periods import IN_FORCE
 
-__all__ = ["MIN_CELL", "CELLS", "placebo_dates", "overlaps", "placebo", "placebo_summary", "count", "record_placebos"]
+__all__ = [
+    "MIN_CELL", "MIN_CLEAN", "CELLS", "too_few_clean", "placebo_dates", "overlaps", "placebo", "placebo_summary",
+    "count", "record_placebos",
+]
 
 MIN_CELL = 50
 """Fewest cascades a placebo needs in each label-period cell to be compared with the real date."""
 
+MIN_CLEAN = 10
+"""Fewest clean placebo dates for the real date to be read as standing out among them, or not."""
+
 CELLS = ("rumours_before", "rumours_after", "non_rumours_before", "non_rumours_after")
 """The label-period cells of ``event_study.did`` (a missing cell holds no cascade)."""
+
+
+def too_few_clean(clean_n) -> bool:
+    """Whether ``clean_n`` clean placebo dates are too few to read the real date as standing out among them (none,
+    or fewer than ``MIN_CLEAN``: with 9, even a real date beyond all of them ranks only 1 in 10).
+
+    Parameters
+    ----------
+    clean_n : int or None
+        How many clean placebo dates could be estimated.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from wechat_study.placebo import too_few_clean
+    >>> too_few_clean(3), too_few_clean(10), too_few_clean(None)
+    (True, False, True)
+    """
+    return not clean_n or clean_n < MIN_CLEAN
 
 
 def placebo_dates(first: str = "2012-01-10", last: str = "2013-12-10") -> list[str]:
@@ -126,14 +155,16 @@ def placebo(
         placebo's estimate, interval and p-value are NaN, with the cell and its count in ``note``. The real
         date is never thinned.
     **kw
-        Passed on to ``event_study.did`` (``covariates``, ``cluster``, ``level``).
+        Passed on to ``event_study.did`` (``covariates``, ``cluster``, ``level``, ``matched``: with
+        ``matched=True`` every date's longer side is cut to its shorter side's length, so the real date near the
+        collection's end is compared like for like with placebos of equal sides).
 
     Returns
     -------
     pandas.DataFrame
         ``event_study.did``'s fields per date (``date``, ``estimate``: the ratio of odds ratios, ``ci_low``,
-        ``ci_high``, ``cascades``, the cell counts, ``note``, ...), plus ``is_real``, ``overlaps_real`` and
-        ``thin`` (bool).
+        ``ci_high``, ``cascades``, the cell counts, ``note``, ...), plus ``is_real``, ``overlaps_real``,
+        ``thin`` (bool), ``window_months`` (``months``) and ``matched``.
 
     Examples
     --------
@@ -172,7 +203,8 @@ def placebo(
     out.loc[thin, ["estimate", "ci_low", "ci_high", "p_value"]] = np.nan
     out.loc[thin, "note"] = [f"fewer than {min_cell:,} cascades in a label-period cell ({c}: {n:,})"
                              for c, n in zip(cell[thin], fewest[thin], strict=True)]
-    return out.assign(is_real=out["date"] == real, overlaps_real=overlaps(span, out["date"], real, months), thin=thin)
+    return out.assign(is_real=out["date"] == real, overlaps_real=overlaps(span, out["date"], real, months), thin=thin,
+                      window_months=months, matched=bool(kw.get("matched", False)))
 
 
 def _extreme(table: pd.DataFrame, x: float, keep) -> tuple[int, int]:
@@ -255,10 +287,10 @@ def count(share: float, n: int) -> str:
     return f"{round(share * n):,} of {n:,}" if n and np.isfinite(share) else f"none of {n:,}"
 
 
-def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: int = 12) -> list[str]:
-    """Findings ``<base>.placebo`` (the table), ``.estimable``, ``.rank``, ``.share_at_least_as_extreme`` (all
-    placebos), ``.thin`` (placebos left out for thin cells, when the table says) and ``.clean.estimable`` /
-    ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``.
+def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: int | None = None) -> list[str]:
+    """Findings ``<base>.placebo`` (the table), ``.window_months``, ``.estimable``, ``.rank``,
+    ``.share_at_least_as_extreme`` (all placebos), ``.thin`` (placebos left out for thin cells, when the table
+    says) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``.
 
     Parameters
     ----------
@@ -269,8 +301,8 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
     placebos : pandas.DataFrame
         As from ``placebo``; its columns ``date, is_real, overlaps_real, estimate, ci_low, ci_high,
         cascades, note`` are recorded (at most 50 rows).
-    months : int
-        The window either side, for the notes.
+    months : int, optional
+        The window either side, for the notes (default: the table's ``window_months``, else 12).
 
     Returns
     -------
@@ -292,14 +324,20 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
     from .findings import record_finding
 
     s = placebo_summary(placebos)
+    if months is None:
+        months = int(placebos["window_months"].iloc[0]) if "window_months" in placebos and len(placebos) else 12
+    sides = "matched sides of at most " if "matched" in placebos and placebos["matched"].any() else ""
     table = placebos[["date", "is_real", "overlaps_real", "estimate", "ci_low", "ci_high", "cascades", "note"]]
     tol = 1e-6 if any(table[c].dtype.kind == "f" and table[c].notna().any() for c in table) else None
     record_finding(
         f"{base}.placebo",
         table,
         tolerance=tol,
-        note=f"ratio of odds ratios of reaching {threshold:,} at each cut date, {months} months either side",
+        note=f"ratio of odds ratios of reaching {threshold:,} at each cut date, {sides}{months} months either side",
     )
+    record_finding(f"{base}.placebo.window_months", int(months),
+                   note="months asked for either side of each cut date, clipped to the collection"
+                   + ("; the longer side then cut to the shorter's length" if sides else ""))
     why = "the real date's estimate or every placebo is not estimable"
     value = lambda v, cast=int: None if np.isnan(v) else cast(v)  # noqa: E731
     record_finding(f"{base}.placebo.estimable", int(s["estimable"]), note="placebo dates with an estimate")

@@ -373,8 +373,9 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
 
 def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float = 1e-6) -> dict:
     """Findings ``<name>.robustness`` (the table) and ``<name>.robust_direction`` (``verdict``'s word); when the
-    table holds the headline and clustered rows, the headline's interval becomes the clustered one
-    (``<name>.ci_low`` / ``.ci_high``, re-recorded: cascades of one author are not independent) and the one
+    table holds the headline and clustered rows, the headline's interval becomes the clustered one, never
+    narrower than the naive one (``<name>.ci_low`` / ``.ci_high``, re-recorded: cascades of one author are not
+    independent; with few authors a clustered interval can come out too narrow) and the one
     treating cascades as independent is kept as ``<name>.naive_ci_low`` / ``.naive_ci_high``.
 
     Parameters
@@ -433,10 +434,12 @@ def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float =
     rows = table.set_index("specification")
     both = {HEADLINE, CLUSTERED} <= set(rows.index)
     if both and rows.loc[[HEADLINE, CLUSTERED], ["ci_low", "ci_high"]].notna().all(axis=None):
-        for part in ("ci_low", "ci_high"):
+        for part, widest in (("ci_low", min), ("ci_high", max)):
             how = rows.loc[CLUSTERED, "note"] or "cluster-robust standard errors"
-            record_finding(f"{name}.{part}", float(rows.loc[CLUSTERED, part]), tolerance=tolerance,
-                           note=f"95% interval of {name}, clustered by source author ({how})")
+            value = widest(float(rows.loc[CLUSTERED, part]), float(rows.loc[HEADLINE, part]))  # never narrower
+            record_finding(f"{name}.{part}", value, tolerance=tolerance,
+                           note=f"95% interval of {name}, clustered by source author ({how}), widened to the "
+                                "naive one where that is wider (few authors make a clustered interval too narrow)")
             record_finding(f"{name}.naive_{part}", float(rows.loc[HEADLINE, part]), tolerance=tolerance,
                            note=f"95% interval of {name} treating cascades as independent")
     return v

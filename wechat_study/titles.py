@@ -388,7 +388,9 @@ def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_a
                         level: float = 0.05) -> pd.DataFrame:
     """Per group of ``word_table``: ``titles`` (with at least one content word), ``words_tested`` (words held by
     titles of at least ``min_accounts`` of its accounts), ``z_bonferroni`` (the one-sided z for ``level`` over
-    those words) and ``words_distinctive`` (words past it).
+    those words), ``words_distinctive`` (words past it) and ``words_distinctive_accounts`` (of those, the words
+    past it also counting each account once: titles cluster by account, so a word many titles of a few accounts
+    share passes on title counts alone).
 
     Parameters
     ----------
@@ -404,7 +406,8 @@ def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_a
     Returns
     -------
     pandas.DataFrame
-        One row per group, sorted by name: ``group, titles, words_tested, z_bonferroni, words_distinctive``.
+        One row per group, sorted by name: ``group, titles, words_tested, z_bonferroni, words_distinctive,
+        words_distinctive_accounts``.
 
     Examples
     --------
@@ -413,7 +416,8 @@ def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_a
     >>> heads = pd.Series(["美国学生抗议", "美国总统特朗普", "中国经济", "中国疫苗", "美国与中国", "美国疫苗"])
     >>> groups = pd.Series(["violation"] * 2 + ["author_deleted"] * 2 + ["violation"] * 2)
     >>> table = titles.word_table(titles.title_words(heads), groups, pd.Series(["a1", "a2", "a3", "a3", "a4", "a5"]))
-    >>> titles.distinctive_summary(table, prior_tokens=10, min_accounts=1).round(3)
+    >>> summary = titles.distinctive_summary(table, prior_tokens=10, min_accounts=1).round(3)
+    >>> summary.drop(columns="words_distinctive_accounts")
                 group  titles  words_tested  z_bonferroni  words_distinctive
     0  author_deleted       2             3         2.128                  0
     1       violation       4             7         2.450                  0
@@ -424,7 +428,8 @@ def distinctive_summary(table: pd.DataFrame, prior_tokens: float = 1000.0, min_a
         d = distinctive_words(table, g, prior_tokens, min_accounts, top=None)
         z = bonferroni_z(len(d), level)
         rows.append({"group": g, "titles": int(titles[g]), "words_tested": len(d), "z_bonferroni": z,
-                     "words_distinctive": int((d["z"] > z).sum())})
+                     "words_distinctive": int((d["z"] > z).sum()),
+                     "words_distinctive_accounts": int(((d["z"] > z) & (d["z_accounts"] > z)).sum())})
     return pd.DataFrame(rows)
 
 
@@ -474,9 +479,10 @@ def prior_sensitivity(table: pd.DataFrame, group: str, priors, reference: float 
 def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: float = 1000.0,
                        min_accounts: int = 5, top: int = 10, priors=(100.0, 10_000.0)) -> pd.DataFrame:
     """Findings ``<prefix>.titles.<reason>.top_words`` (the ``top`` distinctive words with log-odds, interval,
-    z), ``.words_tested``, ``.words_distinctive`` (past the Bonferroni line) and ``.top_words_shared`` (how many
-    of the top words stay the top words under each prior weight in ``priors``), for each reason in ``reasons``
-    that has titles (``word_table`` grouped by reason). Returns the top words of every reason, stacked.
+    z), ``.words_tested``, ``.words_distinctive`` (past the Bonferroni line), ``.words_distinctive_accounts``
+    (past it counting accounts too) and ``.top_words_shared`` (how many of the top words stay the top words
+    under each prior weight in ``priors``), for each reason in ``reasons`` that has titles (``word_table``
+    grouped by reason). Returns the top words of every reason, stacked.
 
     A reason with no word tested gets only ``.words_tested``. Findings go to the run's findings file
     (``ws.record_finding``); outside ``wechat-study reproduce`` their names and values are still checked.
@@ -529,6 +535,9 @@ def record_distinctive(table: pd.DataFrame, prefix: str, reasons, prior_tokens: 
         words_ = distinctive_words(table, reason, prior_tokens, min_accounts, top)
         record_finding(f"{name}.words_distinctive", int(s["words_distinctive"]),
                        note=f"words with z > {s['z_bonferroni']:.2f} (one-sided 5%, Bonferroni over the words tested)")
+        record_finding(f"{name}.words_distinctive_accounts", int(s["words_distinctive_accounts"]),
+                       note=f"of the words_distinctive, those with z > {s['z_bonferroni']:.2f} counting each account "
+                            "once as well")
         record_finding(f"{name}.top_words", words_.drop(columns=["titles_other"]), tolerance=1e-9,
                        note="log-odds against other removals' titles, informative Dirichlet prior of "
                             f"{prior_tokens:,.0f}")

@@ -123,7 +123,8 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str, z_line: float | None
     """The distinctive title words of one removal ``reason`` (``titles.record_distinctive`` rows): log-odds
     against the other removals with 95% intervals, words labelled with their English gloss, a line at 0.
     The rows are the ones given (chosen by z, say) drawn from the largest log-odds down, so the dots read
-    in order; with ``z_line``, the words past it are filled dots and the others open, with a legend.
+    in order; with ``z_line``, the words past it (on account counts too, when ``top`` has ``z_accounts``) are
+    filled dots and the others open, with a legend.
 
     Parameters
     ----------
@@ -154,7 +155,7 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str, z_line: float | None
     ['谣言 (rumour)', '政府']
     >>> marked = distinctive_words_chart(top, "violation", z_line=4.5)
     >>> marked.layer[0].layer[1].data["line"].tolist()
-    ['stands out (z above 4.50)', 'does not stand out']
+    ['stands out', 'does not stand out']
     """
     rows = top[top["reason"] == reason].sort_values(["delta", "word"], ascending=[False, True], kind="stable")
     label = rows["word"] + rows["gloss"].map(lambda g: f" ({g})" if g else "")
@@ -163,8 +164,9 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str, z_line: float | None
     dots = interval_dots(rows.assign(word=label), "word", "delta", "word", "log-odds against the other removals",
                          value_format=".2f", extra_tooltips=tips)
     if z_line is not None:
-        past, short = f"stands out (z above {z_line:.2f})", "does not stand out"
-        marked = rows.assign(word=label, line=(rows["z"] > z_line).map({True: past, False: short}))
+        past, short = "stands out", "does not stand out"
+        passes = (rows["z"] > z_line) & (rows["z_accounts"] > z_line if "z_accounts" in rows else True)
+        marked = rows.assign(word=label, line=passes.map({True: past, False: short}))
         fill = alt.Fill("line:N", title=None, scale=alt.Scale(domain=[past, short], range=[PALETTE[0], "white"]),
                         legend=alt.Legend(orient="top", symbolStrokeColor=PALETTE[0], symbolStrokeWidth=1.5))
         marks = alt.Chart(marked).mark_point(size=70, filled=True, opacity=1, stroke=PALETTE[0], strokeWidth=1.5)
@@ -455,7 +457,9 @@ def monthly_share_chart(monthly: pd.DataFrame) -> alt.LayerChart:
     line = base.mark_line(strokeWidth=1.5).encode(y=alt.Y("share:Q", title="share crossing", axis=alt.Axis(format="%")))
     dots = base.mark_point(size=45).encode(
         y="share:Q", fill=alt.condition("datum.few", alt.value("white"), color),
-        tooltip=["group:N", "month:N", "sources:Q", alt.Tooltip("share:Q", format=".1%"), "few:N"])
+        tooltip=[alt.Tooltip("group:N", title="label"), alt.Tooltip("month:N", title="month from"),
+                 alt.Tooltip("sources:Q", title="cascades", format=","),
+                 alt.Tooltip("share:Q", title="share crossing", format=".1%")])
     rule = alt.Chart(pd.DataFrame({"k": [0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="k:Q")
     return alt.layer(band, line, dots, rule).properties(height=300)
 
@@ -500,14 +504,17 @@ def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
     hi = alt.condition(f"datum.{highlight}", alt.value(PALETTE[1]), alt.value(PALETTE[0])) if highlight else \
         alt.value(PALETTE[0])
     kind = "T" if x == "date" else "Q"
-    axis = alt.Axis(format="%b %Y", labelAngle=0, tickCount=6) if kind == "T" else alt.Axis()
+    axis = alt.Axis(format="%b %Y", labelAngle=0, tickCount=4, labelOverlap=True) if kind == "T" else alt.Axis()
     base = alt.Chart(d).encode(x=alt.X(f"{x}:{kind}", title=x_title, axis=axis), color=hi)
     y_scale = alt.Scale(type="log", nice=False, padding=8)
     bars = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
         y=alt.Y("ci_low:Q", scale=y_scale, title="ratio of odds ratios (log scale)"), y2="ci_high:Q")
+    when = alt.Tooltip(f"{x}:{kind}", title=x_title, **({"format": "%d %b %Y"} if kind == "T" else {}))
     dots = base.mark_point(filled=True, size=60).encode(
-        y="estimate:Q", tooltip=[f"{x}:{kind}", alt.Tooltip("estimate:Q", format=".2f"),
-                                 alt.Tooltip("ci_low:Q", format=".2f"), alt.Tooltip("ci_high:Q", format=".2f")])
+        y="estimate:Q", tooltip=[when,
+                                 alt.Tooltip("estimate:Q", title="ratio of odds ratios", format=".2f"),
+                                 alt.Tooltip("ci_low:Q", title="95% interval from", format=".2f"),
+                                 alt.Tooltip("ci_high:Q", title="95% interval to", format=".2f")])
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
     layers = [one, bars, dots]
     if kind == "Q":

@@ -416,6 +416,18 @@ def exp_recursion_terms(x, t, starts, ell0, T):  # pragma: no cover - compiled
     return total, g
 
 
+@numba.njit(cache=False)
+def exp_objective(x, t, T, scale):  # pragma: no cover - compiled
+    """One cascade's fit objective in (log s0, log n0, log theta), unmarked exponential kernel, own source:
+    ``(-log L / scale, -gradient / scale)`` by ``exp_recursion_terms``, or ``(1e300, 0)`` where either is not
+    finite (the optimiser then backs off)."""
+    total, g4 = exp_recursion_terms(np.array([x[0], 0.0, x[1], x[2]]), t, np.array([0, t.size]), np.zeros(1), T)
+    g = np.array([g4[0], g4[2], g4[3]])
+    if not (np.isfinite(total) and np.isfinite(g).all()):
+        return 1e300, np.zeros(3)
+    return -total / scale, -g / scale
+
+
 def log_likelihood(params, times, marks, T, kernel="exp", marked=False) -> float:
     """log L of the reposts in [0, T] (times in seconds, sorted, source first at 0, its time given; marks =
     follower counts aligned with times, used only when ``marked``). ``params``: a HawkesFit, a mapping with keys

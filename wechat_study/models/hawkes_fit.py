@@ -25,16 +25,17 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from threadpoolctl import ThreadpoolController, threadpool_limits
 from tqdm import tqdm
 
+from . import lbfgsb
 from .hawkes import (
     ALPHA,
     HawkesFit,
     _events,
     _kernel,
     exp_core,
+    exp_objective,
     exp_recursion_terms,
     expected_final_size,
     power_core,
@@ -217,12 +218,16 @@ def fit(times, marks, T, kernel="exp", marked=False, source="own") -> HawkesFit:
             return 1e300, np.zeros(len(x))
         return -value / scale, -g / scale
 
+    if coords.fast:   # the same objective, compiled whole
+        def objective(x):  # noqa: F811
+            return exp_objective(x, t, float(T), scale)
+
     results = []
-    for x0 in coords.starts(n):
-        with _one_blas_thread():
-            r = minimize(objective, x0, jac=True, method="L-BFGS-B", bounds=coords.bounds,
-                         options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-7})
-        results.append((-r.fun * scale if r.fun < 1e300 else -np.inf, bool(r.success), str(r.message), r.x))
+    with _one_blas_thread():
+        for x0 in coords.starts(n):
+            fun, x, success, message = lbfgsb.minimize(objective, x0, coords.bounds, maxiter=1000, ftol=1e-12,
+                                                       gtol=1e-7)
+            results.append((-fun * scale if fun < 1e300 else -np.inf, success, message, x))
     finite = [r for r in results if np.isfinite(r[0])]
     if not finite:
         return _no_values(kernel, marked, source, int(t.size), "failed", "likelihood not finite at any start")

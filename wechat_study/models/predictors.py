@@ -103,9 +103,10 @@ def fit_n_star(
     ids = [c for c in train if counts[c] < threshold]
     t, f = {c: times[c] for c in ids}, {c: followers[c] for c in ids}
     rows = []
-    for gamma in grid or GAMMA_GRID:
+    grid = tuple(grid or GAMMA_GRID)
+    by_gamma = seismic.predict_n_stars(t, f, at_s, [gamma * repost_followers for gamma in grid])
+    for gamma, pred in zip(grid, by_gamma, strict=True):
         n_star = gamma * repost_followers
-        pred = seismic.predict_cascades(t, f, [at_s], n_star=n_star)["predicted"]
         rows.append(
             {
                 "gamma": gamma,

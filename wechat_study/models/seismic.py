@@ -45,7 +45,8 @@ MIN_COUNT = 5                 # fewer shares than this in [t - w, t) widen the w
 WIDEN_SHARES = 6              # ... back to the earliest of this many last shares before t
 _TAIL = C * S0 ** (1 + THETA)  # phi(s) = _TAIL * s^-(1 + theta) for s >= s0
 
-__all__ = ["infectiousness", "memory_ccdf", "memory_pdf", "predict", "predict_at", "predict_cascades"]
+__all__ = ["infectiousness", "memory_ccdf", "memory_pdf", "predict", "predict_at", "predict_cascades",
+           "predict_n_stars"]
 
 
 def memory_pdf(s) -> np.ndarray:
@@ -163,10 +164,20 @@ def _flat_predict(t, n, gid, start, tq, p, n_star):
     """Predicted final repost counts and reposts observed by tq[g], per group (layout as above)."""
     if not n_star > 0:
         raise ValueError("n_star must be positive")
+    return _final(p, n_star, *_exposure(t, n, gid, tq))
+
+
+def _exposure(t, n, gid, tq):
+    """The followers' reaction mass still to come after tq[g], and the reposts observed by then, per group."""
     g = len(tq)
     upto = t <= tq[gid]
     exposure = np.bincount(gid, weights=np.where(upto, n * memory_ccdf(tq[gid] - t), 0.0), minlength=g)
     observed = np.bincount(gid, weights=upto, minlength=g).astype(np.int64) - (tq >= 0)  # the source is no repost
+    return exposure, observed
+
+
+def _final(p, n_star, exposure, observed):
+    """Predicted final repost counts from p, n* and ``_exposure``; inf when supercritical."""
     p = np.asarray(p, dtype=float)
     denom = 1 - p * n_star
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -330,10 +341,11 @@ def predict_cascades(times_by_cascade: dict[str, np.ndarray], followers_by_casca
         return pd.DataFrame({c: pd.Series(dtype="str" if c == "cascade_id" else float) for c in cols})
     t, n, gid, start = _stacked(times_by_cascade, followers_by_cascade, ids)
     parts = []
-    for a in at:                                       # a few times; each pass is vectorised over all shares
+    for a in at:                                       # a few times; each pass is vectorised over the shares so far
         tq = np.full(len(ids), a)
-        p, low, high, _ = _flat_infectiousness(t, n, gid, start, tq)
-        pred, observed = _flat_predict(t, n, gid, start, tq, p, n_star)
+        tt, nn, gg, ss = _upto(t, n, gid, start, a)
+        p, low, high, _ = _flat_infectiousness(tt, nn, gg, ss, tq)
+        pred, observed = _flat_predict(tt, nn, gg, ss, tq, p, n_star)
         parts.append((p, low, high, pred, observed))
     def stack(j):  # cascade-major, then time
         return np.stack([part[j] for part in parts], axis=1).ravel()
@@ -341,6 +353,64 @@ def predict_cascades(times_by_cascade: dict[str, np.ndarray], followers_by_casca
     return pd.DataFrame({"cascade_id": pd.array(np.repeat(ids, len(at)), dtype="str"), "at_s": np.tile(at, len(ids)),
                          "p": stack(0), "p_low": stack(1), "p_high": stack(2), "predicted": stack(3),
                          "observed_so_far": stack(4)})
+
+
+def _upto(t, n, gid, start, at):
+    """The flat layout cut to each group's source and its shares at or before ``at``: the later shares weigh
+    nothing at ``at``, so the results are the same, to the bit, with less to sum."""
+    keep = t <= at
+    keep[start[:-1]] = True
+    if keep.all():
+        return t, n, gid, start
+    gid = gid[keep]
+    return t[keep], n[keep], gid, np.concatenate([[0], np.cumsum(np.bincount(gid, minlength=len(start) - 1))])
+
+
+def predict_n_stars(times_by_cascade: dict, followers_by_cascade: dict, at: float, n_stars) -> np.ndarray:
+    """``predict_cascades``' predicted final reposts at one time ``at`` (seconds) for each n* in ``n_stars``,
+    computing the infectiousness and the exposure once (only the last step depends on n*).
+
+    Parameters
+    ----------
+    times_by_cascade, followers_by_cascade : dict
+        As for ``predict_cascades``.
+    at : float
+        The observation time, seconds.
+    n_stars : sequence of float
+        Positive n* values.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(n_stars), cascades)``, cascades in dict order; equal to ``predict_cascades(...,
+        n_star=v)["predicted"]`` for each v.
+
+    Raises
+    ------
+    ValueError
+        As ``predict_cascades``, or for an n* that is not positive.
+
+    Examples
+    --------
+    >>> from wechat_study.models import seismic
+    >>> times = [0, 60, 120, 300, 600, 900, 1500, 2400, 3000, 3500]
+    >>> followers = [3000, 150, 600, 240, 360, 180, 900, 270, 120, 225]
+    >>> seismic.predict_n_stars({"a": times}, {"a": followers}, 1800, [10, 100]).round(2).tolist()
+    [[13.26], [15.11]]
+    """
+    ids = list(times_by_cascade)
+    if set(ids) != set(followers_by_cascade):
+        raise ValueError("times_by_cascade and followers_by_cascade must have the same cascade ids")
+    if not ids:
+        return np.zeros((len(n_stars), 0))
+    tq = np.full(len(ids), float(at))
+    t, n, gid, start = _upto(*_stacked(times_by_cascade, followers_by_cascade, ids), float(at))
+    p = _flat_infectiousness(t, n, gid, start, tq)[0]
+    exposure, observed = _exposure(t, n, gid, tq)
+    for v in n_stars:
+        if not v > 0:
+            raise ValueError("n_star must be positive")
+    return np.array([_final(p, v, exposure, observed)[0] for v in n_stars])
 
 
 def _stacked(times_by_cascade, followers_by_cascade, ids):
