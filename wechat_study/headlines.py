@@ -140,7 +140,7 @@ def placebos(summary: dict) -> str:
     >>> from wechat_study import headlines
     >>> headlines.placebos({"clean_estimable": 3, "clean_at_least_as_extreme": 0,
     ...                     "clean_share_at_least_as_extreme": 0.0})
-    'Only 3 placebo dates are clear of the real one: too few to judge it'
+    'Only 3 placebo dates clear of the real one could be estimated: too few to judge it'
     >>> headlines.placebos({"clean_estimable": 8, "clean_at_least_as_extreme": 7,
     ...                     "clean_share_at_least_as_extreme": 7 / 8})
     "7 of 8 placebo dates clear of the real one show a change as large as the real date's"
@@ -150,11 +150,12 @@ def placebos(summary: dict) -> str:
     """
     n, k = summary["clean_estimable"], summary["clean_at_least_as_extreme"]
     if not n:
-        return "No placebo date is clear of the real one, so the placebo dates cannot judge it"
+        return "No placebo date clear of the real one could be estimated, so the placebo dates cannot judge it"
     if k is None or not np.isfinite(k):
         return "The real date has no estimate to set against the placebo dates"
     if too_few_clean(n) and k / n < 0.1:
-        return f"Only {nv.count(n)} placebo dates are clear of the real one: too few to judge it"
+        return (f"Only {nv.count(n)} placebo {'date' if n == 1 else 'dates'} clear of the real one could be estimated: "
+                "too few to judge it")
     verb = "shows" if k == 1 else "show"
     return (f"{nv.count(int(k))} of {nv.count(n)} placebo dates clear of the real one {verb} a change as large as "
             "the real date's")

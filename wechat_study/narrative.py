@@ -164,7 +164,12 @@ def slug(text: str) -> str:
 
 
 def _missing(x) -> bool:
-    return x is None or type(x).__name__ == "NAType" or (isinstance(x, float) and math.isnan(x))
+    if x is None or type(x).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return math.isnan(x)   # also numpy floats of every width (np.float32 is not a float)
+    except (TypeError, ValueError):
+        return False
 
 
 def _infinite(x) -> str | None:
