@@ -95,6 +95,14 @@ def bootstrap_weights(n_clusters: int, n_boot: int = 2000, seed: int = 0) -> np.
     return rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=n_boot).astype(np.float64)
 
 
+def _row_codes(n_rows: int, clusters) -> tuple[np.ndarray, int]:
+    """``cluster_codes``, refusing labels that are not one per row."""
+    codes, n_c = cluster_codes(clusters)
+    if len(codes) != n_rows:
+        raise ValueError(f"{len(codes)} cluster labels for {n_rows} rows: give one label per row")
+    return codes, n_c
+
+
 def resample_rows(n_rows: int, clusters=None, n_boot: int = 1000, seed: int = 0) -> list[np.ndarray]:
     """Row indices of ``n_boot`` bootstrap replicates of ``n_rows`` rows: rows drawn with replacement when
     ``clusters`` is None, else whole clusters (``clusters``: one label per row; a cluster drawn twice gives
@@ -132,9 +140,7 @@ def resample_rows(n_rows: int, clusters=None, n_boot: int = 1000, seed: int = 0)
     rng = np.random.default_rng(seed)
     if clusters is None:
         return list(rng.integers(0, n_rows, (n_boot, n_rows)))
-    codes, n_c = cluster_codes(clusters)
-    if len(codes) != n_rows:
-        raise ValueError(f"{len(codes)} cluster labels for {n_rows} rows: give one label per row")
+    codes, n_c = _row_codes(n_rows, clusters)
     order = np.argsort(codes, kind="stable")
     starts = np.searchsorted(codes[order], np.arange(n_c + 1))
     blocks = [order[starts[j] : starts[j + 1]] for j in range(n_c)]
@@ -184,9 +190,7 @@ def resample_counts(n_rows: int, clusters=None, n_boot: int = 1000, seed: int = 
     if clusters is None:
         drawn, n_units, codes = rng.integers(0, n_rows, (n_boot, n_rows)), n_rows, None
     else:
-        codes, n_units = cluster_codes(clusters)
-        if len(codes) != n_rows:
-            raise ValueError(f"{len(codes)} cluster labels for {n_rows} rows: give one label per row")
+        codes, n_units = _row_codes(n_rows, clusters)
         drawn = rng.integers(0, n_units, (n_boot, n_units)) if n_units else np.zeros((n_boot, 0), np.int64)
     flat = (drawn + np.arange(n_boot)[:, None] * n_units).ravel()
     counts = np.bincount(flat, minlength=n_boot * n_units).reshape(n_boot, n_units).astype(np.float64)

@@ -13,7 +13,8 @@ import pandas as pd
 from . import narrative as nv
 from .placebo import too_few_clean
 
-__all__ = ["odds_ratios", "within", "quarters_before", "placebos", "distinctive_words", "monthly"]
+__all__ = ["odds_ratios", "within", "quarters_before", "placebos", "distinctive_words", "monthly",
+           "half_years"]
 
 
 def odds_ratios(table: pd.DataFrame, threshold: int) -> str:
@@ -230,3 +231,31 @@ def monthly(table: pd.DataFrame, threshold: int) -> str:
     below = int((wide["rumour"] < wide["non-rumour"]).sum())
     return (f"Rumours' share reaching {nv.count(threshold)} reposts was below non-rumours' in {nv.count(below)} of "
             f"{nv.count(len(wide))} months")
+
+
+def half_years(table: pd.DataFrame, reason: str = "author-deleted") -> str:
+    """The title of the half-year share chart: the share in the first half-year and in the last.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``censorship.by_half_year``: ``half`` (e.g. ``2018H2``) and ``share``, in time order.
+    reason : str
+        The reason in words.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import headlines
+    >>> headlines.half_years(pd.DataFrame({"half": ["2018H2", "2019H1"], "share": [0.682, 0.618]}))
+    'The author-deleted share went from 68.2% in 2018 H2 to 61.8% in 2019 H1'
+    """
+    if table.empty:
+        return f"The {reason} share by half-year"
+    (h0, a), (h1, b) = table[["half", "share"]].iloc[0], table[["half", "share"]].iloc[-1]
+    return (f"The {reason} share went from {nv.share(a)} in {h0.replace('H', ' H')} to {nv.share(b)} in "
+            f"{h1.replace('H', ' H')}")
