@@ -277,3 +277,34 @@ class TestEdgelist:
             pd.Timestamp("2020-01-03", tz="UTC"),
             pd.Timestamp("2020-01-01", tz="UTC"),
         ]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_post_from_the_future_is_named_in_memory_and_streamed(tmp_path, streamed):
+    path = tmp_path / "future.csv"
+    path.write_text("cascade_id,post_id,parent_id,user_id,created_at\n"
+                    "c1,p1,,u1,2019-03-01T10:00:00+08:00\n"
+                    "c1,p2,p1,u2,2099-01-01T00:00:00+08:00\n", "utf-8")
+    named = r"future\.csv: record .*2: created_at '2099-01-01T00:00:00\+08:00' is after"
+    with pytest.raises(ws.DataError, match=named):
+        ws.load_edgelist(path, out=tmp_path / "out") if streamed else ws.load_edgelist(path)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_column_named_twice_is_refused_in_memory_and_streamed(tmp_path, streamed):
+    path = tmp_path / "twice.csv"
+    path.write_text("post_id,parent_id,user_id,created_at,post_id,cascade_id\n"
+                    "p1,,u1,2019-03-01T10:00:00+08:00,p9,c1\n", "utf-8")
+    with pytest.raises(ws.DataError, match=r"twice\.csv: has the column post_id twice"):
+        ws.load_edgelist(path, out=tmp_path / "out") if streamed else ws.load_edgelist(path)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("body", "what"), [(b"\x00\x01\x02\xff\xfe", "binary"),
+                                            ("post_id,parent_id\n1,\n".encode("utf-16"), "UTF-16")])
+def test_a_file_that_is_not_utf8_text_says_what_it_is(tmp_path, body, what):
+    path = tmp_path / "edges.csv"
+    path.write_bytes(body)
+    with pytest.raises(ws.DataError, match=f"edges.csv: is not UTF-8 text: it is {what}"):
+        ws.load_edgelist(path)

@@ -255,7 +255,7 @@ def test_one_palette_per_concept():
     )
     scales = [json.dumps(c.to_dict()) for c in (a, b)]
     for s in scales:
-        assert '"#d1495b"' in s and '"#1f5f8b"' in s
+        assert '"#d1495b"' in s and '"#1f5f8b"' in s  # rumour red and non-rumour blue
     reasons = charts.monthly_lines(pd.DataFrame({"month": ["2019-01"], "removals": [3], "reason": ["author_deleted"]}))
     assert "deleted by the author" in json.dumps(reasons.to_dict()) and "author_deleted" not in json.dumps(
         reasons.to_dict()
@@ -343,3 +343,13 @@ def test_grouped_lines_and_their_bands_share_one_legend():
         layers = chart.to_dict()["layer"]
         channels = [enc for layer in layers for k, enc in layer.get("encoding", {}).items() if k in ("color", "fill")]
         assert channels and all(enc.get("legend", {}) is not None for enc in channels)
+
+
+def test_red_and_blue_mean_rumour_and_non_rumour_only():
+    from wechat_study.charts import theme
+
+    label_colours = {theme.PALETTES["group"]["rumour"], theme.PALETTES["group"]["non-rumour"]}
+    assert not label_colours & set(theme.PALETTE)
+    for concept, colours in theme.PALETTES.items():
+        if concept != "group":
+            assert not label_colours & set(colours.values()), concept

@@ -178,3 +178,33 @@ def test_streaming_an_edge_list_larger_than_a_part(tmp_path):
         df.drop(columns="cascade_id").to_csv(tmp_path / "no_cascade.csv", index=False)
         ws.load_edgelist(tmp_path / "no_cascade.csv", out=tmp_path / "out2")
     assert not (tmp_path / "out2").exists()
+
+
+def test_synthetic_files_do_not_depend_on_the_number_of_writers(corpus_dir, tmp_path):
+    out = tmp_path / "syn2"
+    scaleout.write_synthetic(out, 1_200_000, seed=5, posts_per_file=100_000, workers=2)
+    for mine, theirs in zip(sorted(out.glob("*.parquet")), sorted(corpus_dir.glob("*.parquet")), strict=True):
+        pd.testing.assert_frame_equal(pd.read_parquet(mine), pd.read_parquet(theirs))
+
+
+def test_a_metrics_folder_holds_one_part_per_file_equal_to_in_memory(corpus_dir, in_memory, tmp_path):
+    out = tmp_path / "metrics"
+    summary = scaleout.metrics_to_folder(corpus_dir, out, workers=2, progress=False)
+    parts = sorted(out.glob("part-*.parquet"))
+    assert [p.name for p in parts] == list(summary["file"]) and len(parts) == 12
+    same(pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True), in_memory)
+    assert summary["cascades"].sum() == len(in_memory) and summary["posts"].sum() == in_memory["size"].sum()
+    first = pd.read_parquet(sorted(corpus_dir.glob("*.parquet"))[0])
+    same(pd.read_parquet(parts[0]), ws.cascade_metrics(first).set_index("cascade_id").sort_index())
+
+
+def test_a_failed_part_names_its_file_and_leaves_no_folder(corpus_dir, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in sorted(corpus_dir.glob("*.parquet"))[:2]:
+        (bad / f.name).write_bytes(f.read_bytes())
+    pd.read_parquet(bad / "part-00001.parquet").drop(columns="parent_node").to_parquet(bad / "part-00001.parquet")
+    with pytest.raises(ws.WechatStudyError, match="part-00001.parquet"):
+        scaleout.metrics_to_folder(bad, tmp_path / "metrics", progress=False)
+    assert not (tmp_path / "metrics").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -357,6 +357,7 @@ def _fit(build):
         np.linalg.LinAlgError,
         ConvergenceWarning,
         ValueError,
+        ZeroDivisionError,
     ) as e:
         return f"not estimable: {_why(e)}"
     if not np.all(np.isfinite(fit.params)) or not np.all(np.isfinite(fit.bse)):
@@ -374,6 +375,8 @@ def _why(error: Exception) -> str:
         return "the covariates are collinear or constant"
     if isinstance(error, ConvergenceWarning):
         return "the fit did not converge"
+    if isinstance(error, ZeroDivisionError):
+        return "too few clusters for a clustered interval"
     return "the fit failed" + (f" ({str(error).splitlines()[0][:120]})" if str(error) else "")
 
 

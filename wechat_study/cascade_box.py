@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .words import dataset_name
 
-__all__ = ["box_rumours", "box_shape", "example_title", "distribution_title", "example_caption"]
+__all__ = ["box_rumours", "box_shape", "example_title", "distribution_title", "example_caption", "ccdf_caption"]
 
 
 def box_rumours(box, population: str, virality_verdict, depth_verdict) -> None:
@@ -173,7 +173,12 @@ def distribution_title(values, measure: str, name: str | None = None) -> str:
     -------
     str
         "Half the cascades have at most 19 nodes; the largest has 114", with "In CED (Weibo), " before it
-        when ``name`` is given.
+        when ``name`` is given; a plain title when there is no value.
+
+    Raises
+    ------
+    ValueError
+        ``measure`` is not one of the three.
 
     Examples
     --------
@@ -183,16 +188,24 @@ def distribution_title(values, measure: str, name: str | None = None) -> str:
     'Half the cascades have at most 19 posts; the largest has 114'
     >>> cascade_box.distribution_title(pd.Series([2.0, 2.46, 3.1]), "structural_virality", "ced")
     'In CED (Weibo), half the cascades have a structural virality of at most 2.46; the highest is 3.1'
+    >>> cascade_box.distribution_title(pd.Series([1, 1, 2]), "depth")
+    'Half the cascades run at most 1 hop deep; the deepest runs 2'
     """
     from .narrative import number
 
     v = values.dropna()
+    if measure not in _MEASURE_WORDS:
+        raise ValueError(f"distribution_title: measure must be one of {', '.join(_MEASURE_WORDS)}, not {measure!r}")
+    if v.empty:
+        return f"{measure.replace('_', ' ').capitalize()}: no cascade to describe"
     half, top = _MEASURE_WORDS[measure]
 
     def shown(x):
         return f"{int(x):,}" if float(x).is_integer() else number(float(x))
 
-    text = f"{half.format(m=shown(v.median()))}; {top.format(x=shown(v.max()))}"
+    m = shown(v.median())
+    half = half.replace("posts", "post").replace("hops", "hop") if m == "1" else half
+    text = f"{half.format(m=m)}; {top.format(x=shown(v.max()))}"
     return f"In {dataset_name(name)}, {text}" if name else text[0].upper() + text[1:]
 
 
@@ -231,3 +244,43 @@ def example_caption(metrics, target: int) -> tuple[int, str]:
         return top, f"Of the {n:,} largest cascades (none reaches {target:,} posts), {chosen}"
     return target, f"Of the {n:,} cascades nearest {target:,} posts in size, {chosen}"
 
+
+
+def ccdf_caption(metrics: dict, measure: str, title: str, cap: str = "") -> str:
+    """The caption of a CCDF chart of ``measure``, naming the data sets whose cascades all share one value
+    (their curve is a single point, easy to miss).
+
+    Parameters
+    ----------
+    metrics : dict of str to pandas.DataFrame
+        ``cascade_metrics`` tables by data set code, as drawn.
+    measure : str
+        The column drawn.
+    title : str
+        The measure in words, as on the axis ("depth (hops)").
+    cap : str
+        A sentence about the collection's cap to end with (``window.cap_line``), or "".
+
+    Returns
+    -------
+    str
+        "Share of cascades with at least this depth (hops), per data set. Every Wb-MSF (Weibo) cascade has the
+        same value (1): its curve is one point."
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import cascade_box
+    >>> m = {"ced": pd.DataFrame({"depth": [1, 3, 5]}), "wbmsf": pd.DataFrame({"depth": [1, 1]})}
+    >>> cascade_box.ccdf_caption(m, "depth", "depth (hops)")
+    'Share of cascades with at least this depth (hops), per data set. Every Wb-MSF (Weibo) cascade has the same
+     value (1): its curve is one point.'
+    """
+    text = f"Share of cascades with at least this {title}" + (", per data set." if len(metrics) > 1 else ".")
+    for name, m in metrics.items():
+        values = m[measure].dropna()
+        if len(metrics) > 1 and len(values) and values.nunique() == 1:
+            one = values.iloc[0]
+            shown = f"{int(one):,}" if float(one).is_integer() else f"{float(one):g}"
+            text += f" Every {dataset_name(name)} cascade has the same value ({shown}): its curve is one point."
+    return text + cap

@@ -555,6 +555,11 @@ def concentration_words(table: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``measure`` (``MEASURES``' words) and ``value`` (text: the estimate with its 95% interval).
 
+    Raises
+    ------
+    ValueError
+        A column is missing, or a measure is not one of ``MEASURE_KINDS``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -566,6 +571,11 @@ def concentration_words(table: pd.DataFrame) -> pd.DataFrame:
     """
     from . import narrative as nv
 
+    missing = [c for c in ("measure", "value", "ci_low", "ci_high") if c not in table]
+    unknown = sorted(set(table["measure"]) - set(MEASURE_KINDS)) if "measure" in table else []
+    if missing or unknown:
+        raise ValueError("concentration_words: " + (f"the table has no column {', '.join(missing)}" if missing else
+                         f"unknown measure {unknown[0]!r}; known: {', '.join(MEASURE_KINDS)}"))
     values = [nv.formatted(r.value, MEASURE_KINDS[r.measure], r.ci_low, r.ci_high) for r in table.itertuples()]
     return pd.DataFrame({"measure": table["measure"].map(MEASURES), "value": values})
 

@@ -274,8 +274,9 @@ def cmd_check(args) -> None:
     if args.write_sidecar:
         print(f"sidecar: {_shown_path(user.write_sidecar(spec, options, force=args.force))}")
     able = supports.for_notebooks(corpus)
-    print(f"\n{spec.name}: {len(corpus.posts):,} posts in {len(corpus.cascades):,} cascades, prepared in "
-          f"{_shown_path(folder)}; at the notebooks' default line of {REPOSTS:,} reposts:")
+    posts, cascades = len(corpus.posts), len(corpus.cascades)
+    print(f"\n{spec.name}: {posts:,} post{'s' * (posts != 1)} in {cascades:,} cascade{'s' * (cascades != 1)}, "
+          f"prepared in {_shown_path(folder)}; at the notebooks' default line of {REPOSTS:,} reposts:")
     for row in supports.table(able).itertuples(index=False):
         print(f"  {row.runs:<4} {row.analysis}" + (f": {row[2]}" if row.runs == "no" else ""))
     print(f"\nrun it: wechat-study run 03 -p dataset {shlex.quote(args.path)}")
@@ -498,7 +499,7 @@ def cmd_synth(args) -> None:
     ----------
     args : argparse.Namespace
         ``out`` (the folder: new, empty, or an earlier ``synth`` output), ``posts`` (about how many),
-        ``seed`` and ``posts_per_file``, as ``scaleout.write_synthetic`` takes them.
+        ``seed``, ``posts_per_file`` and ``workers`` (processes), as ``scaleout.write_synthetic`` takes them.
 
     Examples
     --------
@@ -513,17 +514,19 @@ def cmd_synth(args) -> None:
     from .scaleout import write_synthetic
 
     t = time.perf_counter()
-    files = write_synthetic(args.out, args.posts, seed=args.seed, posts_per_file=args.posts_per_file)
+    files = write_synthetic(args.out, args.posts, seed=args.seed, posts_per_file=args.posts_per_file,
+                            workers=args.workers)
     print(f"{args.out}: {len(files)} Parquet file(s), about {args.posts:,} posts ({time.perf_counter() - t:.1f} s)")
 
 
 def cmd_metrics(args) -> None:
-    """``wechat-study metrics DIR --out FILE``: cascade metrics of a partitioned Parquet corpus, with Dask.
+    """``wechat-study metrics DIR --out FILE|FOLDER``: cascade metrics of a partitioned Parquet corpus, with Dask.
 
     Parameters
     ----------
     args : argparse.Namespace
-        ``dir`` (a folder of Parquet files, each holding whole cascades), ``out`` (the Parquet file to write),
+        ``dir`` (a folder of Parquet files, each holding whole cascades), ``out`` (a ``.parquet`` file to
+        gather the metrics into, or a folder that each task writes its own part into, for corpora of any size),
         ``workers`` (start a local cluster of that many processes) or ``scheduler`` (an existing scheduler's
         address), neither for Dask's local threads; ``threshold`` (repost counts for ``time_to_N_s``, None for
         500).
@@ -541,23 +544,30 @@ def cmd_metrics(args) -> None:
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     _ = cli.main(["synth", "--posts", "2000", "--posts-per-file", "1000", "--out", f"{tmp}/parts"])
     ...     cli.cmd_metrics(cli.parser().parse_args(["metrics", f"{tmp}/parts", "--out", f"{tmp}/metrics.parquet"]))
+    ...     cli.cmd_metrics(cli.parser().parse_args(["metrics", f"{tmp}/parts", "--out", f"{tmp}/metrics"]))
     /.../parts: 2 Parquet file(s), about 2,000 posts (... s)
     /.../metrics.parquet: metrics of 28 cascades, 2,110 posts (... s)
+    /.../metrics: metrics of 28 cascades, 2,110 posts, in 2 part(s) (... s)
     >>> cli.cmd_metrics(cli.parser().parse_args(["metrics", ".", "--out", "m.parquet", "--workers", "2",
     ...                                          "--scheduler", "tcp://localhost:8786"]))
     Traceback (most recent call last):
     ...
     wechat_study.cli.UsageError: give --workers (a local cluster) or --scheduler (an existing one), not both
     """
-    from .scaleout import metrics_to_parquet
+    from .scaleout import metrics_to_folder, metrics_to_parquet
 
     if args.workers and args.scheduler:
         raise UsageError("give --workers (a local cluster) or --scheduler (an existing one), not both")
     t = time.perf_counter()
-    table = metrics_to_parquet(args.dir, args.out, workers=args.workers, scheduler=args.scheduler,
-                               thresholds=tuple(args.threshold or (500,)))
-    print(f"{args.out}: metrics of {len(table):,} cascades, {int(table['size'].sum()):,} posts "
-          f"({time.perf_counter() - t:.1f} s)")
+    where = dict(workers=args.workers, scheduler=args.scheduler, thresholds=tuple(args.threshold or (500,)))
+    if str(args.out).endswith(".parquet"):
+        table = metrics_to_parquet(args.dir, args.out, **where)
+        print(f"{args.out}: metrics of {len(table):,} cascades, {int(table['size'].sum()):,} posts "
+              f"({time.perf_counter() - t:.1f} s)")
+        return
+    parts = metrics_to_folder(args.dir, args.out, **where)
+    print(f"{args.out}: metrics of {parts['cascades'].sum():,} cascades, {parts['posts'].sum():,} posts, "
+          f"in {len(parts)} part(s) ({time.perf_counter() - t:.1f} s)")
 
 
 JOBS_HELP = "notebooks to run at once, each in its own kernel (default: one per core, at most 4)"
@@ -696,13 +706,17 @@ def parser() -> argparse.ArgumentParser:
                     help="the random seed (default 0); the same seed gives the same files")
     sy.add_argument("--posts-per-file", type=_count, default=1_000_000, metavar="N",
                     help="posts per Parquet file (default 1,000,000)")
+    sy.add_argument("--workers", type=_count, default=1, metavar="K",
+                    help="processes writing files side by side (default 1); the files do not depend on it")
     sy.set_defaults(func=cmd_synth)
 
     me = sub.add_parser("metrics", help="cascade metrics of a partitioned Parquet corpus, with Dask",
                         description="Cascade metrics of a folder of Parquet files (each holding whole cascades), "
-                                    "one task per file, written to one Parquet file.")
+                                    "one Dask task per file, gathered into one Parquet file (--out FILE.parquet) "
+                                    "or written part by part into a folder (any other --out), out of core.")
     me.add_argument("dir", type=_folder, metavar="DIR", help="a folder of Parquet files, each holding whole cascades")
-    me.add_argument("--out", required=True, metavar="FILE", help="the metrics Parquet file to write")
+    me.add_argument("--out", required=True, metavar="FILE|FOLDER",
+                    help="a .parquet file to gather the metrics into, or a folder to write one part per input file")
     me.add_argument("--workers", type=_count, metavar="K",
                     help="start a local Dask cluster of K worker processes (at least 1)")
     me.add_argument("--scheduler", metavar="ADDRESS", help="the address of an existing Dask scheduler (tcp://host:8786)")

@@ -1181,9 +1181,10 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
           "the pooled Hawkes model's by {.auc_gain.hawkes_pooled.T:difference}, the feature model's by "
           "{.auc_gain.feature_model.T:difference} and the per-cascade Hawkes fit's by "
           "{.auc_gain.hawkes.T:difference} (paired 95% intervals, source authors resampled)."), "auc-table"),
-        (("The warning is weaker on rumours (posts Weibo refuted, the kind the law targets): the count's AUC is "
-          "{.auc.count_baseline.T.rumour:auc} on rumours and {.auc.count_baseline.T.non_rumour:auc} on "
-          "non-rumours."), "by-label"),
+        (("The warning is weaker on rumours (posts Weibo refuted, the kind the law targets, not posts judged "
+          "defamatory): the count's AUC is {.auc.count_baseline.T.rumour:auc} on rumours and "
+          "{.auc.count_baseline.T.non_rumour:auc} on non-rumours, a crude comparison: rumours' sources have far "
+          "fewer followers."), "by-label"),
         (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches "
           "{.alarm.seismic.size.T.recall:share} of the cascades that go on to cross; "
           "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "

@@ -37,7 +37,7 @@ from .intake import (
 )
 from .period_box import add_to_box
 from .periods import IN_FORCE, PERIOD_COVARIATES
-from .placebo import MIN_CELL, placebo, placebo_dates, placebo_summary, record_placebos
+from .placebo import MIN_CELL, placebo, placebo_dates, placebo_summary, record_placebos, summary_facts
 from .thresholds import wilson_interval
 
 SHORT_MONTH = 0.5  # a month observed for less than this share of a month gets no rate
@@ -67,6 +67,7 @@ __all__ = [
     "record_event_study",
     "relative_month",
     "short_month_note",
+    "summary_facts",
     "window",
     "without_month",
 ]
@@ -361,9 +362,11 @@ def event_study(
     Returns
     -------
     pandas.DataFrame
-        One row per bin holding a cascade. When the reference bin cannot be estimated, or fewer than two bins
-        can, every estimate is NaN and ``note`` says why; when the model cannot be fitted, ``note`` holds the
-        reason.
+        One row per bin holding a cascade: ``bin, first_month, mid_month, start, rumours, non_rumours,
+        estimate, ci_low, ci_high, note``, ``months`` (of data in the bin: the last may be short, and ``note``
+        says so) and ``thin`` (fewer than ``placebo.MIN_CELL`` cascades of a label: estimated, but ``note``
+        asks for care). When the reference bin cannot be estimated, or fewer than two bins can, every
+        estimate is NaN and ``note`` says why; when the model cannot be fitted, ``note`` holds the reason.
 
     Examples
     --------
@@ -373,12 +376,12 @@ def event_study(
     >>> frame = periods.cascade_frame(ws.cascade_metrics(corpus.posts, thresholds=(10,)), corpus.cascades, (10,))
     >>> span = es.collection_span(corpus.cascades)
     >>> events = es.event_study(frame, span, "crossed_10", "2014-03-10", months_before=6)
-    >>> events[["bin", "start", "rumours", "non_rumours", "estimate", "note"]].round(3)
-       bin       start  rumours  non_rumours  estimate       note
-    0   -2  2013-09-10       12           13     0.333
-    1   -1  2013-12-10       18           23     1.000  reference
-    2    0  2014-03-10       18           27     1.338
-    3    1  2014-06-10       15           19     0.122
+    >>> events[["bin", "start", "rumours", "non_rumours", "estimate", "months", "thin"]].round(3)
+       bin       start  rumours  non_rumours  estimate  months  thin
+    0   -2  2013-09-10       12           13     0.333     3.0  True
+    1   -1  2013-12-10       18           23     1.000     3.0  True
+    2    0  2014-03-10       18           27     1.338     3.0  True
+    3    1  2014-06-10       15           19     0.122     3.0  True
     """
     lo_t = max(cut_time(date) - pd.DateOffset(months=months_before), span[0])
     d, covs = _model_rows(frame[(frame["created_at"] >= lo_t) & (frame["created_at"] < span[1])], outcome, covariates)
@@ -405,6 +408,17 @@ def event_study(
         for b in cells.index
     ]
     out = pd.DataFrame(rows)
+    ends = [min(_month_start(date, (int(b) + 1) * bin_months), span[1]) for b in out["bin"]]
+    starts = [_month_start(date, int(b) * bin_months) for b in out["bin"]]
+    out["months"] = [round((e - s0).days / MONTH_DAYS, 1) for s0, e in zip(starts, ends, strict=True)]
+    out["thin"] = (out[["rumours", "non_rumours"]].min(axis=1) < MIN_CELL).to_numpy()
+    short = out["months"] < bin_months - 0.5
+    out.loc[short & (out["note"] == ""), "note"] = [f"{m:g} month(s) of data only" for m in out.loc[
+        short & (out["note"] == ""), "months"]]
+    thin_note = f"fewer than {MIN_CELL} cascades of a label: read with care"
+    out.loc[out["thin"] & (out["note"] == ""), "note"] = thin_note
+    out.loc[out["thin"] & ~out["note"].isin(["", thin_note]) & ~out["note"].str.startswith("left out"), "note"] += (
+        f"; {thin_note}")
     if reference not in ok or len(ok) < 2:
         return out.assign(note=np.where(out["note"] == "", "the reference bin cannot be estimated", out["note"]))
     d = d[d["_bin"].isin(ok)]
@@ -516,6 +530,9 @@ def record_event_study(
                     r[f"rate_{side}"],
                     r[f"rate_{side}_ci_low"],
                     r[f"rate_{side}_ci_high"],
+                    f"{r[side]:,} source posts over {r[f'months_{side}']:.1f} months; quasi-Poisson 95% CI (the "
+                    f"exact Poisson interval widened by the months' dispersion, {r['quasi_dispersion']:.1f})"
+                    if np.isfinite(r["quasi_dispersion"]) else
                     f"{r[side]:,} source posts over {r[f'months_{side}']:.1f} months; Poisson (Garwood) 95% CI",
                 )
             )

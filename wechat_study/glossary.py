@@ -93,6 +93,14 @@ TERMS: tuple[Term, ...] = (
     Term("median-regression", "median regression", r"\bmedian regressions?\b",
          "A regression for the middle value rather than the mean, so a few very slow or very large cascades do "
          "not pull it."),
+    Term("ratio-of-odds-ratios", "ratio of odds ratios", r"\bratios? of odds ratios\b",
+         "The odds ratio after a date divided by the odds ratio before it: 1 means the gap between the two "
+         "groups did not change, below 1 that it widened against the first group."),
+    Term("bonferroni", "Bonferroni line", r"\bBonferroni\b",
+         "A stricter cut-off used when many things are tested at once (here thousands of words), so that a few "
+         "do not pass by chance alone."),
+    Term("z-score", "z (z-score)", r"(?<![\w.])z(?= = |\b score)",
+         "How many standard errors a value lies from zero; beyond about 2 it is unlikely to be chance alone."),
     Term("did", "difference in differences", r"\bdifferences? in differences\b",
          "The change in one group minus the change in another over the same dates, so that what changed for "
          "both (the collection, the platform) cancels out."),

@@ -21,7 +21,8 @@ from .thresholds import wilson_interval
 
 __all__ = [
     "TZ", "MONTH_DAYS", "LEVEL", "collection_span", "window", "coverage_sentence", "relative_month",
-    "poisson_rate", "rate_ratio", "monthly_counts", "overdispersed_rate_ratio", "peak_month", "peak_months",
+    "poisson_rate", "quasi_rate", "rate_ratio", "monthly_counts", "overdispersed_rate_ratio", "peak_month",
+    "peak_months",
     "without_month", "intake_rates", "month_profile"
 ]
 
@@ -206,6 +207,46 @@ def relative_month(times: pd.Series, date: str = IN_FORCE) -> np.ndarray:
 
 def _month_start(date: str, k: int) -> pd.Timestamp:
     return cut_time(date) + pd.DateOffset(months=int(k))
+
+
+def quasi_rate(k: int, months: float, dispersion: float, level: float = LEVEL) -> tuple[float, float, float]:
+    """``k`` events over ``months`` whose monthly counts vary ``dispersion`` times more than Poisson counts: the
+    rate per month and a quasi-Poisson interval, rate × exp(±z·√(φ/k)) with φ the dispersion; the exact
+    Poisson interval (``poisson_rate``) when the dispersion is unknown or at most 1, or k = 0.
+
+    Parameters
+    ----------
+    k : int
+        Events counted.
+    months : float
+        Exposure in months; 0 or less gives NaN.
+    dispersion : float
+        Pearson chi-squared over its degrees of freedom of a Poisson fit to the monthly counts
+        (``overdispersed_rate_ratio``'s ``dispersion``); NaN for unknown.
+    level : float
+        Coverage of the interval, a share (0.95).
+
+    Returns
+    -------
+    rate, ci_low, ci_high : float
+        Events per month and the interval's bounds.
+
+    Examples
+    --------
+    >>> from wechat_study import intake
+    >>> [round(float(x), 1) for x in intake.quasi_rate(1168, 12.0, 17.0)]
+    [97.3, 76.8, 123.3]
+    >>> [round(float(x), 3) for x in intake.quasi_rate(12, 6.0, float("nan"))] == [
+    ...     round(float(x), 3) for x in intake.poisson_rate(12, 6.0)]
+    True
+    """
+    if months <= 0:
+        return np.nan, np.nan, np.nan
+    if k <= 0 or not np.isfinite(dispersion) or dispersion <= 1:
+        return poisson_rate(k, months, level)
+    half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(float(dispersion) / k)
+    rate = k / months
+    return rate, rate * np.exp(-half), rate * np.exp(half)
 
 
 def poisson_rate(k: int, months: float, level: float = LEVEL) -> tuple[float, float, float]:
@@ -515,7 +556,8 @@ def intake_rates(frame: pd.DataFrame, span, date: str = IN_FORCE, months: int = 
     -------
     pandas.DataFrame
         One row per label, sorted: ``label``, ``before``, ``after`` (counts), ``months_before``,
-        ``months_after``, ``rate_before`` and ``rate_after`` (per month) with their ``_ci_low`` / ``_ci_high``,
+        ``months_after``, ``rate_before`` and ``rate_after`` (per month) with their ``_ci_low`` / ``_ci_high``
+        (``quasi_rate``: the exact Poisson interval widened by the months' dispersion),
         ``ratio, ci_low, ci_high`` (``rate_ratio``, before over after) and ``quasi_ratio, quasi_ci_low,
         quasi_ci_high, quasi_dispersion`` (``overdispersed_rate_ratio``). ``attrs["date"]`` is ``date``.
 
@@ -542,9 +584,9 @@ def intake_rates(frame: pd.DataFrame, span, date: str = IN_FORCE, months: int = 
     rows = []
     for label, g in d.groupby("label", sort=True):
         before, after = int((g["created_at"] < w["cut"]).sum()), int((g["created_at"] >= w["cut"]).sum())
-        rb, ra = poisson_rate(before, mb), poisson_rate(after, ma)
         counts = monthly_counts(g, (w["start"], w["end"]), date, months, drop_months=_months(drop_month))
         q = overdispersed_rate_ratio(counts)
+        rb, ra = quasi_rate(before, mb, q["dispersion"]), quasi_rate(after, ma, q["dispersion"])
         rr = rate_ratio(before, mb, after, ma)
         rows.append(
             {

@@ -232,7 +232,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             "Twitter cascades of fact-checked true and false news (Vosoughi, Roy & Aral 2018) and Goel et al.'s "
             "Twitter cascades of videos, pictures, news and petitions"
         ),
-        relation="contradicts",
+        relation="differs in population",
         citation=JUUL,
         checked=JUUL_CHECKED,
         not_checked="the sizes of the matched samples and their effect sizes (the article's body was not read)",
@@ -569,7 +569,7 @@ def markdown(findings: dict[str, dict] | None = None) -> str:
         "|---|---|---|---|---|---|",
     ]
     for i, c in enumerate(COMPARISONS, 1):
-        value = _ours(c.our_finding, findings).split(": ", 1)[1] if c.our_finding in findings else "not recorded"
+        value = _value(c.our_finding, findings) if c.our_finding in findings else "not recorded"
         ours = f"`{c.our_finding}`: {c.headline.rstrip('.')}: {value} ({c.our_population})"
         theirs = f"{c.published} ({c.their_population})"
         cells = (str(i), c.topic, ours, theirs, c.relation, SHORT.get(c.citation, c.citation))
@@ -587,9 +587,10 @@ def markdown(findings: dict[str, dict] | None = None) -> str:
 
 
 def for_report(topic: str, findings: dict[str, dict]) -> pd.DataFrame:
-    """``table(topic)`` for a page: ``finding`` (our value as this run recorded it, from ``findings``, the
-    run's recorded findings by name), ``our_population``, ``published``, ``their_population``, ``relation``
-    and ``source`` (the short citation). Comparisons whose finding this run did not record are left out.
+    """``table(topic)`` for a page: ``finding`` (the comparison's headline and our value as this run recorded it,
+    from ``findings``, the run's recorded findings by name), ``our_population``, ``published``,
+    ``their_population``, ``relation`` and ``source`` (the short citation). Comparisons whose finding this run
+    did not record are left out.
 
     Parameters
     ----------
@@ -612,13 +613,14 @@ def for_report(topic: str, findings: dict[str, dict]) -> pd.DataFrame:
     >>> findings = {name: {"value": 0.0412}, f"{name}.ci_low": {"value": 0.035}, f"{name}.ci_high": {"value": 0.048}}
     >>> row = literature.for_report("thresholds", findings).iloc[0]
     >>> row["finding"], row["relation"], row["source"]
-    ('share reaching 500 reposts: 4.1% (3.5–4.8)', 'differs in population', 'Cheng et al. 2014')
+    ("The share of CED's cascades, a window of roughly 100-999 reposts, that reach 500 reposts: 4.1% (3.5–4.8)",
+     'differs in population', 'Cheng et al. 2014')
     """
     t = table(topic)
     t = t[t["our_finding"].isin(list(findings))]
     return pd.DataFrame(
         {
-            "finding": [_ours(n, findings) for n in t["our_finding"]],
+            "finding": [_ours(n, h, findings) for n, h in zip(t["our_finding"], t["headline"], strict=True)],
             "our_population": t["our_population"].to_numpy(),
             "published": t["published"].to_numpy(),
             "their_population": t["their_population"].to_numpy(),
@@ -628,17 +630,22 @@ def for_report(topic: str, findings: dict[str, dict]) -> pd.DataFrame:
     )
 
 
-def _ours(name: str, findings: dict[str, dict]) -> str:
-    """A finding as a page shows it: its name in words, its value with its interval where recorded."""
+def _ours(name: str, headline: str, findings: dict[str, dict]) -> str:
+    """A finding as a page shows it: the comparison's headline, then the value with its interval where recorded."""
+    return f"{headline.rstrip('.')}: {_value(name, findings)}"
+
+
+def _value(name: str, findings: dict[str, dict]) -> str:
+    """A recorded finding's value in words, with its interval where recorded."""
     from . import narrative as nv
     from .findings import shown
 
     value = findings[name]["value"]
-    words = name.split(".", 2)[-1].replace("_", " ").replace(".", ", ")
     if isinstance(value, list):
-        return f"{words}: the table of that name on this page"
+        return "see the table of that name on this page"
     if not isinstance(value, float):
-        return f"{words}: {shown(findings[name])}"
+        return shown(findings[name])
     lo, hi = (findings.get(f"{name}.{p}", {}).get("value") for p in ("ci_low", "ci_high"))
-    kind = "share" if "share" in name else "auc" if ".auc." in name else "number"
-    return f"{words}: {nv.formatted(value, kind, lo, hi)}"
+    kind = ("share" if "share" in name or "relative_error" in name else "auc" if ".auc." in name
+            else "ratio" if "ratio" in name else "number")
+    return nv.formatted(value, kind, lo, hi)

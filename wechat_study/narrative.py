@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import numbers
 import os
 import re
 import tempfile
@@ -174,9 +175,21 @@ def _missing(x) -> bool:
 
 def _infinite(x) -> str | None:
     """"∞" or "-∞" for an infinite value (a ratio under separation, an unbounded interval), else None."""
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isinf(x):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isinf(x):
         return "∞" if x > 0 else "-∞"
     return None
+
+
+def _check(kind: str, x, lo, hi, low: float | None = None, high: float | None = None) -> None:
+    """A ``ValueError`` naming the value when it is a boolean, lies outside [low, high] (beyond float noise) or
+    its interval runs backwards: such a number is a bug upstream, not something to print."""
+    if isinstance(x, bool):
+        raise ValueError(f"a {kind} is a number, not the boolean {x!r}")
+    values = [v for v in (x, lo, hi) if not _missing(v)]
+    if low is not None and any(v < low - 1e-9 or v > high + 1e-9 for v in values):
+        raise ValueError(f"a {kind} lies from {low:g} to {high:g}; got {', '.join(repr(float(v)) for v in values)}")
+    if not (_missing(lo) or _missing(hi)) and lo > hi + 1e-12 * max(1.0, abs(hi)):
+        raise ValueError(f"the {kind}'s interval runs backwards: from {float(lo)!r} to {float(hi)!r}")
 
 
 def _decimals(x: float, digits: int) -> int:
@@ -266,6 +279,11 @@ def share(x, lo=None, hi=None) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        ``x`` or a bound is a boolean or lies outside 0–1, or the interval runs backwards.
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
@@ -278,6 +296,7 @@ def share(x, lo=None, hi=None) -> str:
     """
     if _missing(x):
         return NOT_REACHED
+    _check("share", x, lo, hi, 0.0, 1.0)
     if x == 0 and not (_missing(lo) or _missing(hi)) and math.isfinite(hi) and hi > 0:  # none seen: the bound counts
         return _with_interval(x, lo, hi, lambda v, d: "0" if v == 0 else _pct(v, d), _pct_decimals(hi), unit="%")
     return _with_interval(x, lo, hi, _pct, _pct_decimals(x), unit="%")
@@ -300,6 +319,11 @@ def points(x, lo=None, hi=None) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        A value lies outside -1 to 1, or the interval runs backwards.
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
@@ -308,6 +332,7 @@ def points(x, lo=None, hi=None) -> str:
     """
     if _missing(x):
         return NOT_REACHED
+    _check("difference of shares", x, lo, hi, -1.0, 1.0)
     return _with_interval(x, lo, hi, lambda v, d: f"{100 * v:+.{d}f}", 1, unit=" percentage points")
 
 
@@ -328,6 +353,11 @@ def difference(x, lo=None, hi=None) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        ``x`` is a boolean, or the interval runs backwards.
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
@@ -336,6 +366,7 @@ def difference(x, lo=None, hi=None) -> str:
     """
     if _missing(x):
         return NOT_REACHED
+    _check("difference", x, lo, hi)
 
     def f(v, d):
         text = f"{v:+.{d}f}"
@@ -359,6 +390,11 @@ def count(n, lo=None, hi=None) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        ``n`` is a boolean, or the interval runs backwards.
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
@@ -367,6 +403,7 @@ def count(n, lo=None, hi=None) -> str:
     """
     if _missing(n):
         return NOT_REACHED
+    _check("count", n, lo, hi)
     if not _infinite(n) and abs(n) >= 1e15:
         return scientific(n)
     return _with_interval(n, lo, hi, lambda v, d: f"{v:,.{d}f}" if d else f"{round(v):,}", 0)
@@ -391,6 +428,11 @@ def number(x, lo=None, hi=None, digits: int = 3) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        ``x`` is a boolean, or the interval runs backwards.
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
@@ -401,6 +443,7 @@ def number(x, lo=None, hi=None, digits: int = 3) -> str:
     """
     if _missing(x):
         return NOT_REACHED
+    _check("number", x, lo, hi)
     if _infinite(x) or _far(x):
         return _infinite(x) or scientific(x)
     if _missing(lo) or _missing(hi):
@@ -450,21 +493,40 @@ def hours(h, lo=None, hi=None) -> str:
     ('45 minutes', '1 hour', '3.2 hours (2.1–5.0)', '4.1 days')
     >>> nv.hours(16.86, 16.54, 17.17), nv.hours(13.7, 12.8, 15.3), nv.hours(24.0)
     ('16.9 hours (16.5–17.2)', '13.7 hours (12.8–15.3)', '24 hours')
+    >>> nv.hours(59.99 / 60), nv.hours(47.99), nv.hours(9.999)
+    ('1 hour', '2 days', '10 hours')
     """
     if _missing(h):
         return NOT_REACHED
     if _infinite(h):
         return f"{_infinite(h)} hours"
     scale, unit = (60, "minutes") if abs(h) < 1 else (1, "hours") if abs(h) < 48 else (1 / 24, "days")
+    if unit == "minutes" and abs(_rounded(h * 60)) >= 60:   # 59.99 minutes reads 1 hour, not 60.0 minutes
+        scale, unit = 1, "hours"
+    if unit == "hours" and abs(_rounded(h)) >= 48:
+        scale, unit = 1 / 24, "days"
     return _duration(h * scale, None if _missing(lo) else lo * scale, None if _missing(hi) else hi * scale, unit)
 
 
-def _duration(v, lo, hi, unit: str) -> str:
-    """``v`` of ``unit``: two significant digits below 10, three below 100 (whole values stay whole), whole numbers
-    above; the interval with its decimals."""
+def _duration_decimals(v: float) -> int:
+    """Two significant digits below 10, three below 100 (whole values stay whole), whole numbers above; decided
+    on the rounded value, so that 9.99 reads 10 and 99.99 reads 100."""
     decimals = _decimals(v, 2) if abs(v) < 10 else 1 if abs(v) < 100 and not float(v).is_integer() else 0
+    r = round(float(v), decimals)
+    if (abs(v) < 10 <= abs(r)) or (abs(v) < 100 <= abs(r)):
+        return _duration_decimals(r)
+    return decimals
+
+
+def _rounded(v: float) -> float:
+    return round(float(v), _duration_decimals(v))
+
+
+def _duration(v, lo, hi, unit: str) -> str:
+    """``v`` of ``unit`` to ``_duration_decimals``; the interval with its decimals."""
+    decimals = _duration_decimals(v)
     if lo is None or hi is None:
-        text = _sig(v, 2) if abs(v) < 10 else f"{v:,.{decimals}f}"
+        text = _sig(v, 2) if abs(_rounded(v)) < 10 else f"{v:,.{decimals}f}"
         return f"{text} {unit[:-1] if text == '1' else unit}"
     return _with_interval(v, lo, hi, lambda x, d: f"{x:,.{d}f}", decimals, unit=f" {unit}")
 
@@ -489,8 +551,8 @@ def days(d, lo=None, hi=None) -> str:
     Examples
     --------
     >>> from wechat_study import narrative as nv
-    >>> nv.days(2), nv.days(1.5), nv.days(1), nv.days(12.3), nv.days(4.1, 3, 5.25)
-    ('2 days', '1.5 days', '1 day', '12.3 days', '4.1 days (3.0–5.2)')
+    >>> nv.days(2), nv.days(1.5), nv.days(1), nv.days(12.3), nv.days(4.1, 3, 5.25), nv.days(99.99)
+    ('2 days', '1.5 days', '1 day', '12.3 days', '4.1 days (3.0–5.2)', '100 days')
     """
     if _missing(d):
         return NOT_REACHED
@@ -538,7 +600,8 @@ def p_value(p, lo=None, hi=None) -> str:
 
 
 def ratio(x, lo=None, hi=None) -> str:
-    """An odds ratio or other ratio, two decimals with its interval: ``2.31 (1.80–2.95)``.
+    """An odds ratio or other ratio, two decimals with its interval: ``2.31 (1.80–2.95)``; below 0.01, two
+    significant figures (``0.0012``), so a small ratio never reads 0.00.
 
     Parameters
     ----------
@@ -552,15 +615,22 @@ def ratio(x, lo=None, hi=None) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        ``x`` is a boolean, or the interval runs backwards.
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
-    >>> nv.ratio(2.314, 1.8, 2.95), nv.ratio(float("nan"))
-    ('2.31 (1.80–2.95)', 'not reached')
+    >>> nv.ratio(2.314, 1.8, 2.95), nv.ratio(float("nan")), nv.ratio(0.0012, 0.0005, 0.003)
+    ('2.31 (1.80–2.95)', 'not reached', '0.0012 (0.0005–0.0030)')
     """
     if _missing(x):
         return NOT_REACHED
-    return _with_interval(x, lo, hi, lambda v, d: f"{v:,.{d}f}", 2)
+    _check("ratio", x, lo, hi)
+    small = x != 0 and not _infinite(x) and abs(x) < 0.01
+    return _with_interval(x, lo, hi, lambda v, d: f"{v:,.{d}f}", _decimals(x, 2) if small else 2)
 
 
 def auc(x, lo=None, hi=None) -> str:
@@ -578,13 +648,21 @@ def auc(x, lo=None, hi=None) -> str:
     str
         The text; ``NOT_REACHED`` ("not reached") when the value is None or NaN.
 
+    Raises
+    ------
+    ValueError
+        A value lies outside 0–1, or the interval runs backwards.
+
     Examples
     --------
     >>> from wechat_study import narrative as nv
     >>> nv.auc(0.7712, 0.74, 0.80)
     '0.77 (0.74–0.80)'
     """
-    return ratio(x, lo, hi)
+    if _missing(x):
+        return NOT_REACHED
+    _check("AUC", x, lo, hi, 0.0, 1.0)
+    return _with_interval(x, lo, hi, lambda v, d: f"{v:,.{d}f}", 2)
 
 
 def text(x, lo=None, hi=None) -> str:

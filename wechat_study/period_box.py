@@ -212,14 +212,17 @@ def add_to_box(box, threshold: int) -> None:
         if n and share is not None:
             sides = ("matched windows of up to {.period.placebo.window_months:number} months either side"
                      if _value(found, f"{p}.placebo.window_months") is not None else "their windows")
+            same = ("" if _value(found, f"{p}.placebo.clean.same_direction") is None
+                    else ", {.period.placebo.clean.same_direction:count} of them in the real date's direction")
             text += (
-                f"; of the {{n:count}} placebo dates, with {sides}, whose windows leave out the real date and hold "
+                f". Of the {{n:count}} placebo dates, with {sides}, whose windows leave out the real date and hold "
                 f"{MIN_CELL:,} cascades or more in each label-period cell, "
                 "{.period.placebo.clean.at_least_as_extreme:count} "
                 "({.period.placebo.clean.share_at_least_as_extreme:share}) "
-                "give a change at least as far from 1 ({.period.placebo.share_at_least_as_extreme:share} of all "
+                f"give a change at least as far from 1{same} "
+                "({.period.placebo.share_at_least_as_extreme:share} of all "
                 f"placebo dates): {reading}"
             )
         else:
-            text += f"; among the placebo dates, {reading}"
+            text += f". Among the placebo dates, {reading}"
     box_add(box, text + ".", see="period-matched", n=n)

@@ -21,7 +21,7 @@ from .periods import IN_FORCE
 
 __all__ = [
     "MIN_CELL", "MIN_CLEAN", "CELLS", "too_few_clean", "placebo_dates", "overlaps", "placebo", "placebo_summary",
-    "count", "record_placebos",
+    "count", "record_placebos", "summary_facts",
 ]
 
 MIN_CELL = 50
@@ -164,7 +164,8 @@ def placebo(
     pandas.DataFrame
         ``event_study.did``'s fields per date (``date``, ``estimate``: the ratio of odds ratios, ``ci_low``,
         ``ci_high``, ``cascades``, the cell counts, ``note``, ...), plus ``is_real``, ``overlaps_real``,
-        ``thin`` (bool), ``window_months`` (``months``) and ``matched``.
+        ``thin`` (bool), ``window_months`` (``months``), ``matched`` and ``clean`` (a placebo whose windows leave
+        out the real date).
 
     Examples
     --------
@@ -203,8 +204,9 @@ def placebo(
     out.loc[thin, ["estimate", "ci_low", "ci_high", "p_value"]] = np.nan
     out.loc[thin, "note"] = [f"fewer than {min_cell:,} cascades in a label-period cell ({c}: {n:,})"
                              for c, n in zip(cell[thin], fewest[thin], strict=True)]
-    return out.assign(is_real=out["date"] == real, overlaps_real=overlaps(span, out["date"], real, months), thin=thin,
-                      window_months=months, matched=bool(kw.get("matched", False)))
+    out = out.assign(is_real=out["date"] == real, overlaps_real=overlaps(span, out["date"], real, months), thin=thin,
+                     window_months=months, matched=bool(kw.get("matched", False)))
+    return out.assign(clean=~out["overlaps_real"] & ~out["is_real"])
 
 
 def _extreme(table: pd.DataFrame, x: float, keep) -> tuple[int, int]:
@@ -218,7 +220,8 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     placebos, ``rank`` of the real one among all estimable dates (1 = farthest from no change),
     ``at_least_as_extreme`` and ``share_at_least_as_extreme`` (placebos with |log estimate| >= the real one's),
     and the same among the clean placebos (``clean_estimable``, ``clean_at_least_as_extreme``,
-    ``clean_share_at_least_as_extreme``); shares are NaN when not estimable (no real estimate, no placebo).
+    ``clean_share_at_least_as_extreme``, and ``clean_same_direction``: those at least as extreme on the real
+    estimate's side of 1); shares are NaN when not estimable (no real estimate, no placebo).
 
     Parameters
     ----------
@@ -230,9 +233,14 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     -------
     dict
         ``estimable``, ``rank``, ``at_least_as_extreme``, ``share_at_least_as_extreme`` (0–1),
-        ``clean_estimable``, ``clean_at_least_as_extreme`` and ``clean_share_at_least_as_extreme`` (0–1).
-        ``rank`` and the counts and shares at least as extreme are NaN when the real estimate or every
-        placebo (every clean one, for the ``clean_`` keys) is not estimable.
+        ``clean_estimable``, ``clean_at_least_as_extreme``, ``clean_share_at_least_as_extreme`` (0–1) and
+        ``clean_same_direction``. ``rank`` and the counts and shares at least as extreme are NaN when the real
+        estimate or every placebo (every clean one, for the ``clean_`` keys) is not estimable.
+
+    Raises
+    ------
+    ValueError
+        When ``table`` lacks ``estimate``, ``is_real`` or ``overlaps_real``.
 
     Examples
     --------
@@ -243,8 +251,12 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     ...                       "overlaps_real": [False, True, False, False]})
     >>> placebo_summary(table)
     {'estimable': 2, 'rank': 2, 'at_least_as_extreme': 1, 'share_at_least_as_extreme': 0.5,
-     'clean_estimable': 1, 'clean_at_least_as_extreme': 0, 'clean_share_at_least_as_extreme': 0.0}
+     'clean_estimable': 1, 'clean_at_least_as_extreme': 0, 'clean_share_at_least_as_extreme': 0.0,
+     'clean_same_direction': 0}
     """
+    missing = [c for c in ("estimate", "is_real", "overlaps_real") if c not in table]
+    if missing:
+        raise ValueError(f"placebo_summary: the table has no column {', '.join(missing)} (placebo's table has them)")
     real = table.loc[table["is_real"], "estimate"]
     x = abs(np.log(float(real.iloc[0]))) if len(real) and np.isfinite(real.iloc[0]) else np.nan
     everyone = pd.Series(True, index=table.index)
@@ -252,6 +264,9 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     cn, ck = _extreme(table, x, ~table["overlaps_real"].astype(bool))
     ok = np.isfinite(x)
     fake = np.abs(np.log(table.loc[~table["is_real"], "estimate"].dropna().to_numpy(float)))
+    clean = np.log(table.loc[~table["overlaps_real"].astype(bool) & ~table["is_real"], "estimate"].dropna()
+                   .to_numpy(float))
+    side = np.sign(np.log(float(real.iloc[0]))) if ok else np.nan
     return {
         "estimable": n,
         "rank": int((fake > x).sum()) + 1 if ok and n else np.nan,
@@ -260,6 +275,7 @@ def placebo_summary(table: pd.DataFrame) -> dict:
         "clean_estimable": cn,
         "clean_at_least_as_extreme": ck if ok and cn else np.nan,
         "clean_share_at_least_as_extreme": ck / cn if ok and cn else np.nan,
+        "clean_same_direction": int(((np.sign(clean) == side) & (np.abs(clean) >= x)).sum()) if ok and cn else np.nan,
     }
 
 
@@ -290,7 +306,8 @@ def count(share: float, n: int) -> str:
 def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: int | None = None) -> list[str]:
     """Findings ``<base>.placebo`` (the table), ``.window_months``, ``.estimable``, ``.rank``,
     ``.share_at_least_as_extreme`` (all placebos), ``.thin`` (placebos left out for thin cells, when the table
-    says) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme``.
+    says) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme`` /
+    ``.clean.same_direction``.
 
     Parameters
     ----------
@@ -359,7 +376,7 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
         record_finding(
             f"{base}.placebo.thin",
             int(placebos["thin"].sum()),
-            note="placebo dates left out: fewer cascades in a label-period cell than the minimum (placebo.MIN_CELL)",
+            note=f"placebo dates left out: fewer than {MIN_CELL} cascades in a label-period cell",
         )
     clean = "placebo dates whose window does not contain the real date"
     record_finding(f"{base}.placebo.clean.estimable", int(s["clean_estimable"]), note=f"{clean}, with an estimate")
@@ -377,7 +394,52 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
         note=f"{count(s['clean_share_at_least_as_extreme'], s['clean_estimable'])} {clean} have |log estimate| "
         "at least the real date's",
     )
+    record_finding(
+        f"{base}.placebo.clean.same_direction",
+        value(s["clean_same_direction"]),
+        reason=why if s["clean_estimable"] else f"no {clean}",
+        note=f"{clean} whose estimate is at least as far from 1 as the real date's and on the same side of 1",
+    )
     return [
         f"{base}.placebo: rank {s['rank']} of {s['estimable'] + 1}, share at least as extreme "
         f"{s['share_at_least_as_extreme']:.3g}; clean {s['clean_at_least_as_extreme']} of {s['clean_estimable']}"
     ]
+
+
+def summary_facts(summary: dict, placebos: pd.DataFrame) -> dict:
+    """The real date among the placebos, in words for a facts table: ``placebo_summary``'s counts and shares.
+
+    Parameters
+    ----------
+    summary : dict
+        ``placebo_summary(placebos)``.
+    placebos : pandas.DataFrame
+        ``placebo``'s table (its ``thin`` column counts the dates left out).
+
+    Returns
+    -------
+    dict
+        Words → values (shares as text), in reading order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study.placebo import placebo_summary, summary_facts
+    >>> table = pd.DataFrame({"estimate": [1.2, 0.4, 2.0], "is_real": [False, False, True],
+    ...                       "overlaps_real": [False, True, False], "thin": [False, False, False]})
+    >>> summary_facts(placebo_summary(table), table)["of them at least as far from 1"]
+    0
+    """
+    from . import narrative as nv
+
+    thin = int(placebos["thin"].sum()) if "thin" in placebos else 0
+    return {
+        f"placebo dates left out (fewer than {MIN_CELL} cascades in a cell)": thin,
+        "placebo dates clear of the real date with an estimate": summary["clean_estimable"],
+        "of them at least as far from 1": summary["clean_at_least_as_extreme"],
+        "of those, on the real date's side of 1": summary["clean_same_direction"],
+        "share of those at least as far from 1": nv.share(summary["clean_share_at_least_as_extreme"]),
+        "all placebo dates estimable": summary["estimable"],
+        "rank of the real date among all (1 = farthest from 1)": summary["rank"],
+        "share of all placebos at least as far from 1": nv.share(summary["share_at_least_as_extreme"]),
+    }

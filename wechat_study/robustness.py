@@ -336,6 +336,11 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
         it; ``"a specification not estimable"`` when some row lacks an estimate or interval. When some interval
         holds the null, also ``holding`` (those specifications, in the table's order) and ``of`` (the rows).
 
+    Raises
+    ------
+    ValueError
+        When ``table`` lacks ``specification``, ``estimate``, ``ci_low`` or ``ci_high``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -347,6 +352,10 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
     >>> rb.verdict(table.assign(ci_high=[0.85, 1.05]))["direction"]
     'unclear'
     """
+    missing = [c for c in ("specification", "estimate", "ci_low", "ci_high") if c not in table]
+    if missing:
+        raise ValueError(f"robustness.verdict: the table has no column {', '.join(missing)} (binary and median "
+                         "give them)")
     t = table.dropna(subset=["estimate", "ci_low", "ci_high"])
     if len(t) < len(table) or not len(t):
         return {
@@ -394,6 +403,11 @@ def record(name: str, table: pd.DataFrame, null: float = 1.0, tolerance: float =
     -------
     dict
         ``verdict(table, null)``.
+
+    Raises
+    ------
+    ValueError
+        When ``table`` lacks ``specification``, ``estimate``, ``ci_low`` or ``ci_high``.
 
     Examples
     --------

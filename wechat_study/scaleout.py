@@ -1,17 +1,21 @@
 """Cascade metrics past one machine's memory: partitioned Parquet, computed with Dask.
 
 A corpus on disk is a folder of Parquet files, each holding whole cascades in the canonical
-posts layout (each cascade's rows together, root first, with ``parent_node``). Dask reads one
-file per partition and runs ``cascade_metrics`` on it: no shuffle, memory bounded by the
+posts layout (each cascade's rows together, root first, with ``parent_node``). One Dask task
+per file reads it and runs ``cascade_metrics`` on it: no shuffle, memory bounded by the
 largest file. Without a client the work runs on Dask's local threads; with ``workers`` a
 ``distributed.LocalCluster`` on 127.0.0.1 is started; with a scheduler address an existing
-cluster is used. The output file is written only once every partition has been computed.
+cluster is used. ``metrics_to_parquet`` gathers the metrics into one file, written once every
+task is done; ``metrics_to_folder`` has each task write its own part, so that no process ever
+holds more than one file's metrics (out of core, for corpora of any size).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import math
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -25,13 +29,24 @@ from .errors import WechatStudyError
 from .metrics import cascade_metrics
 from .synthetic import synthetic_posts
 
-__all__ = ["COLUMNS", "POSTS_PER_FILE", "write_synthetic", "cascade_metrics_parquet", "cluster", "metrics_to_parquet"]
+__all__ = ["COLUMNS", "POSTS_PER_FILE", "write_synthetic", "cascade_metrics_parquet", "cluster", "metrics_to_parquet",
+           "metrics_to_folder"]
 
 COLUMNS = ["cascade_id", "parent_node", "created_at", "is_root", "is_orphan"]
 POSTS_PER_FILE = 1_000_000
 
 
-def write_synthetic(out: str | Path, n_posts: int, seed: int = 0, posts_per_file: int = POSTS_PER_FILE) -> list[Path]:
+def _synth_file(i: int, size: int, seed: int, folder: str) -> str:
+    """Write file ``i`` of ``write_synthetic`` into ``folder``; return its name."""
+    part = synthetic_posts(size, seed=int(np.random.SeedSequence([seed, i]).generate_state(1)[0]),
+                           id_prefix=f"f{i:05d}-")
+    name = f"part-{i:05d}.parquet"
+    pq.write_table(pa.Table.from_pandas(part, preserve_index=False), Path(folder) / name, compression="zstd")
+    return name
+
+
+def write_synthetic(out: str | Path, n_posts: int, seed: int = 0, posts_per_file: int = POSTS_PER_FILE,
+                    workers: int = 1) -> list[Path]:
     """Write about ``n_posts`` synthetic posts as ``out/part-NNNNN.parquet``, whole cascades per file.
 
     File i holds ``synthetic_posts(posts_per_file)`` (the last file the remainder) seeded from
@@ -46,9 +61,11 @@ def write_synthetic(out: str | Path, n_posts: int, seed: int = 0, posts_per_file
     n_posts : int
         Posts wanted in all; each file may hold slightly more (its last cascade is kept whole).
     seed : int
-        The same arguments and seed give the same files.
+        The same arguments and seed give the same files, whatever ``workers`` is.
     posts_per_file : int
         Posts per file (``POSTS_PER_FILE``, a million, by default).
+    workers : int
+        Processes writing files side by side (1: this process only).
 
     Returns
     -------
@@ -69,16 +86,16 @@ def write_synthetic(out: str | Path, n_posts: int, seed: int = 0, posts_per_file
     out = Path(out)
     n_files = max(1, math.ceil(n_posts / posts_per_file))
     sizes = [posts_per_file] * (n_files - 1) + [n_posts - posts_per_file * (n_files - 1)]
-    names = []
+    bar = dict(desc="synthetic files", unit="file", total=n_files, disable=None)
     with staged_dir(out, owner="synth") as staging:
-        for i, size in enumerate(tqdm(sizes, desc="synthetic files", unit="file", disable=None)):
-            part = synthetic_posts(size, seed=int(np.random.SeedSequence([seed, i]).generate_state(1)[0]),
-                                   id_prefix=f"f{i:05d}-")
-            table = pa.Table.from_pandas(part, preserve_index=False)
-            name = f"part-{i:05d}.parquet"
-            pq.write_table(table, staging / name, compression="zstd")
-            names.append(out / name)
-    return names
+        if workers <= 1 or n_files == 1:
+            names = [_synth_file(i, size, seed, str(staging)) for i, size in tqdm(enumerate(sizes), **bar)]
+        else:
+            spawn = multiprocessing.get_context("spawn")
+            with concurrent.futures.ProcessPoolExecutor(min(workers, n_files), mp_context=spawn) as pool:
+                jobs = pool.map(_synth_file, range(n_files), sizes, [seed] * n_files, [str(staging)] * n_files)
+                names = list(tqdm(jobs, **bar))
+    return [out / name for name in names]
 
 
 def _files(path: Path) -> list[Path]:
@@ -89,24 +106,49 @@ def _files(path: Path) -> list[Path]:
     return files
 
 
-def _meta(thresholds, depths) -> pd.DataFrame:
-    empty = pd.DataFrame({"cascade_id": pd.Series([], dtype="str"), "parent_node": pd.Series([], dtype="int32"),
-                          "created_at": pd.Series([], dtype="datetime64[ns, UTC]"),
-                          "is_root": pd.Series([], dtype=bool), "is_orphan": pd.Series([], dtype=bool)})
-    return cascade_metrics(empty, thresholds=thresholds, depths=depths)
+def _file_metrics(src: str, thresholds, depths) -> pd.DataFrame:
+    """``cascade_metrics`` of one Parquet part; a failure names the file."""
+    try:
+        missing = [c for c in COLUMNS if c not in pq.read_schema(src).names]
+        if missing:
+            raise WechatStudyError(f"no column {', '.join(missing)}; a part needs {', '.join(COLUMNS)}, as "
+                                   "`wechat-study synth` and `ws.load_edgelist(..., out=DIR)` write them")
+        part = pq.read_table(src, columns=COLUMNS).to_pandas()
+        return cascade_metrics(part, thresholds=thresholds, depths=depths, threads=1).astype({"cascade_id": "str"})
+    except (WechatStudyError, OSError, ValueError, pa.ArrowException) as e:
+        raise WechatStudyError(f"{src}: {e}; nothing was written") from e
 
 
-def _partition_metrics(part: pd.DataFrame, thresholds, depths) -> pd.DataFrame:
-    return cascade_metrics(part, thresholds=thresholds, depths=depths, threads=1)
+def _file_metrics_to(src: str, dest: str, thresholds, depths) -> tuple[int, int]:
+    """Write the metrics of one part to ``dest``; return its cascades and posts."""
+    table = _file_metrics(src, thresholds, depths)
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), dest, compression="zstd")
+    return len(table), int(table["size"].sum())
 
 
-def _same_types(table: pd.DataFrame) -> pd.DataFrame:
-    """The in-memory path's types: Dask reads text as ``string[pyarrow]``, ``cascade_metrics`` gives ``str``."""
-    return table.reset_index(drop=True).astype({"cascade_id": "str"})
+def _run(path, func, args: list[tuple], client, progress: bool) -> list:
+    """``func(*a)`` for each ``a`` in ``args`` as Dask tasks (futures on ``client``, else local threads)."""
+    import dask
+
+    try:
+        if client is None:
+            tasks = [dask.delayed(func, pure=False)(*a) for a in args]
+            return list(dask.compute(*tasks, scheduler="threads"))
+        futures = client.map(func, *zip(*args, strict=True), pure=False)
+        if progress:
+            from distributed import progress as show
+
+            show(futures)
+        return client.gather(futures)
+    except WechatStudyError:
+        raise
+    except Exception as e:  # a worker lost, a task failed: say which and what to do
+        raise WechatStudyError(f"{path}: the cascade metrics job failed ({type(e).__name__}: {e}); nothing was "
+                               "written. Re-run it; check the workers' logs if it fails again") from e
 
 
 def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), progress: bool = False) -> pd.DataFrame:
-    """``cascade_metrics`` for every cascade of a partitioned Parquet corpus, one file per task.
+    """``cascade_metrics`` for every cascade of a partitioned Parquet corpus, one Dask task per file.
 
     Parameters
     ----------
@@ -118,7 +160,7 @@ def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), pro
     thresholds, depths : tuple of int
         As for ``cascade_metrics``.
     progress : bool
-        Show a progress bar.
+        Show a progress bar (only with a client).
 
     Returns
     -------
@@ -128,8 +170,7 @@ def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), pro
     Raises
     ------
     WechatStudyError
-        A task failed; the message names the file. Also when ``path`` holds no Parquet file, or when Dask does not
-        make one partition per file.
+        A task failed; the message names the file. Also when ``path`` holds no Parquet file.
 
     Examples
     --------
@@ -143,30 +184,9 @@ def cascade_metrics_parquet(path, client=None, thresholds=(500,), depths=(), pro
     >>> m.iloc[0][["cascade_id", "size", "reposts"]].to_dict()
     {'cascade_id': 'f00000-c0', 'size': 18, 'reposts': 17}
     """
-    import dask
-    import dask.dataframe as dd
-
     files = _files(Path(path))
-    ddf = dd.read_parquet([str(f) for f in files], columns=COLUMNS, split_row_groups=False, aggregate_files=False)
-    if ddf.npartitions != len(files):
-        raise WechatStudyError(f"{path}: Dask made {ddf.npartitions} partitions of {len(files)} files; "
-                               "each file must be one partition")
-    result = ddf.map_partitions(_partition_metrics, thresholds, depths, meta=_meta(thresholds, depths))
-    try:
-        if client is None:
-            with dask.config.set(scheduler="threads"):
-                return _same_types(result.compute())
-        future = client.compute(result)
-        if progress:
-            from distributed import progress as show
-
-            show(future)
-        return _same_types(future.result())
-    except Exception as e:  # a worker lost, a task failed: say which and what to do
-        if isinstance(e, WechatStudyError):
-            raise
-        raise WechatStudyError(f"{path}: the cascade metrics job failed ({type(e).__name__}: {e}); nothing was "
-                               "written. Re-run it; check the workers' logs if it fails again") from e
+    parts = _run(path, _file_metrics, [(str(f), tuple(thresholds), tuple(depths)) for f in files], client, progress)
+    return pd.concat(parts, ignore_index=True)
 
 
 @contextlib.contextmanager
@@ -262,3 +282,62 @@ def metrics_to_parquet(path, out, workers: int | None = None, scheduler: str | N
     pq.write_table(pa.Table.from_pandas(table, preserve_index=False), sink, compression="zstd")
     write_bytes(Path(out), sink.getvalue().to_pybytes())
     return table
+
+
+def metrics_to_folder(path, out, workers: int | None = None, scheduler: str | None = None, thresholds=(500,),
+                      depths=(), progress: bool = True) -> pd.DataFrame:
+    """Compute metrics for a partitioned corpus, each task writing ``out/part-NNNNN.parquet`` itself.
+
+    Part i holds the metrics of the corpus's i-th file (in name order), so no process holds more than one
+    file's metrics. The folder appears only when every part is written (``atomic.staged_dir``); ``out``
+    must be new, empty, or an earlier ``metrics`` output. With ``scheduler``, ``out``'s parent folder must
+    be storage every worker can write to.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A folder of Parquet parts holding whole cascades, as for ``cascade_metrics_parquet``.
+    out : str or pathlib.Path
+        The folder to write (replaced whole).
+    workers, scheduler : optional
+        Where the work runs, as for ``cluster`` (neither: Dask's local threads).
+    thresholds, depths : tuple of int
+        As for ``cascade_metrics``.
+    progress : bool
+        Show a progress bar (only when a client is used).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per part written: ``file`` (its name), ``cascades`` and ``posts``.
+
+    Raises
+    ------
+    WechatStudyError
+        A task failed (the message names the file; nothing is written), or ``path`` holds no Parquet file.
+    OutputExistsError
+        ``out`` holds files another command wrote.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from pathlib import Path
+    >>> from wechat_study import scaleout
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = scaleout.write_synthetic(Path(tmp) / "parts", 2_000, seed=0, posts_per_file=1_000)
+    ...     summary = scaleout.metrics_to_folder(Path(tmp) / "parts", Path(tmp) / "metrics", progress=False)
+    ...     whole = pd.read_parquet(Path(tmp) / "metrics")
+    >>> summary
+                     file  cascades  posts
+    0  part-00000.parquet         4   1011
+    1  part-00001.parquet        24   1099
+    >>> bool(len(whole) == summary["cascades"].sum())
+    True
+    """
+    files = _files(Path(path))
+    names = [f"part-{i:05d}.parquet" for i in range(len(files))]
+    with staged_dir(Path(out), owner="metrics") as staging, cluster(workers, scheduler) as client:
+        args = [(str(f), str(staging / n), tuple(thresholds), tuple(depths)) for f, n in zip(files, names, strict=True)]
+        counts = _run(path, _file_metrics_to, args, client, progress and client is not None)
+    return pd.DataFrame({"file": names, "cascades": [c for c, _ in counts], "posts": [n for _, n in counts]})

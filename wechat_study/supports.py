@@ -123,8 +123,8 @@ def of(corpus, interpretation_date: str | None = None, threshold: int | None = N
 
     c, name = corpus.cascades, dataset_name(corpus.name)
     n = len(c)
-    few = (f"{name} holds {n:,} cascades, fewer than the {MIN_CASCADES} an interval needs to mean something"
-           if n < MIN_CASCADES else None)
+    few = (f"{name} holds {n:,} cascade{'s' * (n != 1)}, fewer than the {MIN_CASCADES} an interval needs to mean "
+           "something" if n < MIN_CASCADES else None)
     counts = c["label"].value_counts()
     rumours, others = int(counts.get("rumour", 0)), int(counts.get("non-rumour", 0))
     if c["label"].isna().all():

@@ -22,7 +22,8 @@ from .schema import SCHEMAS
 from .words import dataset_name, plain, word
 
 __all__ = [
-    "MISSING", "HEADERS", "CODED", "FIELDS", "fields_as_code", "header", "guess_format", "Table", "publication", "facts"
+    "MISSING", "HEADERS", "CODED", "FIELDS", "ESTIMAND_KINDS", "fields_as_code", "header", "guess_format", "Table",
+    "publication", "facts"
 ]
 
 MISSING = "–"
@@ -208,6 +209,12 @@ class Table:
         return f"<{self.label}: {self.anchor}, {len(self.data)} rows>"
 
 
+#: The unit an ``estimate`` is shown in, by its ``estimand`` (a table mixing odds ratios and differences of shares
+#: shows each in its own unit).
+ESTIMAND_KINDS = {"difference of shares": "points", "odds ratio": "ratio", "ratio of odds ratios": "ratio",
+                  "ratio of medians": "ratio", "ratio of median ratios": "ratio", "time ratio": "ratio"}
+
+
 def publication(
     df: pd.DataFrame,
     title: str,
@@ -295,8 +302,11 @@ def publication(
     out = pd.DataFrame(index=range(len(data)))
     for c in shown:
         lo_col, hi_col = intervals.get(c, (None, None))
+        row_kinds = [kinds[c]] * len(data)
+        if c == "estimate" and kinds[c] == "number" and "estimand" in data:  # each row in its estimand's unit
+            row_kinds = [ESTIMAND_KINDS.get(str(e), "number") for e in data["estimand"]]
         out[c] = [
-            _cell(v, kinds[c], data[lo_col].iat[i] if lo_col else None, data[hi_col].iat[i] if hi_col else None)
+            _cell(v, row_kinds[i], data[lo_col].iat[i] if lo_col else None, data[hi_col].iat[i] if hi_col else None)
             for i, v in enumerate(data[c])
         ]
     anchor, label = nv.anchor_for(title, "Table", anchor)

@@ -61,6 +61,7 @@ GLOSSARY = {
     "腐败": "corruption", "抗议": "protest", "武汉": "Wuhan", "疫情": "epidemic", "肺炎": "pneumonia",
     "病毒": "virus", "共产党": "Communist Party", "党": "the Party", "民主": "democracy", "自由": "freedom",
     "习近平": "Xi Jinping", "学生": "student", "曝光": "exposed", "网友": "netizens", "视频": "video",
+    "巴拿马": "Panama", "巴拿馬": "Panama (traditional script)", "可": "can, may",
 }
 
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z]")
@@ -574,6 +575,11 @@ def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True
         The words joined by "; ", each with its quoted gloss when it has one and its z to one decimal; "none"
         when no word is left.
 
+    Raises
+    ------
+    ValueError
+        When ``top`` lacks one of its columns.
+
     Examples
     --------
     >>> import pandas as pd
@@ -588,6 +594,11 @@ def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True
     >>> titles.word_list(top, "violation")
     'none'
     """
-    rows = top[(top["reason"] == reason) & ((top["z"] > top["z_bonferroni"]) | (not past_line))].head(n)
-    shown = [f"{r.word}{f' {r.gloss!r}' if r.gloss else ''} (z = {r.z:.1f})" for r in rows.itertuples()]
+    missing = [c for c in ("reason", "word", "gloss", "z", "z_bonferroni") if c not in top]
+    if missing:
+        raise ValueError(f"titles.word_list: the table has no column {', '.join(missing)} (record_distinctive's "
+                         "table has them)")
+    rows = top[(top["reason"] == reason) & top["z"].notna() & ((top["z"] > top["z_bonferroni"]) | (not past_line))]
+    shown = [f"{r.word}{f' {r.gloss!r}' if isinstance(r.gloss, str) and r.gloss else ''} (z = {r.z:.1f})"
+             for r in rows.head(n).itertuples()]
     return "; ".join(shown) or "none"

@@ -19,6 +19,7 @@ from .figure import diagonal, figure, reference, report_renderer, source_line
 from .lines import (
     auc_lines,
     bars,
+    bin_words,
     ccdf_chart,
     clock_chart,
     cumulative_lines,
@@ -35,7 +36,8 @@ from .theme import PALETTE, PALETTES, WORDS, colour, concept_of, dataset_name, h
 from .trees import cascade_tree, tree_layout
 
 __all__ = [
-    "PALETTE", "PALETTES", "WORDS", "auc_lines", "bars", "cascade_tree", "ccdf_chart", "clock_chart", "colour",
+    "PALETTE", "PALETTES", "WORDS", "auc_lines", "bars", "bin_words", "cascade_tree", "ccdf_chart", "clock_chart",
+    "colour",
     "concept_of", "cumulative_lines", "dataset_name", "diagonal", "distinctive_words_chart", "estimates_chart",
     "figure",
     "heatmap", "histogram", "house_theme", "intake_chart", "interval_dots", "monthly_lines", "palette", "readable",

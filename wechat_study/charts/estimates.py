@@ -224,9 +224,12 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     bars = base.mark_rule(strokeWidth=2).encode(
         x=alt.X("ci_low:Q", title=x_title, scale=scale, axis=alt.Axis(labelFlush=True)), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70).encode(
-        x="estimate:Q", tooltip=["method:N", "estimand:N", alt.Tooltip("estimate:Q", format=".3f"),
-                                 alt.Tooltip("ci_low:Q", format=".3f"), alt.Tooltip("ci_high:Q", format=".3f"),
-                                 alt.Tooltip("cascades:Q", format=",")])
+        x="estimate:Q", tooltip=[alt.Tooltip("method:N", title="method"),
+                                 alt.Tooltip("estimand:N", title="estimate of"),
+                                 alt.Tooltip("estimate:Q", title="estimate", format=".3~f"),
+                                 alt.Tooltip("ci_low:Q", title="95% interval from", format=".3~f"),
+                                 alt.Tooltip("ci_high:Q", title="95% interval to", format=".3~f"),
+                                 alt.Tooltip("cascades:Q", title="cascades", format=",")])
     rule = alt.Chart(pd.DataFrame({"x": [reference]})).mark_rule(strokeDash=[4, 4], color="gray").encode(x="x:Q")
     return alt.layer(rule, bars, dots).properties(height=alt.Step(28 if lines == 1 else 13 * lines + 10))
 
@@ -268,7 +271,8 @@ def views_decomposed_chart(table: pd.DataFrame, repost_followers: float) -> alt.
         order=alt.Order("order:Q", sort="ascending"),
         y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%"), stack=True),
         color=alt.Color("how:N", title=None, sort=["from the source's audience alone", "needs reposts"]),
-        tooltip=[alt.Tooltip("rho:Q", title="ρ", format=".0%"), "how:N", alt.Tooltip("share:Q", format=".1%")]
+        tooltip=[alt.Tooltip("rho:Q", title="ρ", format=".0%"), alt.Tooltip("how:N", title="reaches the views line"),
+                 alt.Tooltip("share:Q", title="share of cascades", format=".1%")]
     ).properties(height=260)
 
 
@@ -307,11 +311,12 @@ def intake_chart(monthly: pd.DataFrame, cut: str = "2013-09", cut_label: str = "
     >>> intake_chart(gap).layer[0].data["sources"].tolist()
     [4, 0, 0, 9]
     """
-    monthly = _every_month(monthly)
+    monthly, color = _grouped(_every_month(monthly), "label")
     bars = alt.Chart(monthly).mark_line(point=True).encode(
         x=alt.X("month:T", title="month of the source post (Beijing time)", timeUnit="yearmonth"),
-        y=alt.Y("sources:Q", title="source posts in the collection"), color=alt.Color("label:N", title=None),
-        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), "label:N", "sources:Q"])
+        y=alt.Y("sources:Q", title="source posts in the collection"), color=color,
+        tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"), alt.Tooltip("label:N", title="label"),
+                 alt.Tooltip("sources:Q", title="source posts", format=",")])
     marker = alt.Chart(pd.DataFrame({"month": [cut], "text": [cut_label]}))
     rule = marker.mark_rule(strokeDash=[4, 4], color="gray").encode(x=alt.X("month:T", timeUnit="yearmonth"))
     months = sorted(monthly["month"].astype(str))
@@ -466,9 +471,10 @@ def monthly_share_chart(monthly: pd.DataFrame) -> alt.LayerChart:
 
 def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
                       x_title: str = "months from the date (quarters, at their middle)",
-                      highlight: str | None = None) -> alt.LayerChart:
+                      highlight: str | None = None, clean: str | None = None) -> alt.LayerChart:
     """Ratios (``estimate`` with ``ci_low``/``ci_high``, log scale) against ``x``, a rule at 1 and one at x = 0;
-    rows where ``highlight`` (a boolean column) is true drawn in the second colour.
+    rows where ``highlight`` (a boolean column) is true drawn in the second colour, rows where ``thin`` (an
+    optional boolean column: too few cascades) is true drawn hollow.
 
     Parameters
     ----------
@@ -481,11 +487,15 @@ def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
         The x axis title.
     highlight : str, optional
         A boolean column whose true rows are drawn in the second colour.
+    clean : str, optional
+        A boolean column; the span from the first to the last drawn row where it is true is shaded grey and
+        labelled (the placebo dates clear of the real one).
 
     Returns
     -------
     altair.LayerChart
-        The rule at 1, the interval bars, the dots, and (for a numeric x) the rule at 0.
+        The shaded span (with ``clean``), the rule at 1, the interval bars, the dots, and (for a numeric x) the
+        rule at 0.
 
     Examples
     --------
@@ -499,10 +509,15 @@ def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
     ...                          "ci_high": [5.9, 7.0], "is_real": [False, True]})
     >>> len(event_study_chart(placebos, "date", "cut date", "is_real").layer)
     3
+    >>> len(event_study_chart(placebos.assign(clean=[True, False]), "date", "cut date", "is_real", "clean").layer)
+    5
     """
     d = table.dropna(subset=["estimate"])
     hi = alt.condition(f"datum.{highlight}", alt.value(PALETTE[1]), alt.value(PALETTE[0])) if highlight else \
         alt.value(PALETTE[0])
+    shade = (d[highlight].astype(bool).map({True: PALETTE[1], False: PALETTE[0]}) if highlight
+             else pd.Series(PALETTE[0], index=d.index))
+    d = d.assign(_fill=shade.where(~d["thin"].fillna(False).astype(bool), "white") if "thin" in d else shade)
     kind = "T" if x == "date" else "Q"
     axis = alt.Axis(format="%b %Y", labelAngle=0, tickCount=4, labelOverlap=True) if kind == "T" else alt.Axis()
     base = alt.Chart(d).encode(x=alt.X(f"{x}:{kind}", title=x_title, axis=axis), color=hi)
@@ -510,13 +525,21 @@ def event_study_chart(table: pd.DataFrame, x: str = "mid_month",
     bars = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
         y=alt.Y("ci_low:Q", scale=y_scale, title="ratio of odds ratios (log scale)"), y2="ci_high:Q")
     when = alt.Tooltip(f"{x}:{kind}", title=x_title, **({"format": "%d %b %Y"} if kind == "T" else {}))
-    dots = base.mark_point(filled=True, size=60).encode(
-        y="estimate:Q", tooltip=[when,
+    fill = alt.Fill("_fill:N", scale=None, legend=None)
+    dots = base.mark_point(filled=True, size=60, strokeWidth=2).encode(
+        y="estimate:Q", fill=fill, stroke=hi, tooltip=[when,
                                  alt.Tooltip("estimate:Q", title="ratio of odds ratios", format=".2f"),
                                  alt.Tooltip("ci_low:Q", title="95% interval from", format=".2f"),
                                  alt.Tooltip("ci_high:Q", title="95% interval to", format=".2f")])
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
     layers = [one, bars, dots]
+    if clean is not None and d[clean].astype(bool).any():
+        inside = d.loc[d[clean].astype(bool), x]
+        span = pd.DataFrame({"start": [inside.min()], "end": [inside.max()], "text": ["clear of the real date"]})
+        shade = alt.Chart(span).encode(x=alt.X(f"start:{kind}"), x2="end")
+        layers = [shade.mark_rect(color="#999999", opacity=0.15),
+                  shade.mark_text(align="left", baseline="top", dx=4, dy=4, color="#555555", fontSize=11).encode(
+                      text="text:N", y=alt.value(0)), *layers]
     if kind == "Q":
         layers.append(alt.Chart(pd.DataFrame({x: [0]})).mark_rule(color="gray").encode(x=f"{x}:Q"))
     return alt.layer(*layers).properties(height=280)

@@ -55,6 +55,16 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
     ).properties(height=320)
 
 
+
+def _log_span(values: pd.Series) -> alt.Scale:
+    """A log scale over the positive values' own span, not widened to whole powers of ten."""
+    v = pd.to_numeric(values, errors="coerce")
+    v = v[v > 0]
+    if v.empty:
+        return alt.Scale(type="log")
+    return alt.Scale(type="log", domain=[float(v.min()), float(v.max())], nice=False)
+
+
 def bin_words(interval: str) -> str:
     """A bin of whole numbers ``"[lo, hi)"`` as readers write it: ``"30–99"``, or ``"300+"`` for ``hi`` = inf.
 
@@ -224,20 +234,24 @@ def share_lines(table: pd.DataFrame, x: str, x_title: str, y: str = "share", y_t
     2
     """
     if "group" in table:
-        data, color = _grouped(table)
+        data, color = _grouped(table, legend=table["group"].nunique() > 1)   # one line needs no legend
     else:
         data, color = table.assign(group="all"), alt.Color("group:N", legend=None)
-    scale = alt.Scale(type="log") if log_x else alt.Scale()
+    scale = _log_span(data[x]) if log_x else alt.Scale()
     base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale))
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="%")),
         color=color,
-        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+        tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~r"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=".1%")])
     if {"ci_low", "ci_high"} <= set(table.columns):
         band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
         return alt.layer(band, line).properties(height=300)
     return alt.layer(line).properties(height=300)
+
+
+#: A d3-format specifier: [[fill]align][sign][symbol][0][width][,][.precision][~][type].
+_D3_FORMAT = re.compile(r"(?:.?[<>=^])?[-+( ]?[$#]?0?\d*,?(?:\.\d+)?~?[eEfgGrsp%bcdoxXn]?")
 
 
 def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str,
@@ -262,6 +276,11 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
     altair.LayerChart
         The cells, then their labels (white on cells above 55%).
 
+    Raises
+    ------
+    ValueError
+        A column is missing, or ``y_format`` is not a d3 number format.
+
     Examples
     --------
     >>> import pandas as pd
@@ -271,6 +290,11 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
     >>> [layer.mark.type for layer in chart.layer]
     ['rect', 'text']
     """
+    missing = [c for c in dict.fromkeys((x, y, value)) if c not in table]
+    if missing:
+        raise ValueError(f"heatmap: the table has no column {', '.join(missing)}")
+    if y_format is not None and not _D3_FORMAT.fullmatch(y_format):
+        raise ValueError(f"heatmap: y_format {y_format!r} is not a d3 number format (e.g. '.0%', ',.2f')")
     y_axis = alt.Axis(labelExpr=f"format(datum.value, '{y_format}')") if y_format else alt.Axis()
     base = alt.Chart(table).encode(x=alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0)),
                                    y=alt.Y(f"{y}:O", title=y_title, sort="descending", axis=y_axis))
@@ -454,7 +478,7 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
     band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
-        tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~g"),
+        tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~r"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=".3f"),
                  alt.Tooltip("ci_low:Q", title="95% interval, low", format=".3f"),
                  alt.Tooltip("ci_high:Q", title="95% interval, high", format=".3f")])
@@ -531,18 +555,18 @@ def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post 
     ...                      "ci_high": [0.15, 0.5, None, None]})
     >>> chart = clock_chart(long)
     >>> len(chart.layer), chart.to_dict()["layer"][1]["encoding"]["color"]["scale"]
-    (2, {'domain': ['removed', 'crossed'], 'range': ['#1f5f8b', '#d1495b']})
+    (2, {'domain': ['removed', 'crossed'], 'range': ['#2e4057', '#e07b00']})
     """
     groups = list(dict.fromkeys(long["group"]))
     scale = alt.Scale(domain=groups, range=PALETTE[:len(groups)])
     color = alt.Color("group:N", title=None, scale=scale,
                       legend=alt.Legend(orient="top", columns=1, symbolOpacity=1, labelLimit=320))
-    base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=alt.Scale(type="log")))
+    base = alt.Chart(long).encode(x=alt.X("hours:Q", title=x_title, scale=_log_span(long["hours"])))
     band = base.transform_filter("isValid(datum.ci_low)").mark_area(opacity=0.15).encode(
         y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend, so it is kept
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%")), color=color,
-        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~g"),
+        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~r"),
                  alt.Tooltip("share:Q", title="share", format=".1%")])
     return alt.layer(band, line).properties(height=320)
 

@@ -15,7 +15,9 @@ __all__ = [
 
 THEME = "wechat_study"
 FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
-PALETTE = ["#1f5f8b", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d96a3", "#2e4057", "#9b5de5"]
+#: Colours for series that are not labels. Red and blue are kept for rumours and non-rumours alone
+#: (``PALETTES["group"]``), so that they mean one thing on every page.
+PALETTE = ["#2e4057", "#e07b00", "#4d9a3a", "#8d96a3", "#7b4fa0", "#a6761d", "#00798c", "#c9a227"]
 INK, MUTED = "#222222", "#666666"
 
 #: One palette per concept, the same in every chart: code -> colour.
@@ -24,13 +26,13 @@ PALETTES: dict[str, dict[str, str]] = {
               "unverified": "#edae49", "all": "#555555"},
     "dataset": {"ced": "#2e4057", "wbmsf": "#00798c", "twitter15": "#edae49", "twitter16": "#c77d00",
                 "wechatscope": "#66a182", "synthetic": "#8d96a3"},
-    "reason": {"author_deleted": "#8d96a3", "violation": "#d1495b", "rule_violation": "#d1495b",
-               "account_blocked": "#6a040f", "complaint": "#edae49", "migrated": "#00798c",
-               "account_migrated": "#00798c"},
-    # models: hues far apart (blue, green, purple, red, orange) around a dark grey baseline
-    "model": {"count_baseline": "#444444", "seismic": "#1f5f8b", "hawkes": "#4d9a3a", "hawkes_marked": "#b07aa1",
-              "logistic": "#d1495b", "features": "#edae49",
-              "source_followers": "#edae49", "hawkes_pooled": "#9b5de5", "feature_model": "#d1495b",
+    "reason": {"author_deleted": "#8d96a3", "violation": "#e07b00", "rule_violation": "#e07b00",
+               "account_blocked": "#7b4fa0", "complaint": "#4d9a3a", "migrated": "#a6761d",
+               "account_migrated": "#a6761d"},
+    # models: hues far apart (purple, green, orange, brown, yellow) around a dark grey baseline; no red or blue
+    "model": {"count_baseline": "#444444", "seismic": "#7b4fa0", "hawkes": "#4d9a3a", "hawkes_marked": "#b07aa1",
+              "logistic": "#e07b00", "features": "#c9a227",
+              "source_followers": "#c9a227", "hawkes_pooled": "#a6761d", "feature_model": "#e07b00",
               "count_speed": "#8d96a3"},
 }
 
@@ -149,7 +151,7 @@ def house_theme() -> alt.theme.ThemeConfig:
     'wechat_study'
     >>> config = theme.house_theme()["config"]
     >>> config["view"]["continuousWidth"], config["legend"]["orient"], config["range"]["category"][0]
-    (600, 'top', '#1f5f8b')
+    (600, 'top', '#2e4057')
     """
     return {
         "config": {

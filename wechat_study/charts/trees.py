@@ -93,7 +93,7 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
     root_t = g.nodes[g.graph["root"]]["created_at"]
     nodes["hours"] = [None if g.nodes[v]["created_at"] is None or root_t is None
                       else round((g.nodes[v]["created_at"] - root_t).total_seconds() / 3600, 2) for v in nodes.index]
-    nodes["kind"] = [g.nodes[v]["kind"] for v in nodes.index]
+    nodes["kind"] = [{"unknown": "not recorded"}.get(g.nodes[v]["kind"], g.nodes[v]["kind"]) for v in nodes.index]
     edges = pd.DataFrame([(nodes.at[a, "x"], nodes.at[a, "y"], nodes.at[b, "x"], nodes.at[b, "y"]) for a, b in g.edges],
                          columns=["x", "y", "x2", "y2"])
     depth = int(nodes["x"].max())
@@ -102,13 +102,13 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
     y = alt.Y("y:Q", axis=None)
     links = alt.Chart(edges).mark_rule(color="#c8c8c8", strokeWidth=0.6).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
     most = float(nodes["hours"].max()) if nodes["hours"].notna().any() else 0.0
-    ticks = [v for v in (0, 1, 10, 100, 1000, 10000) if v <= most] or [0]  # a symlog gradient labels only its ends
+    ticks = [v for v in (0, 10, 100, 1000, 10000) if v <= most] or [0]  # a symlog gradient labels only its ends
     dots = alt.Chart(nodes.reset_index(drop=True)).mark_circle(size=22, opacity=0.9).encode(
         x=x, y=y,
         color=alt.Color("hours:Q", title="hours after the source", scale=alt.Scale(type="symlog", scheme="viridis"),
                         legend=alt.Legend(values=ticks, format=",", labelOverlap=True)),
         tooltip=[alt.Tooltip("x:Q", title="depth"), alt.Tooltip("hours:Q", title="hours after the source"),
-                 alt.Tooltip("kind:N", title="kind")],
+                 alt.Tooltip("kind:N", title="post")],
     )
     title = f"An example cascade: {g.number_of_nodes():,} posts, {depth} hops deep at most"
     return alt.layer(links, dots).properties(title=title, height=height)

@@ -15,6 +15,7 @@ See docs/methods.md#13-pseudonyms-and-privacy for the pseudonyms the user ids be
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ __all__ = ["NAT", "RANGE", "UNITS", "ISO", "FLOAT_EXACT", "Rows", "flat", "ids",
 NAT = np.iinfo(np.int64).min
 NS_MIN, NS_MAX = pd.Timestamp.min.value, pd.Timestamp.max.value
 RANGE = "1677-09-21 .. 2262-04-11"
+FUTURE_GRACE_NS = 86_400 * 10**9  # a day: clocks and zones differ
 UNITS = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
 ISO = "write ISO 8601, e.g. 2020-01-31 08:05:00 or 2020-01-31T08:05:00+08:00"
 FLOAT_EXACT = 2**53
@@ -395,7 +397,8 @@ def times(arr, rows: Rows, timezone: str = "UTC", time_unit: str | None = None) 
     DataError
         An unknown ``time_unit``, numbers without a ``time_unit``, or a column of another type; also
         (through ``rows.fail``) the first row that is not a time, lies outside 1677-09-21 .. 2262-04-11,
-        or falls in a daylight-saving gap or overlap of ``timezone``.
+        lies more than a day after the moment the file is read, or falls in a daylight-saving gap or overlap of
+        ``timezone``.
 
     Examples
     --------
@@ -409,7 +412,25 @@ def times(arr, rows: Rows, timezone: str = "UTC", time_unit: str | None = None) 
     [Timestamp('2019-08-15 07:32:06+0000', tz='UTC'), Timestamp('2019-08-15 07:32:06+0000', tz='UTC')]
     >>> times(pa.array([1565854326, None, 0]), rows, time_unit="s").tolist()
     [1565854326000000000, -9223372036854775808, 0]
+    >>> times(pa.array(["2099-01-01T00:00:00+08:00"]), rows)
+    Traceback (most recent call last):
+    ...
+    wechat_study.errors.DataError: posts.csv: record row 1: created_at '2099-01-01T00:00:00+08:00' is after the time
+    this file was read (...)...
     """
+    out = _parsed(arr, rows, timezone, time_unit)
+    late = out > time.time_ns() + FUTURE_GRACE_NS
+    if late.any():
+        i = int(np.flatnonzero(late)[0])
+        now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        rows.fail(i, f"created_at {_show(flat(arr)[i])} is after the time this file was read ({now}), so it cannot be "
+                     "a post's time", hint="correct the record or drop it; a post from the future would stretch its "
+                     "cascade's observation to that date")
+    return out
+
+
+def _parsed(arr, rows: Rows, timezone: str, time_unit: str | None) -> np.ndarray:
+    """``times`` before its check for times in the future."""
     arr = flat(arr)
     t = arr.type
     if time_unit is not None and time_unit not in UNITS:

@@ -240,7 +240,8 @@ def check_columns(path: Path, names, need=REQUIRED, why: str = "an edge list nee
     Raises
     ------
     DataError
-        Some of ``need`` are missing; the message names them and everything ``need`` holds.
+        Some of ``need`` are missing (the message names them and everything ``need`` holds), or one is there
+        twice.
 
     Examples
     --------
@@ -259,6 +260,9 @@ def check_columns(path: Path, names, need=REQUIRED, why: str = "an edge list nee
     if missing:
         extra = " and may have cascade_id" if tuple(need) == REQUIRED else ""
         raise DataError(path, f"missing column(s) {', '.join(missing)}; {why} {', '.join(need)}{extra}")
+    twice = [c for c in dict.fromkeys(need) if list(names).count(c) > 1]
+    if twice:
+        raise DataError(path, f"has the column {twice[0]} twice", hint="keep one")
 
 
 def kind(path: Path) -> str:
@@ -396,6 +400,12 @@ class opened:
     def __enter__(self):
         if not self.path.is_file():
             raise DataError(self.path, "file not found")
+        if kind(self.path) != "parquet":
+            with open(self.path, "rb") as f:
+                start = f.read(4096)
+            if start[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in start:  # UTF-16, or not text at all
+                what = "UTF-16 text" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else "binary (it holds NUL bytes)"
+                raise DataError(self.path, f"is not UTF-8 text: it is {what}", hint="save the file as UTF-8 CSV")
         return self
 
     def __exit__(self, typ, e, tb):
