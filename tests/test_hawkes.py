@@ -431,3 +431,49 @@ def test_workers_exit_when_their_parent_dies():
             p for p in workers if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text()
         ]
     assert not alive, f"workers {alive} outlived their parent"
+
+
+def _power_core_numpy(lw, theta, c, t, T):
+    """The power-law likelihood and gradient written plainly with numpy, every pair at once (the reference)."""
+    a = np.exp(lw)
+    u = np.log1p((T - t) / c)
+    e = -np.expm1(-theta * u)
+    g_int = c**-theta * e / theta
+    below = np.arange(t.size)[:, None] > np.arange(t.size)[None, :]
+    d = np.where(below, t[:, None] - t[None, :] + c, 1.0)
+    k = np.where(below, np.exp(lw[None, :] - (1 + theta) * np.log(d)), 0.0)[1:]
+    s = k.sum(axis=1)
+    share = k / s[:, None]
+    per_event = share.sum(axis=0) - a * g_int
+    loglik = np.sum(np.log(s)) - np.sum(a * g_int)
+    dg_th = (c**-theta * (-np.log(c) * e + u * np.exp(-theta * u)) - g_int) / theta
+    dg_c = (T - t + c) ** (-theta - 1) - c ** (-theta - 1)
+    g_theta = theta * (-np.sum(share * np.log(d[1:])) - np.sum(a * dg_th))
+    g_c = c * (-(1 + theta) * np.sum(share / d[1:]) - np.sum(a * dg_c))
+    return loglik, per_event, g_theta, g_c
+
+
+def test_the_compiled_power_law_sums_equal_the_plain_numpy_ones():
+    rng = np.random.default_rng(4)
+    for n in (1, 2, 7, 300):
+        t = np.r_[0.0, np.sort(rng.uniform(0, 3600, n))]
+        lw = np.r_[np.log(20.0), np.log(0.6) + 0.3 * rng.normal(size=n)]
+        for theta, c in ((0.3, 5.0), (1.5, 100.0)):
+            loglik, (per_event, g_theta, g_c) = h.power_core(lw, theta, c, t, 3600.0, grad=True)
+            ref = _power_core_numpy(lw, theta, c, t, 3600.0)
+            assert loglik == pytest.approx(ref[0], rel=1e-12)
+            np.testing.assert_allclose(per_event, ref[1], rtol=1e-10, atol=1e-12)
+            assert g_theta == pytest.approx(ref[2], rel=1e-10)
+            assert g_c == pytest.approx(ref[3], rel=1e-10)
+
+
+def test_the_compiled_power_law_objective_equals_the_python_one():
+    rng = np.random.default_rng(6)
+    coords = hf._Coords("power", marked=False, source="own")
+    for n in (5, 60, 400):
+        t = np.r_[0.0, np.sort(rng.uniform(0, 3600, n))]
+        for x in (np.log([n / 2, 0.5, 0.3, 5.0]), np.log([n / 3, 0.2, 1.5, 100.0])):
+            value, g = coords.value_and_grad(x, t, np.zeros(t.size), 3600.0)
+            fun, grad = h.power_objective(x, t, 3600.0, float(t.size))
+            assert fun == pytest.approx(-value / t.size, rel=1e-12)
+            np.testing.assert_allclose(grad, -g / t.size, rtol=1e-9, atol=1e-12)

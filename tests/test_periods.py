@@ -108,6 +108,24 @@ def test_the_quasi_poisson_ratio_widens_for_overdispersed_months_and_still_cover
     assert quasi_hits / reps >= 0.9 and poisson_hits / reps < 0.7, (quasi_hits, poisson_hits)
 
 
+
+def test_the_quasi_poisson_monthly_rate_covers_where_the_poisson_one_does_not():
+    from wechat_study import intake
+
+    rng = np.random.default_rng(2)
+    truth, poisson_hits, quasi_hits, reps = 40.0, 0, 0, 400
+    for _ in range(reps):
+        counts = rng.negative_binomial(4, 4 / (4 + truth), size=12)  # variance = mean + mean^2 / 4: dispersion ~11
+        months = np.arange(-12, 0)
+        q = es.overdispersed_rate_ratio(pd.DataFrame({"k": np.r_[months, 0], "days": es.MONTH_DAYS,
+                                                      "sources": np.r_[counts, round(truth)]}))
+        _, lo, hi = intake.quasi_rate(int(counts.sum()), 12.0, q["dispersion"])
+        _, plo, phi = intake.poisson_rate(int(counts.sum()), 12.0)
+        quasi_hits += lo <= truth <= hi
+        poisson_hits += plo <= truth <= phi
+    assert quasi_hits / reps >= 0.88 and poisson_hits / reps < 0.6, (quasi_hits, poisson_hits)
+
+
 def test_intake_rates_and_the_peak_month_by_hand():
     times = ["2013-03-15"] * 12 + ["2013-10-01"] * 3 + ["2014-03-31"] * 4 + ["2014-04-10 12:00"]
     frame = pd.DataFrame({"label": "rumour", "created_at": _bj(*times), "author_id": [f"a{i}" for i in range(20)]})

@@ -208,3 +208,23 @@ def test_a_failed_part_names_its_file_and_leaves_no_folder(corpus_dir, tmp_path)
         scaleout.metrics_to_folder(bad, tmp_path / "metrics", progress=False)
     assert not (tmp_path / "metrics").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_metrics_file_never_replaces_an_input_part_or_a_file_it_did_not_write(corpus_dir, tmp_path):
+    part = sorted(corpus_dir.glob("*.parquet"))[0]
+    before = part.read_bytes()
+    with pytest.raises(ws.WechatStudyError, match="inside the corpus folder"):
+        scaleout.metrics_to_parquet(corpus_dir, part, progress=False)
+    assert part.read_bytes() == before
+    notes = tmp_path / "notes.parquet"
+    pd.DataFrame({"a": [1]}).to_parquet(notes)
+    with pytest.raises(ws.WechatStudyError, match="not a metrics file"):
+        scaleout.metrics_to_parquet(corpus_dir, notes, progress=False)
+    (tmp_path / "dir.parquet").mkdir()
+    with pytest.raises(ws.WechatStudyError, match="is a folder"):
+        scaleout.metrics_to_parquet(corpus_dir, tmp_path / "dir.parquet", progress=False)
+    with pytest.raises(ws.WechatStudyError, match="inside the corpus folder"):
+        scaleout.metrics_to_folder(corpus_dir, corpus_dir / "metrics", progress=False)
+    out = tmp_path / "m.parquet"
+    scaleout.metrics_to_parquet(corpus_dir, out, progress=False)
+    scaleout.metrics_to_parquet(corpus_dir, out, progress=False)  # an earlier metrics file may be replaced

@@ -180,7 +180,8 @@ def record_matched_difference(name: str, frame: pd.DataFrame, bins, groups=("rum
     Raises
     ------
     ValueError
-        When ``frame`` lacks one of the columns.
+        When ``frame`` lacks one of the columns, or a cascade has no ``author_id``. With fewer than 2 authors the
+        interval is recorded as not estimable.
 
     Examples
     --------
@@ -212,11 +213,19 @@ def record_matched_difference(name: str, frame: pd.DataFrame, bins, groups=("rum
         diff = (diff[True] - diff[False])[n > 0].dropna()
         return float(np.average(diff, weights=n[diff.index])) if len(diff) else float("nan")
 
-    r = statistic(rows, "author_id", fn, n_boot=n_boot, seed=seed)
+    if rows["author_id"].isna().any():
+        raise ValueError("record_matched_difference: some cascades have no author_id; the interval resamples "
+                         "authors, so every cascade needs one")
+    r = statistic(rows, "author_id", fn, n_boot=n_boot, seed=seed) if len(rows) else {
+        "estimate": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "clusters": 0, "failed": 0}
+    if r["clusters"] < 2:  # one author: resampling authors cannot give an interval
+        r = {**r, "ci_low": float("nan"), "ci_high": float("nan")}
     what = f"{groups[0]} minus {groups[1]} median {measure.replace('_', ' ')}, weighted over size bins"
-    record_finding(name, r["estimate"], tolerance=1e-9, note=f"{what} (size held fixed, reach not)")
+    record_finding(name, r["estimate"], tolerance=1e-9, reason="no size bin holds both groups",
+                   note=f"{what} (size held fixed, reach not)")
+    why = "fewer than 2 source authors" if r["clusters"] < 2 else "no replicate held both groups in a bin"
     for end in ("ci_low", "ci_high"):
-        record_finding(f"{name}.{end}", r[end], tolerance=1e-9, reason="no replicate held both groups in a bin",
+        record_finding(f"{name}.{end}", r[end], tolerance=1e-9, reason=why,
                        note=f"95% interval, cluster bootstrap over {r['clusters']:,} source authors ({n_boot:,} draws)")
     return r
 

@@ -413,7 +413,7 @@ def event_study(
     out["months"] = [round((e - s0).days / MONTH_DAYS, 1) for s0, e in zip(starts, ends, strict=True)]
     out["thin"] = (out[["rumours", "non_rumours"]].min(axis=1) < MIN_CELL).to_numpy()
     short = out["months"] < bin_months - 0.5
-    out.loc[short & (out["note"] == ""), "note"] = [f"{m:g} month(s) of data only" for m in out.loc[
+    out.loc[short & (out["note"] == ""), "note"] = [f"{m:g} month{'' if m == 1 else 's'} of data only" for m in out.loc[
         short & (out["note"] == ""), "months"]]
     thin_note = f"fewer than {MIN_CELL} cascades of a label: read with care"
     out.loc[out["thin"] & (out["note"] == ""), "note"] = thin_note

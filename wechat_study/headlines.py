@@ -139,7 +139,7 @@ def quarters_before(events: pd.DataFrame) -> str:
     Raises
     ------
     ValueError
-        When ``events`` lacks a column.
+        When ``events`` lacks a column, or an interval runs backwards.
 
     Examples
     --------
@@ -152,6 +152,8 @@ def quarters_before(events: pd.DataFrame) -> str:
     """
     _columns("quarters_before", events, "bin", "ci_low", "ci_high", "note")
     before = events[(events["bin"] < 0) & (events["note"] != "reference")].dropna(subset=["ci_low", "ci_high"])
+    if (before["ci_low"] > before["ci_high"]).any():
+        raise ValueError("headlines.quarters_before: an interval runs backwards (ci_low above ci_high)")
     if before.empty:
         return "No quarter before the date could be compared with the quarter before it"
     k = int(((before["ci_low"] > 1) | (before["ci_high"] < 1)).sum())
@@ -189,8 +191,8 @@ def placebos(summary: dict) -> str:
     ...                     "clean_share_at_least_as_extreme": 7 / 8})
     "7 of 8 placebo dates clear of the real one show a change as large as the real date's"
     >>> headlines.placebos({"clean_estimable": 12, "clean_at_least_as_extreme": 4,
-    ...                     "clean_share_at_least_as_extreme": 1 / 3})
-    "4 of 12 placebo dates clear of the real one show a change as large as the real date's"
+    ...                     "clean_share_at_least_as_extreme": 1 / 3, "clean_same_direction": 3})
+    "4 of 12 placebo dates clear of the real one show a change as large as the real date's (3 in its direction)"
     """
     n, k = summary["clean_estimable"], summary["clean_at_least_as_extreme"]
     if not n:
@@ -201,8 +203,10 @@ def placebos(summary: dict) -> str:
         return (f"Only {nv.count(n)} placebo {'date' if n == 1 else 'dates'} clear of the real one could be estimated: "
                 "too few to judge it")
     verb = "shows" if k == 1 else "show"
+    same = summary.get("clean_same_direction")
+    side = (f" ({nv.count(int(same))} in its direction)" if same is not None and np.isfinite(same) and k else "")
     return (f"{nv.count(int(k))} of {nv.count(n)} placebo dates clear of the real one {verb} a change as large as "
-            "the real date's")
+            f"the real date's{side}")
 
 
 def distinctive_words(row, reason: str) -> str:
@@ -565,7 +569,7 @@ def still_under(curves: pd.DataFrame, threshold: int, hours: float = 24) -> str:
     Raises
     ------
     ValueError
-        When ``curves`` lacks a column.
+        When ``curves`` lacks a column, or a share lies outside 0–1.
 
     Examples
     --------
@@ -580,7 +584,9 @@ def still_under(curves: pd.DataFrame, threshold: int, hours: float = 24) -> str:
     when = "A day" if hours == 24 else nv.hours(hours)
     parts = []
     for group, g in curves.groupby("group", sort=False):
-        seen = g[g["hours"] <= hours].sort_values("hours")
+        seen = g[g["hours"] <= hours].dropna(subset=["survival"]).sort_values("hours")
+        if ((seen["survival"] < 0) | (seen["survival"] > 1)).any():
+            raise ValueError("headlines.still_under: a survival share lies outside 0–1")
         if not seen.empty:
             share = _whole_share(float(seen["survival"].iloc[-1]))
             parts.append(f"{share} of {group}s" if group in ("rumour", "non-rumour")
@@ -588,5 +594,5 @@ def still_under(curves: pd.DataFrame, threshold: int, hours: float = 24) -> str:
     if not parts:
         return f"Time to {nv.count(threshold)} reposts"
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    verb = "is" if len(parts) == 1 and "cascades" not in listed else "are"
+    verb = "are"   # "of rumours", "of cascades": plural
     return f"{when} after posting, {listed} {verb} still under {nv.count(threshold)} reposts"

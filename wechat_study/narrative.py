@@ -241,7 +241,7 @@ def _with_interval(x, lo, hi, fmt, decimals: int, unit: str = "") -> str:
     d = decimals
     while d < decimals + 3 and lo != hi and one(lo, d) == one(hi, d):
         d += 1
-    sep = " to " if (lo < 0 or hi < 0) else "\u2013"
+    sep = " to " if (lo < 0 or hi < 0 or one(lo, d).startswith("+")) else "\u2013"   # never "+6.0–+18.6"
     return f"{one(x, d)}{unit} ({one(lo, d)}{sep}{one(hi, d)})"
 
 
@@ -303,7 +303,7 @@ def share(x, lo=None, hi=None) -> str:
 
 
 def points(x, lo=None, hi=None) -> str:
-    """A difference of two fractions in percentage points, signed: ``+6.5 percentage points (+4.1–+8.9)``.
+    """A difference of two fractions in percentage points, signed: ``+6.5 percentage points (+4.1 to +8.9)``.
 
     The bounds are signed too and joined with an en dash, or with "to" when either is negative.
 
@@ -328,7 +328,7 @@ def points(x, lo=None, hi=None) -> str:
     --------
     >>> from wechat_study import narrative as nv
     >>> nv.points(0.065, 0.041, 0.089), nv.points(-0.012, -0.03, 0.006)
-    ('+6.5 percentage points (+4.1–+8.9)', '-1.2 percentage points (-3.0 to +0.6)')
+    ('+6.5 percentage points (+4.1 to +8.9)', '-1.2 percentage points (-3.0 to +0.6)')
     """
     if _missing(x):
         return NOT_REACHED

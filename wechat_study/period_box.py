@@ -106,6 +106,21 @@ def placebo_reading(clean_share, clean_n: int) -> str:
     return "the change stands out among the placebos, though it is still not the law's effect"
 
 
+
+def _narrow_clause(excluding: float | None, n: int) -> str:
+    """A sentence when more clean placebos have intervals leaving out 1 than chance allows (one-sided binomial
+    test at 5%, each with chance 1 in 20): the design's intervals are then too narrow on this collection."""
+    from scipy import stats
+
+    if not n or excluding is None or not np.isfinite(excluding) or excluding < 1:
+        return ""
+    if stats.binom.sf(int(excluding) - 1, int(n), 0.05) >= 0.05:
+        return ""
+    return (". {.period.placebo.clean.excluding_one:count} of those {n:count} placebo dates have 95% intervals that "
+            "leave out 1, where about 1 in 20 would by chance: on this collection the design's intervals, the "
+            "headline's included, are probably too narrow")
+
+
 def _did_clause(found: dict, prefix: str, did: str, full: tuple, matched: tuple) -> str:
     """The difference in differences led by the matched-window estimate (the unequal full windows can pull the
     ratio below 1 by a drift inside the long before window), the full-window one second."""
@@ -219,10 +234,11 @@ def add_to_box(box, threshold: int) -> None:
                 f"{MIN_CELL:,} cascades or more in each label-period cell, "
                 "{.period.placebo.clean.at_least_as_extreme:count} "
                 "({.period.placebo.clean.share_at_least_as_extreme:share}) "
-                f"give a change at least as far from 1{same} "
-                "({.period.placebo.share_at_least_as_extreme:share} of all "
-                f"placebo dates): {reading}"
+                f"give a change at least as far from 1{same}; with the placebos whose windows hold the real date, "
+                "{.period.placebo.share_at_least_as_extreme:share} of all placebo dates do, in either direction: "
+                f"{reading}"
             )
+            text += _narrow_clause(_value(found, f"{p}.placebo.clean.excluding_one"), n)
         else:
             text += f". Among the placebo dates, {reading}"
     box_add(box, text + ".", see="period-matched", n=n)

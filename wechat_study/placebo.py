@@ -220,8 +220,9 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     placebos, ``rank`` of the real one among all estimable dates (1 = farthest from no change),
     ``at_least_as_extreme`` and ``share_at_least_as_extreme`` (placebos with |log estimate| >= the real one's),
     and the same among the clean placebos (``clean_estimable``, ``clean_at_least_as_extreme``,
-    ``clean_share_at_least_as_extreme``, and ``clean_same_direction``: those at least as extreme on the real
-    estimate's side of 1); shares are NaN when not estimable (no real estimate, no placebo).
+    ``clean_share_at_least_as_extreme``, ``clean_same_direction``: those at least as extreme on the real
+    estimate's side of 1, and ``clean_excluding_one``: those whose 95% interval leaves out 1, about 1 in 20 if the
+    intervals are right and nothing happened); shares are NaN when not estimable (no real estimate, no placebo).
 
     Parameters
     ----------
@@ -252,7 +253,7 @@ def placebo_summary(table: pd.DataFrame) -> dict:
     >>> placebo_summary(table)
     {'estimable': 2, 'rank': 2, 'at_least_as_extreme': 1, 'share_at_least_as_extreme': 0.5,
      'clean_estimable': 1, 'clean_at_least_as_extreme': 0, 'clean_share_at_least_as_extreme': 0.0,
-     'clean_same_direction': 0}
+     'clean_same_direction': 0, 'clean_excluding_one': nan}
     """
     missing = [c for c in ("estimate", "is_real", "overlaps_real") if c not in table]
     if missing:
@@ -276,7 +277,17 @@ def placebo_summary(table: pd.DataFrame) -> dict:
         "clean_at_least_as_extreme": ck if ok and cn else np.nan,
         "clean_share_at_least_as_extreme": ck / cn if ok and cn else np.nan,
         "clean_same_direction": int(((np.sign(clean) == side) & (np.abs(clean) >= x)).sum()) if ok and cn else np.nan,
+        "clean_excluding_one": _excluding_one(table, ~table["overlaps_real"].astype(bool) & ~table["is_real"]),
     }
+
+
+def _excluding_one(table: pd.DataFrame, keep) -> float:
+    """How many of the placebos ``keep`` (with an estimate) have a 95% interval that leaves out 1; NaN without
+    intervals."""
+    if not {"ci_low", "ci_high"} <= set(table):
+        return np.nan
+    t = table[keep].dropna(subset=["estimate", "ci_low", "ci_high"])
+    return int(((t["ci_low"] > 1) | (t["ci_high"] < 1)).sum())
 
 
 def count(share: float, n: int) -> str:
@@ -307,7 +318,7 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
     """Findings ``<base>.placebo`` (the table), ``.window_months``, ``.estimable``, ``.rank``,
     ``.share_at_least_as_extreme`` (all placebos), ``.thin`` (placebos left out for thin cells, when the table
     says) and ``.clean.estimable`` / ``.clean.at_least_as_extreme`` / ``.clean.share_at_least_as_extreme`` /
-    ``.clean.same_direction``.
+    ``.clean.same_direction`` / ``.clean.excluding_one``.
 
     Parameters
     ----------
@@ -393,6 +404,12 @@ def record_placebos(base: str, threshold: int, placebos: pd.DataFrame, months: i
         reason=why if s["clean_estimable"] else f"no {clean}",
         note=f"{count(s['clean_share_at_least_as_extreme'], s['clean_estimable'])} {clean} have |log estimate| "
         "at least the real date's",
+    )
+    record_finding(
+        f"{base}.placebo.clean.excluding_one",
+        value(s["clean_excluding_one"]),
+        reason="the placebo table has no intervals" if s["clean_estimable"] else f"no {clean}",
+        note=f"{clean} whose 95% interval leaves out 1 (about 1 in 20 expected by chance if the intervals are right)",
     )
     record_finding(
         f"{base}.placebo.clean.same_direction",

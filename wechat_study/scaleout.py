@@ -241,6 +241,40 @@ def cluster(workers: int | None = None, scheduler: str | None = None):
         yield client
 
 
+
+def _inside(child: Path, parent: Path) -> bool:
+    child, parent = child.resolve(), parent.resolve()
+    return child == parent or parent in child.parents
+
+
+def _refuse_inside(corpus: Path, out: Path) -> None:
+    """Refuse an output inside the corpus folder: it would be read as input next time, or replace a part."""
+    from .errors import OutputExistsError
+
+    if corpus.is_dir() and _inside(out, corpus):
+        raise OutputExistsError(f"{out}: is inside the corpus folder {corpus}; write the metrics elsewhere "
+                                "(nothing was changed)")
+
+
+def _check_out_file(corpus: Path, out: Path) -> None:
+    """Refuse, before any work, an output file inside the corpus, a folder, or a file ``metrics`` did not write
+    (one whose columns are not ``cascade_metrics``')."""
+    from .errors import OutputExistsError
+
+    _refuse_inside(corpus, out)
+    if out.is_dir():
+        raise OutputExistsError(f"{out}: is a folder; give a new .parquet file, or a folder name without "
+                                "'.parquet' to write one part per file (nothing was changed)")
+    if out.exists():
+        try:
+            names = pq.read_schema(out).names
+        except (OSError, pa.ArrowException):
+            names = []
+        if names[:3] != ["cascade_id", "size", "reposts"]:
+            raise OutputExistsError(f"{out}: exists and is not a metrics file this command wrote; give a new path "
+                                    "(nothing was changed)")
+
+
 def metrics_to_parquet(path, out, workers: int | None = None, scheduler: str | None = None, thresholds=(500,),
                        depths=(), progress: bool = True) -> pd.DataFrame:
     """Compute metrics for a partitioned corpus and write them to ``out`` (atomically).
@@ -263,6 +297,14 @@ def metrics_to_parquet(path, out, workers: int | None = None, scheduler: str | N
     pandas.DataFrame
         The metrics written, as ``cascade_metrics_parquet`` returns them.
 
+    Raises
+    ------
+    OutputExistsError
+        Before any work: ``out`` is inside the corpus folder, is a folder, or is a file whose columns are not
+        ``cascade_metrics``' (so not an earlier metrics output).
+    WechatStudyError
+        As for ``cascade_metrics_parquet``.
+
     Examples
     --------
     >>> import tempfile
@@ -275,6 +317,7 @@ def metrics_to_parquet(path, out, workers: int | None = None, scheduler: str | N
     ...     print(pd.read_parquet(Path(tmp) / "metrics.parquet").equals(table))
     True
     """
+    _check_out_file(Path(path), Path(out))
     with cluster(workers, scheduler) as client:
         table = cascade_metrics_parquet(path, client=client, thresholds=thresholds, depths=depths,
                                         progress=progress and client is not None)
@@ -336,6 +379,7 @@ def metrics_to_folder(path, out, workers: int | None = None, scheduler: str | No
     True
     """
     files = _files(Path(path))
+    _refuse_inside(Path(path), Path(out))
     names = [f"part-{i:05d}.parquet" for i in range(len(files))]
     with staged_dir(Path(out), owner="metrics") as staging, cluster(workers, scheduler) as client:
         args = [(str(f), str(staging / n), tuple(thresholds), tuple(depths)) for f, n in zip(files, names, strict=True)]

@@ -53,6 +53,8 @@ HEADERS = {
     "km_share_at_end": "Kaplan–Meier share at end",
     "km_share_by_horizon": "Kaplan–Meier share by horizon",
     "logrank_p": "log-rank p",
+    "non_rumours": "non-rumours",
+    "rumours": "rumours",
 }
 
 _SUFFIX_UNITS = {

@@ -212,6 +212,7 @@ def estimates_chart(table: pd.DataFrame, reference: float = 1.0, log_x: bool = T
     (['crude', 'logistic regression'], 'log')
     """
     d = table.dropna(subset=["estimate"]).reset_index(drop=True)
+    d = d.assign(method=d["method"].str.replace("_", " "))   # covariate names in words: "log followers"
     short = d["method"].str.replace(r" \(.*\)$", "", regex=True)
     d = d.assign(row=short + (" · " + d["estimand"] if d["estimand"].nunique() > 1 else ""))
     lo, hi = min(d["ci_low"].min(), reference), max(d["ci_high"].max(), reference)

@@ -385,7 +385,7 @@ def monthly_lines(table: pd.DataFrame, value: str = "removals", color: str = "re
         y=alt.Y(f"{value}:Q", title=y_title or f"{word(value)} per month"), color=enc,
         tooltip=[alt.Tooltip("month:T", timeUnit="yearmonth", title="month"),
                  alt.Tooltip(f"{color}:N", title=word(color)),
-                 alt.Tooltip(f"{value}:Q", title=word(value), format=",")],
+                 alt.Tooltip(f"{value}:Q", title=word(value), format=",.3~r")],
     ).properties(height=300)
 
 
@@ -566,7 +566,7 @@ def clock_chart(long: pd.DataFrame, x_title: str = "hours after the source post 
         y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend, so it is kept
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y("share:Q", title="share of cascades", axis=alt.Axis(format="%")), color=color,
-        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.4~r"),
+        tooltip=[alt.Tooltip("group:N", title="line"), alt.Tooltip("hours:Q", title="hours", format=",.2~r"),
                  alt.Tooltip("share:Q", title="share", format=".1%")])
     return alt.layer(band, line).properties(height=320)
 

@@ -106,7 +106,7 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
     dots = alt.Chart(nodes.reset_index(drop=True)).mark_circle(size=22, opacity=0.9).encode(
         x=x, y=y,
         color=alt.Color("hours:Q", title="hours after the source", scale=alt.Scale(type="symlog", scheme="viridis"),
-                        legend=alt.Legend(values=ticks, format=",", labelOverlap=True)),
+                        legend=alt.Legend(values=ticks, labelExpr="format(datum.value, ',')", labelOverlap=True)),
         tooltip=[alt.Tooltip("x:Q", title="depth"), alt.Tooltip("hours:Q", title="hours after the source"),
                  alt.Tooltip("kind:N", title="post")],
     )

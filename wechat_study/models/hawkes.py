@@ -35,7 +35,6 @@ import numba
 import numpy as np
 
 ALPHA = 2.016  # exponent of the follower-count power law (marks unknown)
-BLOCK = 1 << 18  # most pairwise (i, j) entries held at once by the power-law likelihood
 KERNELS = ("exp", "power")
 
 __all__ = [
@@ -51,6 +50,7 @@ __all__ = [
     "log_weights",
     "pareto_marks",
     "power_core",
+    "power_objective",
     "remaining_offspring",
     "simulate",
 ]
@@ -311,7 +311,7 @@ def exp_core(lw, theta, t, T, grad=False):
 
 
 def power_core(lw, theta, c, t, T, grad=False):
-    """log L under psi = (tau + c)^-(1 + theta), O(n^2) in blocks of ``BLOCK`` pairs.
+    """log L under psi = (tau + c)^-(1 + theta), O(n^2) pairs summed by the compiled ``power_pairs``.
 
     With ``grad``: (d log L / d lw_j per event, d log L / d log theta, d log L / d log c).
 
@@ -344,26 +344,12 @@ def power_core(lw, theta, c, t, T, grad=False):
     >>> round(float(loglik), 3) == round(hawkes.log_likelihood((5.0, 0.5, 0.5, 60.0), t, None, 3600.0, "power"), 3)
     True
     """
-    n = t.size - 1
     a = np.exp(lw)
     u = np.log1p((T - t) / c)
     e = -np.expm1(-theta * u)
     g_int = c**-theta * e / theta  # Psi(T - t_j)
-    s, s_th, s_c = np.empty(n), np.empty(n), np.empty(n)
-    per_event = -a * g_int
-    rows = max(1, BLOCK // max(n, 1))
-    for lo in range(1, n + 1, rows):
-        hi = min(n + 1, lo + rows)
-        below = np.arange(lo, hi)[:, None] > np.arange(hi - 1)[None, :]
-        d = np.where(below, t[lo:hi, None] - t[None, : hi - 1] + c, 1.0)
-        logd = np.log(d)
-        k = np.where(below, np.exp(lw[None, : hi - 1] - (1 + theta) * logd), 0.0)
-        s[lo - 1 : hi - 1] = k.sum(axis=1)
-        if grad:
-            share = k / s[lo - 1 : hi - 1, None]
-            per_event[: hi - 1] += share.sum(axis=0)
-            s_th[lo - 1 : hi - 1] = (share * logd).sum(axis=1)
-            s_c[lo - 1 : hi - 1] = (share / d).sum(axis=1)
+    s, s_th, s_c, shares = power_pairs(lw, float(theta), float(c), t, grad)
+    per_event = shares - a * g_int
     loglik = np.sum(np.log(s)) - np.sum(a * g_int)
     if not grad:
         return loglik, None
@@ -372,6 +358,72 @@ def power_core(lw, theta, c, t, T, grad=False):
     g_theta = theta * (-np.sum(s_th) - np.sum(a * dg_th))
     g_c = c * (-(1 + theta) * np.sum(s_c) - np.sum(a * dg_c))
     return loglik, (per_event, g_theta, g_c)
+
+
+@numba.njit(cache=False)
+def power_pairs(lw, theta, c, t, grad):  # pragma: no cover - compiled
+    """The O(n^2) sums of the power-law likelihood over pairs j < i, k_ij = exp(lw_j) (t_i - t_j + c)^-(1 + theta):
+    s_i = sum_j k_ij and, with ``grad``, sum_j (k_ij / s_i) log(t_i - t_j + c), sum_j (k_ij / s_i) / (t_i - t_j + c)
+    (i = 1..n) and, per event j, sum_i k_ij / s_i. One row's terms are held at a time."""
+    n = t.size - 1
+    s, s_th, s_c, shares = np.empty(n), np.zeros(n), np.zeros(n), np.zeros(n + 1)
+    k, logd = np.empty(n), np.empty(n)
+    for i in range(1, n + 1):
+        total = 0.0
+        for j in range(i):
+            ld = np.log(t[i] - t[j] + c)
+            logd[j] = ld
+            k[j] = np.exp(lw[j] - (1.0 + theta) * ld)
+            total += k[j]
+        s[i - 1] = total
+        if grad:
+            th, cc = 0.0, 0.0
+            for j in range(i):
+                share = k[j] / total
+                shares[j] += share
+                th += share * logd[j]
+                cc += share * np.exp(-logd[j])
+            s_th[i - 1], s_c[i - 1] = th, cc
+    return s, s_th, s_c, shares
+
+
+@numba.njit(cache=False)
+def power_objective(x, t, T, scale):  # pragma: no cover - compiled
+    """One cascade's fit objective in (log s0, log n0, log theta, log c), unmarked power-law kernel, own source:
+    ``(-log L / scale, -gradient / scale)``, the same sums as ``power_core`` with ``_Coords``' change of
+    coordinates, or ``(1e300, 0)`` where either is not finite."""
+    theta, c = np.exp(x[2]), np.exp(x[3])
+    lm = -np.log(theta) - theta * np.log(c)
+    n = t.size - 1
+    lw = np.full(n + 1, x[1] - lm)
+    lw[0] = x[0] - lm
+    s, s_th, s_c, shares = power_pairs(lw, theta, c, t, True)
+    loglik, total, g0, g_rep, sum_th, sum_c = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    dg_th_sum, dg_c_sum = 0.0, 0.0
+    for i in range(n):
+        loglik += np.log(s[i])
+        sum_th += s_th[i]
+        sum_c += s_c[i]
+    for j in range(n + 1):
+        a = np.exp(lw[j])
+        u = np.log1p((T - t[j]) / c)
+        e = -np.expm1(-theta * u)
+        g_int = c ** -theta * e / theta
+        loglik -= a * g_int
+        per = shares[j] - a * g_int
+        total += per
+        if j == 0:
+            g0 = per
+        else:
+            g_rep += per
+        dg_th_sum += a * ((c ** -theta * (-np.log(c) * e + u * np.exp(-theta * u)) - g_int) / theta)
+        dg_c_sum += a * ((T - t[j] + c) ** (-theta - 1) - c ** (-theta - 1))
+    g_th = theta * (-sum_th - dg_th_sum)
+    g_c = c * (-(1 + theta) * sum_c - dg_c_sum)
+    g = np.array([g0, g_rep, g_th + total * (1 + theta * np.log(c)), g_c + total * theta])
+    if not (np.isfinite(loglik) and np.isfinite(g).all()):
+        return 1e300, np.zeros(4)
+    return -loglik / scale, -g / scale
 
 
 @numba.njit(cache=False)

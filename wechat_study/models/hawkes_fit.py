@@ -39,6 +39,7 @@ from .hawkes import (
     exp_recursion_terms,
     expected_final_size,
     power_core,
+    power_objective,
 )
 
 MIN_REPOSTS = 2               # fewer reposts in [0, T] than this: status too_few_events
@@ -221,6 +222,9 @@ def fit(times, marks, T, kernel="exp", marked=False, source="own") -> HawkesFit:
     if coords.fast:   # the same objective, compiled whole
         def objective(x):  # noqa: F811
             return exp_objective(x, t, float(T), scale)
+    elif coords.kernel == "power" and coords.own and not marked:
+        def objective(x):  # noqa: F811
+            return power_objective(x, t, float(T), scale)
 
     results = []
     with _one_blas_thread():
