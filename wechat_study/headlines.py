@@ -18,8 +18,9 @@ __all__ = ["odds_ratios", "within", "quarters_before", "placebos", "distinctive_
            "still_under"]
 
 
-def _columns(name: str, table: pd.DataFrame, *needed: str) -> None:
-    missing = [c for c in needed if c not in table]
+def _columns(name: str, table, *needed: str) -> None:
+    """A ValueError naming what ``table`` (a frame, a row or a dict) lacks."""
+    missing = [c for c in needed if c not in (table.index if isinstance(table, pd.Series) else table)]
     if missing:
         raise ValueError(f"headlines.{name}: the table has no column {', '.join(missing)}")
 
@@ -181,6 +182,11 @@ def placebos(summary: dict) -> str:
         with under 10% as extreme: ``period_box.placebo_reading``'s rule), or "K of N placebo dates clear of the
         real one show a change as large as the real date's".
 
+    Raises
+    ------
+    ValueError
+        When ``summary`` lacks ``clean_estimable`` or ``clean_at_least_as_extreme``.
+
     Examples
     --------
     >>> from wechat_study import headlines
@@ -194,6 +200,7 @@ def placebos(summary: dict) -> str:
     ...                     "clean_share_at_least_as_extreme": 1 / 3, "clean_same_direction": 3})
     "4 of 12 placebo dates clear of the real one show a change as large as the real date's (3 in its direction)"
     """
+    _columns("placebos", summary, "clean_estimable", "clean_at_least_as_extreme")
     n, k = summary["clean_estimable"], summary["clean_at_least_as_extreme"]
     if not n:
         return "No placebo date clear of the real one could be estimated, so the placebo dates cannot judge it"
@@ -224,6 +231,11 @@ def distinctive_words(row, reason: str) -> str:
     -------
     str
 
+    Raises
+    ------
+    ValueError
+        When ``row`` lacks ``words_distinctive`` or ``words_distinctive_accounts``.
+
     Examples
     --------
     >>> from wechat_study import headlines
@@ -234,6 +246,8 @@ def distinctive_words(row, reason: str) -> str:
     >>> headlines.distinctive_words({"words_distinctive": 0, "words_distinctive_accounts": 0}, "author deleted")
     "No word stands out in 'author deleted' titles, allowing for the many words tested"
     """
+    if row is not None:
+        _columns("distinctive_words", row, "words_distinctive", "words_distinctive_accounts")
     if row is not None and any(nv.formatted(row[c], "count") == nv.NOT_REACHED
                                for c in ("words_distinctive", "words_distinctive_accounts")):
         return f"Distinctive words in '{reason}' titles could not be counted"
@@ -307,6 +321,11 @@ def half_years(table: pd.DataFrame, reason: str = "author-deleted") -> str:
     -------
     str
 
+    Raises
+    ------
+    ValueError
+        When ``table`` lacks ``half`` or ``share``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -314,6 +333,7 @@ def half_years(table: pd.DataFrame, reason: str = "author-deleted") -> str:
     >>> headlines.half_years(pd.DataFrame({"half": ["2018H2", "2019H1"], "share": [0.682, 0.618]}))
     'The author-deleted share went from 68.2% in 2018 H2 to 61.8% in 2019 H1'
     """
+    _columns("half_years", table, "half", "share")
     if table.empty:
         return f"The {reason} share by half-year"
     (h0, a), (h1, b) = table[["half", "share"]].iloc[0], table[["half", "share"]].iloc[-1]

@@ -213,7 +213,8 @@ class Table:
 
 #: The unit an ``estimate`` is shown in, by its ``estimand`` (a table mixing odds ratios and differences of shares
 #: shows each in its own unit).
-ESTIMAND_KINDS = {"difference of shares": "points", "odds ratio": "ratio", "ratio of odds ratios": "ratio",
+ESTIMAND_KINDS = {"difference of shares": "points", "difference in differences of shares": "points",
+                  "odds ratio": "ratio", "ratio of odds ratios": "ratio",
                   "ratio of medians": "ratio", "ratio of median ratios": "ratio", "time ratio": "ratio"}
 
 

@@ -97,7 +97,7 @@ def interval_dots(table: pd.DataFrame, category: str, value: str, category_title
     (['rule', 'point'], ['deleted by the author', 'removed for a rule violation'])
     """
     axis_format = axis_format or ("%" if value_format.endswith("%") else "~g")
-    data = table.assign(**{category: table[category].map(word)})
+    data = table.assign(**{category: table[category].map(word).astype(str).str.replace("_", " ")})
     enc = alt.value(PALETTE[0])
     if colour_by is not None:
         data, enc = _grouped(data, colour_by, legend=legend)

@@ -302,7 +302,7 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
     tips = [alt.Tooltip(f"{x}:O", title=x_title), y_tip,
             alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")]
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="blues", domain=[0, 1]),
+        color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme="greys", domain=[0, 1]),
                         legend=alt.Legend(format="%", orient="top", direction="horizontal", gradientLength=200)),
         tooltip=tips)
     text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".0%"), tooltip=tips,

@@ -24,7 +24,7 @@ INK, MUTED = "#222222", "#666666"
 PALETTES: dict[str, dict[str, str]] = {
     "group": {"rumour": "#d1495b", "non-rumour": "#1f5f8b", "false": "#d1495b", "true": "#1f5f8b",
               "unverified": "#edae49", "all": "#555555"},
-    "dataset": {"ced": "#2e4057", "wbmsf": "#00798c", "twitter15": "#edae49", "twitter16": "#c77d00",
+    "dataset": {"ced": "#2e4057", "wbmsf": "#7b4fa0", "twitter15": "#edae49", "twitter16": "#c77d00",
                 "wechatscope": "#66a182", "synthetic": "#8d96a3"},
     "reason": {"author_deleted": "#8d96a3", "violation": "#e07b00", "rule_violation": "#e07b00",
                "account_blocked": "#7b4fa0", "complaint": "#4d9a3a", "migrated": "#a6761d",

@@ -108,7 +108,7 @@ def cascade_tree(posts: pd.DataFrame, cascade_id: str, height: int = 420) -> alt
         color=alt.Color("hours:Q", title="hours after the source", scale=alt.Scale(type="symlog", scheme="viridis"),
                         legend=alt.Legend(values=ticks, labelExpr="format(datum.value, ',')", labelOverlap=True)),
         tooltip=[alt.Tooltip("x:Q", title="depth"), alt.Tooltip("hours:Q", title="hours after the source"),
-                 alt.Tooltip("kind:N", title="post")],
+                 *([alt.Tooltip("kind:N", title="post")] if set(nodes["kind"]) != {"not recorded"} else [])],
     )
     title = f"An example cascade: {g.number_of_nodes():,} posts, {depth} hops deep at most"
     return alt.layer(links, dots).properties(title=title, height=height)
