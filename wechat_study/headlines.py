@@ -525,7 +525,8 @@ def top_reason(rates: pd.DataFrame, value: str = "per_observed_day") -> str:
         return "Removals seen per observed day, by month and reason"
     top = wide.idxmax(axis=1).value_counts()
     k, n = int(top.iloc[0]), len(wide)
-    months = f"all {nv.count(n)} observed months" if k == n else f"{nv.count(k)} of the {nv.count(n)} observed months"
+    months = ("the one observed month" if n == 1 else f"all {nv.count(n)} observed months" if k == n
+              else f"{nv.count(k)} of the {nv.count(n)} observed months")
     return f"{word(top.index[0]).capitalize()}: the most frequent reason in {months}"
 
 
