@@ -28,6 +28,7 @@ from scipy import stats
 
 from . import clustered
 from .blocking import keyword_hits, keyword_matches, record_keywords, synthetic_keywords  # noqa: F401
+from .errors import require_columns
 from .thresholds import wilson_interval
 
 __all__ = [
@@ -571,11 +572,10 @@ def concentration_words(table: pd.DataFrame) -> pd.DataFrame:
     """
     from . import narrative as nv
 
-    missing = [c for c in ("measure", "value", "ci_low", "ci_high") if c not in table]
-    unknown = sorted(set(table["measure"]) - set(MEASURE_KINDS)) if "measure" in table else []
-    if missing or unknown:
-        raise ValueError("concentration_words: " + (f"the table has no column {', '.join(missing)}" if missing else
-                         f"unknown measure {unknown[0]!r}; known: {', '.join(MEASURE_KINDS)}"))
+    require_columns(table, ("measure", "value", "ci_low", "ci_high"), "concentration_words")
+    unknown = sorted(set(table["measure"]) - set(MEASURE_KINDS))
+    if unknown:
+        raise ValueError(f"concentration_words: unknown measure {unknown[0]!r}; known: {', '.join(MEASURE_KINDS)}")
     values = [nv.formatted(r.value, MEASURE_KINDS[r.measure], r.ci_low, r.ci_high) for r in table.itertuples()]
     return pd.DataFrame({"measure": table["measure"].map(MEASURES), "value": values})
 

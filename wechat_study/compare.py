@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .errors import require_columns
+
 __all__ = ["ccdf", "size_matched", "matched_difference", "record_matched_difference", "summary", "example_cascade"]
 
 
@@ -198,10 +200,8 @@ def record_matched_difference(name: str, frame: pd.DataFrame, bins, groups=("rum
     from .findings import record_finding
 
     need = ["cascade_id", "author_id", "label", "size", measure]
-    missing = [c for c in need if c not in frame]
-    if missing:
-        raise ValueError(f"record_matched_difference: the frame has no column {', '.join(missing)}; it needs "
-                         f"{', '.join(need)} (adjust.comparison_frame gives them)")
+    require_columns(frame, need, "record_matched_difference",
+                    f"it needs {', '.join(need)} (adjust.comparison_frame gives them)")
     rows = frame.loc[frame["label"].isin(groups) & frame[measure].notna(), need].reset_index(drop=True)
     rows = rows.assign(bin=np.digitize(rows["size"], np.asarray(bins, float)) - 1, first=rows["label"] == groups[0])
     rows = rows[(rows["bin"] >= 0) & (rows["bin"] < len(bins) - 1)]

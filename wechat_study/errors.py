@@ -7,7 +7,7 @@ import os
 
 __all__ = [
     "DISK_ERRNOS", "WechatStudyError", "DataError", "FetchError", "DiskError", "disk_error", "NotPreparedError",
-    "OutputExistsError", "PseudonymKeyError", "UnknownDatasetError"
+    "OutputExistsError", "PseudonymKeyError", "UnknownDatasetError", "require_columns"
 ]
 
 #: errno values that mean the disk refused a write: full, over quota, read-only, no permission, file too large.
@@ -196,3 +196,37 @@ class UnknownDatasetError(WechatStudyError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+def require_columns(table, needed, who: str, hint: str = "") -> None:
+    """A ``ValueError`` naming what ``table`` (a frame, a row or a dict) lacks of ``needed``, else nothing.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, pandas.Series or mapping
+        What is checked: a frame's columns, a row's index, a mapping's keys.
+    needed : iterable of str
+        The names it must hold.
+    who : str
+        The function, for the message ("headlines.monthly").
+    hint : str
+        What to do, appended after a semicolon (e.g. which function gives such a table).
+
+    Raises
+    ------
+    ValueError
+        "who: the table has no column a, b; hint" when some are missing.
+
+    Examples
+    --------
+    >>> from wechat_study.errors import require_columns
+    >>> require_columns({"a": 1}, ["a"], "mine")
+    >>> require_columns({"a": 1}, ["a", "b"], "mine", "give b too")
+    Traceback (most recent call last):
+    ...
+    ValueError: mine: the table has no column b; give b too
+    """
+    keys = table.index if hasattr(table, "index") and not hasattr(table, "columns") else table
+    missing = [c for c in dict.fromkeys(needed) if c not in keys]
+    if missing:
+        raise ValueError(f"{who}: the table has no column {', '.join(missing)}" + (f"; {hint}" if hint else ""))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import narrative as nv
+from .errors import require_columns
 from .placebo import too_few_clean
 
 __all__ = ["odds_ratios", "within", "quarters_before", "placebos", "distinctive_words", "monthly",
@@ -19,10 +20,7 @@ __all__ = ["odds_ratios", "within", "quarters_before", "placebos", "distinctive_
 
 
 def _columns(name: str, table, *needed: str) -> None:
-    """A ValueError naming what ``table`` (a frame, a row or a dict) lacks."""
-    missing = [c for c in needed if c not in (table.index if isinstance(table, pd.Series) else table)]
-    if missing:
-        raise ValueError(f"headlines.{name}: the table has no column {', '.join(missing)}")
+    require_columns(table, needed, f"headlines.{name}")
 
 
 def _whole_share(p: float) -> str:
@@ -294,9 +292,7 @@ def monthly(table: pd.DataFrame, threshold: int) -> str:
     "Rumours' share reaching 500 reposts was below non-rumours' in 1 of the 2 months"
     """
     by = "group" if "group" in table else "label"
-    missing = [c for c in ("month", by, "share") if c not in table]
-    if missing:
-        raise ValueError(f"headlines.monthly: the table has no column {', '.join(missing)}")
+    _columns("monthly", table, "month", by, "share")
     thin = table["few"].fillna(False).astype(bool) if "few" in table else pd.Series(False, index=table.index)
     wide = table[~thin].pivot_table(index="month", columns=by, values="share").dropna()
     if not {"rumour", "non-rumour"} <= set(wide.columns) or wide.empty:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .errors import require_columns
 from .intake import window
 from .periods import IN_FORCE
 
@@ -255,9 +256,7 @@ def placebo_summary(table: pd.DataFrame) -> dict:
      'clean_estimable': 1, 'clean_at_least_as_extreme': 0, 'clean_share_at_least_as_extreme': 0.0,
      'clean_same_direction': 0, 'clean_excluding_one': nan}
     """
-    missing = [c for c in ("estimate", "is_real", "overlaps_real") if c not in table]
-    if missing:
-        raise ValueError(f"placebo_summary: the table has no column {', '.join(missing)} (placebo's table has them)")
+    require_columns(table, ("estimate", "is_real", "overlaps_real"), "placebo_summary", "placebo's table has them")
     real = table.loc[table["is_real"], "estimate"]
     x = abs(np.log(float(real.iloc[0]))) if len(real) and np.isfinite(real.iloc[0]) else np.nan
     everyone = pd.Series(True, index=table.index)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import adjust
+from .errors import require_columns
 
 __all__ = [
     "LEVEL", "SPLINE_DF", "HEADLINE", "CLUSTERED", "common_support", "binary", "median", "verdict", "record", "clause",
@@ -352,10 +353,8 @@ def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:
     >>> rb.verdict(table.assign(ci_high=[0.85, 1.05]))["direction"]
     'unclear'
     """
-    missing = [c for c in ("specification", "estimate", "ci_low", "ci_high") if c not in table]
-    if missing:
-        raise ValueError(f"robustness.verdict: the table has no column {', '.join(missing)} (binary and median "
-                         "give them)")
+    require_columns(table, ("specification", "estimate", "ci_low", "ci_high"), "robustness.verdict",
+                    "binary and median give them")
     t = table.dropna(subset=["estimate", "ci_low", "ci_high"])
     if len(t) < len(table) or not len(t):
         return {

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .align import same_index
+from .errors import require_columns
 
 __all__ = [
     "STOP_WORDS", "GLOSSARY", "to_simplified", "is_content_word", "words", "title_words", "word_table",
@@ -594,10 +595,8 @@ def word_list(top: pd.DataFrame, reason: str, n: int = 6, past_line: bool = True
     >>> titles.word_list(top, "violation")
     'none'
     """
-    missing = [c for c in ("reason", "word", "gloss", "z", "z_bonferroni") if c not in top]
-    if missing:
-        raise ValueError(f"titles.word_list: the table has no column {', '.join(missing)} (record_distinctive's "
-                         "table has them)")
+    require_columns(top, ("reason", "word", "gloss", "z", "z_bonferroni"), "titles.word_list",
+                    "record_distinctive's table has them")
     rows = top[(top["reason"] == reason) & top["z"].notna() & ((top["z"] > top["z_bonferroni"]) | (not past_line))]
     shown = [f"{r.word}{f' {r.gloss!r}' if isinstance(r.gloss, str) and r.gloss else ''} (z = {r.z:.1f})"
              for r in rows.head(n).itertuples()]

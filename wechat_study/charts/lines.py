@@ -8,6 +8,7 @@ import re
 import altair as alt
 import pandas as pd
 
+from ..errors import require_columns
 from .theme import PALETTE, _grouped, _unlisted, word
 
 __all__ = [
@@ -290,9 +291,7 @@ def heatmap(table: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
     >>> [layer.mark.type for layer in chart.layer]
     ['rect', 'text']
     """
-    missing = [c for c in dict.fromkeys((x, y, value)) if c not in table]
-    if missing:
-        raise ValueError(f"heatmap: the table has no column {', '.join(missing)}")
+    require_columns(table, (x, y, value), "heatmap")
     if y_format is not None and not _D3_FORMAT.fullmatch(y_format):
         raise ValueError(f"heatmap: y_format {y_format!r} is not a d3 number format (e.g. '.0%', ',.2f')")
     y_axis = alt.Axis(labelExpr=f"format(datum.value, '{y_format}')") if y_format else alt.Axis()
