@@ -308,3 +308,29 @@ def test_a_file_that_is_not_utf8_text_says_what_it_is(tmp_path, body, what):
     path.write_bytes(body)
     with pytest.raises(ws.DataError, match=f"edges.csv: is not UTF-8 text: it is {what}"):
         ws.load_edgelist(path)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_gzip_compressed_edge_list_reads_like_the_plain_one(tmp_path, streamed):
+    import gzip
+
+    text = ("post_id,parent_id,user_id,created_at,cascade_id\n" + "p1,,u1,2019-03-01T10:00:00+08:00,c1\n"
+            + "".join(f"p{i},p1,u{i},2019-03-01T10:{i:02d}:00+08:00,c1\n" for i in range(2, 60)))
+    (tmp_path / "edges.csv").write_text(text, "utf-8")
+    (tmp_path / "edges.csv.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    if streamed:
+        ws.load_edgelist(tmp_path / "edges.csv.gz", out=tmp_path / "gz")
+        ws.load_edgelist(tmp_path / "edges.csv", out=tmp_path / "plain")
+        got, want = (pd.read_parquet(tmp_path / d / "posts") for d in ("gz", "plain"))
+    else:
+        got, want = (ws.load_edgelist(tmp_path / n).posts for n in ("edges.csv.gz", "edges.csv"))
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_a_gzip_file_not_named_gz_says_so(tmp_path):
+    import gzip
+
+    path = tmp_path / "edges.csv"
+    path.write_bytes(gzip.compress(b"post_id,parent_id,user_id,created_at\np1,,u1,2019-03-01T10:00:00+08:00\n"))
+    with pytest.raises(ws.DataError, match=r"edges\.csv: is gzip-compressed but not named \.gz \(rename it"):
+        ws.load_edgelist(path)

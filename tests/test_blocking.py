@@ -162,7 +162,7 @@ def test_the_synthetic_archive_has_its_planted_outage_and_no_other():
 def test_term_tables_keep_the_search_order_and_dates_read_as_days():
     m = bl.term_matches({"b": pd.Series(["Panama"]), "a": pd.Series(["无"])}, terms=("Panama", "巴拿马"))
     wide = bl.by_term(m)
-    assert wide["term"].tolist() == ["Panama", "巴拿马", "any"] and list(wide.columns) == ["term", "b", "a"]
+    assert wide["term"].tolist() == ["Panama", "巴拿马", "any"] and list(wide.columns) == ["term", "gloss", "b", "a"]
     assert wide["b"].tolist() == [1, 0, 1]
     t = sc.dated(pd.DataFrame({"start": [pd.Timestamp("2018-08-29")]}), "start")
     assert t["start"].tolist() == ["2018-08-29"]

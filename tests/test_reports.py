@@ -22,7 +22,9 @@ from wechat_study.findings import load_ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = sorted(p for p in (ROOT / "reports").glob("*.html"))
-NOTEBOOK_REPORTS = [p for p in REPORTS if p.stem != "index"]
+NOTEBOOK_REPORTS = [p for p in REPORTS if p.stem not in {"index", "methods"}]
+#: The pages written for readers who do not code (methods.html is the technical text, with its formulas and names).
+READER_PAGES = [p for p in REPORTS if p.stem != "methods"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = next(
     (
@@ -49,7 +51,20 @@ WIDTHS = (1280, 390)
 
 
 def test_reports_exist_for_every_notebook():
-    assert {p.stem for p in REPORTS} == set(reporting.notebooks()) | {"index"}
+    assert {p.stem for p in REPORTS} == set(reporting.notebooks()) | {"index", "methods"}
+
+
+def test_every_methods_citation_links_to_its_section():
+    """A page's "methods §N" links land on section N of methods.html, which is docs/methods.md as a page."""
+    methods = (ROOT / "reports" / "methods.html").read_text("utf-8")
+    ids = set(re.findall(r'id="([^"]+)"', methods))
+    heads = re.findall(r"^## (\d+)\. ", (ROOT / "docs" / "methods.md").read_text("utf-8"), flags=re.MULTILINE)
+    assert len(re.findall(r'<h2 id="\d+-', methods)) == len(heads) >= 18
+    for report in REPORTS:
+        text = re.sub(r"<(script|style)\b.*?</\1>", "", report.read_text("utf-8"), flags=re.DOTALL)
+        assert "docs/methods.md" not in visible_text(text), f"{report.name} cites methods without a link"
+        for target in re.findall(r'href="methods\.html#([^"]+)"', text):
+            assert target in ids, f"{report.name} links to methods.html#{target}, which is not there"
 
 
 @pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
@@ -102,7 +117,7 @@ READER_CODES = re.compile(
 SNAKE = re.compile(r"(?<![\w.])[0-9a-z]+(?:_[0-9a-z]+)+(?![\w.])")
 
 
-@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("report", READER_PAGES, ids=lambda p: p.name)
 def test_no_code_reaches_a_reader(report):
     """Codes are words (``words.plain``); column names a reader types are shown as code."""
     text = visible_text(report.read_text("utf-8"))
@@ -112,7 +127,7 @@ def test_no_code_reaches_a_reader(report):
     assert not codes, f"{report.name} shows {codes}"
 
 
-@pytest.mark.parametrize("report", REPORTS, ids=lambda p: p.name)
+@pytest.mark.parametrize("report", READER_PAGES, ids=lambda p: p.name)
 def test_no_number_is_printed_as_a_long_decimal(report):
     """p-values read "< 0.001", tiny values use powers of ten, no number runs past six decimals."""
     text = re.sub(r"\d\d:\d\d:\d\d\.\d+", "", visible_text(report.read_text("utf-8")))

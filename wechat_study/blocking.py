@@ -17,6 +17,7 @@ from scipy import stats
 
 from .scraper import beijing_day
 from .thresholds import wilson_interval
+from .titles import GLOSSARY
 
 __all__ = [
     "first_blocked", "blocking_days", "blocking_weeks", "largest", "urls_by_category", "PANAMA_TERMS",
@@ -422,7 +423,8 @@ def by_term(matches: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``term`` and one column of matching texts per source.
+        ``term``, its English ``gloss`` (``titles.GLOSSARY``; empty for a Latin term or ``any``) and one column
+        of matching texts per source.
 
     Examples
     --------
@@ -430,14 +432,16 @@ def by_term(matches: pd.DataFrame) -> pd.DataFrame:
     >>> from wechat_study.blocking import by_term, term_matches
     >>> sources = {"titles": pd.Series(["巴拿馬文件", "天气"]), "keywords": pd.Series(["Mossack Fonseca"])}
     >>> by_term(term_matches(sources, ["巴拿马", "Mossack"]))
-          term  titles  keywords
-    0      巴拿马       1         0
-    1  Mossack       0         1
-    2      any       1         1
+          term   gloss  titles  keywords
+    0      巴拿马  Panama       1         0
+    1  Mossack              0         1
+    2      any              1         1
     """
     wide = matches.pivot(index="term", columns="source", values="matching")
     terms, sources = list(dict.fromkeys(matches["term"])), list(dict.fromkeys(matches["source"]))
-    return wide.reindex(index=terms, columns=sources).rename_axis(columns=None).reset_index()
+    out = wide.reindex(index=terms, columns=sources).rename_axis(columns=None).reset_index()
+    out.insert(1, "gloss", out["term"].map(GLOSSARY).fillna(""))
+    return out
 
 
 # ------------------------------------------------------------------------------------- findings

@@ -34,7 +34,7 @@ from . import counterfactual as cf
 __all__ = [
     "pareto_exponent", "left_out", "tail_sizes", "with_left_out", "sensitivity", "window_sizes", "counts_near",
     "size_edges", "time_by_final_size", "bounds", "record_bounds", "tail_analysis", "record_window",
-    "self_similar_check", "record_check"
+    "self_similar_check", "record_check", "cap_sensitivity"
 ]
 
 
@@ -686,6 +686,53 @@ def tail_analysis(
         delays_h,
     )
     return fit, table
+
+
+def cap_sensitivity(durations: pd.DataFrame, final_size: pd.Series, window: pd.Series, times: dict, threshold: int,
+                    scenarios: dict, caps, columns, **assumptions) -> pd.DataFrame:
+    """``tail_analysis``'s bounds (``bounds``) for each assumed largest size of the left-out cascades.
+
+    The cap is an assumption: no cascade beyond the window's top is observed. A flat tail puts much of its weight
+    near the cap, so the bounds are read again at each cap.
+
+    Parameters
+    ----------
+    durations, final_size, window, times, threshold, scenarios
+        As for ``tail_analysis``.
+    caps : sequence of float
+        The largest sizes tried, in reposts.
+    columns : sequence of str
+        Columns of ``tail_analysis``'s table to bound (``by_1h`` and the scenarios' labels).
+    **assumptions
+        ``tail_analysis``'s other keywords (``window_upper``, ``donor_from``, ``exponents``); a ``cap`` among
+        them is ignored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cap: ``cap`` and, per column, ``COLUMN_low`` and ``COLUMN_high`` (shares, 0–1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> size = pd.Series([3, 6, 7, 9, 9, 4, 8, 9, 5, 6, 7, 5, 9, 6], index=list("abcdefghijklmn"))
+    >>> times = {c: np.arange(s + 1) * 600.0 * (1 + i % 3) for i, (c, s) in enumerate(size.items())}
+    >>> durations = pd.DataFrame({"cascade_id": size.index, "crossed": size >= 5,
+    ...                           "duration_h": [t[5] / 3600 if len(t) > 5 else np.nan for t in times.values()]})
+    >>> t = ct.cap_sensitivity(durations, size, size, times, 5, {}, [20, 100], ["by_1h"], window_upper=10,
+    ...                        donor_from=9, exponents=(1.0,))
+    >>> t["cap"].tolist(), bool((t["by_1h_low"] <= t["by_1h_high"]).all())
+    ([20, 100], True)
+    """
+    rows = []
+    kw = {k: v for k, v in assumptions.items() if k != "cap"}
+    for cap in caps:
+        _, table = tail_analysis(durations, final_size, window, times, threshold, scenarios, cap=cap, **kw)
+        b = bounds(table, columns)
+        rows.append({"cap": cap, **{f"{c}_{end}": b[c][i] for c in columns for i, end in enumerate(("low", "high"))}})
+    return pd.DataFrame(rows)
 
 
 def record_window(prefix: str, fit: dict, bins: pd.DataFrame, table: pd.DataFrame, names: dict) -> None:

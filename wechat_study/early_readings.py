@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 
 from . import early_warning as ew
+from . import narrative as nv
 from .words import word
 
 __all__ = [
     "PREVALENCES", "LABEL_NAMES", "label_slug", "aucs_by_group", "precision_at", "precision_at_prevalence",
     "prevalence_slug", "ranking", "ranking_sentences", "relative_error", "record_group_aucs", "known_followers",
-    "record_imputed", "record_known_followers", "record_prevalence", "record_k_task", "group_dots"
+    "record_imputed", "record_known_followers", "record_prevalence", "record_k_task", "group_dots",
+    "missing_points"
 ]
 
 PREVALENCES = (0.01, 0.001)  # shares of cascades crossing at which alarms are also read (assumptions)
@@ -768,3 +770,53 @@ def group_dots(table: pd.DataFrame, at_min: float) -> pd.DataFrame:
 
     d = table[(table["at_min"] == at_min) & table["auc"].notna()]
     return d.assign(category=[f"{word(m)}, {g}" for m, g in zip(d["model"], d["group"], strict=True)])
+
+
+def missing_points(aucs: pd.DataFrame, pooled: pd.DataFrame | None = None) -> str:
+    """A caption sentence naming the models with no AUC at some observation time, and why where known.
+
+    Parameters
+    ----------
+    aucs : pandas.DataFrame
+        ``early_warning.bootstrap_auc``'s rows: ``model``, ``at_min``, ``auc``.
+    pooled : pandas.DataFrame, optional
+        ``models.predictors.pooled_predictions``'s parameters (``at_s``, ``status``): a time at which the
+        pooled fit is supercritical or failed is given that reason.
+
+    Returns
+    -------
+    str
+        " The pooled Hawkes model has no point at 10 minutes: its fit there is supercritical (n* ≥ 1), so
+        it cannot rank cascades." (starting with a space), or "" when every model has every time.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import early_readings as er
+    >>> aucs = pd.DataFrame({"model": ["count_baseline", "count_baseline", "hawkes_pooled"],
+    ...                      "at_min": [10.0, 30.0, 30.0], "auc": [0.7, 0.75, 0.74]})
+    >>> er.missing_points(aucs, pd.DataFrame({"at_s": [600, 1800], "status": ["supercritical", "ok"]}))
+    ' The pooled Hawkes model has no point at 10 minutes: its fit there is supercritical (n* ≥ 1), so it
+    cannot rank cascades.'
+    """
+    times = sorted(aucs["at_min"].unique())
+    why = {}
+    if pooled is not None:
+        why = {float(r.at_s) / 60: r.status for r in pooled.itertuples() if r.status in ("supercritical", "failed")}
+    out = []
+    for model in dict.fromkeys(aucs["model"]):
+        have = set(aucs.loc[(aucs["model"] == model) & aucs["auc"].notna(), "at_min"])
+        gone = [t for t in times if t not in have]
+        if not gone:
+            continue
+        at = " and ".join(nv.minutes(t) for t in gone)
+        reason = {why.get(t) for t in gone} if model == "hawkes_pooled" else {None}
+        if reason == {"supercritical"}:
+            tail = ": its fit there is supercritical (n* ≥ 1), so it cannot rank cascades"
+        elif reason == {"failed"}:
+            tail = ": its fit there failed"
+        else:
+            tail = " (no test cascade crossed, or the model could not be fitted then)"
+        name = LABEL_NAMES.get(model, word(model))
+        out.append(f" {name[0].upper()}{name[1:]} has no point at {at}{tail}.")
+    return "".join(out)

@@ -1173,7 +1173,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
     no_false_alarm = values.get(f"{prefix}.alarm.seismic.size.{t}.false_alarm_rate", {}).get("value") == 0
     box = nv.FindingsBox(prefix=prefix)
     sentences = [
-        (("For {p:text}, scored on the later ones: {t:number} minutes after posting, the count of reposts so "
+        (("For {p:text}, scored on the later ones: {t:minutes} after posting, the count of reposts so "
           "far separates the cascades that will reach {n:count} reposts from the rest with an AUC of "
           "{.auc.count_baseline.T:auc}; the source author's followers alone give {.auc.source_followers.T:auc}."),
          "auc"),
@@ -1185,7 +1185,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
           "defamatory): the count's AUC is {.auc.count_baseline.T.rumour:auc} on rumours and "
           "{.auc.count_baseline.T.non_rumour:auc} on non-rumours, a crude comparison: rumours' sources have far "
           "fewer followers."), "by-label"),
-        (("SEISMIC's alarm (predicted size at least {n:count}) at {t:number} minutes catches "
+        (("SEISMIC's alarm (predicted size at least {n:count}) at {t:minutes} catches "
           "{.alarm.seismic.size.T.recall:share} of the cascades that go on to cross; "
           "{.alarm.seismic.size.T.precision:share} of its alarms are right and it flags "
           "{.alarm.seismic.size.T.false_alarm_rate:share} of the cascades that never cross."), "alarms"),
@@ -1198,7 +1198,7 @@ def findings_box(prefix: str, minutes: float, threshold: int, population: str, r
                            "differs by {.k_to_2k_gain.feature_model.K:difference} and SEISMIC by "
                            "{.k_to_2k_gain.seismic.K:difference}.").replace(".K", f".k{k}"), "k-task"))
     else:
-        sentences.append((("By {t:number} minutes after posting, SEISMIC (checked at each clock time) has warned of "
+        sentences.append((("By {t:minutes} after posting, SEISMIC (checked at each clock time) has warned of "
                            "{.censors_clock.T.recall:share} of the cascades that eventually cross, each before it "
                            "crossed, and has flagged {.censors_clock.T.false_alarm_rate:share} of those that never "
                            "do."), "clock"))

@@ -137,6 +137,15 @@ TERMS: tuple[Term, ...] = (
     Term("log-odds", "log-odds (of a word)", r"\blog-odds\b",
          "How much more often a word appears in one group's titles than another's, on a log scale, pulled "
          "towards zero (by the prior) when the word is rare, so that rare words do not top the list by chance."),
+    Term("design-effect", "design effect", r"\bdesign effects?\b",
+         "How much wider an interval becomes when cascades by the same author are resampled together rather than "
+         "treated as independent (the ratio of the two variances); above 1, the naive interval was too narrow."),
+    Term("cumulative-incidence", "cumulative incidence", r"\b[Cc]umulative incidence\b",
+         "The share of cascades that have crossed, by a given time, before anything else ended them (here, "
+         "before deletion)."),
+    Term("competing-risk", "competing risk", r"\bcompeting risks?\b",
+         "An event that, once it happens, stops the one being counted: a deleted post can no longer cross a "
+         "threshold, so deletion competes with crossing."),
 )
 
 _SKIP = {"script", "style", "code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "svg",

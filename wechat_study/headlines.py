@@ -7,16 +7,19 @@ every interval drawn is on one side of no difference, a count only of what is dr
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
 from . import narrative as nv
 from .errors import require_columns
 from .placebo import too_few_clean
+from .words import word
 
 __all__ = ["odds_ratios", "within", "quarters_before", "placebos", "distinctive_words", "monthly",
            "half_years", "size_matched", "intake", "group_aucs", "clock", "top_reason", "busiest_week",
-           "still_under"]
+           "still_under", "calibration"]
 
 
 def _columns(name: str, table, *needed: str) -> None:
@@ -447,8 +450,8 @@ def group_aucs(table: pd.DataFrame, minutes: float, model: str = "count_baseline
     d = table[(table["model"] == model) & (table["at_min"] == minutes)].set_index("group")["auc"]
     who = "the count of reposts" if model == "count_baseline" else model.replace("_", " ")
     if not {"rumour", "non-rumour"} <= set(d.dropna().index):
-        return nv.say("ROC-AUC by label at {t:number} minutes", t=minutes)
-    return nv.say("At {t:number} minutes {w:text} scores an AUC of {r:auc} on rumours and {n:auc} on non-rumours",
+        return nv.say("ROC-AUC by label at {t:minutes}", t=minutes)
+    return nv.say("At {t:minutes} {w:text} scores an AUC of {r:auc} on rumours and {n:auc} on non-rumours",
                   t=minutes, w=who, r=d["rumour"], n=d["non-rumour"])
 
 
@@ -478,7 +481,7 @@ def clock(row, minutes: float) -> str:
     recall, false = row.get("recall"), row.get("false_alarm_rate")
     if nv.formatted(recall, "share") == nv.NOT_REACHED or nv.formatted(false, "share") == nv.NOT_REACHED:
         return "SEISMIC's alarms hour by hour: warnings, false alarms and crossings"
-    return (nv.say("By {t:number} minutes SEISMIC's rule has warned of ", t=minutes)
+    return (nv.say("By {t:minutes} SEISMIC's rule has warned of ", t=minutes)
             + f"{_whole_share(float(recall))} of the cascades that will cross, and flagged "
             f"{_whole_share(float(false))} of those that never do")
 
@@ -511,16 +514,22 @@ def top_reason(rates: pd.DataFrame, value: str = "per_observed_day") -> str:
     >>> r = pd.DataFrame({"month": ["2019-01"] * 2 + ["2019-02"] * 2, "reason": ["author_deleted", "violation"] * 2,
     ...                   "per_observed_day": [5.0, 1.0, 2.0, 3.0]})
     >>> headlines.top_reason(r)
-    'Deleted by the author: the most frequent reason in 1 of the 2 observed months'
+    'Deleted by the author and removed for a rule violation each lead in 1 of the 2 observed months'
     """
-    from .words import word
 
     _columns("top_reason", rates, "month", "reason", value)
     wide = rates.pivot_table(index="month", columns="reason", values=value).dropna(how="all")
     if wide.empty:
         return "Removals seen per observed day, by month and reason"
-    top = wide.idxmax(axis=1).value_counts()
-    k, n = int(top.iloc[0]), len(wide)
+    sole = wide.eq(wide.max(axis=1), axis=0).sum(axis=1) == 1   # a month two reasons tie in has no leader
+    top = wide[sole].idxmax(axis=1).value_counts()
+    n = len(wide)
+    if top.empty:
+        return "Removals seen per observed day, by month and reason: no reason leads in any month"
+    k = int(top.iloc[0])
+    if len(top) > 1 and int(top.iloc[1]) == k:
+        return (f"{word(top.index[0]).capitalize()} and {word(top.index[1])} each lead in {nv.count(k)} of the "
+                f"{nv.count(n)} observed months")
     months = ("the one observed month" if n == 1 else f"all {nv.count(n)} observed months" if k == n
               else f"{nv.count(k)} of the {nv.count(n)} observed months")
     return f"{word(top.index[0]).capitalize()}: the most frequent reason in {months}"
@@ -613,3 +622,54 @@ def still_under(curves: pd.DataFrame, threshold: int, hours: float = 24) -> str:
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     verb = "are"   # "of rumours", "of cascades": plural
     return f"{when} after posting, {listed} {verb} still under {nv.count(threshold)} reposts"
+
+
+def calibration(reliability: pd.DataFrame, minutes: float, least: int = 20) -> str:
+    """The title of the calibration chart: the model whose calibrated probabilities sit closest to what happened.
+
+    Parameters
+    ----------
+    reliability : pandas.DataFrame
+        ``early_warning.calibration``: ``model``, ``at_min``, ``predicted``, ``observed``, ``cascades``, ``brier``.
+    minutes : float
+        The observation time, minutes after posting.
+    least : int
+        Bins with fewer cascades are not drawn, so they do not count towards the largest gap.
+
+    Returns
+    -------
+    str
+        "At 60 minutes SEISMIC's calibrated probabilities score best (Brier score 0.071, the lowest of 4
+        models); its bins sit within 9 points of the share that crossed", or a plain title when no model was
+        scored then.
+
+    Raises
+    ------
+    ValueError
+        When ``reliability`` lacks a column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wechat_study import headlines
+    >>> r = pd.DataFrame({"model": ["seismic", "seismic", "count_baseline"], "at_min": 60.0,
+    ...                   "predicted": [0.1, 0.8, 0.3], "observed": [0.15, 0.71, 0.5], "cascades": [40, 30, 90],
+    ...                   "brier": [0.071, 0.071, 0.12]})
+    >>> headlines.calibration(r, 60)
+    "At 60 minutes SEISMIC's calibrated probabilities score best (Brier score 0.071, the lowest of 2 models);
+     its bins sit within 9 points of the share that crossed"
+    """
+    _columns("calibration", reliability, "model", "at_min", "predicted", "observed", "cascades", "brier")
+    d = reliability[reliability["at_min"] == minutes].dropna(subset=["brier"])
+    if d.empty:
+        return nv.say("Calibration at {t:minutes}", t=minutes)
+    scores = d.groupby("model")["brier"].first().sort_values(kind="stable")
+    best = scores.index[0]
+    drawn = d[(d["model"] == best) & (d["cascades"] >= least)]
+    title = nv.say("At {t:minutes} {m:text}'s calibrated probabilities score best (Brier score {b:text}, the "
+                   "lowest of {k:count} models)", t=minutes, m=word(best), b=f"{scores.iloc[0]:.3f}", k=len(scores))
+    if drawn.empty:
+        return title
+    gap = float((drawn["observed"] - drawn["predicted"]).abs().max())
+    points = math.ceil(round(100 * gap, 6))
+    return title + nv.say("; its bins sit within {g:count} points of the share that crossed", g=points)

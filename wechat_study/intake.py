@@ -229,7 +229,12 @@ def quasi_rate(k: int, months: float, dispersion: float, level: float = LEVEL) -
     Returns
     -------
     rate, ci_low, ci_high : float
-        Events per month and the interval's bounds.
+        Events per month and the interval's bounds; 0 to infinity when the dispersion is infinite.
+
+    Raises
+    ------
+    ValueError
+        When ``k`` is negative.
 
     Examples
     --------
@@ -240,9 +245,13 @@ def quasi_rate(k: int, months: float, dispersion: float, level: float = LEVEL) -
     ...     round(float(x), 3) for x in intake.poisson_rate(12, 6.0)]
     True
     """
+    if k < 0:
+        raise ValueError(f"quasi_rate: a count of events is at least 0; got {k!r}")
     if months <= 0:
         return np.nan, np.nan, np.nan
-    if k <= 0 or not np.isfinite(dispersion) or dispersion <= 1:
+    if k > 0 and dispersion == np.inf:
+        return k / months, 0.0, np.inf
+    if k == 0 or not np.isfinite(dispersion) or dispersion <= 1:
         return poisson_rate(k, months, level)
     half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(float(dispersion) / k)
     rate = k / months

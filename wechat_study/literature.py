@@ -13,9 +13,12 @@ paragraph per disagreement explains how the populations differ.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 
 import pandas as pd
+
+from .words import word
 
 __all__ = [
     "TOPICS", "RELATIONS", "CED", "CED_CROSSERS", "CED_TEST", "WECHAT", "GOEL", "GOEL_CHECKED", "JUUL",
@@ -635,6 +638,18 @@ def _ours(name: str, headline: str, findings: dict[str, dict]) -> str:
     return f"{headline.rstrip('.')}: {_value(name, findings)}"
 
 
+def _rows(rows: list, name: str = "") -> str:
+    """A recorded table in words: its first five words with their glosses (named by the reason whose titles they
+    come from, for a ``titles.REASON.top_words`` finding), or its number of rows."""
+    words = [r for r in rows if isinstance(r, dict) and r.get("word")]
+    if not words:
+        return f"{len(rows):,} rows, in the table of that name on this page"
+    shown = [f"{r['word']} \u201c{r['gloss']}\u201d" if r.get("gloss") else str(r["word"]) for r in words[:5]]
+    reason = re.search(r"\.titles\.([a-z_]+)\.top_words$", name)
+    whose = f"the words of \u2018{word(reason.group(1))}\u2019 titles" if reason else "the words"
+    return f"{whose}: " + ", ".join(shown) + (" and others" if len(words) > 5 else "")
+
+
 def _value(name: str, findings: dict[str, dict]) -> str:
     """A recorded finding's value in words, with its interval where recorded."""
     from . import narrative as nv
@@ -642,7 +657,7 @@ def _value(name: str, findings: dict[str, dict]) -> str:
 
     value = findings[name]["value"]
     if isinstance(value, list):
-        return "see the table of that name on this page"
+        return _rows(value, name)
     if not isinstance(value, float):
         return shown(findings[name])
     lo, hi = (findings.get(f"{name}.{p}", {}).get("value") for p in ("ci_low", "ci_high"))

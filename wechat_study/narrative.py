@@ -36,7 +36,7 @@ from .findings import FINDINGS_ENV, read_recorded
 __all__ = [
     "NOT_REACHED", "FIELD", "ANCHORS", "register_anchor", "anchor_for", "slug", "share", "scientific", "points",
     "difference", "count",
-    "number", "hours", "days", "p_value", "ratio", "auc", "text", "FORMATS", "formatted_kind", "formatted",
+    "number", "hours", "days", "p_value", "ratio", "auc", "minutes", "text", "FORMATS", "formatted_kind", "formatted",
     "recorded", "say", "Heading", "heading", "Paragraph", "paragraph", "FindingsBox", "render_sentences",
     "box_html", "sentences_in"
 ]
@@ -265,7 +265,7 @@ def share(x, lo=None, hi=None) -> str:
     Below 1% the percentage has two significant digits (``0.42%``, ``0.0040%``); the interval's bounds keep the
     estimate's decimals (one more when they would otherwise read alike); a bound within float noise of 0 reads
     ``0.0``. A share of exactly 0 reads ``0%`` and its interval takes the decimals of its upper bound
-    (``0% (0–0.022)``), so the bound that carries the information is not rounded away.
+    and its unit (``0% (0–0.022%)``), so the bound that carries the information is neither rounded away nor misread.
 
     Parameters
     ----------
@@ -292,13 +292,14 @@ def share(x, lo=None, hi=None) -> str:
     >>> nv.share(0.05, 0.004, 0.09), nv.share(0.2921, 0.2919, 0.2923)
     ('5.0% (0.4–9.0)', '29.21% (29.19–29.23)')
     >>> nv.share(0.0, 0.0, 0.00022058), nv.share(0.0, 0.0, 0.0436)
-    ('0% (0–0.022)', '0% (0–4.4)')
+    ('0% (0–0.022%)', '0% (0–4.4%)')
     """
     if _missing(x):
         return NOT_REACHED
     _check("share", x, lo, hi, 0.0, 1.0)
     if x == 0 and not (_missing(lo) or _missing(hi)) and math.isfinite(hi) and hi > 0:  # none seen: the bound counts
-        return _with_interval(x, lo, hi, lambda v, d: "0" if v == 0 else _pct(v, d), _pct_decimals(hi), unit="%")
+        text = _with_interval(x, lo, hi, lambda v, d: "0" if v == 0 else _pct(v, d), _pct_decimals(hi), unit="%")
+        return text[:-1] + "%)" if text.endswith(")") else text
     return _with_interval(x, lo, hi, _pct, _pct_decimals(x), unit="%")
 
 
@@ -406,7 +407,12 @@ def count(n, lo=None, hi=None) -> str:
     _check("count", n, lo, hi)
     if not _infinite(n) and abs(n) >= 1e15:
         return scientific(n)
-    return _with_interval(n, lo, hi, lambda v, d: f"{v:,.{d}f}" if d else f"{round(v):,}", 0)
+    return _with_interval(n, lo, hi, lambda v, d: f"{v:,.{d}f}" if d else f"{_half_up(v):,}", 0)
+
+
+def _half_up(v: float) -> int:
+    """The nearest whole number, halves away from zero (``round`` takes halves to even: 2.5 would read 2)."""
+    return int(math.copysign(math.floor(abs(v) + 0.5), v))
 
 
 def number(x, lo=None, hi=None, digits: int = 3) -> str:
@@ -524,6 +530,7 @@ def _rounded(v: float) -> float:
 
 def _duration(v, lo, hi, unit: str) -> str:
     """``v`` of ``unit`` to ``_duration_decimals``; the interval with its decimals."""
+    _check("duration", v, lo, hi)
     decimals = _duration_decimals(v)
     if lo is None or hi is None:
         text = _sig(v, 2) if abs(_rounded(v)) < 10 else f"{v:,.{decimals}f}"
@@ -633,6 +640,35 @@ def ratio(x, lo=None, hi=None) -> str:
     return _with_interval(x, lo, hi, lambda v, d: f"{v:,.{d}f}", _decimals(x, 2) if small else 2)
 
 
+def minutes(x, lo=None, hi=None) -> str:
+    """A number of minutes in words, singular for one: ``1 minute``, ``60 minutes``, ``12.5 minutes (10.1–14.0)``.
+
+    Parameters
+    ----------
+    x : float
+        Minutes.
+    lo, hi : float, optional
+        The interval's bounds, in minutes.
+
+    Returns
+    -------
+    str
+        ``number`` of ``x`` and the unit after the estimate; ``NOT_REACHED`` when ``x`` is None or NaN.
+
+    Examples
+    --------
+    >>> from wechat_study import narrative as nv
+    >>> nv.minutes(1), nv.minutes(60), nv.minutes(12.5, 10.1, 14.0)
+    ('1 minute', '60 minutes', '12.5 minutes (10.1–14.0)')
+    """
+    if _missing(x):
+        return NOT_REACHED
+    text = number(x, lo, hi)
+    head, _, rest = text.partition(" ")
+    unit = "minute" if head == "1" else "minutes"
+    return f"{head} {unit}" + (f" {rest}" if rest else "")
+
+
 def auc(x, lo=None, hi=None) -> str:
     """An area under the ROC curve (0.5 is chance), two decimals: ``0.77 (0.74–0.80)``.
 
@@ -700,6 +736,7 @@ FORMATS = {
     "p": p_value,
     "ratio": ratio,
     "auc": auc,
+    "minutes": minutes,
     "text": text,
 }
 

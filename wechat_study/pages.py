@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from . import glance, glossary, paths, run_notes
+from . import glance, glossary, methods_page, paths, run_notes
 from .atomic import write_text
 from .tables import FIELDS, fields_as_code
 from .words import dataset_name, plain, word
@@ -25,7 +25,7 @@ from .words import dataset_name, plain, word
 __all__ = [
     "PACKAGE", "REPORTS", "SKIP_LINKS", "vega_bundle", "render", "findings_first", "without_skipped",
     "executed_parameters", "version_line", "data_section", "title", "QUESTION", "readable_name", "index_page",
-    "chart_data", "write_chart_data"
+    "methods", "chart_data", "write_chart_data"
 ]
 
 PACKAGE = paths.PACKAGE
@@ -62,7 +62,8 @@ def render(executed: Path, stem: str, index: bool = True) -> str:
 
     Markdown cells a run skipped (``without_skipped``) are left out. The page uses the package's ``report``
     template, with the Vega libraries inlined (``vega_bundle``) when it has a chart, and skip links
-    (``SKIP_LINKS``) to the parts it has.
+    (``SKIP_LINKS``) to the parts it has. Beside the front page, its "docs/methods.md §N" citations link to
+    ``methods.html`` (``methods_page.link``).
 
     Parameters
     ----------
@@ -124,7 +125,8 @@ def render(executed: Path, stem: str, index: bool = True) -> str:
     body = body.replace(f'id="{_METHOD_ID}"', 'id="method"').replace(f'href="#{_METHOD_ID}"', 'href="#method"')
     if resources["data_section"]:
         body = body.replace('<span class="ws-source">Data: ', '<span class="ws-source"><a href="#data">Data</a>: ')
-    return glossary.annotate(body)
+    body = glossary.annotate(body)
+    return methods_page.link(body) if index else body
 
 
 _METHOD_ID = "Method,-conventions-and-caveats"  # nbconvert's id for the method section's heading
@@ -638,7 +640,36 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
         "</html>",
         "",
     ]
-    return glossary.annotate("\n".join(out))
+    return methods_page.link(glossary.annotate("\n".join(out)))
+
+
+def methods(reports: Path = REPORTS) -> str:
+    """``reports/methods.html``: the methods text (``docs/methods.md``) in the house style, with the version line.
+
+    Parameters
+    ----------
+    reports : pathlib.Path
+        Unused but for symmetry with ``index_page``: the page links to ``index.html`` beside it.
+
+    Returns
+    -------
+    str
+        The page's HTML.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the checkout has no ``docs/methods.md``.
+
+    Examples
+    --------
+    >>> from wechat_study import pages
+    >>> '<h2 id="3-comparisons-and-confounders">' in pages.methods()
+    True
+    """
+    from .datasets.catalog import INVESTIGATED
+
+    return methods_page.page(css=_css(), footer=version_line({"dataset": list(INVESTIGATED)}))
 
 
 def _report_title(report: Path) -> str | None:

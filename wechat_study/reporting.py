@@ -33,6 +33,7 @@ from .atomic import check_output, staged_dir, write_text
 from .datasets.catalog import CATALOG, INVESTIGATED
 from .errors import WechatStudyError
 from .findings import FINDINGS_ENV, NOTEBOOK_ENV, compare, dump_ledger, load_ledger, read_recorded
+from .methods_page import METHODS
 from .notebooks import INVESTIGATIONS, NotebookError, check, check_ranges, defaults, parameters, ranges, resolve, stems
 
 __all__ = [
@@ -700,7 +701,7 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
     >>> with tempfile.TemporaryDirectory() as d:  # doctest: +SKIP
     ...     runs = reporting.reproduce(["03"], reports=d, overrides=offline)
     """
-    from .pages import index_page, render, write_chart_data
+    from .pages import index_page, methods, render, write_chart_data
 
     reports = Path(reports or REPORTS)
     stems = list(dict.fromkeys(resolve(s) for s in stems)) if stems else notebooks()
@@ -715,6 +716,8 @@ def reproduce(stems: list[str] | None = None, force: bool = False, mirror=None, 
         write_chart_data(r.executed, r.stem, reports / "data")
     write_text(ledger_path, dump_ledger(ledger))
     write_text(reports / "index.html", index_page(ledger, notebooks(), reports))
+    if METHODS.is_file():
+        write_text(reports / "methods.html", methods())
     return runs
 
 

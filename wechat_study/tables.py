@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import narrative as nv
 from .schema import SCHEMAS
-from .words import dataset_name, plain, word
+from .words import FIELD_WORDS, dataset_name, plain, word
 
 __all__ = [
     "MISSING", "HEADERS", "CODED", "FIELDS", "ESTIMAND_KINDS", "fields_as_code", "header", "guess_format", "Table",
@@ -337,7 +337,7 @@ def publication(
 
 
 def fields_as_code(html_text: str) -> str:
-    """HTML with the column names in its text (``FIELDS``; never inside a tag) wrapped in ``<code>``.
+    """HTML with the column names in its text (``FIELDS``; never inside a tag) in words, then as ``<code>``.
 
     Parameters
     ----------
@@ -347,15 +347,21 @@ def fields_as_code(html_text: str) -> str:
     Returns
     -------
     str
-        The same HTML, each column name in a text node as ``<code>name</code>``.
+        The same HTML, each column name in a text node as "its words (``<code>name</code>``)"
+        (``words.FIELD_WORDS``; a column without words is shown as code alone).
 
     Examples
     --------
     >>> from wechat_study.tables import fields_as_code
     >>> fields_as_code('<td class="gt_row">no usable time; created_at left null</td>')
-    '<td class="gt_row">no usable time; <code>created_at</code> left null</td>'
+    '<td class="gt_row">no usable time; the post time (<code>created_at</code>) left null</td>'
     """
-    return re.sub(r"(^|>)([^<]+)(?=<|$)", lambda m: m.group(1) + _FIELD.sub(r"<code>\1</code>", m.group(2)), html_text)
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        words = html.escape(FIELD_WORDS[name]) if name in FIELD_WORDS else ""
+        return f"{words} (<code>{name}</code>)" if words else f"<code>{name}</code>"
+
+    return re.sub(r"(^|>)([^<]+)(?=<|$)", lambda m: m.group(1) + _FIELD.sub(one, m.group(2)), html_text)
 
 
 def _stable(text: str) -> str:

@@ -324,7 +324,7 @@ def population(edges: dict, dataset: str, selected: bool = True) -> str:
 
 
 def cap_line(edges: dict, dataset: str) -> tuple[int | None, str]:
-    """Where a size chart's line falls at the collection's cap, and a sentence saying so.
+    """Where a size chart's line falls at the top of the collection's window, and a sentence saying so.
 
     A collection whose reported counts all lie below 1,000 (CED, kept from about 100 to 999 reported
     reposts) has a size distribution that falls at its cap by design; the chart marks it.
@@ -352,8 +352,8 @@ def cap_line(edges: dict, dataset: str) -> tuple[int | None, str]:
     >>> at
     1000
     >>> print(note)
-     The dashed line is CED (Weibo)'s cap: it holds posts with about 50 to 999 reported reposts, so its line
-     falls at the cap by design, not because Weibo cascades stop there.
+     The dashed line is the top of CED (Weibo)'s window: it holds posts with about 50 to 999 reported reposts,
+     so its line falls there by design, not because Weibo cascades stop there.
     >>> window.cap_line({"observed_max": 610, "reported": False}, "ced")
     (None, '')
     """
@@ -362,5 +362,5 @@ def cap_line(edges: dict, dataset: str) -> tuple[int | None, str]:
     name = dataset_name(dataset)
     held = population(edges, dataset).removeprefix(f"the cascades of {name}, ")
     return (edges["reported_max"] + 1,
-            f" The dashed line is {name}'s cap: it holds {held}, so its line falls at the cap by design, "
+            f" The dashed line is the top of {name}'s window: it holds {held}, so its line falls there by design, "
             "not because Weibo cascades stop there.")

@@ -6,7 +6,7 @@ the data layer and the command line use it without the charting stack.
 
 from __future__ import annotations
 
-__all__ = ["WORDS", "PHRASES", "DATASETS", "word", "dataset_name", "plain"]
+__all__ = ["WORDS", "FIELD_WORDS", "PHRASES", "DATASETS", "word", "dataset_name", "plain"]
 
 import re
 
@@ -32,6 +32,18 @@ WORDS: dict[str, str] = {
     "crossed_500": "reached 500 reposts", "hours_to_500": "hours to 500 reposts",
     "hours_to_100": "hours to 100 reposts",
     "log_followers": "log followers", "log_size": "log size", "z_accounts": "z (accounts)",
+}
+
+#: The canonical tables' columns in words, shown before the column's name where a note cites it.
+FIELD_WORDS: dict[str, str] = {
+    "author_followers": "the author's followers", "author_id": "the author's pseudonym",
+    "author_verified": "the author's verified mark", "cascade_id": "the cascade", "created_at": "the post time",
+    "date_resolution": "the date's resolution", "date_tested": "the test date", "is_orphan": "an orphan",
+    "is_root": "the source post", "observed_until": "the end of observation", "origin_id": "the parent column",
+    "parent_id": "the parent", "parent_node": "the parent's position", "post_id": "the post",
+    "published_on": "the publication date", "reason_raw": "the notice's text", "removal_seen_at": "the removal time",
+    "reported_comments": "the platform's comment count", "reported_reposts": "the platform's repost count",
+    "root_post_id": "the source post", "user_id": "the author's id",
 }
 
 #: The catalogued data sets' names; any other name is a user's and is shown as given.

@@ -160,7 +160,9 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str, z_line: float | None
     rows = top[top["reason"] == reason].sort_values(["delta", "word"], ascending=[False, True], kind="stable")
     label = rows["word"] + rows["gloss"].map(lambda g: f" ({g})" if g else "")
     tips = [alt.Tooltip("titles:Q", title="titles"), alt.Tooltip("accounts:Q", title="accounts"),
-            alt.Tooltip("z:Q", title="z", format=".1f")]
+            alt.Tooltip("z:Q", title="z (titles)", format=".1f")]
+    if "z_accounts" in rows:
+        tips.append(alt.Tooltip("z_accounts:Q", title="z (accounts)", format=".1f"))
     dots = interval_dots(rows.assign(word=label), "word", "delta", "word", "log-odds against the other removals",
                          value_format=".2f", extra_tooltips=tips)
     if z_line is not None:
@@ -170,7 +172,11 @@ def distinctive_words_chart(top: pd.DataFrame, reason: str, z_line: float | None
         fill = alt.Fill("line:N", title=None, scale=alt.Scale(domain=[past, short], range=[PALETTE[0], "white"]),
                         legend=alt.Legend(orient="top", symbolStrokeColor=PALETTE[0], symbolStrokeWidth=1.5))
         marks = alt.Chart(marked).mark_point(size=70, filled=True, opacity=1, stroke=PALETTE[0], strokeWidth=1.5)
-        dots = alt.layer(dots, marks.encode(y=alt.Y("word:N", sort=list(label)), x="delta:Q", fill=fill, tooltip=tips))
+        full = [alt.Tooltip("word:N", title="word"),
+                alt.Tooltip("delta:Q", title="log-odds against the other removals", format=".2f"),
+                alt.Tooltip("ci_low:Q", title="95% interval from", format=".2f"),
+                alt.Tooltip("ci_high:Q", title="95% interval to", format=".2f"), *tips]
+        dots = alt.layer(dots, marks.encode(y=alt.Y("word:N", sort=list(label)), x="delta:Q", fill=fill, tooltip=full))
     return reference(dots, x=0)
 
 

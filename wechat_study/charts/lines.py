@@ -31,8 +31,9 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
 
     Returns
     -------
-    altair.Chart
-        Stepped lines coloured by the group's palette.
+    altair.Chart or altair.LayerChart
+        Stepped lines coloured by the group's palette; a group of one row (a curve that is one point, which a
+        line cannot draw) is layered on as a dot.
 
     Examples
     --------
@@ -46,7 +47,7 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
     """
     scale = alt.Scale(type="log") if log_x else alt.Scale(zero=False)
     data, color = _grouped(ccdfs)
-    return alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=2).encode(
+    line = alt.Chart(data).mark_line(interpolate="step-after", strokeWidth=2).encode(
         x=alt.X("value:Q", title=x_title, scale=scale),
         y=alt.Y("share:Q", title="share of cascades at least this large (log scale)", scale=alt.Scale(type="log"),
                 axis=alt.Axis(format="~%")),
@@ -54,6 +55,11 @@ def ccdf_chart(ccdfs: pd.DataFrame, x_title: str, log_x: bool = True) -> alt.Cha
         tooltip=[alt.Tooltip("group:N", title="group"), alt.Tooltip("value:Q", title=x_title, format=",.3~f"),
                  alt.Tooltip("share:Q", title="share at least this large", format=".3~%")],
     ).properties(height=320)
+    rows = data.groupby("group", observed=True)["value"].transform("size")
+    if not (rows == 1).any():
+        return line
+    single = line.transform_joinaggregate(n="count()", groupby=["group"]).transform_filter(alt.datum.n == 1)
+    return alt.layer(line, single.mark_point(filled=True, size=80, opacity=1))  # a one-row curve draws no line
 
 
 
@@ -436,9 +442,10 @@ def histogram(values: pd.DataFrame, value: str, group: str, value_title: str,
 
 
 def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes after the source post (log scale)",
-              y: str = "auc", y_title: str = "ROC-AUC") -> alt.LayerChart:
-    """AUC (or any score in [0, 1] that is not a share) with its ``ci_low``/``ci_high`` band, one line per
-    ``model``, against observation time on a log axis.
+              y: str = "auc", y_title: str = "ROC-AUC", banded: str | None = "count_baseline") -> alt.LayerChart:
+    """AUC (or any score in [0, 1] that is not a share), one line per ``model``, against observation time on a
+    log axis ticked at the times observed; the ``ci_low``/``ci_high`` band is drawn for the ``banded`` model
+    (every model's interval is in the tooltips), so that the other lines can be read against it.
 
     Parameters
     ----------
@@ -452,12 +459,14 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
         The column of scores.
     y_title : str
         The y axis's title.
+    banded : str, optional
+        The model whose band is drawn (a code of ``model``); None draws every model's band.
 
     Returns
     -------
     altair.LayerChart
-        The bands, then the lines with points, coloured by the model palette; the x axis spans the observation
-        times given.
+        The band, then the lines with points, coloured by the model palette; the x axis spans the observation
+        times given and is ticked at each.
 
     Examples
     --------
@@ -471,10 +480,11 @@ def auc_lines(table: pd.DataFrame, x: str = "at_min", x_title: str = "minutes af
     (2, ['SEISMIC', 'count baseline'])
     """
     data, color = _grouped(table.rename(columns={"model": "group"}))
-    span = [float(data[x].min()), float(data[x].max())]  # the axis stops where the observation times stop
-    scale = alt.Scale(type="log", domain=span, nice=False)
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale))
-    band = base.mark_area(opacity=0.15).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
+    ticks = sorted(float(t) for t in data[x].unique())
+    scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]], nice=False)  # stops where the times stop
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:Q", title=x_title, scale=scale, axis=alt.Axis(values=ticks)))
+    shaded = base if banded is None else base.transform_filter(alt.datum.group == word(banded))
+    band = shaded.mark_area(opacity=0.18).encode(y="ci_low:Q", y2="ci_high:Q", color=color)  # the same legend
     line = base.mark_line(point=True, strokeWidth=2).encode(
         y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
         tooltip=[alt.Tooltip("group:N", title="model"), alt.Tooltip(f"{x}:Q", title=x_title, format=",.4~r"),

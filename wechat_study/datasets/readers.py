@@ -65,7 +65,8 @@ def read_csv(path: Path, shown: str, required, encoding: str = "utf-8") -> pd.Da
     with open(path, "rb") as f:
         head = f.read(4096)
     if b"\0" in head:
-        kind = "a Parquet file" if head.startswith(b"PAR1") else "binary data"
+        kind = ("a Parquet file" if head.startswith(b"PAR1") else "gzip-compressed data" if head[:2] == b"\x1f\x8b"
+                else "a zip archive" if head[:4] == b"PK\x03\x04" else "binary data")
         raise DataError(shown, f"not a CSV text file: it holds {kind}", hint="replace it with the CSV it should be")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
