@@ -150,3 +150,22 @@ def test_a_nan_placebo_share_cannot_read_as_standing_out():
 
     assert "cannot tell" in period_box.placebo_reading(float("nan"), 12)
     assert "only 1 placebo window is" in period_box.placebo_reading(0.0, 1)
+
+
+def test_the_median_bootstrap_refits_the_design_as_the_formula_would():
+    """A resample's coefficient from the design's rows equals the formula's, also when it lacks a year (even the
+    reference year, whose absence moves the formula's reference level)."""
+    import statsmodels.formula.api as smf
+
+    from wechat_study import adjust
+
+    rng = np.random.default_rng(3)
+    frame = _confounded(rng, n=400).assign(hours=lambda d: np.exp(rng.normal(2, 1, len(d))))
+    formula = "Q('hours') ~ _g + log_followers + verified + C(year)"
+    data = frame.assign(_g=(frame["label"] == "rumour").astype(float))
+    fit = smf.quantreg(formula, data).fit(**adjust.MEDIAN_FIT)
+    draw = robustness._median_draw(fit, frame, "label")
+    for dropped in (2011.0, 2013.0, None):
+        sample = frame[frame["year"] != dropped].sample(frac=1.0, replace=True, random_state=1)
+        want = smf.quantreg(formula, sample.assign(_g=(sample["label"] == "rumour").astype(float)))
+        assert draw(sample) == pytest.approx(float(want.fit(**adjust.MEDIAN_FIT).params["_g"]), rel=1e-7, abs=1e-9)

@@ -848,7 +848,8 @@ def record_half_years(
             d["ci_low"],
             d["ci_high"],
             f"{last} minus {first}, in share points, over the removals of the accounts with removals in both (so "
-            "a changing set of accounts cannot make the change); 95% interval resampling those accounts",
+            "accounts entering or leaving cannot make the change; shifts of volume among them still can: the "
+            "share is pooled over removals); 95% interval resampling those accounts",
             1e-12,
         )
     return table

@@ -647,7 +647,8 @@ def tail_analysis(
     fit : dict
         ``pareto_exponent``'s result.
     table : pandas.DataFrame
-        ``sensitivity``'s table: tails labelled "fitted (α = ...)" (when the fit exists) and "assumed (α = ...)".
+        ``sensitivity``'s table: tails labelled "fitted (α = ...)" and "fitted, low end of its 95% interval
+        (α = ...)" (when the fit exists; the flatter end, which adds more cascades) and "assumed (α = ...)".
 
     Examples
     --------
@@ -670,6 +671,8 @@ def tail_analysis(
         else {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
     )
     exps = {f"fitted (α = {fit['alpha']:.2f})": fit["alpha"]} if np.isfinite(fit["alpha"]) else {}
+    if np.isfinite(fit["alpha"]) and np.isfinite(fit["ci_low"]) and 0 < fit["ci_low"] < fit["alpha"]:
+        exps[f"fitted, low end of its 95% interval (α = {fit['ci_low']:.2f})"] = float(fit["ci_low"])
     exps |= {f"assumed (α = {a:g})": float(a) for a in exponents} if ok else {}
     table = sensitivity(
         durations,

@@ -28,9 +28,9 @@ def _columns(name: str, table, *needed: str) -> None:
 
 def _whole_share(p: float) -> str:
     """A share as a whole percentage that never rounds a few to none or nearly all to all."""
-    if 0 < p < 0.005:
+    if 0 < p and f"{p:.0%}" == "0%":
         return "under 1%"
-    if 0.995 < p < 1:
+    if p < 1 and f"{p:.0%}" == "100%":
         return "over 99%"
     return f"{p:.0%}"
 
@@ -625,23 +625,26 @@ def still_under(curves: pd.DataFrame, threshold: int, hours: float = 24) -> str:
 
 
 def calibration(reliability: pd.DataFrame, minutes: float, least: int = 20) -> str:
-    """The title of the calibration chart: the model whose calibrated probabilities sit closest to what happened.
+    """The title of the calibration chart: how far the calibrated probabilities miss the share that crossed.
+
+    The Brier scores are not ranked here: they come without intervals and differ little.
 
     Parameters
     ----------
     reliability : pandas.DataFrame
-        ``early_warning.calibration``: ``model``, ``at_min``, ``predicted``, ``observed``, ``cascades``, ``brier``.
+        ``early_warning.calibration``: ``model``, ``at_min``, ``predicted``, ``observed``, ``cascades``.
     minutes : float
         The observation time, minutes after posting.
     least : int
-        Bins with fewer cascades are not drawn, so they do not count towards the largest gap.
+        Bins with fewer cascades are not drawn, so they do not count.
 
     Returns
     -------
     str
-        "At 60 minutes SEISMIC's calibrated probabilities score best (Brier score 0.071, the lowest of 4
-        models); its bins sit within 9 points of the share that crossed", or a plain title when no model was
-        scored then.
+        "At 60 minutes the calibrated probabilities understate crossing: for each of the 2 models the bin
+        furthest from the diagonal crossed more often than predicted, by up to 31 points", "... miss the
+        share that crossed by up to N points" when the models differ in direction, or a plain title when no
+        bin is drawn.
 
     Raises
     ------
@@ -653,23 +656,26 @@ def calibration(reliability: pd.DataFrame, minutes: float, least: int = 20) -> s
     >>> import pandas as pd
     >>> from wechat_study import headlines
     >>> r = pd.DataFrame({"model": ["seismic", "seismic", "count_baseline"], "at_min": 60.0,
-    ...                   "predicted": [0.1, 0.8, 0.3], "observed": [0.15, 0.71, 0.5], "cascades": [40, 30, 90],
-    ...                   "brier": [0.071, 0.071, 0.12]})
+    ...                   "predicted": [0.1, 0.44, 0.52], "observed": [0.15, 0.75, 0.60], "cascades": [40, 30, 90]})
     >>> headlines.calibration(r, 60)
-    "At 60 minutes SEISMIC's calibrated probabilities score best (Brier score 0.071, the lowest of 2 models);
-     its bins sit within 9 points of the share that crossed"
+    'At 60 minutes the calibrated probabilities understate crossing: for each of the 2 models the bin furthest
+     from the diagonal crossed more often than predicted, by up to 31 points'
     """
-    _columns("calibration", reliability, "model", "at_min", "predicted", "observed", "cascades", "brier")
-    d = reliability[reliability["at_min"] == minutes].dropna(subset=["brier"])
+    _columns("calibration", reliability, "model", "at_min", "predicted", "observed", "cascades")
+    d = reliability[(reliability["at_min"] == minutes) & (reliability["cascades"] >= least)]
+    d = d.dropna(subset=["predicted", "observed"])
     if d.empty:
         return nv.say("Calibration at {t:minutes}", t=minutes)
-    scores = d.groupby("model")["brier"].first().sort_values(kind="stable")
-    best = scores.index[0]
-    drawn = d[(d["model"] == best) & (d["cascades"] >= least)]
-    title = nv.say("At {t:minutes} {m:text}'s calibrated probabilities score best (Brier score {b:text}, the "
-                   "lowest of {k:count} models)", t=minutes, m=word(best), b=f"{scores.iloc[0]:.3f}", k=len(scores))
-    if drawn.empty:
-        return title
-    gap = float((drawn["observed"] - drawn["predicted"]).abs().max())
-    points = math.ceil(round(100 * gap, 6))
-    return title + nv.say("; its bins sit within {g:count} points of the share that crossed", g=points)
+    gap = d["observed"] - d["predicted"]
+    worst = gap.abs().groupby(d["model"]).idxmax()
+    signs = np.sign(gap.loc[worst.to_numpy()])
+    points = math.ceil(round(100 * float(gap.abs().max()), 6))
+    if (signs != 0).all() and signs.nunique() == 1:
+        how = "understate" if signs.iloc[0] > 0 else "overstate"
+        often = "more" if signs.iloc[0] > 0 else "less"
+        whom = "the one model" if len(worst) == 1 else f"each of the {nv.count(len(worst))} models"
+        return nv.say("At {t:minutes} the calibrated probabilities {h:text} crossing: for {w:text} the bin furthest "
+                      "from the diagonal crossed {o:text} often than predicted, by up to {g:count} points",
+                      t=minutes, h=how, w=whom, o=often, g=points)
+    return nv.say("At {t:minutes} the calibrated probabilities miss the share that crossed by up to {g:count} points",
+                  t=minutes, g=points)

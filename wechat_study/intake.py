@@ -245,8 +245,10 @@ def quasi_rate(k: int, months: float, dispersion: float, level: float = LEVEL) -
     ...     round(float(x), 3) for x in intake.poisson_rate(12, 6.0)]
     True
     """
-    if k < 0:
-        raise ValueError(f"quasi_rate: a count of events is at least 0; got {k!r}")
+    if isinstance(k, bool) or not np.isfinite(k) or k < 0 or k != int(k):
+        raise ValueError(f"quasi_rate: a count of events is a whole number, at least 0; got {k!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"quasi_rate: level is a share between 0 and 1 (0.95); got {level!r}")
     if months <= 0:
         return np.nan, np.nan, np.nan
     if k > 0 and dispersion == np.inf:
@@ -255,7 +257,8 @@ def quasi_rate(k: int, months: float, dispersion: float, level: float = LEVEL) -
         return poisson_rate(k, months, level)
     half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(float(dispersion) / k)
     rate = k / months
-    return rate, rate * np.exp(-half), rate * np.exp(half)
+    _, lo, hi = poisson_rate(k, months, level)   # never narrower than the exact Poisson interval
+    return rate, min(lo, rate * np.exp(-half)), max(hi, rate * np.exp(half))
 
 
 def poisson_rate(k: int, months: float, level: float = LEVEL) -> tuple[float, float, float]:

@@ -18,8 +18,9 @@ __all__ = ["METHODS", "page", "link", "slug", "sections"]
 
 METHODS = paths.CHECKOUT / "docs" / "methods.md"
 
-_CITE = re.compile(r"docs/methods\.md(?P<refs>(?:(?:,? ?§\d+(?:–§\d+)?))*)(?:, section (?P<word>\d+))?")
-_SCRIPT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)", re.DOTALL)
+_CITE = re.compile(r"(?<![\w/.-])docs/methods\.md(?![\w#])"
+                   r"(?P<refs>(?:(?:,? ?§\d+(?:–§\d+)?))*)(?:, section (?P<word>\d+))?")
+_SKIP = re.compile(r"(<(script|style|a|code)\b.*?</\2>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
 _HEADING = re.compile(r"^(#{1,6}) (.+)$", re.MULTILINE)
 
 
@@ -87,7 +88,8 @@ def _section_link(number: int, anchors: dict[int, str], target: str) -> str:
 
 
 def link(page_html: str, target: str = "methods.html", anchors: dict[int, str] | None = None) -> str:
-    """Turn each "docs/methods.md §N" citation in a page's text (not its scripts or styles) into links.
+    """Turn each "docs/methods.md §N" citation in a page's text (not its tags' attributes, scripts, styles, code or
+    existing links) into links.
 
     "docs/methods.md §3" becomes "methods §3" with both words linked (the page and the section); a range
     "§9–§11" links its two ends. Without a methods text (an installed package has none) the page is unchanged.
@@ -128,11 +130,14 @@ def link(page_html: str, target: str = "methods.html", anchors: dict[int, str] |
         body = re.sub(r"§(\d+)", lambda r: _section_link(int(r.group(1)), anchors, target), refs)
         return f'<a href="{target}">methods</a>{body}'
 
-    parts = _SCRIPT.split(page_html)
-    return "".join(p if i % 2 else _CITE.sub(one, p) for i, p in enumerate(parts))
+    out, at = [], 0
+    for m in _SKIP.finditer(page_html):   # text between tags only: not attributes, scripts, code or links
+        out += [_CITE.sub(one, page_html[at:m.start()]), m.group(0)]
+        at = m.end()
+    return "".join(out + [_CITE.sub(one, page_html[at:])])
 
 
-def page(text: str | None = None, css: str = "", footer: str = "") -> str:
+def page(text: str | None = None, css: str = "", footer: str = "", script: str = "") -> str:
     """``reports/methods.html``: the methods text as a page, its headings anchored as GitHub anchors them.
 
     Parameters
@@ -143,6 +148,8 @@ def page(text: str | None = None, css: str = "", footer: str = "") -> str:
         The house stylesheet, inlined.
     footer : str
         The version line.
+    script : str
+        The house page script, inlined (its scroll cues for wide tables).
 
     Returns
     -------
@@ -173,6 +180,8 @@ def page(text: str | None = None, css: str = "", footer: str = "") -> str:
             return f'<h{level} id="{slug(html.unescape(plain))}">{text}</h{level}>\n'
 
     body = mistune.create_markdown(renderer=Anchored(escape=True), plugins=["table"])(text)
+    body = body.replace("<table>", '<div class="ws-table-scroll" role="region" tabindex="0" aria-label="table">'
+                        "<table>").replace("</table>", "</table></div>")   # wide tables scroll, not the page
     toc = "".join(
         f'<li><a href="#{a}">{n}. {html.escape(_title(text, n))}</a></li>' for n, a in sections(text).items()
     )
@@ -184,12 +193,12 @@ def page(text: str | None = None, css: str = "", footer: str = "") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
         "<title>wechat_study: methods</title>",
         f"<style>{css}</style>",
+        f"<script>{script}</script>" if script else "",
         "</head>",
         "<body>",
         '<main class="ws-methods">',
         '<p><a href="index.html">← All investigations</a></p>',
-        f'<nav aria-label="Sections"><ul class="ws-toc">{toc}</ul></nav>',
-        body,
+        body.replace("</h1>", f'</h1>\n<nav aria-label="Sections"><ul class="ws-toc">{toc}</ul></nav>', 1),
         f'<footer class="ws-version">{footer}</footer>' if footer else "",
         "</main>",
         "</body>",

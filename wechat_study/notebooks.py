@@ -302,6 +302,8 @@ def _plain(value):
 
 
 def _number_text(text: str):
+    if "," in text and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?", text.strip()):
+        return None   # "1,2" is not a number with separators: kept as text, so the range check names it
     plain = text.replace(",", "").replace("_", "")
     if re.fullmatch(r"[+-]?\d{1,300}", plain):
         return int(plain)

@@ -669,7 +669,8 @@ def methods(reports: Path = REPORTS) -> str:
     """
     from .datasets.catalog import INVESTIGATED
 
-    return methods_page.page(css=_css(), footer=version_line({"dataset": list(INVESTIGATED)}))
+    return methods_page.page(css=_css(), footer=version_line({"dataset": list(INVESTIGATED)}),
+                             script=(PACKAGE / "templates" / "report" / "ws_page.js").read_text("utf-8"))
 
 
 def _report_title(report: Path) -> str | None:

@@ -108,8 +108,9 @@ def placebo_reading(clean_share, clean_n: int) -> str:
 
 
 def _narrow_clause(excluding: float | None, n: int) -> str:
-    """A sentence when more clean placebos have intervals leaving out 1 than chance allows (one-sided binomial
-    test at 5%, each with chance 1 in 20): the design's intervals are then too narrow on this collection."""
+    """A sentence when more clean placebos have intervals leaving out 1 than independent chances of 1 in 20 would
+    give (one-sided binomial test at 5%). Neighbouring placebo windows share most of their months, so the dates
+    are not independent: the sentence says so, and does not read the count as intervals that are too narrow."""
     from scipy import stats
 
     if not n or excluding is None or not np.isfinite(excluding) or excluding < 1:
@@ -117,8 +118,8 @@ def _narrow_clause(excluding: float | None, n: int) -> str:
     if stats.binom.sf(int(excluding) - 1, int(n), 0.05) >= 0.05:
         return ""
     return (". {.period.placebo.clean.excluding_one:count} of those {n:count} placebo dates have 95% intervals that "
-            "leave out 1, where about 1 in 20 would by chance: on this collection the design's intervals, the "
-            "headline's included, are probably too narrow")
+            "leave out 1; neighbouring placebo windows share most of their months, so these are not independent "
+            "chances of 1 in 20, and they may mark one change in the collection rather than intervals too narrow")
 
 
 def _did_clause(found: dict, prefix: str, did: str, full: tuple, matched: tuple) -> str:

@@ -295,12 +295,9 @@ def median(
         ci = fit.conf_int(1 - level).loc["_g"].to_numpy()
         note = ""
         if clustered:
-
-            def draw(sample, cv=cv):
-                if sample[group].nunique() < 2:
-                    return np.nan
-                return float(coefficient(sample, cv, False).params["_g"])
-
+            draw = _median_draw(fit, data, group) or (
+                lambda sample, cv=cv: np.nan if sample[group].nunique() < 2
+                else float(coefficient(sample, cv, False).params["_g"]))
             r = cl.statistic(data, cluster, draw, n_boot=n_boot, seed=seed, level=level)
             ci, note = (r["ci_low"], r["ci_high"]), f"cluster bootstrap, {n_boot} draws of source authors"
         rows.append(
@@ -315,6 +312,32 @@ def median(
             )
         )
     return pd.DataFrame(rows)
+
+
+def _median_draw(fit, data: pd.DataFrame, group: str):
+    """The group coefficient of a resample, refitted on the rows of ``fit``'s design matrix instead of parsing
+    the formula again (the parse took most of a draw). A column that is all zero in the resample (a year it
+    holds no cascade of) is dropped, as the formula would drop it; the coefficient's column space is the
+    formula's, so the draw is the same. None when the design's rows cannot be matched to ``data``'s."""
+    from statsmodels.regression.quantile_regression import QuantReg
+
+    labels = pd.Index(fit.model.data.row_labels)
+    if not (labels.is_unique and data.index.is_unique and labels.equals(data.index)):
+        return None
+    y, x = np.asarray(fit.model.endog), np.asarray(fit.model.exog)
+    g = list(fit.model.exog_names).index("_g")
+    where = pd.Series(np.arange(len(labels)), index=labels)
+
+    def draw(sample: pd.DataFrame) -> float:
+        if sample[group].nunique() < 2:
+            return np.nan
+        rows = where.loc[sample.index].to_numpy()
+        xs = x[rows]
+        keep = np.flatnonzero(np.any(xs != 0, axis=0) | (np.arange(xs.shape[1]) == g))
+        params = QuantReg(y[rows], xs[:, keep]).fit(**adjust.MEDIAN_FIT).params
+        return float(params[int(np.flatnonzero(keep == g)[0])])
+
+    return draw
 
 
 def verdict(table: pd.DataFrame, null: float = 1.0) -> dict:

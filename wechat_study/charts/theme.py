@@ -14,7 +14,8 @@ __all__ = [
 ]
 
 THEME = "wechat_study"
-FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+FONT = ("system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', "
+        "sans-serif")
 #: Colours for series that are not labels. Red and blue are kept for rumours and non-rumours alone
 #: (``PALETTES["group"]``), so that they mean one thing on every page.
 PALETTE = ["#2e4057", "#e07b00", "#4d9a3a", "#8d96a3", "#7b4fa0", "#a6761d", "#00798c", "#c9a227"]

@@ -408,8 +408,12 @@ class opened:
                 if self.path.suffix.lower() != ".gz":
                     raise DataError(self.path, "is gzip-compressed but not named .gz",
                                     hint=f"rename it {self.path.name}.gz, or decompress it")
-                with gzip.open(self.path, "rb") as f:
-                    start = f.read(4096)
+                try:
+                    with gzip.open(self.path, "rb") as f:
+                        start = f.read(4096)
+                except (EOFError, OSError) as e:   # truncated, or junk after the gzip header
+                    raise DataError(self.path, f"is a damaged gzip file ({e})",
+                                    hint="compress the CSV again, or give it uncompressed") from None
             if start[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in start:  # UTF-16, or not text at all
                 what = "UTF-16 text" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else "binary (it holds NUL bytes)"
                 raise DataError(self.path, f"is not UTF-8 text: it is {what}", hint="save the file as UTF-8 CSV")
