@@ -34,7 +34,7 @@ from . import counterfactual as cf
 __all__ = [
     "pareto_exponent", "left_out", "tail_sizes", "with_left_out", "sensitivity", "window_sizes", "counts_near",
     "size_edges", "time_by_final_size", "bounds", "record_bounds", "tail_analysis", "record_window",
-    "self_similar_check", "record_check", "cap_sensitivity"
+    "self_similar_check", "record_check", "cap_sensitivity", "record_caps"
 ]
 
 
@@ -560,7 +560,8 @@ def bounds(table: pd.DataFrame, columns) -> dict:
     return {c: (float(rows[c].min()), float(rows[c].max())) for c in columns}
 
 
-def record_bounds(name: str, low: float, high: float, note: str) -> None:
+def record_bounds(name: str, low: float, high: float, note: str, cap: float | None = None,
+                  tolerance: float = 1e-12) -> None:
     """Record ``name.with_left_out.low`` / ``.high``, or null with ``note`` as the reason when not computable.
 
     Parameters
@@ -569,6 +570,11 @@ def record_bounds(name: str, low: float, high: float, note: str) -> None:
         The finding's name (dotted lowercase words).
     low, high : float
         The bounds (``bounds``); None or a value that is not finite is recorded as null.
+    cap : float, optional
+        The left-out cascades' largest size the bounds were read at (``cap_sensitivity``): the names end
+        ``.with_left_out.cap_N.low`` / ``.high``.
+    tolerance : float
+        The findings' tolerance.
     note : str
         The findings' note, and the reason for a null.
 
@@ -589,12 +595,13 @@ def record_bounds(name: str, low: float, high: float, note: str) -> None:
     """
     from .findings import record_finding
 
+    at = "" if cap is None else f".cap_{int(cap)}"
     for part, value in (("low", low), ("high", high)):
         ok = value is not None and np.isfinite(value)
         record_finding(
-            f"{name}.with_left_out.{part}",
+            f"{name}.with_left_out{at}.{part}",
             float(value) if ok else None,
-            tolerance=1e-12,
+            tolerance=tolerance,
             note=note,
             reason=None if ok else f"not computable here: {note}",
         )
@@ -736,6 +743,36 @@ def cap_sensitivity(durations: pd.DataFrame, final_size: pd.Series, window: pd.S
         b = bounds(table, columns)
         rows.append({"cap": cap, **{f"{c}_{end}": b[c][i] for c in columns for i, end in enumerate(("low", "high"))}})
     return pd.DataFrame(rows)
+
+
+def record_caps(table: pd.DataFrame, names: dict) -> None:
+    """Record ``cap_sensitivity``'s rows: ``NAME.with_left_out.cap_N.low`` / ``.high`` per column (``record_bounds``).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``cap_sensitivity``'s table.
+    names : dict
+        Its column (``by_1h``, a scenario's label) -> the finding's name.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from unittest import mock
+    >>> import pandas as pd
+    >>> from wechat_study.findings import FINDINGS_ENV, read_recorded
+    >>> from wechat_study import counterfactual_tail as ct
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {FINDINGS_ENV: f"{tmp}/f.jsonl"}):
+    ...     ct.record_caps(pd.DataFrame({"cap": [5000], "by_1h_low": [0.01], "by_1h_high": [0.2]}), {"by_1h": "x.a"})
+    ...     sorted(read_recorded(Path(tmp) / "f.jsonl"))
+    ['x.a.with_left_out.cap_5000.high', 'x.a.with_left_out.cap_5000.low']
+    """
+    for r in table.to_dict("records"):
+        for column, name in names.items():
+            record_bounds(name, r[f"{column}_low"], r[f"{column}_high"], cap=r["cap"], tolerance=1e-9,
+                          note=f"lowest and highest share with left-out cascades up to {r['cap']:,.0f} reposts, over "
+                               "the tails and extrapolations")
 
 
 def record_window(prefix: str, fit: dict, bins: pd.DataFrame, table: pd.DataFrame, names: dict) -> None:

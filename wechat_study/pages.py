@@ -376,6 +376,10 @@ def _css() -> str:
     return (PACKAGE / "templates" / "report" / "report.css").read_text("utf-8")
 
 
+def _page_script() -> str:
+    return (PACKAGE / "templates" / "report" / "ws_page.js").read_text("utf-8")
+
+
 def _ledger_value(name: str, value) -> str:
     """A ledger value for readers: shares as percentages, p-values as p, counts with separators, tables as tables."""
     from . import narrative as nv
@@ -576,7 +580,7 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
         "<title>wechat_study: virality and censorship against China's 2013 thresholds</title>",
         f"<style>{_css()}</style>",
-        f"<script>{(PACKAGE / 'templates' / 'report' / 'ws_page.js').read_text('utf-8')}</script>",
+        f"<script>{_page_script()}</script>",
         "</head>",
         "<body>",
         "<main>",
@@ -643,13 +647,8 @@ def index_page(ledger: dict[str, dict], stems: list[str], reports: Path = REPORT
     return methods_page.link(glossary.annotate("\n".join(out)))
 
 
-def methods(reports: Path = REPORTS) -> str:
+def methods() -> str:
     """``reports/methods.html``: the methods text (``docs/methods.md``) in the house style, with the version line.
-
-    Parameters
-    ----------
-    reports : pathlib.Path
-        Unused but for symmetry with ``index_page``: the page links to ``index.html`` beside it.
 
     Returns
     -------
@@ -670,7 +669,7 @@ def methods(reports: Path = REPORTS) -> str:
     from .datasets.catalog import INVESTIGATED
 
     return methods_page.page(css=_css(), footer=version_line({"dataset": list(INVESTIGATED)}),
-                             script=(PACKAGE / "templates" / "report" / "ws_page.js").read_text("utf-8"))
+                             script=_page_script())
 
 
 def _report_title(report: Path) -> str | None:
