@@ -308,9 +308,10 @@ HOVER_POINTS = """(id) => {
 }"""
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("report", NOTEBOOK_REPORTS, ids=lambda p: p.name)
-def test_tooltips_appear_on_hover(browser, report):
-    page = open_page(browser, report, 1280)
+def test_tooltips_appear_on_hover_inside_the_screen(browser, report, width):
+    page = open_page(browser, report, width)
     try:
         charts = [c.get_attribute("id") for c in page.locator(".ws-chart").all()]
         for chart in [c for c in charts if '"tooltip"' in page.locator(f"#{c}-spec").inner_text()]:
@@ -322,6 +323,10 @@ def test_tooltips_appear_on_hover(browser, report):
                 tip = page.locator("#vg-tooltip-element.visible")
                 if tip.count() and tip.inner_text().strip():
                     shown = True
+                    page.wait_for_timeout(40)
+                    box = tip.bounding_box()
+                    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (
+                        f"{report.name}: the tooltip on {chart} runs off the {width} px screen: {box}")
                     break
             assert shown, f"{report.name}: no tooltip on {chart}"
     finally:

@@ -146,6 +146,44 @@ TERMS: tuple[Term, ...] = (
     Term("competing-risk", "competing risk", r"\bcompeting risks?\b",
          "An event that, once it happens, stops the one being counted: a deleted post can no longer cross a "
          "threshold, so deletion competes with crossing."),
+    Term("wilson", "Wilson interval", r"\bWilson\b",
+         "A 95% interval for a share that stays sensible near 0% and 100% and with small counts."),
+    Term("clustered", "clustered interval", r"\b(?:author-)?clustered\b",
+         "An interval computed by resampling source authors rather than single cascades, because one author's "
+         "cascades are alike; it is wider, and honest about that."),
+    Term("logistic-regression", "logistic regression", r"\blogistic regression\b",
+         "A regression for a yes/no outcome (here, crossing the line) that estimates how each covariate changes "
+         "the odds of a yes."),
+    Term("ols", "OLS (ordinary least squares)", r"\bOLS\b",
+         "The usual regression: it fits the mean of an outcome given the covariates, so a few very large "
+         "cascades can pull it; shown beside median regression for comparison."),
+    Term("spline", "spline", r"\bsplines?\b",
+         "A smooth curve of joined pieces, used in a regression so that an effect (of follower counts, say) can "
+         "bend rather than follow a straight line."),
+    Term("common-support", "common support", r"\bcommon support\b",
+         "The range of follower counts where both groups have cascades; restricting to it keeps either group "
+         "from being compared with cascades it has no counterpart for."),
+    Term("mann-whitney", "Mann–Whitney test", r"\bMann[–-]Whitney\b",
+         "A test of whether values in one group tend to be larger than in the other, using only their ranks, "
+         "so a few huge cascades do not dominate it."),
+    Term("event-study", "event study", r"\bevent study\b",
+         "Each period before and after a date estimated against a reference period, to see whether a change "
+         "starts at the date or was already under way."),
+    Term("poisson", "Poisson (counts)", r"\bPoisson\b",
+         "A model for counts of events that happen independently at a steady rate; an overdispersed interval "
+         "widens it when monthly counts vary more than that."),
+    Term("power-law", "power law", r"\bpower[- ]law\b",
+         "A distribution whose chance of a value falls off as a power of it, so very large values, though rare, "
+         "are far more common than under a bell curve."),
+    Term("self-similar", "self-similar growth", r"\bself-similar\b",
+         "The assumption that larger cascades grow like smaller ones, only scaled up; it is what lets the study "
+         "extend timings past the collection's window."),
+    Term("roc", "ROC", r"\bROC\b",
+         "The curve of the share of crossers caught against the share of the others wrongly flagged, as the "
+         "alarm level moves; the AUC is the area under it."),
+    Term("brier", "Brier score", r"\bBrier\b",
+         "The mean squared gap between predicted probabilities and what happened (1 crossed, 0 did not); lower "
+         "is better."),
 )
 
 _SKIP = {"script", "style", "code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "svg",

@@ -292,19 +292,20 @@ def version_line(params: dict, stem: str | None = None) -> str:
     --------
     >>> from wechat_study import pages
     >>> pages.version_line({"dataset": "ced", "compare": ["wbmsf"]})
-    'Made by wechat_study ..., library source digest ..., from thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c (ced);
-     Les1ie/HERI-GCN at 82277e86891f (wbmsf).'
+    'Made by wechat_study ..., library source digest ..., from CED (Weibo): thunlp/Chinese_Rumor_Dataset at
+     c1178d8cfd4c; Wb-MSF (Weibo): Les1ie/HERI-GCN at 82277e86891f.'
     >>> pages.version_line({"dataset": "synthetic"})
     'Made by wechat_study ..., from synthetic data (no data set).'
     >>> print(pages.version_line({"dataset": "ced", "threshold_reposts": 200}, "03-legal-thresholds"))
-    Made by wechat_study ..., from thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c (ced), with threshold_reposts = 200
-    (every other parameter the investigation's).
+    Made by wechat_study ..., from CED (Weibo): thunlp/Chinese_Rumor_Dataset at c1178d8cfd4c, with
+    threshold_reposts = 200 (every other parameter the investigation's).
     """
     from .datasets.catalog import CATALOG
     from .reporting import datasets_used, library_digest, user_paths
 
     used = datasets_used(params)
-    parts = [f"{CATALOG[n].owner}/{CATALOG[n].repo} at {CATALOG[n].commit[:12]} ({html.escape(n)})" for n in used]
+    parts = [f"{html.escape(dataset_name(n))}: {CATALOG[n].owner}/{CATALOG[n].repo} at {CATALOG[n].commit[:12]}"
+             for n in used]
     parts += [f"the researcher's {html.escape(Path(p).name)} (SHA-256 {_input_digest(p)[:12]})"
               for p in user_paths(params)]
     data = "; ".join(parts) or "synthetic data (no data set)"

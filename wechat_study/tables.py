@@ -55,7 +55,21 @@ HEADERS = {
     "logrank_p": "log-rank p",
     "non_rumours": "non-rumours",
     "rumours": "rumours",
+    "n_rumour": "rumour cascades",
+    "n_non_rumour": "non-rumour cascades",
+    "median_rumour": "median, rumours",
+    "median_non_rumour": "median, non-rumours",
+    "estimand": "what it estimates",
+    "p90_size": "90th-percentile size",
+    "max_size": "largest size",
+    "max_depth": "largest depth",
+    "followers_q1": "followers, lower quartile",
+    "followers_q3": "followers, upper quartile",
+    "share_depth_1": "share at depth 1",
 }
+
+#: Headers made from a pattern (``median_hours_to_500`` → "median time to 500": its cells may read in minutes).
+_PATTERN_HEADERS = ((re.compile(r"median_hours_to_(\d+)"), r"median time to \1"),)
 
 _SUFFIX_UNITS = {
     "_h": "hours",
@@ -84,7 +98,7 @@ def _word(code, column: str = ""):
 
 
 def header(column: str) -> str:
-    """A readable header for a column name: ``median_h`` → "median (hours)", ``n_rumour`` → "n rumour".
+    """A readable header for a column name: ``median_h`` → "median (hours)", ``n_rumour`` → "rumour cascades".
 
     Parameters
     ----------
@@ -94,17 +108,21 @@ def header(column: str) -> str:
     Returns
     -------
     str
-        ``HEADERS[column]`` when listed; else the name with underscores as spaces, a unit suffix (``_h``,
-        ``_hours``, ``_d``, ``_days``, ``_min``, ``_minutes``) becoming the unit in brackets.
+        ``HEADERS[column]`` when listed, or a pattern's words (``median_hours_to_500`` → "median time to 500");
+        else the name with underscores as spaces, a unit suffix (``_h``, ``_hours``, ``_d``, ``_days``, ``_min``,
+        ``_minutes``) becoming the unit in brackets.
 
     Examples
     --------
     >>> from wechat_study.tables import header
-    >>> header("median_h"), header("n_rumour"), header("wait_days"), header("auc")
-    ('median (hours)', 'n rumour', 'wait (days)', 'AUC')
+    >>> header("median_h"), header("n_rumour"), header("wait_days"), header("auc"), header("median_hours_to_100")
+    ('median (hours)', 'rumour cascades', 'wait (days)', 'AUC', 'median time to 100')
     """
     if column in HEADERS:
         return HEADERS[column]
+    for pattern, words in _PATTERN_HEADERS:
+        if pattern.fullmatch(column):
+            return pattern.sub(words, column)
     for suffix, unit in _SUFFIX_UNITS.items():
         if column.endswith(suffix):
             return f"{column[: -len(suffix)].replace('_', ' ')} ({unit})"

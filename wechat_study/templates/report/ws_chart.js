@@ -1,11 +1,31 @@
 /* Draw a chart from its JSON spec (vega-embed, SVG), name it for screen readers by its figure's title and
-   caption, announce its sliders' values, and wire its "Download the data (CSV)" button. */
+   caption, announce its sliders' values, keep its tooltip on screen, and wire its "Download the data (CSV)" button. */
 window.wsSpecs = {};
+/* vega-tooltip falls back to above-left of the pointer when no corner fits, off the screen on a phone. */
+window.wsKeepTooltipOnScreen = function () {
+  if (window.wsTooltipWatched) return;
+  window.wsTooltipWatched = true;
+  var clamp = function (tip) {
+    var r = tip.getBoundingClientRect(), left = parseFloat(tip.style.left) || 0, top = parseFloat(tip.style.top) || 0;
+    var x = Math.max(4, Math.min(left, left + (window.innerWidth - 4 - r.right)));
+    var y = Math.max(4, Math.min(top, top + (window.innerHeight - 4 - r.bottom)));
+    if (x !== left) tip.style.left = x + "px";
+    if (y !== top) tip.style.top = y + "px";
+  };
+  var watch = function () {
+    var tip = document.getElementById("vg-tooltip-element");
+    if (!tip || tip.dataset.wsWatched) return;
+    tip.dataset.wsWatched = "1";
+    new MutationObserver(function () { clamp(tip); }).observe(tip, {attributes: true, attributeFilter: ["style"]});
+  };
+  new MutationObserver(watch).observe(document.body, {childList: true});
+};
 window.wsChart = function (id) {
   var el = document.getElementById(id + "-spec");
   var spec = JSON.parse(el.textContent);
   window.wsSpecs[id] = spec;
   vegaEmbed("#" + id, spec, {"actions": false, "renderer": "svg"}).then(function () {
+    window.wsKeepTooltipOnScreen();
     var svg = document.querySelector("#" + id + " svg");
     if (svg) {
       svg.setAttribute("role", "img");
