@@ -183,8 +183,8 @@ def _infinite(x) -> str | None:
 def _check(kind: str, x, lo, hi, low: float | None = None, high: float | None = None) -> None:
     """A ``ValueError`` naming the value when it is a boolean, lies outside [low, high] (beyond float noise) or
     its interval runs backwards: such a number is a bug upstream, not something to print."""
-    if isinstance(x, bool):
-        raise ValueError(f"a {kind} is a number, not the boolean {x!r}")
+    if isinstance(x, bool) or (type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_")):
+        raise ValueError(f"a {kind} is a number, not the boolean {bool(x)!r}")
     values = [v for v in (x, lo, hi) if not _missing(v)]
     if low is not None and any(v < low - 1e-9 or v > high + 1e-9 for v in values):
         raise ValueError(f"a {kind} lies from {low:g} to {high:g}; got {', '.join(repr(float(v)) for v in values)}")
@@ -247,6 +247,8 @@ def _with_interval(x, lo, hi, fmt, decimals: int, unit: str = "") -> str:
 
 def _pct_decimals(x: float) -> int:
     v = 100 * x
+    if 0.99 < x < 1:   # near 100%: enough decimals that the gap to 100% shows (99.96%, not 100.0%)
+        return max(1, _decimals(100 - v, 1))
     if not math.isfinite(v) or abs(v) < 1e-9 or abs(float(f"{v:.2g}")) >= 1:
         return 1
     return _decimals(v, 2)
@@ -293,6 +295,13 @@ def share(x, lo=None, hi=None) -> str:
     ('5.0% (0.4–9.0)', '29.21% (29.19–29.23)')
     >>> nv.share(0.0, 0.0, 0.00022058), nv.share(0.0, 0.0, 0.0436)
     ('0% (0–0.022%)', '0% (0–4.4%)')
+    >>> nv.share(0.9996), nv.share(0.995), nv.share(1.0)
+    ('99.96%', '99.5%', '100.0%')
+    >>> import numpy as np
+    >>> nv.share(np.bool_(True))
+    Traceback (most recent call last):
+    ...
+    ValueError: a share is a number, not the boolean True
     """
     if _missing(x):
         return NOT_REACHED
