@@ -144,8 +144,9 @@ def guess_format(column: str, values: pd.Series) -> str:
     str
         A ``narrative.FORMATS`` kind: ``"p"`` for p-value names (``p``, ``p_value...``, ``..._p``); ``"text"``
         for booleans and non-numbers;
-        ``"count"`` for integers; ``"share"`` for names with share, fraction, rate, proportion or percent
-        (and ``ci_low``/``ci_high``); ``"points"`` for ``gap``; ``"hours_number"`` for names ending in ``_h`` or
+        ``"count"`` for integers; ``"share"`` for names with share, fraction, rate, proportion or percent but not
+        ratio (and ``ci_low``/``ci_high``) whose values all lie in 0–1 (a rate of 97 posts a month is no share);
+        ``"points"`` for ``gap``; ``"hours_number"`` for names ending in ``_h`` or
         ``_hours``;
         ``"count"`` for floats that are all whole with one at least 10; else ``"number"``.
 
@@ -157,6 +158,8 @@ def guess_format(column: str, values: pd.Series) -> str:
     ('share', 'count')
     >>> guess_format("delay_h", pd.Series([1.5])), guess_format("label", pd.Series(["rumour"]))
     ('hours_number', 'text')
+    >>> guess_format("posts_rate", pd.Series([97.4, 18.7])), guess_format("rate_ratio", pd.Series([0.5, 0.9]))
+    ('number', 'number')
     """
     name = column.lower()
     if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
@@ -165,13 +168,15 @@ def guess_format(column: str, values: pd.Series) -> str:
         return "p"
     if pd.api.types.is_integer_dtype(values):
         return "count"
-    if any(w in name for w in ("share", "fraction", "rate", "proportion", "percent")) or name in {"ci_low", "ci_high"}:
+    nonnull = values.dropna()
+    within = bool(len(nonnull)) and bool(((nonnull >= 0) & (nonnull <= 1)).all())
+    share_word = any(w in name for w in ("share", "fraction", "rate", "proportion", "percent"))
+    if within and ((share_word and "ratio" not in name) or name in {"ci_low", "ci_high"}):
         return "share"
     if name == "gap" or name.endswith("_gap"):
         return "points"
     if name.endswith(("_h", "_hours")) or name == "hours":
         return "hours_number"
-    nonnull = values.dropna()
     if len(nonnull) and np.allclose(nonnull, nonnull.round()) and nonnull.abs().max() >= 10:
         return "count"
     return "number"
