@@ -173,9 +173,14 @@ def _missing(x) -> bool:
         return False
 
 
+def _is_boolean(x) -> bool:
+    """True for Python's and numpy's booleans (numpy's are no ``bool``; numpy 2 names the type ``bool``)."""
+    return isinstance(x, bool) or (type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_"))
+
+
 def _infinite(x) -> str | None:
     """"∞" or "-∞" for an infinite value (a ratio under separation, an unbounded interval), else None."""
-    if isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isinf(x):
+    if isinstance(x, numbers.Real) and not _is_boolean(x) and math.isinf(x):
         return "∞" if x > 0 else "-∞"
     return None
 
@@ -183,7 +188,7 @@ def _infinite(x) -> str | None:
 def _check(kind: str, x, lo, hi, low: float | None = None, high: float | None = None) -> None:
     """A ``ValueError`` naming the value when it is a boolean, lies outside [low, high] (beyond float noise) or
     its interval runs backwards: such a number is a bug upstream, not something to print."""
-    if isinstance(x, bool) or (type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_")):
+    if _is_boolean(x):
         raise ValueError(f"a {kind} is a number, not the boolean {bool(x)!r}")
     values = [v for v in (x, lo, hi) if not _missing(v)]
     if low is not None and any(v < low - 1e-9 or v > high + 1e-9 for v in values):
@@ -605,10 +610,15 @@ def p_value(p, lo=None, hi=None) -> str:
     >>> from wechat_study import narrative as nv
     >>> nv.p_value(0.032), nv.p_value(0.1), nv.p_value(0.0004)
     ('p = 0.032', 'p = 0.10', 'p < 0.001')
+    >>> import numpy as np
+    >>> nv.p_value(np.bool_(True))
+    Traceback (most recent call last):
+    ...
+    ValueError: a p-value is a number from 0 to 1, not np.True_
     """
     if _missing(p):
         return NOT_REACHED
-    if isinstance(p, bool) or not -1e-9 <= p <= 1 + 1e-9:
+    if _is_boolean(p) or not -1e-9 <= p <= 1 + 1e-9:
         raise ValueError(f"a p-value is a number from 0 to 1, not {p!r}")
     if p < 0.001:
         return "p < 0.001"
